@@ -1,0 +1,256 @@
+package io.levelmutex;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import io.levelmutex.codec.Codec;
+
+/**
+ * A read/write phase mutex over one keyspace of a {@link MutexStore}: the Java port of
+ * level-mutex.
+ *
+ * <h2>The cycle</h2>
+ * A mutex alternates between two phases, on a thread of its executor, at most one cycle at
+ * a time:
+ * <ol>
+ * <li><b>Read phase.</b> Every read queued so far ({@link #get}, {@link #peekFirst},
+ * {@link #peekLast}, and the functions of {@link #update}) runs on one RocksDB snapshot; then
+ * each result is delivered, in the order the reads were issued.</li>
+ * <li><b>Write phase.</b> Every write queued so far ({@link #put}, {@link #del}, and the writes
+ * of updates) is applied as one atomic {@code WriteBatch} with one RocksDB write call;
+ * {@link MutexListener#onWrites} fires before it and {@link MutexListener#onFlushed} after it,
+ * then every write completes in the order it was issued, all with the batch's outcome.</li>
+ * </ol>
+ * The cycle repeats while anything is queued and goes idle (holding no thread) otherwise.
+ *
+ * <h2>Ordering guarantees</h2>
+ * <ul>
+ * <li>A read sees every write that completed before the read was issued, and no write that
+ * was still queued when its read phase began: a read issued "at the same instant" as a write
+ * sees the state before that write.</li>
+ * <li>A write issued from a dependent action of a read's future that runs on the completing
+ * thread ({@code thenAccept}, {@code thenApply}, {@code thenCompose}, ... registered before
+ * the result arrives, never the {@code ...Async} forms) joins the very next batch: no other
+ * phase can come between the read and that write. {@link #update} gives the same guarantee,
+ * plus conflict detection, without relying on callback threads.</li>
+ * <li>Writes are applied, and their futures completed, in the order they were issued.
+ * Results of reads are delivered in the order the reads were issued.</li>
+ * <li>All reads of one phase see the same snapshot, even while other code writes to the
+ * store.</li>
+ * </ul>
+ * Dependent actions that run on the cycle thread delay the mutex: keep them short, or use the
+ * {@code ...Async} forms once ordering no longer matters.
+ *
+ * <h2>Failures</h2>
+ * Every method throws at the call, queuing nothing, for input it refuses
+ * ({@link InvalidInputException}), when the mutex is closed ({@link MutexClosedException}) and
+ * when the queue is full ({@link MutexOverloadedException}). Once a future is returned, every
+ * outcome arrives through it: a failed batch fails each of its writes with the same
+ * {@link StorageException} and applies none of them; a failed read fails only that read;
+ * a value that is absent is an empty {@link Optional}, never an exception. The mutex keeps
+ * cycling after any failure.
+ *
+ * <p>Keys are relative to the mutex's {@link #keyspace()}; reads and range reads never leave
+ * it. Mutexes are thread-safe. A mutex created with other codecs by {@link #withCodecs} is a
+ * view sharing this mutex's queue, cycle, listeners and lifecycle.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public interface Mutex<K, V> extends AutoCloseable {
+
+	/**
+	 * The mutex's name, unique within its store.
+	 * @return the name
+	 */
+	String name();
+
+	/**
+	 * The keyspace this mutex owns.
+	 * @return the keyspace
+	 */
+	Keyspace keyspace();
+
+	/**
+	 * The options the mutex was created with.
+	 * @return the options
+	 */
+	MutexOptions options();
+
+	/**
+	 * The codec for keys.
+	 * @return the key codec
+	 */
+	Codec<K> keyCodec();
+
+	/**
+	 * The codec for values (level-mutex's per-mutex {@code valueEncoding}).
+	 * @return the value codec
+	 */
+	Codec<V> valueCodec();
+
+	/**
+	 * A view of this mutex with other codecs; it shares this mutex's queue and cycle, so
+	 * operations through either view are ordered together.
+	 * @param <K2> the view's key type
+	 * @param <V2> the view's value type
+	 * @param keyCodec the key codec
+	 * @param valueCodec the value codec
+	 * @return the view
+	 */
+	<K2, V2> Mutex<K2, V2> withCodecs(Codec<K2> keyCodec, Codec<V2> valueCodec);
+
+	/**
+	 * Reads a key in the next read phase.
+	 * @param key the key
+	 * @return the value, or empty if the key is absent
+	 */
+	CompletableFuture<Optional<V>> get(K key);
+
+	/**
+	 * Reads a key in the next read phase, decoding with a per-call codec (level-mutex's
+	 * per-call {@code valueEncoding}).
+	 * @param <T> the value type
+	 * @param key the key
+	 * @param valueCodec the codec for this value
+	 * @return the value, or empty if the key is absent
+	 */
+	<T> CompletableFuture<Optional<T>> get(K key, Codec<T> valueCodec);
+
+	/**
+	 * Stores a value in the next batch.
+	 * @param key the key
+	 * @param value the value
+	 * @return completes when the batch is written (durably, if the mutex is durable)
+	 */
+	CompletableFuture<Void> put(K key, V value);
+
+	/**
+	 * Stores a value, encoded with a per-call codec, in the next batch.
+	 * @param <T> the value type
+	 * @param key the key
+	 * @param value the value
+	 * @param valueCodec the codec for this value
+	 * @return completes when the batch is written
+	 */
+	<T> CompletableFuture<Void> put(K key, T value, Codec<T> valueCodec);
+
+	/**
+	 * Deletes a key in the next batch; deleting an absent key succeeds.
+	 * @param key the key
+	 * @return completes when the batch is written
+	 */
+	CompletableFuture<Void> del(K key);
+
+	/**
+	 * The first entry of the keyspace.
+	 * @return the entry with the smallest key, or empty if the keyspace is empty
+	 */
+	default CompletableFuture<Optional<Entry<K, V>>> peekFirst() {
+		return peekFirst(KeyRange.all());
+	}
+
+	/**
+	 * The first entry in a range, in the next read phase.
+	 * @param range the range
+	 * @return the entry with the smallest key in the range, or empty if there is none
+	 */
+	CompletableFuture<Optional<Entry<K, V>>> peekFirst(KeyRange<K> range);
+
+	/**
+	 * The last entry of the keyspace.
+	 * @return the entry with the largest key, or empty if the keyspace is empty
+	 */
+	default CompletableFuture<Optional<Entry<K, V>>> peekLast() {
+		return peekLast(KeyRange.all());
+	}
+
+	/**
+	 * The last entry in a range, in the next read phase.
+	 * @param range the range
+	 * @return the entry with the largest key in the range, or empty if there is none
+	 */
+	CompletableFuture<Optional<Entry<K, V>>> peekLast(KeyRange<K> range);
+
+	/**
+	 * Completes once every write queued before this call has completed (written or failed);
+	 * at once if none is queued or being written.
+	 * @return the barrier
+	 */
+	CompletableFuture<Void> afterWrite();
+
+	/**
+	 * A conditional write, with the mutex's {@link MutexOptions#maxUpdateAttempts()}.
+	 * @param <R> the function's result type
+	 * @param function reads and decides what to write
+	 * @return the function's result, once its writes are committed
+	 * @see #update(UpdateFunction, int)
+	 */
+	<R> CompletableFuture<R> update(UpdateFunction<K, V, R> function);
+
+	/**
+	 * A conditional write: an atomic read-modify-write.
+	 *
+	 * <p>The function runs in the next read phase, on the cycle thread, against that phase's
+	 * snapshot plus the writes of the updates that ran before it in the same phase (updates of
+	 * one phase are thereby serialized in issue order and never conflict with each other).
+	 * The writes it makes through its {@link UpdateContext} are committed in the next batch as
+	 * one unit, if and only if no write it could not see (a plain {@link #put}/{@link #del}
+	 * ordered before it in the batch, or a write of an earlier batch) touched anything it read
+	 * (keys, and the span of keys a peek examined) or writes. Otherwise nothing of it is
+	 * applied and the function runs again in the next read phase, up to {@code maxAttempts}
+	 * times in all; after that the future fails with {@link WriteConflictException}.
+	 *
+	 * <p>If the function throws, the future fails with that exception and nothing is written.
+	 * If it writes nothing, the future completes with its result in the read phase. The
+	 * function may run more than once and must not have side effects beyond its context; it
+	 * must be quick, as it holds up the read phase.
+	 * @param <R> the function's result type
+	 * @param function reads and decides what to write
+	 * @param maxAttempts how many times to run the function at most, at least 1
+	 * @return the function's result, once its writes are committed
+	 */
+	<R> CompletableFuture<R> update(UpdateFunction<K, V, R> function, int maxAttempts);
+
+	/**
+	 * Registers a listener for the {@code reads}, {@code writes} and {@code flushed} events.
+	 * @param listener the listener
+	 * @return call {@link AutoCloseable#close()} on it to remove the listener
+	 */
+	ListenerRegistration addListener(MutexListener listener);
+
+	/**
+	 * The mutex's counters.
+	 * @return a snapshot of its statistics
+	 */
+	MutexStats stats();
+
+	/**
+	 * Whether the mutex is closed (or closing).
+	 * @return {@code true} once {@link #close()} or {@link #closeAsync()} was called
+	 */
+	boolean isClosed();
+
+	/**
+	 * Stops accepting operations and lets the queued ones run to completion.
+	 * @return completes when every queued operation has completed
+	 */
+	CompletableFuture<Void> closeAsync();
+
+	/**
+	 * Stops accepting operations (they throw {@link MutexClosedException}), and waits until
+	 * every queued operation has completed (run, or failed if the store went away).
+	 */
+	@Override
+	void close();
+
+	/** Removes a listener when closed. */
+	interface ListenerRegistration extends AutoCloseable {
+
+		/** Removes the listener; idempotent. */
+		@Override
+		void close();
+
+	}
+
+}

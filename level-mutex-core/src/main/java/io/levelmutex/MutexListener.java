@@ -1,0 +1,35 @@
+package io.levelmutex;
+
+/**
+ * Receives a mutex's phase events, level-mutex's {@code reads}, {@code writes} and
+ * {@code flushed}.
+ *
+ * <p>Listeners run on the mutex's cycle thread, synchronously, in registration order: a slow
+ * listener slows its mutex, so hand long work to another executor. A listener that throws is
+ * reported through {@link System.Logger} (logger {@code io.levelmutex.Mutex}) and the cycle
+ * goes on; the other listeners are still called.
+ */
+public interface MutexListener {
+
+	/**
+	 * A read phase starts: its reads are about to run on one snapshot.
+	 * @param event the phase
+	 */
+	default void onReads(ReadPhaseEvent event) {
+	}
+
+	/**
+	 * A batch is about to be written.
+	 * @param event the batch
+	 */
+	default void onWrites(WriteBatchEvent event) {
+	}
+
+	/**
+	 * A batch was written or failed. Called before any of its writes completes.
+	 * @param event the outcome
+	 */
+	default void onFlushed(FlushEvent event) {
+	}
+
+}

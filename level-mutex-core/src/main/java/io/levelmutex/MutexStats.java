@@ -1,0 +1,41 @@
+package io.levelmutex;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A point-in-time view of a mutex's counters. Counters are cumulative since the mutex was
+ * created; each field is read without a lock, so fields may be a few operations apart.
+ *
+ * @param mutexName the mutex
+ * @param queuedReads reads (gets, peeks, conditional writes) waiting for a read phase
+ * @param queuedWrites writes waiting for a batch
+ * @param readPhases read phases run
+ * @param readsExecuted reads run
+ * @param batchesFlushed batches written successfully
+ * @param batchesFailed batches that failed
+ * @param writesFlushed writes applied in successful batches
+ * @param conflicts conditional write attempts refused for a conflict
+ * @param overloadRejections calls refused because the queue was full
+ * @param lastFlushTime when the last batch finished, or {@code null} if none has
+ * @param lastFlushDuration how long the last batch took, or {@code null} if none has
+ * @param lastError the error of the last failed batch, or {@code null} if none failed
+ * @param lastBatchFailed whether the most recent batch failed (none has succeeded since)
+ * @param closed whether the mutex is closed
+ */
+public record MutexStats(String mutexName, int queuedReads, int queuedWrites, long readPhases, long readsExecuted,
+		long batchesFlushed, long batchesFailed, long writesFlushed, long conflicts, long overloadRejections,
+		@Nullable Instant lastFlushTime, @Nullable Duration lastFlushDuration, @Nullable Throwable lastError,
+		boolean lastBatchFailed, boolean closed) {
+
+	/**
+	 * Operations waiting in total.
+	 * @return queued reads plus queued writes
+	 */
+	public int queued() {
+		return this.queuedReads + this.queuedWrites;
+	}
+
+}

@@ -1,0 +1,250 @@
+package io.levelmutex;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+import org.jspecify.annotations.Nullable;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+
+/**
+ * How a {@link MutexStore} opens its RocksDB directory. Build with {@link #builder(Path)};
+ * instances are immutable.
+ *
+ * <p>Defaults: create the directory if missing, durable (fsync'd) writes, no extra column
+ * families, and a store-owned pool of {@link #DEFAULT_CYCLE_THREADS} daemon threads shared by
+ * all of the store's mutexes.
+ */
+public final class StoreOptions {
+
+	/** Default size of the store's shared cycle pool: the number of processors, at least 2. */
+	public static final int DEFAULT_CYCLE_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+	private final Path path;
+
+	private final boolean createIfMissing;
+
+	private final boolean durable;
+
+	private final List<String> columnFamilies;
+
+	private final int cycleThreads;
+
+	private final @Nullable Executor executor;
+
+	private final Consumer<DBOptions> dbOptionsCustomizer;
+
+	private final BiConsumer<String, ColumnFamilyOptions> columnFamilyOptionsCustomizer;
+
+	private final @Nullable BatchInterceptor batchInterceptor;
+
+	private StoreOptions(Builder builder) {
+		this.path = builder.path;
+		this.createIfMissing = builder.createIfMissing;
+		this.durable = builder.durable;
+		this.columnFamilies = List.copyOf(builder.columnFamilies);
+		this.cycleThreads = builder.cycleThreads;
+		this.executor = builder.executor;
+		this.dbOptionsCustomizer = builder.dbOptionsCustomizer;
+		this.columnFamilyOptionsCustomizer = builder.columnFamilyOptionsCustomizer;
+		this.batchInterceptor = builder.batchInterceptor;
+	}
+
+	/**
+	 * Starts options for the RocksDB directory at {@code path}.
+	 * @param path the directory
+	 * @return a builder with the defaults
+	 */
+	public static Builder builder(Path path) {
+		return new Builder(path);
+	}
+
+	/** @return the RocksDB directory */
+	public Path path() {
+		return this.path;
+	}
+
+	/** @return whether a missing directory (and missing column families) are created */
+	public boolean createIfMissing() {
+		return this.createIfMissing;
+	}
+
+	/** @return whether batches are fsync'd before their writes complete, unless a mutex overrides it */
+	public boolean durable() {
+		return this.durable;
+	}
+
+	/** @return column families opened (and created if missing) besides the default one */
+	public List<String> columnFamilies() {
+		return this.columnFamilies;
+	}
+
+	/** @return the size of the store-owned cycle pool, when no executor is given */
+	public int cycleThreads() {
+		return this.cycleThreads;
+	}
+
+	/** @return the executor mutex cycles run on, or {@code null} for a store-owned pool */
+	public @Nullable Executor executor() {
+		return this.executor;
+	}
+
+	/** @return the hook that tunes RocksDB's {@link DBOptions} before the store opens */
+	public Consumer<DBOptions> dbOptionsCustomizer() {
+		return this.dbOptionsCustomizer;
+	}
+
+	/** @return the hook that tunes each column family's {@link ColumnFamilyOptions} */
+	public BiConsumer<String, ColumnFamilyOptions> columnFamilyOptionsCustomizer() {
+		return this.columnFamilyOptionsCustomizer;
+	}
+
+	/** @return the interceptor called before every batch, or {@code null} */
+	public @Nullable BatchInterceptor batchInterceptor() {
+		return this.batchInterceptor;
+	}
+
+	/** Builds {@link StoreOptions}; every setter checks its argument at once. */
+	public static final class Builder {
+
+		private final Path path;
+
+		private boolean createIfMissing = true;
+
+		private boolean durable = true;
+
+		private final Set<String> columnFamilies = new LinkedHashSet<>();
+
+		private int cycleThreads = DEFAULT_CYCLE_THREADS;
+
+		private @Nullable Executor executor;
+
+		private Consumer<DBOptions> dbOptionsCustomizer = (options) -> {
+		};
+
+		private BiConsumer<String, ColumnFamilyOptions> columnFamilyOptionsCustomizer = (name, options) -> {
+		};
+
+		private @Nullable BatchInterceptor batchInterceptor;
+
+		private Builder(Path path) {
+			this.path = Objects.requireNonNull(path, "path");
+		}
+
+		/**
+		 * Sets whether a missing directory and missing column families are created.
+		 * @param createIfMissing {@code false} to fail when the store does not exist
+		 * @return this builder
+		 */
+		public Builder createIfMissing(boolean createIfMissing) {
+			this.createIfMissing = createIfMissing;
+			return this;
+		}
+
+		/**
+		 * Sets whether batches are fsync'd to the write-ahead log before their writes complete
+		 * (default {@code true}). Off, a write survives a process crash but may be lost when
+		 * the machine loses power; batching keeps durable writes cheap.
+		 * @param durable whether writes are durable
+		 * @return this builder
+		 */
+		public Builder durable(boolean durable) {
+			this.durable = durable;
+			return this;
+		}
+
+		/**
+		 * Adds column families to open (and create if missing) besides the default one. A
+		 * mutex whose keyspace names another column family creates it on demand.
+		 * @param names column family names
+		 * @return this builder
+		 */
+		public Builder columnFamilies(String... names) {
+			for (String name : names) {
+				if (name == null || name.isEmpty()) {
+					throw new IllegalArgumentException("Column family names must not be empty");
+				}
+				this.columnFamilies.add(name);
+			}
+			return this;
+		}
+
+		/**
+		 * Sets the size of the store-owned cycle pool. Cycles block on RocksDB (and on fsync
+		 * for durable writes), so this is how many mutexes can flush at the same moment.
+		 * @param threads at least 1
+		 * @return this builder
+		 */
+		public Builder cycleThreads(int threads) {
+			if (threads < 1) {
+				throw new IllegalArgumentException("cycleThreads must be at least 1 but was " + threads);
+			}
+			this.cycleThreads = threads;
+			return this;
+		}
+
+		/**
+		 * Runs every mutex's cycles on this executor instead of a store-owned pool. The store
+		 * does not shut it down. It must run every task it accepts: a rejected cycle fails
+		 * the operations it would have run.
+		 * @param executor the executor
+		 * @return this builder
+		 */
+		public Builder executor(Executor executor) {
+			this.executor = Objects.requireNonNull(executor, "executor");
+			return this;
+		}
+
+		/**
+		 * Tunes RocksDB's database options before the store opens (advanced use).
+		 * @param customizer called once with the options the store will open with
+		 * @return this builder
+		 */
+		public Builder dbOptions(Consumer<DBOptions> customizer) {
+			this.dbOptionsCustomizer = Objects.requireNonNull(customizer, "customizer");
+			return this;
+		}
+
+		/**
+		 * Tunes each column family's options before it is opened or created (advanced use).
+		 * @param customizer called with each column family's name and options
+		 * @return this builder
+		 */
+		public Builder columnFamilyOptions(BiConsumer<String, ColumnFamilyOptions> customizer) {
+			this.columnFamilyOptionsCustomizer = Objects.requireNonNull(customizer, "customizer");
+			return this;
+		}
+
+		/**
+		 * Sets an interceptor called before every batch of every mutex; if it throws, the
+		 * batch fails as if RocksDB had failed it.
+		 * @param interceptor the interceptor
+		 * @return this builder
+		 */
+		public Builder batchInterceptor(BatchInterceptor interceptor) {
+			this.batchInterceptor = Objects.requireNonNull(interceptor, "interceptor");
+			return this;
+		}
+
+		/**
+		 * Builds the options.
+		 * @return the options
+		 */
+		public StoreOptions build() {
+			return new StoreOptions(this);
+		}
+
+		List<String> columnFamilyList() {
+			return new ArrayList<>(this.columnFamilies);
+		}
+
+	}
+
+}

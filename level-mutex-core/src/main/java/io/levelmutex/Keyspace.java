@@ -46,6 +46,20 @@ public final class Keyspace {
 	}
 
 	/**
+	 * The default keyspace of a mutex named {@code mutexName}: the default column family,
+	 * keys prefixed by the name's UTF-8 bytes and a zero byte. Names cannot contain a zero
+	 * byte's worth of meaning twice, so two different names never give overlapping
+	 * keyspaces (the prefix of {@code "a"} is not a prefix of {@code "a/b"}'s).
+	 * @param mutexName the mutex's name
+	 * @return the keyspace
+	 */
+	public static Keyspace forMutex(String mutexName) {
+		byte[] name = mutexName.getBytes(StandardCharsets.UTF_8);
+		byte[] prefix = Arrays.copyOf(name, name.length + 1);
+		return new Keyspace(DEFAULT_COLUMN_FAMILY, prefix);
+	}
+
+	/**
 	 * The whole of one column family; the store creates it if it is missing.
 	 * @param columnFamily the column family's name
 	 * @return the keyspace

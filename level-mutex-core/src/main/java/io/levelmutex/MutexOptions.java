@@ -9,7 +9,9 @@ import org.jspecify.annotations.Nullable;
  * How one mutex is set up: its name, its keyspace and its limits. Build with
  * {@link #builder(String)}; instances are immutable.
  *
- * <p>Defaults: the whole default column family, {@value #DEFAULT_MAX_QUEUED_OPERATIONS}
+ * <p>Defaults: the keyspace {@link Keyspace#forMutex(String)} (the default column family,
+ * keys prefixed by the mutex's name and a zero byte, so that mutexes of different names never
+ * overlap), {@value #DEFAULT_MAX_QUEUED_OPERATIONS}
  * queued operations, {@value #DEFAULT_MAX_BATCH_OPERATIONS} operations and
  * {@value #DEFAULT_MAX_BATCH_BYTES} bytes per batch, keys up to
  * {@value #DEFAULT_MAX_KEY_BYTES} bytes, values up to {@value #DEFAULT_MAX_VALUE_BYTES}
@@ -155,7 +157,7 @@ public final class MutexOptions {
 
 		private final String name;
 
-		private Keyspace keyspace = Keyspace.defaultColumnFamily();
+		private Keyspace keyspace;
 
 		private int maxQueuedOperations = DEFAULT_MAX_QUEUED_OPERATIONS;
 
@@ -179,6 +181,7 @@ public final class MutexOptions {
 				throw new IllegalArgumentException("Mutex name must not be blank");
 			}
 			this.name = name;
+			this.keyspace = Keyspace.forMutex(name);
 		}
 
 		/**

@@ -1,0 +1,510 @@
+package io.levelmutex.spring.boot.autoconfigure;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration properties for level-mutex, under {@code level-mutex}. Unknown keys under the
+ * prefix fail the application's startup, naming the key, so that a typo never silently falls
+ * back to a default.
+ */
+@ConfigurationProperties(prefix = "level-mutex", ignoreUnknownFields = false)
+public class LevelMutexProperties {
+
+	/**
+	 * Whether to enable the level-mutex auto-configuration: the store, the mutex registry, and
+	 * their events, health, metrics and endpoint.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Whether mutexes not named under 'level-mutex.mutexes' may be created on demand by
+	 * MutexRegistry#mutex(name), with the 'level-mutex.defaults' limits and the keyspace
+	 * Keyspace.forMutex(name).
+	 */
+	private boolean createOnDemand = true;
+
+	private final Store store = new Store();
+
+	private final Defaults defaults = new Defaults();
+
+	/**
+	 * Mutexes to create at startup, by name. Each is also a bean of that name.
+	 */
+	private final Map<String, MutexSettings> mutexes = new LinkedHashMap<>();
+
+	private final Events events = new Events();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public boolean isCreateOnDemand() {
+		return this.createOnDemand;
+	}
+
+	public void setCreateOnDemand(boolean createOnDemand) {
+		this.createOnDemand = createOnDemand;
+	}
+
+	public Store getStore() {
+		return this.store;
+	}
+
+	public Defaults getDefaults() {
+		return this.defaults;
+	}
+
+	public Map<String, MutexSettings> getMutexes() {
+		return this.mutexes;
+	}
+
+	public Events getEvents() {
+		return this.events;
+	}
+
+	/** The embedded RocksDB store. */
+	public static class Store {
+
+		/**
+		 * Directory of the RocksDB store, resolved against the working directory when
+		 * relative.
+		 */
+		private String path = "./data/level-mutex";
+
+		/**
+		 * Whether to create the directory and missing column families when they do not exist.
+		 */
+		private boolean createIfMissing = true;
+
+		/**
+		 * Whether batches are fsync'd to the write-ahead log before their writes complete.
+		 * When false, a write survives a process crash but may be lost on power loss.
+		 */
+		private boolean durable = true;
+
+		/**
+		 * Column families to open (and create if missing) besides the default one and those
+		 * named by mutexes.
+		 */
+		private List<String> columnFamilies = new ArrayList<>();
+
+		/**
+		 * RocksDB options per column family, by column family name ('default' for the default
+		 * one). Every column family named here must be the default one, listed in
+		 * 'level-mutex.store.column-families' or used by a configured mutex.
+		 */
+		private final Map<String, ColumnFamilySettings> columnFamilyOptions = new LinkedHashMap<>();
+
+		/**
+		 * Threads of the store's cycle pool, shared by all mutexes: how many mutexes can read
+		 * or flush at the same moment. Defaults to the number of processors, at least 2.
+		 */
+		private @Nullable Integer cycleThreads;
+
+		public String getPath() {
+			return this.path;
+		}
+
+		public void setPath(String path) {
+			this.path = path;
+		}
+
+		public boolean isCreateIfMissing() {
+			return this.createIfMissing;
+		}
+
+		public void setCreateIfMissing(boolean createIfMissing) {
+			this.createIfMissing = createIfMissing;
+		}
+
+		public boolean isDurable() {
+			return this.durable;
+		}
+
+		public void setDurable(boolean durable) {
+			this.durable = durable;
+		}
+
+		public List<String> getColumnFamilies() {
+			return this.columnFamilies;
+		}
+
+		public void setColumnFamilies(List<String> columnFamilies) {
+			this.columnFamilies = columnFamilies;
+		}
+
+		public Map<String, ColumnFamilySettings> getColumnFamilyOptions() {
+			return this.columnFamilyOptions;
+		}
+
+		public @Nullable Integer getCycleThreads() {
+			return this.cycleThreads;
+		}
+
+		public void setCycleThreads(@Nullable Integer cycleThreads) {
+			this.cycleThreads = cycleThreads;
+		}
+
+	}
+
+	/** RocksDB options of one column family; unset options keep RocksDB's defaults. */
+	public static class ColumnFamilySettings {
+
+		/**
+		 * Size of one memtable (RocksDB write_buffer_size).
+		 */
+		private @Nullable DataSize writeBufferSize;
+
+		/**
+		 * Most memtables held in memory before writes stall (RocksDB
+		 * max_write_buffer_number).
+		 */
+		private @Nullable Integer maxWriteBufferNumber;
+
+		/**
+		 * Target size of SST files at level 1 (RocksDB target_file_size_base).
+		 */
+		private @Nullable DataSize targetFileSizeBase;
+
+		/**
+		 * Compression of SST files.
+		 */
+		private @Nullable Compression compression;
+
+		public @Nullable DataSize getWriteBufferSize() {
+			return this.writeBufferSize;
+		}
+
+		public void setWriteBufferSize(@Nullable DataSize writeBufferSize) {
+			this.writeBufferSize = writeBufferSize;
+		}
+
+		public @Nullable Integer getMaxWriteBufferNumber() {
+			return this.maxWriteBufferNumber;
+		}
+
+		public void setMaxWriteBufferNumber(@Nullable Integer maxWriteBufferNumber) {
+			this.maxWriteBufferNumber = maxWriteBufferNumber;
+		}
+
+		public @Nullable DataSize getTargetFileSizeBase() {
+			return this.targetFileSizeBase;
+		}
+
+		public void setTargetFileSizeBase(@Nullable DataSize targetFileSizeBase) {
+			this.targetFileSizeBase = targetFileSizeBase;
+		}
+
+		public @Nullable Compression getCompression() {
+			return this.compression;
+		}
+
+		public void setCompression(@Nullable Compression compression) {
+			this.compression = compression;
+		}
+
+	}
+
+	/** Compression of a column family's SST files. */
+	public enum Compression {
+
+		/** No compression. */
+		NONE,
+
+		/** Snappy. */
+		SNAPPY,
+
+		/** LZ4. */
+		LZ4,
+
+		/** Zstandard. */
+		ZSTD
+
+	}
+
+	/** Limits of every mutex, unless the mutex sets its own. */
+	public static class Defaults {
+
+		/**
+		 * Most operations (reads and writes) that may wait in one mutex's queue; over it,
+		 * calls fail at once with MutexOverloadedException.
+		 */
+		private int maxQueuedOperations = 65536;
+
+		/**
+		 * Most writes in one batch; more go, in order, into the next batch.
+		 */
+		private int maxBatchOperations = 8192;
+
+		/**
+		 * Most key and value bytes in one batch; more go, in order, into the next batch.
+		 */
+		private DataSize maxBatchSize = DataSize.ofMegabytes(32);
+
+		/**
+		 * Largest key accepted, without the keyspace's prefix.
+		 */
+		private DataSize maxKeySize = DataSize.ofKilobytes(16);
+
+		/**
+		 * Largest value accepted.
+		 */
+		private DataSize maxValueSize = DataSize.ofMegabytes(8);
+
+		/**
+		 * How many times a conditional write (Mutex#update) runs before failing with
+		 * WriteConflictException.
+		 */
+		private int maxUpdateAttempts = 1;
+
+		public int getMaxQueuedOperations() {
+			return this.maxQueuedOperations;
+		}
+
+		public void setMaxQueuedOperations(int maxQueuedOperations) {
+			this.maxQueuedOperations = maxQueuedOperations;
+		}
+
+		public int getMaxBatchOperations() {
+			return this.maxBatchOperations;
+		}
+
+		public void setMaxBatchOperations(int maxBatchOperations) {
+			this.maxBatchOperations = maxBatchOperations;
+		}
+
+		public DataSize getMaxBatchSize() {
+			return this.maxBatchSize;
+		}
+
+		public void setMaxBatchSize(DataSize maxBatchSize) {
+			this.maxBatchSize = maxBatchSize;
+		}
+
+		public DataSize getMaxKeySize() {
+			return this.maxKeySize;
+		}
+
+		public void setMaxKeySize(DataSize maxKeySize) {
+			this.maxKeySize = maxKeySize;
+		}
+
+		public DataSize getMaxValueSize() {
+			return this.maxValueSize;
+		}
+
+		public void setMaxValueSize(DataSize maxValueSize) {
+			this.maxValueSize = maxValueSize;
+		}
+
+		public int getMaxUpdateAttempts() {
+			return this.maxUpdateAttempts;
+		}
+
+		public void setMaxUpdateAttempts(int maxUpdateAttempts) {
+			this.maxUpdateAttempts = maxUpdateAttempts;
+		}
+
+	}
+
+	/** One configured mutex: its keyspace and limits; unset limits use the defaults. */
+	public static class MutexSettings {
+
+		/**
+		 * Column family of the mutex's keyspace. When neither this nor 'prefix' is set, the
+		 * keyspace is Keyspace.forMutex(name): the default column family, keys prefixed by the
+		 * name and a zero byte. When only this is set, the mutex owns the whole column family.
+		 */
+		private @Nullable String columnFamily;
+
+		/**
+		 * Key prefix (UTF-8) of the mutex's keyspace, replacing the default one; in the
+		 * default column family unless 'column-family' is set. An empty prefix owns the whole
+		 * column family.
+		 */
+		private @Nullable String prefix;
+
+		/**
+		 * Whether this mutex's batches are fsync'd; defaults to 'level-mutex.store.durable'.
+		 */
+		private @Nullable Boolean durable;
+
+		/**
+		 * Most operations that may wait in this mutex's queue.
+		 */
+		private @Nullable Integer maxQueuedOperations;
+
+		/**
+		 * Most writes in one of this mutex's batches.
+		 */
+		private @Nullable Integer maxBatchOperations;
+
+		/**
+		 * Most key and value bytes in one of this mutex's batches.
+		 */
+		private @Nullable DataSize maxBatchSize;
+
+		/**
+		 * Largest key this mutex accepts, without its prefix.
+		 */
+		private @Nullable DataSize maxKeySize;
+
+		/**
+		 * Largest value this mutex accepts.
+		 */
+		private @Nullable DataSize maxValueSize;
+
+		/**
+		 * How many times a conditional write on this mutex runs before failing with a
+		 * conflict.
+		 */
+		private @Nullable Integer maxUpdateAttempts;
+
+		public @Nullable String getColumnFamily() {
+			return this.columnFamily;
+		}
+
+		public void setColumnFamily(@Nullable String columnFamily) {
+			this.columnFamily = columnFamily;
+		}
+
+		public @Nullable String getPrefix() {
+			return this.prefix;
+		}
+
+		public void setPrefix(@Nullable String prefix) {
+			this.prefix = prefix;
+		}
+
+		public @Nullable Boolean getDurable() {
+			return this.durable;
+		}
+
+		public void setDurable(@Nullable Boolean durable) {
+			this.durable = durable;
+		}
+
+		public @Nullable Integer getMaxQueuedOperations() {
+			return this.maxQueuedOperations;
+		}
+
+		public void setMaxQueuedOperations(@Nullable Integer maxQueuedOperations) {
+			this.maxQueuedOperations = maxQueuedOperations;
+		}
+
+		public @Nullable Integer getMaxBatchOperations() {
+			return this.maxBatchOperations;
+		}
+
+		public void setMaxBatchOperations(@Nullable Integer maxBatchOperations) {
+			this.maxBatchOperations = maxBatchOperations;
+		}
+
+		public @Nullable DataSize getMaxBatchSize() {
+			return this.maxBatchSize;
+		}
+
+		public void setMaxBatchSize(@Nullable DataSize maxBatchSize) {
+			this.maxBatchSize = maxBatchSize;
+		}
+
+		public @Nullable DataSize getMaxKeySize() {
+			return this.maxKeySize;
+		}
+
+		public void setMaxKeySize(@Nullable DataSize maxKeySize) {
+			this.maxKeySize = maxKeySize;
+		}
+
+		public @Nullable DataSize getMaxValueSize() {
+			return this.maxValueSize;
+		}
+
+		public void setMaxValueSize(@Nullable DataSize maxValueSize) {
+			this.maxValueSize = maxValueSize;
+		}
+
+		public @Nullable Integer getMaxUpdateAttempts() {
+			return this.maxUpdateAttempts;
+		}
+
+		public void setMaxUpdateAttempts(@Nullable Integer maxUpdateAttempts) {
+			this.maxUpdateAttempts = maxUpdateAttempts;
+		}
+
+	}
+
+	/** Spring application events for mutex phases. */
+	public static class Events {
+
+		/**
+		 * Whether to publish mutex phases as Spring application events (MutexFlushedEvent,
+		 * and MutexReadsEvent and MutexWritesEvent when enabled below).
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Whether to publish a MutexReadsEvent for every read phase (off by default to keep
+		 * the hot path cheap).
+		 */
+		private boolean reads;
+
+		/**
+		 * Whether to publish a MutexWritesEvent before every batch (off by default to keep
+		 * the hot path cheap).
+		 */
+		private boolean writes;
+
+		/**
+		 * Most events waiting to be published; when listeners fall further behind, events are
+		 * dropped and counted, and mutexes never wait.
+		 */
+		private int queueCapacity = 10_000;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public boolean isReads() {
+			return this.reads;
+		}
+
+		public void setReads(boolean reads) {
+			this.reads = reads;
+		}
+
+		public boolean isWrites() {
+			return this.writes;
+		}
+
+		public void setWrites(boolean writes) {
+			this.writes = writes;
+		}
+
+		public int getQueueCapacity() {
+			return this.queueCapacity;
+		}
+
+		public void setQueueCapacity(int queueCapacity) {
+			this.queueCapacity = queueCapacity;
+		}
+
+	}
+
+}

@@ -1,0 +1,83 @@
+package io.levelmutex.spring.boot.autoconfigure;
+
+import java.util.Map;
+
+import io.levelmutex.Mutex;
+import io.levelmutex.spring.boot.MutexRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.EnvironmentAware;
+import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotationMetadata;
+
+/**
+ * Registers every mutex named under {@code level-mutex.mutexes} as a bean of that name, of
+ * type {@code Mutex<byte[], byte[]>}, so it can be injected with {@code @Qualifier("orders")}.
+ * Each bean is obtained from the {@link MutexRegistry} bean and depends on it (so it is never
+ * used after the registry closed it). The registry owns the mutexes: the beans have no
+ * destroy method of their own. A bean definition the application already has under the same
+ * name wins.
+ */
+final class NamedMutexBeanRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanFactoryAware {
+
+	private static final Log logger = LogFactory.getLog(NamedMutexBeanRegistrar.class);
+
+	private static final Bindable<Map<String, Object>> MUTEX_NAMES = Bindable.mapOf(String.class, Object.class);
+
+	private @Nullable Environment environment;
+
+	private @Nullable ConfigurableListableBeanFactory beanFactory;
+
+	@Override
+	public void setEnvironment(Environment environment) {
+		this.environment = environment;
+	}
+
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) {
+		this.beanFactory = (ConfigurableListableBeanFactory) beanFactory;
+	}
+
+	@Override
+	public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
+		if (this.environment == null || this.beanFactory == null) {
+			return;
+		}
+		ConfigurableListableBeanFactory factory = this.beanFactory;
+		Map<String, Object> mutexes = Binder.get(this.environment)
+			.bind("level-mutex.mutexes", MUTEX_NAMES)
+			.orElse(Map.of());
+		ResolvableType type = ResolvableType.forClassWithGenerics(Mutex.class, byte[].class, byte[].class);
+		for (String name : mutexes.keySet()) {
+			if (registry.containsBeanDefinition(name)) {
+				logger.info("Not registering mutex '" + name + "' as a bean: a bean of that name already exists");
+				continue;
+			}
+			RootBeanDefinition definition = new RootBeanDefinition();
+			definition.setTargetType(type);
+			definition.setInstanceSupplier(() -> mutex(factory, name));
+			definition.setDestroyMethodName("");
+			definition.setDescription("The mutex '" + name + "' of level-mutex.mutexes");
+			registry.registerBeanDefinition(name, definition);
+		}
+	}
+
+	private static Mutex<byte[], byte[]> mutex(ConfigurableListableBeanFactory factory, String name) {
+		for (String registryName : factory.getBeanNamesForType(MutexRegistry.class)) {
+			factory.registerDependentBean(registryName, name);
+		}
+		return factory.getBean(MutexRegistry.class).mutex(name);
+	}
+
+}

@@ -1,0 +1,98 @@
+package io.levelmutex.spring.boot.health;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.levelmutex.Mutex;
+import io.levelmutex.MutexStats;
+import io.levelmutex.StoreHealth;
+import io.levelmutex.spring.boot.MutexEventPublisher;
+import io.levelmutex.spring.boot.MutexRegistry;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+
+/**
+ * {@link HealthIndicator} for a level-mutex store and its mutexes.
+ *
+ * <p>{@code UP} when the store is open, RocksDB reports no background error and no write
+ * stop, and no live mutex's most recent batch failed. {@code DOWN} otherwise: in particular
+ * from the moment a mutex's batch fails until one of its batches succeeds again. Details: the
+ * store's RocksDB signals ({@link StoreHealth}); per mutex, its status, queued reads and
+ * writes, batches flushed and failed, last flush time and duration, and last error; and the
+ * event bridge's counters (events waiting, published, dropped, failed listeners), which never
+ * affect the status.
+ *
+ * <p>Reads counters only: it never queues an operation on a mutex, so it cannot be held up by
+ * a busy one.
+ */
+public class MutexHealthIndicator extends AbstractHealthIndicator {
+
+	private final MutexRegistry registry;
+
+	private final @Nullable MutexEventPublisher eventPublisher;
+
+	/**
+	 * Creates an indicator.
+	 * @param registry the registry whose store and mutexes to report
+	 * @param eventPublisher the event bridge to report, if any
+	 */
+	public MutexHealthIndicator(MutexRegistry registry, @Nullable MutexEventPublisher eventPublisher) {
+		super("level-mutex health check failed");
+		this.registry = registry;
+		this.eventPublisher = eventPublisher;
+	}
+
+	@Override
+	protected void doHealthCheck(Health.Builder builder) {
+		StoreHealth store = this.registry.store().health();
+		boolean up = store.healthy();
+		Map<String, Object> storeDetails = new LinkedHashMap<>();
+		storeDetails.put("path", this.registry.store().options().path().toString());
+		storeDetails.put("open", store.open());
+		storeDetails.put("backgroundErrors", store.backgroundErrors());
+		storeDetails.put("writeStopped", store.writeStopped());
+		storeDetails.put("delayedWriteRate", store.delayedWriteRate());
+		storeDetails.put("pendingCompactionBytes", store.pendingCompactionBytes());
+		Map<String, Object> mutexes = new LinkedHashMap<>();
+		for (Mutex<byte[], byte[]> mutex : this.registry.mutexes()) {
+			MutexStats stats = mutex.stats();
+			up &= !stats.lastBatchFailed();
+			mutexes.put(mutex.name(), details(stats));
+		}
+		builder.status(up ? "UP" : "DOWN").withDetail("store", storeDetails).withDetail("mutexes", mutexes);
+		if (this.eventPublisher != null) {
+			MutexEventPublisher.Stats events = this.eventPublisher.stats();
+			Map<String, Object> eventDetails = new LinkedHashMap<>();
+			eventDetails.put("pending", events.pending());
+			eventDetails.put("published", events.published());
+			eventDetails.put("dropped", events.dropped());
+			eventDetails.put("listenerFailures", events.listenerFailures());
+			builder.withDetail("events", eventDetails);
+		}
+	}
+
+	private static Map<String, Object> details(MutexStats stats) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("status", stats.lastBatchFailed() ? "DOWN" : "UP");
+		details.put("queuedReads", stats.queuedReads());
+		details.put("queuedWrites", stats.queuedWrites());
+		details.put("batchesFlushed", stats.batchesFlushed());
+		details.put("batchesFailed", stats.batchesFailed());
+		details.put("conflicts", stats.conflicts());
+		details.put("overloadRejections", stats.overloadRejections());
+		if (stats.lastFlushTime() != null) {
+			details.put("lastFlushTime", stats.lastFlushTime().toString());
+		}
+		if (stats.lastFlushDuration() != null) {
+			details.put("lastFlushDuration", stats.lastFlushDuration().toString());
+		}
+		if (stats.lastError() != null) {
+			details.put("lastError", String.valueOf(stats.lastError()));
+		}
+		return details;
+	}
+
+}

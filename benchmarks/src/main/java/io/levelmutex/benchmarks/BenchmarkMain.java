@@ -1,0 +1,126 @@
+package io.levelmutex.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import io.levelmutex.benchmarks.jmh.JmhScore;
+import io.levelmutex.benchmarks.jmh.JmhSuite;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The one command: {@code java -jar benchmarks/target/benchmarks.jar [--quick]}.
+ *
+ * <p>Runs the closed-loop sweeps (W1, W2, W3) against every contender ({@code --runs} times,
+ * 3 by default, 1 with {@code --quick}), the JMH single-operation microbenchmarks and the
+ * memory probes; prints the markdown table and the targets to standard output, and writes
+ * {@code results-<mode>.md} and the PNG charts into {@code --out} (default
+ * {@code benchmarks/results}, relative to the working directory). Progress goes to standard
+ * error.
+ *
+ * <p>Options: {@code --quick}, {@code --runs N}, {@code --out DIR}, {@code --only W1,W2,W3}
+ * (sweeps to run), {@code --no-jmh}, {@code --no-memory}.
+ */
+public final class BenchmarkMain {
+
+	private BenchmarkMain() {
+	}
+
+	/**
+	 * Runs the benchmarks.
+	 * @param args the options
+	 * @throws Exception if a benchmark cannot run
+	 */
+	public static void main(String[] args) throws Exception {
+		boolean quick = false;
+		int runs = -1;
+		boolean jmh = true;
+		boolean memory = true;
+		Path out = Path.of("benchmarks", "results");
+		Set<String> only = new LinkedHashSet<>(List.of("W1", "W2", "W3"));
+		for (int i = 0; i < args.length; i++) {
+			switch (args[i]) {
+				case "--quick" -> quick = true;
+				case "--runs" -> runs = Integer.parseInt(args[++i]);
+				case "--out" -> out = Path.of(args[++i]);
+				case "--only" -> only = new LinkedHashSet<>(List.of(args[++i].toUpperCase(Locale.ROOT).split(",")));
+				case "--no-jmh" -> jmh = false;
+				case "--no-memory" -> memory = false;
+				default -> {
+					System.err.println("Unknown option " + args[i]
+							+ "; options: --quick --runs N --out DIR --only W1,W2,W3 --no-jmh --no-memory");
+					System.exit(2);
+				}
+			}
+		}
+		if (runs < 1) {
+			runs = quick ? 1 : 3;
+		}
+		String mode = quick ? "quick" : "full";
+		SweepPlan plan = restrict(quick ? SweepPlan.quick() : SweepPlan.full(), only);
+		Files.createDirectories(out);
+		Instant started = Instant.now();
+		String loadBefore = MachineInfo.loadAverage();
+		System.err.println("level-mutex benchmarks, " + mode + " mode, " + runs + " run(s); " + MachineInfo.describe());
+
+		List<List<RunResult>> sweeps = new ArrayList<>();
+		for (int run = 1; run <= runs; run++) {
+			int number = run;
+			System.err.println("== sweep " + run + "/" + runs);
+			sweeps.add(new Sweep(plan, (result) -> System.err.println(progressLine(number, result))).run());
+		}
+		List<JmhScore> scores = List.of();
+		if (jmh) {
+			Path log = Files.createTempFile("level-mutex-jmh-", ".log");
+			System.err.println("== JMH single-operation benchmarks (log: " + log + ")");
+			scores = JmhSuite.run(quick, log);
+		}
+		MemoryProbe.@Nullable MemoryReport memoryReport = null;
+		if (memory) {
+			System.err.println("== memory probes");
+			memoryReport = MemoryProbe.run();
+		}
+
+		Summary summary = new Summary(sweeps);
+		List<Targets.Target> targets = Targets.evaluate(summary, scores);
+		List<String> charts = Charts.write(summary, out, mode);
+		Duration took = Duration.between(started, Instant.now());
+		String context = String.format(Locale.ROOT,
+				"Mode: %s, %d run(s), each point warmed up %d ms and measured %d ms, in %d s in all. Machine: %s."
+						+ " Load average (1/5/15 min) %s at the start, %s at the end (2 cores shared with other builds:"
+						+ " expect noise).",
+				mode, runs, plan.warmup().toMillis(), plan.measurement().toMillis(), took.toSeconds(),
+				MachineInfo.describe(), loadBefore, MachineInfo.loadAverage());
+		String report = MarkdownReport.render("level-mutex benchmarks (" + mode + ")", context, summary, targets,
+				scores, memoryReport, charts);
+		Files.writeString(out.resolve("results-" + mode + ".md"), report);
+		System.out.println(report);
+		System.err.println("Wrote " + out.resolve("results-" + mode + ".md") + " and " + charts.size() + " chart(s) in "
+				+ took.toSeconds() + " s");
+		System.exit(0);
+	}
+
+	private static SweepPlan restrict(SweepPlan plan, Set<String> only) {
+		return new SweepPlan(only.contains("W1") ? plan.w1Clients() : List.of(),
+				only.contains("W2") ? plan.w2Clients() : List.of(),
+				only.contains("W2") ? plan.w2KeyCounts() : List.of(),
+				only.contains("W2") ? plan.w2NonDurableClients() : List.of(),
+				only.contains("W3") ? plan.w3Clients() : List.of(), plan.warmup(), plan.measurement());
+	}
+
+	private static String progressLine(int run, RunResult result) {
+		return String.format(Locale.ROOT,
+				"[run %d] %-38s C=%-5d %-24s %,12.0f ok/s  mean %9.1f us  p99 %9.1f us  batch %6.1f  reads/phase %6.1f  conflicts %d  failures %d%s",
+				run, result.workload(), result.clients(), result.contender(), result.successesPerSecond(),
+				result.meanMicros(), result.p99Micros(), result.meanBatch(), result.meanReadPhase(),
+				result.conflicts(), result.failures(),
+				(result.lostUpdates() == -1) ? "" : "  lost " + result.lostUpdates());
+	}
+
+}

@@ -1,0 +1,121 @@
+package io.levelmutex.benchmarks;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import io.levelmutex.Keyspace;
+import io.levelmutex.Mutex;
+import io.levelmutex.MutexOptions;
+import io.levelmutex.MutexStats;
+import io.levelmutex.MutexStore;
+import io.levelmutex.StoreOptions;
+import io.levelmutex.WriteConflictException;
+import io.levelmutex.codec.Codecs;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * level-mutex: one store at its defaults (apart from durability) with one mutex over the whole
+ * default column family, driven asynchronously through its futures. W2's read-check-write is
+ * one {@link Mutex#update} call: read the revision, check it, write the next one, with a
+ * single attempt (a conflict is counted, not retried).
+ */
+final class MutexContender implements Contender.Async {
+
+	/** The contender's name in results. */
+	static final String NAME = "level-mutex";
+
+	private final DataDirectory directory;
+
+	private final MutexStore store;
+
+	private final Mutex<byte[], byte[]> mutex;
+
+	MutexContender(Workload workload, boolean durable) throws Exception {
+		this.directory = DataDirectory.create("mutex");
+		this.store = MutexStore.open(StoreOptions.builder(this.directory.path()).durable(durable).build());
+		this.mutex = this.store.mutex(MutexOptions.builder("bench").keyspace(Keyspace.defaultColumnFamily()).build(),
+				Codecs.bytes(), Codecs.bytes());
+		if (workload.kind() != Workload.Kind.BLIND_WRITE) {
+			preload(workload);
+		}
+	}
+
+	private void preload(Workload workload) {
+		CompletableFuture<?> last = CompletableFuture.completedFuture(null);
+		int batch = 0;
+		for (int i = 0; i < workload.keyCount(); i++) {
+			last = this.mutex.put(workload.keyAt(i), workload.initialValue(i));
+			if (++batch == 4096) {
+				last.join();
+				batch = 0;
+			}
+		}
+		last.join();
+	}
+
+	@Override
+	public String name() {
+		return NAME;
+	}
+
+	@Override
+	public CompletableFuture<?> execute(Workload.Stream stream, Tally tally) {
+		stream.next();
+		byte[] key = stream.key();
+		byte[] value = stream.value();
+		CompletableFuture<?> future;
+		try {
+			future = switch (stream.type()) {
+				case PUT -> this.mutex.put(key, value);
+				case GET -> this.mutex.get(key);
+				case UPDATE -> this.mutex.update((context) -> {
+					Optional<byte[]> current = context.get(key);
+					long revision = current.map(Workload.Revisions::of).orElse(0L);
+					context.put(key, Workload.Revisions.withRevision(revision + 1, value));
+					return Boolean.TRUE;
+				}, 1);
+			};
+		}
+		catch (RuntimeException ex) {
+			tally.failure(ex);
+			return CompletableFuture.completedFuture(null);
+		}
+		return future.handle((result, error) -> {
+			Throwable cause = ClosedLoopDriver.unwrap(error);
+			if (cause == null) {
+				tally.success();
+			}
+			else if (cause instanceof WriteConflictException) {
+				tally.conflict();
+			}
+			else {
+				tally.failure(cause);
+			}
+			return null;
+		});
+	}
+
+	@Override
+	public @Nullable PhaseCounters phaseCounters() {
+		MutexStats stats = this.mutex.stats();
+		return new PhaseCounters(stats.readPhases(), stats.readsExecuted(), stats.batchesFlushed(),
+				stats.writesFlushed());
+	}
+
+	@Override
+	public byte @Nullable [] readForVerification(byte[] key) {
+		return this.mutex.get(key).join().orElse(null);
+	}
+
+	@Override
+	public void close() {
+		try {
+			this.mutex.close();
+			this.store.close();
+		}
+		finally {
+			this.directory.close();
+		}
+	}
+
+}

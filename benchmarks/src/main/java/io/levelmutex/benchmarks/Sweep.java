@@ -1,0 +1,130 @@
+package io.levelmutex.benchmarks;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One pass over every point of a {@link SweepPlan}: for each workload, configuration and
+ * concurrency level, each contender on a fresh data directory, one after the other in this
+ * process. W2 runs are verified after they drain: the revisions found in the store must add
+ * up to the successful updates counted.
+ */
+final class Sweep {
+
+	/** Labels of the workloads in results. */
+	static final String W1_DURABLE = "W1 blind writes, durable";
+
+	static final String W1_NON_DURABLE = "W1 blind writes, non-durable";
+
+	static final String W3_DURABLE = "W3 90% get / 10% put, durable";
+
+	static final String W3_NON_DURABLE = "W3 90% get / 10% put, non-durable";
+
+	static String w2Label(int keyCount, boolean durable) {
+		return "W2 read-check-write, " + (keyCount / 1000) + "k keys, " + (durable ? "durable" : "non-durable");
+	}
+
+	private final SweepPlan plan;
+
+	private final ClosedLoopDriver driver;
+
+	private final Consumer<RunResult> progress;
+
+	Sweep(SweepPlan plan, Consumer<RunResult> progress) {
+		this.plan = plan;
+		this.driver = new ClosedLoopDriver(plan.warmup(), plan.measurement());
+		this.progress = progress;
+	}
+
+	/**
+	 * Runs every point.
+	 * @return one result per contender and point, in the order run
+	 * @throws Exception if a contender cannot be set up or a run fails to drain
+	 */
+	List<RunResult> run() throws Exception {
+		List<RunResult> results = new ArrayList<>();
+		if (!this.plan.w1Clients().isEmpty()) {
+			Workload w1 = Workload.blindWrites(SweepPlan.LARGE_KEYSPACE, SweepPlan.SEED);
+			for (boolean durable : new boolean[] { true, false }) {
+				String label = durable ? W1_DURABLE : W1_NON_DURABLE;
+				for (int clients : this.plan.w1Clients()) {
+					RunResult mutex = measure(label, new MutexContender(w1, durable), w1, clients, results);
+					measure(label, new RawPutContender(w1, durable), w1, clients, results);
+					int batch = (int) Math.round(mutex.meanBatch());
+					measure(label, new RawBatchContender(w1, durable, clients, batch), w1, clients, results);
+				}
+			}
+		}
+		for (int keyCount : this.plan.w2KeyCounts()) {
+			Workload w2 = Workload.readCheckWrite(keyCount, SweepPlan.SEED);
+			readCheckWrite(w2, true, this.plan.w2Clients(), results);
+			readCheckWrite(w2, false, this.plan.w2NonDurableClients(), results);
+		}
+		if (!this.plan.w3Clients().isEmpty()) {
+			Workload w3 = Workload.mixed(SweepPlan.LARGE_KEYSPACE, SweepPlan.SEED);
+			for (boolean durable : new boolean[] { true, false }) {
+				String label = durable ? W3_DURABLE : W3_NON_DURABLE;
+				for (int clients : this.plan.w3Clients()) {
+					measure(label, new MutexContender(w3, durable), w3, clients, results);
+					measure(label, new ReadWriteLockContender(w3, durable), w3, clients, results);
+					measure(label, new RawPutContender(w3, durable), w3, clients, results);
+				}
+			}
+		}
+		return results;
+	}
+
+	private void readCheckWrite(Workload w2, boolean durable, List<Integer> clientLevels, List<RunResult> results)
+			throws Exception {
+		String label = w2Label(w2.keyCount(), durable);
+		for (int clients : clientLevels) {
+			measure(label, new MutexContender(w2, durable), w2, clients, results);
+			measure(label, new OptimisticTransactionContender(w2, durable), w2, clients, results);
+			measure(label, new ReadWriteLockContender(w2, durable), w2, clients, results);
+		}
+	}
+
+	private RunResult measure(String label, Contender contender, Workload workload, int clients,
+			List<RunResult> results) throws Exception {
+		RunResult result;
+		try (contender) {
+			Tally tally = new Tally();
+			result = this.driver.run(label, contender, workload, clients, tally);
+			if (workload.kind() == Workload.Kind.READ_CHECK_WRITE) {
+				result = result.withLostUpdates(lostUpdates(contender, workload, tally));
+			}
+			Throwable failure = tally.firstFailure();
+			if (failure != null) {
+				System.err.println("[" + label + " / " + contender.name() + " / C=" + clients + "] "
+						+ tally.failures() + " operations failed, first: " + failure);
+			}
+		}
+		results.add(result);
+		this.progress.accept(result);
+		return result;
+	}
+
+	/**
+	 * Counts updates lost (or invented): every key starts at revision 0 and every successful
+	 * update adds exactly 1, so the revisions must add up to the successes.
+	 * @param contender the quiesced contender
+	 * @param workload the W2 workload
+	 * @param tally the run's counters
+	 * @return successes minus the sum of stored revisions; 0 when nothing was lost
+	 * @throws Exception if a read fails
+	 */
+	static long lostUpdates(Contender contender, Workload workload, Tally tally) throws Exception {
+		long sum = 0;
+		for (int i = 0; i < workload.keyCount(); i++) {
+			byte @Nullable [] value = contender.readForVerification(workload.keyAt(i));
+			if (value != null) {
+				sum += Workload.Revisions.of(value);
+			}
+		}
+		return tally.successes() - sum;
+	}
+
+}

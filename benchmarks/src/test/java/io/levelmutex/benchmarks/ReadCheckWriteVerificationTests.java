@@ -1,0 +1,79 @@
+package io.levelmutex.benchmarks;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The driver and the lost-update verification behind the W2 figures: every contender's
+ * committed updates must be found in the store, and a lost update must be detected. No
+ * timing is asserted.
+ */
+class ReadCheckWriteVerificationTests {
+
+	private static final Duration WARMUP = Duration.ofMillis(100);
+
+	private static final Duration WINDOW = Duration.ofMillis(200);
+
+	@Test
+	void whenEveryContenderRunsReadCheckWriteThenNoUpdateIsLost() throws Exception {
+		List<RunResult> results = new Sweep(SweepPlan.tinyReadCheckWrite(16, 100), (result) -> {
+		}).run();
+
+		assertThat(results).extracting(RunResult::contender)
+			.containsExactly(MutexContender.NAME, "OptimisticTransactionDB", "ReadWriteLock + RocksDB");
+		assertThat(results).allSatisfy((result) -> {
+			assertThat(result.lostUpdates()).as(result.contender()).isZero();
+			assertThat(result.failures()).as(result.contender()).isZero();
+			assertThat(result.successesPerSecond()).as(result.contender()).isPositive();
+		});
+	}
+
+	@Test
+	void whenOptimisticTransactionsContendOnFewKeysThenConflictsAreCountedAndRetried() throws Exception {
+		Workload workload = Workload.readCheckWrite(2, SweepPlan.SEED);
+		Tally tally = new Tally();
+		try (OptimisticTransactionContender contender = new OptimisticTransactionContender(workload, false)) {
+			new ClosedLoopDriver(WARMUP, WINDOW).run("test", contender, workload, 32, tally);
+
+			assertThat(Sweep.lostUpdates(contender, workload, tally)).isZero();
+		}
+		assertThat(tally.failures()).as("failures, first: %s", tally.firstFailure()).isZero();
+		assertThat(tally.conflicts()).as("conflicts of %d successes", tally.successes()).isPositive();
+	}
+
+	@Test
+	void whenAnUpdateIsCountedButNotStoredThenVerificationReportsItLost() throws Exception {
+		Workload workload = Workload.readCheckWrite(50, SweepPlan.SEED);
+		Tally tally = new Tally();
+		try (ReadWriteLockContender contender = new ReadWriteLockContender(workload, false)) {
+			new ClosedLoopDriver(WARMUP, WINDOW).run("test", contender, workload, 4, tally);
+			tally.success();
+
+			assertThat(Sweep.lostUpdates(contender, workload, tally)).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void whenTheSameClientStreamIsDrawnTwiceThenItRepeatsExactly() {
+		Workload workload = Workload.mixed(1000, SweepPlan.SEED);
+		Workload.Stream first = workload.stream(7);
+		Workload.Stream second = workload.stream(7);
+		Workload.Stream other = workload.stream(8);
+		boolean differs = false;
+		for (int i = 0; i < 1000; i++) {
+			first.next();
+			second.next();
+			other.next();
+			assertThat(second.keyIndex()).isEqualTo(first.keyIndex());
+			assertThat(second.type()).isEqualTo(first.type());
+			assertThat(second.value()).isEqualTo(first.value()).hasSize(Workload.VALUE_BYTES);
+			differs |= other.keyIndex() != first.keyIndex();
+		}
+		assertThat(differs).isTrue();
+	}
+
+}

@@ -1,0 +1,404 @@
+package io.levelmutex.spring.boot.autoconfigure;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import io.levelmutex.Keyspace;
+import io.levelmutex.Mutex;
+import io.levelmutex.MutexOptions;
+import io.levelmutex.MutexStore;
+import io.levelmutex.StoreOptions;
+import io.levelmutex.spring.boot.MutexEventPublisher;
+import io.levelmutex.spring.boot.MutexRegistry;
+import io.levelmutex.spring.boot.MutexStoreCustomizer;
+import io.levelmutex.spring.boot.NoSuchMutexException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Tests for {@link LevelMutexAutoConfiguration}: the beans, their back-off, named mutex beans
+ * and the properties.
+ */
+class LevelMutexAutoConfigurationTests {
+
+	@TempDir
+	Path directory;
+
+	private ApplicationContextRunner contextRunner() {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(LevelMutexAutoConfiguration.class))
+			.withPropertyValues("level-mutex.store.path=" + this.directory.resolve("db"));
+	}
+
+	@Test
+	void whenDefaultsThenStoreRegistryAndEventPublisherExist() {
+		contextRunner().run((context) -> {
+			assertThat(context).hasSingleBean(MutexStore.class)
+				.hasSingleBean(MutexRegistry.class)
+				.hasSingleBean(MutexEventPublisher.class);
+			MutexStore store = context.getBean(MutexStore.class);
+			assertThat(store.options().path()).isEqualTo(this.directory.resolve("db").toAbsolutePath());
+			assertThat(store.options().durable()).isTrue();
+			assertThat(context.getBean(MutexRegistry.class).store()).isSameAs(store);
+			assertThat(context.getBean(MutexRegistry.class).mutexes()).isEmpty();
+		});
+	}
+
+	@Test
+	void whenDefaultsThenStorePathIsDataLevelMutexUnderWorkingDirectory() {
+		assertThat(new LevelMutexProperties().getStore().getPath()).isEqualTo("./data/level-mutex");
+		assertThat(Path.of(new LevelMutexProperties().getStore().getPath()).toAbsolutePath().normalize())
+			.isEqualTo(Path.of("").toAbsolutePath().resolve("data").resolve("level-mutex"));
+	}
+
+	@Test
+	void whenDefaultsThenLimitsMatchTheCore() {
+		contextRunner().run((context) -> {
+			MutexOptions options = context.getBean(MutexRegistry.class).mutex("any").options();
+			assertThat(options.maxQueuedOperations()).isEqualTo(MutexOptions.DEFAULT_MAX_QUEUED_OPERATIONS);
+			assertThat(options.maxBatchOperations()).isEqualTo(MutexOptions.DEFAULT_MAX_BATCH_OPERATIONS);
+			assertThat(options.maxBatchBytes()).isEqualTo(MutexOptions.DEFAULT_MAX_BATCH_BYTES);
+			assertThat(options.maxKeyBytes()).isEqualTo(MutexOptions.DEFAULT_MAX_KEY_BYTES);
+			assertThat(options.maxValueBytes()).isEqualTo(MutexOptions.DEFAULT_MAX_VALUE_BYTES);
+			assertThat(options.maxUpdateAttempts()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void whenDisabledThenNoBeans() {
+		contextRunner().withPropertyValues("level-mutex.enabled=false", "level-mutex.mutexes.orders.prefix=o")
+			.run((context) -> assertThat(context).doesNotHaveBean(MutexStore.class)
+				.doesNotHaveBean(MutexRegistry.class)
+				.doesNotHaveBean(MutexEventPublisher.class)
+				.doesNotHaveBean("orders"));
+		assertThat(this.directory.resolve("db")).doesNotExist();
+	}
+
+	@Test
+	void whenEventsDisabledThenNoEventPublisher() {
+		contextRunner().withPropertyValues("level-mutex.events.enabled=false")
+			.run((context) -> assertThat(context).hasSingleBean(MutexRegistry.class)
+				.doesNotHaveBean(MutexEventPublisher.class));
+	}
+
+	@Test
+	void whenUserDefinesStoreThenItIsUsed() {
+		Path userPath = this.directory.resolve("user");
+		contextRunner().withBean(MutexStore.class, () -> MutexStore.open(StoreOptions.builder(userPath).build()))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(MutexStore.class);
+				assertThat(context.getBean(MutexRegistry.class).store().options().path()).isEqualTo(userPath);
+			});
+	}
+
+	@Test
+	void whenUserDefinesRegistryThenAutoConfiguredOneBacksOff() {
+		contextRunner().withUserConfiguration(UserRegistryConfiguration.class)
+			.withPropertyValues("level-mutex.mutexes.orders.prefix=o")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(MutexRegistry.class);
+				MutexRegistry registry = context.getBean(MutexRegistry.class);
+				assertThat(registry).isInstanceOf(UserRegistry.class);
+				assertThat(context.getBean("orders")).isSameAs(registry.mutex("orders"));
+			});
+	}
+
+	@Test
+	void whenMutexConfiguredThenInjectableByQualifier() {
+		contextRunner().withUserConfiguration(OrdersUserConfiguration.class)
+			.withPropertyValues("level-mutex.mutexes.orders.max-queued-operations=10",
+					"level-mutex.mutexes.invoices.prefix=inv/")
+			.run((context) -> {
+				OrdersUser user = context.getBean(OrdersUser.class);
+				MutexRegistry registry = context.getBean(MutexRegistry.class);
+				assertThat(user.orders()).isSameAs(registry.mutex("orders"));
+				assertThat(user.orders().name()).isEqualTo("orders");
+				assertThat(user.orders().options().maxQueuedOperations()).isEqualTo(10);
+				assertThat(context.getBean("invoices")).isSameAs(registry.mutex("invoices"));
+				user.orders().put(bytes("k"), bytes("v")).get(10, TimeUnit.SECONDS);
+				assertThat(user.orders().get(bytes("k")).get(10, TimeUnit.SECONDS)).hasValueSatisfying(
+						(value) -> assertThat(new String(value, StandardCharsets.UTF_8)).isEqualTo("v"));
+			});
+	}
+
+	@Test
+	void whenApplicationDefinesBeanOfMutexNameThenItWins() {
+		contextRunner().withBean("orders", String.class, () -> "not a mutex")
+			.withPropertyValues("level-mutex.mutexes.orders.prefix=o")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean("orders")).isEqualTo("not a mutex");
+				assertThat(context.getBean(MutexRegistry.class).find("orders")).isPresent();
+			});
+	}
+
+	@Test
+	void whenMutexConfiguredThenCreatedAtStartup() {
+		contextRunner().withPropertyValues("level-mutex.mutexes.orders.durable=false",
+				"level-mutex.mutexes.carts.max-batch-size=1KB")
+			.run((context) -> {
+				MutexRegistry registry = context.getBean(MutexRegistry.class);
+				assertThat(registry.mutexes()).extracting(Mutex::name).containsExactly("orders", "carts");
+				assertThat(registry.find("orders").orElseThrow().options().durable()).isFalse();
+				assertThat(registry.find("carts").orElseThrow().options().maxBatchBytes()).isEqualTo(1024);
+			});
+	}
+
+	@Test
+	void whenNoKeyspaceGivenThenKeyspaceForMutexName() {
+		contextRunner().withPropertyValues("level-mutex.mutexes.orders.max-update-attempts=3")
+			.run((context) -> {
+				Mutex<byte[], byte[]> orders = context.getBean(MutexRegistry.class).mutex("orders");
+				assertThat(orders.keyspace()).isEqualTo(Keyspace.forMutex("orders"));
+				assertThat(orders.options().maxUpdateAttempts()).isEqualTo(3);
+			});
+	}
+
+	@Test
+	void whenPrefixGivenThenItReplacesTheDefaultPrefix() {
+		contextRunner().withPropertyValues("level-mutex.mutexes.orders.prefix=ord/").run((context) -> {
+			Mutex<byte[], byte[]> orders = context.getBean(MutexRegistry.class).mutex("orders");
+			assertThat(orders.keyspace()).isEqualTo(Keyspace.defaultColumnFamily().withPrefix("ord/"));
+		});
+	}
+
+	@Test
+	void whenColumnFamilyGivenThenMutexOwnsItAndItIsOpened() {
+		contextRunner()
+			.withPropertyValues("level-mutex.mutexes.orders.column-family=orders-cf",
+					"level-mutex.mutexes.users.column-family=users-cf", "level-mutex.mutexes.users.prefix=u/",
+					"level-mutex.store.column-families=extra")
+			.run((context) -> {
+				MutexRegistry registry = context.getBean(MutexRegistry.class);
+				assertThat(registry.mutex("orders").keyspace()).isEqualTo(Keyspace.columnFamily("orders-cf"));
+				assertThat(registry.mutex("users").keyspace())
+					.isEqualTo(Keyspace.columnFamily("users-cf").withPrefix("u/"));
+				assertThat(registry.store().options().columnFamilies()).contains("orders-cf", "users-cf",
+						"extra");
+			});
+	}
+
+	@Test
+	void whenCreateOnDemandThenUnknownMutexIsCreatedWithDefaults() {
+		contextRunner().withPropertyValues("level-mutex.defaults.max-queued-operations=77").run((context) -> {
+			MutexRegistry registry = context.getBean(MutexRegistry.class);
+			assertThat(registry.find("later")).isEmpty();
+			Mutex<byte[], byte[]> later = registry.mutex("later");
+			assertThat(later.keyspace()).isEqualTo(Keyspace.forMutex("later"));
+			assertThat(later.options().maxQueuedOperations()).isEqualTo(77);
+			assertThat(registry.mutex("later")).isSameAs(later);
+			assertThat(registry.find("later")).containsSame(later);
+			assertThat(registry.mutexes()).containsExactly(later);
+		});
+	}
+
+	@Test
+	void whenCreateOnDemandOffThenUnknownMutexThrowsNamingTheProperty() {
+		contextRunner()
+			.withPropertyValues("level-mutex.create-on-demand=false", "level-mutex.mutexes.orders.prefix=o")
+			.run((context) -> {
+				MutexRegistry registry = context.getBean(MutexRegistry.class);
+				assertThat(registry.mutex("orders").name()).isEqualTo("orders");
+				assertThatExceptionOfType(NoSuchMutexException.class).isThrownBy(() -> registry.mutex("later"))
+					.withMessageContaining("'later'")
+					.withMessageContaining("level-mutex.create-on-demand")
+					.satisfies((ex) -> assertThat(ex.getMutexName()).isEqualTo("later"));
+				assertThat(registry.find("later")).isEmpty();
+			});
+	}
+
+	@Test
+	void whenStoreCustomizerDefinedThenItRunsAfterTheProperties() {
+		contextRunner().withPropertyValues("level-mutex.store.durable=true")
+			.withBean(MutexStoreCustomizer.class, () -> (builder) -> builder.durable(false).cycleThreads(3))
+			.run((context) -> {
+				StoreOptions options = context.getBean(MutexStore.class).options();
+				assertThat(options.durable()).isFalse();
+				assertThat(options.cycleThreads()).isEqualTo(3);
+			});
+	}
+
+	@Test
+	void whenContextClosesThenMutexesAndStoreAreClosed() {
+		MutexStore[] store = new MutexStore[1];
+		@SuppressWarnings("unchecked")
+		Mutex<byte[], byte[]>[] orders = new Mutex[1];
+		contextRunner().withPropertyValues("level-mutex.mutexes.orders.prefix=o").run((context) -> {
+			store[0] = context.getBean(MutexStore.class);
+			orders[0] = context.getBean(MutexRegistry.class).mutex("orders");
+		});
+		assertThat(orders[0].isClosed()).isTrue();
+		assertThat(store[0].isOpen()).isFalse();
+	}
+
+	@Test
+	void whenNegativeLimitThenStartupFailsNamingTheProperty() {
+		contextRunner().withPropertyValues("level-mutex.defaults.max-queued-operations=-1")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("level-mutex.defaults.max-queued-operations")
+				.hasMessageContaining("-1"));
+		contextRunner().withPropertyValues("level-mutex.mutexes.orders.max-value-size=-5B")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("level-mutex.mutexes.orders.max-value-size")
+				.hasMessageContaining("must not be negative"));
+		contextRunner().withPropertyValues("level-mutex.mutexes.orders.max-batch-operations=0")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("level-mutex.mutexes.orders.max-batch-operations")
+				.hasMessageContaining("at least 1"));
+	}
+
+	@Test
+	void whenKeyspacesOverlapThenStartupFailsNamingBothMutexes() {
+		contextRunner().withPropertyValues("level-mutex.mutexes.orders.prefix=ord", "level-mutex.mutexes.old.prefix=o")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("level-mutex.mutexes.old.prefix")
+				.hasMessageContaining("'orders'")
+				.hasMessageContaining("overlaps"));
+	}
+
+	@Test
+	void whenPathIsNotWritableThenStartupFailsNamingTheProperty() throws Exception {
+		Path file = Files.writeString(this.directory.resolve("a-file"), "not a directory");
+		contextRunner().withPropertyValues("level-mutex.store.path=" + file.resolve("db"))
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("level-mutex.store.path")
+				.hasMessageContaining("cannot be created"));
+		contextRunner().withPropertyValues("level-mutex.store.path=" + file)
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("level-mutex.store.path")
+				.hasMessageContaining("is not a directory"));
+	}
+
+	@Test
+	void whenPathMissingAndCreateIfMissingOffThenStartupFailsNamingTheProperty() {
+		contextRunner().withPropertyValues("level-mutex.store.create-if-missing=false")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("level-mutex.store.path")
+				.hasMessageContaining("level-mutex.store.create-if-missing"));
+	}
+
+	@Test
+	void whenUnknownColumnFamilyOptionThenStartupFailsNamingIt() {
+		contextRunner().withPropertyValues("level-mutex.store.column-family-options.default.write-bufer-size=64MB")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("level-mutex.store.column-family-options.default.write-bufer-size"));
+	}
+
+	@Test
+	void whenOptionsForUnknownColumnFamilyThenStartupFailsNamingIt() {
+		contextRunner().withPropertyValues("level-mutex.store.column-family-options.nowhere.write-buffer-size=64MB")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("level-mutex.store.column-family-options.nowhere")
+				.hasMessageContaining("unknown column family"));
+	}
+
+	@Test
+	void whenColumnFamilyOptionsValidThenStoreOpens() {
+		contextRunner()
+			.withPropertyValues("level-mutex.store.column-families=logs",
+					"level-mutex.store.column-family-options.logs.write-buffer-size=8MB",
+					"level-mutex.store.column-family-options.logs.compression=lz4",
+					"level-mutex.store.column-family-options.default.max-write-buffer-number=3",
+					"level-mutex.mutexes.logs.column-family=logs")
+			.run((context) -> {
+				Mutex<byte[], byte[]> logs = context.getBean(MutexRegistry.class).mutex("logs");
+				logs.put(bytes("k"), bytes("v")).get(10, TimeUnit.SECONDS);
+				assertThat(logs.get(bytes("k")).get(10, TimeUnit.SECONDS)).isPresent();
+			});
+	}
+
+	@Test
+	void whenUnknownPropertyUnderPrefixThenStartupFailsNamingIt() {
+		contextRunner().withPropertyValues("level-mutex.mutexes.orders.colum-family=x")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("level-mutex.mutexes.orders.colum-family"));
+	}
+
+	static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OrdersUserConfiguration {
+
+		@Bean
+		OrdersUser ordersUser(@Qualifier("orders") Mutex<byte[], byte[]> orders) {
+			return new OrdersUser(orders);
+		}
+
+	}
+
+	record OrdersUser(Mutex<byte[], byte[]> orders) {
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserRegistryConfiguration {
+
+		@Bean
+		UserRegistry userRegistry(MutexStore store) {
+			return new UserRegistry(store);
+		}
+
+	}
+
+	/** A registry of the application's own, over the auto-configured store. */
+	static final class UserRegistry implements MutexRegistry {
+
+		private final MutexStore store;
+
+		UserRegistry(MutexStore store) {
+			this.store = store;
+		}
+
+		@Override
+		public Mutex<byte[], byte[]> mutex(String name) {
+			return this.store.mutex(name);
+		}
+
+		@Override
+		public java.util.Optional<Mutex<byte[], byte[]>> find(String name) {
+			return this.store.find(name);
+		}
+
+		@Override
+		public java.util.Collection<Mutex<byte[], byte[]>> mutexes() {
+			return this.store.mutexes();
+		}
+
+		@Override
+		public MutexStore store() {
+			return this.store;
+		}
+
+		@Override
+		public Mutex.ListenerRegistration forEachMutex(
+				java.util.function.Consumer<? super Mutex<byte[], byte[]>> action) {
+			this.store.mutexes().forEach(action);
+			return () -> {
+			};
+		}
+
+	}
+
+}

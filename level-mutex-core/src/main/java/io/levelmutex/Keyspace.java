@@ -47,9 +47,9 @@ public final class Keyspace {
 
 	/**
 	 * The default keyspace of a mutex named {@code mutexName}: the default column family,
-	 * keys prefixed by the name's UTF-8 bytes and a zero byte. Names cannot contain a zero
-	 * byte's worth of meaning twice, so two different names never give overlapping
-	 * keyspaces (the prefix of {@code "a"} is not a prefix of {@code "a/b"}'s).
+	 * keys prefixed by the name's UTF-8 bytes and a zero byte. Mutex names contain no NUL
+	 * character, so two different names never give overlapping keyspaces (the prefix of
+	 * {@code "a"} is not a prefix of {@code "a/b"}'s).
 	 * @param mutexName the mutex's name
 	 * @return the keyspace
 	 */

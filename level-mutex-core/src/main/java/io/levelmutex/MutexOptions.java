@@ -180,6 +180,9 @@ public final class MutexOptions {
 			if (name.isBlank()) {
 				throw new IllegalArgumentException("Mutex name must not be blank");
 			}
+			if (name.indexOf('\0') >= 0) {
+				throw new IllegalArgumentException("Mutex name must not contain a NUL character");
+			}
 			this.name = name;
 			this.keyspace = Keyspace.forMutex(name);
 		}

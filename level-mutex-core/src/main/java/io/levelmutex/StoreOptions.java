@@ -1,6 +1,7 @@
 package io.levelmutex;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -45,7 +46,10 @@ public final class StoreOptions {
 
 	private final @Nullable BatchInterceptor batchInterceptor;
 
+	private final Duration closeTimeout;
+
 	private StoreOptions(Builder builder) {
+		this.closeTimeout = builder.closeTimeout;
 		this.path = builder.path;
 		this.createIfMissing = builder.createIfMissing;
 		this.durable = builder.durable;
@@ -111,6 +115,11 @@ public final class StoreOptions {
 		return this.batchInterceptor;
 	}
 
+	/** @return how long {@link MutexStore#close()} waits for mutexes to finish their queued operations */
+	public Duration closeTimeout() {
+		return this.closeTimeout;
+	}
+
 	/** Builds {@link StoreOptions}; every setter checks its argument at once. */
 	public static final class Builder {
 
@@ -133,6 +142,8 @@ public final class StoreOptions {
 		};
 
 		private @Nullable BatchInterceptor batchInterceptor;
+
+		private Duration closeTimeout = Duration.ofSeconds(30);
 
 		private Builder(Path path) {
 			this.path = Objects.requireNonNull(path, "path");
@@ -230,6 +241,21 @@ public final class StoreOptions {
 		 */
 		public Builder batchInterceptor(BatchInterceptor interceptor) {
 			this.batchInterceptor = Objects.requireNonNull(interceptor, "interceptor");
+			return this;
+		}
+
+		/**
+		 * Sets how long {@link MutexStore#close()} waits for the mutexes to run their queued
+		 * operations before it closes RocksDB anyway (default 30 seconds); operations still
+		 * queued then fail with {@link MutexClosedException}.
+		 * @param timeout a positive duration
+		 * @return this builder
+		 */
+		public Builder closeTimeout(Duration timeout) {
+			if (timeout.isNegative() || timeout.isZero()) {
+				throw new IllegalArgumentException("closeTimeout must be positive but was " + timeout);
+			}
+			this.closeTimeout = timeout;
 			return this;
 		}
 

@@ -27,9 +27,13 @@ public final class WriteOperation {
 
 	private final byte @Nullable [] value;
 
-	WriteOperation(Type type, byte[] key, byte @Nullable [] value) {
+	/** The key with the keyspace's prefix, as RocksDB stores it. */
+	final byte[] storedKey;
+
+	WriteOperation(Type type, byte[] key, byte[] storedKey, byte @Nullable [] value) {
 		this.type = type;
 		this.key = key;
+		this.storedKey = storedKey;
 		this.value = value;
 	}
 
@@ -58,11 +62,11 @@ public final class WriteOperation {
 	}
 
 	/**
-	 * The bytes this write adds to a batch: key plus value.
+	 * The bytes this write adds to a batch: stored key (prefix included) plus value.
 	 * @return the size in bytes
 	 */
 	public int size() {
-		return this.key.length + ((this.value != null) ? this.value.length : 0);
+		return this.storedKey.length + ((this.value != null) ? this.value.length : 0);
 	}
 
 	@Override

@@ -1,0 +1,176 @@
+package io.levelmutex;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import io.levelmutex.codec.Codec;
+
+/**
+ * A typed view of a {@link MutexCore}: encodes and checks arguments on the caller's thread,
+ * then queues byte-level operations. Stateless beyond its codecs; thread-safe.
+ */
+final class CodecMutex<K, V> implements Mutex<K, V> {
+
+	private final MutexCore core;
+
+	private final Codec<K> keyCodec;
+
+	private final Codec<V> valueCodec;
+
+	CodecMutex(MutexCore core, Codec<K> keyCodec, Codec<V> valueCodec) {
+		this.core = core;
+		this.keyCodec = keyCodec;
+		this.valueCodec = valueCodec;
+	}
+
+	MutexCore core() {
+		return this.core;
+	}
+
+	@Override
+	public String name() {
+		return this.core.name();
+	}
+
+	@Override
+	public Keyspace keyspace() {
+		return this.core.options().keyspace();
+	}
+
+	@Override
+	public MutexOptions options() {
+		return this.core.options();
+	}
+
+	@Override
+	public Codec<K> keyCodec() {
+		return this.keyCodec;
+	}
+
+	@Override
+	public Codec<V> valueCodec() {
+		return this.valueCodec;
+	}
+
+	@Override
+	public <K2, V2> Mutex<K2, V2> withCodecs(Codec<K2> keyCodec, Codec<V2> valueCodec) {
+		return new CodecMutex<>(this.core, Objects.requireNonNull(keyCodec, "keyCodec"),
+				Objects.requireNonNull(valueCodec, "valueCodec"));
+	}
+
+	@Override
+	public CompletableFuture<Optional<V>> get(K key) {
+		return get(key, this.valueCodec);
+	}
+
+	@Override
+	public <T> CompletableFuture<Optional<T>> get(K key, Codec<T> valueCodec) {
+		requireCodec(valueCodec);
+		GetRead<T> read = new GetRead<>(this.core.storedKey(this.core.encodeKey(this.keyCodec, key)), valueCodec);
+		this.core.enqueueRead(read);
+		return read.future;
+	}
+
+	@Override
+	public CompletableFuture<Void> put(K key, V value) {
+		return put(key, value, this.valueCodec);
+	}
+
+	@Override
+	public <T> CompletableFuture<Void> put(K key, T value, Codec<T> valueCodec) {
+		requireCodec(valueCodec);
+		PlainWrite write = new PlainWrite(this.core.putOperation(this.keyCodec, key, valueCodec, value));
+		this.core.enqueueWrite(write);
+		return write.future;
+	}
+
+	@Override
+	public CompletableFuture<Void> del(K key) {
+		PlainWrite write = new PlainWrite(this.core.delOperation(this.keyCodec, key));
+		this.core.enqueueWrite(write);
+		return write.future;
+	}
+
+	@Override
+	public CompletableFuture<Optional<Entry<K, V>>> peekFirst(KeyRange<K> range) {
+		return peek(true, range);
+	}
+
+	@Override
+	public CompletableFuture<Optional<Entry<K, V>>> peekLast(KeyRange<K> range) {
+		return peek(false, range);
+	}
+
+	private CompletableFuture<Optional<Entry<K, V>>> peek(boolean first, KeyRange<K> range) {
+		PeekRead<K, V> read = new PeekRead<>(first, this.core.storedRange(this.keyCodec, range),
+				this.core.prefixLength(), this.keyCodec, this.valueCodec);
+		this.core.enqueueRead(read);
+		return read.future;
+	}
+
+	@Override
+	public CompletableFuture<Void> afterWrite() {
+		return this.core.afterWrite();
+	}
+
+	@Override
+	public <R> CompletableFuture<R> update(UpdateFunction<K, V, R> function) {
+		return update(function, this.core.options().maxUpdateAttempts());
+	}
+
+	@Override
+	public <R> CompletableFuture<R> update(UpdateFunction<K, V, R> function, int maxAttempts) {
+		if (function == null) {
+			throw new InvalidInputException("Mutex '" + name() + "': update function must not be null");
+		}
+		if (maxAttempts < 1) {
+			throw new InvalidInputException(
+					"Mutex '" + name() + "': maxAttempts must be at least 1 but was " + maxAttempts);
+		}
+		UpdateRead<K, V, R> read = new UpdateRead<>(this.core, function, this.keyCodec, this.valueCodec, maxAttempts);
+		this.core.enqueueRead(read);
+		return read.future;
+	}
+
+	@Override
+	public ListenerRegistration addListener(MutexListener listener) {
+		return this.core.listeners().add(Objects.requireNonNull(listener, "listener"));
+	}
+
+	@Override
+	public MutexStats stats() {
+		return this.core.stats();
+	}
+
+	@Override
+	public boolean isClosed() {
+		return this.core.isClosed();
+	}
+
+	@Override
+	public CompletableFuture<Void> closeAsync() {
+		return this.core.closeAsync();
+	}
+
+	@Override
+	public void close() {
+		CompletableFuture<Void> closing = this.core.closeAsync();
+		if (!this.core.onCycleThread()) {
+			closing.join();
+		}
+	}
+
+	private void requireCodec(Codec<?> codec) {
+		if (codec == null) {
+			throw new InvalidInputException("Mutex '" + name() + "': codec must not be null");
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "Mutex[" + name() + ", keyspace=" + keyspace() + ", codecs=" + this.keyCodec.name() + "/"
+				+ this.valueCodec.name() + "]";
+	}
+
+}

@@ -1,0 +1,67 @@
+package io.levelmutex;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import org.jspecify.annotations.Nullable;
+
+import io.levelmutex.codec.Codec;
+
+/** A queued {@link Mutex#get}. Gets of a phase are executed together with one multiGet. */
+final class GetRead<T> extends ReadOp {
+
+	final byte[] storedKey;
+
+	private final Codec<T> codec;
+
+	final CompletableFuture<Optional<T>> future = new CompletableFuture<>();
+
+	/** Owned by the cycle thread. */
+	private byte @Nullable [] value;
+
+	/** Owned by the cycle thread. */
+	private @Nullable Throwable error;
+
+	GetRead(byte[] storedKey, Codec<T> codec) {
+		this.storedKey = storedKey;
+		this.codec = codec;
+	}
+
+	void result(byte @Nullable [] value, @Nullable Throwable error) {
+		this.value = value;
+		this.error = error;
+	}
+
+	@Override
+	void execute(ReadPhase phase) {
+		// executed in bulk by the phase
+	}
+
+	@Override
+	void deliver() {
+		if (this.error != null) {
+			this.future.completeExceptionally(this.error);
+			return;
+		}
+		byte[] bytes = this.value;
+		if (bytes == null) {
+			this.future.complete(Optional.empty());
+			return;
+		}
+		T decoded;
+		try {
+			decoded = this.codec.decode(bytes);
+		}
+		catch (RuntimeException ex) {
+			this.future.completeExceptionally(ex);
+			return;
+		}
+		this.future.complete(Optional.of(decoded));
+	}
+
+	@Override
+	void fail(Throwable error) {
+		this.future.completeExceptionally(error);
+	}
+
+}

@@ -1,0 +1,73 @@
+package io.levelmutex;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A mutex's statistics. Every field but {@link #overloadRejections} has one writer, the cycle
+ * thread (at most one cycle runs at a time), and is volatile so that {@link Mutex#stats()}
+ * may read it from any thread; rejections are counted by caller threads.
+ */
+final class MutexCounters {
+
+	private volatile long readPhases;
+
+	private volatile long readsExecuted;
+
+	private volatile long batchesFlushed;
+
+	private volatile long batchesFailed;
+
+	private volatile long writesFlushed;
+
+	private volatile long conflicts;
+
+	private volatile @Nullable Instant lastFlushTime;
+
+	private volatile @Nullable Duration lastFlushDuration;
+
+	private volatile @Nullable Throwable lastError;
+
+	private volatile boolean lastBatchFailed;
+
+	private final LongAdder overloadRejections = new LongAdder();
+
+	void readPhase(int reads) {
+		this.readPhases++;
+		this.readsExecuted += reads;
+	}
+
+	void batchWritten(int writes, Duration duration, Instant finished, @Nullable Throwable error) {
+		this.lastFlushTime = finished;
+		this.lastFlushDuration = duration;
+		if (error == null) {
+			this.batchesFlushed++;
+			this.writesFlushed += writes;
+			this.lastBatchFailed = false;
+		}
+		else {
+			this.batchesFailed++;
+			this.lastError = error;
+			this.lastBatchFailed = true;
+		}
+	}
+
+	void conflict() {
+		this.conflicts++;
+	}
+
+	void rejected() {
+		this.overloadRejections.increment();
+	}
+
+	MutexStats snapshot(String name, int queuedReads, int queuedWrites, boolean closed) {
+		return new MutexStats(name, queuedReads, queuedWrites, this.readPhases, this.readsExecuted,
+				this.batchesFlushed, this.batchesFailed, this.writesFlushed, this.conflicts,
+				this.overloadRejections.sum(), this.lastFlushTime, this.lastFlushDuration, this.lastError,
+				this.lastBatchFailed, closed);
+	}
+
+}

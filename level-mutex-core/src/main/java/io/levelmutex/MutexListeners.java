@@ -1,0 +1,68 @@
+package io.levelmutex;
+
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A mutex's listeners. Called on the cycle thread; a listener that throws is logged and
+ * skipped. The list is copy-on-write: registration is rare, dispatch is hot.
+ */
+final class MutexListeners {
+
+	private static final System.Logger LOG = System.getLogger(Mutex.class.getName());
+
+	private final String mutexName;
+
+	private final CopyOnWriteArrayList<MutexListener> listeners = new CopyOnWriteArrayList<>();
+
+	MutexListeners(String mutexName) {
+		this.mutexName = mutexName;
+	}
+
+	Mutex.ListenerRegistration add(MutexListener listener) {
+		this.listeners.add(listener);
+		return () -> this.listeners.remove(listener);
+	}
+
+	boolean isEmpty() {
+		return this.listeners.isEmpty();
+	}
+
+	void reads(ReadPhaseEvent event) {
+		for (MutexListener listener : this.listeners) {
+			try {
+				listener.onReads(event);
+			}
+			catch (RuntimeException | LinkageError ex) {
+				report("reads", listener, ex);
+			}
+		}
+	}
+
+	void writes(WriteBatchEvent event) {
+		for (MutexListener listener : this.listeners) {
+			try {
+				listener.onWrites(event);
+			}
+			catch (RuntimeException | LinkageError ex) {
+				report("writes", listener, ex);
+			}
+		}
+	}
+
+	void flushed(FlushEvent event) {
+		for (MutexListener listener : this.listeners) {
+			try {
+				listener.onFlushed(event);
+			}
+			catch (RuntimeException | LinkageError ex) {
+				report("flushed", listener, ex);
+			}
+		}
+	}
+
+	private void report(String event, MutexListener listener, Throwable ex) {
+		LOG.log(System.Logger.Level.WARNING, "Listener " + listener + " of mutex '" + this.mutexName + "' threw on the '"
+				+ event + "' event; the cycle goes on", ex);
+	}
+
+}

@@ -1,0 +1,200 @@
+package io.levelmutex;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.Test;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+
+import io.levelmutex.codec.CodecException;
+import io.levelmutex.codec.Codecs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Injected faults: failing batches and reads fail exactly the affected operations. */
+class FailureTest {
+
+	@Test
+	void whenBatchFailsThenEveryWriteInItFailsWithSameCauseNothingIsAppliedAndCyclingGoesOn() {
+		ManualExecutor executor = new ManualExecutor();
+		AtomicBoolean poison = new AtomicBoolean(true);
+		try (TempStore temp = TempStore.open((builder) -> builder.batchInterceptor((name, ops) -> {
+			if (poison.get()) {
+				throw new IllegalStateException("disk on fire");
+			}
+		}))) {
+			Mutex<String, String> mutex = temp.store.mutex(MutexOptions.builder("faulty").executor(executor).build(),
+					Codecs.utf8(), Codecs.utf8());
+			List<FlushEvent> flushes = new ArrayList<>();
+			mutex.addListener(new MutexListener() {
+				@Override
+				public void onFlushed(FlushEvent event) {
+					flushes.add(event);
+				}
+			});
+			CompletableFuture<Void> a = mutex.put("a", "1");
+			CompletableFuture<Void> b = mutex.del("b");
+			CompletableFuture<Integer> unit = mutex.update((ctx) -> {
+				ctx.put("c", "3");
+				return 3;
+			});
+			executor.runAll();
+			Throwable cause = failure(a);
+			assertThat(cause).isInstanceOf(StorageException.class)
+				.hasMessageContaining("'faulty'")
+				.hasRootCauseMessage("disk on fire");
+			assertThat(failure(b)).isSameAs(cause);
+			assertThat(failure(unit)).isSameAs(cause);
+			// the update's function ran in the read phase, so its unit joined the same batch
+			assertThat(flushes).hasSize(1);
+			assertThat(flushes.get(0).size()).isEqualTo(3);
+			assertThat(flushes.get(0).failure()).containsSame(cause);
+			assertThat(mutex.stats().lastBatchFailed()).isTrue();
+			assertThat(mutex.stats().batchesFailed()).isEqualTo(1);
+
+			poison.set(false);
+			CompletableFuture<Optional<String>> readA = mutex.get("a");
+			CompletableFuture<Optional<String>> readC = mutex.get("c");
+			CompletableFuture<Void> after = mutex.put("d", "4");
+			executor.runAll();
+			assertThat(readA).isCompletedWithValue(Optional.empty());
+			assertThat(readC).isCompletedWithValue(Optional.empty());
+			assertThat(after).isCompleted();
+			assertThat(mutex.stats().lastBatchFailed()).isFalse();
+			assertThat(mutex.stats().lastError()).isSameAs(cause);
+			mutex.closeAsync();
+			executor.runAll();
+		}
+	}
+
+	@Test
+	void whenMultiGetFailsThenOnlyThatPhasesGetsFailAndPeeksAndLaterPhasesWork() {
+		ManualExecutor executor = new ManualExecutor();
+		AtomicBoolean failGets = new AtomicBoolean();
+		java.nio.file.Path path = TempStore.newDirectory();
+		MutexStore store = MutexStore.open(StoreOptions.builder(path).durable(false).build(),
+				(db) -> new RocksAccess(db) {
+					@Override
+					List<byte[]> multiGet(ReadOptions options, ColumnFamilyHandle family, List<byte[]> keys)
+							throws RocksDBException {
+						if (failGets.get()) {
+							throw new RocksDBException("injected read fault");
+						}
+						return super.multiGet(options, family, keys);
+					}
+				});
+		try {
+			Mutex<String, String> mutex = store.mutex(MutexOptions.builder("reads").executor(executor).build(),
+					Codecs.utf8(), Codecs.utf8());
+			mutex.put("k", "v");
+			executor.runAll();
+			failGets.set(true);
+			CompletableFuture<Optional<String>> get = mutex.get("k");
+			CompletableFuture<Optional<Entry<String, String>>> peek = mutex.peekFirst();
+			CompletableFuture<Void> write = mutex.put("w", "x");
+			executor.runAll();
+			assertThat(failure(get)).isInstanceOf(StorageException.class)
+				.hasMessageContaining("'reads'")
+				.hasRootCauseMessage("injected read fault");
+			assertThat(peek.join()).contains(new Entry<>("k", "v"));
+			assertThat(write).isCompleted();
+			failGets.set(false);
+			CompletableFuture<Optional<String>> again = mutex.get("k");
+			executor.runAll();
+			assertThat(again).isCompletedWithValue(Optional.of("v"));
+			mutex.closeAsync();
+			executor.runAll();
+		}
+		finally {
+			store.close();
+			TempStore.deleteRecursively(path);
+		}
+	}
+
+	@Test
+	void whenStoredBytesDoNotDecodeThenOnlyThatReadFails() {
+		ManualExecutor executor = new ManualExecutor();
+		try (TempStore temp = TempStore.open()) {
+			Mutex<String, String> mutex = temp.store.mutex(MutexOptions.builder("codec").executor(executor).build(),
+					Codecs.utf8(), Codecs.utf8());
+			mutex.put("bad", new byte[] { (byte) 0xC3, (byte) 0x28 }, Codecs.bytes());
+			mutex.put("good", "fine");
+			executor.runAll();
+			CompletableFuture<Optional<String>> bad = mutex.get("bad");
+			CompletableFuture<Optional<String>> good = mutex.get("good");
+			executor.runAll();
+			assertThat(failure(bad)).isInstanceOf(CodecException.class).hasMessageContaining("UTF-8");
+			assertThat(good).isCompletedWithValue(Optional.of("fine"));
+			mutex.closeAsync();
+			executor.runAll();
+		}
+	}
+
+	@Test
+	void whenListenerThrowsThenCycleGoesOnAndOtherListenersAreCalled() {
+		ManualExecutor executor = new ManualExecutor();
+		try (TempStore temp = TempStore.open()) {
+			Mutex<String, String> mutex = temp.store.mutex(MutexOptions.builder("noisy").executor(executor).build(),
+					Codecs.utf8(), Codecs.utf8());
+			List<String> seen = new ArrayList<>();
+			mutex.addListener(new MutexListener() {
+				@Override
+				public void onReads(ReadPhaseEvent event) {
+					throw new IllegalStateException("listener bug");
+				}
+
+				@Override
+				public void onWrites(WriteBatchEvent event) {
+					throw new IllegalStateException("listener bug");
+				}
+
+				@Override
+				public void onFlushed(FlushEvent event) {
+					throw new IllegalStateException("listener bug");
+				}
+			});
+			Mutex.ListenerRegistration second = mutex.addListener(new MutexListener() {
+				@Override
+				public void onFlushed(FlushEvent event) {
+					seen.add("flushed");
+				}
+			});
+			CompletableFuture<Optional<String>> read = mutex.get("k");
+			CompletableFuture<Void> write = mutex.put("k", "v");
+			executor.runAll();
+			assertThat(read).isCompletedWithValue(Optional.empty());
+			assertThat(write).isCompleted();
+			assertThat(seen).containsExactly("flushed");
+			second.close();
+			mutex.put("k", "v2");
+			executor.runAll();
+			assertThat(seen).containsExactly("flushed");
+			mutex.closeAsync();
+			executor.runAll();
+		}
+	}
+
+	private static Throwable failure(CompletableFuture<?> future) {
+		assertThat(future).isCompletedExceptionally();
+		try {
+			future.join();
+		}
+		catch (CompletionException ex) {
+			return ex.getCause();
+		}
+		throw new AssertionError("not failed");
+	}
+
+	static {
+		RocksDB.loadLibrary();
+	}
+
+}

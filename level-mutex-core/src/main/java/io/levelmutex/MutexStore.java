@@ -259,31 +259,39 @@ public final class MutexStore implements AutoCloseable {
 			return new StoreHealth(false, 0, false, 0, 0);
 		}
 		try {
-			return new StoreHealth(!this.closing, longProperty("rocksdb.background-errors"),
-					longProperty("rocksdb.is-write-stopped") != 0, longProperty("rocksdb.actual-delayed-write-rate"),
-					longProperty("rocksdb.estimate-pending-compaction-bytes"));
+			return new StoreHealth(!this.closing, dbProperty("rocksdb.background-errors"),
+					dbProperty("rocksdb.is-write-stopped") != 0, dbProperty("rocksdb.actual-delayed-write-rate"),
+					familiesProperty("rocksdb.estimate-pending-compaction-bytes"));
 		}
 		finally {
 			this.guard.exit();
 		}
 	}
 
-	private long longProperty(String name) {
-		long total = 0;
+	private long dbProperty(String name) {
+		try {
+			return this.db.getLongProperty(name);
+		}
+		catch (RocksDBException ex) {
+			return 0; // not reported by this RocksDB build
+		}
+	}
+
+	private long familiesProperty(String name) {
 		List<ColumnFamilyHandle> handles;
 		synchronized (this) {
 			handles = new ArrayList<>(this.families.values());
 		}
+		long total = 0;
 		for (ColumnFamilyHandle handle : handles) {
 			try {
 				total += this.db.getLongProperty(handle, name);
 			}
 			catch (RocksDBException ex) {
-				// property unknown for this family: contributes nothing
+				// not reported for this family
 			}
 		}
-		return name.startsWith("rocksdb.background-errors") || name.startsWith("rocksdb.actual-delayed")
-				? Math.max(total, 0) : total;
+		return total;
 	}
 
 	/**

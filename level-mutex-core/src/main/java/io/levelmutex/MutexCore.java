@@ -494,7 +494,9 @@ final class MutexCore {
 	}
 
 	MutexStats stats() {
-		return this.counters.snapshot(name(), this.queuedReads.get(), this.queuedWrites.get(), this.closed);
+		// a write may be drained a moment before its caller counted it: never report below zero
+		return this.counters.snapshot(name(), Math.max(0, this.queuedReads.get()),
+				Math.max(0, this.queuedWrites.get()), this.closed);
 	}
 
 }

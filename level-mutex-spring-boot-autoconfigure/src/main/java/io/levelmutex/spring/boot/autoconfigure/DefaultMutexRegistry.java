@@ -1,5 +1,6 @@
 package io.levelmutex.spring.boot.autoconfigure;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -7,6 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -38,6 +42,8 @@ final class DefaultMutexRegistry implements MutexRegistry, SmartLifecycle, Dispo
 
 	/** The lifecycle phase: stops after web servers and message listeners. */
 	static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
+
+	private static final Duration DESTROY_TIMEOUT = Duration.ofSeconds(30);
 
 	private static final Log logger = LogFactory.getLog(DefaultMutexRegistry.class);
 
@@ -174,9 +180,25 @@ final class DefaultMutexRegistry implements MutexRegistry, SmartLifecycle, Dispo
 		return PHASE;
 	}
 
+	/**
+	 * Closes every mutex if {@link #stop} did not, waiting up to {@link #DESTROY_TIMEOUT} for
+	 * their queued operations (the store's own close fails whatever is still queued after
+	 * that).
+	 */
 	@Override
 	public void destroy() {
-		closeMutexes().join();
+		try {
+			closeMutexes().get(DESTROY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException ex) {
+			logger.warn("Mutexes did not finish their queued operations within " + DESTROY_TIMEOUT);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException ex) {
+			logger.warn("Closing the mutexes failed", ex.getCause());
+		}
 	}
 
 	/**

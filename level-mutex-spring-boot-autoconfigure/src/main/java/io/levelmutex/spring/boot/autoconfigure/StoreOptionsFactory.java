@@ -78,6 +78,9 @@ final class StoreOptionsFactory {
 		catch (InvalidPathException ex) {
 			throw new InvalidConfigurationPropertyValueException(property, value, "not a valid path: " + ex.getMessage());
 		}
+		if (Files.exists(path) && !Files.isDirectory(path)) {
+			throw new InvalidConfigurationPropertyValueException(property, value, path + " is not a directory");
+		}
 		if (this.store.isCreateIfMissing()) {
 			try {
 				Files.createDirectories(path);

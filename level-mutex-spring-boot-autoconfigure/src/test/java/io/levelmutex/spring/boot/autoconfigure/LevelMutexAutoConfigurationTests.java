@@ -110,7 +110,10 @@ class LevelMutexAutoConfigurationTests {
 				assertThat(context).hasSingleBean(MutexRegistry.class);
 				MutexRegistry registry = context.getBean(MutexRegistry.class);
 				assertThat(registry).isInstanceOf(UserRegistry.class);
-				assertThat(context.getBean("orders")).isSameAs(registry.mutex("orders"));
+				@SuppressWarnings("unchecked")
+				Mutex<byte[], byte[]> orders = (Mutex<byte[], byte[]>) context.getBean("orders");
+				assertThat(orders.name()).isEqualTo("orders");
+				assertThat(registry.find("orders")).isPresent();
 			});
 	}
 

@@ -20,13 +20,13 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(after = LevelMutexAutoConfiguration.class)
 @ConditionalOnClass({ MutexesEndpoint.class, ConditionalOnAvailableEndpoint.class })
-@ConditionalOnAvailableEndpoint(MutexesEndpoint.class)
 public final class LevelMutexEndpointAutoConfiguration {
 
 	LevelMutexEndpointAutoConfiguration() {
 	}
 
 	@Bean
+	@ConditionalOnAvailableEndpoint
 	@ConditionalOnBean(MutexRegistry.class)
 	@ConditionalOnMissingBean
 	MutexesEndpoint mutexesEndpoint(MutexRegistry registry) {

@@ -23,13 +23,13 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = LevelMutexAutoConfiguration.class)
 @ConditionalOnClass({ MutexHealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
 @ConditionalOnBean(MutexRegistry.class)
-@ConditionalOnEnabledHealthIndicator("levelmutex")
 public final class LevelMutexHealthContributorAutoConfiguration {
 
 	LevelMutexHealthContributorAutoConfiguration() {
 	}
 
 	@Bean
+	@ConditionalOnEnabledHealthIndicator("levelmutex")
 	@ConditionalOnMissingBean(name = { "levelMutexHealthIndicator", "levelMutexHealthContributor" })
 	MutexHealthIndicator levelMutexHealthIndicator(MutexRegistry registry,
 			ObjectProvider<MutexEventPublisher> eventPublisher) {

@@ -48,7 +48,7 @@ class LevelMutexEndpointAutoConfigurationTests {
 	void whenAccessNoneThenNoEndpoint() {
 		contextRunner()
 			.withPropertyValues("management.endpoints.web.exposure.include=mutexes",
-					"management.endpoint.mutexes.access=none")
+					"management.endpoint.mutexes.access=NONE")
 			.run((context) -> assertThat(context).doesNotHaveBean(MutexesEndpoint.class));
 	}
 

@@ -1,0 +1,93 @@
+package io.levelmutex.sample.couch;
+
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+
+import io.levelmutex.InvalidInputException;
+import io.levelmutex.MutexClosedException;
+import io.levelmutex.MutexOverloadedException;
+import io.levelmutex.WriteConflictException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
+import org.springframework.web.servlet.NoHandlerFoundException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+/**
+ * Answers every failure with CouchDB's error body, {@code {"error":..,"reason":..}}: the
+ * {@link CouchException}s with their own status, the core's exceptions mapped (conflict
+ * 409, overload and closed mutex 503, bad input 400), Spring MVC's own (404 for unknown
+ * paths, 405 with the allowed methods), and anything else as 500 {@code unknown_error}.
+ */
+@RestControllerAdvice
+final class CouchErrorHandler {
+
+	private static final Log logger = LogFactory.getLog(CouchErrorHandler.class);
+
+	private final CouchJson json;
+
+	CouchErrorHandler(CouchJson json) {
+		this.json = json;
+	}
+
+	@ExceptionHandler(Exception.class)
+	ResponseEntity<ObjectNode> handle(Exception exception) throws Exception {
+		Throwable ex = exception;
+		while ((ex instanceof CompletionException || ex instanceof ExecutionException) && ex.getCause() != null) {
+			ex = ex.getCause();
+		}
+		if (ex instanceof AsyncRequestNotUsableException notUsable) {
+			throw notUsable;
+		}
+		if (ex instanceof CouchException couch) {
+			return body(couch.status(), couch.error(), couch.reason());
+		}
+		if (ex instanceof WriteConflictException) {
+			CouchException conflict = CouchException.conflict();
+			return body(conflict.status(), conflict.error(), conflict.reason());
+		}
+		if (ex instanceof MutexOverloadedException || ex instanceof MutexClosedException) {
+			return body(HttpStatus.SERVICE_UNAVAILABLE, "service_unavailable", ex.getMessage());
+		}
+		if (ex instanceof InvalidInputException) {
+			return body(HttpStatus.BAD_REQUEST, "bad_request", ex.getMessage());
+		}
+		if (ex instanceof NoHandlerFoundException || ex instanceof NoResourceFoundException) {
+			return body(HttpStatus.NOT_FOUND, "not_found", "missing");
+		}
+		if (ex instanceof HttpRequestMethodNotSupportedException notSupported) {
+			Set<HttpMethod> methods = notSupported.getSupportedHttpMethods();
+			String allowed = (methods != null)
+					? methods.stream().map(HttpMethod::name).sorted().collect(Collectors.joining(",")) : "";
+			ResponseEntity<ObjectNode> response = body(HttpStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
+					"Only " + allowed + " allowed");
+			return ResponseEntity.status(response.getStatusCode())
+				.headers((headers) -> headers.setAllow(methods != null ? methods : Set.of()))
+				.body(response.getBody());
+		}
+		if (ex instanceof ErrorResponse errorResponse) {
+			HttpStatusCode status = errorResponse.getStatusCode();
+			return body(status, status.is4xxClientError() ? "bad_request" : "unknown_error",
+					String.valueOf(ex.getMessage()));
+		}
+		logger.error("Request failed", ex);
+		return body(HttpStatus.INTERNAL_SERVER_ERROR, "unknown_error", String.valueOf(ex.getMessage()));
+	}
+
+	private ResponseEntity<ObjectNode> body(HttpStatusCode status, String error, String reason) {
+		return ResponseEntity.status(status).body(this.json.error(error, reason));
+	}
+
+}

@@ -19,6 +19,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -42,6 +43,12 @@ import org.springframework.context.annotation.Import;
 public final class LevelMutexAutoConfiguration {
 
 	LevelMutexAutoConfiguration() {
+	}
+
+	@Bean
+	@ConfigurationPropertiesBinding
+	static EmptyMutexSettingsConverter levelMutexEmptyMutexSettingsConverter() {
+		return new EmptyMutexSettingsConverter();
 	}
 
 	@Bean(destroyMethod = "close")

@@ -1,5 +1,6 @@
 package io.levelmutex.spring.boot.autoconfigure;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -113,6 +114,12 @@ public class LevelMutexProperties {
 		 */
 		private @Nullable Integer cycleThreads;
 
+		/**
+		 * How long closing the store waits for the mutexes to finish their queued operations
+		 * before closing RocksDB anyway; operations still queued then fail.
+		 */
+		private Duration closeTimeout = Duration.ofSeconds(30);
+
 		public String getPath() {
 			return this.path;
 		}
@@ -155,6 +162,14 @@ public class LevelMutexProperties {
 
 		public void setCycleThreads(@Nullable Integer cycleThreads) {
 			this.cycleThreads = cycleThreads;
+		}
+
+		public Duration getCloseTimeout() {
+			return this.closeTimeout;
+		}
+
+		public void setCloseTimeout(Duration closeTimeout) {
+			this.closeTimeout = closeTimeout;
 		}
 
 	}

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -61,6 +62,12 @@ final class StoreOptionsFactory {
 		if (this.store.getCycleThreads() != null) {
 			builder.cycleThreads(MutexOptionsFactory.atLeastOne(STORE + "cycle-threads", this.store.getCycleThreads()));
 		}
+		Duration closeTimeout = this.store.getCloseTimeout();
+		if (closeTimeout.isNegative() || closeTimeout.isZero()) {
+			throw new InvalidConfigurationPropertyValueException(STORE + "close-timeout", closeTimeout,
+					"must be positive");
+		}
+		builder.closeTimeout(closeTimeout);
 		if (interceptor != null) {
 			builder.batchInterceptor(interceptor);
 		}

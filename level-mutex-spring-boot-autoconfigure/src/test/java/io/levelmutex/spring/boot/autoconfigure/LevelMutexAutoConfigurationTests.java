@@ -19,9 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ClassPathResource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -156,6 +158,48 @@ class LevelMutexAutoConfigurationTests {
 				assertThat(registry.find("orders").orElseThrow().options().durable()).isFalse();
 				assertThat(registry.find("carts").orElseThrow().options().maxBatchBytes()).isEqualTo(1024);
 			});
+	}
+
+	@Test
+	void whenMutexDeclaredWithoutSettingsThenItIsABeanWithDefaults() {
+		contextRunner().withPropertyValues("level-mutex.mutexes.orders=").run((context) -> {
+			assertThat(context).hasBean("orders");
+			Mutex<byte[], byte[]> orders = context.getBean(MutexRegistry.class).find("orders").orElseThrow();
+			assertThat(orders.keyspace()).isEqualTo(Keyspace.forMutex("orders"));
+		});
+	}
+
+	@Test
+	void whenReadmeApplicationYmlThenBothMutexesAreBeans() {
+		contextRunner().withInitializer((context) -> {
+			try {
+				context.getEnvironment()
+					.getPropertySources()
+					.addLast(new YamlPropertySourceLoader()
+						.load("readme", new ClassPathResource("readme-application.yml"))
+						.get(0));
+			}
+			catch (java.io.IOException ex) {
+				throw new java.io.UncheckedIOException(ex);
+			}
+		}).run((context) -> {
+			assertThat(context).hasBean("orders").hasBean("carts");
+			MutexRegistry registry = context.getBean(MutexRegistry.class);
+			assertThat(registry.mutex("orders").keyspace()).isEqualTo(Keyspace.forMutex("orders"));
+			assertThat(registry.mutex("carts").keyspace()).isEqualTo(Keyspace.defaultColumnFamily().withPrefix("carts/"));
+			assertThat(registry.mutex("carts").options().maxQueuedOperations()).isEqualTo(10000);
+		});
+	}
+
+	@Test
+	void whenCloseTimeoutSetThenStoreUsesIt() {
+		contextRunner().withPropertyValues("level-mutex.store.close-timeout=5s")
+			.run((context) -> assertThat(context.getBean(MutexStore.class).options().closeTimeout())
+				.isEqualTo(java.time.Duration.ofSeconds(5)));
+		contextRunner().withPropertyValues("level-mutex.store.close-timeout=0s")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("level-mutex.store.close-timeout"));
 	}
 
 	@Test

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.levelmutex.Keyspace;
 import io.levelmutex.Mutex;
@@ -278,15 +279,14 @@ class LevelMutexAutoConfigurationTests {
 
 	@Test
 	void whenContextClosesThenMutexesAndStoreAreClosed() {
-		MutexStore[] store = new MutexStore[1];
-		@SuppressWarnings("unchecked")
-		Mutex<byte[], byte[]>[] orders = new Mutex[1];
+		AtomicReference<MutexStore> store = new AtomicReference<>();
+		AtomicReference<Mutex<byte[], byte[]>> orders = new AtomicReference<>();
 		contextRunner().withPropertyValues("level-mutex.mutexes.orders.prefix=o").run((context) -> {
-			store[0] = context.getBean(MutexStore.class);
-			orders[0] = context.getBean(MutexRegistry.class).mutex("orders");
+			store.set(context.getBean(MutexStore.class));
+			orders.set(context.getBean(MutexRegistry.class).mutex("orders"));
 		});
-		assertThat(orders[0].isClosed()).isTrue();
-		assertThat(store[0].isOpen()).isFalse();
+		assertThat(orders.get().isClosed()).isTrue();
+		assertThat(store.get().isOpen()).isFalse();
 	}
 
 	@Test

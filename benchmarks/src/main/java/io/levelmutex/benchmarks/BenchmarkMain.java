@@ -116,9 +116,10 @@ public final class BenchmarkMain {
 
 	private static String progressLine(int run, RunResult result) {
 		return String.format(Locale.ROOT,
-				"[run %d] %-38s C=%-5d %-24s %,12.0f ok/s  mean %9.1f us  p99 %9.1f us  batch %6.1f  reads/phase %6.1f  conflicts %d  failures %d%s",
+				"[run %d] %-38s C=%-5d %-24s %,12.0f ok/s  mean %9.1f us  p99 %9.1f us  batch %6.1f (write %8.1f us)  reads/phase %6.1f  conflicts %d  failures %d%s",
 				run, result.workload(), result.clients(), result.contender(), result.successesPerSecond(),
-				result.meanMicros(), result.p99Micros(), result.meanBatch(), result.meanReadPhase(),
+				result.meanMicros(), result.p99Micros(), result.meanBatch(), result.meanBatchWriteMicros(),
+				result.meanReadPhase(),
 				result.conflicts(), result.failures(),
 				(result.lostUpdates() == -1) ? "" : "  lost " + result.lostUpdates());
 	}

@@ -30,7 +30,7 @@ final class Charts {
 		Map<String, Integer> levels = new LinkedHashMap<>();
 		for (Summary.Row row : summary.rows()) {
 			charts.computeIfAbsent(row.workload(),
-					(workload) -> new LineChart(workload + " (median of " + summary.runCount() + ")",
+					(workload) -> new LineChart(workload + " (median of " + summary.runCount() + (summary.runCount() == 1 ? " run)" : " runs)"),
 							"successful operations per second"))
 				.add(row.contender(), row.clients(), row.throughput());
 			levels.merge(row.workload() + "|" + row.clients(), 1, Integer::sum);

@@ -79,12 +79,18 @@ sealed interface Contender extends AutoCloseable permits Contender.Blocking, Con
 	 * @param reads reads run in them
 	 * @param batches batches written
 	 * @param writes writes in those batches
+	 * @param writeNanos time spent in RocksDB's write call for those batches
 	 */
-	record PhaseCounters(long readPhases, long reads, long batches, long writes) {
+	record PhaseCounters(long readPhases, long reads, long batches, long writes, long writeNanos) {
 
 		PhaseCounters minus(PhaseCounters earlier) {
 			return new PhaseCounters(this.readPhases - earlier.readPhases, this.reads - earlier.reads,
-					this.batches - earlier.batches, this.writes - earlier.writes);
+					this.batches - earlier.batches, this.writes - earlier.writes,
+					this.writeNanos - earlier.writeNanos);
+		}
+
+		double meanWriteMicros() {
+			return (this.batches != 0) ? this.writeNanos / 1e3 / this.batches : 0;
 		}
 
 		double meanBatch() {

@@ -26,7 +26,8 @@ final class MarkdownReport {
 			.append(summary.runCount() == 1 ? " run" : " runs")
 			.append(", with the lowest and highest run. Latencies (microseconds) are medians over the runs of each run's")
 			.append(" figure. `batch` is the mean writes per RocksDB write call (the mutex's batches; the raw")
-			.append(" WriteBatch contender is fed exactly the mutex's rounded mean), `reads/phase` the mutex's mean")
+			.append(" WriteBatch contender is fed exactly the mutex's rounded mean), `write us/batch` the mean time of RocksDB's")
+			.append(" write call per batch (the mutex's from its flush events), `reads/phase` the mutex's mean")
 			.append(" reads per read phase. `lost` is successes minus the revisions found in the store after W2")
 			.append(" (0 = no update lost), worst run shown.\n\n");
 		out.append(pointsTable(summary)).append('\n');
@@ -64,15 +65,16 @@ final class MarkdownReport {
 	static String pointsTable(Summary summary) {
 		StringBuilder out = new StringBuilder();
 		out.append("| workload | C | contender | ops/s | spread (low - high) | mean us | p50 us | p99 us | p99.9 us |")
-			.append(" batch | reads/phase | conflicts | lost |\n");
-		out.append("|---|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+			.append(" batch | write us/batch | reads/phase | conflicts | lost |\n");
+		out.append("|---|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 		for (Summary.Row row : summary.rows()) {
 			long lost = row.lostUpdates();
-			out.append(String.format(Locale.ROOT, "| %s | %d | %s | %,.0f | %,.0f - %,.0f | %.1f | %.1f | %.1f | %.1f | %s | %s | %,.0f | %s |%n",
+			out.append(String.format(Locale.ROOT, "| %s | %d | %s | %,.0f | %,.0f - %,.0f | %.1f | %.1f | %.1f | %.1f | %s | %s | %s | %,.0f | %s |%n",
 					row.workload(), row.clients(), row.contender(), row.throughput(), row.minThroughput(),
 					row.maxThroughput(), row.median(RunResult::meanMicros), row.median(RunResult::p50Micros),
 					row.median(RunResult::p99Micros), row.median(RunResult::p999Micros),
-					optional(row.median(RunResult::meanBatch)), optional(row.median(RunResult::meanReadPhase)),
+					optional(row.median(RunResult::meanBatch)), optional(row.median(RunResult::meanBatchWriteMicros)),
+					optional(row.median(RunResult::meanReadPhase)),
 					row.median((result) -> result.conflicts()), (lost == -1) ? "" : Long.toString(lost)));
 		}
 		return out.toString();

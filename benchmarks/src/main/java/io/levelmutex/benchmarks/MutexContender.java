@@ -2,9 +2,12 @@ package io.levelmutex.benchmarks;
 
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
 
+import io.levelmutex.FlushEvent;
 import io.levelmutex.Keyspace;
 import io.levelmutex.Mutex;
+import io.levelmutex.MutexListener;
 import io.levelmutex.MutexOptions;
 import io.levelmutex.MutexStats;
 import io.levelmutex.MutexStore;
@@ -30,6 +33,9 @@ final class MutexContender implements Contender.Async {
 
 	private final Mutex<byte[], byte[]> mutex;
 
+	// Time spent in RocksDB's write call, added by the cycle thread; LongAdder is thread-safe.
+	private final LongAdder writeNanos = new LongAdder();
+
 	MutexContender(Workload workload, boolean durable) throws Exception {
 		this.directory = DataDirectory.create("mutex");
 		this.store = MutexStore.open(StoreOptions.builder(this.directory.path()).durable(durable).build());
@@ -38,6 +44,12 @@ final class MutexContender implements Contender.Async {
 		if (workload.kind() != Workload.Kind.BLIND_WRITE) {
 			preload(workload);
 		}
+		this.mutex.addListener(new MutexListener() {
+			@Override
+			public void onFlushed(FlushEvent event) {
+				MutexContender.this.writeNanos.add(event.duration().toNanos());
+			}
+		});
 	}
 
 	private void preload(Workload workload) {
@@ -99,7 +111,7 @@ final class MutexContender implements Contender.Async {
 	public @Nullable PhaseCounters phaseCounters() {
 		MutexStats stats = this.mutex.stats();
 		return new PhaseCounters(stats.readPhases(), stats.readsExecuted(), stats.batchesFlushed(),
-				stats.writesFlushed());
+				stats.writesFlushed(), this.writeNanos.sum());
 	}
 
 	@Override

@@ -16,17 +16,19 @@ package io.levelmutex.benchmarks;
  * @param failures failed operations in the whole run
  * @param meanBatch mean writes per batch in the window (mutex and raw batch only, else 0)
  * @param meanReadPhase mean reads per read phase in the window (mutex only, else 0)
+ * @param meanBatchWriteMicros mean time of RocksDB's write call per batch in the window
+ * (mutex: from its flush events; raw WriteBatch: its latency; else 0)
  * @param lostUpdates W2 only: successful updates minus the revisions found in the store
  * after the run (0 when nothing was lost), or -1 when not verified
  */
 record RunResult(String workload, String contender, int clients, double opsPerSecond, double successesPerSecond,
 		double meanMicros, double p50Micros, double p99Micros, double p999Micros, long conflicts, long failures,
-		double meanBatch, double meanReadPhase, long lostUpdates) {
+		double meanBatch, double meanReadPhase, double meanBatchWriteMicros, long lostUpdates) {
 
 	RunResult withLostUpdates(long lost) {
 		return new RunResult(this.workload, this.contender, this.clients, this.opsPerSecond, this.successesPerSecond,
 				this.meanMicros, this.p50Micros, this.p99Micros, this.p999Micros, this.conflicts, this.failures,
-				this.meanBatch, this.meanReadPhase, lost);
+				this.meanBatch, this.meanReadPhase, this.meanBatchWriteMicros, lost);
 	}
 
 }

@@ -51,10 +51,11 @@ final class Sweep {
 			for (boolean durable : new boolean[] { true, false }) {
 				String label = durable ? W1_DURABLE : W1_NON_DURABLE;
 				for (int clients : this.plan.w1Clients()) {
+					// The raw batch runs right after the mutex it is compared with, fed its mean batch size.
 					RunResult mutex = measure(label, new MutexContender(w1, durable), w1, clients, results);
-					measure(label, new RawPutContender(w1, durable), w1, clients, results);
 					int batch = (int) Math.round(mutex.meanBatch());
 					measure(label, new RawBatchContender(w1, durable, clients, batch), w1, clients, results);
+					measure(label, new RawPutContender(w1, durable), w1, clients, results);
 				}
 			}
 		}

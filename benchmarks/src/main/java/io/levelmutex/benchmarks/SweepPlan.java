@@ -30,7 +30,7 @@ record SweepPlan(List<Integer> w1Clients, List<Integer> w2Clients, List<Integer>
 	 */
 	static SweepPlan full() {
 		return new SweepPlan(List.of(1, 4, 16, 64, 256, 1024), List.of(1, 16, 256), List.of(10_000, 1_000),
-				List.of(256), List.of(256), Duration.ofMillis(1000), Duration.ofMillis(2000));
+				List.of(256), List.of(256), Duration.ofMillis(800), Duration.ofMillis(1600));
 	}
 
 	/**
@@ -39,7 +39,7 @@ record SweepPlan(List<Integer> w1Clients, List<Integer> w2Clients, List<Integer>
 	 */
 	static SweepPlan quick() {
 		return new SweepPlan(List.of(1, 256, 1024), List.of(256), List.of(10_000, 1_000), List.of(256),
-				List.of(256), Duration.ofMillis(500), Duration.ofMillis(1000));
+				List.of(256), Duration.ofMillis(400), Duration.ofMillis(800));
 	}
 
 	/**

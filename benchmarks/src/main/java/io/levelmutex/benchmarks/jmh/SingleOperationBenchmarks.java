@@ -38,7 +38,7 @@ import org.rocksdb.WriteOptions;
  * pays a hand-off there and back, which {@link #handOff} measures alone (an empty task on a
  * two-thread pool, joined).
  *
- * <p>Keys cycle through 100k keys; values are 100 random bytes. Each store is fresh for each
+ * <p>Keys cycle through 10k keys; values are 100 random bytes. Each store is fresh for each
  * trial, under the system temp directory, and deleted after it.
  */
 @State(Scope.Benchmark)
@@ -46,7 +46,7 @@ import org.rocksdb.WriteOptions;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class SingleOperationBenchmarks {
 
-	private static final int KEYS = 100_000;
+	private static final int KEYS = 10_000;
 
 	// JMH's state; touched only by the benchmark thread (one thread per trial).
 	private byte[][] keys = new byte[0][];
@@ -107,8 +107,12 @@ public class SingleOperationBenchmarks {
 			this.raw.put(this.async, key, this.value);
 		}
 		CompletableFuture<Void> last = CompletableFuture.completedFuture(null);
-		for (byte[] key : this.keys) {
-			last = this.mutex.put(key, this.value);
+		for (int i = 0; i < KEYS; i++) {
+			last = this.mutex.put(this.keys[i], this.value);
+			if (i % 4096 == 4095) {
+				// Stay under the mutex's queue limit.
+				last.join();
+			}
 		}
 		last.join();
 		this.pool = Executors.newFixedThreadPool(2, (task) -> {

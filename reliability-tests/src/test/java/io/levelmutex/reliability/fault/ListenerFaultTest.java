@@ -85,7 +85,7 @@ class ListenerFaultTest {
 				operations.add(mutex.update((context) -> {
 					context.put(key + "/u", context.get(key).orElse("none"));
 					return null;
-				}));
+				}, 1_000));
 			}
 			CompletableFuture.allOf(operations.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
 			assertThat(mutex.get("k49").get(10, TimeUnit.SECONDS)).contains("v499");

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Shutdown under load: the same child as {@link CrashRecoveryTest}, with a shutdown hook that
- * closes the store, gets SIGTERM ({@link Process#destroy()}) after a seeded random number of
+ * closes the store, gets SIGTERM (as {@link Process#destroy()} sends it) after a seeded random number of
  * acknowledgements. It must shut down cleanly (the hook completes, exit value 143), and every
  * write acknowledged before or during the shutdown must be in the reopened store; writes
  * issued after the store closed are refused, never acknowledged and lost.
@@ -47,6 +47,11 @@ class SigtermShutdownTest {
 					.isEqualTo(ChildJvm.SIGTERM_EXIT);
 				assertThat(lines).as("the shutdown hook closed the store").contains("SHUTDOWN begin", "SHUTDOWN done");
 				acks = AckLog.parse(lines);
+				lines.stream()
+					.filter((line) -> line.startsWith("REFUSED "))
+					.map((line) -> line.substring(line.indexOf(' ', "REFUSED ".length()) + 1))
+					.distinct()
+					.forEach((cause) -> System.out.println("[reliability] sigterm: in-flight write refused by the shutdown: " + cause));
 				assertThat(acks.failures).as("unexpected failures in the child (seed %d): %s", seed, child.stderrTail())
 					.isEmpty();
 			}

@@ -76,6 +76,28 @@ public final class ChildJvm implements AutoCloseable {
 		return new ChildJvm(process, stderr);
 	}
 
+	/**
+	 * Starts a child JVM running an executable jar (a Spring Boot application).
+	 * @param jar the jar
+	 * @param workingDirectory the child's working directory
+	 * @param stderr where the child's standard error goes
+	 * @param args the application's arguments
+	 * @return the running child
+	 * @throws IOException if it cannot be started
+	 */
+	public static ChildJvm startJar(Path jar, Path workingDirectory, Path stderr, String... args) throws IOException {
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+				"-jar", jar.toString()));
+		command.addAll(List.of(args));
+		Files.createDirectories(stderr.getParent());
+		Files.createDirectories(workingDirectory);
+		Process process = new ProcessBuilder(command).directory(workingDirectory.toFile())
+			.redirectError(stderr.toFile())
+			.start();
+		return new ChildJvm(process, stderr);
+	}
+
 	private void readLines() {
 		try (BufferedReader in = new BufferedReader(
 				new InputStreamReader(this.process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -145,27 +167,32 @@ public final class ChildJvm implements AutoCloseable {
 	}
 
 	/**
-	 * Sends SIGKILL ({@link Process#destroyForcibly()}) and waits for the child to die and its
-	 * output to be read to the end.
+	 * Sends SIGKILL and waits for the child to die and its output to be read to the end. The
+	 * signal goes through {@link ProcessHandle#destroyForcibly()}, the same SIGKILL as
+	 * {@link Process#destroyForcibly()}, because the latter also closes our end of the
+	 * child's standard output at once, dropping acknowledgements still in the pipe.
 	 * @return the exit value, {@value #SIGKILL_EXIT} when SIGKILL did it
 	 * @throws InterruptedException if interrupted
 	 */
 	public int kill() throws InterruptedException {
-		this.process.destroyForcibly();
+		this.process.toHandle().destroyForcibly();
 		int exit = this.process.waitFor();
 		this.reader.join();
 		return exit;
 	}
 
 	/**
-	 * Sends SIGTERM ({@link Process#destroy()}) and waits up to {@code timeout} for the child to
-	 * run its shutdown hooks and exit, and for its output to be read to the end.
+	 * Sends SIGTERM and waits up to {@code timeout} for the child to run its shutdown hooks and
+	 * exit, and for its output to be read to the end. The signal goes through
+	 * {@link ProcessHandle#destroy()}, the same SIGTERM as {@link Process#destroy()}, which would
+	 * also close our end of the child's standard output and lose what it prints while it
+	 * shuts down.
 	 * @param timeout how long the shutdown may take
 	 * @return the exit value, {@value #SIGTERM_EXIT} after a clean shutdown on SIGTERM
 	 * @throws Exception if it does not exit in time (it is then killed)
 	 */
 	public int terminate(Duration timeout) throws Exception {
-		this.process.destroy();
+		this.process.toHandle().destroy();
 		if (!this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
 			this.process.destroyForcibly();
 			throw new TimeoutException("Child did not exit within " + timeout + " of SIGTERM; stderr: " + tail(this.stderr));

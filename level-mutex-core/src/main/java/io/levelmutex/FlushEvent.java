@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * @param mutexName the mutex
  * @param batch the batch's number, counting from 1 for each mutex
  * @param operations the batch's writes in the order they were applied (unmodifiable)
- * @param bytes the bytes of keys and values in the batch
+ * @param bytes the bytes the batch stores: keys with their keyspace prefix, and values (the
+ * sum of {@link WriteOperation#size()}, the measure {@link MutexOptions#maxBatchBytes()} limits)
  * @param duration how long RocksDB took to write it
  * @param error why the batch failed, or {@code null} when it was written
  */

@@ -13,6 +13,7 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.WriteOptions;
 
 import io.levelmutex.codec.Codec;
+import io.levelmutex.codec.Codecs;
 
 /**
  * The byte-level engine of one mutex: its two queues, the drain-status state machine that
@@ -80,6 +81,9 @@ final class MutexCore {
 
 	private final ConflictTracker conflicts = new ConflictTracker();
 
+	/** The byte-level view handed out by the store; immutable. */
+	private final CodecMutex<byte[], byte[]> bytesView;
+
 	/** Set once by {@link #closeAsync()}; read by any thread. */
 	private volatile boolean closed;
 
@@ -103,6 +107,11 @@ final class MutexCore {
 		this.writeOptions = writeOptions;
 		this.executor = executor;
 		this.listeners = new MutexListeners(options.name());
+		this.bytesView = new CodecMutex<>(this, Codecs.bytes(), Codecs.bytes());
+	}
+
+	CodecMutex<byte[], byte[]> bytesView() {
+		return this.bytesView;
 	}
 
 	// ---- queuing (any thread)
@@ -264,6 +273,16 @@ final class MutexCore {
 	// ---- the cycle (cycle thread)
 
 	private void runCycle() {
+		this.counters.cycleStarted();
+		try {
+			runPhases();
+		}
+		finally {
+			this.counters.cycleEnded();
+		}
+	}
+
+	private void runPhases() {
 		List<ReadOp> phaseReads = drainReads();
 		if (!phaseReads.isEmpty()) {
 			runReadPhase(phaseReads);

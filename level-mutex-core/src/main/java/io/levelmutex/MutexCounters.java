@@ -35,6 +35,18 @@ final class MutexCounters {
 
 	private final LongAdder overloadRejections = new LongAdder();
 
+	/** {@link System#nanoTime()} when the running cycle started, 0 when none runs. */
+	private volatile long cycleStarted;
+
+	void cycleStarted() {
+		long now = System.nanoTime();
+		this.cycleStarted = (now != 0) ? now : 1;
+	}
+
+	void cycleEnded() {
+		this.cycleStarted = 0;
+	}
+
 	void readPhase(int reads) {
 		this.readPhases++;
 		this.readsExecuted += reads;
@@ -64,10 +76,12 @@ final class MutexCounters {
 	}
 
 	MutexStats snapshot(String name, int queuedReads, int queuedWrites, boolean closed) {
+		long started = this.cycleStarted;
+		Duration running = (started != 0) ? Duration.ofNanos(Math.max(0, System.nanoTime() - started)) : null;
 		return new MutexStats(name, queuedReads, queuedWrites, this.readPhases, this.readsExecuted,
 				this.batchesFlushed, this.batchesFailed, this.writesFlushed, this.conflicts,
 				this.overloadRejections.sum(), this.lastFlushTime, this.lastFlushDuration, this.lastError,
-				this.lastBatchFailed, closed);
+				this.lastBatchFailed, closed, running);
 	}
 
 }

@@ -24,11 +24,14 @@ import org.jspecify.annotations.Nullable;
  * @param lastError the error of the last failed batch, or {@code null} if none failed
  * @param lastBatchFailed whether the most recent batch failed (none has succeeded since)
  * @param closed whether the mutex is closed
+ * @param runningCycle how long the cycle that is running now has been running, or {@code null}
+ * when no cycle runs; a long one means a listener, a callback run on the cycle thread, or RocksDB
+ * is holding the mutex up
  */
 public record MutexStats(String mutexName, int queuedReads, int queuedWrites, long readPhases, long readsExecuted,
 		long batchesFlushed, long batchesFailed, long writesFlushed, long conflicts, long overloadRejections,
 		@Nullable Instant lastFlushTime, @Nullable Duration lastFlushDuration, @Nullable Throwable lastError,
-		boolean lastBatchFailed, boolean closed) {
+		boolean lastBatchFailed, boolean closed, @Nullable Duration runningCycle) {
 
 	/**
 	 * Operations waiting in total.

@@ -163,7 +163,7 @@ public final class MutexStore implements AutoCloseable {
 	public Mutex<byte[], byte[]> mutex(String name) {
 		MutexCore existing = this.mutexes.get(name);
 		if (existing != null) {
-			return new CodecMutex<>(existing, Codecs.bytes(), Codecs.bytes());
+			return existing.bytesView();
 		}
 		return mutex(MutexOptions.builder(name).build());
 	}
@@ -177,8 +177,8 @@ public final class MutexStore implements AutoCloseable {
 	 * @throws IllegalStateException if a mutex of that name exists with another keyspace
 	 * @throws MutexClosedException if the store is closed
 	 */
-	public Mutex<byte[], byte[]> mutex(MutexOptions options) {
-		return mutex(options, Codecs.bytes(), Codecs.bytes());
+	public synchronized Mutex<byte[], byte[]> mutex(MutexOptions options) {
+		return ((CodecMutex<byte[], byte[]>) mutex(options, Codecs.bytes(), Codecs.bytes())).core().bytesView();
 	}
 
 	/**
@@ -218,14 +218,14 @@ public final class MutexStore implements AutoCloseable {
 	}
 
 	/**
-	 * The mutex with this name, if it exists; never creates one.
+	 * The mutex with this name, if it exists; never creates one. The byte-level view of a
+	 * mutex is the same object on every call.
 	 * @param name the mutex's name
 	 * @return the mutex, with byte-array keys and values
 	 */
 	public Optional<Mutex<byte[], byte[]>> find(String name) {
 		MutexCore core = this.mutexes.get(name);
-		return (core != null) ? Optional.of(new CodecMutex<>(core, Codecs.bytes(), Codecs.bytes()))
-				: Optional.empty();
+		return (core != null) ? Optional.of(core.bytesView()) : Optional.empty();
 	}
 
 	/**
@@ -235,7 +235,7 @@ public final class MutexStore implements AutoCloseable {
 	public Collection<Mutex<byte[], byte[]>> mutexes() {
 		List<Mutex<byte[], byte[]>> all = new ArrayList<>(this.mutexes.size());
 		for (MutexCore core : this.mutexes.values()) {
-			all.add(new CodecMutex<>(core, Codecs.bytes(), Codecs.bytes()));
+			all.add(core.bytesView());
 		}
 		return all;
 	}

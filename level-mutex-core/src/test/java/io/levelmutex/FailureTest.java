@@ -182,6 +182,39 @@ class FailureTest {
 		}
 	}
 
+	@Test
+	void whenListenerBlocksThenStatsShowTheRunningCycleUntilItReturns() throws Exception {
+		try (TempStore temp = TempStore.open()) {
+			Mutex<String, String> mutex = temp.store.mutex(MutexOptions.builder("blocked").build(), Codecs.utf8(),
+					Codecs.utf8());
+			java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+			java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+			mutex.addListener(new MutexListener() {
+				@Override
+				public void onWrites(WriteBatchEvent event) {
+					entered.countDown();
+					try {
+						release.await();
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+				}
+			});
+			assertThat(mutex.stats().runningCycle()).isNull();
+			CompletableFuture<Void> write = mutex.put("k", "v");
+			entered.await();
+			CompletableFuture<Void> queuedBehind = mutex.put("k2", "v");
+			assertThat(mutex.stats().runningCycle()).isNotNull();
+			assertThat(mutex.stats().queuedWrites()).isEqualTo(1);
+			assertThat(write).isNotDone();
+			release.countDown();
+			write.get(10, java.util.concurrent.TimeUnit.SECONDS);
+			queuedBehind.get(10, java.util.concurrent.TimeUnit.SECONDS);
+			org.awaitility.Awaitility.await().until(() -> mutex.stats().runningCycle() == null);
+		}
+	}
+
 	private static Throwable failure(CompletableFuture<?> future) {
 		assertThat(future).isCompletedExceptionally();
 		try {

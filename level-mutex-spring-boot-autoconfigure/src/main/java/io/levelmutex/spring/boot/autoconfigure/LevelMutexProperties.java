@@ -43,6 +43,8 @@ public class LevelMutexProperties {
 
 	private final Events events = new Events();
 
+	private final Health health = new Health();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -73,6 +75,30 @@ public class LevelMutexProperties {
 
 	public Events getEvents() {
 		return this.events;
+	}
+
+	public Health getHealth() {
+		return this.health;
+	}
+
+	/** The level-mutex health contributor. */
+	public static class Health {
+
+		/**
+		 * How long one cycle of a mutex may run before the health contributor reports the
+		 * mutex as stalled (DOWN): a listener, a callback run on the cycle thread, or RocksDB
+		 * is holding it up.
+		 */
+		private Duration stallTimeout = Duration.ofSeconds(10);
+
+		public Duration getStallTimeout() {
+			return this.stallTimeout;
+		}
+
+		public void setStallTimeout(Duration stallTimeout) {
+			this.stallTimeout = stallTimeout;
+		}
+
 	}
 
 	/** The embedded RocksDB store. */

@@ -1,5 +1,6 @@
 package io.levelmutex.spring.boot.health;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -18,8 +19,10 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * {@link HealthIndicator} for a level-mutex store and its mutexes.
  *
  * <p>{@code UP} when the store is open, RocksDB reports no background error and no write
- * stop, and no live mutex's most recent batch failed. {@code DOWN} otherwise: in particular
- * from the moment a mutex's batch fails until one of its batches succeeds again. Details: the
+ * stop, no live mutex's most recent batch failed, and every mutex cycles (no cycle has run for
+ * longer than the stall timeout). {@code DOWN} otherwise: in particular from the moment a
+ * mutex's batch fails until one of its batches succeeds again, and while a listener or a
+ * callback on its cycle thread holds a mutex up. Details: the
  * store's RocksDB signals ({@link StoreHealth}); per mutex, its status, queued reads and
  * writes, batches flushed and failed, last flush time and duration, and last error; and the
  * event bridge's counters (events waiting, published, dropped, failed listeners), which never
@@ -34,15 +37,20 @@ public class MutexHealthIndicator extends AbstractHealthIndicator {
 
 	private final @Nullable MutexEventPublisher eventPublisher;
 
+	private final Duration stallTimeout;
+
 	/**
 	 * Creates an indicator.
 	 * @param registry the registry whose store and mutexes to report
 	 * @param eventPublisher the event bridge to report, if any
+	 * @param stallTimeout how long one cycle may run before its mutex counts as stalled
 	 */
-	public MutexHealthIndicator(MutexRegistry registry, @Nullable MutexEventPublisher eventPublisher) {
+	public MutexHealthIndicator(MutexRegistry registry, @Nullable MutexEventPublisher eventPublisher,
+			Duration stallTimeout) {
 		super("level-mutex health check failed");
 		this.registry = registry;
 		this.eventPublisher = eventPublisher;
+		this.stallTimeout = stallTimeout;
 	}
 
 	@Override
@@ -59,8 +67,9 @@ public class MutexHealthIndicator extends AbstractHealthIndicator {
 		Map<String, Object> mutexes = new LinkedHashMap<>();
 		for (Mutex<byte[], byte[]> mutex : this.registry.mutexes()) {
 			MutexStats stats = mutex.stats();
-			up &= !stats.lastBatchFailed();
-			mutexes.put(mutex.name(), details(stats));
+			boolean stalled = stats.runningCycle() != null && stats.runningCycle().compareTo(this.stallTimeout) > 0;
+			up &= !stats.lastBatchFailed() && !stalled;
+			mutexes.put(mutex.name(), details(stats, stalled));
 		}
 		builder.status(up ? "UP" : "DOWN").withDetail("store", storeDetails).withDetail("mutexes", mutexes);
 		if (this.eventPublisher != null) {
@@ -74,9 +83,13 @@ public class MutexHealthIndicator extends AbstractHealthIndicator {
 		}
 	}
 
-	private static Map<String, Object> details(MutexStats stats) {
+	private static Map<String, Object> details(MutexStats stats, boolean stalled) {
 		Map<String, Object> details = new LinkedHashMap<>();
-		details.put("status", stats.lastBatchFailed() ? "DOWN" : "UP");
+		details.put("status", (stats.lastBatchFailed() || stalled) ? "DOWN" : "UP");
+		details.put("stalled", stalled);
+		if (stats.runningCycle() != null) {
+			details.put("runningCycle", stats.runningCycle().toString());
+		}
 		details.put("queuedReads", stats.queuedReads());
 		details.put("queuedWrites", stats.queuedWrites());
 		details.put("batchesFlushed", stats.batchesFlushed());

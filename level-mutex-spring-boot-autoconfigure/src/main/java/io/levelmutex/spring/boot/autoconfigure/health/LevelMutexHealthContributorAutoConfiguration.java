@@ -3,6 +3,7 @@ package io.levelmutex.spring.boot.autoconfigure.health;
 import io.levelmutex.spring.boot.MutexEventPublisher;
 import io.levelmutex.spring.boot.MutexRegistry;
 import io.levelmutex.spring.boot.autoconfigure.LevelMutexAutoConfiguration;
+import io.levelmutex.spring.boot.autoconfigure.LevelMutexProperties;
 import io.levelmutex.spring.boot.health.MutexHealthIndicator;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -32,8 +33,9 @@ public final class LevelMutexHealthContributorAutoConfiguration {
 	@ConditionalOnEnabledHealthIndicator("levelmutex")
 	@ConditionalOnMissingBean(name = { "levelMutexHealthIndicator", "levelMutexHealthContributor" })
 	MutexHealthIndicator levelMutexHealthIndicator(MutexRegistry registry,
-			ObjectProvider<MutexEventPublisher> eventPublisher) {
-		return new MutexHealthIndicator(registry, eventPublisher.getIfAvailable());
+			ObjectProvider<MutexEventPublisher> eventPublisher, LevelMutexProperties properties) {
+		return new MutexHealthIndicator(registry, eventPublisher.getIfAvailable(),
+				properties.getHealth().getStallTimeout());
 	}
 
 }

@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -15,6 +17,7 @@ import io.levelmutex.WriteOperation;
 import io.levelmutex.spring.boot.MutexRegistry;
 import io.levelmutex.spring.boot.autoconfigure.LevelMutexAutoConfiguration;
 import io.levelmutex.spring.boot.health.MutexHealthIndicator;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -111,6 +114,31 @@ class LevelMutexHealthContributorAutoConfigurationTests {
 			assertThat(up.getStatus()).isEqualTo(Status.UP);
 			assertThat(mutexDetails(up, "orders")).containsEntry("status", "UP").containsEntry("batchesFlushed", 1L);
 		});
+	}
+
+	@Test
+	void whenACycleIsHeldUpLongerThanTheStallTimeoutThenDownUntilItMovesAgain() throws Exception {
+		CountDownLatch entered = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		BatchInterceptor blocking = (name, operations) -> {
+			entered.countDown();
+			release.await();
+		};
+		contextRunner().withPropertyValues("level-mutex.health.stall-timeout=1ms")
+			.withBean(BatchInterceptor.class, () -> blocking)
+			.run((context) -> {
+				Mutex<byte[], byte[]> orders = context.getBean(MutexRegistry.class).mutex("orders");
+				MutexHealthIndicator indicator = context.getBean(MutexHealthIndicator.class);
+				CompletableFuture<Void> write = orders.put(bytes("k"), bytes("v"));
+				entered.await();
+				Awaitility.await().until(() -> indicator.health().getStatus().equals(Status.DOWN));
+				assertThat(mutexDetails(indicator.health(), "orders")).containsEntry("stalled", true)
+					.containsKey("runningCycle");
+				release.countDown();
+				write.get(20, TimeUnit.SECONDS);
+				Awaitility.await().until(() -> indicator.health().getStatus().equals(Status.UP));
+				assertThat(mutexDetails(indicator.health(), "orders")).containsEntry("stalled", false);
+			});
 	}
 
 	@Test

@@ -143,11 +143,13 @@ final class HttpInputs {
 	}
 
 	String randomText(int length) {
+		String punctuation = " /%?#&=.\\\"'<>{}[]";
 		StringBuilder text = new StringBuilder();
 		for (int i = 0; i < length; i++) {
 			int kind = this.random.nextInt(10);
 			text.append((char) ((kind < 6) ? 'a' + this.random.nextInt(26)
-					: (kind < 8) ? " /%?#&=.\\\"'<>{}[]".charAt(this.random.nextInt(18)) : 0x80 + this.random.nextInt(0x700)));
+					: (kind < 8) ? punctuation.charAt(this.random.nextInt(punctuation.length()))
+							: 0x80 + this.random.nextInt(0x700)));
 		}
 		return text.toString();
 	}

@@ -1,5 +1,6 @@
 package io.levelmutex.sample.couch;
 
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,7 +55,7 @@ final class ChangeNotifier {
 		}
 		Set<CompletableFuture<Void>> set = this.waiters.get(event.getMutexName());
 		if (set != null) {
-			for (CompletableFuture<Void> waiter : set.toArray(CompletableFuture[]::new)) {
+			for (CompletableFuture<Void> waiter : List.copyOf(set)) {
 				waiter.complete(null);
 			}
 		}

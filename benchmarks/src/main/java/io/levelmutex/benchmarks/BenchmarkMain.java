@@ -25,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  * error.
  *
  * <p>Options: {@code --quick}, {@code --runs N}, {@code --out DIR}, {@code --only W1,W2,W3}
- * (sweeps to run), {@code --no-jmh}, {@code --no-memory}.
+ * (sweeps to run), {@code --clients 1,256} (concurrency levels to keep), {@code --no-jmh},
+ * {@code --no-memory}.
  */
 public final class BenchmarkMain {
 
@@ -44,17 +45,23 @@ public final class BenchmarkMain {
 		boolean memory = true;
 		Path out = Path.of("benchmarks", "results");
 		Set<String> only = new LinkedHashSet<>(List.of("W1", "W2", "W3"));
+		Set<Integer> clientLevels = new LinkedHashSet<>();
 		for (int i = 0; i < args.length; i++) {
 			switch (args[i]) {
 				case "--quick" -> quick = true;
 				case "--runs" -> runs = Integer.parseInt(args[++i]);
 				case "--out" -> out = Path.of(args[++i]);
 				case "--only" -> only = new LinkedHashSet<>(List.of(args[++i].toUpperCase(Locale.ROOT).split(",")));
+				case "--clients" -> {
+					for (String level : args[++i].split(",")) {
+						clientLevels.add(Integer.parseInt(level.trim()));
+					}
+				}
 				case "--no-jmh" -> jmh = false;
 				case "--no-memory" -> memory = false;
 				default -> {
 					System.err.println("Unknown option " + args[i]
-							+ "; options: --quick --runs N --out DIR --only W1,W2,W3 --no-jmh --no-memory");
+							+ "; options: --quick --runs N --out DIR --only W1,W2,W3 --clients 1,256 --no-jmh --no-memory");
 					System.exit(2);
 				}
 			}
@@ -63,7 +70,7 @@ public final class BenchmarkMain {
 			runs = quick ? 1 : 3;
 		}
 		String mode = quick ? "quick" : "full";
-		SweepPlan plan = restrict(quick ? SweepPlan.quick() : SweepPlan.full(), only);
+		SweepPlan plan = restrict(quick ? SweepPlan.quick() : SweepPlan.full(), only, clientLevels);
 		Files.createDirectories(out);
 		Instant started = Instant.now();
 		String loadBefore = MachineInfo.loadAverage();
@@ -106,12 +113,17 @@ public final class BenchmarkMain {
 		System.exit(0);
 	}
 
-	private static SweepPlan restrict(SweepPlan plan, Set<String> only) {
-		return new SweepPlan(only.contains("W1") ? plan.w1Clients() : List.of(),
-				only.contains("W2") ? plan.w2Clients() : List.of(),
+	private static SweepPlan restrict(SweepPlan plan, Set<String> only, Set<Integer> clientLevels) {
+		return new SweepPlan(levels(only.contains("W1") ? plan.w1Clients() : List.of(), clientLevels),
+				levels(only.contains("W2") ? plan.w2Clients() : List.of(), clientLevels),
 				only.contains("W2") ? plan.w2KeyCounts() : List.of(),
-				only.contains("W2") ? plan.w2NonDurableClients() : List.of(),
-				only.contains("W3") ? plan.w3Clients() : List.of(), plan.warmup(), plan.measurement());
+				levels(only.contains("W2") ? plan.w2NonDurableClients() : List.of(), clientLevels),
+				levels(only.contains("W3") ? plan.w3Clients() : List.of(), clientLevels), plan.warmup(),
+				plan.measurement());
+	}
+
+	private static List<Integer> levels(List<Integer> planned, Set<Integer> wanted) {
+		return wanted.isEmpty() ? planned : planned.stream().filter(wanted::contains).toList();
 	}
 
 	private static String progressLine(int run, RunResult result) {

@@ -55,7 +55,9 @@ final class ClosedLoopDriver {
 	 */
 	RunResult run(String label, Contender contender, Workload workload, int clients, Tally tally)
 			throws InterruptedException {
-		Recorder recorder = new Recorder(3);
+		// Sized up front: a histogram that resizes while recording costs the recording thread
+		// (for the mutex, its cycle thread) a copy.
+		Recorder recorder = new Recorder(1, MAX_RECORDED_NANOS, 3);
 		Run run = (contender instanceof Contender.Blocking blocking)
 				? new BlockingRun(blocking, workload, clients, tally, recorder)
 				: new AsyncRun((Contender.Async) contender, workload, clients, tally, recorder);

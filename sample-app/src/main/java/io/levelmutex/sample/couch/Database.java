@@ -29,8 +29,6 @@ final class Database {
 
 	private final String name;
 
-	private final long instance;
-
 	private final Mutex<byte[], byte[]> mutex;
 
 	private final DatabaseKeys keys;
@@ -39,7 +37,6 @@ final class Database {
 
 	Database(String name, long instance, Mutex<byte[], byte[]> mutex, int scanChunk) {
 		this.name = name;
-		this.instance = instance;
 		this.mutex = mutex;
 		this.keys = new DatabaseKeys(instance);
 		this.scanChunk = scanChunk;
@@ -47,10 +44,6 @@ final class Database {
 
 	String name() {
 		return this.name;
-	}
-
-	long instance() {
-		return this.instance;
 	}
 
 	String mutexName() {

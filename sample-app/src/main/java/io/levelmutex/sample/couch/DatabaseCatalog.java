@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import io.levelmutex.KeyRange;
@@ -118,11 +117,6 @@ final class DatabaseCatalog {
 	private Database database(String name, long instance) {
 		Mutex<byte[], byte[]> mutex = this.registry.mutex(MUTEX_PREFIX + name);
 		return new Database(name, instance, mutex, this.properties.scanChunk());
-	}
-
-	static Optional<String> databaseName(String mutexName) {
-		return mutexName.startsWith(MUTEX_PREFIX) ? Optional.of(mutexName.substring(MUTEX_PREFIX.length()))
-				: Optional.empty();
 	}
 
 	private static byte[] key(String name) {

@@ -49,8 +49,4 @@ record DatabaseCounts(long docCount, long deletedCount) {
 		return new DatabaseCounts(docs, deleted);
 	}
 
-	long changeCount() {
-		return this.docCount + this.deletedCount;
-	}
-
 }

@@ -95,6 +95,8 @@ class ConcurrentUpdatesTests {
 			assertThat(doc.get("count").asInt()).as(id).isEqualTo(won);
 			total += won;
 		}
+		System.out.println("concurrent updates: " + total + " x 201, " + conflicts.get() + " x 409, per document "
+				+ successes);
 		assertThat(total + conflicts.get()).isEqualTo(CLIENTS * ROUNDS);
 		JsonNode info = this.couch.get(db).json();
 		assertThat(info.get("doc_count").asLong()).isEqualTo(DOCUMENTS);

@@ -36,7 +36,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A batch that fails ({@link StoreOptions.Builder#batchInterceptor} throwing whenever a batch
  * holds a "poison" key): every write of that batch, and only of that batch, fails with a
  * {@link StorageException} caused by the injected error and is not applied; units of several
- * keys fail whole; another mutex on the same store, writing the same keys, is untouched; and the mutex keeps cycling.
+ * keys fail whole; another mutex on the same store, writing the same keys, is untouched; the mutex keeps cycling;
+ * and its statistics report the failed batch ({@code lastBatchFailed}, which the starter's
+ * health indicator turns into DOWN) until the next batch is written.
  */
 class BatchFailureTest {
 
@@ -86,8 +88,12 @@ class BatchFailureTest {
 									return null;
 								}));
 							}
-							faultyWrites.put(key, faulty.put(key, "value of " + key));
+							CompletableFuture<Void> put = faulty.put(key, "value of " + key);
+							faultyWrites.put(key, put);
+							// One write in flight per client keeps batches small: some fail, some not.
+							put.handle((result, ex) -> null).get(30, TimeUnit.SECONDS);
 						}
+						return null;
 					}));
 				}
 				for (int t = 0; t < 2; t++) {
@@ -166,6 +172,9 @@ class BatchFailureTest {
 			assertThat(faulty.stats().batchesFailed()).isEqualTo(failedBatches);
 			assertThat(faulty.stats().lastError()).isNotNull();
 
+			assertThat(faulty.put("poison/last", "x")).failsWithin(10, TimeUnit.SECONDS);
+			assertThat(faulty.stats().lastBatchFailed()).as("what the starter's health indicator reports as DOWN")
+				.isTrue();
 			faulty.put("after/1", "still cycling").get(10, TimeUnit.SECONDS);
 			assertThat(faulty.get("after/1").get(10, TimeUnit.SECONDS)).contains("still cycling");
 			assertThat(faulty.stats().lastBatchFailed()).as("recovered after a written batch").isFalse();

@@ -85,7 +85,7 @@ public class MutexLincheckTest {
 
 	@Test
 	void whenStressedByLincheckThenTheMutexBehavesAsASequentialMap() {
-		int iterations = Math.max(8, Settings.intSetting("linearizabilityRounds", 6) * 2);
+		int iterations = Math.min(100, Math.max(8, Settings.intSetting("linearizabilityRounds", 6) * 2));
 		new StressOptions().iterations(iterations)
 			.invocationsPerIteration(100)
 			.threads(3)

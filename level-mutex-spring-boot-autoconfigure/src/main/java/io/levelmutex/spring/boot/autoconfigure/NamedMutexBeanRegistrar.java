@@ -26,8 +26,9 @@ import org.springframework.core.type.AnnotationMetadata;
  * type {@code Mutex<byte[], byte[]>}, so it can be injected with {@code @Qualifier("orders")}.
  * Each bean is obtained from the {@link MutexRegistry} bean and depends on it (so it is never
  * used after the registry closed it). The registry owns the mutexes: the beans have no
- * destroy method of their own. A bean definition the application already has under the same
- * name wins.
+ * destroy method of their own. A {@code Mutex} bean the application already has under the
+ * same name wins; any other bean under that name fails startup, naming the clash, since the
+ * mutex could then not be injected by name.
  */
 final class NamedMutexBeanRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanFactoryAware {
 
@@ -61,7 +62,14 @@ final class NamedMutexBeanRegistrar implements ImportBeanDefinitionRegistrar, En
 		ResolvableType type = ResolvableType.forClassWithGenerics(Mutex.class, byte[].class, byte[].class);
 		for (String name : mutexes.keySet()) {
 			if (registry.containsBeanDefinition(name)) {
-				logger.info("Not registering mutex '" + name + "' as a bean: a bean of that name already exists");
+				Class<?> existing = registry.getBeanDefinition(name).getResolvableType().resolve();
+				if (existing != null && !Mutex.class.isAssignableFrom(existing)) {
+					throw new IllegalStateException("The bean '" + name + "' (" + existing.getName()
+							+ ") has the name of the mutex configured under 'level-mutex.mutexes." + name
+							+ "', which is registered as a bean of that name for injection with @Qualifier(\""
+							+ name + "\"); rename the bean or the mutex");
+				}
+				logger.info("Not registering mutex '" + name + "' as a bean: the application defines a bean of that name");
 				continue;
 			}
 			RootBeanDefinition definition = new RootBeanDefinition();

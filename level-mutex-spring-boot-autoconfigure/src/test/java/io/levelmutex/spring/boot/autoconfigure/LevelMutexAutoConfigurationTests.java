@@ -27,6 +27,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ClassPathResource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
@@ -139,14 +140,24 @@ class LevelMutexAutoConfigurationTests {
 	}
 
 	@Test
-	void whenApplicationDefinesBeanOfMutexNameThenItWins() {
-		contextRunner().withBean("orders", String.class, () -> "not a mutex")
+	void whenApplicationDefinesMutexBeanOfMutexNameThenItWins() {
+		contextRunner().withBean("orders", Mutex.class, () -> mock(Mutex.class))
 			.withPropertyValues("level-mutex.mutexes.orders.prefix=o")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				assertThat(context.getBean("orders")).isEqualTo("not a mutex");
+				assertThat(context.getBean("orders")).isNotSameAs(context.getBean(MutexRegistry.class).mutex("orders"));
 				assertThat(context.getBean(MutexRegistry.class).find("orders")).isPresent();
 			});
+	}
+
+	@Test
+	void whenApplicationDefinesOtherBeanOfMutexNameThenStartupFailsNamingTheClash() {
+		contextRunner().withBean("orders", String.class, () -> "not a mutex")
+			.withPropertyValues("level-mutex.mutexes.orders.prefix=o")
+			.run((context) -> assertThat(context).getFailure()
+				.hasMessageContaining("'orders'")
+				.hasMessageContaining("java.lang.String")
+				.hasMessageContaining("level-mutex.mutexes.orders"));
 	}
 
 	@Test

@@ -5,9 +5,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 import io.levelmutex.benchmarks.jmh.JmhScore;
@@ -77,10 +79,13 @@ public final class BenchmarkMain {
 		System.err.println("level-mutex benchmarks, " + mode + " mode, " + runs + " run(s); " + MachineInfo.describe());
 
 		List<List<RunResult>> sweeps = new ArrayList<>();
+		Map<String, Integer> mutexBatchSizes = new HashMap<>();
 		for (int run = 1; run <= runs; run++) {
 			int number = run;
 			System.err.println("== sweep " + run + "/" + runs);
-			sweeps.add(new Sweep(plan, (result) -> System.err.println(progressLine(number, result))).run());
+			sweeps.add(new Sweep(plan, (result) -> System.err.println(progressLine(number, result)), run,
+					mutexBatchSizes)
+				.run());
 		}
 		List<JmhScore> scores = List.of();
 		if (jmh) {

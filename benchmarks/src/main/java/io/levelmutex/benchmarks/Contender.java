@@ -32,8 +32,9 @@ sealed interface Contender extends AutoCloseable permits Contender.Blocking, Con
 		return null;
 	}
 
+	/** Closes the store and deletes its directory; called once the run has drained. */
 	@Override
-	void close() throws Exception;
+	void close();
 
 	/** A contender executed by client threads that block on each operation. */
 	non-sealed interface Blocking extends Contender {

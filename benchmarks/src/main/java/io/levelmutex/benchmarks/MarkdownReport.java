@@ -26,7 +26,8 @@ final class MarkdownReport {
 			.append(summary.runCount() == 1 ? " run" : " runs")
 			.append(", with the lowest and highest run. Latencies (microseconds) are medians over the runs of each run's")
 			.append(" figure. `batch` is the mean writes per RocksDB write call (the mutex's batches; the raw")
-			.append(" WriteBatch contender is fed exactly the mutex's rounded mean), `write us/batch` the mean time of RocksDB's")
+			.append(" WriteBatch contender is fed the mutex's rounded mean, measured just before it in odd runs and in the")
+			.append(" previous run in even runs, where it runs first), `write us/batch` the mean time of RocksDB's")
 			.append(" write call per batch (the mutex's from its flush events), `reads/phase` the mutex's mean")
 			.append(" reads per read phase. `lost` is successes minus the revisions found in the store after W2")
 			.append(" (0 = no update lost), worst run shown.\n\n");

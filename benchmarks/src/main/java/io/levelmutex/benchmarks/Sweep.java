@@ -1,7 +1,9 @@
 package io.levelmutex.benchmarks;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
@@ -11,6 +13,12 @@ import org.jspecify.annotations.Nullable;
  * concurrency level, each contender on a fresh data directory, one after the other in this
  * process. W2 runs are verified after they drain: the revisions found in the store must add
  * up to the successful updates counted.
+ *
+ * <p>In W1 the raw {@code WriteBatch} contender is fed the mutex's mean batch size and runs
+ * next to the mutex. In odd runs the mutex runs first and the batch size is the one it just
+ * measured; in even runs the raw batch runs first, with the mean batch size the mutex measured
+ * at the same point in the previous run, so that whatever drifts on the machine does not
+ * always favour the same side.
  */
 final class Sweep {
 
@@ -33,10 +41,29 @@ final class Sweep {
 
 	private final Consumer<RunResult> progress;
 
+	private final int runNumber;
+
+	// The mutex's mean batch size per W1 point, kept across runs; used by one thread at a time.
+	private final Map<String, Integer> mutexBatchSizes;
+
 	Sweep(SweepPlan plan, Consumer<RunResult> progress) {
+		this(plan, progress, 1, new HashMap<>());
+	}
+
+	/**
+	 * Creates one run of a series.
+	 * @param plan the points
+	 * @param progress called with each result
+	 * @param runNumber the run's number in the series, from 1
+	 * @param mutexBatchSizes the mutex's mean batch sizes measured by earlier runs of the
+	 * series, updated by this one
+	 */
+	Sweep(SweepPlan plan, Consumer<RunResult> progress, int runNumber, Map<String, Integer> mutexBatchSizes) {
 		this.plan = plan;
 		this.driver = new ClosedLoopDriver(plan.warmup(), plan.measurement());
 		this.progress = progress;
+		this.runNumber = runNumber;
+		this.mutexBatchSizes = mutexBatchSizes;
 	}
 
 	/**
@@ -51,10 +78,19 @@ final class Sweep {
 			for (boolean durable : new boolean[] { true, false }) {
 				String label = durable ? W1_DURABLE : W1_NON_DURABLE;
 				for (int clients : this.plan.w1Clients()) {
-					// The raw batch runs right after the mutex it is compared with, fed its mean batch size.
-					RunResult mutex = measure(label, new MutexContender(w1, durable), w1, clients, results);
-					int batch = (int) Math.round(mutex.meanBatch());
-					measure(label, new RawBatchContender(w1, durable, clients, batch), w1, clients, results);
+					String point = label + "|" + clients;
+					Integer known = this.mutexBatchSizes.get(point);
+					if (this.runNumber % 2 == 0 && known != null) {
+						measure(label, new RawBatchContender(w1, durable, clients, known), w1, clients, results);
+						RunResult mutex = measure(label, new MutexContender(w1, durable), w1, clients, results);
+						this.mutexBatchSizes.put(point, (int) Math.round(mutex.meanBatch()));
+					}
+					else {
+						RunResult mutex = measure(label, new MutexContender(w1, durable), w1, clients, results);
+						int batch = (int) Math.round(mutex.meanBatch());
+						this.mutexBatchSizes.put(point, batch);
+						measure(label, new RawBatchContender(w1, durable, clients, batch), w1, clients, results);
+					}
 					measure(label, new RawPutContender(w1, durable), w1, clients, results);
 				}
 			}

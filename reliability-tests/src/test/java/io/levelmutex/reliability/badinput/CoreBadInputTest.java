@@ -40,6 +40,7 @@ class CoreBadInputTest {
 
 	static final int STEPS = 150;
 
+	// Totals over all cases, added to by the test thread, reported by @AfterAll.
 	static final AtomicLong TRIED = new AtomicLong();
 
 	static final AtomicLong REFUSED = new AtomicLong();
@@ -47,6 +48,7 @@ class CoreBadInputTest {
 	@TempDir
 	static Path dir;
 
+	// Written once by @BeforeAll, then only read by the test thread.
 	static MutexStore store;
 
 	@BeforeAll

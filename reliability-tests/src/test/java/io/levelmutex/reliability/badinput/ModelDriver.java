@@ -40,6 +40,8 @@ final class ModelDriver {
 
 	private final TreeMap<ByteKey, byte[]> model = new TreeMap<>();
 
+	// The counters and the model belong to the one test thread driving this instance.
+
 	/** Calls made. */
 	long tried;
 

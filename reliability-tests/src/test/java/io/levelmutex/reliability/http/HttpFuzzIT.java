@@ -57,6 +57,7 @@ class HttpFuzzIT {
 
 	static final ObjectMapper JSON = JsonMapper.builder().build();
 
+	// Totals over all cases, added to by the test thread, reported by @AfterAll.
 	static final AtomicLong REQUESTS = new AtomicLong();
 
 	static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -70,6 +71,7 @@ class HttpFuzzIT {
 	@TempDir
 	static Path root;
 
+	// Written once by @BeforeAll, then only read by the test thread.
 	static SampleApp app;
 
 	@BeforeAll

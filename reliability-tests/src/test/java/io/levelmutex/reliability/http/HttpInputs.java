@@ -24,6 +24,7 @@ final class HttpInputs {
 	private final List<String> databases;
 
 	/** Latest revision of each document written, by "db/id", to make some updates valid. */
+	// Shared with the test thread that drives this generator, and only used by it.
 	private final Map<String, String> revisions;
 
 	HttpInputs(Random random, List<String> databases, Map<String, String> revisions) {

@@ -34,6 +34,7 @@ class CheckerCanFailTest {
 	@TempDir
 	static Path dir;
 
+	// Written once by @BeforeAll, then only read by the test thread.
 	static MutexStore store;
 
 	@BeforeAll

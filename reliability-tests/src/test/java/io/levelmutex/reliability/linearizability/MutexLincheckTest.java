@@ -35,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 @Param(name = "value", gen = IntGen.class, conf = "1:9")
 public class MutexLincheckTest {
 
+	// Counts instances across Lincheck's threads, so each gets its own key prefix.
 	private static final AtomicLong INSTANCES = new AtomicLong();
 
 	private final String prefix = "i" + INSTANCES.incrementAndGet() + "/";
@@ -122,6 +123,7 @@ public class MutexLincheckTest {
 	/** The sequential specification: a map with the same operations. */
 	public static class SequentialMap {
 
+		// Used by Lincheck's sequential replay, one thread at a time.
 		private final Map<Integer, Integer> map = new HashMap<>();
 
 		/**

@@ -31,6 +31,7 @@ class MutexLinearizabilityTest {
 	@TempDir
 	static Path dir;
 
+	// Written once by @BeforeAll, then only read by the test thread.
 	static MutexStore store;
 
 	@BeforeAll

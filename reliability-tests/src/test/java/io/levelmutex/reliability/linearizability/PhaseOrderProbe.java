@@ -32,8 +32,10 @@ final class PhaseOrderProbe implements MutexListener {
 	// and by the test afterwards.
 	private volatile long phase;
 
+	// Written by whichever thread runs a unit's dependent action; read by the test afterwards.
 	private final Map<String, Long> readPhaseOfWrite = new ConcurrentHashMap<>();
 
+	// Written on the cycle thread (onWrites); read by the test afterwards.
 	private final Map<String, Long> batchPhaseOfWrite = new ConcurrentHashMap<>();
 
 	/** Units whose read completed before their dependent action was registered. */

@@ -29,6 +29,9 @@ final class AckLog {
 	/** Every acknowledgement. */
 	long acks;
 
+	/** Child runs added: each client had at most one write in flight when each one died. */
+	int runs;
+
 	/** Lines reporting an unexpected failure inside the child. */
 	final List<String> failures;
 
@@ -36,12 +39,19 @@ final class AckLog {
 		this.failures = failures;
 	}
 
-	static AckLog parse(List<String> lines) {
-		AckLog log = new AckLog(lines.stream().filter((line) -> line.startsWith("FAIL ")).toList());
+	static AckLog parse(List<String> lines, String run) {
+		return new AckLog(new java.util.ArrayList<>()).add(lines, run);
+	}
+
+	/** Adds what a later run on the same store acknowledged. */
+	AckLog add(List<String> lines, String run) {
+		AckLog log = this;
+		log.runs++;
+		lines.stream().filter((line) -> line.startsWith("FAIL ")).forEach(log.failures::add);
 		for (String line : lines) {
 			if (line.startsWith("DEL ")) {
 				String[] parts = line.split(" ");
-				log.pendingDeletes.add(DocumentWorkload.kvKey(Integer.parseInt(parts[1]), Integer.parseInt(parts[2])));
+				log.pendingDeletes.add(DocumentWorkload.kvKey(run, Integer.parseInt(parts[1]), Integer.parseInt(parts[2])));
 				continue;
 			}
 			if (!line.startsWith("ACK ")) {
@@ -52,9 +62,9 @@ final class AckLog {
 			int n = Integer.parseInt(parts[3]);
 			log.acks++;
 			switch (parts[1]) {
-				case "P" -> log.puts.put(DocumentWorkload.kvKey(client, n), DocumentWorkload.kvValue(client, n));
+				case "P" -> log.puts.put(DocumentWorkload.kvKey(run, client, n), DocumentWorkload.kvValue(run, client, n));
 				case "D" -> {
-					String key = DocumentWorkload.kvKey(client, n);
+					String key = DocumentWorkload.kvKey(run, client, n);
 					log.puts.remove(key);
 					log.pendingDeletes.remove(key);
 					log.deletes.add(key);

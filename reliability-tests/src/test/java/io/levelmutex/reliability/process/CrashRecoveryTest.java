@@ -18,7 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * clients (plain puts, deletes, and document units of several keys written in one
  * {@code Mutex.update}) and prints every acknowledgement as it happens; the test kills it
  * with SIGKILL after a seeded random number of acknowledgements, reopens the store and
- * checks that every acknowledged write is there and every unit is all-or-nothing.
+ * checks that every acknowledged write is there and every unit is all-or-nothing. Every other
+ * round kills twice on the same store: a second child recovers what the first left, writes on,
+ * and is killed too, before the check.
  *
  * <p>Rounds: {@code reliability.crashRounds} durable and {@code reliability.crashRoundsNonDurable}
  * with durable writes off ({@code -Pstress} runs many more). Round {@code r} uses seed
@@ -62,24 +64,32 @@ class CrashRecoveryTest {
 
 	private RecoveryCheck runRound(int round, long seed, boolean durable, Totals totals) throws Exception {
 		Random random = new Random(seed);
-		int killAfter = 200 + random.nextInt(5000);
 		Path dir = this.temp.resolve((durable ? "durable-" : "nondurable-") + round);
-		AckLog acks;
-		try (ChildJvm child = ChildJvm.start(DocumentWorkload.class, this.temp.resolve("stderr-" + round + ".txt"),
-				dir.toString(), Boolean.toString(durable), Integer.toString(CLIENTS), Long.toString(seed),
-				Integer.toString(DOCS_PER_CLIENT))) {
-			child.awaitLines((line) -> line.startsWith("ACK "), killAfter, Duration.ofSeconds(120));
-			int exit = child.kill();
-			assertThat(exit).as("exit value of a child killed with SIGKILL").isEqualTo(ChildJvm.SIGKILL_EXIT);
-			acks = AckLog.parse(child.lines());
-			assertThat(acks.failures).as("unexpected failures in the child (seed %d): %s", seed, child.stderrTail())
-				.isEmpty();
+		// Every other round kills twice: the second child recovers the first one's store,
+		// writes on, and is killed in turn.
+		int kills = (round % 2 == 1) ? 2 : 1;
+		AckLog acks = null;
+		StringBuilder killPoints = new StringBuilder();
+		for (int run = 0; run < kills; run++) {
+			int killAfter = 200 + random.nextInt(5000);
+			killPoints.append((run > 0) ? "," : "").append(killAfter);
+			try (ChildJvm child = ChildJvm.start(DocumentWorkload.class,
+					this.temp.resolve("stderr-" + round + "-" + run + ".txt"), dir.toString(), Boolean.toString(durable),
+					Integer.toString(CLIENTS), Long.toString(seed + 7919L * run), Integer.toString(DOCS_PER_CLIENT),
+					"kill", Integer.toString(run))) {
+				child.awaitLines((line) -> line.startsWith("ACK "), killAfter, Duration.ofSeconds(120));
+				int exit = child.kill();
+				assertThat(exit).as("exit value of a child killed with SIGKILL").isEqualTo(ChildJvm.SIGKILL_EXIT);
+				acks = (acks == null) ? AckLog.parse(child.lines(), "0") : acks.add(child.lines(), Integer.toString(run));
+				assertThat(acks.failures).as("unexpected failures in the child (seed %d): %s", seed, child.stderrTail())
+					.isEmpty();
+			}
 		}
 		RecoveryCheck check = RecoveryCheck.run(dir, acks);
-		System.out.printf("[reliability] crash round %d durable=%s seed=%d killAfter=%d acks=%d checked=%d lost=%d "
-				+ "appliedNotAcked=%d documents=%d violations=%d%n", round, durable, seed, killAfter, acks.acks,
+		System.out.printf("[reliability] crash round %d durable=%s seed=%d kills=%d killAfter=%s acks=%d checked=%d lost=%d "
+				+ "appliedNotAcked=%d documents=%d violations=%d%n", round, durable, seed, kills, killPoints, acks.acks,
 				check.checked, check.lost.size(), check.appliedNotAcknowledged, check.documents, check.violations.size());
-		totals.add(acks, check);
+		totals.add(kills, acks, check);
 		return check;
 	}
 
@@ -97,8 +107,8 @@ class CrashRecoveryTest {
 
 		long violations;
 
-		void add(AckLog log, RecoveryCheck check) {
-			this.kills++;
+		void add(int kills, AckLog log, RecoveryCheck check) {
+			this.kills += kills;
 			this.acks += log.acks;
 			this.checked += check.checked;
 			this.lost += check.lost.size();

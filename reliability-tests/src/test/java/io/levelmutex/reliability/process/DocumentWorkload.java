@@ -37,8 +37,10 @@ import io.levelmutex.reliability.support.TestStores;
  * counter ({@code ACK U <client> <doc> <rev> <seq>}).</li>
  * </ul>
  * A client has at most one write in flight. Arguments: directory, durable, clients, seed,
- * documents per client, and {@code term} to close the store in a shutdown hook on SIGTERM
- * (printing {@code SHUTDOWN begin} and {@code SHUTDOWN done}).
+ * documents per client, {@code kill} or {@code term} ({@code term}: close the store in a
+ * shutdown hook on SIGTERM, printing {@code SHUTDOWN begin} and {@code SHUTDOWN done}), and a
+ * run name that keeps the plain keys of successive runs on one store apart (documents are
+ * shared: a later run continues their revisions).
  */
 public final class DocumentWorkload {
 
@@ -62,7 +64,7 @@ public final class DocumentWorkload {
 
 	/**
 	 * Runs the workload until the process is killed or terminated.
-	 * @param args directory, durable, clients, seed, documents per client, [term]
+	 * @param args directory, durable, clients, seed, documents per client, kill or term, run
 	 * @throws Exception if the store cannot be opened
 	 */
 	public static void main(String[] args) throws Exception {
@@ -71,7 +73,8 @@ public final class DocumentWorkload {
 		int clients = Integer.parseInt(args[2]);
 		long seed = Long.parseLong(args[3]);
 		int docsPerClient = Integer.parseInt(args[4]);
-		boolean term = args.length > 5 && args[5].equals("term");
+		boolean term = args[5].equals("term");
+		String run = args[6];
 		MutexStore store = TestStores.open(dir, durable);
 		Mutex<String, String> mutex = TestStores.strings(store, options());
 		if (term) {
@@ -86,7 +89,7 @@ public final class DocumentWorkload {
 		print("READY");
 		for (int c = 0; c < clients; c++) {
 			int client = c;
-			Thread thread = new Thread(() -> runClient(mutex, client, new Random(seed * 1_000_003L + client),
+			Thread thread = new Thread(() -> runClient(mutex, run, client, new Random(seed * 1_000_003L + client),
 					docsPerClient), "client-" + c);
 			thread.setDaemon(true);
 			thread.start();
@@ -98,16 +101,16 @@ public final class DocumentWorkload {
 		return MutexOptions.builder(MUTEX).maxUpdateAttempts(8).build();
 	}
 
-	static String kvKey(int client, int n) {
-		return "kv/" + client + "/" + n;
+	static String kvKey(String run, int client, int n) {
+		return "kv/" + run + "/" + client + "/" + n;
 	}
 
 	/**
 	 * The value of a plain put, derived from its key so that recovery can check it; its
 	 * length varies from 0 to 1 KiB of padding so that batches vary in size.
 	 */
-	static String kvValue(int client, int n) {
-		return "v:" + client + ":" + n + ":" + "x".repeat(Math.floorMod(client * 31 + n * 17, 1024));
+	static String kvValue(String run, int client, int n) {
+		return "v:" + run + ":" + client + ":" + n + ":" + "x".repeat(Math.floorMod(client * 31 + n * 17, 1024));
 	}
 
 	static String docId(int client, int doc) {
@@ -118,7 +121,8 @@ public final class DocumentWorkload {
 		return SEQ_START + String.format("%012d", seq);
 	}
 
-	private static void runClient(Mutex<String, String> mutex, int client, Random random, int docsPerClient) {
+	private static void runClient(Mutex<String, String> mutex, String run, int client, Random random,
+			int docsPerClient) {
 		List<Integer> live = new ArrayList<>();
 		int next = 0;
 		try {
@@ -126,14 +130,14 @@ public final class DocumentWorkload {
 				int dice = random.nextInt(100);
 				if (dice < 45) {
 					int n = next++;
-					mutex.put(kvKey(client, n), kvValue(client, n)).get();
+					mutex.put(kvKey(run, client, n), kvValue(run, client, n)).get();
 					live.add(n);
 					print("ACK P " + client + " " + n);
 				}
 				else if (dice < 55 && !live.isEmpty()) {
 					int n = live.remove(random.nextInt(live.size()));
 					print("DEL " + client + " " + n);
-					mutex.del(kvKey(client, n)).get();
+					mutex.del(kvKey(run, client, n)).get();
 					print("ACK D " + client + " " + n);
 				}
 				else {

@@ -39,14 +39,14 @@ class SigtermShutdownTest {
 			AckLog acks;
 			try (ChildJvm child = ChildJvm.start(DocumentWorkload.class, this.temp.resolve("stderr-" + round + ".txt"),
 					dir.toString(), Boolean.toString(durable), Integer.toString(CrashRecoveryTest.CLIENTS),
-					Long.toString(seed), Integer.toString(CrashRecoveryTest.DOCS_PER_CLIENT), "term")) {
+					Long.toString(seed), Integer.toString(CrashRecoveryTest.DOCS_PER_CLIENT), "term", "0")) {
 				child.awaitLines((line) -> line.startsWith("ACK "), termAfter, Duration.ofSeconds(120));
 				int exit = child.terminate(Duration.ofSeconds(60));
 				List<String> lines = child.lines();
 				assertThat(exit).as("exit value after SIGTERM (seed %d): %s", seed, child.stderrTail())
 					.isEqualTo(ChildJvm.SIGTERM_EXIT);
 				assertThat(lines).as("the shutdown hook closed the store").contains("SHUTDOWN begin", "SHUTDOWN done");
-				acks = AckLog.parse(lines);
+				acks = AckLog.parse(lines, "0");
 				lines.stream()
 					.filter((line) -> line.startsWith("REFUSED "))
 					.map((line) -> line.substring(line.indexOf(' ', "REFUSED ".length()) + 1))

@@ -63,17 +63,15 @@ final class MutexCore {
 
 	private final ConcurrentLinkedQueue<WriteItem> writes = new ConcurrentLinkedQueue<>();
 
-	/** Operations waiting in either queue, for the queue limit; any thread. */
-	private final AtomicInteger queued = new AtomicInteger();
+	/** Reads and write items waiting, for the queue limit; raised by callers, lowered by the cycle thread. */
+	private final QueueCounts counts = new QueueCounts();
 
-	/** Reads waiting; incremented by callers, decremented by the cycle thread. */
-	private final AtomicInteger queuedReads = new AtomicInteger();
-
-	/** Write items waiting; incremented by callers, decremented by the cycle thread. */
-	private final AtomicInteger queuedWrites = new AtomicInteger();
-
-	/** Writes queued or in a batch being written, for {@link #afterWrite()}; any thread. */
-	private final AtomicInteger outstandingWrites = new AtomicInteger();
+	/**
+	 * Whether write items were taken from the queue into a batch that has not completed yet,
+	 * for {@link #afterWrite()}; written by the cycle thread (set before the queue count is
+	 * lowered, cleared before the batch's futures complete), read by any thread.
+	 */
+	private volatile boolean batchInFlight;
 
 	private final AtomicInteger drainStatus = new AtomicInteger(IDLE);
 
@@ -118,50 +116,49 @@ final class MutexCore {
 
 	void enqueueRead(ReadOp read) {
 		checkOpen();
-		reserve();
+		if (!this.counts.tryAddRead(this.options.maxQueuedOperations())) {
+			throw overloaded();
+		}
 		this.reads.add(read);
-		this.queuedReads.incrementAndGet();
 		scheduleDrain();
 	}
 
 	void enqueueWrite(PlainWrite write) {
 		checkOpen();
-		reserve();
-		this.outstandingWrites.incrementAndGet();
+		if (!this.counts.tryAddWrite(this.options.maxQueuedOperations())) {
+			throw overloaded();
+		}
 		this.writes.add(write);
-		this.queuedWrites.incrementAndGet();
 		scheduleDrain();
 	}
 
 	CompletableFuture<Void> afterWrite() {
 		checkOpen();
-		if (this.outstandingWrites.get() == 0) {
+		if (this.counts.writes() == 0 && !this.batchInFlight) {
 			return CompletableFuture.completedFuture(null);
 		}
-		reserve();
+		if (!this.counts.tryAddWrite(this.options.maxQueuedOperations())) {
+			throw overloaded();
+		}
 		WriteBarrier barrier = new WriteBarrier();
 		this.writes.add(barrier);
-		this.queuedWrites.incrementAndGet();
 		scheduleDrain();
 		return barrier.future;
 	}
 
 	/** Queues the writes of an update; on the cycle thread, never refused. */
 	void enqueueUnit(UnitWrite<?> unit) {
-		this.queued.incrementAndGet();
-		this.outstandingWrites.incrementAndGet();
+		this.counts.addWrite();
 		this.unitsWaiting++;
 		this.writes.add(unit);
-		this.queuedWrites.incrementAndGet();
 	}
 
 	/** Runs a conflicting update again, or fails it; on the cycle thread, never refused. */
 	void retryOrFail(UpdateRead<?, ?, ?> update) {
 		if (update.attempt < update.maxAttempts) {
 			update.attempt++;
-			this.queued.incrementAndGet();
+			this.counts.addRead();
 			this.reads.add(update);
-			this.queuedReads.incrementAndGet();
 		}
 		else {
 			byte[] key = (update.conflictKey != null) ? update.conflictKey : KeyBytes.EMPTY;
@@ -170,17 +167,14 @@ final class MutexCore {
 		}
 	}
 
-	void writesCompleted(int count) {
-		this.outstandingWrites.addAndGet(-count);
+	/** The batch's writes are about to complete: they no longer hold up {@link #afterWrite()}. */
+	void writesCompleted() {
+		this.batchInFlight = false;
 	}
 
-	private void reserve() {
-		int limit = this.options.maxQueuedOperations();
-		if (this.queued.incrementAndGet() > limit) {
-			this.queued.decrementAndGet();
-			this.counters.rejected();
-			throw new MutexOverloadedException(name(), limit);
-		}
+	private MutexOverloadedException overloaded() {
+		this.counters.rejected();
+		return new MutexOverloadedException(name(), this.options.maxQueuedOperations());
 	}
 
 	private void checkOpen() {
@@ -301,7 +295,7 @@ final class MutexCore {
 	}
 
 	private List<ReadOp> drainReads() {
-		int count = this.queuedReads.get();
+		int count = this.counts.reads();
 		if (count == 0) {
 			return List.of();
 		}
@@ -310,8 +304,7 @@ final class MutexCore {
 		while (drained.size() < count && (read = this.reads.poll()) != null) {
 			drained.add(read);
 		}
-		this.queuedReads.addAndGet(-drained.size());
-		this.queued.addAndGet(-drained.size());
+		this.counts.removeReads(drained.size());
 		return drained;
 	}
 
@@ -347,7 +340,7 @@ final class MutexCore {
 		}
 		int maxOperations = this.options.maxBatchOperations();
 		long maxBytes = this.options.maxBatchBytes();
-		List<WriteItem> batch = new ArrayList<>(Math.min(this.queuedWrites.get(), maxOperations) + 1);
+		List<WriteItem> batch = new ArrayList<>(Math.min(this.counts.writes(), maxOperations) + 1);
 		int operations = 0;
 		long bytes = 0;
 		WriteItem item;
@@ -362,28 +355,24 @@ final class MutexCore {
 			operations += itemOperations;
 			bytes += itemBytes;
 		}
-		this.queuedWrites.addAndGet(-batch.size());
-		this.queued.addAndGet(-batch.size());
+		this.batchInFlight = true;
+		this.counts.removeWrites(batch.size());
 		return batch;
 	}
 
 	private void failQueued(Throwable error) {
 		ReadOp read;
 		while ((read = this.reads.poll()) != null) {
-			this.queuedReads.decrementAndGet();
-			this.queued.decrementAndGet();
+			this.counts.removeReads(1);
 			read.fail(error);
 		}
 		WriteItem item;
 		while ((item = this.writes.poll()) != null) {
-			this.queuedWrites.decrementAndGet();
-			this.queued.decrementAndGet();
+			this.counts.removeWrites(1);
 			if (item instanceof PlainWrite plain) {
-				this.outstandingWrites.decrementAndGet();
 				plain.future.completeExceptionally(error);
 			}
 			else if (item instanceof UnitWrite<?> unit) {
-				this.outstandingWrites.decrementAndGet();
 				unit.origin.future.completeExceptionally(error);
 			}
 			else if (item instanceof WriteBarrier barrier) {
@@ -513,9 +502,7 @@ final class MutexCore {
 	}
 
 	MutexStats stats() {
-		// a write may be drained a moment before its caller counted it: never report below zero
-		return this.counters.snapshot(name(), Math.max(0, this.queuedReads.get()),
-				Math.max(0, this.queuedWrites.get()), this.closed);
+		return this.counters.snapshot(name(), this.counts.reads(), this.counts.writes(), this.closed);
 	}
 
 }

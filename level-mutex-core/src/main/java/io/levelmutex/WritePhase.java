@@ -107,13 +107,7 @@ final class WritePhase {
 	}
 
 	private void complete(List<WriteItem> items, @Nullable Throwable error) {
-		int writes = 0;
-		for (WriteItem item : items) {
-			if (!(item instanceof WriteBarrier)) {
-				writes++;
-			}
-		}
-		this.core.writesCompleted(writes);
+		this.core.writesCompleted();
 		for (WriteItem item : items) {
 			if (item instanceof PlainWrite plain) {
 				if (error == null) {

@@ -2,6 +2,7 @@ package io.levelmutex;
 
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 
 import org.jspecify.annotations.Nullable;
 import org.rocksdb.ColumnFamilyHandle;
@@ -49,46 +50,10 @@ final class SnapshotReader implements AutoCloseable {
 	 */
 	byte @Nullable [][] first(StoredRange range, @Nullable PhaseOverlay overlay, @Nullable UnitFootprint footprint)
 			throws RocksDBException {
-		byte[][] found = null;
-		if (!range.isEmpty()) {
-			RocksIterator it = iterator();
-			it.seek(range.lower);
-			while (it.isValid()) {
-				byte[] key = it.key();
-				if (range.upper != null && KeyBytes.compare(key, range.upper) >= 0) {
-					break;
-				}
-				PhaseOverlay.Change change = (overlay != null) ? overlay.get(key) : null;
-				if (change == null) {
-					found = new byte[][] { key, it.value() };
-					break;
-				}
-				if (change.value() != null) {
-					found = new byte[][] { key, change.value() };
-					break;
-				}
-				it.next();
-			}
-			it.status();
-			if (overlay != null && !overlay.isEmpty()) {
-				for (Map.Entry<ByteKey, PhaseOverlay.Change> entry : overlay.span(range.lower, range.upper)
-					.entrySet()) {
-					if (entry.getValue().value() != null) {
-						byte[] key = entry.getKey().bytes;
-						if (found == null || KeyBytes.compare(key, found[0]) < 0) {
-							found = new byte[][] { key, entry.getValue().value() };
-						}
-						break;
-					}
-				}
-			}
-		}
+		byte[][] found = range.isEmpty() ? null : nearest(range, true, overlay);
 		if (footprint != null) {
-			byte[] high = (found != null) ? KeyBytes.next(found[0]) : range.upper;
-			footprint.span(range.lower, high);
-			if (overlay != null) {
-				overlay.dependOnSpan(footprint, range.lower, high);
-			}
+			// the answer depends on the keys from the range's start up to the entry found
+			record(footprint, overlay, range.lower, (found != null) ? KeyBytes.next(found[0]) : range.upper);
 		}
 		return found;
 	}
@@ -100,57 +65,83 @@ final class SnapshotReader implements AutoCloseable {
 	 */
 	byte @Nullable [][] last(StoredRange range, @Nullable PhaseOverlay overlay, @Nullable UnitFootprint footprint)
 			throws RocksDBException {
+		byte[][] found = range.isEmpty() ? null : nearest(range, false, overlay);
+		if (footprint != null) {
+			// the answer depends on the keys from the entry found up to the range's end
+			record(footprint, overlay, (found != null) ? found[0] : range.lower, range.upper);
+		}
+		return found;
+	}
+
+	/**
+	 * The entry nearest to the range's start ({@code ascending}) or end: the snapshot's,
+	 * skipping keys the overlay deletes and taking the overlay's value where it has one, or
+	 * the overlay's own nearest put, whichever is nearer.
+	 */
+	private byte @Nullable [][] nearest(StoredRange range, boolean ascending, @Nullable PhaseOverlay overlay)
+			throws RocksDBException {
 		byte[][] found = null;
-		if (!range.isEmpty()) {
-			RocksIterator it = iterator();
-			if (range.upper != null) {
-				it.seekForPrev(range.upper);
-				if (it.isValid() && KeyBytes.compare(it.key(), range.upper) >= 0) {
-					it.prev();
-				}
+		RocksIterator it = iterator();
+		position(it, range, ascending);
+		while (it.isValid()) {
+			byte[] key = it.key();
+			if (ascending ? !below(key, range.upper) : KeyBytes.compare(key, range.lower) < 0) {
+				break;
+			}
+			PhaseOverlay.Change change = (overlay != null) ? overlay.get(key) : null;
+			if (change == null || change.value() != null) {
+				found = new byte[][] { key, (change == null) ? it.value() : change.value() };
+				break;
+			}
+			if (ascending) {
+				it.next();
 			}
 			else {
-				it.seekToLast();
-			}
-			while (it.isValid()) {
-				byte[] key = it.key();
-				if (KeyBytes.compare(key, range.lower) < 0) {
-					break;
-				}
-				PhaseOverlay.Change change = (overlay != null) ? overlay.get(key) : null;
-				if (change == null) {
-					found = new byte[][] { key, it.value() };
-					break;
-				}
-				if (change.value() != null) {
-					found = new byte[][] { key, change.value() };
-					break;
-				}
 				it.prev();
 			}
-			it.status();
-			if (overlay != null && !overlay.isEmpty()) {
-				for (Map.Entry<ByteKey, PhaseOverlay.Change> entry : overlay.span(range.lower, range.upper)
-					.descendingMap()
-					.entrySet()) {
-					if (entry.getValue().value() != null) {
-						byte[] key = entry.getKey().bytes;
-						if (found == null || KeyBytes.compare(key, found[0]) > 0) {
-							found = new byte[][] { key, entry.getValue().value() };
-						}
-						break;
-					}
-				}
-			}
 		}
-		if (footprint != null) {
-			byte[] low = (found != null) ? found[0] : range.lower;
-			footprint.span(low, range.upper);
-			if (overlay != null) {
-				overlay.dependOnSpan(footprint, low, range.upper);
+		it.status();
+		if (overlay != null && !overlay.isEmpty()) {
+			NavigableMap<ByteKey, PhaseOverlay.Change> span = overlay.span(range.lower, range.upper);
+			for (Map.Entry<ByteKey, PhaseOverlay.Change> entry : (ascending ? span : span.descendingMap()).entrySet()) {
+				if (entry.getValue().value() != null) {
+					byte[] key = entry.getKey().bytes;
+					int order = (found != null) ? KeyBytes.compare(key, found[0]) : 0;
+					if (found == null || (ascending ? order < 0 : order > 0)) {
+						found = new byte[][] { key, entry.getValue().value() };
+					}
+					break;
+				}
 			}
 		}
 		return found;
+	}
+
+	private static void position(RocksIterator it, StoredRange range, boolean ascending) {
+		if (ascending) {
+			it.seek(range.lower);
+		}
+		else if (range.upper != null) {
+			it.seekForPrev(range.upper);
+			if (it.isValid() && KeyBytes.compare(it.key(), range.upper) >= 0) {
+				it.prev();
+			}
+		}
+		else {
+			it.seekToLast();
+		}
+	}
+
+	private static boolean below(byte[] key, byte @Nullable [] upper) {
+		return upper == null || KeyBytes.compare(key, upper) < 0;
+	}
+
+	private static void record(UnitFootprint footprint, @Nullable PhaseOverlay overlay, byte[] low,
+			byte @Nullable [] high) {
+		footprint.span(low, high);
+		if (overlay != null) {
+			overlay.dependOnSpan(footprint, low, high);
+		}
 	}
 
 	private RocksIterator iterator() {

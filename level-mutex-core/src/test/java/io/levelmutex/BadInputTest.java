@@ -3,7 +3,6 @@ package io.levelmutex;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.levelmutex.codec.Codecs;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,18 +10,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Bad input fails at the call with a typed exception, and nothing is queued. */
 class BadInputTest {
 
-	private final ManualExecutor executor = new ManualExecutor();
+	private final ManualMutex fixture = new ManualMutex("strict");
 
-	private final TempStore temp = TempStore.open();
+	private final ManualExecutor executor = this.fixture.executor;
 
-	private final Mutex<String, String> mutex = this.temp.store
-		.mutex(MutexOptions.builder("strict").executor(this.executor).build(), Codecs.utf8(), Codecs.utf8());
+	private final Mutex<String, String> mutex = this.fixture.mutex;
 
 	@AfterEach
 	void close() {
-		this.mutex.closeAsync();
-		this.executor.runAll();
-		this.temp.close();
+		this.fixture.close();
 	}
 
 	@Test
@@ -89,7 +85,7 @@ class BadInputTest {
 			.hasMessageContaining("maxQueuedOperations");
 		assertThatThrownBy(() -> MutexOptions.builder("m").maxBatchBytes(-1))
 			.isInstanceOf(IllegalArgumentException.class);
-		assertThatThrownBy(() -> StoreOptions.builder(this.temp.path).cycleThreads(0))
+		assertThatThrownBy(() -> StoreOptions.builder(this.fixture.temp.path).cycleThreads(0))
 			.isInstanceOf(IllegalArgumentException.class);
 	}
 

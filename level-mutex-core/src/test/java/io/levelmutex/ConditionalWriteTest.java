@@ -12,12 +12,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import io.levelmutex.codec.Codecs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,24 +23,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** {@link Mutex#update}: atomic read-modify-write with conflict detection. */
 class ConditionalWriteTest {
 
-	private final ManualExecutor executor = new ManualExecutor();
+	private final ManualMutex fixture = new ManualMutex("cas");
 
-	private TempStore temp;
+	private final ManualExecutor executor = this.fixture.executor;
 
-	private Mutex<String, String> mutex;
-
-	@BeforeEach
-	void open() {
-		this.temp = TempStore.open();
-		this.mutex = this.temp.store.mutex(MutexOptions.builder("cas").executor(this.executor).build(), Codecs.utf8(),
-				Codecs.utf8());
-	}
+	private final Mutex<String, String> mutex = this.fixture.mutex;
 
 	@AfterEach
 	void close() {
-		this.mutex.closeAsync();
-		this.executor.runAll();
-		this.temp.close();
+		this.fixture.close();
 	}
 
 	@Test

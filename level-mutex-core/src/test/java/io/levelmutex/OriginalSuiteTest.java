@@ -8,7 +8,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.levelmutex.codec.Codecs;
@@ -24,24 +23,15 @@ class OriginalSuiteTest {
 
 	private static final List<String> DOCUMENTS = List.of("test1", "test2", "test3", "test4", "test5", "test6");
 
-	private final ManualExecutor executor = new ManualExecutor();
+	private final ManualMutex fixture = new ManualMutex("original");
 
-	private TempStore temp;
+	private final ManualExecutor executor = this.fixture.executor;
 
-	private Mutex<String, String> mutex;
-
-	@BeforeEach
-	void open() {
-		this.temp = TempStore.open();
-		this.mutex = this.temp.store
-			.mutex(MutexOptions.builder("original").executor(this.executor).build(), Codecs.utf8(), Codecs.utf8());
-	}
+	private final Mutex<String, String> mutex = this.fixture.mutex;
 
 	@AfterEach
 	void close() {
-		this.mutex.closeAsync();
-		this.executor.runAll();
-		this.temp.close();
+		this.fixture.close();
 	}
 
 	@Test

@@ -11,28 +11,24 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.levelmutex.codec.Codecs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The phase cycle's ordering promises, run deterministically on a manual executor. */
 class PhaseOrderingTest {
 
-	private final ManualExecutor executor = new ManualExecutor();
-
 	private final List<List<String>> batches = new CopyOnWriteArrayList<>();
 
 	private final List<String> events = new CopyOnWriteArrayList<>();
 
-	private TempStore temp;
+	private final ManualMutex fixture = new ManualMutex("ordering");
 
-	private Mutex<String, String> mutex;
+	private final ManualExecutor executor = this.fixture.executor;
+
+	private final Mutex<String, String> mutex = this.fixture.mutex;
 
 	@BeforeEach
 	void open() {
-		this.temp = TempStore.open();
-		this.mutex = this.temp.store.mutex(MutexOptions.builder("ordering").executor(this.executor).build(),
-				Codecs.utf8(), Codecs.utf8());
 		this.mutex.addListener(new MutexListener() {
 			@Override
 			public void onReads(ReadPhaseEvent event) {
@@ -56,9 +52,7 @@ class PhaseOrderingTest {
 
 	@AfterEach
 	void close() {
-		this.mutex.closeAsync();
-		this.executor.runAll();
-		this.temp.close();
+		this.fixture.close();
 	}
 
 	@Test

@@ -52,7 +52,7 @@ final class GetRead<T> extends ReadOp {
 		try {
 			decoded = this.codec.decode(bytes);
 		}
-		catch (RuntimeException ex) {
+		catch (Throwable ex) { // a codec's failure fails this read only
 			this.future.completeExceptionally(ex);
 			return;
 		}

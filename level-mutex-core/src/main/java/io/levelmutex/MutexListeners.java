@@ -3,8 +3,9 @@ package io.levelmutex;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A mutex's listeners. Called on the cycle thread; a listener that throws is logged and
- * skipped. The list is copy-on-write: registration is rare, dispatch is hot.
+ * A mutex's listeners. Called on the cycle thread; a listener that throws anything (an
+ * {@link Error} such as a failed assertion included) is logged and skipped: the cycle must
+ * never break, or the operations it carries would never complete. The list is copy-on-write: registration is rare, dispatch is hot.
  */
 final class MutexListeners {
 
@@ -32,7 +33,7 @@ final class MutexListeners {
 			try {
 				listener.onReads(event);
 			}
-			catch (RuntimeException | LinkageError ex) {
+			catch (Throwable ex) {
 				report("reads", listener, ex);
 			}
 		}
@@ -43,7 +44,7 @@ final class MutexListeners {
 			try {
 				listener.onWrites(event);
 			}
-			catch (RuntimeException | LinkageError ex) {
+			catch (Throwable ex) {
 				report("writes", listener, ex);
 			}
 		}
@@ -54,7 +55,7 @@ final class MutexListeners {
 			try {
 				listener.onFlushed(event);
 			}
-			catch (RuntimeException | LinkageError ex) {
+			catch (Throwable ex) {
 				report("flushed", listener, ex);
 			}
 		}

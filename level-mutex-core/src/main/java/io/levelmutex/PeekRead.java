@@ -45,6 +45,9 @@ final class PeekRead<K, V> extends ReadOp {
 		catch (Exception ex) {
 			this.error = phase.readFailure(ex);
 		}
+		catch (Error ex) {
+			this.error = ex;
+		}
 	}
 
 	@Override
@@ -61,7 +64,7 @@ final class PeekRead<K, V> extends ReadOp {
 		try {
 			entry = decode(this.found, this.prefixLength, this.keyCodec, this.valueCodec);
 		}
-		catch (RuntimeException ex) {
+		catch (Throwable ex) { // a codec's failure fails this read only
 			this.future.completeExceptionally(ex);
 			return;
 		}

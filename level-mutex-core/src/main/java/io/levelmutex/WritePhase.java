@@ -100,7 +100,7 @@ final class WritePhase {
 			}
 			return null;
 		}
-		catch (Exception | LinkageError ex) {
+		catch (Throwable ex) {
 			return new StorageException("Batch " + this.number + " of mutex '" + this.core.name() + "' ("
 					+ operations.size() + " writes) failed, nothing of it was applied: " + ex.getMessage(), ex);
 		}

@@ -183,6 +183,58 @@ class FailureTest {
 	}
 
 	@Test
+	void whenListenerOrInterceptorOrCodecThrowsAnErrorThenOperationsStillComplete() {
+		ManualExecutor executor = new ManualExecutor();
+		AtomicBoolean interceptorFails = new AtomicBoolean();
+		try (TempStore temp = TempStore.open((builder) -> builder.batchInterceptor((name, ops) -> {
+			if (interceptorFails.get()) {
+				throw new AssertionError("interceptor assertion");
+			}
+		}))) {
+			Mutex<String, String> mutex = temp.store.mutex(MutexOptions.builder("errors").executor(executor).build(),
+					Codecs.utf8(), Codecs.utf8());
+			mutex.addListener(new MutexListener() {
+				@Override
+				public void onReads(ReadPhaseEvent event) {
+					throw new AssertionError("listener assertion");
+				}
+
+				@Override
+				public void onFlushed(FlushEvent event) {
+					throw new AssertionError("listener assertion");
+				}
+			});
+			CompletableFuture<Void> write = mutex.put("k", "v");
+			executor.runAll();
+			assertThat(write).isCompleted();
+
+			io.levelmutex.codec.Codec<String> erring = new io.levelmutex.codec.Codec<>() {
+				@Override
+				public byte[] encode(String value) {
+					return value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+				}
+
+				@Override
+				public String decode(byte[] bytes) {
+					throw new StackOverflowError("codec error");
+				}
+			};
+			CompletableFuture<Optional<String>> erringRead = mutex.get("k", erring);
+			CompletableFuture<Optional<String>> read = mutex.get("k");
+			executor.runAll();
+			assertThat(failure(erringRead)).isInstanceOf(StackOverflowError.class);
+			assertThat(read).isCompletedWithValue(Optional.of("v"));
+
+			interceptorFails.set(true);
+			CompletableFuture<Void> vetoed = mutex.put("k2", "v");
+			executor.runAll();
+			assertThat(failure(vetoed)).isInstanceOf(StorageException.class).hasRootCauseMessage("interceptor assertion");
+			mutex.closeAsync();
+			executor.runAll();
+		}
+	}
+
+	@Test
 	void whenListenerBlocksThenStatsShowTheRunningCycleUntilItReturns() throws Exception {
 		try (TempStore temp = TempStore.open()) {
 			Mutex<String, String> mutex = temp.store.mutex(MutexOptions.builder("blocked").build(), Codecs.utf8(),

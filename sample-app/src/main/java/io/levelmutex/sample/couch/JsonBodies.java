@@ -2,7 +2,6 @@ package io.levelmutex.sample.couch;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 
 import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.core.JacksonException;
@@ -18,7 +17,9 @@ import org.springframework.stereotype.Component;
  * Reads request bodies as JSON the way CouchDB does: at most
  * {@link CouchProperties#maxRequestSize()} bytes (413 {@code too_large} beyond, checked on
  * {@code Content-Length} first and then while reading), strict JSON with nothing after the
- * value (400 {@code bad_request} "invalid UTF-8 JSON" otherwise). Thread-safe.
+ * value (400 {@code bad_request} "invalid UTF-8 JSON" otherwise); a body that cannot be
+ * read to its end (truncated, broken chunked encoding) is 400 {@code bad_request}.
+ * Thread-safe.
  */
 @Component
 final class JsonBodies {
@@ -93,7 +94,9 @@ final class JsonBodies {
 			return body;
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Reading the request body failed", ex);
+			// The body ended early, its chunked encoding was broken, or the client went away:
+			// the request is at fault, and nothing has been written.
+			throw CouchException.badRequest("The request body could not be read: " + ex.getMessage());
 		}
 	}
 

@@ -165,4 +165,18 @@ class ChangesFeedTests {
 		assertThat(this.couch.get(this.db + "/_changes?include_docs=yes").error()).isEqualTo("query_parse_error");
 	}
 
+	@Test
+	void whenPostBodyIsFormEncodedThenItIsIgnored() {
+		this.couch.put(this.db + "/a", "{}");
+		byte[] notUtf8 = { (byte) 0xC3, 0x28, (byte) 0xFF, '{', '}' };
+		CouchClient.Response undecodable = this.couch.sendBytes("POST", this.db + "/_changes", notUtf8,
+				"application/x-www-form-urlencoded");
+		assertThat(undecodable.status()).isEqualTo(200);
+		assertThat(undecodable.json().get("results").size()).isEqualTo(1);
+		CouchClient.Response parameters = this.couch.send("POST", this.db + "/_changes?limit=0",
+				"feed=bogus&limit=x", "application/x-www-form-urlencoded");
+		assertThat(parameters.status()).isEqualTo(200);
+		assertThat(parameters.json().get("results").size()).isZero();
+	}
+
 }

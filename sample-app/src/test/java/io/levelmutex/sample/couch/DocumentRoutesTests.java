@@ -1,5 +1,10 @@
 package io.levelmutex.sample.couch;
 
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -260,6 +265,75 @@ class DocumentRoutesTests {
 		CouchClient.Response response = this.couch.send("POST", this.db, "{}", "text/plain");
 		assertThat(response.status()).isEqualTo(415);
 		assertThat(response.error()).isEqualTo("bad_content_type");
+		assertNothingWritten();
+	}
+
+	@Test
+	void whenAcceptExcludesJsonThenAnswersAreStillCouchJson() {
+		String rev = this.couch.put(this.db + "/doc", "{\"v\":1}").rev();
+		for (String accept : new String[] { "text/html", "application/xml", "nothing/at-all" }) {
+			CouchClient.Response missing = this.couch.send("GET", this.db + "/ghost", null, null, "Accept", accept);
+			assertThat(missing.status()).as(accept).isEqualTo(404);
+			assertThat(missing.error()).as(accept).isEqualTo("not_found");
+			assertThat(missing.header("Content-Type")).as(accept).startsWith("application/json");
+			CouchClient.Response illegal = this.couch.send("PUT", this.db + "/_bad", "{}", "application/json", "Accept",
+					accept);
+			assertThat(illegal.status()).as(accept).isEqualTo(400);
+			assertThat(illegal.error()).as(accept).isEqualTo("illegal_docid");
+			CouchClient.Response stale = this.couch.send("PUT", this.db + "/doc", "{\"v\":2}", "application/json",
+					"Accept", accept);
+			assertThat(stale.status()).as(accept).isEqualTo(409);
+			assertThat(stale.error()).as(accept).isEqualTo("conflict");
+			CouchClient.Response found = this.couch.send("GET", this.db + "/doc", null, null, "Accept", accept);
+			assertThat(found.status()).as(accept).isEqualTo(200);
+			assertThat(found.json().get("_rev").asString()).as(accept).isEqualTo(rev);
+		}
+	}
+
+	@Test
+	void whenQueryHasChunkWithoutNameThenChunkIsIgnored() {
+		String rev = this.couch.put(this.db + "/doc", "{\"v\":1}").rev();
+		assertThat(this.couch.get(this.db + "/doc?=").status()).isEqualTo(200);
+		assertThat(this.couch.get(this.db + "/doc?=x&&rev=" + rev + "&=").json().get("_rev").asString()).isEqualTo(rev);
+		CouchClient.Response updated = this.couch.put(this.db + "/doc?=&rev=" + rev, "{\"v\":2}");
+		assertThat(updated.status()).isEqualTo(201);
+		assertThat(this.couch.get(this.db + "/_all_docs?=&limit=1").json().get("rows").size()).isEqualTo(1);
+	}
+
+	@Test
+	void whenDocumentIdHoldsEncodedTraversalThenItIsAnsweredAndStoredUnderThatId() {
+		for (String encoded : new String[] { "..%2F..%2Fetc%2Fpasswd", "%2E%2E%2F%2E%2E%2F%2E%2E%2Fx",
+				"a%2F..%2F..%2F..%2Fb" }) {
+			String id = java.net.URLDecoder.decode(encoded, StandardCharsets.UTF_8);
+			CompletableFuture<CouchClient.Response> put = this.couch.sendAsync("PUT", this.db + "/" + encoded,
+					"{\"v\":1}", "application/json");
+			assertThat(put).as(id).succeedsWithin(Duration.ofSeconds(20))
+				.satisfies((response) -> assertThat(response.status()).as(id).isEqualTo(201));
+			CouchClient.Response read = this.couch.get(this.db + "/" + encoded);
+			assertThat(read.status()).as(id).isEqualTo(200);
+			assertThat(read.json().get("_id").asString()).isEqualTo(id);
+			String rev = read.json().get("_rev").asString();
+			CompletableFuture<CouchClient.Response> delete = this.couch.sendAsync("DELETE",
+					this.db + "/" + encoded + "?rev=" + rev, (String) null, null);
+			assertThat(delete).as(id).succeedsWithin(Duration.ofSeconds(20))
+				.satisfies((response) -> assertThat(response.status()).as(id).isEqualTo(200));
+		}
+		JsonNode info = this.couch.get(this.db).json();
+		assertThat(info.get("doc_count").asLong()).isZero();
+		assertThat(info.get("doc_del_count").asLong()).isEqualTo(3);
+	}
+
+	@Test
+	void whenBodyEndsBeforeItsContentLengthThen400AndNothingWritten() throws Exception {
+		String request = "PUT " + this.db + "/doc HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+				+ "Content-Length: 1000\r\nConnection: close\r\n\r\n{\"a\":";
+		try (Socket socket = new Socket("localhost", this.port)) {
+			socket.setSoTimeout(20_000);
+			socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+			socket.shutdownOutput();
+			String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+			assertThat(answer).startsWith("HTTP/1.1 400 ").contains("\"error\":\"bad_request\"");
+		}
 		assertNothingWritten();
 	}
 

@@ -123,6 +123,34 @@ class ServerAndDatabaseRoutesTests {
 	}
 
 	@Test
+	void whenHeadOnInvalidDatabaseNameThen400WhateverTheAccept() {
+		String name = "/" + "a".repeat(300);
+		assertThat(this.couch.send("HEAD", name, null, null).status()).isEqualTo(400);
+		for (String accept : new String[] { "text/html", "application/xml", "nothing/at-all" }) {
+			assertThat(this.couch.send("HEAD", name, null, null, "Accept", accept).status()).as(accept).isEqualTo(400);
+			CouchClient.Response get = this.couch.send("GET", name, null, null, "Accept", accept);
+			assertThat(get.status()).as(accept).isEqualTo(400);
+			assertThat(get.error()).as(accept).isEqualTo("illegal_database_name");
+		}
+	}
+
+	@Test
+	void whenAcceptExcludesJsonThenServerRoutesStillAnswerJson() {
+		for (String accept : new String[] { "text/html", "application/xml", "nothing/at-all" }) {
+			CouchClient.Response welcome = this.couch.send("GET", "/", null, null, "Accept", accept);
+			assertThat(welcome.status()).as(accept).isEqualTo(200);
+			assertThat(welcome.json().get("couchdb").asString()).isEqualTo("Welcome");
+			assertThat(this.couch.send("GET", "/_all_dbs", null, null, "Accept", accept).json().isArray()).isTrue();
+			CouchClient.Response unknown = this.couch.send("GET", "/a/b/c/d", null, null, "Accept", accept);
+			assertThat(unknown.status()).as(accept).isEqualTo(404);
+			assertThat(unknown.error()).as(accept).isEqualTo("not_found");
+			CouchClient.Response health = this.couch.send("GET", "/actuator/health", null, null, "Accept", accept);
+			assertThat(health.status()).as(accept).isEqualTo(200);
+			assertThat(health.json().get("status").asString()).isEqualTo("UP");
+		}
+	}
+
+	@Test
 	void whenUuidsRequestedThenDistinctIds() {
 		JsonNode uuids = this.couch.get("/_uuids?count=5").json().get("uuids");
 		assertThat(uuids.size()).isEqualTo(5);

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -223,7 +224,7 @@ class HttpFuzzIT {
 		}
 	}
 
-	private static void checkWritten(String method, String path, Body body, HttpResponse<String> response,
+	private static void checkWritten(String method, String path, @Nullable Body body, HttpResponse<String> response,
 			Map<String, String> revisions, String what) throws Exception {
 		JsonNode answer = json(response.body(), what);
 		String[] segments = path.split("\\?")[0].split("/");
@@ -250,7 +251,7 @@ class HttpFuzzIT {
 		String rev = answer.path("rev").asString();
 		assertThat(rev).as(what).matches("\\d+-[0-9a-zA-Z]+");
 		revisions.put(decode(db) + "/" + id, rev);
-		JsonNode sent = null;
+		@Nullable JsonNode sent = null;
 		if (body != null && !"DELETE".equals(method) && !id.startsWith("_local/")) {
 			sent = JSON.readTree(body.bytes());
 		}
@@ -259,7 +260,7 @@ class HttpFuzzIT {
 		}
 	}
 
-	private static void readBack(String db, String id, String rev, JsonNode sent, String what) throws Exception {
+	private static void readBack(String db, String id, String rev, @Nullable JsonNode sent, String what) throws Exception {
 		HttpResponse<String> stored = app.send("GET", "/" + db + "/" + encodeId(id) + "?rev=" + rev, null);
 		if (stored.statusCode() == 404 && stored.body().contains("deleted")) {
 			return;

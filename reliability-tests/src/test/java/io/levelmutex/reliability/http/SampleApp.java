@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 
+import org.jspecify.annotations.Nullable;
+
 import io.levelmutex.reliability.support.ChildJvm;
 
 /**
@@ -76,7 +78,7 @@ final class SampleApp implements AutoCloseable {
 		return this.client.send(request, HttpResponse.BodyHandlers.ofString());
 	}
 
-	HttpResponse<String> send(String method, String pathAndQuery, String body) throws IOException, InterruptedException {
+	HttpResponse<String> send(String method, String pathAndQuery, @Nullable String body) throws IOException, InterruptedException {
 		HttpRequest.Builder builder = HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(30));
 		if (body != null) {
 			builder.header("Content-Type", "application/json");

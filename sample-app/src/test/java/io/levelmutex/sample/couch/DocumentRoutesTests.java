@@ -261,6 +261,18 @@ class DocumentRoutesTests {
 	}
 
 	@Test
+	void whenBodyIsMegabytesOverTheLimitThen413AnswerArrivesWhole() {
+		String huge = "{\"pad\":\"" + "x".repeat(3 * 1024 * 1024) + "\"}";
+		CouchClient.Response put = this.couch.put(this.db + "/huge", huge);
+		assertThat(put.status()).isEqualTo(413);
+		assertThat(put.error()).isEqualTo("too_large");
+		CouchClient.Response get = this.couch.send("GET", this.db, huge, "application/json");
+		assertThat(get.status()).isEqualTo(200);
+		assertThat(get.json().get("doc_count").asLong()).isZero();
+		assertNothingWritten();
+	}
+
+	@Test
 	void whenPostIsNotDeclaredJsonThen415() {
 		CouchClient.Response response = this.couch.send("POST", this.db, "{}", "text/plain");
 		assertThat(response.status()).isEqualTo(415);

@@ -1,5 +1,7 @@
 package io.levelmutex.sample.couch;
 
+import java.nio.charset.StandardCharsets;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -147,6 +149,20 @@ class ServerAndDatabaseRoutesTests {
 			CouchClient.Response health = this.couch.send("GET", "/actuator/health", null, null, "Accept", accept);
 			assertThat(health.status()).as(accept).isEqualTo(200);
 			assertThat(health.json().get("status").asString()).isEqualTo("UP");
+		}
+	}
+
+	@Test
+	void whenLargeBodyIsNotReadThenAnswerStillArrivesWhole() {
+		byte[] large = ("{\"big\":\"" + "x".repeat(9 * 1024 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8);
+		this.couch.put("/unread");
+		for (int round = 0; round < 10; round++) {
+			CouchClient.Response refused = this.couch.sendBytes("PUT", "/", large, "application/json");
+			assertThat(refused.status()).as("round %d", round).isEqualTo(405);
+			assertThat(refused.error()).isEqualTo("method_not_allowed");
+			CouchClient.Response info = this.couch.sendBytes("GET", "/unread", large, "application/json");
+			assertThat(info.status()).as("round %d", round).isEqualTo(200);
+			assertThat(info.json().get("db_name").asString()).isEqualTo("unread");
 		}
 	}
 

@@ -35,21 +35,12 @@ final class CouchErrorController implements ErrorController {
 		String reason = (message instanceof String text && !text.isEmpty()) ? text : status.getReasonPhrase();
 		return ResponseEntity.status(status)
 			.contentType(MediaType.APPLICATION_JSON)
-			.body(this.json.error(error(status), reason));
+			.body(this.json.error(CouchException.errorName(status.value()), reason));
 	}
 
 	private static HttpStatus status(@Nullable Object code) {
 		HttpStatus status = (code instanceof Integer value) ? HttpStatus.resolve(value) : null;
 		return (status != null && status.isError()) ? status : HttpStatus.INTERNAL_SERVER_ERROR;
-	}
-
-	private static String error(HttpStatus status) {
-		return switch (status) {
-			case NOT_FOUND -> "not_found";
-			case METHOD_NOT_ALLOWED -> "method_not_allowed";
-			case CONTENT_TOO_LARGE -> "too_large";
-			default -> status.is4xxClientError() ? "bad_request" : "unknown_error";
-		};
 	}
 
 }

@@ -32,6 +32,20 @@ final class CouchException extends RuntimeException {
 		return getMessage();
 	}
 
+	/**
+	 * CouchDB's {@code error} name for an HTTP error status that no specific refusal
+	 * names: {@code not_found}, {@code method_not_allowed}, {@code too_large},
+	 * {@code bad_request} for the other 4xx, {@code unknown_error} for 5xx.
+	 */
+	static String errorName(int status) {
+		return switch (status) {
+			case 404 -> "not_found";
+			case 405 -> "method_not_allowed";
+			case 413 -> "too_large";
+			default -> (status >= 400 && status < 500) ? "bad_request" : "unknown_error";
+		};
+	}
+
 	static CouchException badRequest(String reason) {
 		return new CouchException(HttpStatus.BAD_REQUEST, "bad_request", reason);
 	}

@@ -167,6 +167,16 @@ class ServerAndDatabaseRoutesTests {
 	}
 
 	@Test
+	void whenTomcatRefusesThePathThenCouchErrorBody() {
+		for (String path : new String[] { "/paths/%00", "/a%5Cb", "/x/%2e%2e/%2e%2e/%2e%2e/etc" }) {
+			CouchClient.Response refused = this.couch.send("GET", path, null, null, "Accept", "text/html");
+			assertThat(refused.status()).as(path).isEqualTo(400);
+			assertThat(refused.header("Content-Type")).as(path).startsWith("application/json");
+			assertThat(refused.error()).as(path).isEqualTo("bad_request");
+		}
+	}
+
+	@Test
 	void whenUuidsRequestedThenDistinctIds() {
 		JsonNode uuids = this.couch.get("/_uuids?count=5").json().get("uuids");
 		assertThat(uuids.size()).isEqualTo(5);

@@ -13,10 +13,12 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.node.ObjectNode;
 
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -29,7 +31,9 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
  * Answers every failure with CouchDB's error body, {@code {"error":..,"reason":..}}: the
  * {@link CouchException}s with their own status, the core's exceptions mapped (conflict
  * 409, overload and closed mutex 503, bad input 400), Spring MVC's own (404 for unknown
- * paths, 405 with the allowed methods), and anything else as 500 {@code unknown_error}.
+ * paths, 405 with the allowed methods, their status for the others, 400 for an unreadable
+ * body or a parameter of the wrong type), and anything else, a fault of the server, as 500
+ * {@code unknown_error}.
  */
 @RestControllerAdvice
 final class CouchErrorHandler {
@@ -76,6 +80,11 @@ final class CouchErrorHandler {
 			return ResponseEntity.status(response.getStatusCode())
 				.headers((headers) -> headers.setAllow(methods != null ? methods : Set.of()))
 				.body(response.getBody());
+		}
+		if (ex instanceof HttpMessageNotReadableException || ex instanceof TypeMismatchException) {
+			// Spring MVC's own refusals of a request (a body an actuator endpoint cannot read, a
+			// parameter of the wrong type) that carry no status: the request is at fault.
+			return body(HttpStatus.BAD_REQUEST, "bad_request", String.valueOf(ex.getMessage()));
 		}
 		if (ex instanceof ErrorResponse errorResponse) {
 			HttpStatusCode status = errorResponse.getStatusCode();

@@ -216,7 +216,8 @@ final class DocumentController {
 		for (int i = 0; i < ids.size(); i++) {
 			String id = ids.get(i);
 			Optional<DocumentRecord> record = records.get(i);
-			if (record.isEmpty()) {
+			if (record.isEmpty() || !DocumentIds.isWellFormed(id)) {
+				// A key with a lone surrogate names no document: looked up, it reads as '?'.
 				rows.addObject().put("key", id).put("error", "not_found");
 				continue;
 			}

@@ -25,7 +25,9 @@ final class DocumentIds {
 
 	/**
 	 * Checks a document id.
-	 * @throws CouchException 400 {@code illegal_docid}
+	 * @throws CouchException 400 {@code illegal_docid} for an empty id, a non-reserved id
+	 * starting with {@code _}, an id holding a lone surrogate, an id over
+	 * {@link #MAX_ID_BYTES}
 	 */
 	static String check(String id) {
 		if (id.isEmpty()) {
@@ -38,10 +40,22 @@ final class DocumentIds {
 				throw CouchException.illegalDocId("Only reserved document ids may start with underscore.");
 			}
 		}
+		if (!isWellFormed(id)) {
+			// A lone surrogate has no UTF-8 form: stored, it would become '?' and share its key
+			// with other ids.
+			throw CouchException.illegalDocId("Document id must be valid UTF-8");
+		}
 		if (id.getBytes(StandardCharsets.UTF_8).length > MAX_ID_BYTES) {
 			throw CouchException.illegalDocId("Document id is too long (over " + MAX_ID_BYTES + " bytes)");
 		}
 		return id;
+	}
+
+	/**
+	 * Whether an id (or a key asked for) has a UTF-8 form, that is holds no lone surrogate.
+	 */
+	static boolean isWellFormed(String id) {
+		return StandardCharsets.UTF_8.newEncoder().canEncode(id);
 	}
 
 	static boolean isLocal(String id) {

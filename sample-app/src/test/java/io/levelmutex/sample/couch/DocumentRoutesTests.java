@@ -349,6 +349,22 @@ class DocumentRoutesTests {
 		assertNothingWritten();
 	}
 
+	@Test
+	void whenIdHoldsALoneSurrogateThen400AndNoOtherDocumentIsHit() {
+		for (String body : new String[] { "{\"_id\":\"\\ud800x\"}", "{\"_id\":\"\\udfff\"}" }) {
+			CouchClient.Response post = this.couch.post(this.db, body);
+			assertThat(post.status()).as(body).isEqualTo(400);
+			assertThat(post.error()).as(body).isEqualTo("illegal_docid");
+			CouchClient.Response bulk = this.couch.post(this.db + "/_bulk_docs", "{\"docs\":[" + body + "]}");
+			assertThat(bulk.status()).as(body).isEqualTo(400);
+		}
+		assertNothingWritten();
+		String rev = this.couch.put(this.db + "/%3F", "{}").rev();
+		CouchClient.Response keys = this.couch.post(this.db + "/_all_docs", "{\"keys\":[\"\\ud800\",\"?\"]}");
+		assertThat(keys.json().get("rows").get(0).get("error").asString()).isEqualTo("not_found");
+		assertThat(keys.json().get("rows").get(1).get("value").get("rev").asString()).isEqualTo(rev);
+	}
+
 	private void assertNothingWritten() {
 		JsonNode info = this.couch.get(this.db).json();
 		assertThat(info.get("doc_count").asLong()).isZero();

@@ -177,6 +177,15 @@ class ServerAndDatabaseRoutesTests {
 	}
 
 	@Test
+	void whenActuatorGetsABodyItCannotReadThen400BadRequest() {
+		for (String body : new String[] { "{", "[1]", "{\"a\":{\"b\":1}}", "42" }) {
+			CouchClient.Response response = this.couch.send("GET", "/actuator/health", body, "application/json");
+			assertThat(response.status()).as(body).isEqualTo(400);
+			assertThat(response.error()).as(body).isEqualTo("bad_request");
+		}
+	}
+
+	@Test
 	void whenUuidsRequestedThenDistinctIds() {
 		JsonNode uuids = this.couch.get("/_uuids?count=5").json().get("uuids");
 		assertThat(uuids.size()).isEqualTo(5);

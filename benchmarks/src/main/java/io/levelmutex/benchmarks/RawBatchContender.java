@@ -15,9 +15,7 @@ import org.rocksdb.WriteOptions;
  */
 final class RawBatchContender implements Contender.Blocking {
 
-	private final DataDirectory directory;
-
-	private final Options options;
+	private final RawDatabase database;
 
 	private final RocksDB db;
 
@@ -38,10 +36,9 @@ final class RawBatchContender implements Contender.Blocking {
 		if (workload.kind() != Workload.Kind.BLIND_WRITE) {
 			throw new IllegalArgumentException("raw batches only run blind writes");
 		}
-		this.directory = DataDirectory.create("raw-batch");
-		this.options = RawRocks.options();
-		this.db = RawRocks.open(this.options, this.directory);
-		this.writeOptions = RawRocks.writeOptions(durable);
+		this.database = RawDatabase.open("raw-batch", workload, durable);
+		this.db = this.database.db;
+		this.writeOptions = this.database.writeOptions;
 		this.batchSize = Math.max(1, batchSize);
 		this.batch = new WriteBatch();
 		this.streams = new Workload.Stream[clients];
@@ -85,10 +82,7 @@ final class RawBatchContender implements Contender.Blocking {
 	@Override
 	public void close() {
 		this.batch.close();
-		this.db.close();
-		this.writeOptions.close();
-		this.options.close();
-		this.directory.close();
+		this.database.close();
 	}
 
 }

@@ -12,22 +12,16 @@ import org.rocksdb.WriteOptions;
  */
 final class RawPutContender implements Contender.Blocking {
 
-	private final DataDirectory directory;
-
-	private final Options options;
+	private final RawDatabase database;
 
 	private final RocksDB db;
 
 	private final WriteOptions writeOptions;
 
 	RawPutContender(Workload workload, boolean durable) throws RocksDBException {
-		this.directory = DataDirectory.create("raw-put");
-		this.options = RawRocks.options();
-		this.db = RawRocks.open(this.options, this.directory);
-		this.writeOptions = RawRocks.writeOptions(durable);
-		if (workload.kind() != Workload.Kind.BLIND_WRITE) {
-			RawRocks.preload(this.db, workload);
-		}
+		this.database = RawDatabase.open("raw-put", workload, durable);
+		this.db = this.database.db;
+		this.writeOptions = this.database.writeOptions;
 	}
 
 	@Override
@@ -54,10 +48,7 @@ final class RawPutContender implements Contender.Blocking {
 
 	@Override
 	public void close() {
-		this.db.close();
-		this.writeOptions.close();
-		this.options.close();
-		this.directory.close();
+		this.database.close();
 	}
 
 }

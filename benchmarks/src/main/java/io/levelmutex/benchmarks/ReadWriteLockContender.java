@@ -14,9 +14,7 @@ import org.rocksdb.WriteOptions;
  */
 final class ReadWriteLockContender implements Contender.Blocking {
 
-	private final DataDirectory directory;
-
-	private final Options options;
+	private final RawDatabase database;
 
 	private final RocksDB db;
 
@@ -25,13 +23,9 @@ final class ReadWriteLockContender implements Contender.Blocking {
 	private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
 	ReadWriteLockContender(Workload workload, boolean durable) throws RocksDBException {
-		this.directory = DataDirectory.create("rwlock");
-		this.options = RawRocks.options();
-		this.db = RawRocks.open(this.options, this.directory);
-		this.writeOptions = RawRocks.writeOptions(durable);
-		if (workload.kind() != Workload.Kind.BLIND_WRITE) {
-			RawRocks.preload(this.db, workload);
-		}
+		this.database = RawDatabase.open("rwlock", workload, durable);
+		this.db = this.database.db;
+		this.writeOptions = this.database.writeOptions;
 	}
 
 	@Override
@@ -85,10 +79,7 @@ final class ReadWriteLockContender implements Contender.Blocking {
 
 	@Override
 	public void close() {
-		this.db.close();
-		this.writeOptions.close();
-		this.options.close();
-		this.directory.close();
+		this.database.close();
 	}
 
 }

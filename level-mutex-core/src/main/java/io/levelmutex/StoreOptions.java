@@ -25,8 +25,14 @@ import org.rocksdb.DBOptions;
  */
 public final class StoreOptions {
 
-	/** Default size of the store's shared cycle pool: the number of processors, at least 2. */
-	public static final int DEFAULT_CYCLE_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
+	/**
+	 * Default size of the store's shared cycle pool: four per processor, at least 8. Cycles
+	 * mostly wait on RocksDB (on fsync, for durable writes), and RocksDB groups the concurrent
+	 * writes of several mutexes into one WAL sync, so more threads than processors pay off when
+	 * many mutexes write at once (measured: 32 busy mutexes, durable, 2 processors: 17,600
+	 * writes/s with 2 threads, 37,000-40,000 with 8). Threads are started on demand.
+	 */
+	public static final int DEFAULT_CYCLE_THREADS = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
 
 	private final Path path;
 

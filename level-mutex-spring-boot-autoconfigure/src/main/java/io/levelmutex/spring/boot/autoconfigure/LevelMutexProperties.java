@@ -136,7 +136,7 @@ public class LevelMutexProperties {
 
 		/**
 		 * Threads of the store's cycle pool, shared by all mutexes: how many mutexes can read
-		 * or flush at the same moment. Defaults to the number of processors, at least 2.
+		 * or flush at the same moment. Defaults to four per processor, at least 8.
 		 */
 		private @Nullable Integer cycleThreads;
 

@@ -22,18 +22,22 @@ public interface MutexRegistry {
 	/**
 	 * The mutex with this name: one named in configuration, one already created, or a new one
 	 * created on demand (with {@code level-mutex.defaults.*} limits and the keyspace
-	 * {@link io.levelmutex.Keyspace#forMutex(String)}) if on-demand creation is allowed.
+	 * {@link io.levelmutex.Keyspace#forMutex(String)}) if on-demand creation is allowed. A
+	 * mutex that its user closed is retired: once its close completed, the next call creates a
+	 * new one (with its configured options, or on demand) over the same keyspace; a bean
+	 * injected by name keeps the closed instance.
 	 * @param name the mutex's name
 	 * @return the mutex, never {@code null}
 	 * @throws NoSuchMutexException if no such mutex exists and on-demand creation is off
 	 * @throws io.levelmutex.KeyspaceOverlapException if a mutex created on demand would
 	 * overlap the keyspace of an existing one
-	 * @throws IllegalStateException if the registry is closed
+	 * @throws IllegalStateException if the registry is closed, or the mutex is still closing
 	 */
 	Mutex<byte[], byte[]> mutex(String name);
 
 	/**
-	 * The mutex with this name, if it was configured or already created; never creates one.
+	 * The mutex with this name, if it was configured or already created and is not closed;
+	 * never creates one.
 	 * @param name the mutex's name
 	 * @return the mutex, or empty
 	 */

@@ -3,6 +3,7 @@ package io.levelmutex.spring.boot.autoconfigure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,6 +60,9 @@ final class DefaultMutexRegistry implements MutexRegistry, SmartLifecycle, Dispo
 	/** Guarded by {@link #lock}: every mutex, in creation order. */
 	private final List<Mutex<byte[], byte[]>> ordered = new ArrayList<>();
 
+	/** Immutable: the configured mutexes' options, to create one again after its user closed it. */
+	private final Map<String, MutexOptions> configuredOptions;
+
 	/** Guarded by {@link #lock}. */
 	private final List<Consumer<? super Mutex<byte[], byte[]>>> creationActions = new ArrayList<>();
 
@@ -81,6 +85,9 @@ final class DefaultMutexRegistry implements MutexRegistry, SmartLifecycle, Dispo
 			List<Consumer<? super Mutex<byte[], byte[]>>> creationActions) {
 		this.store = store;
 		this.onDemandOptions = onDemandOptions;
+		Map<String, MutexOptions> byNameOptions = new LinkedHashMap<>();
+		configured.forEach((options) -> byNameOptions.put(options.name(), options));
+		this.configuredOptions = Map.copyOf(byNameOptions);
 		synchronized (this.lock) {
 			this.creationActions.addAll(creationActions);
 			for (MutexOptions options : configured) {
@@ -92,27 +99,38 @@ final class DefaultMutexRegistry implements MutexRegistry, SmartLifecycle, Dispo
 	@Override
 	public Mutex<byte[], byte[]> mutex(String name) {
 		Mutex<byte[], byte[]> mutex = this.byName.get(name);
-		if (mutex != null) {
+		if (mutex != null && !mutex.isClosed()) {
 			return mutex;
 		}
-		if (this.onDemandOptions == null) {
+		MutexOptions configured = this.configuredOptions.get(name);
+		if (configured == null && this.onDemandOptions == null) {
 			throw new NoSuchMutexException(name);
 		}
 		synchronized (this.lock) {
 			mutex = this.byName.get(name);
-			if (mutex != null) {
+			if (mutex != null && !mutex.isClosed()) {
 				return mutex;
 			}
 			if (this.closed) {
 				throw new IllegalStateException("Cannot create mutex '" + name + "': the mutex registry is closed");
 			}
-			return create(this.onDemandOptions.apply(name));
+			if (mutex != null) {
+				// closed by its user: retire it once the store has let go of its keyspace
+				if (!mutex.closeAsync().isDone()) {
+					throw new IllegalStateException("Mutex '" + name
+							+ "' is still closing (running its queued operations); ask again once its close completed");
+				}
+				this.ordered.remove(mutex);
+				this.byName.remove(name);
+			}
+			return create((configured != null) ? configured : this.onDemandOptions.apply(name));
 		}
 	}
 
 	@Override
 	public Optional<Mutex<byte[], byte[]>> find(String name) {
-		return Optional.ofNullable(this.byName.get(name));
+		Mutex<byte[], byte[]> mutex = this.byName.get(name);
+		return (mutex != null && !mutex.isClosed()) ? Optional.of(mutex) : Optional.empty();
 	}
 
 	@Override

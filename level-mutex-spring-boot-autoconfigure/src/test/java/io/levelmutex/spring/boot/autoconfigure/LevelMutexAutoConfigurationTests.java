@@ -263,6 +263,27 @@ class LevelMutexAutoConfigurationTests {
 	}
 
 	@Test
+	void whenUserClosesARegistryMutexThenItIsRetiredAndTheNextLookupCreatesAFreshOne() {
+		contextRunner().withPropertyValues("level-mutex.mutexes.orders.max-queued-operations=55",
+				"level-mutex.create-on-demand=false")
+			.run((context) -> {
+				MutexRegistry registry = context.getBean(MutexRegistry.class);
+				Mutex<byte[], byte[]> orders = registry.mutex("orders");
+				orders.put("k".getBytes(), "v".getBytes()).join();
+				orders.close();
+				assertThat(registry.find("orders")).isEmpty();
+				assertThat(registry.mutexes()).doesNotContain(orders);
+				Mutex<byte[], byte[]> again = registry.mutex("orders");
+				assertThat(again).isNotSameAs(orders);
+				assertThat(again.isClosed()).isFalse();
+				assertThat(again.options().maxQueuedOperations()).isEqualTo(55);
+				assertThat(again.get("k".getBytes()).join()).hasValueSatisfying(
+						(value) -> assertThat(new String(value)).isEqualTo("v"));
+				assertThat(registry.find("orders")).containsSame(again);
+			});
+	}
+
+	@Test
 	void whenCreateOnDemandOffThenUnknownMutexThrowsNamingTheProperty() {
 		contextRunner()
 			.withPropertyValues("level-mutex.create-on-demand=false", "level-mutex.mutexes.orders.prefix=o")

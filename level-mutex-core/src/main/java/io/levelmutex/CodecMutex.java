@@ -1,5 +1,6 @@
 package io.levelmutex;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -104,6 +105,17 @@ final class CodecMutex<K, V> implements Mutex<K, V> {
 
 	private CompletableFuture<Optional<Entry<K, V>>> peek(boolean first, KeyRange<K> range) {
 		PeekRead<K, V> read = new PeekRead<>(first, this.core.storedRange(this.keyCodec, range),
+				this.core.prefixLength(), this.keyCodec, this.valueCodec);
+		this.core.enqueueRead(read);
+		return read.future;
+	}
+
+	@Override
+	public CompletableFuture<List<Entry<K, V>>> scan(KeyRange<K> range, int limit, boolean reverse) {
+		if (limit < 1) {
+			throw new InvalidInputException("Mutex '" + name() + "': scan limit must be at least 1 but was " + limit);
+		}
+		ScanRead<K, V> read = new ScanRead<>(this.core.storedRange(this.keyCodec, range), limit, reverse,
 				this.core.prefixLength(), this.keyCodec, this.valueCodec);
 		this.core.enqueueRead(read);
 		return read.future;

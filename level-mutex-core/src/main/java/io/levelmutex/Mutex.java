@@ -1,5 +1,6 @@
 package io.levelmutex;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -14,7 +15,7 @@ import io.levelmutex.codec.Codec;
  * a time:
  * <ol>
  * <li><b>Read phase.</b> Every read queued so far ({@link #get}, {@link #peekFirst},
- * {@link #peekLast}, and the functions of {@link #update}) runs on one RocksDB snapshot; then
+ * {@link #peekLast}, {@link #scan}, and the functions of {@link #update}) runs on one RocksDB snapshot; then
  * each result is delivered, in the order the reads were issued.</li>
  * <li><b>Write phase.</b> Every write queued so far ({@link #put}, {@link #del}, and the writes
  * of updates) is applied as one atomic {@code WriteBatch} with one RocksDB write call;
@@ -171,6 +172,33 @@ public interface Mutex<K, V> extends AutoCloseable {
 	 * @return the entry with the largest key in the range, or empty if there is none
 	 */
 	CompletableFuture<Optional<Entry<K, V>>> peekLast(KeyRange<K> range);
+
+	/**
+	 * Up to {@code limit} entries of a range in key order, in the next read phase.
+	 * @param range the range
+	 * @param limit the most entries to return, at least 1
+	 * @return the entries, smallest key first (unmodifiable; empty if none)
+	 * @see #scan(KeyRange, int, boolean)
+	 */
+	default CompletableFuture<List<Entry<K, V>>> scan(KeyRange<K> range, int limit) {
+		return scan(range, limit, false);
+	}
+
+	/**
+	 * Up to {@code limit} entries of a range, in the next read phase: an addition to
+	 * level-mutex's operations for listings. All entries come from the phase's one snapshot,
+	 * so a scan is consistent with the other reads of its phase; a scan runs on the cycle
+	 * thread and holds up the read phase while it iterates, so page through large ranges
+	 * (continue after the last key returned) rather than asking for everything at once. Not
+	 * available inside {@link #update}: an update function pages with
+	 * {@link UpdateContext#peekFirst}/{@link UpdateContext#peekLast}, whose spans conflict
+	 * detection tracks.
+	 * @param range the range
+	 * @param limit the most entries to return, at least 1
+	 * @param reverse {@code true} to start from the range's end, largest key first
+	 * @return the entries (unmodifiable; empty if none)
+	 */
+	CompletableFuture<List<Entry<K, V>>> scan(KeyRange<K> range, int limit, boolean reverse);
 
 	/**
 	 * Completes once every write queued before this call has completed (written or failed);

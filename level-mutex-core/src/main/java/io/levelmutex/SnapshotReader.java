@@ -1,5 +1,6 @@
 package io.levelmutex;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -71,6 +72,34 @@ final class SnapshotReader implements AutoCloseable {
 			record(footprint, overlay, (found != null) ? found[0] : range.lower, range.upper);
 		}
 		return found;
+	}
+
+	/**
+	 * Up to {@code limit} entries of the range as {@code {storedKey, value}}, in key order or
+	 * in reverse, from the snapshot alone.
+	 */
+	List<byte[][]> scan(StoredRange range, int limit, boolean ascending) throws RocksDBException {
+		List<byte[][]> entries = new ArrayList<>(Math.min(limit, 64));
+		if (range.isEmpty()) {
+			return entries;
+		}
+		RocksIterator it = iterator();
+		position(it, range, ascending);
+		while (it.isValid() && entries.size() < limit) {
+			byte[] key = it.key();
+			if (ascending ? !below(key, range.upper) : KeyBytes.compare(key, range.lower) < 0) {
+				break;
+			}
+			entries.add(new byte[][] { key, it.value() });
+			if (ascending) {
+				it.next();
+			}
+			else {
+				it.prev();
+			}
+		}
+		it.status();
+		return entries;
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package io.levelmutex.reliability.linearizability;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -91,6 +92,11 @@ class ForwardingMutex<K, V> implements Mutex<K, V> {
 	@Override
 	public CompletableFuture<Optional<Entry<K, V>>> peekLast(KeyRange<K> range) {
 		return this.delegate.peekLast(range);
+	}
+
+	@Override
+	public CompletableFuture<List<Entry<K, V>>> scan(KeyRange<K> range, int limit, boolean reverse) {
+		return this.delegate.scan(range, limit, reverse);
 	}
 
 	@Override

@@ -104,8 +104,8 @@ final class CodecMutex<K, V> implements Mutex<K, V> {
 	}
 
 	private CompletableFuture<Optional<Entry<K, V>>> peek(boolean first, KeyRange<K> range) {
-		PeekRead<K, V> read = new PeekRead<>(first, this.core.storedRange(this.keyCodec, range),
-				this.core.prefixLength(), this.keyCodec, this.valueCodec);
+		RangeRead<K, V, Optional<Entry<K, V>>> read = RangeRead.peek(this.core.storedRange(this.keyCodec, range),
+				first, this.core.prefixLength(), this.keyCodec, this.valueCodec);
 		this.core.enqueueRead(read);
 		return read.future;
 	}
@@ -115,8 +115,8 @@ final class CodecMutex<K, V> implements Mutex<K, V> {
 		if (limit < 1) {
 			throw new InvalidInputException("Mutex '" + name() + "': scan limit must be at least 1 but was " + limit);
 		}
-		ScanRead<K, V> read = new ScanRead<>(this.core.storedRange(this.keyCodec, range), limit, reverse,
-				this.core.prefixLength(), this.keyCodec, this.valueCodec);
+		RangeRead<K, V, List<Entry<K, V>>> read = RangeRead.scan(this.core.storedRange(this.keyCodec, range), limit,
+				reverse, this.core.prefixLength(), this.keyCodec, this.valueCodec);
 		this.core.enqueueRead(read);
 		return read.future;
 	}

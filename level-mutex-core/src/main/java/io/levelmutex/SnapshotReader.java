@@ -13,9 +13,10 @@ import org.rocksdb.RocksIterator;
 import org.rocksdb.Snapshot;
 
 /**
- * Reads of one read phase, all on one RocksDB snapshot. Point reads and range peeks; peeks
- * can merge in a {@link PhaseOverlay} and record what they examined in a
- * {@link UnitFootprint}. Owned by the cycle thread; closed at the end of the phase.
+ * Reads of one read phase, all on one RocksDB snapshot: point reads, range scans, and the
+ * peeks of conditional writes, which merge in the phase's {@link PhaseOverlay} and record
+ * what they examined in a {@link UnitFootprint}. Owned by the cycle thread; closed at the
+ * end of the phase.
  */
 final class SnapshotReader implements AutoCloseable {
 
@@ -45,32 +46,26 @@ final class SnapshotReader implements AutoCloseable {
 	}
 
 	/**
-	 * The first entry of the range as {@code {storedKey, value}}, or {@code null}.
-	 * @param overlay changes to merge in, or {@code null}
-	 * @param footprint where to record the span examined, or {@code null}
+	 * For a conditional write: the first entry of the range as {@code {storedKey, value}}, or
+	 * {@code null}, with the phase's earlier updates merged in; records the span examined.
 	 */
-	byte @Nullable [][] first(StoredRange range, @Nullable PhaseOverlay overlay, @Nullable UnitFootprint footprint)
+	byte @Nullable [][] first(StoredRange range, PhaseOverlay overlay, UnitFootprint footprint)
 			throws RocksDBException {
 		byte[][] found = range.isEmpty() ? null : nearest(range, true, overlay);
-		if (footprint != null) {
-			// the answer depends on the keys from the range's start up to the entry found
-			record(footprint, overlay, range.lower, (found != null) ? KeyBytes.next(found[0]) : range.upper);
-		}
+		// the answer depends on the keys from the range's start up to the entry found
+		record(footprint, overlay, range.lower, (found != null) ? KeyBytes.next(found[0]) : range.upper);
 		return found;
 	}
 
 	/**
-	 * The last entry of the range as {@code {storedKey, value}}, or {@code null}.
-	 * @param overlay changes to merge in, or {@code null}
-	 * @param footprint where to record the span examined, or {@code null}
+	 * For a conditional write: the last entry of the range as {@code {storedKey, value}}, or
+	 * {@code null}, with the phase's earlier updates merged in; records the span examined.
 	 */
-	byte @Nullable [][] last(StoredRange range, @Nullable PhaseOverlay overlay, @Nullable UnitFootprint footprint)
+	byte @Nullable [][] last(StoredRange range, PhaseOverlay overlay, UnitFootprint footprint)
 			throws RocksDBException {
 		byte[][] found = range.isEmpty() ? null : nearest(range, false, overlay);
-		if (footprint != null) {
-			// the answer depends on the keys from the entry found up to the range's end
-			record(footprint, overlay, (found != null) ? found[0] : range.lower, range.upper);
-		}
+		// the answer depends on the keys from the entry found up to the range's end
+		record(footprint, overlay, (found != null) ? found[0] : range.lower, range.upper);
 		return found;
 	}
 
@@ -107,7 +102,7 @@ final class SnapshotReader implements AutoCloseable {
 	 * skipping keys the overlay deletes and taking the overlay's value where it has one, or
 	 * the overlay's own nearest put, whichever is nearer.
 	 */
-	private byte @Nullable [][] nearest(StoredRange range, boolean ascending, @Nullable PhaseOverlay overlay)
+	private byte @Nullable [][] nearest(StoredRange range, boolean ascending, PhaseOverlay overlay)
 			throws RocksDBException {
 		byte[][] found = null;
 		RocksIterator it = iterator();
@@ -117,7 +112,7 @@ final class SnapshotReader implements AutoCloseable {
 			if (ascending ? !below(key, range.upper) : KeyBytes.compare(key, range.lower) < 0) {
 				break;
 			}
-			PhaseOverlay.Change change = (overlay != null) ? overlay.get(key) : null;
+			PhaseOverlay.Change change = overlay.get(key);
 			if (change == null || change.value() != null) {
 				found = new byte[][] { key, (change == null) ? it.value() : change.value() };
 				break;
@@ -130,7 +125,7 @@ final class SnapshotReader implements AutoCloseable {
 			}
 		}
 		it.status();
-		if (overlay != null && !overlay.isEmpty()) {
+		if (!overlay.isEmpty()) {
 			NavigableMap<ByteKey, PhaseOverlay.Change> span = overlay.span(range.lower, range.upper);
 			for (Map.Entry<ByteKey, PhaseOverlay.Change> entry : (ascending ? span : span.descendingMap()).entrySet()) {
 				if (entry.getValue().value() != null) {
@@ -165,12 +160,9 @@ final class SnapshotReader implements AutoCloseable {
 		return upper == null || KeyBytes.compare(key, upper) < 0;
 	}
 
-	private static void record(UnitFootprint footprint, @Nullable PhaseOverlay overlay, byte[] low,
-			byte @Nullable [] high) {
+	private static void record(UnitFootprint footprint, PhaseOverlay overlay, byte[] low, byte @Nullable [] high) {
 		footprint.span(low, high);
-		if (overlay != null) {
-			overlay.dependOnSpan(footprint, low, high);
-		}
+		overlay.dependOnSpan(footprint, low, high);
 	}
 
 	private RocksIterator iterator() {

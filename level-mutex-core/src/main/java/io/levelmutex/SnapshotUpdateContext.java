@@ -88,7 +88,7 @@ final class SnapshotUpdateContext<K, V> implements UpdateContext<K, V> {
 		catch (RocksDBException ex) {
 			throw this.phase.readFailure(ex);
 		}
-		return (found != null) ? Optional.of(PeekRead.decode(found, this.core.prefixLength(), this.keyCodec,
+		return (found != null) ? Optional.of(RangeRead.decode(found, this.core.prefixLength(), this.keyCodec,
 				this.valueCodec)) : Optional.empty();
 	}
 

@@ -1,0 +1,112 @@
+package io.levelmutex;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+import org.jspecify.annotations.Nullable;
+
+import io.levelmutex.codec.Codec;
+
+/**
+ * A queued read of the first entries of a range, from either end: {@link Mutex#scan}, and
+ * {@link Mutex#peekFirst}/{@link Mutex#peekLast} as a scan of one entry.
+ *
+ * @param <R> what the caller's future completes with, made from the decoded entries
+ */
+final class RangeRead<K, V, R> extends ReadOp {
+
+	private final StoredRange range;
+
+	private final int limit;
+
+	private final boolean reverse;
+
+	private final int prefixLength;
+
+	private final Codec<K> keyCodec;
+
+	private final Codec<V> valueCodec;
+
+	private final Function<List<Entry<K, V>>, R> result;
+
+	final CompletableFuture<R> future = new CompletableFuture<>();
+
+	/** Owned by the cycle thread. */
+	private @Nullable List<byte[][]> found;
+
+	/** Owned by the cycle thread. */
+	private @Nullable Throwable error;
+
+	private RangeRead(StoredRange range, int limit, boolean reverse, int prefixLength, Codec<K> keyCodec,
+			Codec<V> valueCodec, Function<List<Entry<K, V>>, R> result) {
+		this.range = range;
+		this.limit = limit;
+		this.reverse = reverse;
+		this.prefixLength = prefixLength;
+		this.keyCodec = keyCodec;
+		this.valueCodec = valueCodec;
+		this.result = result;
+	}
+
+	static <K, V> RangeRead<K, V, List<Entry<K, V>>> scan(StoredRange range, int limit, boolean reverse,
+			int prefixLength, Codec<K> keyCodec, Codec<V> valueCodec) {
+		return new RangeRead<>(range, limit, reverse, prefixLength, keyCodec, valueCodec, List::copyOf);
+	}
+
+	static <K, V> RangeRead<K, V, Optional<Entry<K, V>>> peek(StoredRange range, boolean first, int prefixLength,
+			Codec<K> keyCodec, Codec<V> valueCodec) {
+		return new RangeRead<>(range, 1, !first, prefixLength, keyCodec, valueCodec,
+				(entries) -> entries.isEmpty() ? Optional.empty() : Optional.of(entries.get(0)));
+	}
+
+	@Override
+	void execute(ReadPhase phase) {
+		try {
+			this.found = phase.reader().scan(this.range, this.limit, !this.reverse);
+		}
+		catch (Exception ex) {
+			this.error = phase.readFailure(ex);
+		}
+		catch (Error ex) {
+			this.error = ex;
+		}
+	}
+
+	@Override
+	void deliver() {
+		if (this.error != null || this.found == null) {
+			this.future.completeExceptionally((this.error != null) ? this.error : new IllegalStateException("not run"));
+			return;
+		}
+		R value;
+		try {
+			List<Entry<K, V>> entries = new ArrayList<>(this.found.size());
+			for (byte[][] entry : this.found) {
+				entries.add(decode(entry, this.prefixLength, this.keyCodec, this.valueCodec));
+			}
+			value = this.result.apply(entries);
+		}
+		catch (Throwable ex) { // a codec's failure fails this read only
+			this.future.completeExceptionally(ex);
+			return;
+		}
+		this.future.complete(value);
+	}
+
+	@Override
+	void fail(Throwable error) {
+		this.future.completeExceptionally(error);
+	}
+
+	/** Decodes a {@code {storedKey, value}} pair into an entry with a key relative to the keyspace. */
+	static <K, V> Entry<K, V> decode(byte[][] found, int prefixLength, Codec<K> keyCodec, Codec<V> valueCodec) {
+		byte[] stored = found[0];
+		byte[] relative = Arrays.copyOfRange(stored, prefixLength, stored.length);
+		return new Entry<>(keyCodec.decode(relative), valueCodec.decode(found[1]));
+	}
+
+}

@@ -140,9 +140,9 @@ final class CodecMutex<K, V> implements Mutex<K, V> {
 			throw new InvalidInputException(
 					"Mutex '" + name() + "': maxAttempts must be at least 1 but was " + maxAttempts);
 		}
-		UpdateRead<K, V, R> read = new UpdateRead<>(this.core, function, this.keyCodec, this.valueCodec, maxAttempts);
-		this.core.enqueueRead(read);
-		return read.future;
+		UpdateWrite<K, V, R> update = new UpdateWrite<>(function, this.keyCodec, this.valueCodec, maxAttempts);
+		this.core.enqueueWrite(update);
+		return update.future;
 	}
 
 	@Override

@@ -141,10 +141,11 @@ class CycleFaultTest {
 			CompletableFuture<Void> put = mutex.put("k", "v");
 			assertThat(put).isDone();
 			Throwable cause = failure(put);
-			assertThat(cause).isInstanceOf(LevelMutexException.class)
-				.isNotInstanceOf(MutexClosedException.class)
+			assertThat(cause).isInstanceOf(CycleRejectedException.class)
 				.hasMessageContaining("'rejected'")
-				.hasMessageContaining("rejected");
+				.hasMessageContaining("stays open")
+				.hasRootCauseInstanceOf(RejectedExecutionException.class);
+			assertThat(((CycleRejectedException) cause).failedOperations()).isEqualTo(1);
 			assertThat(mutex.isClosed()).isFalse();
 			assertThat(mutex.stats().queued()).isZero();
 			executor.reject.set(false);
@@ -174,8 +175,7 @@ class CycleFaultTest {
 			executor.runAll();
 			assertThat(completed).as("reads issued vs completed").hasValue(issued.get());
 			assertThat(failures).hasSize(1);
-			assertThat(failures.get(0)).isInstanceOf(LevelMutexException.class)
-				.isNotInstanceOf(MutexClosedException.class)
+			assertThat(failures.get(0)).isInstanceOf(CycleRejectedException.class)
 				.hasMessageContaining("'resubmit'");
 			assertThat(mutex.isClosed()).isFalse();
 			assertThat(mutex.stats().queued()).isZero();

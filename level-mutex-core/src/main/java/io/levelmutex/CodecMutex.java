@@ -140,7 +140,8 @@ final class CodecMutex<K, V> implements Mutex<K, V> {
 			throw new InvalidInputException(
 					"Mutex '" + name() + "': maxAttempts must be at least 1 but was " + maxAttempts);
 		}
-		UpdateWrite<K, V, R> update = new UpdateWrite<>(function, this.keyCodec, this.valueCodec, maxAttempts);
+		// maxAttempts is validated but not needed: on the embedded engine an update never conflicts
+		UpdateWrite<K, V, R> update = new UpdateWrite<>(function, this.keyCodec, this.valueCodec);
 		this.core.enqueueWrite(update);
 		return update.future;
 	}

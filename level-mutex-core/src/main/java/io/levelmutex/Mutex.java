@@ -54,8 +54,10 @@ import io.levelmutex.codec.Codec;
  * when the queue is full ({@link MutexOverloadedException}). Once a future is returned, every
  * outcome arrives through it: a failed batch fails each of its writes with the same
  * {@link StorageException} and applies none of them; a failed read fails only that read;
- * a value that is absent is an empty {@link Optional}, never an exception. The mutex keeps
- * cycling after any failure.
+ * a value that is absent is an empty {@link Optional}, never an exception. If the executor
+ * refuses to run a cycle, the operations queued at that moment fail with
+ * {@link CycleRejectedException} (with {@link MutexClosedException} if the mutex or its store
+ * is closing) and the mutex stays open. The mutex keeps cycling after any failure.
  *
  * <p>Keys are relative to the mutex's {@link #keyspace()}; reads and range reads never leave
  * it. Mutexes are thread-safe. A mutex created with other codecs by {@link #withCodecs} is a

@@ -264,7 +264,7 @@ final class MutexCore {
 			}
 		}
 		catch (Throwable ex) {
-			// A bug, not an operation's failure (those complete their futures): keep cycling.
+			// A bug outside the phases (each phase completes every operation it took): keep cycling.
 			LOG.log(System.Logger.Level.ERROR, "Cycle of mutex '" + name() + "' failed unexpectedly", ex);
 			this.cycleThread = null;
 			this.drainStatus.set(REQUIRED);

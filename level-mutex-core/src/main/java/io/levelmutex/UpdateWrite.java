@@ -21,12 +21,6 @@ final class UpdateWrite<K, V, R> extends WriteItem {
 
 	final Codec<V> valueCodec;
 
-	/**
-	 * Runs allowed by the caller; on the embedded engine an update never conflicts, so one
-	 * run always suffices (kept for engines with writers on other nodes).
-	 */
-	final int maxAttempts;
-
 	final CompletableFuture<R> future = new CompletableFuture<>();
 
 	/** The outcome of the run placed in the batch; cycle thread. */
@@ -38,11 +32,10 @@ final class UpdateWrite<K, V, R> extends WriteItem {
 
 	private @Nullable Throwable error;
 
-	UpdateWrite(UpdateFunction<K, V, R> function, Codec<K> keyCodec, Codec<V> valueCodec, int maxAttempts) {
+	UpdateWrite(UpdateFunction<K, V, R> function, Codec<K> keyCodec, Codec<V> valueCodec) {
 		this.function = function;
 		this.keyCodec = keyCodec;
 		this.valueCodec = valueCodec;
-		this.maxAttempts = maxAttempts;
 	}
 
 	/** The function returned: its writes join the batch. */

@@ -256,6 +256,60 @@ class CycleGuaranteesTest {
 		}
 	}
 
+	// ---- limits at 1, close mid-phase
+
+	@Test
+	void whenTheQueueLimitIsOneThenAQueuedUpdateCountsAsAWriteAndTheNextCallIsRefused() {
+		try (ManualMutex fixture = new ManualMutex(MutexOptions.builder("limit-one").maxQueuedOperations(1))) {
+			Mutex<String, String> mutex = fixture.mutex;
+			CompletableFuture<String> update = mutex.update((ctx) -> {
+				ctx.put("k", "v");
+				return "done";
+			});
+			assertThat(mutex.stats().queuedWrites()).isEqualTo(1);
+			assertThatThrownBy(() -> mutex.put("other", "x")).isInstanceOf(MutexOverloadedException.class)
+				.hasMessageContaining("'limit-one'");
+			assertThatThrownBy(() -> mutex.get("k")).isInstanceOf(MutexOverloadedException.class);
+			assertThatThrownBy(mutex::afterWrite).isInstanceOf(MutexOverloadedException.class);
+			fixture.runCycles();
+			assertThat(update).isCompletedWithValue("done");
+			assertThat(mutex.stats().queued()).isZero();
+			assertThat(read(fixture, "k")).contains("v");
+		}
+	}
+
+	@Test
+	void whenTheMutexIsClosedFromACompletionMidWritePhaseThenEveryQueuedWriteStillCompletesAndNewOnesAreRefused() {
+		try (ManualMutex fixture = new ManualMutex(MutexOptions.builder("close-mid").maxBatchOperations(1))) {
+			Mutex<String, String> mutex = fixture.mutex;
+			AtomicReference<Throwable> refused = new AtomicReference<>();
+			CompletableFuture<Void> a = mutex.put("a", "1");
+			a.thenRun(() -> {
+				mutex.closeAsync();
+				try {
+					mutex.put("late", "x");
+				}
+				catch (Throwable ex) {
+					refused.set(ex);
+				}
+			});
+			CompletableFuture<String> update = mutex.update((ctx) -> {
+				ctx.put("b", ctx.get("a").orElse("none"));
+				return "b";
+			});
+			CompletableFuture<Void> c = mutex.put("c", "3");
+			CompletableFuture<Void> barrier = mutex.afterWrite();
+			fixture.runCycles();
+			assertThat(a).isCompleted();
+			assertThat(update).isCompletedWithValue("b");
+			assertThat(c).isCompleted();
+			assertThat(barrier).isCompleted();
+			assertThat(refused.get()).isInstanceOf(MutexClosedException.class);
+			assertThat(mutex.closeAsync()).isCompleted();
+			assertThat(mutex.stats().queued()).isZero();
+		}
+	}
+
 	// ---- an update's context is confined to its function's run on the cycle thread
 
 	@Test

@@ -140,9 +140,10 @@ final class CodecMutex<K, V> implements Mutex<K, V> {
 			throw new InvalidInputException(
 					"Mutex '" + name() + "': maxAttempts must be at least 1 but was " + maxAttempts);
 		}
-		UpdateRead<K, V, R> read = new UpdateRead<>(this.core, function, this.keyCodec, this.valueCodec, maxAttempts);
-		this.core.enqueueRead(read);
-		return read.future;
+		// maxAttempts is validated but not needed: on the embedded engine an update never conflicts
+		UpdateWrite<K, V, R> update = new UpdateWrite<>(function, this.keyCodec, this.valueCodec);
+		this.core.enqueueWrite(update);
+		return update.future;
 	}
 
 	@Override

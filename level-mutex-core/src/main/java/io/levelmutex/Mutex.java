@@ -15,12 +15,17 @@ import io.levelmutex.codec.Codec;
  * a time:
  * <ol>
  * <li><b>Read phase.</b> Every read queued so far ({@link #get}, {@link #peekFirst},
- * {@link #peekLast}, {@link #scan}, and the functions of {@link #update}) runs on one RocksDB snapshot; then
- * each result is delivered, in the order the reads were issued.</li>
- * <li><b>Write phase.</b> Every write queued so far ({@link #put}, {@link #del}, and the writes
- * of updates) is applied as one atomic {@code WriteBatch} with one RocksDB write call;
+ * {@link #peekLast}, {@link #scan}) runs on one RocksDB snapshot; then each result is
+ * delivered, in the order the reads were issued.</li>
+ * <li><b>Write phase.</b> Every write queued so far ({@link #put}, {@link #del},
+ * {@link #update} and {@link #afterWrite} barriers), including every write issued while the
+ * read results were delivered, is applied in issue order, as one atomic {@code WriteBatch}
+ * with one RocksDB write call, or, when it exceeds {@link MutexOptions#maxBatchOperations()}
+ * or {@link MutexOptions#maxBatchBytes()}, as several batches one after the other, before any
+ * new read phase. Each batch is atomic on its own, not the phase. For each batch
  * {@link MutexListener#onWrites} fires before it and {@link MutexListener#onFlushed} after it,
- * then every write completes in the order it was issued, all with the batch's outcome.</li>
+ * then each of its writes completes, in the order it was issued, with the batch's outcome.
+ * Writes issued during the write phase wait for the next cycle.</li>
  * </ol>
  * The cycle repeats while anything is queued and goes idle (holding no thread) otherwise.
  *
@@ -32,10 +37,11 @@ import io.levelmutex.codec.Codec;
  * <li>A write issued from a dependent action of a read's future that runs on the completing
  * thread ({@code thenAccept}, {@code thenApply}, {@code thenCompose}, ... registered before
  * the result arrives, never the {@code ...Async} forms) joins the very next batch: no other
- * phase can come between the read and that write. {@link #update} gives the same guarantee,
- * plus conflict detection, without relying on callback threads.</li>
- * <li>Writes are applied, and their futures completed, in the order they were issued.
- * Results of reads are delivered in the order the reads were issued.</li>
+ * phase can come between the read and that write, even when that write phase spills over
+ * several batches. {@link #update} reads and writes in one step, without relying on callback
+ * threads.</li>
+ * <li>Writes, updates included, are applied, and their futures completed, in the order they
+ * were issued. Results of reads are delivered in the order the reads were issued.</li>
  * <li>All reads of one phase see the same snapshot, even while other code writes to the
  * store.</li>
  * </ul>
@@ -48,8 +54,10 @@ import io.levelmutex.codec.Codec;
  * when the queue is full ({@link MutexOverloadedException}). Once a future is returned, every
  * outcome arrives through it: a failed batch fails each of its writes with the same
  * {@link StorageException} and applies none of them; a failed read fails only that read;
- * a value that is absent is an empty {@link Optional}, never an exception. The mutex keeps
- * cycling after any failure.
+ * a value that is absent is an empty {@link Optional}, never an exception. If the executor
+ * refuses to run a cycle, the operations queued at that moment fail with
+ * {@link CycleRejectedException} (with {@link MutexClosedException} if the mutex or its store
+ * is closing) and the mutex stays open. The mutex keeps cycling after any failure.
  *
  * <p>Keys are relative to the mutex's {@link #keyspace()}; reads and range reads never leave
  * it. Mutexes are thread-safe. A mutex created with other codecs by {@link #withCodecs} is a
@@ -191,8 +199,7 @@ public interface Mutex<K, V> extends AutoCloseable {
 	 * thread and holds up the read phase while it iterates, so page through large ranges
 	 * (continue after the last key returned) rather than asking for everything at once. Not
 	 * available inside {@link #update}: an update function pages with
-	 * {@link UpdateContext#peekFirst}/{@link UpdateContext#peekLast}, whose spans conflict
-	 * detection tracks.
+	 * {@link UpdateContext#peekFirst}/{@link UpdateContext#peekLast}.
 	 * @param range the range
 	 * @param limit the most entries to return, at least 1
 	 * @param reverse {@code true} to start from the range's end, largest key first
@@ -201,8 +208,11 @@ public interface Mutex<K, V> extends AutoCloseable {
 	CompletableFuture<List<Entry<K, V>>> scan(KeyRange<K> range, int limit, boolean reverse);
 
 	/**
-	 * Completes once every write queued before this call has completed (written or failed);
-	 * at once if none is queued or being written.
+	 * Completes, normally, once every write issued before this call ({@link #put}, {@link #del},
+	 * {@link #update}) has completed, written or failed, and no sooner: also when called from a
+	 * completion callback of a write whose batch still has writes to complete. Completes at
+	 * once if no write is queued or being written. It is a write item itself and counts
+	 * towards {@link MutexOptions#maxQueuedOperations()}.
 	 * @return the barrier
 	 */
 	CompletableFuture<Void> afterWrite();
@@ -219,20 +229,29 @@ public interface Mutex<K, V> extends AutoCloseable {
 	/**
 	 * A conditional write: an atomic read-modify-write.
 	 *
-	 * <p>The function runs in the next read phase, on the cycle thread, against that phase's
-	 * snapshot plus the writes of the updates that ran before it in the same phase (updates of
-	 * one phase are thereby serialized in issue order and never conflict with each other).
-	 * The writes it makes through its {@link UpdateContext} are committed in the next batch as
-	 * one unit, if and only if no write it could not see (a plain {@link #put}/{@link #del}
-	 * ordered before it in the batch, or a write of an earlier batch) touched anything it read
-	 * (keys, and the span of keys a peek examined) or writes. Otherwise nothing of it is
-	 * applied and the function runs again in the next read phase, up to {@code maxAttempts}
-	 * times in all; after that the future fails with {@link WriteConflictException}.
+	 * <p>The update is a write: it is queued, and counted against
+	 * {@link MutexOptions#maxQueuedOperations()}, with the other writes, and its place among
+	 * them is the order it was issued in. Its function runs in the write phase, on the cycle
+	 * thread, when the batch being built reaches it, against a snapshot taken after the
+	 * previous batch plus the writes placed before it in this batch: it sees every write
+	 * issued before it (plain writes and earlier updates) and none issued after it. The writes
+	 * it makes through its {@link UpdateContext} join that batch as one unit, all or nothing,
+	 * and the future completes in its turn, in issue order with the batch's other writes, with
+	 * the function's result if the batch was written, or with the batch's
+	 * {@link StorageException} if it failed. On the embedded engine an update therefore never
+	 * conflicts and one attempt always suffices; {@code maxAttempts} and
+	 * {@link WriteConflictException} are for engines with writers on other nodes.
 	 *
-	 * <p>If the function throws, the future fails with that exception and nothing is written.
-	 * If it writes nothing, the future completes with its result in the read phase. The
-	 * function may run more than once and must not have side effects beyond its context; it
-	 * must be quick, as it holds up the read phase.
+	 * <p>If the writes do not fit the room left in the batch ({@link MutexOptions#maxBatchOperations()},
+	 * {@link MutexOptions#maxBatchBytes()}), the batch so far is written first, the result is
+	 * discarded and the function runs again, for the next batch, on the state after that
+	 * write (whether it was applied or failed). A unit larger than the limits goes alone.
+	 *
+	 * <p>If the function throws, the future fails with that exception, in its turn, and
+	 * nothing of it is written; the other writes of its batch are not affected. If it writes
+	 * nothing, the future completes in its turn with its result (with the batch's failure if
+	 * its batch failed). The function may run more than once and must not have side effects
+	 * beyond its context; it must be quick, as it holds up the batch.
 	 * @param <R> the function's result type
 	 * @param function reads and decides what to write
 	 * @param maxAttempts how many times to run the function at most, at least 1

@@ -67,17 +67,15 @@ final class MutexCore {
 	private final QueueCounts counts = new QueueCounts();
 
 	/**
-	 * Whether write items were taken from the queue into a batch that has not completed yet,
-	 * for {@link #afterWrite()}; written by the cycle thread (set before the queue count is
-	 * lowered, cleared before the batch's futures complete), read by any thread.
+	 * Write items taken from the queue whose futures have not all completed yet, for
+	 * {@link #afterWrite()}; written only by the cycle thread (raised before the queue count is
+	 * lowered, lowered after the items' futures completed), read by any thread.
 	 */
-	private volatile boolean batchInFlight;
+	private volatile int writesInFlight;
 
 	private final AtomicInteger drainStatus = new AtomicInteger(IDLE);
 
 	private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
-
-	private final ConflictTracker conflicts = new ConflictTracker();
 
 	/** The byte-level view handed out by the store; immutable. */
 	private final CodecMutex<byte[], byte[]> bytesView;
@@ -87,9 +85,6 @@ final class MutexCore {
 
 	/** The thread running the current drain task, or {@code null}; written by the cycle thread. */
 	private volatile @Nullable Thread cycleThread;
-
-	/** Units in the write queue; cycle thread. */
-	private int unitsWaiting;
 
 	/** Read phases and batches run so far; cycle thread. */
 	private long phaseNumber;
@@ -123,7 +118,7 @@ final class MutexCore {
 		scheduleDrain();
 	}
 
-	void enqueueWrite(PlainWrite write) {
+	void enqueueWrite(WriteItem write) {
 		checkOpen();
 		if (!this.counts.tryAddWrite(this.options.maxQueuedOperations())) {
 			throw overloaded();
@@ -134,7 +129,8 @@ final class MutexCore {
 
 	CompletableFuture<Void> afterWrite() {
 		checkOpen();
-		if (this.counts.writes() == 0 && !this.batchInFlight) {
+		// counts first: the cycle raises writesInFlight before it lowers the count
+		if (this.counts.writes() == 0 && this.writesInFlight == 0) {
 			return CompletableFuture.completedFuture(null);
 		}
 		if (!this.counts.tryAddWrite(this.options.maxQueuedOperations())) {
@@ -146,30 +142,23 @@ final class MutexCore {
 		return barrier.future;
 	}
 
-	/** Queues the writes of an update; on the cycle thread, never refused. */
-	void enqueueUnit(UnitWrite<?> unit) {
-		this.counts.addWrite();
-		this.unitsWaiting++;
-		this.writes.add(unit);
-	}
-
-	/** Runs a conflicting update again, or fails it; on the cycle thread, never refused. */
-	void retryOrFail(UpdateRead<?, ?, ?> update) {
-		if (update.attempt < update.maxAttempts) {
-			update.attempt++;
-			this.counts.addRead();
-			this.reads.add(update);
-		}
-		else {
-			byte[] key = (update.conflictKey != null) ? update.conflictKey : KeyBytes.EMPTY;
-			update.future.completeExceptionally(new WriteConflictException(name(),
-					KeyFormat.abbreviate(KeyBytes.strip(this.prefix, key)), update.attempt));
+	/** Items were taken from the write queue into a batch; cycle thread. */
+	void writesTaken(int count) {
+		if (count > 0) {
+			this.writesInFlight += count;
+			this.counts.removeWrites(count);
 		}
 	}
 
-	/** The batch's writes are about to complete: they no longer hold up {@link #afterWrite()}. */
-	void writesCompleted() {
-		this.batchInFlight = false;
+	/** Items taken into a batch have completed: they no longer hold up {@link #afterWrite()}; cycle thread. */
+	void writesCompleted(int count) {
+		if (count > 0) {
+			this.writesInFlight -= count;
+		}
+	}
+
+	long nextBatchNumber() {
+		return ++this.batchNumber;
 	}
 
 	private MutexOverloadedException overloaded() {
@@ -211,18 +200,41 @@ final class MutexCore {
 		}
 	}
 
+	/**
+	 * Hands a drain task to the executor; the drain status is REQUIRED. If the executor refuses
+	 * it, no cycle runs and none is scheduled, so this thread owns the queues: it fails what was
+	 * queued (nothing else is taken from a queue outside a cycle), then goes IDLE and tries
+	 * again for whatever arrived meanwhile.
+	 */
 	private void submit() {
-		try {
-			this.executor.execute(this::drain);
-		}
-		catch (RejectedExecutionException ex) {
-			this.drainStatus.set(IDLE);
-			failQueued(new MutexClosedException(
-					"The executor of mutex '" + name() + "' rejected its cycle; queued operations were failed"));
-			if (this.closed) {
-				this.closeFuture.complete(null);
+		for (;;) {
+			try {
+				this.executor.execute(this::drain);
+				return;
+			}
+			catch (RejectedExecutionException ex) {
+				failQueued(rejection(ex));
+				this.drainStatus.set(IDLE);
+				if (!hasWork()) {
+					if (this.closed) {
+						this.closeFuture.complete(null);
+					}
+					return;
+				}
+				if (!this.drainStatus.compareAndSet(IDLE, REQUIRED)) {
+					return; // another thread scheduled a drain for the new work
+				}
 			}
 		}
+	}
+
+	private LevelMutexException rejection(RejectedExecutionException ex) {
+		int queued = this.counts.reads() + this.counts.writes();
+		if (this.closed || !this.store.isOpen()) {
+			return new MutexClosedException("Mutex '" + name() + "' is closing and its executor rejected its cycle ("
+					+ ex.getMessage() + "); " + queued + " queued operations were failed");
+		}
+		return new CycleRejectedException(name(), queued, ex);
 	}
 
 	private void drain() {
@@ -252,7 +264,7 @@ final class MutexCore {
 			}
 		}
 		catch (Throwable ex) {
-			// A bug, not an operation's failure (those complete their futures): keep cycling.
+			// A bug outside the phases (each phase completes every operation it took): keep cycling.
 			LOG.log(System.Logger.Level.ERROR, "Cycle of mutex '" + name() + "' failed unexpectedly", ex);
 			this.cycleThread = null;
 			this.drainStatus.set(REQUIRED);
@@ -281,16 +293,10 @@ final class MutexCore {
 		if (!phaseReads.isEmpty()) {
 			runReadPhase(phaseReads);
 		}
-		List<WriteItem> batch = drainBatch();
-		if (!batch.isEmpty()) {
-			boolean unitsInPlay = this.unitsWaiting > 0;
-			for (WriteItem item : batch) {
-				if (item instanceof UnitWrite<?>) {
-					unitsInPlay = true;
-					this.unitsWaiting--;
-				}
-			}
-			new WritePhase(this, ++this.batchNumber).run(batch, this.conflicts, unitsInPlay);
+		// every write queued so far, including those issued while the read results were delivered
+		int queuedWrites = this.counts.writes();
+		if (queuedWrites > 0) {
+			new WritePhase(this).run(this.writes, queuedWrites);
 		}
 	}
 
@@ -309,12 +315,32 @@ final class MutexCore {
 	}
 
 	private void runReadPhase(List<ReadOp> phaseReads) {
+		try {
+			readPhase(phaseReads);
+		}
+		catch (Throwable bug) {
+			// reads already delivered keep their result: a future completes once
+			StorageException failure = new StorageException(
+					"Read phase of mutex '" + name() + "' failed unexpectedly: " + bug, bug);
+			LOG.log(System.Logger.Level.ERROR, failure.getMessage(), bug);
+			for (ReadOp read : phaseReads) {
+				try {
+					read.fail(failure);
+				}
+				catch (Throwable ex) {
+					LOG.log(System.Logger.Level.ERROR, "Failing a read of mutex '" + name() + "' failed", ex);
+				}
+			}
+		}
+	}
+
+	private void readPhase(List<ReadOp> phaseReads) {
 		long number = ++this.phaseNumber;
 		this.counters.readPhase(phaseReads.size());
 		if (!this.listeners.isEmpty()) {
 			this.listeners.reads(new ReadPhaseEvent(name(), number, phaseReads.size()));
 		}
-		ReadPhase phase = new ReadPhase(this, number, this.batchNumber);
+		ReadPhase phase = new ReadPhase(this, number);
 		if (!this.store.guard().enter()) {
 			MutexClosedException failure = storeClosed();
 			for (ReadOp read : phaseReads) {
@@ -334,49 +360,28 @@ final class MutexCore {
 		}
 	}
 
-	private List<WriteItem> drainBatch() {
-		if (this.writes.isEmpty()) {
-			return List.of();
-		}
-		int maxOperations = this.options.maxBatchOperations();
-		long maxBytes = this.options.maxBatchBytes();
-		List<WriteItem> batch = new ArrayList<>(Math.min(this.counts.writes(), maxOperations) + 1);
-		int operations = 0;
-		long bytes = 0;
-		WriteItem item;
-		while ((item = this.writes.peek()) != null) {
-			int itemOperations = item.operationCount();
-			long itemBytes = item.bytes();
-			if (operations > 0 && (operations + itemOperations > maxOperations || bytes + itemBytes > maxBytes)) {
-				break;
-			}
-			this.writes.poll();
-			batch.add(item);
-			operations += itemOperations;
-			bytes += itemBytes;
-		}
-		this.batchInFlight = true;
-		this.counts.removeWrites(batch.size());
-		return batch;
-	}
-
+	/** Fails the operations queued now (not those that arrive meanwhile); no cycle runs. */
 	private void failQueued(Throwable error) {
+		int reads = this.counts.reads();
 		ReadOp read;
-		while ((read = this.reads.poll()) != null) {
+		while (reads-- > 0 && (read = this.reads.poll()) != null) {
 			this.counts.removeReads(1);
-			read.fail(error);
+			try {
+				read.fail(error);
+			}
+			catch (Throwable ex) {
+				LOG.log(System.Logger.Level.ERROR, "Failing a read of mutex '" + name() + "' failed", ex);
+			}
 		}
+		int writes = this.counts.writes();
 		WriteItem item;
-		while ((item = this.writes.poll()) != null) {
+		while (writes-- > 0 && (item = this.writes.poll()) != null) {
 			this.counts.removeWrites(1);
-			if (item instanceof PlainWrite plain) {
-				plain.future.completeExceptionally(error);
+			try {
+				item.fail(error);
 			}
-			else if (item instanceof UnitWrite<?> unit) {
-				unit.origin.future.completeExceptionally(error);
-			}
-			else if (item instanceof WriteBarrier barrier) {
-				barrier.future.complete(null);
+			catch (Throwable ex) {
+				LOG.log(System.Logger.Level.ERROR, "Failing a write of mutex '" + name() + "' failed", ex);
 			}
 		}
 	}
@@ -495,10 +500,6 @@ final class MutexCore {
 
 	MutexCounters counters() {
 		return this.counters;
-	}
-
-	boolean unitsWaiting() {
-		return this.unitsWaiting > 0;
 	}
 
 	MutexStats stats() {

@@ -129,7 +129,10 @@ public final class MutexOptions {
 		return this.maxValueBytes;
 	}
 
-	/** @return how often {@link Mutex#update} tries before failing with a conflict */
+	/**
+	 * @return how often {@link Mutex#update} runs its function before failing with a
+	 * conflict; on the embedded engine an update never conflicts, so one run always suffices
+	 */
 	public int maxUpdateAttempts() {
 		return this.maxUpdateAttempts;
 	}
@@ -208,7 +211,10 @@ public final class MutexOptions {
 		}
 
 		/**
-		 * Sets the batch's operation limit.
+		 * Sets the batch's operation limit. A write phase writes everything queued when it
+		 * started in as many batches as the limits need, in issue order, before any new read
+		 * phase; each batch is atomic on its own. A single conditional write's unit with more
+		 * writes than this still goes, alone, into a batch of its own.
 		 * @param max at least 1
 		 * @return this builder
 		 */
@@ -256,7 +262,9 @@ public final class MutexOptions {
 
 		/**
 		 * Sets how many times {@link Mutex#update(UpdateFunction)} runs its function before
-		 * failing with {@link WriteConflictException}.
+		 * failing with {@link WriteConflictException}. On the embedded engine an update never
+		 * conflicts (it runs in the write phase, in issue order), so one attempt always
+		 * suffices; the limit is for engines with writers on other nodes.
 		 * @param attempts at least 1
 		 * @return this builder
 		 */

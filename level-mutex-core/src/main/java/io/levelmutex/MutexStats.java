@@ -10,14 +10,16 @@ import org.jspecify.annotations.Nullable;
  * created; each field is read without a lock, so fields may be a few operations apart.
  *
  * @param mutexName the mutex
- * @param queuedReads reads (gets, peeks, conditional writes) waiting for a read phase
- * @param queuedWrites writes waiting for a batch
+ * @param queuedReads reads (gets, peeks, scans) waiting for a read phase
+ * @param queuedWrites writes, conditional writes and {@link Mutex#afterWrite()} barriers waiting
+ * for a batch
  * @param readPhases read phases run
  * @param readsExecuted reads run
  * @param batchesFlushed batches written successfully
  * @param batchesFailed batches that failed
  * @param writesFlushed writes applied in successful batches
- * @param conflicts conditional write attempts refused for a conflict
+ * @param conflicts conditional write attempts refused for a conflict (always 0 on the embedded
+ * engine, where an update sees every write issued before it)
  * @param overloadRejections calls refused because the queue was full
  * @param lastFlushTime when the last batch finished, or {@code null} if none has
  * @param lastFlushDuration how long the last batch took, or {@code null} if none has

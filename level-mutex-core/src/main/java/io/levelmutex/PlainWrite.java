@@ -2,6 +2,8 @@ package io.levelmutex;
 
 import java.util.concurrent.CompletableFuture;
 
+import org.jspecify.annotations.Nullable;
+
 /** A queued {@link Mutex#put} or {@link Mutex#del}. */
 final class PlainWrite extends WriteItem {
 
@@ -21,6 +23,21 @@ final class PlainWrite extends WriteItem {
 	@Override
 	long bytes() {
 		return this.operation.size();
+	}
+
+	@Override
+	void complete(@Nullable Throwable batchError) {
+		if (batchError == null) {
+			this.future.complete(null);
+		}
+		else {
+			this.future.completeExceptionally(batchError);
+		}
+	}
+
+	@Override
+	void fail(Throwable error) {
+		this.future.completeExceptionally(error);
 	}
 
 }

@@ -37,16 +37,6 @@ final class QueueCounts {
 		return true;
 	}
 
-	/** Counts a read that must not be refused (a conditional write's retry). */
-	void addRead() {
-		this.counts.addAndGet(READ);
-	}
-
-	/** Counts a write item that must not be refused (a conditional write's unit). */
-	void addWrite() {
-		this.counts.addAndGet(WRITE);
-	}
-
 	void removeReads(int count) {
 		this.counts.addAndGet(-READ * count);
 	}

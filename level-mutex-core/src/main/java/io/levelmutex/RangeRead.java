@@ -68,11 +68,8 @@ final class RangeRead<K, V, R> extends ReadOp {
 		try {
 			this.found = phase.reader().scan(this.range, this.limit, !this.reverse);
 		}
-		catch (Exception ex) {
+		catch (Throwable ex) { // an Error from RocksDB's side too: this read fails, typed
 			this.error = phase.readFailure(ex);
-		}
-		catch (Error ex) {
-			this.error = ex;
 		}
 	}
 

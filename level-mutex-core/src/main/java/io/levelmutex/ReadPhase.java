@@ -7,8 +7,8 @@ import org.rocksdb.ColumnFamilyHandle;
 
 /**
  * One read phase: runs every read drained from the queue on one snapshot (gets together
- * with one multiGet, then peeks and update functions in issue order), releases the snapshot,
- * then delivers every result in issue order. Used only on the cycle thread.
+ * with one multiGet, then range reads in issue order), releases the snapshot, then delivers
+ * every result in issue order. Used only on the cycle thread.
  */
 final class ReadPhase {
 
@@ -16,24 +16,17 @@ final class ReadPhase {
 
 	private final long number;
 
-	private final long snapshotBatch;
-
-	private final PhaseOverlay overlay = new PhaseOverlay();
-
 	private SnapshotReader reader;
 
-	private int unitOrder;
-
-	ReadPhase(MutexCore core, long number, long snapshotBatch) {
+	ReadPhase(MutexCore core, long number) {
 		this.core = core;
 		this.number = number;
-		this.snapshotBatch = snapshotBatch;
 	}
 
 	/**
 	 * Runs every read on one snapshot.
-	 * @return {@code false} if the snapshot could not be had, in which case every read was
-	 * failed and nothing is to be delivered
+	 * @return {@code false} if the snapshot could not be had or read, in which case every
+	 * read was failed and nothing is to be delivered
 	 */
 	boolean execute(List<ReadOp> reads, RocksAccess access, ColumnFamilyHandle family) {
 		try (SnapshotReader snapshot = new SnapshotReader(access, family)) {
@@ -43,7 +36,7 @@ final class ReadPhase {
 				read.execute(this);
 			}
 		}
-		catch (RuntimeException ex) {
+		catch (Throwable ex) {
 			StorageException failure = readFailure(ex);
 			for (ReadOp read : reads) {
 				read.fail(failure);
@@ -83,7 +76,7 @@ final class ReadPhase {
 				gets.get(i).result(values.get(i), null);
 			}
 		}
-		catch (Exception ex) {
+		catch (Throwable ex) {
 			StorageException failure = readFailure(ex);
 			for (GetRead<?> get : gets) {
 				get.result(null, failure);
@@ -95,23 +88,11 @@ final class ReadPhase {
 		return this.reader;
 	}
 
-	PhaseOverlay overlay() {
-		return this.overlay;
-	}
-
 	long number() {
 		return this.number;
 	}
 
-	long snapshotBatch() {
-		return this.snapshotBatch;
-	}
-
-	int nextUnitOrder() {
-		return this.unitOrder++;
-	}
-
-	StorageException readFailure(Exception cause) {
+	StorageException readFailure(Throwable cause) {
 		if (cause instanceof StorageException storage) {
 			return storage;
 		}

@@ -13,10 +13,10 @@ import org.rocksdb.RocksIterator;
 import org.rocksdb.Snapshot;
 
 /**
- * Reads of one read phase, all on one RocksDB snapshot: point reads, range scans, and the
- * peeks of conditional writes, which merge in the phase's {@link PhaseOverlay} and record
- * what they examined in a {@link UnitFootprint}. Owned by the cycle thread; closed at the
- * end of the phase.
+ * Reads on one RocksDB snapshot: the point reads and range scans of a read phase, and the
+ * reads of the update functions of one batch, whose peeks merge in the batch's
+ * {@link BatchOverlay}. Owned by the cycle thread; closed at the end of the phase or of the
+ * batch's building.
  */
 final class SnapshotReader implements AutoCloseable {
 
@@ -47,26 +47,18 @@ final class SnapshotReader implements AutoCloseable {
 
 	/**
 	 * For a conditional write: the first entry of the range as {@code {storedKey, value}}, or
-	 * {@code null}, with the phase's earlier updates merged in; records the span examined.
+	 * {@code null}, with the batch's earlier writes merged in.
 	 */
-	byte @Nullable [][] first(StoredRange range, PhaseOverlay overlay, UnitFootprint footprint)
-			throws RocksDBException {
-		byte[][] found = range.isEmpty() ? null : nearest(range, true, overlay);
-		// the answer depends on the keys from the range's start up to the entry found
-		record(footprint, overlay, range.lower, (found != null) ? KeyBytes.next(found[0]) : range.upper);
-		return found;
+	byte @Nullable [][] first(StoredRange range, BatchOverlay overlay) throws RocksDBException {
+		return range.isEmpty() ? null : nearest(range, true, overlay);
 	}
 
 	/**
 	 * For a conditional write: the last entry of the range as {@code {storedKey, value}}, or
-	 * {@code null}, with the phase's earlier updates merged in; records the span examined.
+	 * {@code null}, with the batch's earlier writes merged in.
 	 */
-	byte @Nullable [][] last(StoredRange range, PhaseOverlay overlay, UnitFootprint footprint)
-			throws RocksDBException {
-		byte[][] found = range.isEmpty() ? null : nearest(range, false, overlay);
-		// the answer depends on the keys from the entry found up to the range's end
-		record(footprint, overlay, (found != null) ? found[0] : range.lower, range.upper);
-		return found;
+	byte @Nullable [][] last(StoredRange range, BatchOverlay overlay) throws RocksDBException {
+		return range.isEmpty() ? null : nearest(range, false, overlay);
 	}
 
 	/**
@@ -102,7 +94,7 @@ final class SnapshotReader implements AutoCloseable {
 	 * skipping keys the overlay deletes and taking the overlay's value where it has one, or
 	 * the overlay's own nearest put, whichever is nearer.
 	 */
-	private byte @Nullable [][] nearest(StoredRange range, boolean ascending, PhaseOverlay overlay)
+	private byte @Nullable [][] nearest(StoredRange range, boolean ascending, BatchOverlay overlay)
 			throws RocksDBException {
 		byte[][] found = null;
 		RocksIterator it = iterator();
@@ -112,7 +104,7 @@ final class SnapshotReader implements AutoCloseable {
 			if (ascending ? !below(key, range.upper) : KeyBytes.compare(key, range.lower) < 0) {
 				break;
 			}
-			PhaseOverlay.Change change = overlay.get(key);
+			BatchOverlay.Change change = overlay.get(key);
 			if (change == null || change.value() != null) {
 				found = new byte[][] { key, (change == null) ? it.value() : change.value() };
 				break;
@@ -126,8 +118,8 @@ final class SnapshotReader implements AutoCloseable {
 		}
 		it.status();
 		if (!overlay.isEmpty()) {
-			NavigableMap<ByteKey, PhaseOverlay.Change> span = overlay.span(range.lower, range.upper);
-			for (Map.Entry<ByteKey, PhaseOverlay.Change> entry : (ascending ? span : span.descendingMap()).entrySet()) {
+			NavigableMap<ByteKey, BatchOverlay.Change> span = overlay.span(range.lower, range.upper);
+			for (Map.Entry<ByteKey, BatchOverlay.Change> entry : (ascending ? span : span.descendingMap()).entrySet()) {
 				if (entry.getValue().value() != null) {
 					byte[] key = entry.getKey().bytes;
 					int order = (found != null) ? KeyBytes.compare(key, found[0]) : 0;
@@ -158,11 +150,6 @@ final class SnapshotReader implements AutoCloseable {
 
 	private static boolean below(byte[] key, byte @Nullable [] upper) {
 		return upper == null || KeyBytes.compare(key, upper) < 0;
-	}
-
-	private static void record(UnitFootprint footprint, PhaseOverlay overlay, byte[] low, byte @Nullable [] high) {
-		footprint.span(low, high);
-		overlay.dependOnSpan(footprint, low, high);
 	}
 
 	private RocksIterator iterator() {

@@ -4,40 +4,46 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import org.jspecify.annotations.Nullable;
-import org.rocksdb.RocksDBException;
-
 import io.levelmutex.codec.Codec;
 
 /**
- * The {@link UpdateContext} of one run of an update function: reads the phase's snapshot
- * merged with the phase's earlier updates, records what it read and what it writes. Used
- * only on the cycle thread, only while the function runs.
+ * The {@link UpdateContext} of one run of an update function: reads a snapshot taken after
+ * the previous batch, merged with the writes placed before the update in the batch being
+ * built, and records the update's writes. Confined to the cycle thread that runs the
+ * function and to the run itself: any use from another thread, or after the function
+ * returned, fails with {@link IllegalStateException} before touching the snapshot, which is
+ * released when the batch's building ends.
  */
 final class SnapshotUpdateContext<K, V> implements UpdateContext<K, V> {
 
 	private final MutexCore core;
 
-	private final ReadPhase phase;
+	private final long batch;
+
+	private final SnapshotReader reader;
+
+	private final BatchOverlay overlay;
 
 	private final Codec<K> keyCodec;
 
 	private final Codec<V> valueCodec;
 
-	private final int attempt;
-
-	private final UnitFootprint footprint = new UnitFootprint();
+	/** The cycle thread running the function; the only thread allowed to use the context. */
+	private final Thread owner = Thread.currentThread();
 
 	private final List<WriteOperation> writes = new ArrayList<>(2);
 
+	/** Set by the owner thread when the function returned; read only by the owner thread. */
 	private boolean ended;
 
-	SnapshotUpdateContext(MutexCore core, ReadPhase phase, Codec<K> keyCodec, Codec<V> valueCodec, int attempt) {
+	SnapshotUpdateContext(MutexCore core, long batch, SnapshotReader reader, BatchOverlay overlay, Codec<K> keyCodec,
+			Codec<V> valueCodec) {
 		this.core = core;
-		this.phase = phase;
+		this.batch = batch;
+		this.reader = reader;
+		this.overlay = overlay;
 		this.keyCodec = keyCodec;
 		this.valueCodec = valueCodec;
-		this.attempt = attempt;
 	}
 
 	@Override
@@ -49,19 +55,17 @@ final class SnapshotUpdateContext<K, V> implements UpdateContext<K, V> {
 	public <T> Optional<T> get(K key, Codec<T> valueCodec) {
 		checkActive();
 		byte[] stored = this.core.storedKey(this.core.encodeKey(this.keyCodec, key));
-		this.footprint.key(stored);
-		PhaseOverlay.Change change = this.phase.overlay().get(stored);
+		BatchOverlay.Change change = this.overlay.get(stored);
 		byte[] bytes;
 		if (change != null) {
-			this.footprint.dependencies.add(change.writer());
 			bytes = change.value();
 		}
 		else {
 			try {
-				bytes = this.phase.reader().get(stored);
+				bytes = this.reader.get(stored);
 			}
-			catch (RocksDBException ex) {
-				throw this.phase.readFailure(ex);
+			catch (Throwable ex) {
+				throw readFailure(ex);
 			}
 		}
 		return (bytes != null) ? Optional.of(valueCodec.decode(bytes)) : Optional.empty();
@@ -82,11 +86,10 @@ final class SnapshotUpdateContext<K, V> implements UpdateContext<K, V> {
 		StoredRange stored = this.core.storedRange(this.keyCodec, range);
 		byte[][] found;
 		try {
-			found = first ? this.phase.reader().first(stored, this.phase.overlay(), this.footprint)
-					: this.phase.reader().last(stored, this.phase.overlay(), this.footprint);
+			found = first ? this.reader.first(stored, this.overlay) : this.reader.last(stored, this.overlay);
 		}
-		catch (RocksDBException ex) {
-			throw this.phase.readFailure(ex);
+		catch (Throwable ex) {
+			throw readFailure(ex);
 		}
 		return (found != null) ? Optional.of(RangeRead.decode(found, this.core.prefixLength(), this.keyCodec,
 				this.valueCodec)) : Optional.empty();
@@ -111,7 +114,7 @@ final class SnapshotUpdateContext<K, V> implements UpdateContext<K, V> {
 
 	@Override
 	public int attempt() {
-		return this.attempt;
+		return 1;
 	}
 
 	void end() {
@@ -122,11 +125,17 @@ final class SnapshotUpdateContext<K, V> implements UpdateContext<K, V> {
 		return this.writes;
 	}
 
-	UnitFootprint footprint() {
-		return this.footprint;
+	private StorageException readFailure(Throwable cause) {
+		return new StorageException("Update of mutex '" + this.core.name() + "' could not read (batch " + this.batch
+				+ "): " + cause, cause);
 	}
 
 	private void checkActive() {
+		if (Thread.currentThread() != this.owner) {
+			throw new IllegalStateException("UpdateContext of mutex '" + this.core.name() + "' used from thread '"
+					+ Thread.currentThread().getName() + "'; it may only be used by its update function, on the thread"
+					+ " that runs it");
+		}
 		if (this.ended) {
 			throw new IllegalStateException("UpdateContext of mutex '" + this.core.name()
 					+ "' used after its update function returned");
@@ -135,8 +144,7 @@ final class SnapshotUpdateContext<K, V> implements UpdateContext<K, V> {
 
 	@Override
 	public String toString() {
-		return "UpdateContext[mutex=" + this.core.name() + ", attempt=" + this.attempt + "]";
+		return "UpdateContext[mutex=" + this.core.name() + ", batch=" + this.batch + "]";
 	}
-
 
 }

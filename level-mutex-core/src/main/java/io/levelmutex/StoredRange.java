@@ -5,7 +5,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * A key range translated into stored keys: {@code [lower, upper)} with the keyspace's prefix
  * applied, so that it never leaves the keyspace. {@code upper == null} means "to the end of
- * the column family", which only happens when the prefix has no successor.
+ * the column family", which only happens when the prefix has no successor. A range whose
+ * start lies after its end is normalized to an empty one ({@code lower == upper}), so that no
+ * consumer ever sees {@code lower > upper}.
  */
 final class StoredRange {
 
@@ -39,6 +41,9 @@ final class StoredRange {
 		else {
 			byte[] stored = KeyBytes.concat(prefix, end);
 			upper = endInclusive ? KeyBytes.next(stored) : stored;
+		}
+		if (upper != null && KeyBytes.compare(lower, upper) > 0) {
+			upper = lower; // an inverted range (start after end) is empty, never an error
 		}
 		return new StoredRange(lower, upper);
 	}

@@ -5,10 +5,15 @@ import java.util.Optional;
 import io.levelmutex.codec.Codec;
 
 /**
- * What a conditional write's function sees and does. Reads are synchronous and see the read
- * phase's snapshot plus the writes of earlier updates of the same phase, but not this
- * update's own writes. Writes are recorded and committed together, after the function
- * returns, if no conflict is found. The context is valid only while the function runs.
+ * What a conditional write's function sees and does. Reads are synchronous and see every
+ * write issued before the update (a snapshot taken after the previous batch, plus the writes
+ * placed before the update in the batch being built) and none issued after it, nor this
+ * update's own writes. An inverted or empty range is empty: peeks in it find nothing. Writes
+ * are recorded and join the batch together, as one unit, after the function returns.
+ *
+ * <p>The context is valid only while the function runs, and only on the thread that runs it:
+ * any use from another thread, or after the function returned, throws
+ * {@link IllegalStateException} and reads nothing.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -68,8 +73,10 @@ public interface UpdateContext<K, V> {
 	void del(K key);
 
 	/**
-	 * Which attempt this is.
-	 * @return 1 for the first run, 2 for the first retry, ...
+	 * Which attempt this is. Attempts count conflicts; on the embedded engine an update never
+	 * conflicts, so this is always 1, also when the function runs again because its writes did
+	 * not fit the batch it first ran for.
+	 * @return 1 for the first attempt, 2 for the first retry after a conflict, ...
 	 */
 	int attempt();
 

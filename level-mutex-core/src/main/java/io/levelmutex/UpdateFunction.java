@@ -13,7 +13,7 @@ public interface UpdateFunction<K, V, R> {
 
 	/**
 	 * Runs the update.
-	 * @param context reads the phase's snapshot and records writes
+	 * @param context reads the state every earlier write leaves, and records writes
 	 * @return the result the update's future completes with
 	 * @throws Exception to abandon the update; nothing is written and the future fails with it
 	 */

@@ -2,7 +2,12 @@ package io.levelmutex;
 
 import java.util.concurrent.CompletableFuture;
 
-/** A queued {@link Mutex#afterWrite()}: completes after the writes queued before it. */
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A queued {@link Mutex#afterWrite()}: completes, normally, once every write queued before it
+ * has completed, whether written or failed.
+ */
 final class WriteBarrier extends WriteItem {
 
 	final CompletableFuture<Void> future = new CompletableFuture<>();
@@ -15,6 +20,17 @@ final class WriteBarrier extends WriteItem {
 	@Override
 	long bytes() {
 		return 0;
+	}
+
+	@Override
+	void complete(@Nullable Throwable batchError) {
+		this.future.complete(null);
+	}
+
+	@Override
+	void fail(Throwable error) {
+		// the writes queued before it have completed (failed) too: the barrier is passed
+		this.future.complete(null);
 	}
 
 }

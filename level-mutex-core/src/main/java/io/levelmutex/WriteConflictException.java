@@ -5,7 +5,8 @@ import java.io.Serial;
 /**
  * A conditional write ({@link Mutex#update}) was not committed because a write it could not
  * see changed something it read or writes, after every allowed attempt. Nothing of the
- * update was applied.
+ * update was applied. Never thrown by the embedded engine, where an update runs in the write
+ * phase and sees every write issued before it; kept for engines with writers on other nodes.
  */
 public class WriteConflictException extends LevelMutexException {
 

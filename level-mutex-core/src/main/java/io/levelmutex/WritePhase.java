@@ -2,79 +2,98 @@ package io.levelmutex;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Queue;
 
 import org.jspecify.annotations.Nullable;
 import org.rocksdb.WriteBatch;
 
 /**
- * One write phase: turns the writes drained from the queue into one {@link WriteBatch},
- * leaving out conditional writes that conflict, writes it with one RocksDB call, fires
- * {@code writes} before and {@code flushed} after, then completes every write in issue
- * order with the batch's outcome. Used only on the cycle thread.
+ * One write phase: writes the items that were queued when it started, in issue order, in as
+ * many batches as the limits need, before any new read phase. Each batch is one atomic
+ * {@link WriteBatch} written with one RocksDB call, with {@code writes} fired before and
+ * {@code flushed} after; then each of its items completes, in order, with the batch's
+ * outcome. Whatever fails, every item taken from the queue completes exactly once. Used only
+ * on the cycle thread.
  */
 final class WritePhase {
 
+	private static final System.Logger LOG = System.getLogger(Mutex.class.getName());
+
 	private final MutexCore core;
 
-	private final long number;
-
-	WritePhase(MutexCore core, long number) {
+	WritePhase(MutexCore core) {
 		this.core = core;
-		this.number = number;
 	}
 
-	void run(List<WriteItem> items, ConflictTracker conflicts, boolean unitsInPlay) {
-		conflicts.beginBatch(unitsInPlay);
-		List<WriteOperation> operations = new ArrayList<>(items.size());
-		long bytes = 0;
-		for (WriteItem item : items) {
-			if (item instanceof PlainWrite plain) {
-				operations.add(plain.operation);
-				bytes += plain.operation.size();
-				conflicts.mark(plain.operation, null, this.number);
+	/**
+	 * Writes the first {@code count} items of {@code queue}; items queued meanwhile (by
+	 * completion callbacks of its first batches) wait for the next cycle.
+	 */
+	void run(Queue<WriteItem> queue, int count) {
+		int remaining = count;
+		while (remaining > 0) {
+			int taken = runBatch(queue, remaining);
+			if (taken == 0) {
+				return; // counted, but not yet in the queue: the next cycle takes it
 			}
-			else if (item instanceof UnitWrite<?> unit) {
-				byte[] conflictKey = conflicts.conflict(unit);
-				if (conflictKey != null) {
-					unit.status = UnitWrite.Status.REJECTED;
-					unit.origin.conflictKey = conflictKey;
-					continue;
-				}
-				unit.status = UnitWrite.Status.ACCEPTED;
-				for (WriteOperation op : unit.operations) {
-					operations.add(op);
-					bytes += op.size();
-					conflicts.mark(op, unit, this.number);
-				}
-			}
+			remaining -= taken;
 		}
+	}
+
+	private int runBatch(Queue<WriteItem> queue, int limit) {
+		long number = this.core.nextBatchNumber();
+		BatchBuilder batch = new BatchBuilder(this.core, number);
 		Throwable error = null;
-		Duration duration = Duration.ZERO;
-		if (!operations.isEmpty()) {
-			List<WriteOperation> view = Collections.unmodifiableList(operations);
-			if (!this.core.listeners().isEmpty()) {
-				this.core.listeners().writes(new WriteBatchEvent(this.core.name(), this.number, view));
+		boolean written = false;
+		try {
+			try {
+				batch.fill(queue, limit);
 			}
-			long start = System.nanoTime();
-			error = write(view);
-			duration = Duration.ofNanos(System.nanoTime() - start);
-			this.core.counters().batchWritten(view.size(), duration, Instant.now(), error);
-			conflicts.endBatch(error == null, this.core.unitsWaiting());
-			if (!this.core.listeners().isEmpty()) {
-				this.core.listeners()
-					.flushed(new FlushEvent(this.core.name(), this.number, view, bytes, duration, error));
+			finally {
+				try {
+					batch.close();
+				}
+				finally {
+					this.core.writesTaken(batch.items.size());
+				}
+			}
+			if (!batch.operations.isEmpty()) {
+				error = write(number, Collections.unmodifiableList(batch.operations), batch.bytes);
+			}
+			written = true;
+		}
+		catch (Throwable bug) {
+			LOG.log(System.Logger.Level.ERROR, "Batch " + number + " of mutex '" + this.core.name()
+					+ "' failed unexpectedly; its operations are failed", bug);
+			if (!written) {
+				error = new StorageException("Batch " + number + " of mutex '" + this.core.name()
+						+ "' failed unexpectedly, nothing of it was applied: " + bug, bug);
 			}
 		}
-		else {
-			conflicts.endBatch(false, this.core.unitsWaiting());
+		finally {
+			complete(batch.items, error);
 		}
-		complete(items, error);
+		return batch.items.size();
 	}
 
-	private @Nullable Throwable write(List<WriteOperation> operations) {
+	private @Nullable Throwable write(long number, List<WriteOperation> view, long bytes) {
+		MutexListeners listeners = this.core.listeners();
+		if (!listeners.isEmpty()) {
+			listeners.writes(new WriteBatchEvent(this.core.name(), number, view));
+		}
+		long start = System.nanoTime();
+		Throwable error = apply(number, view);
+		Duration duration = Duration.ofNanos(System.nanoTime() - start);
+		this.core.counters().batchWritten(view.size(), duration, Instant.now(), error);
+		if (!listeners.isEmpty()) {
+			listeners.flushed(new FlushEvent(this.core.name(), number, view, bytes, duration, error));
+		}
+		return error;
+	}
+
+	private @Nullable Throwable apply(long number, List<WriteOperation> operations) {
 		MutexStore store = this.core.store();
 		try {
 			BatchInterceptor interceptor = store.options().batchInterceptor();
@@ -101,43 +120,26 @@ final class WritePhase {
 			return null;
 		}
 		catch (Throwable ex) {
-			return new StorageException("Batch " + this.number + " of mutex '" + this.core.name() + "' ("
+			return new StorageException("Batch " + number + " of mutex '" + this.core.name() + "' ("
 					+ operations.size() + " writes) failed, nothing of it was applied: " + ex.getMessage(), ex);
 		}
 	}
 
+	/** Completes every item, in issue order; then they no longer hold up {@link Mutex#afterWrite()}. */
 	private void complete(List<WriteItem> items, @Nullable Throwable error) {
-		this.core.writesCompleted();
-		for (WriteItem item : items) {
-			if (item instanceof PlainWrite plain) {
-				if (error == null) {
-					plain.future.complete(null);
+		try {
+			for (WriteItem item : items) {
+				try {
+					item.complete(error);
 				}
-				else {
-					plain.future.completeExceptionally(error);
+				catch (Throwable ex) {
+					LOG.log(System.Logger.Level.ERROR, "Completing a write of mutex '" + this.core.name() + "' failed",
+							ex);
 				}
 			}
-			else if (item instanceof UnitWrite<?> unit) {
-				completeUnit(unit, error);
-			}
-			else if (item instanceof WriteBarrier barrier) {
-				barrier.future.complete(null);
-			}
 		}
-	}
-
-	private <R> void completeUnit(UnitWrite<R> unit, @Nullable Throwable error) {
-		if (unit.status == UnitWrite.Status.REJECTED) {
-			this.core.counters().conflict();
-			this.core.retryOrFail(unit.origin);
-		}
-		else if (error == null) {
-			unit.status = UnitWrite.Status.COMMITTED;
-			unit.origin.future.complete(unit.result);
-		}
-		else {
-			unit.status = UnitWrite.Status.REJECTED;
-			unit.origin.future.completeExceptionally(error);
+		finally {
+			this.core.writesCompleted(items.size());
 		}
 	}
 

@@ -44,7 +44,7 @@ class ArchitectureTest {
 				publicTopLevel.add(type.getName().replace("io.levelmutex.", ""));
 			}
 		}
-		assertThat(publicTopLevel).containsExactlyInAnyOrder("BatchInterceptor", "Entry", "FlushEvent",
+		assertThat(publicTopLevel).containsExactlyInAnyOrder("BatchInterceptor", "CycleRejectedException", "Entry", "FlushEvent",
 				"InvalidInputException", "KeyRange", "Keyspace", "KeyspaceOverlapException", "LevelMutexException",
 				"Mutex", "MutexClosedException", "MutexListener", "MutexOptions", "MutexOverloadedException",
 				"MutexStats", "MutexStore", "ReadPhaseEvent", "StorageException", "StoreHealth", "StoreOptions",

@@ -53,7 +53,7 @@ class FailureTest {
 				.hasRootCauseMessage("disk on fire");
 			assertThat(failure(b)).isSameAs(cause);
 			assertThat(failure(unit)).isSameAs(cause);
-			// the update's function ran in the read phase, so its unit joined the same batch
+			// the update is a write item: its function ran when the batch reached it, its unit joined that batch
 			assertThat(flushes).hasSize(1);
 			assertThat(flushes.get(0).size()).isEqualTo(3);
 			assertThat(flushes.get(0).failure()).containsSame(cause);

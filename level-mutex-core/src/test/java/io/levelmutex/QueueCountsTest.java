@@ -16,11 +16,11 @@ class QueueCountsTest {
 		assertThat(counts.tryAddWrite(3)).isFalse();
 		assertThat(counts.reads()).isEqualTo(1);
 		assertThat(counts.writes()).isEqualTo(2);
-		counts.addRead(); // retries and units are never refused
-		counts.addWrite();
+		counts.removeWrites(1); // room again, for a write or a read
+		assertThat(counts.tryAddRead(3)).isTrue();
 		assertThat(counts.reads()).isEqualTo(2);
-		assertThat(counts.writes()).isEqualTo(3);
-		counts.removeWrites(3);
+		assertThat(counts.writes()).isEqualTo(1);
+		counts.removeWrites(1);
 		counts.removeReads(2);
 		assertThat(counts.reads()).isZero();
 		assertThat(counts.writes()).isZero();

@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  * level-mutex: one store at its defaults (apart from durability) with one mutex over the whole
  * default column family, driven asynchronously through its futures. W2's read-check-write is
  * one {@link Mutex#update} call: read the revision, check it, write the next one, with a
- * single attempt (a conflict is counted, not retried).
+ * single attempt. Updates run in the write phase in issue order, so none conflicts on the
+ * embedded engine (a conflict would be counted, not retried).
  */
 final class MutexContender implements Contender.Async {
 

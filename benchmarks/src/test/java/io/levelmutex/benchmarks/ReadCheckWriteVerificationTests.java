@@ -30,6 +30,10 @@ class ReadCheckWriteVerificationTests {
 			assertThat(result.failures()).as(result.contender()).isZero();
 			assertThat(result.successesPerSecond()).as(result.contender()).isPositive();
 		});
+		// level-mutex runs updates in the write phase in issue order: none conflicts on one node
+		assertThat(results).filteredOn((result) -> result.contender().equals(MutexContender.NAME))
+			.singleElement()
+			.satisfies((result) -> assertThat(result.conflicts()).as("level-mutex conflicts").isZero());
 	}
 
 	@Test

@@ -57,6 +57,8 @@ class MutexLinearizabilityTest {
 			assertThat(history.errors()).as("unexpected failures (seed %d)", seed).isEmpty();
 			Optional<String> violation = LinearizabilityChecker.check(history.ops());
 			assertThat(violation).as("linearizability, round %d, seed %d", round, seed).isEmpty();
+			// updates run in the write phase in issue order: on the embedded engine none conflicts
+			assertThat(history.conflicts()).as("conflicts reported, round %d, seed %d", round, seed).isZero();
 			ops += history.ops().size();
 			conflicts += history.conflicts();
 			mutex.close();
@@ -78,6 +80,7 @@ class MutexLinearizabilityTest {
 			assertThat(history.errors()).as("unexpected failures (seed %d)", seed).isEmpty();
 			assertThat(LinearizabilityChecker.check(history.ops())).as("linearizability, round %d, seed %d", round, seed)
 				.isEmpty();
+			assertThat(history.conflicts()).as("conflicts reported, round %d, seed %d", round, seed).isZero();
 			ops += history.ops().size();
 			mutex.close();
 		}

@@ -455,8 +455,23 @@ final class MutexCore {
 		}
 		K start = range.start();
 		K end = range.end();
-		return StoredRange.of(this.prefix, (start != null) ? keyCodec.encode(start) : null, range.startInclusive(),
-				(end != null) ? keyCodec.encode(end) : null, range.endInclusive());
+		return StoredRange.of(this.prefix, (start != null) ? encodeBound(keyCodec, start, "start") : null,
+				range.startInclusive(), (end != null) ? encodeBound(keyCodec, end, "end") : null, range.endInclusive());
+	}
+
+	/** A range bound, held to the key limit; an empty bound is allowed (it sorts before every key). */
+	private <K> byte[] encodeBound(Codec<K> codec, K bound, String which) {
+		byte[] bytes = codec.encode(bound);
+		if (bytes == null) {
+			throw new InvalidInputException("Mutex '" + name() + "': codec " + codec.name() + " encoded the range "
+					+ which + " as null (a null bound would widen the range to the whole keyspace)");
+		}
+		if (bytes.length > this.options.maxKeyBytes()) {
+			throw new InvalidInputException("Mutex '" + name() + "': range " + which + " " + KeyFormat.abbreviate(bytes)
+					+ " is " + bytes.length + " bytes, over the limit of " + this.options.maxKeyBytes()
+					+ " bytes (max-key-size)");
+		}
+		return bytes;
 	}
 
 	byte[] storedKey(byte[] key) {

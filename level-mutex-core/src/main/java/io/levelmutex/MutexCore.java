@@ -220,7 +220,7 @@ final class MutexCore {
 			failQueued(new MutexClosedException(
 					"The executor of mutex '" + name() + "' rejected its cycle; queued operations were failed"));
 			if (this.closed) {
-				this.closeFuture.complete(null);
+				closed();
 			}
 		}
 	}
@@ -237,7 +237,7 @@ final class MutexCore {
 					if (this.drainStatus.compareAndSet(PROCESSING_TO_IDLE, IDLE)) {
 						this.cycleThread = null;
 						if (this.closed) {
-							this.closeFuture.complete(null);
+							closed();
 						}
 						return;
 					}
@@ -389,6 +389,15 @@ final class MutexCore {
 			scheduleDrain();
 		}
 		return this.closeFuture;
+	}
+
+	/**
+	 * The mutex's last operation completed: leaves the store's registry first, so that no
+	 * caller woken by the close future can be handed this closed instance, then completes it.
+	 */
+	private void closed() {
+		this.store.forget(this);
+		this.closeFuture.complete(null);
 	}
 
 	boolean isClosed() {

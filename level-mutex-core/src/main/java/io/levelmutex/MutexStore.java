@@ -213,7 +213,6 @@ public final class MutexStore implements AutoCloseable {
 		MutexCore core = new MutexCore(this, options, family, durable ? this.durableWrites : this.fastWrites,
 				cycleExecutor);
 		this.mutexes.put(options.name(), core);
-		core.closeFuture().whenComplete((ignored, error) -> this.mutexes.remove(options.name(), core));
 		return new CodecMutex<>(core, keyCodec, valueCodec);
 	}
 
@@ -361,6 +360,11 @@ public final class MutexStore implements AutoCloseable {
 	}
 
 	// ---- package-private for the cycle
+
+	/** Removes a mutex whose close is about to complete from the registry (any thread). */
+	void forget(MutexCore core) {
+		this.mutexes.remove(core.name(), core);
+	}
 
 	StoreGuard guard() {
 		return this.guard;

@@ -75,7 +75,7 @@ final class MutexCore {
 
 	private final AtomicInteger drainStatus = new AtomicInteger(IDLE);
 
-	private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+	private final CompletableFuture<Void> closeFuture;
 
 	private final ConflictTracker conflicts = new ConflictTracker();
 
@@ -100,6 +100,7 @@ final class MutexCore {
 			Executor executor) {
 		this.store = store;
 		this.options = options;
+		this.closeFuture = new MutexFuture<>(options.name());
 		this.prefix = options.keyspace().prefixBytes();
 		this.family = family;
 		this.writeOptions = writeOptions;
@@ -135,12 +136,12 @@ final class MutexCore {
 	CompletableFuture<Void> afterWrite() {
 		checkOpen();
 		if (this.counts.writes() == 0 && !this.batchInFlight) {
-			return CompletableFuture.completedFuture(null);
+			return MutexFuture.completed(name(), null);
 		}
 		if (!this.counts.tryAddWrite(this.options.maxQueuedOperations())) {
 			throw overloaded();
 		}
-		WriteBarrier barrier = new WriteBarrier();
+		WriteBarrier barrier = new WriteBarrier(name());
 		this.writes.add(barrier);
 		scheduleDrain();
 		return barrier.future;
@@ -229,6 +230,7 @@ final class MutexCore {
 		this.drainStatus.set(PROCESSING_TO_IDLE);
 		this.cycleThread = Thread.currentThread();
 		int cycles = 0;
+		String outerCycle = CycleMarker.enter(name()); // blocking waits on MutexFuture now fail fast
 		try {
 			for (;;) {
 				runCycle();
@@ -257,6 +259,9 @@ final class MutexCore {
 			this.cycleThread = null;
 			this.drainStatus.set(REQUIRED);
 			submit();
+		}
+		finally {
+			CycleMarker.exit(outerCycle);
 		}
 	}
 

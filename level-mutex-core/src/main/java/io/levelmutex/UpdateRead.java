@@ -43,7 +43,7 @@ final class UpdateRead<K, V, R> extends ReadOp {
 		this.keyCodec = keyCodec;
 		this.valueCodec = valueCodec;
 		this.maxAttempts = maxAttempts;
-		this.future = new CompletableFuture<>();
+		this.future = new MutexFuture<>(core.name());
 		this.attempt = 1;
 	}
 

@@ -361,6 +361,11 @@ public final class MutexStore implements AutoCloseable {
 
 	// ---- package-private for the cycle
 
+	/** @return whether RocksDB's native handles are closed (for tests) */
+	boolean isReleased() {
+		return this.guard.isClosed();
+	}
+
 	/** Removes a mutex whose close is about to complete from the registry (any thread). */
 	void forget(MutexCore core) {
 		this.mutexes.remove(core.name(), core);

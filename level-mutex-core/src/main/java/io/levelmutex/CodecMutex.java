@@ -70,7 +70,7 @@ final class CodecMutex<K, V> implements Mutex<K, V> {
 		requireCodec(valueCodec);
 		GetRead<T> read = new GetRead<>(name(), this.core.storedKey(this.core.encodeKey(this.keyCodec, key)), valueCodec);
 		this.core.enqueueRead(read);
-		return read.future;
+		return this.core.track(read.future);
 	}
 
 	@Override
@@ -83,14 +83,14 @@ final class CodecMutex<K, V> implements Mutex<K, V> {
 		requireCodec(valueCodec);
 		PlainWrite write = new PlainWrite(name(), this.core.putOperation(this.keyCodec, key, valueCodec, value));
 		this.core.enqueueWrite(write);
-		return write.future;
+		return this.core.track(write.future);
 	}
 
 	@Override
 	public CompletableFuture<Void> del(K key) {
 		PlainWrite write = new PlainWrite(name(), this.core.delOperation(this.keyCodec, key));
 		this.core.enqueueWrite(write);
-		return write.future;
+		return this.core.track(write.future);
 	}
 
 	@Override
@@ -108,7 +108,7 @@ final class CodecMutex<K, V> implements Mutex<K, V> {
 				this.core.storedRange(this.keyCodec, range), first, this.core.prefixLength(), this.keyCodec,
 				this.valueCodec);
 		this.core.enqueueRead(read);
-		return read.future;
+		return this.core.track(read.future);
 	}
 
 	@Override
@@ -120,12 +120,12 @@ final class CodecMutex<K, V> implements Mutex<K, V> {
 				this.core.storedRange(this.keyCodec, range), limit, reverse, this.core.prefixLength(), this.keyCodec,
 				this.valueCodec);
 		this.core.enqueueRead(read);
-		return read.future;
+		return this.core.track(read.future);
 	}
 
 	@Override
 	public CompletableFuture<Void> afterWrite() {
-		return this.core.afterWrite();
+		return this.core.track(this.core.afterWrite());
 	}
 
 	@Override
@@ -144,7 +144,7 @@ final class CodecMutex<K, V> implements Mutex<K, V> {
 		}
 		UpdateRead<K, V, R> read = new UpdateRead<>(this.core, function, this.keyCodec, this.valueCodec, maxAttempts);
 		this.core.enqueueRead(read);
-		return read.future;
+		return this.core.track(read.future);
 	}
 
 	@Override

@@ -1,11 +1,15 @@
 package io.levelmutex;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
@@ -84,6 +88,15 @@ final class MutexCore {
 
 	/** Set once by {@link #closeAsync()}; read by any thread. */
 	private volatile boolean closed;
+
+	/**
+	 * Operation futures handed out and not yet completed, failed by {@link #abandon}; added by
+	 * caller threads, removed by whichever thread completes them.
+	 */
+	private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
+
+	/** Set once by {@link #abandon}; read by any thread. */
+	private volatile @Nullable MutexClosedException abandoned;
 
 	/** The thread running the current drain task, or {@code null}; written by the cycle thread. */
 	private volatile @Nullable Thread cycleThread;
@@ -320,7 +333,7 @@ final class MutexCore {
 			this.listeners.reads(new ReadPhaseEvent(name(), number, phaseReads.size()));
 		}
 		ReadPhase phase = new ReadPhase(this, number, this.batchNumber);
-		if (!this.store.guard().enter()) {
+		if (this.abandoned != null || !this.store.guard().enter()) { // abandoned: its reads were failed
 			MutexClosedException failure = storeClosed();
 			for (ReadOp read : phaseReads) {
 				read.fail(failure);
@@ -391,9 +404,62 @@ final class MutexCore {
 	CompletableFuture<Void> closeAsync() {
 		if (!this.closed) {
 			this.closed = true;
+			scheduleAbandon();
 			scheduleDrain();
 		}
 		return this.closeFuture;
+	}
+
+	/**
+	 * Hands out an operation's future, tracked until it completes so that {@link #abandon}
+	 * can fail it; any thread.
+	 */
+	<T> CompletableFuture<T> track(CompletableFuture<T> future) {
+		if (future.isDone()) {
+			return future;
+		}
+		this.pending.add(future);
+		future.whenComplete((value, error) -> this.pending.remove(future));
+		MutexClosedException failure = this.abandoned;
+		if (failure != null) { // abandoned between the enqueue and now
+			future.completeExceptionally(failure);
+		}
+		return future;
+	}
+
+	/** Abandons the close if it has not completed within the store's closeTimeout. */
+	private void scheduleAbandon() {
+		Duration timeout = this.store.options().closeTimeout();
+		CompletableFuture<Void> timer = new CompletableFuture<>();
+		timer.completeOnTimeout(null, timeout.toNanos(), TimeUnit.NANOSECONDS)
+			.thenRunAsync(() -> abandon("Mutex '" + name() + "' did not finish its queued and running operations within"
+					+ " closeTimeout " + timeout + " of closing"));
+		this.closeFuture.whenComplete((value, error) -> timer.cancel(false));
+	}
+
+	/**
+	 * Gives up on a close that did not complete in time (a blocked callback, update function or
+	 * listener): fails every operation not completed yet with {@link MutexClosedException},
+	 * stops the mutex from reading or writing anything more, and completes the close. A phase
+	 * that is blocked keeps running until it returns, then writes nothing. Any thread; only the
+	 * first call does anything.
+	 */
+	void abandon(String reason) {
+		if (this.closeFuture.isDone() || this.abandoned != null) {
+			return;
+		}
+		MutexClosedException failure = new MutexClosedException(
+				reason + "; the operation was failed (a write may or may not have been applied)");
+		this.abandoned = failure;
+		for (CompletableFuture<?> future : this.pending) {
+			future.completeExceptionally(failure);
+		}
+		closed();
+	}
+
+	/** @return the failure of an abandoned close, or {@code null} */
+	@Nullable MutexClosedException abandoned() {
+		return this.abandoned;
 	}
 
 	/**

@@ -226,6 +226,7 @@ final class MutexCore {
 	}
 
 	private void submit() {
+		this.counters.drainSubmitted(); // for MutexStats.waitingForCycle
 		try {
 			this.executor.execute(this::drain);
 		}
@@ -244,6 +245,7 @@ final class MutexCore {
 		this.cycleThread = Thread.currentThread();
 		int cycles = 0;
 		String outerCycle = CycleMarker.enter(name()); // blocking waits on MutexFuture now fail fast
+		this.counters.drainStarted(); // for MutexStats.waitingForCycle
 		try {
 			for (;;) {
 				runCycle();

@@ -273,14 +273,18 @@ public interface Mutex<K, V> extends AutoCloseable {
 	boolean isClosed();
 
 	/**
-	 * Stops accepting operations and lets the queued ones run to completion.
-	 * @return completes when every queued operation has completed
+	 * Stops accepting operations and lets the queued ones run to completion, for at most the
+	 * store's {@link StoreOptions#closeTimeout()}: after it, every operation not completed yet
+	 * (queued, or held up by a blocking callback, listener or update function) fails with
+	 * {@link MutexClosedException} and the mutex reads and writes nothing more.
+	 * @return completes when every queued operation has completed, or failed after the timeout
 	 */
 	CompletableFuture<Void> closeAsync();
 
 	/**
 	 * Stops accepting operations (they throw {@link MutexClosedException}), and waits until
-	 * every queued operation has completed (run, or failed if the store went away). Called on
+	 * every queued operation has completed (run, or failed if the store went away or the
+	 * store's {@link StoreOptions#closeTimeout()} passed, as {@link #closeAsync()}). Called on
 	 * a thread that runs a cycle of any mutex (from a callback), it does not wait, as
 	 * {@link #closeAsync()}: the queued operations still complete.
 	 */

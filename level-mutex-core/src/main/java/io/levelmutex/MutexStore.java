@@ -250,7 +250,8 @@ public final class MutexStore implements AutoCloseable {
 	}
 
 	/**
-	 * RocksDB's own health signals.
+	 * RocksDB's own health signals. Never blocks, not even while the store is closing or a
+	 * phase is held up.
 	 * @return the store's health
 	 */
 	public StoreHealth health() {

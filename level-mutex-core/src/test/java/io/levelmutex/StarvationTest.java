@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -84,19 +85,28 @@ class StarvationTest {
 			List<CompletableFuture<?>> issued = new ArrayList<>();
 			AtomicReference<CompletableFuture<?>> innerFirst = new AtomicReference<>();
 			AtomicReference<CompletableFuture<?>> innerSecond = new AtomicReference<>();
-			CompletableFuture<Void> gate = new CompletableFuture<>();
-			// both callbacks are registered before their results can arrive: they run on cycle threads
-			CompletableFuture<Object> viaFirst = gate.thenCompose((ignored) -> first.put("a", "1"))
-				.thenApply((ignored) -> {
-					innerFirst.set(third.get("x"));
-					return innerFirst.get().join();
-				});
-			CompletableFuture<Object> viaSecond = gate.thenCompose((ignored) -> second.put("b", "1"))
-				.thenApply((ignored) -> {
-					innerSecond.set(third.get("x"));
-					return innerSecond.get().join();
-				});
-			gate.complete(null);
+			CountDownLatch go = new CountDownLatch(1);
+			// both functions hold their cycle thread (the whole pool) until every callback is registered,
+			// so the callbacks run on the cycle threads
+			CompletableFuture<Integer> heldFirst = first.update((ctx) -> {
+				go.await();
+				return 1;
+			});
+			CompletableFuture<Integer> heldSecond = second.update((ctx) -> {
+				go.await();
+				return 2;
+			});
+			issued.add(heldFirst);
+			issued.add(heldSecond);
+			CompletableFuture<Object> viaFirst = heldFirst.thenApply((ignored) -> {
+				innerFirst.set(third.get("x"));
+				return innerFirst.get().join();
+			});
+			CompletableFuture<Object> viaSecond = heldSecond.thenApply((ignored) -> {
+				innerSecond.set(third.get("x"));
+				return innerSecond.get().join();
+			});
+			go.countDown();
 			issued.add(viaFirst);
 			issued.add(viaSecond);
 			assertFailsFast(viaFirst, "'third'");

@@ -68,7 +68,8 @@ final class CodecMutex<K, V> implements Mutex<K, V> {
 	@Override
 	public <T> CompletableFuture<Optional<T>> get(K key, Codec<T> valueCodec) {
 		requireCodec(valueCodec);
-		GetRead<T> read = new GetRead<>(name(), this.core.storedKey(this.core.encodeKey(this.keyCodec, key)), valueCodec);
+		GetRead<T> read = new GetRead<>(name(), this.core.storedKey(this.core.encodeKey(this.keyCodec, key)),
+				valueCodec);
 		this.core.enqueueRead(read);
 		return this.core.track(read.future);
 	}

@@ -41,8 +41,8 @@ final class RangeRead<K, V, R> extends ReadOp {
 	/** Owned by the cycle thread. */
 	private @Nullable Throwable error;
 
-	private RangeRead(String mutexName, StoredRange range, int limit, boolean reverse, int prefixLength, Codec<K> keyCodec,
-			Codec<V> valueCodec, Function<List<Entry<K, V>>, R> result) {
+	private RangeRead(String mutexName, StoredRange range, int limit, boolean reverse, int prefixLength,
+			Codec<K> keyCodec, Codec<V> valueCodec, Function<List<Entry<K, V>>, R> result) {
 		this.future = new MutexFuture<>(mutexName);
 		this.range = range;
 		this.limit = limit;

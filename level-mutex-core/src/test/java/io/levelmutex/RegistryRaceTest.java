@@ -43,7 +43,8 @@ class RegistryRaceTest {
 				}
 				Mutex<byte[], byte[]> next = temp.store.mutex("churn");
 				assertThat(next.isClosed()).as("round %d: store handed out the mutex just closed", round).isFalse();
-				assertThat(temp.store.find("churn")).hasValueSatisfying((found) -> assertThat(found.isClosed()).isFalse());
+				assertThat(temp.store.find("churn"))
+					.hasValueSatisfying((found) -> assertThat(found.isClosed()).isFalse());
 			}
 			CompletableFuture.allOf(issued.toArray(new CompletableFuture<?>[0])).join();
 			assertThat(issued).allSatisfy((future) -> assertThat(future).isCompleted());

@@ -68,9 +68,10 @@ final class CodecMutex<K, V> implements Mutex<K, V> {
 	@Override
 	public <T> CompletableFuture<Optional<T>> get(K key, Codec<T> valueCodec) {
 		requireCodec(valueCodec);
-		GetRead<T> read = new GetRead<>(this.core.storedKey(this.core.encodeKey(this.keyCodec, key)), valueCodec);
+		GetRead<T> read = new GetRead<>(name(), this.core.storedKey(this.core.encodeKey(this.keyCodec, key)),
+				valueCodec);
 		this.core.enqueueRead(read);
-		return read.future;
+		return this.core.track(read.future);
 	}
 
 	@Override
@@ -81,16 +82,16 @@ final class CodecMutex<K, V> implements Mutex<K, V> {
 	@Override
 	public <T> CompletableFuture<Void> put(K key, T value, Codec<T> valueCodec) {
 		requireCodec(valueCodec);
-		PlainWrite write = new PlainWrite(this.core.putOperation(this.keyCodec, key, valueCodec, value));
+		PlainWrite write = new PlainWrite(name(), this.core.putOperation(this.keyCodec, key, valueCodec, value));
 		this.core.enqueueWrite(write);
-		return write.future;
+		return this.core.track(write.future);
 	}
 
 	@Override
 	public CompletableFuture<Void> del(K key) {
-		PlainWrite write = new PlainWrite(this.core.delOperation(this.keyCodec, key));
+		PlainWrite write = new PlainWrite(name(), this.core.delOperation(this.keyCodec, key));
 		this.core.enqueueWrite(write);
-		return write.future;
+		return this.core.track(write.future);
 	}
 
 	@Override
@@ -104,10 +105,11 @@ final class CodecMutex<K, V> implements Mutex<K, V> {
 	}
 
 	private CompletableFuture<Optional<Entry<K, V>>> peek(boolean first, KeyRange<K> range) {
-		RangeRead<K, V, Optional<Entry<K, V>>> read = RangeRead.peek(this.core.storedRange(this.keyCodec, range),
-				first, this.core.prefixLength(), this.keyCodec, this.valueCodec);
+		RangeRead<K, V, Optional<Entry<K, V>>> read = RangeRead.peek(name(),
+				this.core.storedRange(this.keyCodec, range), first, this.core.prefixLength(), this.keyCodec,
+				this.valueCodec);
 		this.core.enqueueRead(read);
-		return read.future;
+		return this.core.track(read.future);
 	}
 
 	@Override
@@ -115,15 +117,16 @@ final class CodecMutex<K, V> implements Mutex<K, V> {
 		if (limit < 1) {
 			throw new InvalidInputException("Mutex '" + name() + "': scan limit must be at least 1 but was " + limit);
 		}
-		RangeRead<K, V, List<Entry<K, V>>> read = RangeRead.scan(this.core.storedRange(this.keyCodec, range), limit,
-				reverse, this.core.prefixLength(), this.keyCodec, this.valueCodec);
+		RangeRead<K, V, List<Entry<K, V>>> read = RangeRead.scan(name(),
+				this.core.storedRange(this.keyCodec, range), limit, reverse, this.core.prefixLength(), this.keyCodec,
+				this.valueCodec);
 		this.core.enqueueRead(read);
-		return read.future;
+		return this.core.track(read.future);
 	}
 
 	@Override
 	public CompletableFuture<Void> afterWrite() {
-		return this.core.afterWrite();
+		return this.core.track(this.core.afterWrite());
 	}
 
 	@Override
@@ -141,9 +144,9 @@ final class CodecMutex<K, V> implements Mutex<K, V> {
 					"Mutex '" + name() + "': maxAttempts must be at least 1 but was " + maxAttempts);
 		}
 		// maxAttempts is validated but not needed: on the embedded engine an update never conflicts
-		UpdateWrite<K, V, R> update = new UpdateWrite<>(function, this.keyCodec, this.valueCodec);
+		UpdateWrite<K, V, R> update = new UpdateWrite<>(this.core.name(), function, this.keyCodec, this.valueCodec);
 		this.core.enqueueWrite(update);
-		return update.future;
+		return this.core.track(update.future);
 	}
 
 	@Override
@@ -169,7 +172,7 @@ final class CodecMutex<K, V> implements Mutex<K, V> {
 	@Override
 	public void close() {
 		CompletableFuture<Void> closing = this.core.closeAsync();
-		if (!this.core.onCycleThread()) {
+		if (CycleMarker.running() == null) { // on a cycle thread a wait could deadlock: close as closeAsync does
 			closing.join();
 		}
 	}

@@ -14,7 +14,7 @@ final class GetRead<T> extends ReadOp {
 
 	private final Codec<T> codec;
 
-	final CompletableFuture<Optional<T>> future = new CompletableFuture<>();
+	final CompletableFuture<Optional<T>> future;
 
 	/** Owned by the cycle thread. */
 	private byte @Nullable [] value;
@@ -22,7 +22,8 @@ final class GetRead<T> extends ReadOp {
 	/** Owned by the cycle thread. */
 	private @Nullable Throwable error;
 
-	GetRead(byte[] storedKey, Codec<T> codec) {
+	GetRead(String mutexName, byte[] storedKey, Codec<T> codec) {
+		this.future = new MutexFuture<>(mutexName);
 		this.storedKey = storedKey;
 		this.codec = codec;
 	}

@@ -59,6 +59,19 @@ import io.levelmutex.codec.Codec;
  * {@link CycleRejectedException} (with {@link MutexClosedException} if the mutex or its store
  * is closing) and the mutex stays open. The mutex keeps cycling after any failure.
  *
+ * <h2>Blocking calls on a cycle thread</h2>
+ * Every future a mutex returns, and every stage made from one ({@code thenApply},
+ * {@code thenCompose}, {@code copy}, ...), refuses to block a thread that is running a cycle
+ * of any mutex (a dependent action that runs on the completing thread, a listener, an update
+ * function): {@code join()}, {@code get()} and {@code get(timeout, unit)} on such a future that
+ * is not done yet throw {@link IllegalStateException} at once, naming the mutex, instead of
+ * deadlocking the cycle. Chain the next step with {@code thenCompose}, or leave the cycle
+ * thread with the {@code ...Async} forms and an executor of your own. Not caught, and so
+ * still a deadlock or a stall of the cycle: waits on a future the library did not make (one
+ * from {@link CompletableFuture#allOf}/{@code anyOf}, a {@code minimalCompletionStage()}
+ * turned back with {@code toCompletableFuture()}, futures of other libraries), and any other
+ * blocking (locks, latches, I/O) on a cycle thread.
+ *
  * <p>Keys are relative to the mutex's {@link #keyspace()}; reads and range reads never leave
  * it. Mutexes are thread-safe. A mutex created with other codecs by {@link #withCodecs} is a
  * view sharing this mutex's queue, cycle, listeners and lifecycle.
@@ -279,14 +292,20 @@ public interface Mutex<K, V> extends AutoCloseable {
 	boolean isClosed();
 
 	/**
-	 * Stops accepting operations and lets the queued ones run to completion.
-	 * @return completes when every queued operation has completed
+	 * Stops accepting operations and lets the queued ones run to completion, for at most the
+	 * store's {@link StoreOptions#closeTimeout()}: after it, every operation not completed yet
+	 * (queued, or held up by a blocking callback, listener or update function) fails with
+	 * {@link MutexClosedException} and the mutex reads and writes nothing more.
+	 * @return completes when every queued operation has completed, or failed after the timeout
 	 */
 	CompletableFuture<Void> closeAsync();
 
 	/**
 	 * Stops accepting operations (they throw {@link MutexClosedException}), and waits until
-	 * every queued operation has completed (run, or failed if the store went away).
+	 * every queued operation has completed (run, or failed if the store went away or the
+	 * store's {@link StoreOptions#closeTimeout()} passed, as {@link #closeAsync()}). Called on
+	 * a thread that runs a cycle of any mutex (from a callback), it does not wait, as
+	 * {@link #closeAsync()}: the queued operations still complete.
 	 */
 	@Override
 	void close();

@@ -1,11 +1,15 @@
 package io.levelmutex;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
@@ -75,13 +79,22 @@ final class MutexCore {
 
 	private final AtomicInteger drainStatus = new AtomicInteger(IDLE);
 
-	private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+	private final CompletableFuture<Void> closeFuture;
 
 	/** The byte-level view handed out by the store; immutable. */
 	private final CodecMutex<byte[], byte[]> bytesView;
 
 	/** Set once by {@link #closeAsync()}; read by any thread. */
 	private volatile boolean closed;
+
+	/**
+	 * Operation futures handed out and not yet completed, failed by {@link #abandon}; added by
+	 * caller threads, removed by whichever thread completes them.
+	 */
+	private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
+
+	/** Set once by {@link #abandon}; read by any thread. */
+	private volatile @Nullable MutexClosedException abandoned;
 
 	/** The thread running the current drain task, or {@code null}; written by the cycle thread. */
 	private volatile @Nullable Thread cycleThread;
@@ -95,6 +108,7 @@ final class MutexCore {
 			Executor executor) {
 		this.store = store;
 		this.options = options;
+		this.closeFuture = new MutexFuture<>(options.name());
 		this.prefix = options.keyspace().prefixBytes();
 		this.family = family;
 		this.writeOptions = writeOptions;
@@ -131,12 +145,12 @@ final class MutexCore {
 		checkOpen();
 		// counts first: the cycle raises writesInFlight before it lowers the count
 		if (this.counts.writes() == 0 && this.writesInFlight == 0) {
-			return CompletableFuture.completedFuture(null);
+			return MutexFuture.completed(name(), null);
 		}
 		if (!this.counts.tryAddWrite(this.options.maxQueuedOperations())) {
 			throw overloaded();
 		}
-		WriteBarrier barrier = new WriteBarrier();
+		WriteBarrier barrier = new WriteBarrier(name());
 		this.writes.add(barrier);
 		scheduleDrain();
 		return barrier.future;
@@ -207,6 +221,7 @@ final class MutexCore {
 	 * again for whatever arrived meanwhile.
 	 */
 	private void submit() {
+		this.counters.drainSubmitted(); // for MutexStats.waitingForCycle
 		for (;;) {
 			try {
 				this.executor.execute(this::drain);
@@ -217,7 +232,7 @@ final class MutexCore {
 				this.drainStatus.set(IDLE);
 				if (!hasWork()) {
 					if (this.closed) {
-						this.closeFuture.complete(null);
+						closed();
 					}
 					return;
 				}
@@ -241,6 +256,8 @@ final class MutexCore {
 		this.drainStatus.set(PROCESSING_TO_IDLE);
 		this.cycleThread = Thread.currentThread();
 		int cycles = 0;
+		String outerCycle = CycleMarker.enter(name()); // blocking waits on MutexFuture now fail fast
+		this.counters.drainStarted(); // for MutexStats.waitingForCycle
 		try {
 			for (;;) {
 				runCycle();
@@ -249,7 +266,7 @@ final class MutexCore {
 					if (this.drainStatus.compareAndSet(PROCESSING_TO_IDLE, IDLE)) {
 						this.cycleThread = null;
 						if (this.closed) {
-							this.closeFuture.complete(null);
+							closed();
 						}
 						return;
 					}
@@ -269,6 +286,9 @@ final class MutexCore {
 			this.cycleThread = null;
 			this.drainStatus.set(REQUIRED);
 			submit();
+		}
+		finally {
+			CycleMarker.exit(outerCycle);
 		}
 	}
 
@@ -341,7 +361,7 @@ final class MutexCore {
 			this.listeners.reads(new ReadPhaseEvent(name(), number, phaseReads.size()));
 		}
 		ReadPhase phase = new ReadPhase(this, number);
-		if (!this.store.guard().enter()) {
+		if (this.abandoned != null || !this.store.guard().enter()) { // abandoned: its reads were failed
 			MutexClosedException failure = storeClosed();
 			for (ReadOp read : phaseReads) {
 				read.fail(failure);
@@ -391,9 +411,71 @@ final class MutexCore {
 	CompletableFuture<Void> closeAsync() {
 		if (!this.closed) {
 			this.closed = true;
+			scheduleAbandon();
 			scheduleDrain();
 		}
 		return this.closeFuture;
+	}
+
+	/**
+	 * Hands out an operation's future, tracked until it completes so that {@link #abandon}
+	 * can fail it; any thread.
+	 */
+	<T> CompletableFuture<T> track(CompletableFuture<T> future) {
+		if (future.isDone()) {
+			return future;
+		}
+		this.pending.add(future);
+		future.whenComplete((value, error) -> this.pending.remove(future));
+		MutexClosedException failure = this.abandoned;
+		if (failure != null) { // abandoned between the enqueue and now
+			future.completeExceptionally(failure);
+		}
+		return future;
+	}
+
+	/** Abandons the close if it has not completed within the store's closeTimeout. */
+	private void scheduleAbandon() {
+		Duration timeout = this.store.options().closeTimeout();
+		CompletableFuture<Void> timer = new CompletableFuture<>();
+		timer.completeOnTimeout(null, timeout.toNanos(), TimeUnit.NANOSECONDS)
+			.thenRunAsync(() -> abandon("Mutex '" + name() + "' did not finish its queued and running operations within"
+					+ " closeTimeout " + timeout + " of closing"));
+		this.closeFuture.whenComplete((value, error) -> timer.cancel(false));
+	}
+
+	/**
+	 * Gives up on a close that did not complete in time (a blocked callback, update function or
+	 * listener): fails every operation not completed yet with {@link MutexClosedException},
+	 * stops the mutex from reading or writing anything more, and completes the close. A phase
+	 * that is blocked keeps running until it returns, then writes nothing. Any thread; only the
+	 * first call does anything.
+	 */
+	void abandon(String reason) {
+		if (this.closeFuture.isDone() || this.abandoned != null) {
+			return;
+		}
+		MutexClosedException failure = new MutexClosedException(
+				reason + "; the operation was failed (a write may or may not have been applied)");
+		this.abandoned = failure;
+		for (CompletableFuture<?> future : this.pending) {
+			future.completeExceptionally(failure);
+		}
+		closed();
+	}
+
+	/** @return the failure of an abandoned close, or {@code null} */
+	@Nullable MutexClosedException abandoned() {
+		return this.abandoned;
+	}
+
+	/**
+	 * The mutex's last operation completed: leaves the store's registry first, so that no
+	 * caller woken by the close future can be handed this closed instance, then completes it.
+	 */
+	private void closed() {
+		this.store.forget(this);
+		this.closeFuture.complete(null);
 	}
 
 	boolean isClosed() {
@@ -460,8 +542,23 @@ final class MutexCore {
 		}
 		K start = range.start();
 		K end = range.end();
-		return StoredRange.of(this.prefix, (start != null) ? keyCodec.encode(start) : null, range.startInclusive(),
-				(end != null) ? keyCodec.encode(end) : null, range.endInclusive());
+		return StoredRange.of(this.prefix, (start != null) ? encodeBound(keyCodec, start, "start") : null,
+				range.startInclusive(), (end != null) ? encodeBound(keyCodec, end, "end") : null, range.endInclusive());
+	}
+
+	/** A range bound, held to the key limit; an empty bound is allowed (it sorts before every key). */
+	private <K> byte[] encodeBound(Codec<K> codec, K bound, String which) {
+		byte[] bytes = codec.encode(bound);
+		if (bytes == null) {
+			throw new InvalidInputException("Mutex '" + name() + "': codec " + codec.name() + " encoded the range "
+					+ which + " as null (a null bound would widen the range to the whole keyspace)");
+		}
+		if (bytes.length > this.options.maxKeyBytes()) {
+			throw new InvalidInputException("Mutex '" + name() + "': range " + which + " " + KeyFormat.abbreviate(bytes)
+					+ " is " + bytes.length + " bytes, over the limit of " + this.options.maxKeyBytes()
+					+ " bytes (max-key-size)");
+		}
+		return bytes;
 	}
 
 	byte[] storedKey(byte[] key) {

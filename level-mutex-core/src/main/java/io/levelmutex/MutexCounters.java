@@ -35,8 +35,25 @@ final class MutexCounters {
 
 	private final LongAdder overloadRejections = new LongAdder();
 
+	/**
+	 * {@link System#nanoTime()} when a drain task was last handed to the executor; 0 while a
+	 * drain task runs. Written by the thread that schedules the drain and by the cycle thread.
+	 */
+	private volatile long drainSubmitted;
+
 	/** {@link System#nanoTime()} when the running cycle started, 0 when none runs. */
 	private volatile long cycleStarted;
+
+	/** A drain task is about to be handed to the executor. */
+	void drainSubmitted() {
+		long now = System.nanoTime();
+		this.drainSubmitted = (now != 0) ? now : 1;
+	}
+
+	/** A drain task started on a cycle thread. */
+	void drainStarted() {
+		this.drainSubmitted = 0;
+	}
 
 	void cycleStarted() {
 		long now = System.nanoTime();
@@ -78,10 +95,13 @@ final class MutexCounters {
 	MutexStats snapshot(String name, int queuedReads, int queuedWrites, boolean closed) {
 		long started = this.cycleStarted;
 		Duration running = (started != 0) ? Duration.ofNanos(Math.max(0, System.nanoTime() - started)) : null;
+		long submitted = this.drainSubmitted;
+		Duration waiting = (submitted != 0 && started == 0 && queuedReads + queuedWrites > 0)
+				? Duration.ofNanos(Math.max(0, System.nanoTime() - submitted)) : null;
 		return new MutexStats(name, queuedReads, queuedWrites, this.readPhases, this.readsExecuted,
 				this.batchesFlushed, this.batchesFailed, this.writesFlushed, this.conflicts,
 				this.overloadRejections.sum(), this.lastFlushTime, this.lastFlushDuration, this.lastError,
-				this.lastBatchFailed, closed, running);
+				this.lastBatchFailed, closed, running, waiting);
 	}
 
 }

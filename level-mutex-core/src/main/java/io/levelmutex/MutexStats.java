@@ -29,11 +29,14 @@ import org.jspecify.annotations.Nullable;
  * @param runningCycle how long the cycle that is running now has been running, or {@code null}
  * when no cycle runs; a long one means a listener, a callback run on the cycle thread, or RocksDB
  * is holding the mutex up
+ * @param waitingForCycle how long the oldest queued work has waited for a cycle thread with no
+ * cycle of this mutex running, or {@code null} when none waits (no work queued, or a cycle
+ * runs); a long one means the executor's threads are all taken (by busy or blocked mutexes)
  */
 public record MutexStats(String mutexName, int queuedReads, int queuedWrites, long readPhases, long readsExecuted,
 		long batchesFlushed, long batchesFailed, long writesFlushed, long conflicts, long overloadRejections,
 		@Nullable Instant lastFlushTime, @Nullable Duration lastFlushDuration, @Nullable Throwable lastError,
-		boolean lastBatchFailed, boolean closed, @Nullable Duration runningCycle) {
+		boolean lastBatchFailed, boolean closed, @Nullable Duration runningCycle, @Nullable Duration waitingForCycle) {
 
 	/**
 	 * Operations waiting in total.

@@ -213,7 +213,6 @@ public final class MutexStore implements AutoCloseable {
 		MutexCore core = new MutexCore(this, options, family, durable ? this.durableWrites : this.fastWrites,
 				cycleExecutor);
 		this.mutexes.put(options.name(), core);
-		core.closeFuture().whenComplete((ignored, error) -> this.mutexes.remove(options.name(), core));
 		return new CodecMutex<>(core, keyCodec, valueCodec);
 	}
 
@@ -251,7 +250,8 @@ public final class MutexStore implements AutoCloseable {
 	}
 
 	/**
-	 * RocksDB's own health signals.
+	 * RocksDB's own health signals. Never blocks, not even while the store is closing or a
+	 * phase is held up.
 	 * @return the store's health
 	 */
 	public StoreHealth health() {
@@ -305,9 +305,17 @@ public final class MutexStore implements AutoCloseable {
 	}
 
 	/**
-	 * Closes every mutex (each runs its queued operations to completion; the store waits up
-	 * to 30 seconds for them), then RocksDB. Operations still queued after that fail with
-	 * {@link MutexClosedException}. Idempotent.
+	 * Closes every mutex (each runs its queued operations to completion), then RocksDB.
+	 * Idempotent.
+	 *
+	 * <p>Bounded by {@link StoreOptions#closeTimeout()}: the store waits that long for its
+	 * mutexes; every operation of theirs not completed by then (queued, or held up by a
+	 * callback, listener or update function that blocks) fails with
+	 * {@link MutexClosedException}, and the store returns. RocksDB's native handles are closed
+	 * only once no phase uses them: if one is still blocked, by that phase's thread when it
+	 * returns. Called on a thread that runs a cycle of a mutex (from a callback), close does not
+	 * wait, since that cycle can only finish once the callback returns: it starts closing and
+	 * returns; the queued operations still run, and RocksDB is closed after the last mutex.
 	 */
 	@Override
 	public void close() {
@@ -323,14 +331,21 @@ public final class MutexStore implements AutoCloseable {
 		for (MutexCore core : open) {
 			closings.add(core.closeAsync());
 		}
+		CompletableFuture<Void> all = CompletableFuture.allOf(closings.toArray(new CompletableFuture<?>[0]));
+		if (CycleMarker.running() != null) {
+			// each mutex abandons its close after closeTimeout, so this completes in time
+			all.whenComplete((ignored, error) -> finishClose(open, 0));
+			return;
+		}
+		long timeout = this.options.closeTimeout().toNanos();
+		long deadline = System.nanoTime() + timeout;
 		try {
-			CompletableFuture.allOf(closings.toArray(new CompletableFuture<?>[0]))
-				.get(this.options.closeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+			all.get(timeout, TimeUnit.NANOSECONDS);
 		}
 		catch (TimeoutException ex) {
 			LOG.log(System.Logger.Level.WARNING, "Mutexes of store " + this.options.path()
-					+ " did not finish their queued operations within " + this.options.closeTimeout()
-					+ "; closing RocksDB anyway");
+					+ " did not finish their operations within closeTimeout " + this.options.closeTimeout()
+					+ "; failing what is left");
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -338,29 +353,62 @@ public final class MutexStore implements AutoCloseable {
 		catch (ExecutionException ex) {
 			LOG.log(System.Logger.Level.WARNING, "Closing a mutex failed", ex);
 		}
-		this.guard.close();
-		synchronized (this) {
-			for (ColumnFamilyHandle handle : this.families.values()) {
-				handle.close();
-			}
-			try {
-				this.db.syncWal();
-			}
-			catch (RocksDBException ex) {
-				LOG.log(System.Logger.Level.WARNING, "Syncing the WAL of " + this.options.path() + " failed", ex);
-			}
-			this.db.close();
-			this.durableWrites.close();
-			this.fastWrites.close();
-			this.familyOptions.forEach(ColumnFamilyOptions::close);
-			this.dbOptions.close();
+		finishClose(open, Thread.currentThread().isInterrupted() ? 0 : Math.max(0, deadline - System.nanoTime()));
+	}
+
+	/** Fails what the mutexes left, then closes RocksDB once no phase uses it. */
+	private void finishClose(List<MutexCore> open, long waitNanos) {
+		for (MutexCore core : open) {
+			core.abandon("Store " + this.options.path() + " closed; mutex '" + core.name()
+					+ "' did not finish its operations within closeTimeout " + this.options.closeTimeout());
+		}
+		boolean released;
+		try {
+			released = this.guard.close(this::release, waitNanos);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			released = this.guard.isReleased();
+		}
+		if (!released) {
+			LOG.log(System.Logger.Level.WARNING, "A phase of a mutex of store " + this.options.path()
+					+ " is still running (a blocked update function, callback or listener); RocksDB will be closed"
+					+ " when it returns");
 		}
 		if (this.ownedExecutor != null) {
 			this.ownedExecutor.shutdown();
 		}
 	}
 
+	/** Closes RocksDB's native handles; run once, when no phase uses them. */
+	private synchronized void release() {
+		for (ColumnFamilyHandle handle : this.families.values()) {
+			handle.close();
+		}
+		try {
+			this.db.syncWal();
+		}
+		catch (RocksDBException ex) {
+			LOG.log(System.Logger.Level.WARNING, "Syncing the WAL of " + this.options.path() + " failed", ex);
+		}
+		this.db.close();
+		this.durableWrites.close();
+		this.fastWrites.close();
+		this.familyOptions.forEach(ColumnFamilyOptions::close);
+		this.dbOptions.close();
+	}
+
 	// ---- package-private for the cycle
+
+	/** @return whether RocksDB's native handles are closed (for tests) */
+	boolean isReleased() {
+		return this.guard.isReleased();
+	}
+
+	/** Removes a mutex whose close is about to complete from the registry (any thread). */
+	void forget(MutexCore core) {
+		this.mutexes.remove(core.name(), core);
+	}
 
 	StoreGuard guard() {
 		return this.guard;

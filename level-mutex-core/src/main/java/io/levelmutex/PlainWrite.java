@@ -9,9 +9,10 @@ final class PlainWrite extends WriteItem {
 
 	final WriteOperation operation;
 
-	final CompletableFuture<Void> future = new CompletableFuture<>();
+	final CompletableFuture<Void> future;
 
-	PlainWrite(WriteOperation operation) {
+	PlainWrite(String mutexName, WriteOperation operation) {
+		this.future = new MutexFuture<>(mutexName);
 		this.operation = operation;
 	}
 

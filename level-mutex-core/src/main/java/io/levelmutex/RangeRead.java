@@ -33,7 +33,7 @@ final class RangeRead<K, V, R> extends ReadOp {
 
 	private final Function<List<Entry<K, V>>, R> result;
 
-	final CompletableFuture<R> future = new CompletableFuture<>();
+	final CompletableFuture<R> future;
 
 	/** Owned by the cycle thread. */
 	private @Nullable List<byte[][]> found;
@@ -41,8 +41,9 @@ final class RangeRead<K, V, R> extends ReadOp {
 	/** Owned by the cycle thread. */
 	private @Nullable Throwable error;
 
-	private RangeRead(StoredRange range, int limit, boolean reverse, int prefixLength, Codec<K> keyCodec,
-			Codec<V> valueCodec, Function<List<Entry<K, V>>, R> result) {
+	private RangeRead(String mutexName, StoredRange range, int limit, boolean reverse, int prefixLength,
+			Codec<K> keyCodec, Codec<V> valueCodec, Function<List<Entry<K, V>>, R> result) {
+		this.future = new MutexFuture<>(mutexName);
 		this.range = range;
 		this.limit = limit;
 		this.reverse = reverse;
@@ -52,14 +53,14 @@ final class RangeRead<K, V, R> extends ReadOp {
 		this.result = result;
 	}
 
-	static <K, V> RangeRead<K, V, List<Entry<K, V>>> scan(StoredRange range, int limit, boolean reverse,
-			int prefixLength, Codec<K> keyCodec, Codec<V> valueCodec) {
-		return new RangeRead<>(range, limit, reverse, prefixLength, keyCodec, valueCodec, List::copyOf);
+	static <K, V> RangeRead<K, V, List<Entry<K, V>>> scan(String mutexName, StoredRange range, int limit,
+			boolean reverse, int prefixLength, Codec<K> keyCodec, Codec<V> valueCodec) {
+		return new RangeRead<>(mutexName, range, limit, reverse, prefixLength, keyCodec, valueCodec, List::copyOf);
 	}
 
-	static <K, V> RangeRead<K, V, Optional<Entry<K, V>>> peek(StoredRange range, boolean first, int prefixLength,
-			Codec<K> keyCodec, Codec<V> valueCodec) {
-		return new RangeRead<>(range, 1, !first, prefixLength, keyCodec, valueCodec,
+	static <K, V> RangeRead<K, V, Optional<Entry<K, V>>> peek(String mutexName, StoredRange range, boolean first,
+			int prefixLength, Codec<K> keyCodec, Codec<V> valueCodec) {
+		return new RangeRead<>(mutexName, range, 1, !first, prefixLength, keyCodec, valueCodec,
 				(entries) -> entries.isEmpty() ? Optional.empty() : Optional.of(entries.get(0)));
 	}
 

@@ -10,6 +10,7 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
 import org.rocksdb.Snapshot;
 
 /**
@@ -27,8 +28,6 @@ final class SnapshotReader implements AutoCloseable {
 	private final Snapshot snapshot;
 
 	private final ReadOptions options;
-
-	private @Nullable RocksIterator iterator;
 
 	SnapshotReader(RocksAccess access, ColumnFamilyHandle family) {
 		this.access = access;
@@ -70,22 +69,24 @@ final class SnapshotReader implements AutoCloseable {
 		if (range.isEmpty()) {
 			return entries;
 		}
-		RocksIterator it = iterator();
-		position(it, range, ascending);
-		while (it.isValid() && entries.size() < limit) {
-			byte[] key = it.key();
-			if (ascending ? !below(key, range.upper) : KeyBytes.compare(key, range.lower) < 0) {
-				break;
+		try (BoundedIterator bounded = new BoundedIterator(range)) {
+			RocksIterator it = bounded.iterator;
+			position(it, range, ascending);
+			while (it.isValid() && entries.size() < limit) {
+				byte[] key = it.key();
+				if (ascending ? !below(key, range.upper) : KeyBytes.compare(key, range.lower) < 0) {
+					break;
+				}
+				entries.add(new byte[][] { key, it.value() });
+				if (ascending) {
+					it.next();
+				}
+				else {
+					it.prev();
+				}
 			}
-			entries.add(new byte[][] { key, it.value() });
-			if (ascending) {
-				it.next();
-			}
-			else {
-				it.prev();
-			}
+			it.status();
 		}
-		it.status();
 		return entries;
 	}
 
@@ -97,26 +98,28 @@ final class SnapshotReader implements AutoCloseable {
 	private byte @Nullable [][] nearest(StoredRange range, boolean ascending, BatchOverlay overlay)
 			throws RocksDBException {
 		byte[][] found = null;
-		RocksIterator it = iterator();
-		position(it, range, ascending);
-		while (it.isValid()) {
-			byte[] key = it.key();
-			if (ascending ? !below(key, range.upper) : KeyBytes.compare(key, range.lower) < 0) {
-				break;
+		try (BoundedIterator bounded = new BoundedIterator(range)) {
+			RocksIterator it = bounded.iterator;
+			position(it, range, ascending);
+			while (it.isValid()) {
+				byte[] key = it.key();
+				if (ascending ? !below(key, range.upper) : KeyBytes.compare(key, range.lower) < 0) {
+					break;
+				}
+				BatchOverlay.Change change = overlay.get(key);
+				if (change == null || change.value() != null) {
+					found = new byte[][] { key, (change == null) ? it.value() : change.value() };
+					break;
+				}
+				if (ascending) {
+					it.next();
+				}
+				else {
+					it.prev();
+				}
 			}
-			BatchOverlay.Change change = overlay.get(key);
-			if (change == null || change.value() != null) {
-				found = new byte[][] { key, (change == null) ? it.value() : change.value() };
-				break;
-			}
-			if (ascending) {
-				it.next();
-			}
-			else {
-				it.prev();
-			}
+			it.status();
 		}
-		it.status();
 		if (!overlay.isEmpty()) {
 			NavigableMap<ByteKey, BatchOverlay.Change> span = overlay.span(range.lower, range.upper);
 			for (Map.Entry<ByteKey, BatchOverlay.Change> entry : (ascending ? span : span.descendingMap()).entrySet()) {
@@ -133,18 +136,16 @@ final class SnapshotReader implements AutoCloseable {
 		return found;
 	}
 
+	/** Positions a bounded iterator on the range's first (ascending) or last entry. */
 	private static void position(RocksIterator it, StoredRange range, boolean ascending) {
 		if (ascending) {
 			it.seek(range.lower);
 		}
-		else if (range.upper != null) {
-			it.seekForPrev(range.upper);
-			if (it.isValid() && KeyBytes.compare(it.key(), range.upper) >= 0) {
+		else {
+			it.seekToLast(); // honours the upper bound: the last key below it
+			if (it.isValid() && range.upper != null && KeyBytes.compare(it.key(), range.upper) >= 0) {
 				it.prev();
 			}
-		}
-		else {
-			it.seekToLast();
 		}
 	}
 
@@ -152,20 +153,47 @@ final class SnapshotReader implements AutoCloseable {
 		return upper == null || KeyBytes.compare(key, upper) < 0;
 	}
 
-	private RocksIterator iterator() {
-		if (this.iterator == null) {
-			this.iterator = this.access.iterator(this.options, this.family);
-		}
-		return this.iterator;
-	}
-
 	@Override
 	public void close() {
-		if (this.iterator != null) {
-			this.iterator.close();
-		}
 		this.options.close();
 		this.access.release(this.snapshot);
+	}
+
+	/**
+	 * An iterator on the reader's snapshot with RocksDB's iterate bounds set to one range, so
+	 * that neither a seek nor a step walks past the range (over tombstones or into a
+	 * neighbouring keyspace). Closes the iterator, then its options and bound slices.
+	 */
+	private final class BoundedIterator implements AutoCloseable {
+
+		private final Slice lower;
+
+		private final @Nullable Slice upper;
+
+		private final ReadOptions options;
+
+		final RocksIterator iterator;
+
+		BoundedIterator(StoredRange range) {
+			this.lower = new Slice(range.lower);
+			this.upper = (range.upper != null) ? new Slice(range.upper) : null;
+			this.options = new ReadOptions().setSnapshot(SnapshotReader.this.snapshot).setIterateLowerBound(this.lower);
+			if (this.upper != null) {
+				this.options.setIterateUpperBound(this.upper);
+			}
+			this.iterator = SnapshotReader.this.access.iterator(this.options, SnapshotReader.this.family);
+		}
+
+		@Override
+		public void close() {
+			this.iterator.close();
+			this.options.close();
+			this.lower.close();
+			if (this.upper != null) {
+				this.upper.close();
+			}
+		}
+
 	}
 
 }

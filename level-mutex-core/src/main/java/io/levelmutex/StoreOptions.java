@@ -121,7 +121,11 @@ public final class StoreOptions {
 		return this.batchInterceptor;
 	}
 
-	/** @return how long {@link MutexStore#close()} waits for mutexes to finish their queued operations */
+	/**
+	 * @return how long a close ({@link MutexStore#close()}, {@link Mutex#close()},
+	 * {@link Mutex#closeAsync()}) waits for a mutex to finish its operations before failing
+	 * what is left
+	 */
 	public Duration closeTimeout() {
 		return this.closeTimeout;
 	}
@@ -251,9 +255,12 @@ public final class StoreOptions {
 		}
 
 		/**
-		 * Sets how long {@link MutexStore#close()} waits for the mutexes to run their queued
-		 * operations before it closes RocksDB anyway (default 30 seconds); operations still
-		 * queued then fail with {@link MutexClosedException}.
+		 * Sets how long every close ({@link MutexStore#close()}, {@link Mutex#close()},
+		 * {@link Mutex#closeAsync()}) waits for a mutex to finish its operations (default 30
+		 * seconds). After it, every operation of that mutex not completed yet, queued or held up
+		 * in a running phase by a blocking callback, listener or update function, fails with
+		 * {@link MutexClosedException}, the close completes, and the mutex reads and writes
+		 * nothing more; RocksDB is closed once no phase uses it.
 		 * @param timeout a positive duration
 		 * @return this builder
 		 */

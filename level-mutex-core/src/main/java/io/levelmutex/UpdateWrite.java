@@ -21,7 +21,7 @@ final class UpdateWrite<K, V, R> extends WriteItem {
 
 	final Codec<V> valueCodec;
 
-	final CompletableFuture<R> future = new CompletableFuture<>();
+	final CompletableFuture<R> future;
 
 	/** The outcome of the run placed in the batch; cycle thread. */
 	private @Nullable R result;
@@ -32,7 +32,8 @@ final class UpdateWrite<K, V, R> extends WriteItem {
 
 	private @Nullable Throwable error;
 
-	UpdateWrite(UpdateFunction<K, V, R> function, Codec<K> keyCodec, Codec<V> valueCodec) {
+	UpdateWrite(String mutexName, UpdateFunction<K, V, R> function, Codec<K> keyCodec, Codec<V> valueCodec) {
+		this.future = new MutexFuture<>(mutexName);
 		this.function = function;
 		this.keyCodec = keyCodec;
 		this.valueCodec = valueCodec;

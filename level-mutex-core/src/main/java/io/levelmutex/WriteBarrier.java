@@ -10,7 +10,11 @@ import org.jspecify.annotations.Nullable;
  */
 final class WriteBarrier extends WriteItem {
 
-	final CompletableFuture<Void> future = new CompletableFuture<>();
+	final CompletableFuture<Void> future;
+
+	WriteBarrier(String mutexName) {
+		this.future = new MutexFuture<>(mutexName);
+	}
 
 	@Override
 	int operationCount() {

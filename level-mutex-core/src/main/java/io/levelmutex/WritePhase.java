@@ -100,6 +100,9 @@ final class WritePhase {
 			if (interceptor != null) {
 				interceptor.beforeBatch(this.core.name(), operations);
 			}
+			if (this.core.abandoned() != null) {
+				return this.core.abandoned(); // closed after closeTimeout: its futures were failed, write nothing
+			}
 			if (!store.guard().enter()) {
 				return this.core.storeClosed();
 			}

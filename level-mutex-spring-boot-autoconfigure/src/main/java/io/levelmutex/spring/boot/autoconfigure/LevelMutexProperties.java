@@ -87,7 +87,8 @@ public class LevelMutexProperties {
 		/**
 		 * How long one cycle of a mutex may run before the health contributor reports the
 		 * mutex as stalled (DOWN): a listener, a callback run on the cycle thread, or RocksDB
-		 * is holding it up.
+		 * is holding it up. Also how long a mutex's queued work may wait for a cycle thread
+		 * before it is reported as starved (DOWN): the cycle pool is taken by other mutexes.
 		 */
 		private Duration stallTimeout = Duration.ofSeconds(10);
 

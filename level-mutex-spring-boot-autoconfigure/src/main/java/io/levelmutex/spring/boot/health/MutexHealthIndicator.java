@@ -20,9 +20,11 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  *
  * <p>{@code UP} when the store is open, RocksDB reports no background error and no write
  * stop, no live mutex's most recent batch failed, and every mutex cycles (no cycle has run for
- * longer than the stall timeout). {@code DOWN} otherwise: in particular from the moment a
- * mutex's batch fails until one of its batches succeeds again, and while a listener or a
- * callback on its cycle thread holds a mutex up. Details: the
+ * longer than the stall timeout, and no queued work has waited longer than the stall timeout
+ * for a cycle thread). {@code DOWN} otherwise: in particular from the moment a mutex's batch
+ * fails until one of its batches succeeds again, while a listener or a callback on its cycle
+ * thread holds a mutex up ({@code stalled}), and while a mutex's queued work waits for a
+ * thread of a pool that other mutexes keep busy or blocked ({@code starved}). Details: the
  * store's RocksDB signals ({@link StoreHealth}); per mutex, its status, queued reads and
  * writes, batches flushed and failed, last flush time and duration, and last error; and the
  * event bridge's counters (events waiting, published, dropped, failed listeners), which never
@@ -43,7 +45,8 @@ public class MutexHealthIndicator extends AbstractHealthIndicator {
 	 * Creates an indicator.
 	 * @param registry the registry whose store and mutexes to report
 	 * @param eventPublisher the event bridge to report, if any
-	 * @param stallTimeout how long one cycle may run before its mutex counts as stalled
+	 * @param stallTimeout how long one cycle may run before its mutex counts as stalled, and how
+	 * long queued work may wait for a cycle thread before its mutex counts as starved
 	 */
 	public MutexHealthIndicator(MutexRegistry registry, @Nullable MutexEventPublisher eventPublisher,
 			Duration stallTimeout) {
@@ -68,8 +71,10 @@ public class MutexHealthIndicator extends AbstractHealthIndicator {
 		for (Mutex<byte[], byte[]> mutex : this.registry.mutexes()) {
 			MutexStats stats = mutex.stats();
 			boolean stalled = stats.runningCycle() != null && stats.runningCycle().compareTo(this.stallTimeout) > 0;
-			up &= !stats.lastBatchFailed() && !stalled;
-			mutexes.put(mutex.name(), details(stats, stalled));
+			boolean starved = stats.waitingForCycle() != null
+					&& stats.waitingForCycle().compareTo(this.stallTimeout) > 0;
+			up &= !stats.lastBatchFailed() && !stalled && !starved;
+			mutexes.put(mutex.name(), details(stats, stalled, starved));
 		}
 		builder.status(up ? "UP" : "DOWN").withDetail("store", storeDetails).withDetail("mutexes", mutexes);
 		if (this.eventPublisher != null) {
@@ -83,12 +88,16 @@ public class MutexHealthIndicator extends AbstractHealthIndicator {
 		}
 	}
 
-	private static Map<String, Object> details(MutexStats stats, boolean stalled) {
+	private static Map<String, Object> details(MutexStats stats, boolean stalled, boolean starved) {
 		Map<String, Object> details = new LinkedHashMap<>();
-		details.put("status", (stats.lastBatchFailed() || stalled) ? "DOWN" : "UP");
+		details.put("status", (stats.lastBatchFailed() || stalled || starved) ? "DOWN" : "UP");
 		details.put("stalled", stalled);
+		details.put("starved", starved);
 		if (stats.runningCycle() != null) {
 			details.put("runningCycle", stats.runningCycle().toString());
+		}
+		if (stats.waitingForCycle() != null) {
+			details.put("waitingForCycle", stats.waitingForCycle().toString());
 		}
 		details.put("queuedReads", stats.queuedReads());
 		details.put("queuedWrites", stats.queuedWrites());

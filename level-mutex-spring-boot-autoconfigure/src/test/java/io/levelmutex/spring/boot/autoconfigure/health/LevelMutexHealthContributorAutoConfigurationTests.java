@@ -3,11 +3,15 @@ package io.levelmutex.spring.boot.autoconfigure.health;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import io.levelmutex.BatchInterceptor;
@@ -15,6 +19,7 @@ import io.levelmutex.Mutex;
 import io.levelmutex.StorageException;
 import io.levelmutex.WriteOperation;
 import io.levelmutex.spring.boot.MutexRegistry;
+import io.levelmutex.spring.boot.MutexStoreCustomizer;
 import io.levelmutex.spring.boot.autoconfigure.LevelMutexAutoConfiguration;
 import io.levelmutex.spring.boot.health.MutexHealthIndicator;
 import org.awaitility.Awaitility;
@@ -142,6 +147,28 @@ class LevelMutexHealthContributorAutoConfigurationTests {
 	}
 
 	@Test
+	void whenQueuedWorkWaitsForACycleThreadLongerThanTheStallTimeoutThenDownUntilACycleRuns() {
+		HeldExecutor held = new HeldExecutor();
+		contextRunner().withPropertyValues("level-mutex.health.stall-timeout=1ms")
+			.withBean(MutexStoreCustomizer.class, () -> (builder) -> builder.executor(held))
+			.run((context) -> {
+				Mutex<byte[], byte[]> orders = context.getBean(MutexRegistry.class).mutex("orders");
+				MutexHealthIndicator indicator = context.getBean(MutexHealthIndicator.class);
+				CompletableFuture<Void> write = orders.put(bytes("k"), bytes("v"));
+				Awaitility.await().until(() -> indicator.health().getStatus().equals(Status.DOWN));
+				assertThat(mutexDetails(indicator.health(), "orders")).containsEntry("starved", true)
+					.containsEntry("status", "DOWN")
+					.containsKey("waitingForCycle")
+					.containsEntry("queuedWrites", 1);
+				held.release();
+				write.get(20, TimeUnit.SECONDS);
+				Awaitility.await().until(() -> indicator.health().getStatus().equals(Status.UP));
+				assertThat(mutexDetails(indicator.health(), "orders")).containsEntry("starved", false)
+					.doesNotContainKey("waitingForCycle");
+			});
+	}
+
+	@Test
 	void whenStoreClosedThenDown() {
 		contextRunner().run((context) -> {
 			MutexRegistry registry = context.getBean(MutexRegistry.class);
@@ -164,6 +191,36 @@ class LevelMutexHealthContributorAutoConfigurationTests {
 
 	static byte[] bytes(String text) {
 		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+	/** Holds every task until {@link #release()}, then runs tasks on a thread of its own: a starved cycle pool. */
+	static final class HeldExecutor implements Executor {
+
+		private final ExecutorService pool = Executors.newSingleThreadExecutor();
+
+		/** Tasks held back; guarded by {@code this}. */
+		private final List<Runnable> held = new ArrayList<>();
+
+		/** Guarded by {@code this}. */
+		private boolean released;
+
+		@Override
+		public synchronized void execute(Runnable task) {
+			if (this.released) {
+				this.pool.execute(task);
+			}
+			else {
+				this.held.add(task);
+			}
+		}
+
+		synchronized void release() {
+			this.released = true;
+			this.held.forEach(this.pool::execute);
+			this.held.clear();
+			this.pool.shutdown(); // runs what it was given, and the tasks those tasks resubmit are refused
+		}
+
 	}
 
 	/** Fails every batch while {@link #failing} is set: fault injection for the health check. */

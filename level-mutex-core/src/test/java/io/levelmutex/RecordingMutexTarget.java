@@ -93,9 +93,14 @@ final class RecordingMutexTarget implements GuaranteeTarget, AutoCloseable {
 
 	/** What RocksDB holds in the mutex's keyspace, read directly, past the mutex. */
 	Map<String, String> stored() {
-		byte[] prefix = (NAME + "\0").getBytes(StandardCharsets.UTF_8);
+		return stored(this.temp.store, NAME);
+	}
+
+	/** What RocksDB holds under a mutex's default keyspace, read directly. */
+	static Map<String, String> stored(MutexStore store, String name) {
+		byte[] prefix = (name + "\0").getBytes(StandardCharsets.UTF_8);
 		Map<String, String> stored = new TreeMap<>();
-		try (RocksIterator it = this.temp.store.rocksDB().newIterator()) {
+		try (RocksIterator it = store.rocksDB().newIterator()) {
 			for (it.seek(prefix); it.isValid(); it.next()) {
 				byte[] key = it.key();
 				if (key.length < prefix.length || !Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length)) {

@@ -80,7 +80,8 @@ final class ModelMutex implements GuaranteeTarget {
 	}
 
 	ModelMutex(List<BatchRecorder.Batch> oracle, MutexOptions options, int prefixLength) {
-		this.oracle = oracle;
+		// a batch without writes (if a mutex ever reports one) holds nothing to follow
+		this.oracle = oracle.stream().filter((batch) -> !batch.writes.isEmpty()).toList();
 		this.maxBatchOperations = options.maxBatchOperations();
 		this.maxBatchBytes = options.maxBatchBytes();
 		this.prefixLength = prefixLength;

@@ -393,7 +393,8 @@ class GuaranteeEdgeCasesTest {
 					.hasMessageContaining("8");
 			}
 			String exact = "k".repeat(8);
-			CompletableFuture<Optional<Entry<String, String>>> allowed = fixture.mutex.peekFirst(KeyRange.atLeast(exact));
+			CompletableFuture<Optional<Entry<String, String>>> allowed = fixture.mutex
+				.peekFirst(KeyRange.atLeast(exact));
 			fixture.runCycles();
 			assertThat(allowed).isCompletedWithValue(Optional.empty());
 		}

@@ -82,7 +82,8 @@ class GuaranteeModelTest {
 	static String describe(long seed) {
 		MutexOptions options = options(seed).build();
 		return "seed " + seed + " (maxBatchOperations " + options.maxBatchOperations() + ", maxBatchBytes "
-				+ options.maxBatchBytes() + ", batch faults " + (faults(seed) ? "on" : "off") + ", " + (updates(seed) ? "with" : "without")
+				+ options.maxBatchBytes() + ", batch faults " + (faults(seed) ? "on" : "off") + ", "
+				+ (updates(seed) ? "with" : "without")
 				+ " updates)";
 	}
 
@@ -114,8 +115,8 @@ class GuaranteeModelTest {
 		new Runner(model, expected).run(program);
 
 		if (Boolean.getBoolean("guarantee.verbose")) {
-			System.out.println("mutex: " + String.join("\n  ", actual.records().stream().map(Object::toString).toList()));
-			System.out.println("model: " + String.join("\n  ", expected.records().stream().map(Object::toString).toList()));
+			System.out.println("mutex: " + lines(actual));
+			System.out.println("model: " + lines(expected));
 			System.out.println("batches: " + recorder.batches);
 		}
 		List<String> problems = new ArrayList<>();
@@ -145,6 +146,10 @@ class GuaranteeModelTest {
 					+ "\n  " + String.join("\n  ", problems.subList(0, Math.min(problems.size(), 8))));
 		}
 		assertThat(actual.records()).as("operations issued").isNotEmpty();
+	}
+
+	private static String lines(OperationLedger ledger) {
+		return String.join("\n  ", ledger.records().stream().map(Object::toString).toList());
 	}
 
 	/** A write that failed with a StorageException failed with the very error of its batch. */

@@ -480,11 +480,13 @@ final class GuaranteeScenarios {
 				return null;
 			}
 			if (a == null || e == null) {
-				return "the mutex issued " + actual.size() + " operations, the model " + expected.size() + "; first extra: "
+				return "the mutex issued " + actual.size() + " operations, the model " + expected.size()
+						+ "; first extra: "
 						+ ((a != null) ? a : e);
 			}
 			if (!a.description.equals(e.description)) {
-				return "operation #" + i + " differs: the mutex ran '" + a.description + "', the model '" + e.description
+				return "operation #" + i + " differs: the mutex ran '" + a.description + "', the model '"
+						+ e.description
 						+ "' (callbacks ran in a different order)";
 			}
 			if (!String.valueOf(a.outcome).equals(String.valueOf(e.outcome))) {

@@ -40,7 +40,11 @@ final class ModelMutex implements GuaranteeTarget {
 
 	private final KeyspaceModel committed = new KeyspaceModel();
 
+	/** Queued reads: each evaluates on the phase's state and queues its delivery. */
 	private List<Runnable> reads = new ArrayList<>();
+
+	/** The results of the read phase running now, delivered in issue order once all are read. */
+	private final List<Runnable> pendingDeliveries = new ArrayList<>();
 
 	private List<Item> writes = new ArrayList<>();
 
@@ -167,8 +171,6 @@ final class ModelMutex implements GuaranteeTarget {
 		});
 		return future;
 	}
-
-	private final List<Runnable> pendingDeliveries = new ArrayList<>();
 
 	private CompletableFuture<Void> write(@Nullable ModelWrite write,
 			@Nullable UpdateFunction<String, String, String> function) {

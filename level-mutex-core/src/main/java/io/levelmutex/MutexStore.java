@@ -94,7 +94,8 @@ public final class MutexStore implements AutoCloseable {
 		Path path = options.path().toAbsolutePath();
 		prepareDirectory(path, options.createIfMissing());
 		this.dbOptions = new DBOptions().setCreateIfMissing(options.createIfMissing())
-			.setCreateMissingColumnFamilies(options.createIfMissing());
+			.setCreateMissingColumnFamilies(options.createIfMissing())
+			.setKeepLogFileNum(options.keepLogFiles());
 		options.dbOptionsCustomizer().accept(this.dbOptions);
 		Set<String> names = new LinkedHashSet<>();
 		names.add(Keyspace.DEFAULT_COLUMN_FAMILY);
@@ -111,6 +112,9 @@ public final class MutexStore implements AutoCloseable {
 		catch (RocksDBException ex) {
 			this.familyOptions.forEach(ColumnFamilyOptions::close);
 			this.dbOptions.close();
+			if (StoreLockedException.isLockFailure(ex)) {
+				throw new StoreLockedException(path, ex);
+			}
 			throw new StorageException("Cannot open RocksDB store at " + path + ": " + ex.getMessage(), ex);
 		}
 		int i = 0;
@@ -134,8 +138,9 @@ public final class MutexStore implements AutoCloseable {
 	 * Opens (creating if missing, unless told otherwise) a RocksDB directory.
 	 * @param options where and how
 	 * @return the open store
-	 * @throws StorageException if RocksDB cannot open it (missing, locked by another process,
-	 * corrupt, unwritable)
+	 * @throws StoreLockedException if another open store holds the directory (in this process
+	 * or another)
+	 * @throws StorageException if RocksDB cannot open it (missing, corrupt, unwritable)
 	 */
 	public static MutexStore open(StoreOptions options) {
 		return new MutexStore(options, RocksAccess::new);

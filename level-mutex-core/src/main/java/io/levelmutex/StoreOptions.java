@@ -34,6 +34,12 @@ public final class StoreOptions {
 	 */
 	public static final int DEFAULT_CYCLE_THREADS = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
 
+	/**
+	 * Default number of RocksDB info log files kept in the store's directory (the current
+	 * {@code LOG} and the {@code LOG.old.*} files of earlier opens and rolls): 5.
+	 */
+	public static final int DEFAULT_KEEP_LOG_FILES = 5;
+
 	private final Path path;
 
 	private final boolean createIfMissing;
@@ -54,8 +60,11 @@ public final class StoreOptions {
 
 	private final Duration closeTimeout;
 
+	private final int keepLogFiles;
+
 	private StoreOptions(Builder builder) {
 		this.closeTimeout = builder.closeTimeout;
+		this.keepLogFiles = builder.keepLogFiles;
 		this.path = builder.path;
 		this.createIfMissing = builder.createIfMissing;
 		this.durable = builder.durable;
@@ -130,6 +139,11 @@ public final class StoreOptions {
 		return this.closeTimeout;
 	}
 
+	/** @return how many RocksDB info log files ({@code LOG}, {@code LOG.old.*}) the directory keeps */
+	public int keepLogFiles() {
+		return this.keepLogFiles;
+	}
+
 	/** Builds {@link StoreOptions}; every setter checks its argument at once. */
 	public static final class Builder {
 
@@ -154,6 +168,8 @@ public final class StoreOptions {
 		private @Nullable BatchInterceptor batchInterceptor;
 
 		private Duration closeTimeout = Duration.ofSeconds(30);
+
+		private int keepLogFiles = DEFAULT_KEEP_LOG_FILES;
 
 		private Builder(Path path) {
 			this.path = Objects.requireNonNull(path, "path");
@@ -269,6 +285,23 @@ public final class StoreOptions {
 				throw new IllegalArgumentException("closeTimeout must be positive but was " + timeout);
 			}
 			this.closeTimeout = timeout;
+			return this;
+		}
+
+		/**
+		 * Sets how many RocksDB info log files the store's directory keeps (RocksDB
+		 * {@code keep_log_file_num}, default {@link #DEFAULT_KEEP_LOG_FILES}): RocksDB starts a
+		 * new {@code LOG} on every open and renames the previous one {@code LOG.old.<time>};
+		 * the oldest beyond this number are deleted. A {@link #dbOptions} customizer runs
+		 * after this and may change it.
+		 * @param files at least 1
+		 * @return this builder
+		 */
+		public Builder keepLogFiles(int files) {
+			if (files < 1) {
+				throw new IllegalArgumentException("keepLogFiles must be at least 1 but was " + files);
+			}
+			this.keepLogFiles = files;
 			return this;
 		}
 

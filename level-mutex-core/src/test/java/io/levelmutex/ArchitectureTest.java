@@ -47,7 +47,8 @@ class ArchitectureTest {
 		assertThat(publicTopLevel).containsExactlyInAnyOrder("BatchInterceptor", "CycleRejectedException", "Entry", "FlushEvent",
 				"InvalidInputException", "KeyRange", "Keyspace", "KeyspaceOverlapException", "LevelMutexException",
 				"Mutex", "MutexClosedException", "MutexListener", "MutexOptions", "MutexOverloadedException",
-				"MutexStats", "MutexStore", "ReadPhaseEvent", "StorageException", "StoreHealth", "StoreOptions",
+				"MutexStats", "MutexStore", "ReadPhaseEvent", "StorageException", "StoreHealth", "StoreLockedException",
+				"StoreOptions",
 				"UpdateContext", "UpdateFunction", "WriteBatchEvent", "WriteConflictException", "WriteOperation",
 				"codec.Codec", "codec.CodecException", "codec.Codecs");
 	}

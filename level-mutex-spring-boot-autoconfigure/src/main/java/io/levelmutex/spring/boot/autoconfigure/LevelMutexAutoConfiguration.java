@@ -9,31 +9,38 @@ import io.levelmutex.BatchInterceptor;
 import io.levelmutex.Mutex;
 import io.levelmutex.MutexOptions;
 import io.levelmutex.MutexStore;
+import io.levelmutex.StoreLockedException;
 import io.levelmutex.spring.boot.MutexEventPublisher;
 import io.levelmutex.spring.boot.MutexRegistry;
 import io.levelmutex.spring.boot.MutexStoreCustomizer;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 
 /**
  * {@link EnableAutoConfiguration Auto-configuration} for level-mutex: a {@link MutexStore} on
- * an embedded RocksDB directory, a {@link MutexRegistry} with the mutexes named under
+ * an embedded RocksDB directory, a {@link MutexRegistry} with the mutexes declared under
  * {@code level-mutex.mutexes} (each also a bean of its name), and the
  * {@link MutexEventPublisher} that publishes their phases as Spring events. Every bean backs
  * off when the application defines its own; {@code level-mutex.enabled=false} switches it all
  * off.
  *
- * <p>Bad configuration fails at startup with an error naming the property.
+ * <p>Every {@link BatchInterceptor} bean is called before each batch, in {@code @Order}. Bad
+ * configuration fails at startup with an error naming the property, and so does a bean of
+ * another type under a declared mutex's name.
  */
 @AutoConfiguration
 @ConditionalOnClass(MutexStore.class)
@@ -42,22 +49,44 @@ import org.springframework.context.annotation.Import;
 @Import(NamedMutexBeanRegistrar.class)
 public final class LevelMutexAutoConfiguration {
 
+	private static final Log logger = LogFactory.getLog(LevelMutexAutoConfiguration.class);
+
 	LevelMutexAutoConfiguration() {
 	}
 
 	@Bean
-	@ConfigurationPropertiesBinding
-	static EmptyMutexSettingsConverter levelMutexEmptyMutexSettingsConverter() {
-		return new EmptyMutexSettingsConverter();
+	static MutexDeclarationBindHandlerAdvisor levelMutexDeclarationBindHandlerAdvisor() {
+		return new MutexDeclarationBindHandlerAdvisor();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(MutexStore.class)
+	StoreDirectory levelMutexStoreDirectory(LevelMutexProperties properties) {
+		return StoreDirectory.of(properties.getStore());
 	}
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	MutexStore mutexStore(LevelMutexProperties properties, ObjectProvider<MutexStoreCustomizer> customizers,
-			ObjectProvider<BatchInterceptor> batchInterceptor) {
-		Map<String, MutexOptions> mutexes = new MutexOptionsFactory(properties).configured();
-		return MutexStore.open(new StoreOptionsFactory(properties).create(mutexes.values(),
-				customizers.orderedStream().toList(), batchInterceptor.getIfUnique()));
+	MutexStore mutexStore(LevelMutexProperties properties, Environment environment, StoreDirectory directory,
+			ObjectProvider<MutexStoreCustomizer> customizers, ObjectProvider<BatchInterceptor> batchInterceptors) {
+		Map<String, MutexOptions> mutexes = optionsFactory(properties, environment).configured();
+		List<BatchInterceptor> interceptors = batchInterceptors.orderedStream().toList();
+		BatchInterceptor interceptor = switch (interceptors.size()) {
+			case 0 -> null;
+			case 1 -> interceptors.get(0);
+			default -> new CompositeBatchInterceptor(interceptors);
+		};
+		try {
+			return MutexStore.open(new StoreOptionsFactory(properties).create(directory.path(), mutexes.values(),
+					customizers.orderedStream().toList(), interceptor));
+		}
+		catch (StoreLockedException ex) {
+			throw new InvalidConfigurationPropertyValueException(directory.property(),
+					directory.isTemporary() ? Boolean.TRUE : properties.getStore().getPath(),
+					"the directory " + directory.path() + " is locked by another open store (in this process or"
+							+ " another): give each application its own level-mutex.store.path, close the other"
+							+ " store, or in tests set level-mutex.store.temporary=true (@AutoConfigureLevelMutex)");
+		}
 	}
 
 	@Bean
@@ -71,13 +100,27 @@ public final class LevelMutexAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(MutexRegistry.class)
-	DefaultMutexRegistry mutexRegistry(MutexStore store, LevelMutexProperties properties,
-			ObjectProvider<MutexEventPublisher> eventPublisher) {
-		MutexOptionsFactory options = new MutexOptionsFactory(properties);
+	DefaultMutexRegistry mutexRegistry(MutexStore store, LevelMutexProperties properties, Environment environment,
+			ListableBeanFactory beanFactory, ObjectProvider<MutexEventPublisher> eventPublisher,
+			ObjectProvider<StoreDirectory> directory) {
+		MutexOptionsFactory options = optionsFactory(properties, environment);
+		Map<String, MutexOptions> configured = options.configured();
+		MutexBeanNames.checkNoClash(beanFactory, configured.keySet());
 		List<Consumer<? super Mutex<byte[], byte[]>>> creationActions = new ArrayList<>();
 		eventPublisher.ifAvailable((publisher) -> creationActions.add(publisher::attach));
-		return new DefaultMutexRegistry(store, options.configured().values(),
+		DefaultMutexRegistry registry = new DefaultMutexRegistry(store, configured.values(),
 				properties.isCreateOnDemand() ? options::onDemand : null, creationActions);
+		if (logger.isInfoEnabled()) {
+			logger.info("level-mutex store " + store.options().path() + " (durable=" + store.options().durable()
+					+ ((directory.getIfAvailable() != null && directory.getObject().isTemporary()) ? ", temporary" : "")
+					+ "), mutexes: " + (configured.isEmpty() ? "none declared" : String.join(", ", configured.keySet()))
+					+ (properties.isCreateOnDemand() ? " (others created on demand)" : ""));
+		}
+		return registry;
+	}
+
+	private static MutexOptionsFactory optionsFactory(LevelMutexProperties properties, Environment environment) {
+		return new MutexOptionsFactory(properties.getDefaults(), MutexDeclarations.settings(properties, environment));
 	}
 
 }

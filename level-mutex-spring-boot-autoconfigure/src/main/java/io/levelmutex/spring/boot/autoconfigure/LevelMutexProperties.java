@@ -37,7 +37,9 @@ public class LevelMutexProperties {
 	private final Defaults defaults = new Defaults();
 
 	/**
-	 * Mutexes to create at startup, by name. Each is also a bean of that name.
+	 * Mutexes to create at startup, by name; each is also a bean of that name. A mutex is
+	 * declared by its name appearing here in any property source: with an empty value
+	 * ('orders:' in YAML, 'level-mutex.mutexes.orders=') or with any of its settings.
 	 */
 	private final Map<String, MutexSettings> mutexes = new LinkedHashMap<>();
 
@@ -112,6 +114,13 @@ public class LevelMutexProperties {
 		private String path = "./data/level-mutex";
 
 		/**
+		 * Whether to open the store in a fresh temporary directory, deleted when the
+		 * application context closes, instead of 'level-mutex.store.path': for tests, so that
+		 * each application context has a store of its own.
+		 */
+		private boolean temporary;
+
+		/**
 		 * Whether to create the directory and missing column families when they do not exist.
 		 */
 		private boolean createIfMissing = true;
@@ -147,12 +156,34 @@ public class LevelMutexProperties {
 		 */
 		private Duration closeTimeout = Duration.ofSeconds(30);
 
+		/**
+		 * How many RocksDB info log files (LOG and the LOG.old.* files of earlier opens) the
+		 * store's directory keeps; older ones are deleted.
+		 */
+		private int keepLogFiles = 5;
+
 		public String getPath() {
 			return this.path;
 		}
 
 		public void setPath(String path) {
 			this.path = path;
+		}
+
+		public boolean isTemporary() {
+			return this.temporary;
+		}
+
+		public void setTemporary(boolean temporary) {
+			this.temporary = temporary;
+		}
+
+		public int getKeepLogFiles() {
+			return this.keepLogFiles;
+		}
+
+		public void setKeepLogFiles(int keepLogFiles) {
+			this.keepLogFiles = keepLogFiles;
 		}
 
 		public boolean isCreateIfMissing() {

@@ -29,9 +29,15 @@ final class MutexOptionsFactory {
 
 	private final Map<String, MutexSettings> mutexes;
 
-	MutexOptionsFactory(LevelMutexProperties properties) {
-		this.defaults = properties.getDefaults();
-		this.mutexes = properties.getMutexes();
+	/**
+	 * Creates the factory.
+	 * @param defaults the limits of every mutex
+	 * @param mutexes the declared mutexes' settings, in declaration order (see
+	 * {@link MutexDeclarations#settings})
+	 */
+	MutexOptionsFactory(Defaults defaults, Map<String, MutexSettings> mutexes) {
+		this.defaults = defaults;
+		this.mutexes = mutexes;
 		validateDefaults();
 	}
 

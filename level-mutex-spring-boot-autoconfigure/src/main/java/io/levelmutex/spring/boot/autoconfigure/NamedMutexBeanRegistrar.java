@@ -1,7 +1,5 @@
 package io.levelmutex.spring.boot.autoconfigure;
 
-import java.util.Map;
-
 import io.levelmutex.Mutex;
 import io.levelmutex.spring.boot.MutexRegistry;
 import org.apache.commons.logging.Log;
@@ -13,8 +11,6 @@ import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.core.ResolvableType;
@@ -33,8 +29,6 @@ import org.springframework.core.type.AnnotationMetadata;
 final class NamedMutexBeanRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanFactoryAware {
 
 	private static final Log logger = LogFactory.getLog(NamedMutexBeanRegistrar.class);
-
-	private static final Bindable<Map<String, Object>> MUTEX_NAMES = Bindable.mapOf(String.class, Object.class);
 
 	private @Nullable Environment environment;
 
@@ -56,11 +50,8 @@ final class NamedMutexBeanRegistrar implements ImportBeanDefinitionRegistrar, En
 			return;
 		}
 		ConfigurableListableBeanFactory factory = this.beanFactory;
-		Map<String, Object> mutexes = Binder.get(this.environment)
-			.bind("level-mutex.mutexes", MUTEX_NAMES)
-			.orElse(Map.of());
 		ResolvableType type = ResolvableType.forClassWithGenerics(Mutex.class, byte[].class, byte[].class);
-		for (String name : mutexes.keySet()) {
+		for (String name : MutexDeclarations.names(this.environment)) {
 			if (registry.containsBeanDefinition(name)) {
 				Class<?> existing = registry.getBeanDefinition(name).getResolvableType().resolve();
 				if (existing != null && !Mutex.class.isAssignableFrom(existing)) {

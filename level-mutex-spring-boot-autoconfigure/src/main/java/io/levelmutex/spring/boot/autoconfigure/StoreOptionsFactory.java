@@ -1,8 +1,5 @@
 package io.levelmutex.spring.boot.autoconfigure;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
@@ -26,8 +23,7 @@ import org.rocksdb.CompressionType;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
- * Turns {@code level-mutex.store.*} into {@link StoreOptions}: checks the path (creating the
- * directory when allowed) and the column family options, then applies the
+ * Turns {@code level-mutex.store.*} into {@link StoreOptions}: checks the column family options, then applies the
  * {@link MutexStoreCustomizer customizers} and the {@link BatchInterceptor}. Every bad value
  * fails with an {@link InvalidConfigurationPropertyValueException} naming the property.
  */
@@ -43,16 +39,18 @@ final class StoreOptionsFactory {
 
 	/**
 	 * Builds the store's options.
+	 * @param directory the store's directory (see {@link StoreDirectory})
 	 * @param mutexes the configured mutexes, whose column families are opened too
 	 * @param customizers applied in order, after the properties
 	 * @param interceptor the batch interceptor, if any
 	 * @return the options
 	 */
-	StoreOptions create(Collection<MutexOptions> mutexes, List<MutexStoreCustomizer> customizers,
+	StoreOptions create(Path directory, Collection<MutexOptions> mutexes, List<MutexStoreCustomizer> customizers,
 			@Nullable BatchInterceptor interceptor) {
-		StoreOptions.Builder builder = StoreOptions.builder(directory())
+		StoreOptions.Builder builder = StoreOptions.builder(directory)
 			.createIfMissing(this.store.isCreateIfMissing())
-			.durable(this.store.isDurable());
+			.durable(this.store.isDurable())
+			.keepLogFiles(MutexOptionsFactory.atLeastOne(STORE + "keep-log-files", this.store.getKeepLogFiles()));
 		Set<String> columnFamilies = columnFamilies(mutexes);
 		builder.columnFamilies(columnFamilies.toArray(String[]::new));
 		Map<String, ColumnFamilySettings> options = columnFamilyOptions(columnFamilies);
@@ -73,42 +71,6 @@ final class StoreOptionsFactory {
 		}
 		customizers.forEach((customizer) -> customizer.customize(builder));
 		return builder.build();
-	}
-
-	private Path directory() {
-		String property = STORE + "path";
-		String value = this.store.getPath();
-		Path path;
-		try {
-			path = Path.of(value).toAbsolutePath().normalize();
-		}
-		catch (InvalidPathException ex) {
-			throw new InvalidConfigurationPropertyValueException(property, value, "not a valid path: " + ex.getMessage());
-		}
-		if (Files.exists(path) && !Files.isDirectory(path)) {
-			throw new InvalidConfigurationPropertyValueException(property, value, path + " is not a directory");
-		}
-		if (this.store.isCreateIfMissing()) {
-			try {
-				Files.createDirectories(path);
-			}
-			catch (IOException | SecurityException ex) {
-				throw new InvalidConfigurationPropertyValueException(property, value,
-						"the directory " + path + " cannot be created (" + ex + ")");
-			}
-		}
-		else if (!Files.exists(path)) {
-			throw new InvalidConfigurationPropertyValueException(property, value, "the directory " + path
-					+ " does not exist and " + STORE + "create-if-missing is false");
-		}
-		if (!Files.isDirectory(path)) {
-			throw new InvalidConfigurationPropertyValueException(property, value, path + " is not a directory");
-		}
-		if (!Files.isWritable(path)) {
-			throw new InvalidConfigurationPropertyValueException(property, value,
-					"the directory " + path + " is not writable");
-		}
-		return path;
 	}
 
 	private Set<String> columnFamilies(Collection<MutexOptions> mutexes) {

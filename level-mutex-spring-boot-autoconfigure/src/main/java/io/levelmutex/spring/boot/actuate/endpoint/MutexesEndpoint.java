@@ -13,6 +13,7 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The {@code mutexes} actuator endpoint: every live mutex with its configuration (keyspace and
@@ -61,7 +62,7 @@ public class MutexesEndpoint {
 		MutexStats stats = mutex.stats();
 		return new MutexDescriptor(mutex.keyspace().columnFamily(), mutex.keyspace().toString(),
 				new LimitsDescriptor(options.maxQueuedOperations(), options.maxBatchOperations(),
-						options.maxBatchBytes(), options.maxKeyBytes(), options.maxValueBytes(),
+						size(options.maxBatchBytes()), size(options.maxKeyBytes()), size(options.maxValueBytes()),
 						options.maxUpdateAttempts(), options.durable()),
 				new StatsDescriptor(stats.closed(), stats.queuedReads(), stats.queuedWrites(), stats.readPhases(),
 						stats.readsExecuted(), stats.batchesFlushed(), stats.batchesFailed(), stats.writesFlushed(),
@@ -69,6 +70,10 @@ public class MutexesEndpoint {
 						(stats.lastFlushTime() != null) ? stats.lastFlushTime().toString() : null,
 						(stats.lastFlushDuration() != null) ? stats.lastFlushDuration().toString() : null,
 						(stats.lastError() != null) ? stats.lastError().toString() : null, stats.lastBatchFailed()));
+	}
+
+	private static String size(long bytes) {
+		return DataSize.ofBytes(bytes).toString();
 	}
 
 	/**
@@ -94,18 +99,20 @@ public class MutexesEndpoint {
 	}
 
 	/**
-	 * A mutex's configured limits.
+	 * A mutex's configured limits, named as the properties that set them
+	 * ({@code level-mutex.mutexes.<name>.max-batch-size} is {@code maxBatchSize}); sizes are
+	 * shown in bytes, as {@code "33554432B"}, a value those properties accept.
 	 *
 	 * @param maxQueuedOperations most operations waiting
 	 * @param maxBatchOperations most writes per batch
-	 * @param maxBatchBytes most bytes per batch
-	 * @param maxKeyBytes largest key
-	 * @param maxValueBytes largest value
+	 * @param maxBatchSize most key and value bytes per batch
+	 * @param maxKeySize largest key
+	 * @param maxValueSize largest value
 	 * @param maxUpdateAttempts attempts of a conditional write
 	 * @param durable whether batches are fsync'd, {@code null} when following the store
 	 */
-	public record LimitsDescriptor(int maxQueuedOperations, int maxBatchOperations, long maxBatchBytes,
-			int maxKeyBytes, int maxValueBytes, int maxUpdateAttempts, @Nullable Boolean durable) {
+	public record LimitsDescriptor(int maxQueuedOperations, int maxBatchOperations, String maxBatchSize,
+			String maxKeySize, String maxValueSize, int maxUpdateAttempts, @Nullable Boolean durable) {
 	}
 
 	/**

@@ -280,6 +280,7 @@ final class MutexCore {
 		List<ReadOp> phaseReads = drainReads();
 		if (!phaseReads.isEmpty()) {
 			runReadPhase(phaseReads);
+			this.listeners.readsDelivered(this.phaseNumber, phaseReads.size());
 		}
 		List<WriteItem> batch = drainBatch();
 		if (!batch.isEmpty()) {

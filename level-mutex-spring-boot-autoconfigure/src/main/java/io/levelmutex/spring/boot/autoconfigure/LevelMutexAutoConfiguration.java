@@ -9,6 +9,8 @@ import io.levelmutex.BatchInterceptor;
 import io.levelmutex.Mutex;
 import io.levelmutex.MutexOptions;
 import io.levelmutex.MutexStore;
+import io.levelmutex.spring.boot.MutexCodecFactory;
+import io.levelmutex.spring.boot.MutexDecorator;
 import io.levelmutex.spring.boot.MutexEventPublisher;
 import io.levelmutex.spring.boot.MutexRegistry;
 import io.levelmutex.spring.boot.MutexStoreCustomizer;
@@ -23,7 +25,10 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesBindin
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.ImportRuntimeHints;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@link EnableAutoConfiguration Auto-configuration} for level-mutex: a {@link MutexStore} on
@@ -40,6 +45,7 @@ import org.springframework.context.annotation.Import;
 @ConditionalOnBooleanProperty(name = "level-mutex.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(LevelMutexProperties.class)
 @Import(NamedMutexBeanRegistrar.class)
+@ImportRuntimeHints(LevelMutexRuntimeHints.class)
 public final class LevelMutexAutoConfiguration {
 
 	LevelMutexAutoConfiguration() {
@@ -69,6 +75,18 @@ public final class LevelMutexAutoConfiguration {
 		return new MutexEventPublisher(publisher, events.getQueueCapacity(), events.isReads(), events.isWrites());
 	}
 
+	@Bean(NamedMutexFactory.BEAN_NAME)
+	NamedMutexFactory levelMutexNamedMutexFactory(MutexRegistry registry, LevelMutexProperties properties,
+			ObjectProvider<MutexCodecFactory> codecs, ObjectProvider<MutexDecorator> decorators) {
+		return new NamedMutexFactory(registry, properties, codecs, decorators);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	MutexCodecFactory mutexCodecFactory() {
+		return new DefaultMutexCodecFactory(null);
+	}
+
 	@Bean
 	@ConditionalOnMissingBean(MutexRegistry.class)
 	DefaultMutexRegistry mutexRegistry(MutexStore store, LevelMutexProperties properties,
@@ -78,6 +96,19 @@ public final class LevelMutexAutoConfiguration {
 		eventPublisher.ifAvailable((publisher) -> creationActions.add(publisher::attach));
 		return new DefaultMutexRegistry(store, options.configured().values(),
 				properties.isCreateOnDemand() ? options::onDemand : null, creationActions);
+	}
+
+	/** JSON codecs through the application's Jackson mapper. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(JsonMapper.class)
+	static class JacksonCodecConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		MutexCodecFactory mutexCodecFactory(ObjectProvider<JsonMapper> jsonMapper) {
+			return new DefaultMutexCodecFactory(jsonMapper.getIfAvailable());
+		}
+
 	}
 
 }

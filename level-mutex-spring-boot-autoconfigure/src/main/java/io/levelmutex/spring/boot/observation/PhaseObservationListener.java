@@ -18,6 +18,10 @@ final class PhaseObservationListener implements MutexListener {
 
 	private final ObservationRegistry registry;
 
+	private final String readsName;
+
+	private final String batchName;
+
 	/** Owned by the mutex's cycle (one phase at a time): the read phase in flight. */
 	private @Nullable Observation reads;
 
@@ -27,13 +31,15 @@ final class PhaseObservationListener implements MutexListener {
 	PhaseObservationListener(String mutexName, ObservationRegistry registry) {
 		this.mutexName = mutexName;
 		this.registry = registry;
+		this.readsName = "reads " + mutexName;
+		this.batchName = "batch " + mutexName;
 	}
 
 	@Override
 	public void onReads(ReadPhaseEvent event) {
 		this.reads = Observation.createNotStarted(MutexObservations.READS, this.registry)
 			.parentObservation(null)
-			.contextualName("reads " + this.mutexName)
+			.contextualName(this.readsName)
 			.lowCardinalityKeyValue("mutex", this.mutexName)
 			.lowCardinalityKeyValue("reads", SizeBucket.of(event.reads()))
 			.highCardinalityKeyValue("phase", Long.toString(event.phase()))
@@ -53,7 +59,7 @@ final class PhaseObservationListener implements MutexListener {
 	public void onWrites(WriteBatchEvent event) {
 		this.batch = Observation.createNotStarted(MutexObservations.BATCH, this.registry)
 			.parentObservation(null)
-			.contextualName("batch " + this.mutexName)
+			.contextualName(this.batchName)
 			.lowCardinalityKeyValue("mutex", this.mutexName)
 			.lowCardinalityKeyValue("batch.size", SizeBucket.of(event.operations().size()))
 			.highCardinalityKeyValue("batch", Long.toString(event.batch()))

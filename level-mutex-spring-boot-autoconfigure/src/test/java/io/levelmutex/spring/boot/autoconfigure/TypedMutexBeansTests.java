@@ -2,6 +2,7 @@ package io.levelmutex.spring.boot.autoconfigure;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 import io.levelmutex.Mutex;
@@ -12,16 +13,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.core.ResolvableType;
+import org.springframework.core.env.Environment;
+import org.springframework.core.io.support.SpringFactoriesLoader;
+import org.springframework.core.io.support.SpringFactoriesLoader.ArgumentResolver;
 import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -207,6 +214,21 @@ class TypedMutexBeansTests {
 			assertThat(new MutexBeanTypeFailureAnalyzer(new MockEnvironment()).analyze(context.getStartupFailure()))
 				.isNull();
 		});
+	}
+
+	@Test
+	void whenSpringBootLoadsFailureAnalyzersThenTheMutexTypeAnalyzerComesBeforeBootsOwn() {
+		MockEnvironment environment = new MockEnvironment();
+		List<FailureAnalyzer> analyzers = SpringFactoriesLoader.forDefaultResourceLocation(getClass().getClassLoader())
+			.load(FailureAnalyzer.class, ArgumentResolver.of(Environment.class, environment)
+				.and(BeanFactory.class, new DefaultListableBeanFactory()),
+					// analyzers of modules absent from this class path are skipped, as Boot does
+					SpringFactoriesLoader.FailureHandler.handleMessage((message, failure) -> {
+					}));
+		List<String> names = analyzers.stream().map((analyzer) -> analyzer.getClass().getSimpleName()).toList();
+		assertThat(names).contains("MutexBeanTypeFailureAnalyzer", "NoSuchBeanDefinitionFailureAnalyzer");
+		assertThat(names.indexOf("MutexBeanTypeFailureAnalyzer"))
+			.isLessThan(names.indexOf("NoSuchBeanDefinitionFailureAnalyzer"));
 	}
 
 	/** A JSON value type. */

@@ -33,7 +33,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * {@link EnableAutoConfiguration Auto-configuration} for level-mutex: a {@link MutexStore} on
  * an embedded RocksDB directory, a {@link MutexRegistry} with the mutexes named under
- * {@code level-mutex.mutexes} (each also a bean of its name), and the
+ * {@code level-mutex.mutexes} (each also a bean of its name, typed by its configured codecs;
+ * JSON through the application's Jackson {@code JsonMapper} via a {@link MutexCodecFactory}), and the
  * {@link MutexEventPublisher} that publishes their phases as Spring events. Every bean backs
  * off when the application defines its own; {@code level-mutex.enabled=false} switches it all
  * off.

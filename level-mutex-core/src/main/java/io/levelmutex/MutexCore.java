@@ -312,6 +312,7 @@ final class MutexCore {
 		List<ReadOp> phaseReads = drainReads();
 		if (!phaseReads.isEmpty()) {
 			runReadPhase(phaseReads);
+			this.listeners.readsDelivered(this.phaseNumber, phaseReads.size());
 		}
 		// every write queued so far, including those issued while the read results were delivered
 		int queuedWrites = this.counts.writes();

@@ -19,6 +19,16 @@ public interface MutexListener {
 	}
 
 	/**
+	 * A read phase ended: every result of its reads was delivered (its futures completed,
+	 * with the dependent actions that ran on the cycle thread), or its reads failed. Called
+	 * after {@link #onReads} for the same phase and before the next batch's
+	 * {@link #onWrites}.
+	 * @param event the phase, as given to {@link #onReads}
+	 */
+	default void onReadsDelivered(ReadPhaseEvent event) {
+	}
+
+	/**
 	 * A batch is about to be written.
 	 * @param event the batch
 	 */

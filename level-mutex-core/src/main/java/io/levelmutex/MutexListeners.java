@@ -39,6 +39,21 @@ final class MutexListeners {
 		}
 	}
 
+	void readsDelivered(long phase, int reads) {
+		if (this.listeners.isEmpty()) {
+			return;
+		}
+		ReadPhaseEvent event = new ReadPhaseEvent(this.mutexName, phase, reads);
+		for (MutexListener listener : this.listeners) {
+			try {
+				listener.onReadsDelivered(event);
+			}
+			catch (Throwable ex) {
+				report("reads delivered", listener, ex);
+			}
+		}
+	}
+
 	void writes(WriteBatchEvent event) {
 		for (MutexListener listener : this.listeners) {
 			try {

@@ -28,7 +28,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Options: {@code --quick}, {@code --runs N}, {@code --out DIR}, {@code --only W1,W2,W3}
  * (sweeps to run), {@code --clients 1,256} (concurrency levels to keep), {@code --no-jmh},
- * {@code --no-memory}.
+ * {@code --no-memory}, {@code --observed} (W1 and W2 also run the mutex traced through the
+ * starter's observations with a no-op {@code ObservationRegistry}).
  */
 public final class BenchmarkMain {
 
@@ -45,6 +46,7 @@ public final class BenchmarkMain {
 		int runs = -1;
 		boolean jmh = true;
 		boolean memory = true;
+		boolean observed = false;
 		Path out = Path.of("benchmarks", "results");
 		Set<String> only = new LinkedHashSet<>(List.of("W1", "W2", "W3"));
 		Set<Integer> clientLevels = new LinkedHashSet<>();
@@ -61,9 +63,10 @@ public final class BenchmarkMain {
 				}
 				case "--no-jmh" -> jmh = false;
 				case "--no-memory" -> memory = false;
+				case "--observed" -> observed = true;
 				default -> {
 					System.err.println("Unknown option " + args[i]
-							+ "; options: --quick --runs N --out DIR --only W1,W2,W3 --clients 1,256 --no-jmh --no-memory");
+							+ "; options: --quick --runs N --out DIR --only W1,W2,W3 --clients 1,256 --no-jmh --no-memory --observed");
 					System.exit(2);
 				}
 			}
@@ -84,7 +87,7 @@ public final class BenchmarkMain {
 			int number = run;
 			System.err.println("== sweep " + run + "/" + runs);
 			sweeps.add(new Sweep(plan, (result) -> System.err.println(progressLine(number, result)), run,
-					mutexBatchSizes)
+					mutexBatchSizes, observed)
 				.run());
 		}
 		List<JmhScore> scores = List.of();

@@ -14,6 +14,8 @@ import io.levelmutex.MutexStore;
 import io.levelmutex.StoreOptions;
 import io.levelmutex.WriteConflictException;
 import io.levelmutex.codec.Codecs;
+import io.levelmutex.spring.boot.observation.MutexObservations;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,6 +30,11 @@ final class MutexContender implements Contender.Async {
 	/** The contender's name in results. */
 	static final String NAME = "level-mutex";
 
+	/** The name of the contender traced through a no-op ObservationRegistry. */
+	static final String OBSERVED_NAME = "level-mutex observed";
+
+	private final String name;
+
 	private final DataDirectory directory;
 
 	private final MutexStore store;
@@ -38,10 +45,33 @@ final class MutexContender implements Contender.Async {
 	private final LongAdder writeNanos = new LongAdder();
 
 	MutexContender(Workload workload, boolean durable) throws Exception {
+		this(workload, durable, false);
+	}
+
+	/**
+	 * Creates the contender.
+	 * @param workload the workload
+	 * @param durable whether batches are fsync'd
+	 * @param observed whether to trace through the starter's MutexObservations with a no-op
+	 * ObservationRegistry (one with no handler, as in an application without a tracer): its
+	 * phase listener on the mutex and its update() wrapper around it
+	 * @throws Exception if the store cannot be opened
+	 */
+	MutexContender(Workload workload, boolean durable, boolean observed) throws Exception {
+		this.name = observed ? OBSERVED_NAME : NAME;
 		this.directory = DataDirectory.create("mutex");
 		this.store = MutexStore.open(StoreOptions.builder(this.directory.path()).durable(durable).build());
-		this.mutex = this.store.mutex(MutexOptions.builder("bench").keyspace(Keyspace.defaultColumnFamily()).build(),
-				Codecs.bytes(), Codecs.bytes());
+		Mutex<byte[], byte[]> plain = this.store.mutex(
+				MutexOptions.builder("bench").keyspace(Keyspace.defaultColumnFamily()).build(), Codecs.bytes(),
+				Codecs.bytes());
+		if (observed) {
+			MutexObservations observations = new MutexObservations(ObservationRegistry.create());
+			plain.addListener(observations.phaseListener(plain.name()));
+			this.mutex = observations.decorate(plain);
+		}
+		else {
+			this.mutex = plain;
+		}
 		if (workload.kind() != Workload.Kind.BLIND_WRITE) {
 			preload(workload);
 		}
@@ -68,7 +98,7 @@ final class MutexContender implements Contender.Async {
 
 	@Override
 	public String name() {
-		return NAME;
+		return this.name;
 	}
 
 	@Override

@@ -43,11 +43,14 @@ final class Sweep {
 
 	private final int runNumber;
 
+	// Whether W1 and W2 also run the mutex traced through a no-op ObservationRegistry.
+	private final boolean observed;
+
 	// The mutex's mean batch size per W1 point, kept across runs; used by one thread at a time.
 	private final Map<String, Integer> mutexBatchSizes;
 
 	Sweep(SweepPlan plan, Consumer<RunResult> progress) {
-		this(plan, progress, 1, new HashMap<>());
+		this(plan, progress, 1, new HashMap<>(), false);
 	}
 
 	/**
@@ -57,8 +60,12 @@ final class Sweep {
 	 * @param runNumber the run's number in the series, from 1
 	 * @param mutexBatchSizes the mutex's mean batch sizes measured by earlier runs of the
 	 * series, updated by this one
+	 * @param observed whether W1 and W2 also run the mutex traced through a no-op
+	 * ObservationRegistry, right after the plain mutex
 	 */
-	Sweep(SweepPlan plan, Consumer<RunResult> progress, int runNumber, Map<String, Integer> mutexBatchSizes) {
+	Sweep(SweepPlan plan, Consumer<RunResult> progress, int runNumber, Map<String, Integer> mutexBatchSizes,
+			boolean observed) {
+		this.observed = observed;
 		this.plan = plan;
 		this.driver = new ClosedLoopDriver(plan.warmup(), plan.measurement());
 		this.progress = progress;
@@ -80,8 +87,12 @@ final class Sweep {
 				for (int clients : this.plan.w1Clients()) {
 					String point = label + "|" + clients;
 					Integer known = this.mutexBatchSizes.get(point);
+					// the observed mutex runs next to the plain one: after it in odd runs, before it in even ones
 					if (this.runNumber % 2 == 0 && known != null) {
 						measure(label, new RawBatchContender(w1, durable, clients, known), w1, clients, results);
+						if (this.observed) {
+							measure(label, new MutexContender(w1, durable, true), w1, clients, results);
+						}
 						RunResult mutex = measure(label, new MutexContender(w1, durable), w1, clients, results);
 						this.mutexBatchSizes.put(point, (int) Math.round(mutex.meanBatch()));
 					}
@@ -89,6 +100,9 @@ final class Sweep {
 						RunResult mutex = measure(label, new MutexContender(w1, durable), w1, clients, results);
 						int batch = (int) Math.round(mutex.meanBatch());
 						this.mutexBatchSizes.put(point, batch);
+						if (this.observed) {
+							measure(label, new MutexContender(w1, durable, true), w1, clients, results);
+						}
 						measure(label, new RawBatchContender(w1, durable, clients, batch), w1, clients, results);
 					}
 					measure(label, new RawPutContender(w1, durable), w1, clients, results);
@@ -118,7 +132,13 @@ final class Sweep {
 			throws Exception {
 		String label = w2Label(w2.keyCount(), durable);
 		for (int clients : clientLevels) {
+			if (this.observed && this.runNumber % 2 == 0) {
+				measure(label, new MutexContender(w2, durable, true), w2, clients, results);
+			}
 			measure(label, new MutexContender(w2, durable), w2, clients, results);
+			if (this.observed && this.runNumber % 2 == 1) {
+				measure(label, new MutexContender(w2, durable, true), w2, clients, results);
+			}
 			measure(label, new OptimisticTransactionContender(w2, durable), w2, clients, results);
 			measure(label, new ReadWriteLockContender(w2, durable), w2, clients, results);
 		}

@@ -37,6 +37,24 @@ class ReadCheckWriteVerificationTests {
 	}
 
 	@Test
+	void whenTheObservedMutexRunsReadCheckWriteThenItRunsNextToThePlainOneAndNoUpdateIsLost() throws Exception {
+		List<RunResult> odd = new Sweep(SweepPlan.tinyReadCheckWrite(16, 100), (result) -> {
+		}, 1, new java.util.HashMap<>(), true).run();
+		List<RunResult> even = new Sweep(SweepPlan.tinyReadCheckWrite(16, 100), (result) -> {
+		}, 2, new java.util.HashMap<>(), true).run();
+
+		assertThat(odd).extracting(RunResult::contender)
+			.startsWith(MutexContender.NAME, MutexContender.OBSERVED_NAME);
+		assertThat(even).extracting(RunResult::contender)
+			.startsWith(MutexContender.OBSERVED_NAME, MutexContender.NAME);
+		assertThat(odd).allSatisfy((result) -> {
+			assertThat(result.lostUpdates()).as(result.contender()).isZero();
+			assertThat(result.failures()).as(result.contender()).isZero();
+		});
+		assertThat(even).allSatisfy((result) -> assertThat(result.lostUpdates()).as(result.contender()).isZero());
+	}
+
+	@Test
 	void whenOptimisticTransactionsContendOnFewKeysThenConflictsAreCountedAndRetried() throws Exception {
 		Workload workload = Workload.readCheckWrite(2, SweepPlan.SEED);
 		Tally tally = new Tally();

@@ -10,6 +10,8 @@ import io.levelmutex.Mutex;
 import io.levelmutex.MutexOptions;
 import io.levelmutex.MutexStore;
 import io.levelmutex.StoreLockedException;
+import io.levelmutex.spring.boot.MutexCodecFactory;
+import io.levelmutex.spring.boot.MutexDecorator;
 import io.levelmutex.spring.boot.MutexEventPublisher;
 import io.levelmutex.spring.boot.MutexRegistry;
 import io.levelmutex.spring.boot.MutexStoreCustomizer;
@@ -27,13 +29,17 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.env.Environment;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@link EnableAutoConfiguration Auto-configuration} for level-mutex: a {@link MutexStore} on
  * an embedded RocksDB directory, a {@link MutexRegistry} with the mutexes declared under
- * {@code level-mutex.mutexes} (each also a bean of its name), and the
+ * {@code level-mutex.mutexes} (each also a bean of its name, typed by its configured codecs;
+ * JSON through the application's Jackson {@code JsonMapper} via a {@link MutexCodecFactory}), and the
  * {@link MutexEventPublisher} that publishes their phases as Spring events. Every bean backs
  * off when the application defines its own; {@code level-mutex.enabled=false} switches it all
  * off.
@@ -47,6 +53,7 @@ import org.springframework.core.env.Environment;
 @ConditionalOnBooleanProperty(name = "level-mutex.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(LevelMutexProperties.class)
 @Import(NamedMutexBeanRegistrar.class)
+@ImportRuntimeHints(LevelMutexRuntimeHints.class)
 public final class LevelMutexAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(LevelMutexAutoConfiguration.class);
@@ -98,6 +105,18 @@ public final class LevelMutexAutoConfiguration {
 		return new MutexEventPublisher(publisher, events.getQueueCapacity(), events.isReads(), events.isWrites());
 	}
 
+	@Bean(NamedMutexFactory.BEAN_NAME)
+	NamedMutexFactory levelMutexNamedMutexFactory(MutexRegistry registry, LevelMutexProperties properties,
+			ObjectProvider<MutexCodecFactory> codecs, ObjectProvider<MutexDecorator> decorators) {
+		return new NamedMutexFactory(registry, properties, codecs, decorators);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	MutexCodecFactory mutexCodecFactory() {
+		return new DefaultMutexCodecFactory(null);
+	}
+
 	@Bean
 	@ConditionalOnMissingBean(MutexRegistry.class)
 	DefaultMutexRegistry mutexRegistry(MutexStore store, LevelMutexProperties properties, Environment environment,
@@ -121,6 +140,19 @@ public final class LevelMutexAutoConfiguration {
 
 	private static MutexOptionsFactory optionsFactory(LevelMutexProperties properties, Environment environment) {
 		return new MutexOptionsFactory(properties.getDefaults(), MutexDeclarations.settings(properties, environment));
+	}
+
+	/** JSON codecs through the application's Jackson mapper. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(JsonMapper.class)
+	static class JacksonCodecConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		MutexCodecFactory mutexCodecFactory(ObjectProvider<JsonMapper> jsonMapper) {
+			return new DefaultMutexCodecFactory(jsonMapper.getIfAvailable());
+		}
+
 	}
 
 }

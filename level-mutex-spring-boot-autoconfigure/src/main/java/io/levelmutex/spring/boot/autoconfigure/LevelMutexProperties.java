@@ -517,6 +517,76 @@ public class LevelMutexProperties {
 			this.maxUpdateAttempts = maxUpdateAttempts;
 		}
 
+		// ---- codecs of the mutex's bean (typed mutex beans)
+
+		/**
+		 * Codec of the keys of the mutex's bean: 'bytes' (Mutex<byte[], ?>) or 'utf8'
+		 * (Mutex<String, ?>).
+		 */
+		private KeyCodec keyCodec = KeyCodec.BYTES;
+
+		/**
+		 * Codec of the values of the mutex's bean: 'bytes' (Mutex<?, byte[]>), 'utf8'
+		 * (Mutex<?, String>) or 'json' (Mutex<?, T> with T the 'value-type', through the
+		 * application's JsonMapper). Defaults to 'json' when 'value-type' is set, else 'bytes'.
+		 */
+		private @Nullable ValueCodec valueCodec;
+
+		/**
+		 * Type of the values of the mutex's bean with the 'json' value codec, e.g.
+		 * com.example.Order; Jackson's JsonNode when not set.
+		 */
+		private @Nullable Class<?> valueType;
+
+		public KeyCodec getKeyCodec() {
+			return this.keyCodec;
+		}
+
+		public void setKeyCodec(KeyCodec keyCodec) {
+			this.keyCodec = keyCodec;
+		}
+
+		public @Nullable ValueCodec getValueCodec() {
+			return this.valueCodec;
+		}
+
+		public void setValueCodec(@Nullable ValueCodec valueCodec) {
+			this.valueCodec = valueCodec;
+		}
+
+		public @Nullable Class<?> getValueType() {
+			return this.valueType;
+		}
+
+		public void setValueType(@Nullable Class<?> valueType) {
+			this.valueType = valueType;
+		}
+
+		/** Codecs for the keys of a mutex bean. */
+		public enum KeyCodec {
+
+			/** Keys as given: {@code Mutex<byte[], ?>}. */
+			BYTES,
+
+			/** Strings as UTF-8: {@code Mutex<String, ?>}. */
+			UTF8
+
+		}
+
+		/** Codecs for the values of a mutex bean. */
+		public enum ValueCodec {
+
+			/** Values as given: {@code Mutex<?, byte[]>}. */
+			BYTES,
+
+			/** Strings as UTF-8: {@code Mutex<?, String>}. */
+			UTF8,
+
+			/** JSON of the 'value-type' through the application's JsonMapper. */
+			JSON
+
+		}
+
 	}
 
 	/** Spring application events for mutex phases. */

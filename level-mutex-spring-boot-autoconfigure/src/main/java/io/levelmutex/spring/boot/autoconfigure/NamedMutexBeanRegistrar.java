@@ -11,18 +11,21 @@ import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
-import org.springframework.core.ResolvableType;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
 
 /**
  * Registers every mutex named under {@code level-mutex.mutexes} as a bean of that name, of
- * type {@code Mutex<byte[], byte[]>}, so it can be injected with {@code @Qualifier("orders")}.
- * Each bean is obtained from the {@link MutexRegistry} bean and depends on it (so it is never
- * used after the registry closed it). The registry owns the mutexes: the beans have no
- * destroy method of their own. A {@code Mutex} bean the application already has under the
+ * type {@code Mutex<K, V>} as its {@code key-codec}, {@code value-codec} and
+ * {@code value-type} say ({@code Mutex<byte[], byte[]>} by default), so it can be injected
+ * with {@code @Qualifier("orders")}. Each definition names the {@link NamedMutexFactory} bean
+ * as factory bean and its {@code mutex(name)} as factory method, so Spring AOT can generate
+ * code for it; each depends on that factory, which depends on the {@link MutexRegistry} bean
+ * (so a mutex bean is never used after the registry closed it). The registry owns the
+ * mutexes: the beans have no destroy method of their own. A {@code Mutex} bean the application already has under the
  * same name wins; any other bean under that name fails startup, naming the clash, since the
  * mutex could then not be injected by name.
  */
@@ -49,8 +52,8 @@ final class NamedMutexBeanRegistrar implements ImportBeanDefinitionRegistrar, En
 		if (this.environment == null || this.beanFactory == null) {
 			return;
 		}
-		ConfigurableListableBeanFactory factory = this.beanFactory;
-		ResolvableType type = ResolvableType.forClassWithGenerics(Mutex.class, byte[].class, byte[].class);
+		Binder binder = Binder.get(this.environment);
+		ClassLoader classLoader = this.beanFactory.getBeanClassLoader();
 		for (String name : MutexDeclarations.names(this.environment)) {
 			if (registry.containsBeanDefinition(name)) {
 				Class<?> existing = registry.getBeanDefinition(name).getResolvableType().resolve();
@@ -63,20 +66,17 @@ final class NamedMutexBeanRegistrar implements ImportBeanDefinitionRegistrar, En
 				logger.info("Not registering mutex '" + name + "' as a bean: the application defines a bean of that name");
 				continue;
 			}
+			MutexBeanType type = MutexBeanType.bind(binder, name, classLoader);
 			RootBeanDefinition definition = new RootBeanDefinition();
-			definition.setTargetType(type);
-			definition.setInstanceSupplier(() -> mutex(factory, name));
+			definition.setTargetType(type.resolvableType());
+			definition.setFactoryBeanName(NamedMutexFactory.BEAN_NAME);
+			definition.setFactoryMethodName("mutex");
+			definition.getConstructorArgumentValues().addIndexedArgumentValue(0, name);
+			definition.setDependsOn(NamedMutexFactory.BEAN_NAME);
 			definition.setDestroyMethodName("");
 			definition.setDescription("The mutex '" + name + "' of level-mutex.mutexes");
 			registry.registerBeanDefinition(name, definition);
 		}
-	}
-
-	private static Mutex<byte[], byte[]> mutex(ConfigurableListableBeanFactory factory, String name) {
-		for (String registryName : factory.getBeanNamesForType(MutexRegistry.class)) {
-			factory.registerDependentBean(registryName, name);
-		}
-		return factory.getBean(MutexRegistry.class).mutex(name);
 	}
 
 }

@@ -10,6 +10,7 @@ import io.levelmutex.spring.boot.actuate.endpoint.MutexesEndpoint;
 import io.levelmutex.spring.boot.autoconfigure.endpoint.LevelMutexEndpointAutoConfiguration;
 import io.levelmutex.spring.boot.autoconfigure.health.LevelMutexHealthContributorAutoConfiguration;
 import io.levelmutex.spring.boot.autoconfigure.metrics.LevelMutexMetricsAutoConfiguration;
+import io.levelmutex.spring.boot.autoconfigure.observation.LevelMutexObservationAutoConfiguration;
 import io.levelmutex.spring.boot.health.MutexHealthIndicator;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,8 @@ class LevelMutexApplicationTests {
 			.contains(LevelMutexAutoConfiguration.class.getName(),
 					LevelMutexHealthContributorAutoConfiguration.class.getName(),
 					LevelMutexMetricsAutoConfiguration.class.getName(),
-					LevelMutexEndpointAutoConfiguration.class.getName());
+					LevelMutexEndpointAutoConfiguration.class.getName(),
+					LevelMutexObservationAutoConfiguration.class.getName());
 	}
 
 	@Test
@@ -55,11 +57,18 @@ class LevelMutexApplicationTests {
 			.run()) {
 			OrderService service = context.getBean(OrderService.class);
 			service.orders().put(bytes("o-1"), bytes("placed")).get(20, TimeUnit.SECONDS);
-			assertThat(context.getBean(MutexRegistry.class).mutex("orders")).isSameAs(service.orders());
+			// Boot's observation support is on the class path: the bean wraps the registry's mutex
+			Mutex<byte[], byte[]> registered = context.getBean(MutexRegistry.class).mutex("orders");
+			assertThat(service.orders()).hasToString("Observed[" + registered + "]");
+			assertThat(registered.get(bytes("o-1")).get(20, TimeUnit.SECONDS)).hasValueSatisfying(
+					(value) -> assertThat(value).isEqualTo(bytes("placed")));
 			assertThat(context.getBean(MutexHealthIndicator.class).health().getStatus()).isEqualTo(Status.UP);
 			assertThat(context.getBean(MutexesEndpoint.class).mutexes().mutexes()).containsKey("orders");
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
 			assertThat(meters.get("level.mutex.writes").tag("mutex", "orders").functionCounter().count())
+				.isEqualTo(1);
+			// the batch observation, as a timer through Boot's default meter observation handler
+			assertThat(meters.get("level.mutex.batch").tag("mutex", "orders").tag("outcome", "success").timer().count())
 				.isEqualTo(1);
 		}
 	}

@@ -12,8 +12,10 @@ public class MutexOverloadedException extends LevelMutexException {
 	@Serial
 	private static final long serialVersionUID = 1L;
 
+	/** The name of the mutex that refused the operation. */
 	private final String mutexName;
 
+	/** The queue limit that was hit. */
 	private final int limit;
 
 	/**

@@ -13,8 +13,10 @@ public class WriteConflictException extends LevelMutexException {
 	@Serial
 	private static final long serialVersionUID = 1L;
 
+	/** The name of the mutex of the update. */
 	private final String mutexName;
 
+	/** How many times the update was tried. */
 	private final int attempts;
 
 	/**

@@ -24,6 +24,7 @@ public abstract class MutexEvent extends ApplicationEvent {
 	@Serial
 	private static final long serialVersionUID = 1L;
 
+	/** The name of the mutex the event is about. */
 	private final String mutexName;
 
 	/**

@@ -15,6 +15,7 @@ public class NoSuchMutexException extends LevelMutexException {
 	/** The property that allows mutexes to be created on demand. */
 	public static final String CREATE_ON_DEMAND_PROPERTY = "level-mutex.create-on-demand";
 
+	/** The name that was looked up. */
 	private final String mutexName;
 
 	/**

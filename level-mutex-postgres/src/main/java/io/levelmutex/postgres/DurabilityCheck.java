@@ -17,23 +17,27 @@ final class DurabilityCheck {
 
 	static void check(Connection connection) throws SQLException {
 		String session;
+		String source;
 		String initial;
 		try (Statement statement = connection.createStatement();
-				ResultSet rows = statement.executeQuery("SELECT current_setting('synchronous_commit'), "
-						+ "(SELECT reset_val FROM pg_settings WHERE name = 'synchronous_commit')")) {
+				ResultSet rows = statement.executeQuery("SELECT current_setting('synchronous_commit'), source, reset_val "
+						+ "FROM pg_settings WHERE name = 'synchronous_commit'")) {
 			rows.next();
 			session = rows.getString(1);
-			initial = rows.getString(2);
-		}
-		if ("off".equals(initial)) {
-			throw new PostgresConfigurationException("synchronous_commit is off on the server (configuration, "
-					+ "database or role setting): acknowledged batches could be lost in a crash; the PostgreSQL "
-					+ "engine requires it on", null);
+			source = rows.getString(2);
+			initial = rows.getString(3);
 		}
 		if ("off".equals(session)) {
-			throw new PostgresConfigurationException("synchronous_commit is off in the sessions of the DataSource "
-					+ "(connection options or init SQL): acknowledged batches could be lost in a crash; the "
+			throw new PostgresConfigurationException("synchronous_commit is off in the engine's sessions (set by: "
+					+ source + "; 'database' or 'user' is ALTER DATABASE/ROLE, 'client' the connection options, "
+					+ "'configuration file' the server's): acknowledged batches could be lost in a crash; the "
 					+ "PostgreSQL engine requires it on", null);
+		}
+		if ("off".equals(initial)) {
+			throw new PostgresConfigurationException("synchronous_commit is off as sessions start (server "
+					+ "configuration, database or role setting, or connection options) and only switched on in the "
+					+ "session: acknowledged batches could be lost in a crash; the PostgreSQL engine requires it on",
+					null);
 		}
 	}
 

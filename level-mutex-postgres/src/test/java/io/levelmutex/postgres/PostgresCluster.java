@@ -244,11 +244,20 @@ final class PostgresCluster implements AutoCloseable {
 	}
 
 	private static Path findBinaries() {
-		String configured = System.getenv("LEVEL_MUTEX_PG_BIN");
+		return findBinaries(System.getenv("LEVEL_MUTEX_PG_BIN"), Path.of("/usr/lib/postgresql"));
+	}
+
+	/**
+	 * Where the server binaries are.
+	 * @param configured the value of {@code LEVEL_MUTEX_PG_BIN}, or null
+	 * @param root where Debian installs versions ({@code /usr/lib/postgresql})
+	 * @return the directory holding initdb and pg_ctl
+	 * @throws IllegalStateException with what to install or set, if there are none
+	 */
+	static Path findBinaries(@Nullable String configured, Path root) {
 		if (configured != null && !configured.isBlank()) {
 			return requireInitdb(Path.of(configured));
 		}
-		Path root = Path.of("/usr/lib/postgresql");
 		if (Files.isDirectory(root)) {
 			try (Stream<Path> versions = Files.list(root)) {
 				Path newest = versions.filter((dir) -> dir.getFileName().toString().matches("\\d+"))

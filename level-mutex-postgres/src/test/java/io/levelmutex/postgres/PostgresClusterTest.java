@@ -89,6 +89,21 @@ class PostgresClusterTest {
 		}
 	}
 
+	@Test
+	void whenNoServerBinariesExistThenTheFixtureFailsWithWhatToInstall(@org.junit.jupiter.api.io.TempDir Path empty) {
+		assertThatThrownBy(() -> PostgresCluster.findBinaries(null, empty.resolve("absent")))
+			.isInstanceOf(IllegalStateException.class)
+			.hasMessageContaining("No PostgreSQL server binaries found")
+			.hasMessageContaining("install Debian's 'postgresql' package")
+			.hasMessageContaining("LEVEL_MUTEX_PG_BIN");
+		assertThatThrownBy(() -> PostgresCluster.findBinaries(null, empty))
+			.isInstanceOf(IllegalStateException.class)
+			.hasMessageContaining("No PostgreSQL server binaries found");
+		assertThatThrownBy(() -> PostgresCluster.findBinaries(empty.toString(), Path.of("/usr/lib/postgresql")))
+			.isInstanceOf(IllegalStateException.class)
+			.hasMessageContaining("LEVEL_MUTEX_PG_BIN=" + empty + " holds no executable initdb");
+	}
+
 	private static String setting(Statement statement, String name) throws SQLException {
 		try (ResultSet rows = statement.executeQuery("SELECT current_setting('" + name + "')")) {
 			rows.next();

@@ -47,8 +47,10 @@ final class RemoteChangeListener implements AutoCloseable {
 
 	private final Thread thread;
 
+	/** Callback exceptions; incremented by the listener thread, read by anyone. */
 	private final AtomicLong callbackFailures = new AtomicLong();
 
+	/** Lost listener connections; incremented by the listener thread, read by anyone. */
 	private final AtomicLong reconnects = new AtomicLong();
 
 	/** Set by {@link #close()}; read by the listener thread. */

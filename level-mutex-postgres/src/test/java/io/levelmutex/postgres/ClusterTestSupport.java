@@ -37,7 +37,10 @@ abstract class ClusterTestSupport {
 		}
 	}
 
-	/** Table prefix of the current test: each test has its own tables (cheaper than a database each). */
+	/**
+	 * Table prefix of the current test: each test has its own tables (cheaper than a database each). Owned by the
+	 * JUnit thread (set before each test).
+	 */
 	static String prefix;
 
 	/** The class's database ("tests"), owned by the JUnit thread. */

@@ -215,6 +215,39 @@ class CommitValidationTest extends ClusterTestSupport {
 		}
 	}
 
+	@Test
+	void whenABatchGrowsThenItsCommitStillTakesTheSameFewStatements() {
+		CountingDataSource counting = new CountingDataSource(this.database);
+		PostgresStorage storage = PostgresStorage.open(counting, fastSettings(), true);
+		int small = statementsOfCommit(counting, storage, 1, 1);
+		int large = statementsOfCommit(counting, storage, 1000, 100);
+		assertThat(large).as("statements of a batch of 1,000 puts, 1,000 deletes, 100 units").isEqualTo(small);
+		assertThat(small).as("synchronous_commit, lock, 2 validations, upsert, tombstones, batch log, notify")
+			.isEqualTo(8);
+		try (PostgresSnapshot snapshot = storage.snapshot(this.ks)) {
+			assertThat(snapshot.scan(ByteRange.closedOpen(bytes("big/"), bytes("big0")), 5000, false)).hasSize(1000);
+		}
+	}
+
+	private int statementsOfCommit(CountingDataSource counting, PostgresStorage storage, int size, int units) {
+		String tag = size == 1 ? "small/" : "big/";
+		List<BatchOp> ops = new java.util.ArrayList<>();
+		List<UnitFootprint> footprints = new java.util.ArrayList<>();
+		for (int i = 0; i < size; i++) {
+			ops.add(BatchOp.put(bytes(tag + i), bytes("v")).inUnit(i % units));
+			ops.add(BatchOp.put(bytes("gone/" + tag + i), bytes("v")));
+			ops.add(BatchOp.del(bytes("gone/" + tag + i)));
+		}
+		for (int u = 0; u < units; u++) {
+			footprints.add(unit(u, 1, List.of(bytes("r" + u)), List.of(new Span(bytes("s" + u), bytes("s" + u + "~"))),
+					List.of(bytes(tag + u))));
+		}
+		int before = counting.executions.get();
+		CommitResult result = storage.commit(this.ks, Batch.of(ops, footprints));
+		assertThat(result.rejected()).isEmpty();
+		return counting.executions.get() - before;
+	}
+
 	static UnitFootprint unit(int id, long snapshot, List<byte[]> reads, List<Span> spans, List<byte[]> writes) {
 		return new UnitFootprint(id, snapshot, reads, spans, writes, Set.of());
 	}

@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -182,7 +181,6 @@ class MultiNodeCommitTest extends ClusterTestSupport {
 			dataSource.setApplicationName("node-" + n);
 			nodes.add(open(dataSource));
 		}
-		Collections.unmodifiableList(nodes);
 		return nodes;
 	}
 

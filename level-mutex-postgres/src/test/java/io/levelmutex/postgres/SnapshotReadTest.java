@@ -1,7 +1,6 @@
 package io.levelmutex.postgres;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -141,10 +140,6 @@ class SnapshotReadTest extends ClusterTestSupport {
 					: new String(entry.key(), java.nio.charset.StandardCharsets.ISO_8859_1));
 		}
 		return keys;
-	}
-
-	static boolean same(byte[] a, byte[] b) {
-		return Arrays.equals(a, b);
 	}
 
 }

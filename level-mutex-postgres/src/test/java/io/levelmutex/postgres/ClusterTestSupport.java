@@ -10,32 +10,61 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInfo;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * Base of the storage tests: one private cluster per test class (started before the first test, stopped after
- * the last), a fresh database per test.
+ * Base of the storage tests: a fresh set of tables (own prefix) per test, on a private cluster. Classes that
+ * crash or stop the server ({@link OwnCluster}) get a cluster of their own, started before their first test and
+ * stopped after their last; the others share one cluster per test JVM (started by the first of them, stopped
+ * by the fixture's shutdown hook when the JVM exits), which keeps the module's run short on a busy machine.
  */
 abstract class ClusterTestSupport {
 
-	/** Owned by the JUnit thread of the class: set in {@link #startCluster()}, closed in {@link #stopCluster()}. */
+	/** Marks a test class that needs a cluster of its own (it crashes or stops the server). */
+	interface OwnCluster {
+	}
+
+	/** The cluster of the running class; owned by the JUnit thread (set and cleared around each class). */
 	static PostgresCluster cluster;
+
+	/** The cluster shared by classes without {@link OwnCluster}; created once, guarded by the class lock. */
+	private static PostgresCluster shared;
+
+	/** Whether {@link #cluster} belongs to the running class alone; owned by the JUnit thread. */
+	private static boolean own;
 
 	private static final AtomicInteger databases = new AtomicInteger();
 
 	@BeforeAll
-	static void startCluster() {
-		cluster = PostgresCluster.start();
+	static void startCluster(TestInfo info) {
+		own = OwnCluster.class.isAssignableFrom(info.getTestClass().orElseThrow());
+		if (own) {
+			cluster = PostgresCluster.start();
+			database = null;
+		}
+		else {
+			synchronized (ClusterTestSupport.class) {
+				if (shared == null) {
+					shared = PostgresCluster.start();
+				}
+				cluster = shared;
+			}
+			database = SHARED_DATABASE_CREATED.get() ? "tests" : null;
+		}
 	}
 
 	@AfterAll
 	static void stopCluster() {
-		if (cluster != null) {
+		if (own && cluster != null) {
 			cluster.close();
-			cluster = null;
-			database = null;
 		}
+		cluster = null;
+		database = null;
 	}
+
+	private static final java.util.concurrent.atomic.AtomicBoolean SHARED_DATABASE_CREATED =
+			new java.util.concurrent.atomic.AtomicBoolean();
 
 	/**
 	 * Table prefix of the current test: each test has its own tables (cheaper than a database each). Owned by the
@@ -52,6 +81,9 @@ abstract class ClusterTestSupport {
 		if (database == null) {
 			database = "tests";
 			cluster.createDatabase(database);
+			if (!own) {
+				SHARED_DATABASE_CREATED.set(true);
+			}
 		}
 	}
 

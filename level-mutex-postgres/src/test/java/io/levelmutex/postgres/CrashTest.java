@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * batch of unknown outcome is all there or all absent, sequences stay gapless, and the nodes commit again
  * without being reopened.
  */
-class CrashTest extends ClusterTestSupport {
+class CrashTest extends ClusterTestSupport implements ClusterTestSupport.OwnCluster {
 
 	private enum Outcome {
 		ACKNOWLEDGED, NOT_APPLIED, UNKNOWN

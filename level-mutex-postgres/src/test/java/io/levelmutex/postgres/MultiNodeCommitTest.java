@@ -43,7 +43,7 @@ class MultiNodeCommitTest extends ClusterTestSupport {
 		List<PostgresStorage> nodes = nodes();
 		PostgresKeyspace ks = nodes.get(0).keyspace("seq");
 		nodes.get(1).keyspace("other").id();
-		int perThread = 12;
+		int perThread = 8;
 		Map<Long, UUID> bySequence = new ConcurrentHashMap<>();
 		Map<Long, String> sharedValue = new ConcurrentHashMap<>();
 		CountDownLatch start = new CountDownLatch(1);
@@ -108,7 +108,7 @@ class MultiNodeCommitTest extends ClusterTestSupport {
 		List<PostgresStorage> nodes = nodes();
 		PostgresKeyspace ks = nodes.get(0).keyspace("counters");
 		int counters = 3;
-		int incrementsPerThread = 8;
+		int incrementsPerThread = 6;
 		Map<Integer, AtomicInteger> committed = new HashMap<>();
 		for (int c = 0; c < counters; c++) {
 			committed.put(c, new AtomicInteger());

@@ -441,8 +441,8 @@ final class BatchCommitter {
 					List<RejectedUnit> rejected = new ArrayList<>();
 					for (int i = 0; i < units.length; i++) {
 						Reason reason = Reason.valueOf(reasons[i]);
-						rejected.add(new RejectedUnit(units[i], reason,
-								reason == Reason.SNAPSHOT_TOO_OLD ? null : keys[i]));
+						// Keys are never empty: the empty array stands for "no key" (snapshot too old).
+						rejected.add(new RejectedUnit(units[i], reason, keys[i].length == 0 ? null : keys[i]));
 					}
 					return new CommitResult(batch.id(), sequence, true, rejected);
 				}

@@ -5,10 +5,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Refuses a database on which a commit could be acknowledged before it is durable: {@code synchronous_commit}
  * {@code off} in the session the engine gets from its DataSource, or as the value sessions start with (server
- * configuration, database or role setting). Every batch transaction also sets it on locally.
+ * configuration, database or role setting), or in the server's configuration file (when the role may read
+ * {@code pg_file_settings}). Every batch transaction also sets it on locally.
  */
 final class DurabilityCheck {
 
@@ -38,6 +41,28 @@ final class DurabilityCheck {
 					+ "configuration, database or role setting, or connection options) and only switched on in the "
 					+ "session: acknowledged batches could be lost in a crash; the PostgreSQL engine requires it on",
 					null);
+		}
+		String file = configurationFileSetting(connection);
+		if ("off".equals(file)) {
+			throw new PostgresConfigurationException("synchronous_commit is off in the server's configuration file "
+					+ "(only overridden for the engine's sessions): other clients' commits, and any session that "
+					+ "loses the override, are not durable; the PostgreSQL engine requires it on", null);
+		}
+	}
+
+	/** The configuration file's effective value, or null if none is set or the role may not read it. */
+	private static @Nullable String configurationFileSetting(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement();
+				ResultSet rows = statement.executeQuery("SELECT setting FROM pg_file_settings "
+						+ "WHERE name = 'synchronous_commit' AND applied AND error IS NULL")) {
+			return rows.next() ? rows.getString(1) : null;
+		}
+		catch (SQLException ex) {
+			if ("42501".equals(ex.getSQLState())) {
+				// pg_file_settings needs superuser or pg_read_all_settings: the session checks must do.
+				return null;
+			}
+			throw ex;
 		}
 	}
 

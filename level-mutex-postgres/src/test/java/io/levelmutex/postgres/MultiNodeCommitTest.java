@@ -174,6 +174,103 @@ class MultiNodeCommitTest extends ClusterTestSupport {
 		System.out.println("MultiNodeCommitTest counters: " + sum + " increments, " + conflicts.get() + " conflicts");
 	}
 
+	@ParameterizedTest(name = "seed {0}")
+	@ValueSource(longs = { 7L })
+	void whenThreeNodesClaimAndReleaseSlotsThroughSpanChecksThenNoSlotIsEverHeldTwice(long seed) throws Exception {
+		System.out.println("MultiNodeCommitTest slots seed " + seed);
+		List<PostgresStorage> nodes = nodes();
+		PostgresKeyspace ks = nodes.get(0).keyspace("slots");
+		int slots = 3;
+		int stepsPerThread = 8;
+		// (sequence, slot, +1 claim / -1 release) of every successful unit.
+		java.util.concurrent.ConcurrentLinkedQueue<long[]> history = new java.util.concurrent.ConcurrentLinkedQueue<>();
+		CountDownLatch start = new CountDownLatch(1);
+		ExecutorService pool = Executors.newFixedThreadPool(NODES * THREADS_PER_NODE);
+		try {
+			List<Future<?>> futures = new ArrayList<>();
+			for (int n = 0; n < NODES; n++) {
+				for (int t = 0; t < THREADS_PER_NODE; t++) {
+					PostgresStorage node = nodes.get(n);
+					String holder = n + "." + t;
+					Random random = new Random(seed * 131 + n * 17 + t);
+					futures.add(pool.submit(() -> {
+						start.await();
+						byte[] held = null;
+						int heldSlot = -1;
+						for (int i = 0; i < stepsPerThread; i++) {
+							if (held != null) {
+								// Release: the unit read its own claim, which nobody else may touch.
+								CommitResult result = node.commit(ks, Batch.of(List.of(BatchOp.del(held).inUnit(0)),
+										List.of(new UnitFootprint(0, snapshotSequence(node, ks), List.of(held), List.of(),
+												List.of(held), Set.of()))));
+								assertThat(result.rejected()).as("a claim is only released by its holder").isEmpty();
+								history.add(new long[] { result.sequence(), heldSlot, -1 });
+								held = null;
+								continue;
+							}
+							int slot = random.nextInt(slots);
+							byte[] low = bytes("slot/" + slot + "/");
+							byte[] high = bytes("slot/" + slot + "0");
+							byte[] claim = bytes("slot/" + slot + "/" + holder);
+							long sequence;
+							boolean free;
+							try (PostgresSnapshot snapshot = node.snapshot(ks)) {
+								sequence = snapshot.sequence();
+								free = snapshot.first(ByteRange.closedOpen(low, high)) == null;
+							}
+							if (!free) {
+								continue;
+							}
+							CommitResult result = node.commit(ks, Batch.of(List.of(BatchOp.put(claim, bytes("held")).inUnit(0)),
+									List.of(new UnitFootprint(0, sequence, List.of(),
+											List.of(new UnitFootprint.Span(low, high)), List.of(claim), Set.of()))));
+							if (result.rejected().isEmpty()) {
+								history.add(new long[] { result.sequence(), slot, +1 });
+								held = claim;
+								heldSlot = slot;
+							}
+							else {
+								assertThat(result.rejected().get(0).reason()).isEqualTo(RejectedUnit.Reason.SPAN);
+							}
+						}
+						return null;
+					}));
+				}
+			}
+			start.countDown();
+			for (Future<?> future : futures) {
+				future.get(120, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		List<long[]> ordered = new ArrayList<>(history);
+		ordered.sort(java.util.Comparator.comparingLong((long[] event) -> event[0]));
+		int[] holders = new int[slots];
+		int claims = 0;
+		for (long[] event : ordered) {
+			holders[(int) event[1]] += (int) event[2];
+			assertThat(holders[(int) event[1]]).as("holders of slot " + event[1] + " after sequence " + event[0])
+				.isBetween(0, 1);
+			claims += event[2] > 0 ? 1 : 0;
+		}
+		assertThat(claims).as("some claims succeeded").isPositive();
+		try (PostgresSnapshot snapshot = nodes.get(0).snapshot(ks)) {
+			for (int slot = 0; slot < slots; slot++) {
+				assertThat(snapshot.scan(ByteRange.closedOpen(bytes("slot/" + slot + "/"), bytes("slot/" + slot + "0")),
+						10, false)).hasSize(holders[slot]);
+			}
+		}
+		System.out.println("MultiNodeCommitTest slots: " + claims + " claims, " + ordered.size() + " events");
+	}
+
+	private static long snapshotSequence(PostgresStorage node, PostgresKeyspace ks) {
+		try (PostgresSnapshot snapshot = node.snapshot(ks)) {
+			return snapshot.sequence();
+		}
+	}
+
 	private static List<PostgresStorage> nodes() {
 		List<PostgresStorage> nodes = new ArrayList<>();
 		for (int n = 0; n < NODES; n++) {

@@ -1,0 +1,106 @@
+package io.levelmutex.postgres;
+
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/**
+ * Settings of the storage layer. Immutable; every value is validated by the constructor.
+ *
+ * @param tablePrefix start of every table and index name ({@code level_mutex_} by default): lower-case
+ * letters, digits and underscores, starting with a letter or underscore, at most 40 characters
+ * @param channel the LISTEN/NOTIFY channel of remote-change hints (same identifier rules)
+ * @param maxValueBytes largest value, 1 to {@link #MAX_VALUE_BYTES_LIMIT}
+ * @param connectWait how long to keep trying to get a connection while the server is down, before failing
+ * with {@link PostgresUnavailableException}
+ * @param resolveWait how long the outcome of a batch whose COMMIT lost its connection is looked for
+ * (reconnecting, then waiting for the keyspace's lock) before {@link PostgresOutcomeUnknownException}
+ * @param transientRetries how many times a transaction failing with a serialization failure or deadlock is
+ * run again (0 = never)
+ * @param pollInterval how often the remote-change listener checks the sequences without a notification
+ * @param tombstoneRetention tombstones of the last this many sequences of a keyspace are always kept
+ */
+record PostgresSettings(String tablePrefix, String channel, int maxValueBytes, Duration connectWait,
+		Duration resolveWait, int transientRetries, Duration pollInterval, long tombstoneRetention) {
+
+	/** Largest key in bytes: an index tuple of (keyspace id, key) stays under B-tree's 2704-byte limit. */
+	static final int MAX_KEY_BYTES = 2048;
+
+	/** Upper bound of {@link #maxValueBytes}: far below bytea's 1 GB, so a batch stays within memory. */
+	static final int MAX_VALUE_BYTES_LIMIT = 256 * 1024 * 1024;
+
+	static final String DEFAULT_PREFIX = "level_mutex_";
+
+	private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,39}");
+
+	PostgresSettings {
+		requireIdentifier("tablePrefix", tablePrefix);
+		requireIdentifier("channel", channel);
+		if (maxValueBytes < 1 || maxValueBytes > MAX_VALUE_BYTES_LIMIT) {
+			throw new PostgresInputException(
+					"maxValueBytes must be 1 to " + MAX_VALUE_BYTES_LIMIT + ", not " + maxValueBytes);
+		}
+		requirePositive("connectWait", connectWait);
+		requirePositive("resolveWait", resolveWait);
+		requirePositive("pollInterval", pollInterval);
+		if (transientRetries < 0 || transientRetries > 100) {
+			throw new PostgresInputException("transientRetries must be 0 to 100, not " + transientRetries);
+		}
+		if (tombstoneRetention < 1) {
+			throw new PostgresInputException("tombstoneRetention must be at least 1, not " + tombstoneRetention);
+		}
+	}
+
+	/**
+	 * The defaults: prefix {@code level_mutex_}, channel {@code level_mutex}, values up to 8 MiB, 10 s to
+	 * connect, 10 s to resolve an unknown outcome, 3 transient retries, polling every second, tombstones of
+	 * the last 10,000 sequences kept.
+	 * @return the default settings
+	 */
+	static PostgresSettings defaults() {
+		return new PostgresSettings(DEFAULT_PREFIX, "level_mutex", 8 * 1024 * 1024, Duration.ofSeconds(10),
+				Duration.ofSeconds(10), 3, Duration.ofSeconds(1), 10_000);
+	}
+
+	PostgresSettings withTablePrefix(String prefix) {
+		return new PostgresSettings(prefix, this.channel, this.maxValueBytes, this.connectWait, this.resolveWait,
+				this.transientRetries, this.pollInterval, this.tombstoneRetention);
+	}
+
+	PostgresSettings withWaits(Duration connect, Duration resolve) {
+		return new PostgresSettings(this.tablePrefix, this.channel, this.maxValueBytes, connect, resolve,
+				this.transientRetries, this.pollInterval, this.tombstoneRetention);
+	}
+
+	PostgresSettings withPollInterval(Duration interval) {
+		return new PostgresSettings(this.tablePrefix, this.channel, this.maxValueBytes, this.connectWait,
+				this.resolveWait, this.transientRetries, interval, this.tombstoneRetention);
+	}
+
+	PostgresSettings withTombstoneRetention(long retention) {
+		return new PostgresSettings(this.tablePrefix, this.channel, this.maxValueBytes, this.connectWait,
+				this.resolveWait, this.transientRetries, this.pollInterval, retention);
+	}
+
+	PostgresSettings withMaxValueBytes(int max) {
+		return new PostgresSettings(this.tablePrefix, this.channel, max, this.connectWait, this.resolveWait,
+				this.transientRetries, this.pollInterval, this.tombstoneRetention);
+	}
+
+	String table(String name) {
+		return this.tablePrefix + name;
+	}
+
+	private static void requireIdentifier(String what, String value) {
+		if (value == null || !IDENTIFIER.matcher(value).matches()) {
+			throw new PostgresInputException(what + " must be 1 to 40 lower-case letters, digits or underscores "
+					+ "starting with a letter or underscore, not '" + value + "'");
+		}
+	}
+
+	private static void requirePositive(String what, Duration value) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			throw new PostgresInputException(what + " must be positive, not " + value);
+		}
+	}
+
+}

@@ -1,0 +1,224 @@
+package io.levelmutex.postgres;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+import org.jspecify.annotations.Nullable;
+import org.postgresql.PGConnection;
+
+/**
+ * One per node: a thread on its own connection that LISTENs on the settings' channel and, on every
+ * notification and at least every {@link PostgresSettings#pollInterval()}, reads the sequences of the watched
+ * keyspaces and delivers what other nodes committed since the last sequence it saw, as {@link RemoteChange}
+ * ranges in sequence order, each sequence exactly once. Notifications are hints only: the ranges come from the
+ * keyspace table, so a missed notification or a lost connection (reconnected within the connect wait, again
+ * and again until closed) delays delivery to the next poll but loses nothing. The node's own commits are
+ * recognised by its node id in the batch log and left out (a sequence whose batch-log row was cleaned up
+ * before the listener saw it is delivered as remote).
+ *
+ * <p>The callback runs on the listener's thread; an exception it throws is counted and does not stop delivery.
+ */
+final class RemoteChangeListener implements AutoCloseable {
+
+	static final String APPLICATION_NAME = "level-mutex-listener";
+
+	private final Connections connections;
+
+	private final PostgresSettings settings;
+
+	private final UUID nodeId;
+
+	private final Consumer<RemoteChange> callback;
+
+	/** Keyspace id -> last sequence handled; written by {@link #watch} and by the listener thread. */
+	private final Map<Integer, Watched> watched = new ConcurrentHashMap<>();
+
+	private final Thread thread;
+
+	/** Callback exceptions; incremented by the listener thread, read by anyone. */
+	private final AtomicLong callbackFailures = new AtomicLong();
+
+	/** Lost listener connections; incremented by the listener thread, read by anyone. */
+	private final AtomicLong reconnects = new AtomicLong();
+
+	/** Set by {@link #close()}; read by the listener thread. */
+	private volatile boolean closed;
+
+	/** The listener thread's current connection; closed by {@link #close()} to wake the thread. */
+	private volatile @Nullable Connection connection;
+
+	private static final class Watched {
+
+		final PostgresKeyspace keyspace;
+
+		/** Owned by the listener thread after registration. */
+		volatile long seen;
+
+		Watched(PostgresKeyspace keyspace, long seen) {
+			this.keyspace = keyspace;
+			this.seen = seen;
+		}
+
+	}
+
+	RemoteChangeListener(Connections connections, PostgresSettings settings, UUID nodeId,
+			Consumer<RemoteChange> callback) {
+		this.connections = connections;
+		this.settings = settings;
+		this.nodeId = nodeId;
+		this.callback = callback;
+		this.thread = new Thread(this::loop, "level-mutex-pg-listener-" + nodeId.toString().substring(0, 8));
+		this.thread.setDaemon(true);
+	}
+
+	void start() {
+		this.thread.start();
+	}
+
+	/**
+	 * Starts delivering the keyspace's remote changes after {@code fromSequence}.
+	 * @param keyspace the keyspace
+	 * @param fromSequence the last sequence the caller already knows of (changes after it are delivered)
+	 */
+	void watch(PostgresKeyspace keyspace, long fromSequence) {
+		this.watched.putIfAbsent(keyspace.id(), new Watched(keyspace, fromSequence));
+	}
+
+	long callbackFailures() {
+		return this.callbackFailures.get();
+	}
+
+	long reconnects() {
+		return this.reconnects.get();
+	}
+
+	boolean isConnected() {
+		return this.connection != null;
+	}
+
+	private void loop() {
+		long pollMillis = Math.max(1, this.settings.pollInterval().toMillis());
+		while (!this.closed) {
+			Connection current = null;
+			try {
+				current = this.connections.open("the remote-change listener");
+				this.connection = current;
+				if (this.closed) {
+					break;
+				}
+				try (Statement statement = current.createStatement()) {
+					statement.execute("SET application_name = '" + APPLICATION_NAME + "'");
+					statement.execute("LISTEN " + this.settings.channel());
+				}
+				PGConnection listening = current.unwrap(PGConnection.class);
+				while (!this.closed) {
+					catchUp(current);
+					listening.getNotifications((int) pollMillis);
+				}
+			}
+			catch (SQLException | PostgresStoreException ex) {
+				if (!this.closed) {
+					this.reconnects.incrementAndGet();
+					// Back-off before reconnecting to a server that is down (not synchronisation).
+					LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.min(pollMillis, 100)));
+				}
+			}
+			finally {
+				this.connection = null;
+				if (current != null) {
+					Connections.closeQuietly(current);
+				}
+			}
+		}
+	}
+
+	private void catchUp(Connection current) throws SQLException {
+		if (this.watched.isEmpty()) {
+			return;
+		}
+		Integer[] ids = this.watched.keySet().toArray(new Integer[0]);
+		List<long[]> heads = new ArrayList<>();
+		try (PreparedStatement statement = current
+			.prepareStatement("SELECT id, seq FROM " + this.settings.table("keyspace") + " WHERE id = ANY(?)")) {
+			statement.setArray(1, current.createArrayOf("int4", ids));
+			try (ResultSet rows = statement.executeQuery()) {
+				while (rows.next()) {
+					heads.add(new long[] { rows.getInt(1), rows.getLong(2) });
+				}
+			}
+		}
+		for (long[] head : heads) {
+			Watched watched = this.watched.get((int) head[0]);
+			if (watched == null || head[1] <= watched.seen) {
+				continue;
+			}
+			deliver(current, watched, head[1]);
+		}
+	}
+
+	private void deliver(Connection current, Watched watched, long to) throws SQLException {
+		List<Long> own = new ArrayList<>();
+		try (PreparedStatement statement = current.prepareStatement("SELECT seq FROM " + this.settings.table("batch")
+				+ " WHERE keyspace_id = ? AND seq > ? AND seq <= ? AND node_id = ? ORDER BY seq")) {
+			statement.setInt(1, watched.keyspace.id());
+			statement.setLong(2, watched.seen);
+			statement.setLong(3, to);
+			statement.setObject(4, this.nodeId);
+			try (ResultSet rows = statement.executeQuery()) {
+				while (rows.next()) {
+					own.add(rows.getLong(1));
+				}
+			}
+		}
+		long from = watched.seen + 1;
+		for (long mine : own) {
+			if (mine > from) {
+				emit(watched.keyspace.name(), from, mine - 1);
+			}
+			from = mine + 1;
+		}
+		if (from <= to) {
+			emit(watched.keyspace.name(), from, to);
+		}
+		watched.seen = to;
+	}
+
+	private void emit(String keyspace, long from, long to) {
+		try {
+			this.callback.accept(new RemoteChange(keyspace, from, to));
+		}
+		catch (RuntimeException ex) {
+			this.callbackFailures.incrementAndGet();
+		}
+	}
+
+	/** Stops the listener and waits for its thread to end. Idempotent. */
+	@Override
+	public void close() {
+		this.closed = true;
+		Connection current = this.connection;
+		if (current != null) {
+			Connections.closeQuietly(current);
+		}
+		this.thread.interrupt();
+		try {
+			this.thread.join(TimeUnit.SECONDS.toMillis(30));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}

@@ -1,0 +1,49 @@
+package io.levelmutex.postgres;
+
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
+
+/** Classifies driver failures by SQLSTATE (and the exception type pgjdbc uses for a broken socket). */
+final class SqlFailures {
+
+	private SqlFailures() {
+	}
+
+	/**
+	 * The connection is gone or the server is not accepting work: class 08 (connection exception), 57P01-57P03
+	 * (terminated by an administrator, crash shutdown, cannot connect now), 53300 (too many connections).
+	 */
+	static boolean isConnectionLost(SQLException ex) {
+		for (Throwable t = ex; t != null; t = t.getCause()) {
+			if (t instanceof SQLException sql) {
+				String state = sql.getSQLState();
+				if (state != null && (state.startsWith("08") || state.startsWith("57P") || state.equals("53300"))) {
+					return true;
+				}
+				if (sql instanceof SQLRecoverableException || sql instanceof SQLNonTransientConnectionException
+						|| sql instanceof SQLTransientConnectionException) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	/** A serialization failure (40001) or deadlock (40P01): the transaction rolled back; running it again is safe. */
+	static boolean isTransient(SQLException ex) {
+		String state = ex.getSQLState();
+		return "40001".equals(state) || "40P01".equals(state);
+	}
+
+	/** The lock wait ran out (55P03, lock_not_available). */
+	static boolean isLockTimeout(SQLException ex) {
+		return "55P03".equals(ex.getSQLState());
+	}
+
+	static String describe(SQLException ex) {
+		return ex.getMessage() + " (SQLSTATE " + ex.getSQLState() + ")";
+	}
+
+}

@@ -1,0 +1,143 @@
+package io.levelmutex.postgres;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInfo;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * Base of the storage tests: a fresh set of tables (own prefix) per test, on a private cluster. Classes that
+ * crash or stop the server ({@link OwnCluster}) get a cluster of their own, started before their first test and
+ * stopped after their last; the others share one cluster per test JVM (started by the first of them, stopped
+ * by the fixture's shutdown hook when the JVM exits), which keeps the module's run short on a busy machine.
+ */
+abstract class ClusterTestSupport {
+
+	/** Marks a test class that needs a cluster of its own (it crashes or stops the server). */
+	interface OwnCluster {
+	}
+
+	/** The cluster of the running class; owned by the JUnit thread (set and cleared around each class). */
+	static PostgresCluster cluster;
+
+	/** The cluster shared by classes without {@link OwnCluster}; created once, guarded by the class lock. */
+	private static PostgresCluster shared;
+
+	/** Whether {@link #cluster} belongs to the running class alone; owned by the JUnit thread. */
+	private static boolean own;
+
+	private static final AtomicInteger databases = new AtomicInteger();
+
+	@BeforeAll
+	static void startCluster(TestInfo info) {
+		own = OwnCluster.class.isAssignableFrom(info.getTestClass().orElseThrow());
+		if (own) {
+			cluster = PostgresCluster.start();
+			database = null;
+		}
+		else {
+			synchronized (ClusterTestSupport.class) {
+				if (shared == null) {
+					shared = PostgresCluster.start();
+				}
+				cluster = shared;
+			}
+			database = SHARED_DATABASE_CREATED.get() ? "tests" : null;
+		}
+	}
+
+	@AfterAll
+	static void stopCluster() {
+		if (own && cluster != null) {
+			cluster.close();
+		}
+		cluster = null;
+		database = null;
+	}
+
+	private static final java.util.concurrent.atomic.AtomicBoolean SHARED_DATABASE_CREATED =
+			new java.util.concurrent.atomic.AtomicBoolean();
+
+	/**
+	 * Table prefix of the current test: each test has its own tables (cheaper than a database each). Owned by the
+	 * JUnit thread (set before each test).
+	 */
+	static String prefix;
+
+	/** The class's database ("tests"), owned by the JUnit thread. */
+	static String database;
+
+	@BeforeEach
+	void nextPrefix() throws SQLException {
+		prefix = "t" + databases.incrementAndGet() + "_";
+		if (database == null) {
+			database = "tests";
+			cluster.createDatabase(database);
+			if (!own) {
+				SHARED_DATABASE_CREATED.set(true);
+			}
+		}
+	}
+
+	/** The class's database; each test sees its own tables through {@link #fastSettings()}. */
+	static PGSimpleDataSource newDatabase() {
+		return dataSource(database);
+	}
+
+	/** A new empty database of its own (for tests that change database-level settings). */
+	static PGSimpleDataSource ownDatabase() throws SQLException {
+		String name = "own" + databases.incrementAndGet();
+		cluster.createDatabase(name);
+		return dataSource(name);
+	}
+
+	static PGSimpleDataSource dataSource(String database) {
+		PGSimpleDataSource dataSource = new PGSimpleDataSource();
+		dataSource.setUrl(cluster.jdbcUrl(database));
+		dataSource.setUser("postgres");
+		dataSource.setConnectTimeout(5);
+		return dataSource;
+	}
+
+	static PostgresSettings fastSettings() {
+		return PostgresSettings.defaults()
+			.withTablePrefix(prefix)
+			.withWaits(Duration.ofSeconds(2), Duration.ofSeconds(2))
+			.withPollInterval(Duration.ofMillis(200));
+	}
+
+	static PostgresStorage open(PGSimpleDataSource dataSource) {
+		return PostgresStorage.open(dataSource, fastSettings(), true);
+	}
+
+	static long queryLong(PGSimpleDataSource dataSource, String sql) throws SQLException {
+		try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+				ResultSet rows = statement.executeQuery(sql)) {
+			rows.next();
+			return rows.getLong(1);
+		}
+	}
+
+	static void execute(PGSimpleDataSource dataSource, String sql) throws SQLException {
+		try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+			statement.execute(sql);
+		}
+	}
+
+	static byte[] bytes(String text) {
+		return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+	}
+
+	static String text(byte[] bytes) {
+		return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+	}
+
+}

@@ -1,0 +1,284 @@
+package io.levelmutex.postgres;
+
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import io.levelmutex.postgres.RejectedUnit.Reason;
+import io.levelmutex.postgres.UnitFootprint.Span;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Every conflict rule of a unit's validation at commit, each both conflicting and not: keys read, keys
+ * written, spans (inserts, changes, deletes through tombstones), the dependency cascade, the tombstone horizon;
+ * and the batch-level rules (last write of a key wins, rejected units' writes left out, plain writes applied).
+ */
+class CommitValidationTest extends ClusterTestSupport {
+
+	private PGSimpleDataSource database;
+
+	private PostgresStorage node;
+
+	private PostgresStorage other;
+
+	private PostgresKeyspace ks;
+
+	@BeforeEach
+	void setUp() {
+		this.database = newDatabase();
+		this.node = open(this.database);
+		this.other = open(this.database);
+		this.ks = this.node.keyspace("cas");
+		// Sequence 1: the base state.
+		commit(this.other, BatchOp.put(bytes("a"), bytes("1")), BatchOp.put(bytes("c"), bytes("3")),
+				BatchOp.put(bytes("e"), bytes("5")));
+	}
+
+	@Test
+	void whenAKeyReadChangesAfterTheSnapshotThenTheUnitIsRejectedAndOnlyThen() {
+		long snapshot = 1;
+		commit(this.other, BatchOp.put(bytes("a"), bytes("changed")));
+		CommitResult result = this.node.commit(this.ks, Batch.of(
+				List.of(BatchOp.put(bytes("x"), bytes("u0")).inUnit(0), BatchOp.put(bytes("y"), bytes("u1")).inUnit(1)),
+				List.of(unit(0, snapshot, List.of(bytes("a")), List.of(), List.of(bytes("x"))),
+						unit(1, snapshot, List.of(bytes("c")), List.of(), List.of(bytes("y"))))));
+		assertThat(result.committed()).isTrue();
+		assertThat(result.sequence()).isEqualTo(3);
+		assertRejected(result, 0, Reason.KEY_READ, "a");
+		assertThat(result.rejected()).hasSize(1);
+		assertThat(read("x")).isNull();
+		assertThat(read("y")).isEqualTo("u1");
+		// A change at or before the snapshot's sequence is no conflict.
+		CommitResult fresh = this.node.commit(this.ks, Batch.of(List.of(BatchOp.put(bytes("x"), bytes("u2")).inUnit(2)),
+				List.of(unit(2, 2, List.of(bytes("a")), List.of(), List.of(bytes("x"))))));
+		assertThat(fresh.rejected()).isEmpty();
+		assertThat(read("x")).isEqualTo("u2");
+	}
+
+	@Test
+	void whenAKeyWrittenChangesOrIsDeletedAfterTheSnapshotThenTheUnitIsRejected() {
+		commit(this.other, BatchOp.del(bytes("c")));
+		CommitResult result = this.node.commit(this.ks, Batch.of(
+				List.of(BatchOp.put(bytes("c"), bytes("mine")).inUnit(0), BatchOp.put(bytes("z"), bytes("mine")).inUnit(1),
+						BatchOp.put(bytes("plain"), bytes("p"))),
+				List.of(unit(0, 1, List.of(), List.of(), List.of(bytes("c"))),
+						unit(1, 1, List.of(), List.of(), List.of(bytes("z"))))));
+		assertRejected(result, 0, Reason.KEY_WRITTEN, "c");
+		assertThat(result.rejected()).hasSize(1);
+		assertThat(read("c")).as("the other node's delete stands").isNull();
+		assertThat(read("z")).isEqualTo("mine");
+		assertThat(read("plain")).isEqualTo("p");
+	}
+
+	@Test
+	void whenAKeyIsInsertedIntoAnExaminedSpanThenTheUnitIsRejectedButNotForKeysOutsideOrAtTheExcludedEnd() {
+		commit(this.other, BatchOp.put(bytes("b"), bytes("new")), BatchOp.put(bytes("f"), bytes("at-high")));
+		CommitResult result = this.node.commit(this.ks, Batch.of(
+				List.of(BatchOp.put(bytes("r0"), bytes("0")).inUnit(0), BatchOp.put(bytes("r1"), bytes("1")).inUnit(1),
+						BatchOp.put(bytes("r2"), bytes("2")).inUnit(2), BatchOp.put(bytes("r3"), bytes("3")).inUnit(3)),
+				List.of(unit(0, 1, List.of(), List.of(new Span(bytes("a"), bytes("c"))), List.of(bytes("r0"))),
+						unit(1, 1, List.of(), List.of(new Span(bytes("c"), bytes("f"))), List.of(bytes("r1"))),
+						unit(2, 1, List.of(), List.of(new Span(bytes("e"), null)), List.of(bytes("r2"))),
+						unit(3, 1, List.of(), List.of(new Span(bytes("x"), bytes("a"))), List.of(bytes("r3"))))));
+		assertRejected(result, 0, Reason.SPAN, "b");
+		assertRejected(result, 2, Reason.SPAN, "f");
+		assertThat(result.rejected()).as("[c, f) excludes f; an inverted span examined nothing").hasSize(2);
+		assertThat(read("r0")).isNull();
+		assertThat(read("r1")).isEqualTo("1");
+		assertThat(read("r2")).isNull();
+		assertThat(read("r3")).isEqualTo("3");
+	}
+
+	@Test
+	void whenAKeyInAnExaminedSpanIsDeletedThenItsTombstoneRejectsTheUnit() {
+		commit(this.other, BatchOp.del(bytes("c")), BatchOp.del(bytes("never-existed")));
+		assertThat(queryLongUnchecked("SELECT count(*) FROM " + prefix + "entry WHERE value IS NULL"))
+			.as("a tombstone for the deleted key only").isEqualTo(1);
+		CommitResult result = this.node.commit(this.ks, Batch.of(
+				List.of(BatchOp.put(bytes("s0"), bytes("0")).inUnit(0), BatchOp.put(bytes("s1"), bytes("1")).inUnit(1)),
+				List.of(unit(0, 1, List.of(), List.of(new Span(bytes("b"), bytes("d"))), List.of(bytes("s0"))),
+						unit(1, 1, List.of(), List.of(new Span(bytes("d"), bytes("e"))), List.of(bytes("s1"))))));
+		assertRejected(result, 0, Reason.SPAN, "c");
+		assertThat(result.rejected()).hasSize(1);
+		assertThat(read("s1")).isEqualTo("1");
+	}
+
+	@Test
+	void whenAUnitIsRejectedThenEveryUnitThatReadItsWritesIsLeftOutWithItInCascade() {
+		commit(this.other, BatchOp.put(bytes("a"), bytes("changed")));
+		CommitResult result = this.node.commit(this.ks, Batch.of(
+				List.of(BatchOp.put(bytes("k0"), bytes("0")).inUnit(0), BatchOp.put(bytes("k1"), bytes("1")).inUnit(1),
+						BatchOp.put(bytes("k2"), bytes("2")).inUnit(2), BatchOp.put(bytes("k3"), bytes("3")).inUnit(3),
+						BatchOp.put(bytes("k0"), bytes("plain-after"))),
+				List.of(unit(0, 1, List.of(bytes("a")), List.of(), List.of(bytes("k0"))),
+						new UnitFootprint(1, 1, List.of(bytes("k0")), List.of(), List.of(bytes("k1")), Set.of(0)),
+						new UnitFootprint(2, 1, List.of(bytes("k1")), List.of(), List.of(bytes("k2")), Set.of(1)),
+						new UnitFootprint(3, 1, List.of(bytes("c")), List.of(), List.of(bytes("k3")), Set.of()))));
+		assertRejected(result, 0, Reason.KEY_READ, "a");
+		assertRejected(result, 1, Reason.DEPENDENCY, "a");
+		assertRejected(result, 2, Reason.DEPENDENCY, "a");
+		assertThat(result.rejected()).hasSize(3);
+		assertThat(read("k0")).as("a plain write after the rejected unit's write of the key still applies")
+			.isEqualTo("plain-after");
+		assertThat(read("k1")).isNull();
+		assertThat(read("k2")).isNull();
+		assertThat(read("k3")).isEqualTo("3");
+	}
+
+	@Test
+	void whenEveryWriteBelongsToARejectedUnitThenNothingCommitsAndNoSequenceIsTaken() {
+		commit(this.other, BatchOp.put(bytes("a"), bytes("changed")));
+		CommitResult result = this.node.commit(this.ks,
+				Batch.of(List.of(BatchOp.put(bytes("q"), bytes("0")).inUnit(0)),
+						List.of(unit(0, 1, List.of(bytes("a")), List.of(), List.of(bytes("q"))))));
+		assertThat(result.committed()).isFalse();
+		assertThat(result.sequence()).isEqualTo(2);
+		assertRejected(result, 0, Reason.KEY_READ, "a");
+		assertThat(commit(this.other, BatchOp.put(bytes("next"), bytes("n"))).sequence()).isEqualTo(3);
+	}
+
+	@Test
+	void whenTheLastWriteOfAKeyIsADeleteThenTheKeyIsGoneAndViceVersa() {
+		CommitResult result = commit(this.node, BatchOp.put(bytes("m"), bytes("1")), BatchOp.del(bytes("m")),
+				BatchOp.del(bytes("a")), BatchOp.put(bytes("a"), bytes("again")), BatchOp.put(bytes("a"), bytes("last")));
+		assertThat(result.sequence()).isEqualTo(2);
+		assertThat(read("m")).isNull();
+		assertThat(read("a")).isEqualTo("last");
+	}
+
+	@Test
+	void whenTombstonesAreCleanedUpThenOnlyOldOnesGoAndOlderSnapshotsAreRejected() {
+		PostgresStorage cleaning = PostgresStorage.open(this.database, fastSettings().withTombstoneRetention(2), true);
+		commit(this.other, BatchOp.del(bytes("a")));                 // 2
+		commit(this.other, BatchOp.del(bytes("c")));                 // 3
+		commit(this.other, BatchOp.put(bytes("p"), bytes("x")));     // 4
+		commit(this.other, BatchOp.del(bytes("e")));                 // 5
+		assertThat(cleaning.cleanUp(this.ks, 1)).as("bounded: one per call").isEqualTo(1);
+		assertThat(cleaning.cleanUp(this.ks, 100)).as("horizon 3: the tombstones of 2 and 3").isEqualTo(1);
+		assertThat(cleaning.cleanUp(this.ks, 100)).isZero();
+		assertThat(queryLongUnchecked("SELECT count(*) FROM " + prefix + "entry WHERE value IS NULL")).isEqualTo(1);
+		assertThatThrownBy(() -> cleaning.cleanUp(this.ks, 0)).isInstanceOf(PostgresInputException.class);
+		CommitResult result = this.node.commit(this.ks, Batch.of(
+				List.of(BatchOp.put(bytes("o0"), bytes("0")).inUnit(0), BatchOp.put(bytes("o1"), bytes("1")).inUnit(1)),
+				List.of(unit(0, 2, List.of(bytes("zz")), List.of(), List.of(bytes("o0"))),
+						unit(1, 3, List.of(bytes("zz")), List.of(), List.of(bytes("o1"))))));
+		assertThat(result.rejected()).singleElement()
+			.satisfies((rejected) -> {
+				assertThat(rejected.unit()).isZero();
+				assertThat(rejected.reason()).isEqualTo(Reason.SNAPSHOT_TOO_OLD);
+				assertThat(rejected.key()).isNull();
+			});
+		assertThat(read("o1")).isEqualTo("1");
+	}
+
+	@Test
+	void whenABatchIsMalformedThenItIsRefusedBeforeAnySqlAndAFutureSnapshotRollsBack() {
+		CountingDataSource counting = new CountingDataSource(this.database);
+		PostgresStorage storage = PostgresStorage.open(counting, fastSettings(), true);
+		int connections = counting.connections.get();
+		byte[] longest = new byte[PostgresSettings.MAX_KEY_BYTES];
+		new java.util.Random(7).nextBytes(longest);
+		assertThatThrownBy(() -> storage.commit(this.ks, Batch.of(List.of())))
+			.isInstanceOf(PostgresInputException.class).hasMessageContaining("no writes");
+		assertThatThrownBy(() -> storage.commit(this.ks,
+				Batch.of(List.of(BatchOp.put(new byte[PostgresSettings.MAX_KEY_BYTES + 1], bytes("v"))))))
+			.isInstanceOf(PostgresInputException.class)
+			.hasMessageContaining("'cas'")
+			.hasMessageContaining("2048 bytes")
+			.hasMessageContaining("(2049 bytes)");
+		assertThatThrownBy(() -> storage.commit(this.ks, Batch.of(List.of(BatchOp.put(new byte[0], bytes("v"))))))
+			.isInstanceOf(PostgresInputException.class).hasMessageContaining("null or empty");
+		assertThatThrownBy(() -> storage.commit(this.ks,
+				Batch.of(List.of(BatchOp.put(bytes("big"), new byte[storage.settings().maxValueBytes() + 1])))))
+			.isInstanceOf(PostgresInputException.class).hasMessageContaining("\"big\"").hasMessageContaining("8388608");
+		assertThatThrownBy(() -> storage.commit(this.ks, Batch.of(List.of(BatchOp.put(bytes("k"), bytes("v")).inUnit(5)))))
+			.isInstanceOf(PostgresInputException.class).hasMessageContaining("unit 5");
+		assertThatThrownBy(() -> storage.commit(this.ks, Batch.of(List.of(BatchOp.put(bytes("k"), bytes("v"))),
+				List.of(new UnitFootprint(0, 1, List.of(), List.of(), List.of(), Set.of(1)),
+						new UnitFootprint(1, 1, List.of(), List.of(), List.of(), Set.of())))))
+			.isInstanceOf(PostgresInputException.class).hasMessageContaining("not an earlier unit");
+		assertThat(counting.connections.get()).as("nothing was sent").isEqualTo(connections);
+		// A key of exactly the limit, incompressible, fits the B-tree index.
+		assertThat(storage.commit(this.ks, Batch.of(List.of(BatchOp.put(longest, bytes("fits"))))).sequence()).isEqualTo(2);
+		assertThatThrownBy(() -> storage.commit(this.ks, Batch.of(List.of(BatchOp.put(bytes("f"), bytes("v")).inUnit(0)),
+				List.of(unit(0, 9, List.of(), List.of(), List.of(bytes("f")))))))
+			.isInstanceOf(PostgresInputException.class).hasMessageContaining("snapshot sequence 9");
+		assertThat(commit(this.other, BatchOp.put(bytes("g"), bytes("v"))).sequence())
+			.as("the refused batch left no gap").isEqualTo(3);
+		try (PostgresSnapshot snapshot = storage.snapshot(this.ks)) {
+			assertThat(text(snapshot.get(List.of(longest)).get(0))).isEqualTo("fits");
+		}
+	}
+
+	@Test
+	void whenABatchGrowsThenItsCommitStillTakesTheSameFewStatements() {
+		CountingDataSource counting = new CountingDataSource(this.database);
+		PostgresStorage storage = PostgresStorage.open(counting, fastSettings(), true);
+		int small = statementsOfCommit(counting, storage, 1, 1);
+		int large = statementsOfCommit(counting, storage, 1000, 100);
+		assertThat(large).as("statements of a batch of 1,000 puts, 1,000 deletes, 100 units").isEqualTo(small);
+		assertThat(small).as("synchronous_commit, lock, 2 validations, upsert, tombstones, batch log, notify")
+			.isEqualTo(8);
+		try (PostgresSnapshot snapshot = storage.snapshot(this.ks)) {
+			assertThat(snapshot.scan(ByteRange.closedOpen(bytes("big/"), bytes("big0")), 5000, false)).hasSize(1000);
+		}
+	}
+
+	private int statementsOfCommit(CountingDataSource counting, PostgresStorage storage, int size, int units) {
+		String tag = size == 1 ? "small/" : "big/";
+		List<BatchOp> ops = new java.util.ArrayList<>();
+		List<UnitFootprint> footprints = new java.util.ArrayList<>();
+		for (int i = 0; i < size; i++) {
+			ops.add(BatchOp.put(bytes(tag + i), bytes("v")).inUnit(i % units));
+			ops.add(BatchOp.put(bytes("gone/" + tag + i), bytes("v")));
+			ops.add(BatchOp.del(bytes("gone/" + tag + i)));
+		}
+		for (int u = 0; u < units; u++) {
+			footprints.add(unit(u, 1, List.of(bytes("r" + u)), List.of(new Span(bytes("s" + u), bytes("s" + u + "~"))),
+					List.of(bytes(tag + u))));
+		}
+		int before = counting.executions.get();
+		CommitResult result = storage.commit(this.ks, Batch.of(ops, footprints));
+		assertThat(result.rejected()).isEmpty();
+		return counting.executions.get() - before;
+	}
+
+	static UnitFootprint unit(int id, long snapshot, List<byte[]> reads, List<Span> spans, List<byte[]> writes) {
+		return new UnitFootprint(id, snapshot, reads, spans, writes, Set.of());
+	}
+
+	private CommitResult commit(PostgresStorage storage, BatchOp... ops) {
+		return storage.commit(this.ks, Batch.of(List.of(ops)));
+	}
+
+	private String read(String key) {
+		try (PostgresSnapshot snapshot = this.node.snapshot(this.ks)) {
+			byte[] value = snapshot.get(List.of(bytes(key))).get(0);
+			return value == null ? null : text(value);
+		}
+	}
+
+	private long queryLongUnchecked(String sql) {
+		try {
+			return queryLong(this.database, sql);
+		}
+		catch (java.sql.SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static void assertRejected(CommitResult result, int unit, Reason reason, String key) {
+		assertThat(result.rejected()).filteredOn((rejected) -> rejected.unit() == unit)
+			.singleElement()
+			.satisfies((rejected) -> {
+				assertThat(rejected.reason()).isEqualTo(reason);
+				assertThat(text(rejected.key())).isEqualTo(key);
+			});
+	}
+
+}

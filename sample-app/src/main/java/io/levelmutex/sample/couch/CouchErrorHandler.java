@@ -5,6 +5,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 
+import io.levelmutex.CycleRejectedException;
 import io.levelmutex.InvalidInputException;
 import io.levelmutex.MutexClosedException;
 import io.levelmutex.MutexOverloadedException;
@@ -62,7 +63,8 @@ final class CouchErrorHandler {
 			CouchException conflict = CouchException.conflict();
 			return body(conflict.status(), conflict.error(), conflict.reason());
 		}
-		if (ex instanceof MutexOverloadedException || ex instanceof MutexClosedException) {
+		if (ex instanceof MutexOverloadedException || ex instanceof MutexClosedException
+				|| ex instanceof CycleRejectedException) {
 			return body(HttpStatus.SERVICE_UNAVAILABLE, "service_unavailable", ex.getMessage());
 		}
 		if (ex instanceof InvalidInputException) {

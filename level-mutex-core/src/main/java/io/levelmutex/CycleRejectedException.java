@@ -14,8 +14,10 @@ public class CycleRejectedException extends LevelMutexException {
 	@Serial
 	private static final long serialVersionUID = 1L;
 
+	/** The name of the mutex whose cycle was refused. */
 	private final String mutexName;
 
+	/** How many queued operations were failed. */
 	private final int failedOperations;
 
 	/**

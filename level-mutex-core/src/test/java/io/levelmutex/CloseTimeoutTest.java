@@ -92,16 +92,22 @@ class CloseTimeoutTest {
 			Mutex<String, String> mutex = temp.store.mutex(MutexOptions.builder("slow-callback").build(),
 					Codecs.utf8(), Codecs.utf8());
 			List<CompletableFuture<?>> issued = new ArrayList<>();
-			CompletableFuture<Void> blockedCallback = mutex.get("k").thenAccept((value) -> {
-				entered.countDown();
-				try {
-					release.await();
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
+			// the read phase waits until the callback is registered, so that the callback runs on the
+			// cycle thread (were the get done first, it would run, and block, on this thread)
+			CountDownLatch registered = new CountDownLatch(1);
+			Mutex.ListenerRegistration gate = mutex.addListener(new MutexListener() {
+				@Override
+				public void onReads(ReadPhaseEvent event) {
+					awaitQuietly(registered);
 				}
 			});
+			CompletableFuture<Void> blockedCallback = mutex.get("k").thenAccept((value) -> {
+				entered.countDown();
+				awaitQuietly(release);
+			});
+			registered.countDown();
 			entered.await();
+			gate.close();
 			issued.add(mutex.put("after", "1"));
 			issued.add(mutex.update((ctx) -> {
 				ctx.put("update", "1");
@@ -173,6 +179,15 @@ class CloseTimeoutTest {
 		future.whenComplete((value, ex) -> error.set(ex));
 		Throwable cause = (error.get() instanceof CompletionException) ? error.get().getCause() : error.get();
 		assertThat(cause).isInstanceOf(MutexClosedException.class).hasMessageContaining(mutexName);
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 }

@@ -446,13 +446,26 @@ class GuaranteeEdgeCasesTest {
 	// ---- helpers
 
 	/**
-	 * Runs an action in a read's callback that is certain to run on the mutex's cycle thread:
-	 * the read is issued from another read's callback (on the cycle thread, during delivery),
-	 * so its callback is registered before its read phase can run.
+	 * Runs an action in a read's callback that is certain to run on the mutex's cycle thread: a
+	 * listener holds the read phase until the callback is registered (were the read done first,
+	 * its callback would run on the calling thread).
 	 */
 	static CompletableFuture<Void> onCycleThread(Mutex<String, String> mutex, Runnable action) {
 		CompletableFuture<Void> done = new CompletableFuture<>();
-		mutex.get("outer").thenAccept((outer) -> mutex.get("inner").thenAccept((inner) -> {
+		CountDownLatch registered = new CountDownLatch(1);
+		Mutex.ListenerRegistration gate = mutex.addListener(new MutexListener() {
+			@Override
+			public void onReads(ReadPhaseEvent event) {
+				try {
+					registered.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+		});
+		mutex.get("inner").thenAccept((inner) -> {
+			gate.close();
 			try {
 				action.run();
 				done.complete(null);
@@ -460,7 +473,8 @@ class GuaranteeEdgeCasesTest {
 			catch (Throwable ex) {
 				done.completeExceptionally(ex);
 			}
-		}));
+		});
+		registered.countDown();
 		return done;
 	}
 

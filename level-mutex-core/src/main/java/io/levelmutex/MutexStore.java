@@ -261,12 +261,12 @@ public final class MutexStore implements AutoCloseable {
 	 */
 	public StoreHealth health() {
 		if (!this.guard.enter()) {
-			return new StoreHealth(false, 0, false, 0, 0);
+			return new StoreHealth("rocksdb", false, false, 0, false, 0, 0, java.util.Map.of());
 		}
 		try {
-			return new StoreHealth(!this.closing, dbProperty("rocksdb.background-errors"),
+			return new StoreHealth("rocksdb", !this.closing, !this.closing, dbProperty("rocksdb.background-errors"),
 					dbProperty("rocksdb.is-write-stopped") != 0, dbProperty("rocksdb.actual-delayed-write-rate"),
-					familiesProperty("rocksdb.estimate-pending-compaction-bytes"));
+					familiesProperty("rocksdb.estimate-pending-compaction-bytes"), java.util.Map.of());
 		}
 		finally {
 			this.guard.exit();

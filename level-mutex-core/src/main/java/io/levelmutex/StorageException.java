@@ -3,8 +3,9 @@ package io.levelmutex;
 import java.io.Serial;
 
 /**
- * RocksDB failed a read or a batch. For a failed batch every write in it completes with the
- * same instance of this exception, and nothing of the batch was applied.
+ * The storage engine failed a read or a batch. For a failed batch every write in it completes
+ * with the same instance of this exception, and nothing of the batch was applied (unless it is
+ * a {@link CommitOutcomeUnknownException}).
  */
 public class StorageException extends LevelMutexException {
 
@@ -14,7 +15,7 @@ public class StorageException extends LevelMutexException {
 	/**
 	 * Creates an exception.
 	 * @param message what failed, naming the mutex
-	 * @param cause RocksDB's exception, or whatever else failed
+	 * @param cause the engine's exception, or whatever else failed
 	 */
 	public StorageException(String message, Throwable cause) {
 		super(message, cause);

@@ -1,5 +1,7 @@
 package io.levelmutex.postgres;
 
+import io.levelmutex.postgres.test.PostgresCluster;
+
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

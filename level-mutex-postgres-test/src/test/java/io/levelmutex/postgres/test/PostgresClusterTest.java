@@ -1,4 +1,4 @@
-package io.levelmutex.postgres;
+package io.levelmutex.postgres.test;
 
 import java.io.IOException;
 import java.net.InetAddress;

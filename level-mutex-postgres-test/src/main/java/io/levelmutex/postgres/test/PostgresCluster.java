@@ -1,4 +1,4 @@
-package io.levelmutex.postgres;
+package io.levelmutex.postgres.test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,7 +20,8 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A private PostgreSQL cluster for tests: {@code initdb} in a fresh temporary directory, a server on a free
+ * A private PostgreSQL cluster for tests (the one level-mutex's own tests run on, usable by applications'
+ * tests too): {@code initdb} in a fresh temporary directory, a server on a free
  * port of 127.0.0.1 (its socket in that directory, fsync and synchronous commit on, as in production), stopped
  * and deleted by {@link #close()} (or, if the JVM exits first, by a shutdown hook).
  *
@@ -29,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  * the unprivileged OS user {@code postgres} (override with {@code LEVEL_MUTEX_PG_OS_USER}) through
  * {@code runuser}, and the directory is handed to that user. Not thread-safe: one owner starts and closes it.
  */
-final class PostgresCluster implements AutoCloseable {
+public final class PostgresCluster implements AutoCloseable {
 
 	private static final String SUPERUSER = "postgres";
 
@@ -63,7 +64,7 @@ final class PostgresCluster implements AutoCloseable {
 	 * @throws IllegalStateException if no PostgreSQL binaries are installed, or the server does not start (the
 	 * message carries the server's log)
 	 */
-	static PostgresCluster start() {
+	public static PostgresCluster start() {
 		Path binaries = findBinaries();
 		String osUser = isRoot() ? System.getenv().getOrDefault("LEVEL_MUTEX_PG_OS_USER", "postgres") : null;
 		Path directory = createDirectory(osUser);
@@ -96,7 +97,7 @@ final class PostgresCluster implements AutoCloseable {
 	 * The port the server listens on, on 127.0.0.1.
 	 * @return the port
 	 */
-	int port() {
+	public int port() {
 		return this.port;
 	}
 
@@ -105,7 +106,7 @@ final class PostgresCluster implements AutoCloseable {
 	 * @param database the database name ({@code postgres} always exists)
 	 * @return the URL
 	 */
-	String jdbcUrl(String database) {
+	public String jdbcUrl(String database) {
 		return "jdbc:postgresql://127.0.0.1:" + this.port + "/" + database;
 	}
 
@@ -115,7 +116,7 @@ final class PostgresCluster implements AutoCloseable {
 	 * @return a new connection; the caller closes it
 	 * @throws SQLException if the server refuses it
 	 */
-	Connection connect(String database) throws SQLException {
+	public Connection connect(String database) throws SQLException {
 		return DriverManager.getConnection(jdbcUrl(database), SUPERUSER, "");
 	}
 
@@ -125,7 +126,7 @@ final class PostgresCluster implements AutoCloseable {
 	 * @return the JDBC URL of the new database
 	 * @throws SQLException if the server refuses it
 	 */
-	String createDatabase(String name) throws SQLException {
+	public String createDatabase(String name) throws SQLException {
 		if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
 			throw new IllegalArgumentException("Not a plain database name: " + name);
 		}
@@ -139,17 +140,25 @@ final class PostgresCluster implements AutoCloseable {
 	 * The cluster's temporary directory (data directory, socket and server log).
 	 * @return the directory; gone after {@link #close()}
 	 */
-	Path directory() {
+	public Path directory() {
 		return this.directory;
 	}
 
+	/**
+	 * The superuser's name; it connects without a password over loopback.
+	 * @return {@code postgres}
+	 */
+	public String username() {
+		return SUPERUSER;
+	}
+
 	/** Stops the server immediately, as a crash would (recovery runs at the next {@link #restart()}). */
-	void crash() {
+	public void crash() {
 		run("pg_ctl", "-D", dataDirectory().toString(), "-m", "immediate", "-w", "stop");
 	}
 
 	/** Starts the server again on the same port, after {@link #crash()}. */
-	void restart() {
+	public void restart() {
 		startServer();
 	}
 
@@ -254,7 +263,7 @@ final class PostgresCluster implements AutoCloseable {
 	 * @return the directory holding initdb and pg_ctl
 	 * @throws IllegalStateException with what to install or set, if there are none
 	 */
-	static Path findBinaries(@Nullable String configured, Path root) {
+	public static Path findBinaries(@Nullable String configured, Path root) {
 		if (configured != null && !configured.isBlank()) {
 			return requireInitdb(Path.of(configured));
 		}

@@ -1,0 +1,66 @@
+package io.levelmutex.engine;
+
+/**
+ * The storage of one mutex's keyspace in an engine. Used from the mutex's cycle only: one call at a time.
+ *
+ * <p>Keys: the core prepends {@link #keyPrefix()} to every key it passes (point keys, range bounds, written
+ * keys) and strips it from the keys scans return. The embedded engine keeps keyspaces apart by that prefix;
+ * an engine that keeps them apart itself returns an empty prefix and sees the mutex's keys as they are.
+ */
+public interface KeyspaceStorage {
+
+	/**
+	 * The bytes the core prepends to every key of this keyspace.
+	 * @return the prefix, possibly empty; the caller does not modify it
+	 */
+	byte[] keyPrefix();
+
+	/**
+	 * Whether other writers (other processes or nodes) commit to this keyspace, so that
+	 * {@link #commit(EngineBatch)} validates the batch's updates against their commits. When {@code false} the
+	 * core does not record {@link UpdateFootprint}s at all.
+	 * @return whether commits validate updates
+	 */
+	boolean validatesUpdates();
+
+	/**
+	 * The largest key (with {@link #keyPrefix()}) this engine stores; the core refuses longer keys at the call.
+	 * @return a size in bytes
+	 */
+	int maxKeyBytes();
+
+	/**
+	 * The largest value this engine stores; the core refuses longer values at the call.
+	 * @return a size in bytes
+	 */
+	int maxValueBytes();
+
+	/**
+	 * Opens a consistent snapshot of the keyspace: every read on it sees the same committed state, the state
+	 * after the batch numbered {@link ReadSnapshot#sequence()}. The caller closes it.
+	 * @return the snapshot
+	 * @throws io.levelmutex.StorageException if the storage cannot be read (nothing to close then)
+	 */
+	ReadSnapshot snapshot();
+
+	/**
+	 * Commits a batch atomically. Without update validation, or when every update is valid, the whole batch
+	 * is applied. When an update is rejected (something it read or writes was committed by another writer since
+	 * its snapshot), exactly the operations before that update's first operation are applied, atomically, and
+	 * nothing after: the core runs the rejected update again, and the writes after it, in a later batch, so
+	 * issue order holds. Durable when the keyspace was opened durable, before this returns.
+	 * @param batch the batch, at least one operation
+	 * @return what was applied, with the keyspace's sequence after it
+	 * @throws io.levelmutex.StorageException if nothing of the batch was applied
+	 * @throws io.levelmutex.CommitOutcomeUnknownException if the engine cannot tell whether the batch was
+	 * applied (a connection lost during the commit)
+	 */
+	CommitResult commit(EngineBatch batch);
+
+	/**
+	 * The mutex closed: the engine stops reporting remote changes for it and releases what it holds for the
+	 * keyspace. Its data stays.
+	 */
+	void close();
+
+}

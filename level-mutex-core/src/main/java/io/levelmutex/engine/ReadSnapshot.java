@@ -1,0 +1,52 @@
+package io.levelmutex.engine;
+
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One consistent, read-only state of a keyspace. Keys include the keyspace's
+ * {@link KeyspaceStorage#keyPrefix()}. Used by one thread; closed by its user.
+ */
+public interface ReadSnapshot extends AutoCloseable {
+
+	/**
+	 * The sequence of the last batch committed to the keyspace that this snapshot sees (0 when none): the
+	 * point update validation measures "since" from.
+	 * @return the sequence
+	 */
+	long sequence();
+
+	/**
+	 * Point reads, all in one call.
+	 * @param keys the keys
+	 * @return the values in the keys' order, {@code null} where a key has none
+	 * @throws io.levelmutex.StorageException if the read failed
+	 */
+	List<byte @Nullable []> multiGet(List<byte[]> keys);
+
+	/**
+	 * One point read.
+	 * @param key the key
+	 * @return the value, or {@code null}
+	 * @throws io.levelmutex.StorageException if the read failed
+	 */
+	byte @Nullable [] get(byte[] key);
+
+	/**
+	 * Up to {@code limit} entries with {@code lower <= key < upper}, in ascending key order (unsigned
+	 * lexicographic) or descending. An empty or inverted range gives no entry.
+	 * @param lower the first key that may be returned
+	 * @param upper the bound (excluded), or {@code null} for the end of the keyspace
+	 * @param limit the most entries to return, at least 1
+	 * @param ascending ascending from {@code lower}, or descending from below {@code upper}
+	 * @return the entries; the list and the arrays are the caller's
+	 * @throws io.levelmutex.StorageException if the read failed
+	 */
+	List<KeyValue> scan(byte[] lower, byte @Nullable [] upper, int limit, boolean ascending);
+
+	/** Releases the snapshot; never throws. */
+	@Override
+	void close();
+
+}

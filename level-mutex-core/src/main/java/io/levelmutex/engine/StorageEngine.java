@@ -1,0 +1,45 @@
+package io.levelmutex.engine;
+
+import io.levelmutex.Keyspace;
+import io.levelmutex.StoreHealth;
+
+/**
+ * A storage engine: where a {@link io.levelmutex.MutexStore} keeps the keyspaces of its mutexes. SPI,
+ * implemented by engine modules; see the package documentation for the threading contract.
+ */
+public interface StorageEngine {
+
+	/**
+	 * What and where this engine is, for logs, health and the actuator endpoint, e.g.
+	 * {@code "rocksdb /var/lib/app/mutex"} or {@code "postgresql level_mutex_ tables"}.
+	 * @return a short description
+	 */
+	String description();
+
+	/**
+	 * Opens the storage of one mutex's keyspace. Called once per mutex, under the store's lock; the store has
+	 * already refused keyspaces that overlap another open mutex's.
+	 * @param keyspace the keyspace
+	 * @param durable whether a commit must be durable (synced) before it returns; an engine that is always
+	 * durable ignores {@code false}
+	 * @param remoteChanges where the engine reports batches that other writers committed to this keyspace;
+	 * engines without other writers never call it
+	 * @return the keyspace's storage
+	 * @throws io.levelmutex.StorageException if the keyspace cannot be opened
+	 */
+	KeyspaceStorage open(Keyspace keyspace, boolean durable, RemoteChangeSink remoteChanges);
+
+	/**
+	 * The engine's health. Never blocks for long: an engine whose server is unreachable reports it as
+	 * unavailable rather than waiting.
+	 * @return the health
+	 */
+	StoreHealth health();
+
+	/**
+	 * Releases everything the engine holds. Called once, after every keyspace storage was closed and no phase
+	 * uses the engine any more.
+	 */
+	void close();
+
+}

@@ -16,8 +16,10 @@ import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
 
 /**
- * How a {@link MutexStore} opens its RocksDB directory. Build with {@link #builder(Path)};
- * instances are immutable.
+ * How a {@link MutexStore} opens its RocksDB directory (build with {@link #builder(Path)}), or,
+ * for a store on another engine, how it runs its cycles (build with {@link #builder()}: the
+ * RocksDB-specific options, directory, column families, RocksDB option hooks and log files, are
+ * ignored there). Instances are immutable.
  *
  * <p>Defaults: create the directory if missing, durable (fsync'd) writes, no extra column
  * families, and a store-owned pool of {@link #DEFAULT_CYCLE_THREADS} daemon threads shared by
@@ -40,7 +42,7 @@ public final class StoreOptions {
 	 */
 	public static final int DEFAULT_KEEP_LOG_FILES = 5;
 
-	private final Path path;
+	private final @Nullable Path path;
 
 	private final boolean createIfMissing;
 
@@ -82,11 +84,20 @@ public final class StoreOptions {
 	 * @return a builder with the defaults
 	 */
 	public static Builder builder(Path path) {
-		return new Builder(path);
+		return new Builder(Objects.requireNonNull(path, "path"));
 	}
 
-	/** @return the RocksDB directory */
-	public Path path() {
+	/**
+	 * Starts options for a store on another engine ({@link MutexStore#open(io.levelmutex.engine.StorageEngine,
+	 * StoreOptions)}): no RocksDB directory; the RocksDB-specific options are ignored there.
+	 * @return a builder with the defaults
+	 */
+	public static Builder builder() {
+		return new Builder(null);
+	}
+
+	/** @return the RocksDB directory, or {@code null} for options made for another engine */
+	public @Nullable Path path() {
 		return this.path;
 	}
 
@@ -147,7 +158,7 @@ public final class StoreOptions {
 	/** Builds {@link StoreOptions}; every setter checks its argument at once. */
 	public static final class Builder {
 
-		private final Path path;
+		private final @Nullable Path path;
 
 		private boolean createIfMissing = true;
 
@@ -171,8 +182,8 @@ public final class StoreOptions {
 
 		private int keepLogFiles = DEFAULT_KEEP_LOG_FILES;
 
-		private Builder(Path path) {
-			this.path = Objects.requireNonNull(path, "path");
+		private Builder(@Nullable Path path) {
+			this.path = path;
 		}
 
 		/**

@@ -3,15 +3,15 @@ package io.levelmutex;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.jspecify.annotations.Nullable;
 
@@ -102,11 +102,30 @@ final class MutexCore {
 	/** Set once by {@link #closeAsync()}; read by any thread. */
 	private volatile boolean closed;
 
+	/** Fewest futures tracked between two sweeps of {@link #pending}. */
+	static final int MIN_SWEEP_INTERVAL = 1024;
+
 	/**
-	 * Operation futures handed out and not yet completed, failed by {@link #abandon}; added by
-	 * caller threads, removed by whichever thread completes them.
+	 * Operation futures handed out and maybe not completed yet, failed by {@link #abandon}: the
+	 * head of an intrusive stack linked through {@link MutexFuture#nextTracked}, so that
+	 * tracking allocates nothing. Pushed by caller threads (a CAS on the head); swept of
+	 * completed futures by one caller thread at a time, and taken whole by {@link #abandon},
+	 * both under {@link #pendingLock}.
 	 */
-	private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
+	private final AtomicReference<@Nullable MutexFuture<?>> pending = new AtomicReference<>();
+
+	/** Held by the thread sweeping {@link #pending} or taking it in {@link #abandon}. */
+	private final ReentrantLock pendingLock = new ReentrantLock();
+
+	/** Futures pushed since the last sweep; raised by caller threads, reset by the sweeper. */
+	private final AtomicInteger pushedSinceSweep = new AtomicInteger();
+
+	/**
+	 * Pushes between two sweeps: twice the futures a sweep kept, at least
+	 * {@link #MIN_SWEEP_INTERVAL}, so that sweeping costs O(1) per operation; written by the
+	 * sweeper under {@link #pendingLock}, read by any thread.
+	 */
+	private volatile int sweepInterval = MIN_SWEEP_INTERVAL;
 
 	/** Set once by {@link #abandon}; read by any thread. */
 	private volatile @Nullable MutexClosedException abandoned;
@@ -460,19 +479,77 @@ final class MutexCore {
 
 	/**
 	 * Hands out an operation's future, tracked until it completes so that {@link #abandon}
-	 * can fail it; any thread.
+	 * can fail it; any thread. Tracking allocates nothing: the future is pushed on the
+	 * {@link #pending} stack, whose completed futures are swept out every
+	 * {@link #sweepInterval} pushes by the caller that reaches it.
 	 */
 	<T> CompletableFuture<T> track(CompletableFuture<T> future) {
 		if (future.isDone()) {
 			return future;
 		}
-		this.pending.add(future);
-		future.whenComplete((value, error) -> this.pending.remove(future));
+		if (!(future instanceof MutexFuture<T> node)) {
+			throw new IllegalArgumentException("Mutex '" + name() + "': only a MutexFuture can be tracked");
+		}
+		MutexFuture<?> head;
+		do {
+			head = this.pending.get();
+			node.nextTracked = head;
+		}
+		while (!this.pending.compareAndSet(head, node));
+		// the push above and this read pair with abandon's write of the failure and its take of
+		// the stack (all volatile): either abandon takes this future, or this thread sees the failure
 		MutexClosedException failure = this.abandoned;
 		if (failure != null) { // abandoned between the enqueue and now
 			future.completeExceptionally(failure);
 		}
+		else if (this.pushedSinceSweep.incrementAndGet() >= this.sweepInterval) {
+			sweepPending();
+		}
 		return future;
+	}
+
+	/**
+	 * Takes the {@link #pending} stack, unlinks its completed futures and pushes the others
+	 * back in their order; one thread at a time, skipped if another is sweeping.
+	 */
+	private void sweepPending() {
+		if (!this.pendingLock.tryLock()) {
+			return;
+		}
+		try {
+			this.pushedSinceSweep.set(0);
+			MutexFuture<?> node = this.pending.getAndSet(null);
+			MutexFuture<?> first = null;
+			MutexFuture<?> last = null;
+			int kept = 0;
+			while (node != null) {
+				MutexFuture<?> next = node.nextTracked;
+				node.nextTracked = null;
+				if (!node.isDone()) {
+					if (last == null) {
+						first = node;
+					}
+					else {
+						last.nextTracked = node;
+					}
+					last = node;
+					kept++;
+				}
+				node = next;
+			}
+			if (last != null) {
+				MutexFuture<?> head;
+				do {
+					head = this.pending.get();
+					last.nextTracked = head;
+				}
+				while (!this.pending.compareAndSet(head, first));
+			}
+			this.sweepInterval = Math.max(MIN_SWEEP_INTERVAL, 2 * kept);
+		}
+		finally {
+			this.pendingLock.unlock();
+		}
 	}
 
 	/** Abandons the close if it has not completed within the store's closeTimeout. */
@@ -499,8 +576,22 @@ final class MutexCore {
 		MutexClosedException failure = new MutexClosedException(
 				reason + "; the operation was failed (a write may or may not have been applied)");
 		this.abandoned = failure;
-		for (CompletableFuture<?> future : this.pending) {
-			future.completeExceptionally(failure);
+		MutexFuture<?> node;
+		// waits for a sweep in progress to push back what it kept; futures tracked after this take
+		// see the failure and fail themselves
+		this.pendingLock.lock();
+		try {
+			node = this.pending.getAndSet(null);
+		}
+		finally {
+			this.pendingLock.unlock();
+		}
+		// outside the lock: failing a future runs its dependents, which may track more futures
+		while (node != null) {
+			MutexFuture<?> next = node.nextTracked;
+			node.nextTracked = null;
+			node.completeExceptionally(failure);
+			node = next;
 		}
 		closed();
 	}

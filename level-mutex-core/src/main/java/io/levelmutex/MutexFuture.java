@@ -5,6 +5,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The future every operation of a mutex returns, and every stage made from it
  * ({@code thenApply}, {@code thenCompose}, {@code copy}, ...): a {@link CompletableFuture} that
@@ -21,6 +23,13 @@ final class MutexFuture<T> extends CompletableFuture<T> {
 
 	/** The mutex whose operation this future completes; immutable. */
 	private final String mutexName;
+
+	/**
+	 * The next future on the owning mutex's stack of tracked futures ({@code MutexCore.pending}),
+	 * or {@code null}; written by the tracking thread before the push publishes this future, then
+	 * only under the mutex's pending lock (sweep, abandon). Unused on dependent stages.
+	 */
+	@Nullable MutexFuture<?> nextTracked;
 
 	MutexFuture(String mutexName) {
 		this.mutexName = mutexName;

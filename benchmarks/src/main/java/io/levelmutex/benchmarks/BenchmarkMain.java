@@ -28,8 +28,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Options: {@code --quick}, {@code --runs N}, {@code --out DIR}, {@code --only W1,W2,W3}
  * (sweeps to run), {@code --clients 1,256} (concurrency levels to keep), {@code --no-jmh},
- * {@code --no-memory}, {@code --observed} (W1 and W2 also run the mutex traced through the
- * starter's observations with a no-op {@code ObservationRegistry}).
+ * {@code --no-memory}, {@code --no-many} (skips the many-mutexes probe: 32 mutexes x 8 clients
+ * against one mutex x 256 clients, durable, in every run), {@code --observed} (W1 and W2 also
+ * run the mutex traced through the starter's observations with a no-op
+ * {@code ObservationRegistry}).
  */
 public final class BenchmarkMain {
 
@@ -47,6 +49,7 @@ public final class BenchmarkMain {
 		boolean jmh = true;
 		boolean memory = true;
 		boolean observed = false;
+		boolean many = true;
 		Path out = Path.of("benchmarks", "results");
 		Set<String> only = new LinkedHashSet<>(List.of("W1", "W2", "W3"));
 		Set<Integer> clientLevels = new LinkedHashSet<>();
@@ -64,9 +67,10 @@ public final class BenchmarkMain {
 				case "--no-jmh" -> jmh = false;
 				case "--no-memory" -> memory = false;
 				case "--observed" -> observed = true;
+				case "--no-many" -> many = false;
 				default -> {
 					System.err.println("Unknown option " + args[i]
-							+ "; options: --quick --runs N --out DIR --only W1,W2,W3 --clients 1,256 --no-jmh --no-memory --observed");
+							+ "; options: --quick --runs N --out DIR --only W1,W2,W3 --clients 1,256 --no-jmh --no-memory --no-many --observed");
 					System.exit(2);
 				}
 			}
@@ -86,9 +90,16 @@ public final class BenchmarkMain {
 		for (int run = 1; run <= runs; run++) {
 			int number = run;
 			System.err.println("== sweep " + run + "/" + runs);
-			sweeps.add(new Sweep(plan, (result) -> System.err.println(progressLine(number, result)), run,
+			List<RunResult> results = new Sweep(plan, (result) -> System.err.println(progressLine(number, result)), run,
 					mutexBatchSizes, observed)
-				.run());
+				.run();
+			if (many) {
+				for (RunResult result : ManyMutexesProbe.reportPoints(run, plan.warmup(), plan.measurement())) {
+					System.err.println(progressLine(number, result));
+					results.add(result);
+				}
+			}
+			sweeps.add(results);
 		}
 		List<JmhScore> scores = List.of();
 		if (jmh) {

@@ -84,14 +84,14 @@ final class ClosedLoopDriver {
 		double meanBatch = (phases != null) ? phases.meanBatch() : batchSizeOf(contender);
 		double meanReadPhase = (phases != null) ? phases.meanReadPhase() : 0;
 		double meanWrite = (phases != null) ? phases.meanWriteMicros()
-				: (contender instanceof RawBatchContender) ? histogram.getMean() / 1e3 : 0;
+				: (contender instanceof FixedBatch) ? histogram.getMean() / 1e3 : 0;
 		return new RunResult(label, contender.name(), clients, (successes + conflicts) / seconds, successes / seconds,
 				histogram.getMean() / 1e3, micros(histogram, 50), micros(histogram, 99), micros(histogram, 99.9),
 				tally.conflicts(), tally.failures(), meanBatch, meanReadPhase, meanWrite, -1);
 	}
 
 	private static double batchSizeOf(Contender contender) {
-		return (contender instanceof RawBatchContender batch) ? batch.batchSize() : 0;
+		return (contender instanceof FixedBatch batch) ? batch.batchSize() : 0;
 	}
 
 	private static double micros(Histogram histogram, double percentile) {

@@ -25,6 +25,15 @@ public final class ManyMutexesProbe {
 
 	private static final byte[] VALUE = new byte[100];
 
+	/** The probe's workload label in results. */
+	static final String LABEL = "Many mutexes, durable puts, 256 clients in all";
+
+	/** The many-mutexes side's contender name in results. */
+	static final String MANY = "32 mutexes x 8 clients";
+
+	/** The one-mutex side's contender name in results. */
+	static final String ONE = "1 mutex x 256 clients";
+
 	private ManyMutexesProbe() {
 	}
 
@@ -37,29 +46,71 @@ public final class ManyMutexesProbe {
 		int threads = Integer.parseInt(args[0]);
 		int mutexes = Integer.parseInt(args[1]);
 		int clients = Integer.parseInt(args[2]);
-		try (DataDirectory directory = DataDirectory.create("many-mutexes");
-				MutexStore store = MutexStore.open(StoreOptions.builder(directory.path()).cycleThreads(threads).build())) {
-			LongAdder written = new LongAdder();
-			AtomicBoolean stopped = new AtomicBoolean();
-			List<CompletableFuture<Void>> clientsDone = new ArrayList<>();
-			for (int m = 0; m < mutexes; m++) {
-				Mutex<byte[], byte[]> mutex = store.mutex("m" + m);
-				for (int c = 0; c < clients; c++) {
-					CompletableFuture<Void> done = new CompletableFuture<>();
-					clientsDone.add(done);
-					next(mutex, ("client-" + c).getBytes(StandardCharsets.UTF_8), 0, written, stopped, done);
-				}
+		double rate = measure(threads, mutexes, clients, 1_000, 3_000);
+		System.out.printf("cycle threads %d, %d mutexes x %d clients, durable: %,.0f writes/s%n", threads, mutexes,
+				clients, rate);
+	}
+
+	/**
+	 * Both sides of the report's probe at the store's default cycle pool, one after the other
+	 * (the one mutex first in odd runs, second in even ones).
+	 * @param runNumber the run's number, from 1
+	 * @param warmup the warm-up of each side
+	 * @param window the measurement window of each side
+	 * @return one result per side
+	 * @throws Exception if a store fails
+	 */
+	static List<RunResult> reportPoints(int runNumber, java.time.Duration warmup, java.time.Duration window)
+			throws Exception {
+		List<RunResult> results = new ArrayList<>();
+		for (int i = 0; i < 2; i++) {
+			boolean one = (i == 0) == (runNumber % 2 == 1);
+			double rate = one ? measure(0, 1, 256, warmup.toMillis(), window.toMillis())
+					: measure(0, 32, 8, warmup.toMillis(), window.toMillis());
+			results.add(new RunResult(LABEL, one ? ONE : MANY, 256, rate, rate, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1));
+		}
+		return results;
+	}
+
+	/**
+	 * Measures durable puts per second of {@code mutexes} busy mutexes on one fresh store.
+	 * @param threads the store's cycle threads, or 0 for the store's default
+	 * @param mutexes how many mutexes write
+	 * @param clients closed-loop clients per mutex
+	 * @param warmupMillis the warm-up
+	 * @param windowMillis the measurement window
+	 * @return completed puts per second over the window
+	 * @throws Exception if the store fails
+	 */
+	static double measure(int threads, int mutexes, int clients, long warmupMillis, long windowMillis)
+			throws Exception {
+		try (DataDirectory directory = DataDirectory.create("many-mutexes")) {
+			StoreOptions.Builder options = StoreOptions.builder(directory.path());
+			if (threads > 0) {
+				options.cycleThreads(threads);
 			}
-			window(1_000); // warm-up
-			long before = written.sum();
-			long start = System.nanoTime();
-			window(3_000);
-			long count = written.sum() - before;
-			double seconds = (System.nanoTime() - start) / 1e9;
-			stopped.set(true);
-			CompletableFuture.allOf(clientsDone.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
-			System.out.printf("cycle threads %d, %d mutexes x %d clients, durable: %,.0f writes/s%n", threads, mutexes,
-					clients, count / seconds);
+			try (MutexStore store = MutexStore.open(options.build())) {
+				LongAdder written = new LongAdder();
+				AtomicBoolean stopped = new AtomicBoolean();
+				List<CompletableFuture<Void>> clientsDone = new ArrayList<>();
+				for (int m = 0; m < mutexes; m++) {
+					Mutex<byte[], byte[]> mutex = store.mutex("m" + m);
+					for (int c = 0; c < clients; c++) {
+						CompletableFuture<Void> done = new CompletableFuture<>();
+						clientsDone.add(done);
+						next(mutex, ("client-" + c).getBytes(StandardCharsets.UTF_8), 0, written, stopped, done);
+					}
+				}
+				window(warmupMillis);
+				long before = written.sum();
+				long start = System.nanoTime();
+				window(windowMillis);
+				long count = written.sum() - before;
+				double seconds = (System.nanoTime() - start) / 1e9;
+				stopped.set(true);
+				CompletableFuture.allOf(clientsDone.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
+				return count / seconds;
+			}
 		}
 	}
 

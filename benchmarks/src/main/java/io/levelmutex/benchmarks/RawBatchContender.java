@@ -8,12 +8,17 @@ import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
- * The physical limit of the mutex's write phase: one thread writes {@code WriteBatch}es of a
- * fixed size (the mutex's measured mean batch size), drawing the operations of the C clients
- * round robin, with nothing else to do. Its latency is the batch's write time, counted once
- * per operation in the batch.
+ * A plain loop of the mutex's write phase: one thread writes {@code WriteBatch}es of a fixed
+ * size (the mutex's measured mean batch size), drawing the operations of the C clients round
+ * robin and filling each batch inside the timed loop, with nothing else to do. Not the
+ * physical limit ({@link PrebuiltBatchContender} is): drawing and copying the operations into
+ * the batch is timed too. Its latency is the batch's fill and write time, counted once per
+ * operation in the batch.
  */
-final class RawBatchContender implements Contender.Blocking {
+final class RawBatchContender implements Contender.Blocking, FixedBatch {
+
+	/** The contender's name in results. */
+	static final String NAME = "raw WriteBatch (encode in loop)";
 
 	private final RawDatabase database;
 
@@ -49,10 +54,11 @@ final class RawBatchContender implements Contender.Blocking {
 
 	@Override
 	public String name() {
-		return "raw WriteBatch";
+		return NAME;
 	}
 
-	int batchSize() {
+	@Override
+	public int batchSize() {
 		return this.batchSize;
 	}
 

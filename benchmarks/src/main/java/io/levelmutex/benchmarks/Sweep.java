@@ -14,11 +14,13 @@ import org.jspecify.annotations.Nullable;
  * process. W2 runs are verified after they drain: the revisions found in the store must add
  * up to the successful updates counted.
  *
- * <p>In W1 the raw {@code WriteBatch} contender is fed the mutex's mean batch size and runs
- * next to the mutex. In odd runs the mutex runs first and the batch size is the one it just
- * measured; in even runs the raw batch runs first, with the mean batch size the mutex measured
- * at the same point in the previous run, so that whatever drifts on the machine does not
- * always favour the same side.
+ * <p>In W1 the two raw {@code WriteBatch} contenders (the limit, with its batches built before
+ * the run, and the loop that fills each batch while timed) are fed the mutex's mean batch size
+ * and run next to the mutex. In odd runs the mutex runs first and the batch size is the one it
+ * just measured; in even runs the raw batches run first, with the mean batch size the mutex
+ * measured at the same point in the previous run, so that whatever drifts on the machine does
+ * not always favour the same side. W2 runs the hand-rolled get/check/put pattern next to
+ * {@code update()}.
  */
 final class Sweep {
 
@@ -89,6 +91,7 @@ final class Sweep {
 					Integer known = this.mutexBatchSizes.get(point);
 					// the observed mutex runs next to the plain one: after it in odd runs, before it in even ones
 					if (this.runNumber % 2 == 0 && known != null) {
+						measure(label, new PrebuiltBatchContender(w1, durable, clients, known), w1, clients, results);
 						measure(label, new RawBatchContender(w1, durable, clients, known), w1, clients, results);
 						if (this.observed) {
 							measure(label, new MutexContender(w1, durable, true), w1, clients, results);
@@ -104,6 +107,7 @@ final class Sweep {
 							measure(label, new MutexContender(w1, durable, true), w1, clients, results);
 						}
 						measure(label, new RawBatchContender(w1, durable, clients, batch), w1, clients, results);
+						measure(label, new PrebuiltBatchContender(w1, durable, clients, batch), w1, clients, results);
 					}
 					measure(label, new RawPutContender(w1, durable), w1, clients, results);
 				}
@@ -139,6 +143,7 @@ final class Sweep {
 			if (this.observed && this.runNumber % 2 == 1) {
 				measure(label, new MutexContender(w2, durable, true), w2, clients, results);
 			}
+			measure(label, new HandRolledCasContender(w2, durable), w2, clients, results);
 			measure(label, new OptimisticTransactionContender(w2, durable), w2, clients, results);
 			measure(label, new ReadWriteLockContender(w2, durable), w2, clients, results);
 		}

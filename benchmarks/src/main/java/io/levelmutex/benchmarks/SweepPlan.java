@@ -30,7 +30,7 @@ record SweepPlan(List<Integer> w1Clients, List<Integer> w2Clients, List<Integer>
 	 */
 	static SweepPlan full() {
 		return new SweepPlan(List.of(1, 4, 16, 64, 256, 1024), List.of(1, 16, 256), List.of(10_000, 1_000),
-				List.of(256), List.of(256), Duration.ofMillis(800), Duration.ofMillis(1600));
+				List.of(16, 256), List.of(256), Duration.ofMillis(800), Duration.ofMillis(1600));
 	}
 
 	/**
@@ -38,7 +38,7 @@ record SweepPlan(List<Integer> w1Clients, List<Integer> w2Clients, List<Integer>
 	 * @return the plan
 	 */
 	static SweepPlan quick() {
-		return new SweepPlan(List.of(1, 256, 1024), List.of(256), List.of(10_000, 1_000), List.of(256),
+		return new SweepPlan(List.of(1, 256, 1024), List.of(256), List.of(10_000, 1_000), List.of(16, 256),
 				List.of(256), Duration.ofMillis(400), Duration.ofMillis(800));
 	}
 

@@ -24,7 +24,8 @@ class ReadCheckWriteVerificationTests {
 		}).run();
 
 		assertThat(results).extracting(RunResult::contender)
-			.containsExactly(MutexContender.NAME, "OptimisticTransactionDB", "ReadWriteLock + RocksDB");
+			.containsExactly(MutexContender.NAME, HandRolledCasContender.NAME, "OptimisticTransactionDB",
+					"ReadWriteLock + RocksDB");
 		assertThat(results).allSatisfy((result) -> {
 			assertThat(result.lostUpdates()).as(result.contender()).isZero();
 			assertThat(result.failures()).as(result.contender()).isZero();
@@ -65,6 +66,38 @@ class ReadCheckWriteVerificationTests {
 		}
 		assertThat(tally.failures()).as("failures, first: %s", tally.firstFailure()).isZero();
 		assertThat(tally.conflicts()).as("conflicts of %d successes", tally.successes()).isPositive();
+	}
+
+	@Test
+	void whenTheHandRolledCompareAndSetContendsOnFewKeysThenConflictsAreCountedAndNoUpdateIsLost()
+			throws Exception {
+		Workload workload = Workload.readCheckWrite(2, SweepPlan.SEED);
+		Tally tally = new Tally();
+		try (HandRolledCasContender contender = new HandRolledCasContender(workload, false)) {
+			new ClosedLoopDriver(WARMUP, WINDOW).run("test", contender, workload, 32, tally);
+
+			assertThat(Sweep.lostUpdates(contender, workload, tally)).isZero();
+		}
+		assertThat(tally.failures()).as("failures, first: %s", tally.firstFailure()).isZero();
+		assertThat(tally.successes()).isPositive();
+		// 32 clients on 2 keys: many reads of one phase see a key already written in it
+		assertThat(tally.conflicts()).as("conflicts of %d successes", tally.successes()).isPositive();
+	}
+
+	@Test
+	void whenTheLimitContenderRunsThenItWritesWholePrebuiltBatchesOfTheGivenSize() throws Exception {
+		Workload workload = Workload.blindWrites(1000, SweepPlan.SEED);
+		Tally tally = new Tally();
+		try (PrebuiltBatchContender contender = new PrebuiltBatchContender(workload, false, 8, 100)) {
+			RunResult result = new ClosedLoopDriver(WARMUP, WINDOW).run("test", contender, workload, 8, tally);
+
+			assertThat(contender.poolSize()).isEqualTo(655);
+			assertThat(result.meanBatch()).isEqualTo(100);
+			assertThat(tally.successes() % 100).isZero();
+			Workload.Stream first = workload.stream(0).next();
+			assertThat(contender.readForVerification(first.key())).isNotNull();
+		}
+		assertThat(tally.failures()).as("failures, first: %s", tally.firstFailure()).isZero();
 	}
 
 	@Test

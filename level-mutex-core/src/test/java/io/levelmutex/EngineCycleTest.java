@@ -122,6 +122,25 @@ class EngineCycleTest {
 		assertThat(mutex.stats().conflicts()).isEqualTo(max); // the later update's batch is struck too, harmlessly
 	}
 
+	@ParameterizedTest(name = "per-call maxAttempts={0}, mutex option 5")
+	@ValueSource(ints = { 1, 2, 7 })
+	void whenAnUpdateNamesItsOwnMaxAttemptsThenThatLimitAppliesNotTheMutexOption(int perCall) {
+		Mutex<String, String> mutex = mutex(5);
+		strike(Integer.MAX_VALUE, "c");
+		AtomicInteger runs = new AtomicInteger();
+		CompletableFuture<Integer> update = mutex.update((ctx) -> {
+			runs.incrementAndGet();
+			ctx.put("c", "mine");
+			return ctx.attempt();
+		}, perCall);
+		this.executor.runAll();
+		assertThatThrownBy(update::join).cause()
+			.isInstanceOf(WriteConflictException.class)
+			.hasMessageContaining("max-update-attempts " + perCall)
+			.satisfies((ex) -> assertThat(((WriteConflictException) ex).attempts()).isEqualTo(perCall));
+		assertThat(runs).hasValue(perCall);
+	}
+
 	@Test
 	void whenAnUpdateIsRejectedThenAPutIssuedAfterItLandsAfterItsRetry() {
 		Mutex<String, String> mutex = mutex(3);

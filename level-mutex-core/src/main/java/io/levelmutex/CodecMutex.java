@@ -143,8 +143,8 @@ final class CodecMutex<K, V> implements Mutex<K, V> {
 			throw new InvalidInputException(
 					"Mutex '" + name() + "': maxAttempts must be at least 1 but was " + maxAttempts);
 		}
-		// maxAttempts is validated but not needed: on the embedded engine an update never conflicts
-		UpdateWrite<K, V, R> update = new UpdateWrite<>(this.core.name(), function, this.keyCodec, this.valueCodec);
+		UpdateWrite<K, V, R> update = new UpdateWrite<>(this.core.name(), function, this.keyCodec, this.valueCodec,
+				maxAttempts);
 		this.core.enqueueWrite(update);
 		return this.core.track(update.future);
 	}

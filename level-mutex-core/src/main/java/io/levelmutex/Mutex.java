@@ -255,6 +255,15 @@ public interface Mutex<K, V> extends AutoCloseable {
 	 * conflicts and one attempt always suffices; {@code maxAttempts} and
 	 * {@link WriteConflictException} are for engines with writers on other nodes.
 	 *
+	 * <p>On such an engine (PostgreSQL) the commit also validates the update against every
+	 * batch another node committed since its snapshot: if one of them wrote a key it read, a key
+	 * in a range it peeked at, or a key it writes, the update is rejected. The writes issued
+	 * before it are committed; the update runs again on fresh state in the next batch (its
+	 * {@link UpdateContext#attempt()} one higher), followed by the writes issued after it, so
+	 * issue order still holds; after {@code maxAttempts} rejected attempts its future fails with
+	 * {@link WriteConflictException} naming the key, and nothing of it is applied. No update is
+	 * ever lost between nodes.
+	 *
 	 * <p>If the writes do not fit the room left in the batch ({@link MutexOptions#maxBatchOperations()},
 	 * {@link MutexOptions#maxBatchBytes()}), the batch so far is written first, the result is
 	 * discarded and the function runs again, for the next batch, on the state after that
@@ -267,7 +276,8 @@ public interface Mutex<K, V> extends AutoCloseable {
 	 * beyond its context; it must be quick, as it holds up the batch.
 	 * @param <R> the function's result type
 	 * @param function reads and decides what to write
-	 * @param maxAttempts how many times to run the function at most, at least 1
+	 * @param maxAttempts how many attempts the engine may reject before the update fails with
+	 * {@link WriteConflictException}, at least 1 (re-runs because the batch was full do not count)
 	 * @return the function's result, once its writes are committed
 	 */
 	<R> CompletableFuture<R> update(UpdateFunction<K, V, R> function, int maxAttempts);

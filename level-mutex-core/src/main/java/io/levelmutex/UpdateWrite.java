@@ -32,11 +32,16 @@ final class UpdateWrite<K, V, R> extends WriteItem {
 
 	private @Nullable Throwable error;
 
+	/** How many runs the engine may reject before the update fails with a conflict; at least 1. */
+	final int maxAttempts;
+
 	/** Which run this is: 1, plus one per rejection by the engine; cycle thread. */
 	private int attempt = 1;
 
-	UpdateWrite(String mutexName, UpdateFunction<K, V, R> function, Codec<K> keyCodec, Codec<V> valueCodec) {
+	UpdateWrite(String mutexName, UpdateFunction<K, V, R> function, Codec<K> keyCodec, Codec<V> valueCodec,
+			int maxAttempts) {
 		this.future = new MutexFuture<>(mutexName);
+		this.maxAttempts = maxAttempts;
 		this.function = function;
 		this.keyCodec = keyCodec;
 		this.valueCodec = valueCodec;

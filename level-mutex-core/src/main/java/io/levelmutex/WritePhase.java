@@ -22,7 +22,8 @@ import io.levelmutex.engine.EngineBatch;
  * complete with success, and the update with every item after it is carried to the head of the
  * next batch of this phase, before anything newer, so issue order holds; the update runs again
  * on fresh state with {@link UpdateContext#attempt()} one higher, and after
- * {@link MutexOptions#maxUpdateAttempts()} rejections it fails with
+ * its {@code maxAttempts} ({@link MutexOptions#maxUpdateAttempts()} unless the call named one)
+ * rejections it fails with
  * {@link WriteConflictException} while the items after it go on. Whatever fails, every item
  * taken from the queue completes exactly once. Used only on the cycle thread.
  */
@@ -200,7 +201,7 @@ final class WritePhase {
 		complete(items, 0, rejectedItem, null);
 		UpdateWrite<?, ?, ?> rejected = (UpdateWrite<?, ?, ?>) items.get(rejectedItem);
 		int next = rejectedItem;
-		int max = this.core.options().maxUpdateAttempts();
+		int max = rejected.maxAttempts;
 		if (rejected.attempt() >= max) {
 			WriteConflictException conflict = new WriteConflictException(this.core.name(),
 					conflictKey(result.conflictKey()), rejected.attempt(), max);

@@ -52,9 +52,12 @@ final class EngineHealth {
 	 * @return the health
 	 */
 	synchronized StoreHealth health(boolean open, RemoteChangeListener listener, String tablePrefix) {
-		boolean operationsReach = this.lastUnavailableNanos == 0 || this.lastSuccessNanos - this.lastUnavailableNanos > 0;
 		boolean listenerConnected = listener.isConnected();
 		long lastCatchUp = listener.lastCatchUpNanos();
+		// Reached since the last failure: by an operation, or by the listener's polling (so that an idle node
+		// becomes available again once the server is back).
+		boolean operationsReach = this.lastUnavailableNanos == 0 || this.lastSuccessNanos - this.lastUnavailableNanos > 0
+				|| (lastCatchUp != 0 && lastCatchUp - this.lastUnavailableNanos > 0);
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("databaseReachable", operationsReach && listenerConnected);
 		details.put("tablePrefix", tablePrefix);

@@ -34,6 +34,9 @@ public final class MutexOptions {
 	/** Default limit of one value's size. */
 	public static final int DEFAULT_MAX_VALUE_BYTES = 8 * 1024 * 1024;
 
+	/** Default limit of an update's attempts rejected for conflicts with other nodes' writes. */
+	public static final int DEFAULT_MAX_UPDATE_ATTEMPTS = 10;
+
 	private final String name;
 
 	private final Keyspace keyspace;
@@ -131,8 +134,9 @@ public final class MutexOptions {
 
 	/**
 	 * @return how many times the engine may reject an {@link Mutex#update} for a conflict with
-	 * another writer before it fails with {@link WriteConflictException}; on the embedded engine
-	 * an update never conflicts, so one attempt always suffices
+	 * another writer before it fails with {@link WriteConflictException} (default
+	 * {@value #DEFAULT_MAX_UPDATE_ATTEMPTS}); on the embedded engine an update never conflicts,
+	 * so one attempt always suffices and the limit never applies
 	 */
 	public int maxUpdateAttempts() {
 		return this.maxUpdateAttempts;
@@ -173,7 +177,7 @@ public final class MutexOptions {
 
 		private int maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
 
-		private int maxUpdateAttempts = 1;
+		private int maxUpdateAttempts = DEFAULT_MAX_UPDATE_ATTEMPTS;
 
 		private @Nullable Boolean durable;
 
@@ -262,10 +266,11 @@ public final class MutexOptions {
 		}
 
 		/**
-		 * Sets how many times {@link Mutex#update(UpdateFunction)} runs its function before
-		 * failing with {@link WriteConflictException}. On the embedded engine an update never
-		 * conflicts (it runs in the write phase, in issue order), so one attempt always
-		 * suffices; the limit is for engines with writers on other nodes.
+		 * Sets how many attempts of {@link Mutex#update(UpdateFunction)} the engine may reject
+		 * for a conflict with another node's writes before the update fails with
+		 * {@link WriteConflictException} (default {@value #DEFAULT_MAX_UPDATE_ATTEMPTS}). On the
+		 * embedded engine an update never conflicts (it runs in the write phase, in issue
+		 * order), so the limit is for engines with writers on other nodes.
 		 * @param attempts at least 1
 		 * @return this builder
 		 */

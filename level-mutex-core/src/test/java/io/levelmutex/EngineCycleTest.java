@@ -122,6 +122,22 @@ class EngineCycleTest {
 		assertThat(mutex.stats().conflicts()).isEqualTo(max); // the later update's batch is struck too, harmlessly
 	}
 
+	@Test
+	void whenNoLimitIsSetThenAnUpdateSurvivesNineConflictsAndFailsOnTheTenth() {
+		Mutex<String, String> mutex = this.store.mutex(MutexOptions.builder("m").executor(this.executor).build(),
+				Codecs.utf8(), Codecs.utf8());
+		strike(MutexOptions.DEFAULT_MAX_UPDATE_ATTEMPTS - 1, "c");
+		CompletableFuture<Integer> survives = mutex.update(increment("c"));
+		this.executor.runAll();
+		assertThat(survives).isCompletedWithValue(MutexOptions.DEFAULT_MAX_UPDATE_ATTEMPTS);
+		strike(Integer.MAX_VALUE, "c");
+		CompletableFuture<Integer> fails = mutex.update(increment("c"));
+		this.executor.runAll();
+		assertThatThrownBy(fails::join).cause()
+			.isInstanceOf(WriteConflictException.class)
+			.satisfies((ex) -> assertThat(((WriteConflictException) ex).attempts()).isEqualTo(10));
+	}
+
 	@ParameterizedTest(name = "per-call maxAttempts={0}, mutex option 5")
 	@ValueSource(ints = { 1, 2, 7 })
 	void whenAnUpdateNamesItsOwnMaxAttemptsThenThatLimitAppliesNotTheMutexOption(int perCall) {

@@ -51,7 +51,7 @@ public @interface AutoConfigureLevelMutex {
 	 * {@code io.levelmutex:level-mutex-postgres}, and the machine PostgreSQL's server binaries.
 	 * @return {@link Engine#CONFIGURED} (the default) to keep the application's configured engine
 	 */
-	@PropertyMapping(skip = PropertyMapping.Skip.ON_DEFAULT_VALUE)
+	@PropertyMapping(skip = PropertyMapping.Skip.YES)
 	Engine engine() default Engine.CONFIGURED;
 
 	/** The engine of the test's store. */

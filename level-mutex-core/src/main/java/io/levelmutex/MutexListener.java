@@ -42,4 +42,8 @@ public interface MutexListener {
 	default void onFlushed(FlushEvent event) {
 	}
 
+	/** STUB @param event e */
+	default void onRemoteChange(RemoteChangeEvent event) {
+	}
+
 }

@@ -85,8 +85,11 @@ public final class StoreOptions {
 		return new Builder(path);
 	}
 
+	/** STUB @return b */
+	public static Builder builder() { return new Builder(Path.of("stub")); }
+
 	/** @return the RocksDB directory */
-	public Path path() {
+	public @Nullable Path path() {
 		return this.path;
 	}
 

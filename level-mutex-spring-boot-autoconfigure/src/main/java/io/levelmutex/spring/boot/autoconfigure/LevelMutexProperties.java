@@ -121,13 +121,13 @@ public class LevelMutexProperties {
 		private @Nullable String url;
 
 		/**
-		 * Login user of the dedicated database; defaults to 'spring.datasource.username' when the application
-		 * has a DataSource.
+		 * Login user of the dedicated database ('url'); defaults to 'spring.datasource.username'.
 		 */
 		private @Nullable String username;
 
 		/**
-		 * Login password of the dedicated database.
+		 * Login password of the dedicated database ('url'); when 'username' is not set either, defaults to
+		 * 'spring.datasource.password'.
 		 */
 		private @Nullable String password;
 

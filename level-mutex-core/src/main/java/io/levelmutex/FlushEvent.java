@@ -24,9 +24,6 @@ public record FlushEvent(String mutexName, long batch, List<WriteOperation> oper
 	 * The number of writes in the batch.
 	 * @return the batch size
 	 */
-	public long sequence() { return batch; }
-
-	/** @return s */
 	public int size() {
 		return this.operations.size();
 	}

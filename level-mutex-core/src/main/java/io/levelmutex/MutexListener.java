@@ -42,8 +42,4 @@ public interface MutexListener {
 	default void onFlushed(FlushEvent event) {
 	}
 
-	/** STUB @param event e */
-	default void onRemoteChange(RemoteChangeEvent event) {
-	}
-
 }

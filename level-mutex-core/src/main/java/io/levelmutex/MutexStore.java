@@ -244,9 +244,6 @@ public final class MutexStore implements AutoCloseable {
 		return all;
 	}
 
-	/** STUB @return d */
-	public String description() { return "rocksdb " + this.options.path(); }
-
 	/** @return the options the store was opened with */
 	public StoreOptions options() {
 		return this.options;

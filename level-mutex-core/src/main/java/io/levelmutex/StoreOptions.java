@@ -85,11 +85,8 @@ public final class StoreOptions {
 		return new Builder(path);
 	}
 
-	/** STUB @return b */
-	public static Builder builder() { return new Builder(Path.of("stub")); }
-
 	/** @return the RocksDB directory */
-	public @Nullable Path path() {
+	public Path path() {
 		return this.path;
 	}
 

@@ -22,8 +22,10 @@ public class MutexRemoteChangeEvent extends MutexEvent {
 	@Serial
 	private static final long serialVersionUID = 1L;
 
+	/** The first sequence committed by another writer. */
 	private final long fromSequence;
 
+	/** The last sequence committed by another writer. */
 	private final long toSequence;
 
 	/**

@@ -1,11 +1,13 @@
 package io.levelmutex.spring.boot.actuate.endpoint;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.levelmutex.Mutex;
 import io.levelmutex.MutexOptions;
 import io.levelmutex.MutexStats;
+import io.levelmutex.MutexStore;
 import io.levelmutex.spring.boot.MutexRegistry;
 import org.jspecify.annotations.Nullable;
 
@@ -16,7 +18,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.util.unit.DataSize;
 
 /**
- * The {@code mutexes} actuator endpoint: every live mutex with its configuration (keyspace and
+ * The {@code mutexes} actuator endpoint: the store's engine and description, every live mutex with its configuration (keyspace and
  * limits) and live statistics ({@code /actuator/mutexes}), or one of them
  * ({@code /actuator/mutexes/{name}}, 404 when there is none). Read-only; it only reads
  * counters and never creates a mutex or queues an operation.
@@ -44,7 +46,10 @@ public class MutexesEndpoint {
 		for (Mutex<byte[], byte[]> mutex : this.registry.mutexes()) {
 			mutexes.put(mutex.name(), describe(mutex));
 		}
-		return new MutexesDescriptor(this.registry.store().options().path().toString(), mutexes);
+		MutexStore store = this.registry.store();
+		Path path = store.options().path();
+		return new MutexesDescriptor(store.health().engine(), store.description(),
+				(path != null) ? path.toString() : null, mutexes);
 	}
 
 	/**
@@ -69,7 +74,8 @@ public class MutexesEndpoint {
 						stats.conflicts(), stats.overloadRejections(),
 						(stats.lastFlushTime() != null) ? stats.lastFlushTime().toString() : null,
 						(stats.lastFlushDuration() != null) ? stats.lastFlushDuration().toString() : null,
-						(stats.lastError() != null) ? stats.lastError().toString() : null, stats.lastBatchFailed()));
+						(stats.lastError() != null) ? stats.lastError().toString() : null, stats.lastBatchFailed(),
+						stats.lastSequence(), stats.remoteBatches()));
 	}
 
 	private static String size(long bytes) {
@@ -79,10 +85,13 @@ public class MutexesEndpoint {
 	/**
 	 * Every mutex of the store.
 	 *
-	 * @param path the store's directory
+	 * @param engine the store's engine, {@code rocksdb} or {@code postgresql}
+	 * @param description what and where the store is ({@link MutexStore#description()})
+	 * @param path the store's directory, {@code null} for an engine without one
 	 * @param mutexes the mutexes by name
 	 */
-	public record MutexesDescriptor(String path, Map<String, MutexDescriptor> mutexes)
+	public record MutexesDescriptor(String engine, String description, @Nullable String path,
+			Map<String, MutexDescriptor> mutexes)
 			implements OperationResponseBody {
 	}
 
@@ -126,17 +135,20 @@ public class MutexesEndpoint {
 	 * @param batchesFlushed batches written
 	 * @param batchesFailed batches failed
 	 * @param writesFlushed writes applied
-	 * @param conflicts conditional writes refused for a conflict
+	 * @param conflicts update attempts refused for a conflict with another writer
 	 * @param overloadRejections calls refused because the queue was full
 	 * @param lastFlushTime when the last batch finished
 	 * @param lastFlushDuration how long it took
 	 * @param lastError the last failed batch's error
 	 * @param lastBatchFailed whether the most recent batch failed
+	 * @param lastSequence the highest commit sequence of its keyspace it knows of (its own batches' or other
+	 * writers')
+	 * @param remoteBatches batches other writers (other instances) committed to its keyspace, as reported here
 	 */
 	public record StatsDescriptor(boolean closed, int queuedReads, int queuedWrites, long readPhases,
 			long readsExecuted, long batchesFlushed, long batchesFailed, long writesFlushed, long conflicts,
 			long overloadRejections, @Nullable String lastFlushTime, @Nullable String lastFlushDuration,
-			@Nullable String lastError, boolean lastBatchFailed) {
+			@Nullable String lastError, boolean lastBatchFailed, long lastSequence, long remoteBatches) {
 	}
 
 }

@@ -508,10 +508,11 @@ public class LevelMutexProperties {
 		private DataSize maxValueSize = DataSize.ofMegabytes(8);
 
 		/**
-		 * How many times a conditional write (Mutex#update) runs before failing with
-		 * WriteConflictException.
+		 * How many attempts of a conditional write (Mutex#update) the engine may reject for a
+		 * conflict with another instance's writes before it fails with WriteConflictException
+		 * (only PostgreSQL has conflicts).
 		 */
-		private int maxUpdateAttempts = 1;
+		private int maxUpdateAttempts = 10;
 
 		public int getMaxQueuedOperations() {
 			return this.maxQueuedOperations;

@@ -75,7 +75,7 @@ class LevelMutexAutoConfigurationTests {
 			assertThat(options.maxBatchBytes()).isEqualTo(MutexOptions.DEFAULT_MAX_BATCH_BYTES);
 			assertThat(options.maxKeyBytes()).isEqualTo(MutexOptions.DEFAULT_MAX_KEY_BYTES);
 			assertThat(options.maxValueBytes()).isEqualTo(MutexOptions.DEFAULT_MAX_VALUE_BYTES);
-			assertThat(options.maxUpdateAttempts()).isEqualTo(1);
+			assertThat(options.maxUpdateAttempts()).isEqualTo(MutexOptions.DEFAULT_MAX_UPDATE_ATTEMPTS);
 		});
 	}
 

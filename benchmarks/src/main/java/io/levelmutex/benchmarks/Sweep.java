@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * at the same point in the previous run, so that whatever drifts on the machine does not
  * always favour the same side.
  */
-final class Sweep {
+public final class Sweep {
 
 	/** Labels of the workloads in results. */
 	static final String W1_DURABLE = "W1 blind writes, durable";
@@ -173,7 +173,7 @@ final class Sweep {
 	 * @return successes minus the sum of stored revisions; 0 when nothing was lost
 	 * @throws Exception if a read fails
 	 */
-	static long lostUpdates(Contender contender, Workload workload, Tally tally) throws Exception {
+	public static long lostUpdates(Contender contender, Workload workload, Tally tally) throws Exception {
 		long sum = 0;
 		for (int i = 0; i < workload.keyCount(); i++) {
 			byte @Nullable [] value = contender.readForVerification(workload.keyAt(i));

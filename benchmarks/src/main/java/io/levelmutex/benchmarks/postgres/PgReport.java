@@ -15,7 +15,8 @@ final class PgReport {
 	}
 
 	static String render(String mode, int runs, PgPlan plan, Duration took, String server, List<String> loads,
-			String loadAfter, Summary summary, List<PgTargets.Target> targets, List<String> charts) {
+			String loadAfter, Summary summary, List<PgTargets.Target> targets, List<String> charts,
+			List<String> profiles) {
 		StringBuilder out = new StringBuilder();
 		out.append("# Series P: PostgreSQL engine (").append(mode).append(")\n\n");
 		out.append(String.format(Locale.ROOT,
@@ -41,6 +42,13 @@ final class PgReport {
 			.append(" updates refused after their attempts (nothing written). `lost` is committed updates minus the")
 			.append(" revisions found in the database after W2 (0 = no update lost), worst run shown.\n\n");
 		out.append(MarkdownReport.pointsTable(summary)).append('\n');
+		if (!profiles.isEmpty()) {
+			out.append("## What the server's backends were doing (pg_stat_activity, sampled every 20 ms)\n\n");
+			for (String profile : profiles) {
+				out.append("- ").append(profile).append('\n');
+			}
+			out.append('\n');
+		}
 		for (String chart : charts) {
 			out.append("![").append(chart).append("](").append(chart).append(")\n\n");
 		}

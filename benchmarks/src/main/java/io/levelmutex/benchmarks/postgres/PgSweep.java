@@ -11,6 +11,7 @@ import io.levelmutex.benchmarks.Sweep;
 import io.levelmutex.benchmarks.SweepPlan;
 import io.levelmutex.benchmarks.Tally;
 import io.levelmutex.benchmarks.Workload;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One run of series P: every point of a {@link PgPlan}, each contender on a fresh database of the same
@@ -37,12 +38,24 @@ final class PgSweep {
 
 	private final ClosedLoopDriver driver;
 
-	PgSweep(PgServer server, PgPlan plan, int runNumber, Consumer<RunResult> progress) {
+	// Whether each point is sampled by a WaitEventSampler.
+	private final boolean waitEvents;
+
+	// One line per sampled point; owned by the sweep's thread.
+	private final List<String> profiles = new ArrayList<>();
+
+	PgSweep(PgServer server, PgPlan plan, int runNumber, Consumer<RunResult> progress, boolean waitEvents) {
+		this.waitEvents = waitEvents;
 		this.server = server;
 		this.plan = plan;
 		this.runNumber = runNumber;
 		this.progress = progress;
 		this.driver = new ClosedLoopDriver(plan.warmup(), plan.measurement());
+	}
+
+	/** @return one line per sampled point: what the server's backends were doing (empty unless sampling) */
+	List<String> profiles() {
+		return this.profiles;
 	}
 
 	List<RunResult> run() throws Exception {
@@ -71,7 +84,19 @@ final class PgSweep {
 		RunResult result;
 		try (Contender contender = kind.create(this.server, workload, clients)) {
 			Tally tally = new Tally();
-			result = this.driver.run(label, contender, workload, clients, tally);
+			@Nullable WaitEventSampler sampler = this.waitEvents ? new WaitEventSampler(this.server) : null;
+			if (sampler != null) {
+				sampler.start();
+			}
+			try {
+				result = this.driver.run(label, contender, workload, clients, tally);
+			}
+			finally {
+				if (sampler != null) {
+					this.profiles.add("run " + this.runNumber + ", " + label + ", C=" + clients + ", " + contender.name()
+							+ ": " + sampler.stop());
+				}
+			}
 			if (workload.kind() == Workload.Kind.READ_CHECK_WRITE) {
 				result = result.withLostUpdates(Sweep.lostUpdates(contender, workload, tally));
 			}

@@ -30,7 +30,8 @@ import io.levelmutex.benchmarks.Summary;
  * standard error.
  *
  * <p>Options: {@code --quick}, {@code --runs N}, {@code --out DIR}, {@code --contenders a,b,c,m1,m3},
- * {@code --clients 1,256} (levels to keep), {@code --only W1,W2}.
+ * {@code --clients 1,256} (levels to keep), {@code --only W1,W2}, {@code --wait-events} (sample the server's
+ * backends during each point: {@code pg_stat_activity} wait events, in the report).
  */
 public final class PostgresBenchmarkMain {
 
@@ -49,6 +50,7 @@ public final class PostgresBenchmarkMain {
 		List<PgContenderKind> contenders = new ArrayList<>(Arrays.asList(PgContenderKind.values()));
 		Set<Integer> clientLevels = new LinkedHashSet<>();
 		Set<String> only = new LinkedHashSet<>(List.of("W1", "W2"));
+		boolean waitEvents = false;
 		for (int i = 0; i < args.length; i++) {
 			switch (args[i]) {
 				case "--quick" -> quick = true;
@@ -65,10 +67,11 @@ public final class PostgresBenchmarkMain {
 						clientLevels.add(Integer.parseInt(level.trim()));
 					}
 				}
+				case "--wait-events" -> waitEvents = true;
 				case "--only" -> only = new LinkedHashSet<>(List.of(args[++i].toUpperCase(Locale.ROOT).split(",")));
 				default -> {
 					System.err.println("Unknown option " + args[i]
-							+ "; options: --quick --runs N --out DIR --contenders a,b,c,m1,m3 --clients 1,256 --only W1,W2");
+							+ "; options: --quick --runs N --out DIR --contenders a,b,c,m1,m3 --clients 1,256 --only W1,W2 --wait-events");
 					System.exit(2);
 				}
 			}
@@ -84,6 +87,7 @@ public final class PostgresBenchmarkMain {
 		Instant started = Instant.now();
 		List<String> loads = new ArrayList<>();
 		List<List<RunResult>> sweeps = new ArrayList<>();
+		List<String> profiles = new ArrayList<>();
 		String server;
 		try (PgServer pg = PgServer.start()) {
 			server = pg.describe();
@@ -94,7 +98,10 @@ public final class PostgresBenchmarkMain {
 				String uptime = uptime();
 				loads.add("run " + run + ": " + uptime);
 				System.err.println("== run " + run + "/" + runs + "; uptime: " + uptime);
-				sweeps.add(new PgSweep(pg, plan, run, (result) -> System.err.println(progressLine(number, result))).run());
+				PgSweep sweep = new PgSweep(pg, plan, run, (result) -> System.err.println(progressLine(number, result)),
+						waitEvents);
+				sweeps.add(sweep.run());
+				profiles.addAll(sweep.profiles());
 			}
 		}
 		Summary summary = new Summary(sweeps);
@@ -115,7 +122,7 @@ public final class PostgresBenchmarkMain {
 		}
 		Duration took = Duration.between(started, Instant.now());
 		String report = PgReport.render(mode, runs, plan, took, server, loads, MachineInfo.loadAverage(), summary,
-				targets, charts);
+				targets, charts, profiles);
 		Files.writeString(out.resolve("results-" + mode + ".md"), report);
 		System.out.println(report);
 		System.err.println("Wrote " + out.resolve("results-" + mode + ".md") + " in " + took.toSeconds() + " s");

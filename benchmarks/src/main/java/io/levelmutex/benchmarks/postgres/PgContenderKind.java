@@ -13,7 +13,13 @@ enum PgContenderKind {
 	SELECT_FOR_UPDATE("b", SelectForUpdateContender.NAME),
 
 	/** (c): Spring Integration's JdbcLockRegistry around a read and a write. */
-	LOCK_REGISTRY("c", JdbcLockRegistryContender.NAME);
+	LOCK_REGISTRY("c", JdbcLockRegistryContender.NAME),
+
+	/** The mutex on one PostgresStore. */
+	MUTEX_ONE_NODE("m1", PgContenderKind.MUTEX_1),
+
+	/** The mutex on three PostgresStores sharing the database, clients split among them. */
+	MUTEX_THREE_NODES("m3", PgContenderKind.MUTEX_3);
 
 	/** The mutex on one PostgresStore, in results. */
 	static final String MUTEX_1 = "level-mutex, 1 node";
@@ -58,6 +64,8 @@ enum PgContenderKind {
 			case AUTOCOMMIT -> new AutocommitUpsertContender(server, workload, clients);
 			case SELECT_FOR_UPDATE -> new SelectForUpdateContender(server, workload, clients);
 			case LOCK_REGISTRY -> new JdbcLockRegistryContender(server, workload, clients);
+			case MUTEX_ONE_NODE -> new PostgresMutexContender(server, workload, 1);
+			case MUTEX_THREE_NODES -> new PostgresMutexContender(server, workload, 3);
 		};
 	}
 

@@ -102,8 +102,19 @@ public final class PostgresBenchmarkMain {
 						waitEvents);
 				sweeps.add(sweep.run());
 				profiles.addAll(sweep.profiles());
+				// The report so far, rewritten after every run: a series cut short keeps its finished runs.
+				String report = report(mode, plan, out, started, server, loads, sweeps, profiles);
+				if (run == runs) {
+					System.out.println(report);
+				}
 			}
 		}
+		System.exit(0);
+	}
+
+	private static String report(String mode, PgPlan plan, Path out, Instant started, String server,
+			List<String> loads, List<List<RunResult>> sweeps, List<String> profiles) throws IOException {
+		int runs = sweeps.size();
 		Summary summary = new Summary(sweeps);
 		List<PgTargets.Target> targets = PgTargets.evaluate(summary, plan, PgContenderKind.MUTEX_1,
 				PgContenderKind.MUTEX_3);
@@ -124,9 +135,9 @@ public final class PostgresBenchmarkMain {
 		String report = PgReport.render(mode, runs, plan, took, server, loads, MachineInfo.loadAverage(), summary,
 				targets, charts, profiles);
 		Files.writeString(out.resolve("results-" + mode + ".md"), report);
-		System.out.println(report);
-		System.err.println("Wrote " + out.resolve("results-" + mode + ".md") + " in " + took.toSeconds() + " s");
-		System.exit(0);
+		System.err.println("Wrote " + out.resolve("results-" + mode + ".md") + " (" + runs + " run(s)) after "
+				+ took.toSeconds() + " s");
+		return report;
 	}
 
 	private static List<Integer> keep(List<Integer> planned, Set<Integer> wanted) {

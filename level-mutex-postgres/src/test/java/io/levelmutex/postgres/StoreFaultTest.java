@@ -19,6 +19,11 @@ import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import io.levelmutex.CommitOutcomeUnknownException;
+import io.levelmutex.EngineTestOperations;
+import io.levelmutex.engine.CommitResult;
+import io.levelmutex.engine.EngineBatch;
+import io.levelmutex.engine.KeyspaceStorage;
+import io.levelmutex.engine.ReadSnapshot;
 import io.levelmutex.Keyspace;
 import io.levelmutex.Mutex;
 import io.levelmutex.MutexOptions;
@@ -33,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Faults under {@link PostgresStore}: a node's batch connection terminated mid-batch, the server down, and the
+ * Faults under {@link PostgresStore} (and its engine): a node's batch connection terminated mid-batch, the server down, and the
  * server crashed and restarted under load from three nodes. Every future completes (a value, or a typed
  * failure: never a driver's exception), every acknowledged write survives, nothing of a batch reported not
  * applied is there, and the same mutexes serve again afterwards.
@@ -59,14 +64,19 @@ class StoreFaultTest extends ClusterTestSupport implements ClusterTestSupport.Ow
 					lock.setString(1, KeyspaceNames.of(Keyspace.forMutex("kill")));
 					lock.executeQuery().close();
 				}
-				CompletableFuture<Void> first = mutex.put("base", "victim");
-				CompletableFuture<Void> second = mutex.put("new", "v");
+				// Issued from a read's callback on its completing thread: both join the same (next) batch.
+				List<CompletableFuture<Void>> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
+				mutex.get("base").thenAccept((ignored) -> {
+					writes.add(mutex.put("base", "victim"));
+					writes.add(mutex.put("new", "v"));
+				}).join();
 				await().atMost(Duration.ofSeconds(60)).until(() -> queryLong(database, "SELECT count(*) FROM "
 						+ "pg_stat_activity WHERE application_name = 'victim' AND wait_event_type = 'Lock'") == 1);
 				assertThat(queryLong(database, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
 						+ "WHERE application_name = 'victim' AND wait_event_type = 'Lock'")).isEqualTo(1);
 				holder.rollback();
-				for (CompletableFuture<Void> write : List.of(first, second)) {
+				assertThat(writes).hasSize(2);
+				for (CompletableFuture<Void> write : writes) {
 					assertThatThrownBy(write::join).isInstanceOf(CompletionException.class)
 						.cause()
 						.isInstanceOf(StorageUnavailableException.class)
@@ -142,9 +152,9 @@ class StoreFaultTest extends ClusterTestSupport implements ClusterTestSupport.Ow
 		AtomicInteger unknown = new AtomicInteger();
 		AtomicBoolean stop = new AtomicBoolean();
 		AtomicBoolean restarted = new AtomicBoolean();
-		CountDownLatch enoughBeforeCrash = new CountDownLatch(50);
+		CountDownLatch enoughBeforeCrash = new CountDownLatch(20);
 		CountDownLatch failedAfterCrash = new CountDownLatch(1);
-		CountDownLatch acknowledgedAfterRestart = new CountDownLatch(30);
+		CountDownLatch acknowledgedAfterRestart = new CountDownLatch(12);
 		List<CompletableFuture<Void>> clients = new ArrayList<>();
 		try {
 			for (int n = 0; n < 3; n++) {
@@ -223,6 +233,61 @@ class StoreFaultTest extends ClusterTestSupport implements ClusterTestSupport.Ow
 
 	private static Mutex<String, String> strings(MutexStore store, String name) {
 		return store.mutex(MutexOptions.builder(name).build(), Codecs.utf8(), Codecs.utf8());
+	}
+
+	/**
+	 * At the engine level: snapshots and commits fail with {@link StorageUnavailableException} after the connect
+	 * wait, health turns unavailable without blocking, and after the restart the same engine serves again, its
+	 * health recovers even without an operation of its own, and remote changes made meanwhile are delivered.
+	 */
+	@Test
+	void whenTheServerIsDownThenEngineOperationsFailTypedHealthIsDownAndTheEngineRecoversAfterRestart() {
+		PGSimpleDataSource database = newDatabase();
+		database.setConnectTimeout(2);
+		PostgresSettings settings = fastSettings().withWaits(Duration.ofMillis(500), Duration.ofMillis(500));
+		PostgresEngine node = PostgresEngine.open(database, settings, true);
+		PostgresEngine idle = PostgresEngine.open(database, settings, true);
+		PostgresEngine other = PostgresEngine.open(database, settings, true);
+		ConcurrentLinkedQueue<long[]> remote = new ConcurrentLinkedQueue<>();
+		KeyspaceStorage storage = node.open(Keyspace.forMutex("m"), true, (from, to) -> remote.add(new long[] { from, to }));
+		KeyspaceStorage otherStorage = other.open(Keyspace.forMutex("m"), true, (from, to) -> {
+		});
+		try {
+			assertThat(engineCommit(storage, "a").sequence()).isEqualTo(1);
+			cluster.crash();
+			assertThatThrownBy(storage::snapshot).isInstanceOf(StorageUnavailableException.class)
+				.hasMessageContaining("500 ms");
+			assertThatThrownBy(() -> engineCommit(storage, "b")).isInstanceOf(StorageUnavailableException.class);
+			assertThat(node.health().available()).isFalse();
+			assertThat(node.health().details()).containsEntry("databaseReachable", false);
+			await().atMost(30, TimeUnit.SECONDS).until(() -> !idle.health().available());
+			cluster.restart();
+			assertThat(engineCommit(otherStorage, "c").sequence()).as("nothing of the failed batch took a sequence")
+				.isEqualTo(2);
+			await("the failed node recovers without an operation of its own").atMost(30, TimeUnit.SECONDS)
+				.until(() -> node.health().available());
+			await().atMost(30, TimeUnit.SECONDS).until(() -> idle.health().available());
+			try (ReadSnapshot snapshot = storage.snapshot()) {
+				assertThat(snapshot.sequence()).isEqualTo(2);
+				assertThat(snapshot.get(ClusterTestSupport.bytes("b"))).isNull();
+				assertThat(snapshot.get(ClusterTestSupport.bytes("c"))).isNotNull();
+			}
+			assertThat(engineCommit(storage, "d").sequence()).isEqualTo(3);
+			await().atMost(30, TimeUnit.SECONDS).until(() -> remote.stream().anyMatch((range) -> range[0] <= 2 && 2 <= range[1]));
+			assertThat(node.health().details().get("listenerReconnects")).isNotEqualTo(0L);
+		}
+		finally {
+			storage.close();
+			otherStorage.close();
+			node.close();
+			idle.close();
+			other.close();
+		}
+	}
+
+	private static CommitResult engineCommit(KeyspaceStorage storage, String key) {
+		byte[] bytes = ClusterTestSupport.bytes(key);
+		return storage.commit(new EngineBatch(1, List.of(EngineTestOperations.put(bytes, bytes)), List.of(bytes), List.of()));
 	}
 
 }

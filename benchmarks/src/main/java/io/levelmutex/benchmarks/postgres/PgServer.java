@@ -48,6 +48,23 @@ final class PgServer implements AutoCloseable {
 		return new FreshDatabase(this, name);
 	}
 
+	/**
+	 * Loads {@code pg_stat_statements}: sets {@code shared_preload_libraries}, then stops the server as a crash
+	 * would and starts it again (the only restart {@link PostgresCluster} offers; nothing is in it yet), and
+	 * creates the extension.
+	 * @throws SQLException if the server refuses
+	 */
+	void enableStatementStatistics() throws SQLException {
+		try (Connection connection = this.cluster.connect("postgres"); Statement statement = connection.createStatement()) {
+			statement.execute("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'");
+		}
+		this.cluster.crash();
+		this.cluster.restart();
+		try (Connection connection = this.cluster.connect("postgres"); Statement statement = connection.createStatement()) {
+			statement.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+		}
+	}
+
 	String jdbcUrl(String database) {
 		return this.cluster.jdbcUrl(database);
 	}

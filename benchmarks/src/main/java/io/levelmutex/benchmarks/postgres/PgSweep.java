@@ -41,11 +41,16 @@ final class PgSweep {
 	// Whether each point is sampled by a WaitEventSampler.
 	private final boolean waitEvents;
 
+	// Whether each point's statements are profiled (pg_stat_statements loaded).
+	private final boolean statements;
+
 	// One line per sampled point; owned by the sweep's thread.
 	private final List<String> profiles = new ArrayList<>();
 
-	PgSweep(PgServer server, PgPlan plan, int runNumber, Consumer<RunResult> progress, boolean waitEvents) {
+	PgSweep(PgServer server, PgPlan plan, int runNumber, Consumer<RunResult> progress, boolean waitEvents,
+			boolean statements) {
 		this.waitEvents = waitEvents;
+		this.statements = statements;
 		this.server = server;
 		this.plan = plan;
 		this.runNumber = runNumber;
@@ -88,6 +93,9 @@ final class PgSweep {
 			if (sampler != null) {
 				sampler.start();
 			}
+			if (this.statements) {
+				StatementProfile.reset(this.server);
+			}
 			try {
 				result = this.driver.run(label, contender, workload, clients, tally);
 			}
@@ -96,6 +104,11 @@ final class PgSweep {
 					this.profiles.add("run " + this.runNumber + ", " + label + ", C=" + clients + ", " + contender.name()
 							+ ": " + sampler.stop());
 				}
+			}
+			if (this.statements) {
+				this.profiles.add("run " + this.runNumber + ", " + label + ", C=" + clients + ", " + contender.name()
+						+ ", statements (" + tally.successes() + " successful operations):"
+						+ StatementProfile.top(this.server, tally.successes()));
 			}
 			if (workload.kind() == Workload.Kind.READ_CHECK_WRITE) {
 				result = result.withLostUpdates(Sweep.lostUpdates(contender, workload, tally));

@@ -31,7 +31,8 @@ import io.levelmutex.benchmarks.Summary;
  *
  * <p>Options: {@code --quick}, {@code --runs N}, {@code --out DIR}, {@code --contenders a,b,c,m1,m3},
  * {@code --clients 1,256} (levels to keep), {@code --only W1,W2}, {@code --wait-events} (sample the server's
- * backends during each point: {@code pg_stat_activity} wait events, in the report).
+ * backends during each point: {@code pg_stat_activity} wait events, in the report), {@code --statements} (load
+ * {@code pg_stat_statements} and report each point's busiest statements and their calls per operation).
  */
 public final class PostgresBenchmarkMain {
 
@@ -51,6 +52,7 @@ public final class PostgresBenchmarkMain {
 		Set<Integer> clientLevels = new LinkedHashSet<>();
 		Set<String> only = new LinkedHashSet<>(List.of("W1", "W2"));
 		boolean waitEvents = false;
+		boolean statements = false;
 		for (int i = 0; i < args.length; i++) {
 			switch (args[i]) {
 				case "--quick" -> quick = true;
@@ -68,10 +70,11 @@ public final class PostgresBenchmarkMain {
 					}
 				}
 				case "--wait-events" -> waitEvents = true;
+				case "--statements" -> statements = true;
 				case "--only" -> only = new LinkedHashSet<>(List.of(args[++i].toUpperCase(Locale.ROOT).split(",")));
 				default -> {
 					System.err.println("Unknown option " + args[i]
-							+ "; options: --quick --runs N --out DIR --contenders a,b,c,m1,m3 --clients 1,256 --only W1,W2 --wait-events");
+							+ "; options: --quick --runs N --out DIR --contenders a,b,c,m1,m3 --clients 1,256 --only W1,W2 --wait-events --statements");
 					System.exit(2);
 				}
 			}
@@ -90,6 +93,9 @@ public final class PostgresBenchmarkMain {
 		List<String> profiles = new ArrayList<>();
 		String server;
 		try (PgServer pg = PgServer.start()) {
+			if (statements) {
+				pg.enableStatementStatistics();
+			}
 			server = pg.describe();
 			System.err.println("level-mutex series P, " + mode + " mode, " + runs + " run(s); " + MachineInfo.describe()
 					+ "; " + server);
@@ -99,7 +105,7 @@ public final class PostgresBenchmarkMain {
 				loads.add("run " + run + ": " + uptime);
 				System.err.println("== run " + run + "/" + runs + "; uptime: " + uptime);
 				PgSweep sweep = new PgSweep(pg, plan, run, (result) -> System.err.println(progressLine(number, result)),
-						waitEvents);
+						waitEvents, statements);
 				sweeps.add(sweep.run());
 				profiles.addAll(sweep.profiles());
 				// The report so far, rewritten after every run: a series cut short keeps its finished runs.

@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * and the driver waits until every operation in flight has completed, so that the store is
  * quiet and can be verified.
  */
-final class ClosedLoopDriver {
+public final class ClosedLoopDriver {
 
 	private static final long MAX_RECORDED_NANOS = TimeUnit.SECONDS.toNanos(120);
 
@@ -38,7 +38,7 @@ final class ClosedLoopDriver {
 	 * @param warmup how long clients run before measuring
 	 * @param measurement the measurement window
 	 */
-	ClosedLoopDriver(Duration warmup, Duration measurement) {
+	public ClosedLoopDriver(Duration warmup, Duration measurement) {
 		this.warmup = warmup;
 		this.measurement = measurement;
 	}
@@ -53,7 +53,7 @@ final class ClosedLoopDriver {
 	 * @return the measurement
 	 * @throws InterruptedException if interrupted while waiting
 	 */
-	RunResult run(String label, Contender contender, Workload workload, int clients, Tally tally)
+	public RunResult run(String label, Contender contender, Workload workload, int clients, Tally tally)
 			throws InterruptedException {
 		// Sized up front: a histogram that resizes while recording costs the recording thread
 		// (for the mutex, its cycle thread) a copy.
@@ -249,7 +249,12 @@ final class ClosedLoopDriver {
 
 	}
 
-	static @Nullable Throwable unwrap(@Nullable Throwable error) {
+	/**
+	 * The cause of a future's failure, without its {@code CompletionException} wrappers.
+	 * @param error what the future completed with, or {@code null}
+	 * @return the innermost cause, or {@code null} if there was no error
+	 */
+	public static @Nullable Throwable unwrap(@Nullable Throwable error) {
 		Throwable cause = error;
 		while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
 			cause = cause.getCause();

@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
  * One way of executing a workload, set up on its own fresh data directory for one run.
  * Exactly one of {@link Blocking} or {@link Async} is implemented.
  */
-sealed interface Contender extends AutoCloseable permits Contender.Blocking, Contender.Async {
+public sealed interface Contender extends AutoCloseable permits Contender.Blocking, Contender.Async {
 
 	/**
 	 * The contender's label in tables and charts.
@@ -84,21 +84,29 @@ sealed interface Contender extends AutoCloseable permits Contender.Blocking, Con
 	 */
 	record PhaseCounters(long readPhases, long reads, long batches, long writes, long writeNanos) {
 
-		PhaseCounters minus(PhaseCounters earlier) {
+		/**
+		 * The counts since an earlier reading.
+		 * @param earlier the earlier reading
+		 * @return this minus {@code earlier}
+		 */
+		public PhaseCounters minus(PhaseCounters earlier) {
 			return new PhaseCounters(this.readPhases - earlier.readPhases, this.reads - earlier.reads,
 					this.batches - earlier.batches, this.writes - earlier.writes,
 					this.writeNanos - earlier.writeNanos);
 		}
 
-		double meanWriteMicros() {
+		/** @return the mean write time per batch, in microseconds (0 without batches) */
+		public double meanWriteMicros() {
 			return (this.batches != 0) ? this.writeNanos / 1e3 / this.batches : 0;
 		}
 
-		double meanBatch() {
+		/** @return the mean writes per batch (0 without batches) */
+		public double meanBatch() {
 			return (this.batches != 0) ? (double) this.writes / this.batches : 0;
 		}
 
-		double meanReadPhase() {
+		/** @return the mean reads per read phase (0 without read phases) */
+		public double meanReadPhase() {
 			return (this.readPhases != 0) ? (double) this.reads / this.readPhases : 0;
 		}
 

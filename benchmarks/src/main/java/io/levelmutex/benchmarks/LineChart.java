@@ -12,17 +12,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
 import javax.imageio.ImageIO;
 
 /**
- * A PNG line chart of throughput against concurrency, one line per contender, drawn with
+ * A line chart (PNG or SVG) of throughput against concurrency, one line per contender, drawn with
  * plain Java2D (headless, no network, no native tool). The x axis is logarithmic (C = 1, 4,
  * 16, ...), the y axis linear from zero.
  */
-final class LineChart {
+public final class LineChart {
 
 	private static final int WIDTH = 900;
 
@@ -46,16 +47,28 @@ final class LineChart {
 	// Contender -> (C -> value); built by one thread before drawing.
 	private final Map<String, TreeMap<Integer, Double>> series = new LinkedHashMap<>();
 
-	LineChart(String title, String yLabel) {
+	/**
+	 * Creates an empty chart.
+	 * @param title the title
+	 * @param yLabel the y axis's label
+	 */
+	public LineChart(String title, String yLabel) {
 		this.title = title;
 		this.yLabel = yLabel;
 	}
 
-	void add(String contender, int clients, double value) {
+	/**
+	 * Adds a point.
+	 * @param contender the line
+	 * @param clients C (x)
+	 * @param value the value (y)
+	 */
+	public void add(String contender, int clients, double value) {
 		this.series.computeIfAbsent(contender, (name) -> new TreeMap<>()).put(clients, value);
 	}
 
-	boolean isEmpty() {
+	/** @return whether no point was added */
+	public boolean isEmpty() {
 		return this.series.isEmpty();
 	}
 
@@ -64,7 +77,7 @@ final class LineChart {
 	 * @param file the PNG to write (overwritten)
 	 * @throws IOException if it cannot be written
 	 */
-	void write(Path file) throws IOException {
+	public void write(Path file) throws IOException {
 		BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
 		Graphics2D g = image.createGraphics();
 		try {
@@ -75,6 +88,94 @@ final class LineChart {
 		}
 		Files.createDirectories(file.toAbsolutePath().getParent());
 		ImageIO.write(image, "png", file.toFile());
+	}
+
+	/**
+	 * Draws the chart as SVG (same layout as the PNG; text in the viewer's sans-serif font).
+	 * @param file the SVG to write (overwritten)
+	 * @throws IOException if it cannot be written
+	 */
+	public void writeSvg(Path file) throws IOException {
+		Files.createDirectories(file.toAbsolutePath().getParent());
+		Files.writeString(file, svg());
+	}
+
+	String svg() {
+		int plotWidth = WIDTH - LEFT - RIGHT;
+		int plotHeight = HEIGHT - TOP - BOTTOM;
+		int minC = this.series.values().stream().mapToInt(TreeMap::firstKey).min().orElse(1);
+		int maxC = this.series.values().stream().mapToInt(TreeMap::lastKey).max().orElse(2);
+		double minLog = Math.log(minC);
+		double maxLog = Math.max(Math.log(maxC), minLog + 1e-9);
+		double maxY = niceCeiling(this.series.values()
+			.stream()
+			.flatMap((values) -> values.values().stream())
+			.mapToDouble(Double::doubleValue)
+			.max()
+			.orElse(1));
+		StringBuilder out = new StringBuilder();
+		out.append(String.format(Locale.ROOT,
+				"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\""
+						+ " font-family=\"sans-serif\" font-size=\"12\">%n",
+				WIDTH, HEIGHT, WIDTH, HEIGHT));
+		out.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", WIDTH, HEIGHT));
+		out.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"30\" font-size=\"16\" font-weight=\"bold\">%s</text>%n",
+				LEFT, escape(this.title)));
+		for (int i = 0; i <= 5; i++) {
+			int y = TOP + plotHeight - (int) Math.round(plotHeight * (double) i / 5);
+			out.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#E0E0E0\"/>%n",
+					LEFT, y, LEFT + plotWidth, y));
+			out.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" fill=\"#404040\">%s</text>%n",
+					LEFT - 8, y + 4, formatThousands(maxY * i / 5)));
+		}
+		for (int clients : this.series.values()
+			.stream()
+			.flatMap((values) -> values.keySet().stream())
+			.distinct()
+			.sorted()
+			.toList()) {
+			int x = xOf(clients, minLog, maxLog, plotWidth);
+			out.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#E0E0E0\"/>%n",
+					x, TOP, x, TOP + plotHeight));
+			out.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#404040\">%d</text>%n",
+					x, TOP + plotHeight + 18, clients));
+		}
+		out.append(String.format(Locale.ROOT,
+				"<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"black\"/>%n", LEFT, TOP,
+				plotWidth, plotHeight));
+		out.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
+				LEFT + plotWidth / 2, HEIGHT - 18, "concurrency C (logical clients, log scale)"));
+		out.append(String.format(Locale.ROOT,
+				"<text transform=\"translate(18 %d) rotate(-90)\" text-anchor=\"middle\">%s</text>%n",
+				TOP + plotHeight / 2, escape(this.yLabel)));
+		int index = 0;
+		for (Map.Entry<String, TreeMap<Integer, Double>> entry : this.series.entrySet()) {
+			Color color = PALETTE[index % PALETTE.length];
+			String rgb = String.format(Locale.ROOT, "#%06X", color.getRGB() & 0xFFFFFF);
+			StringBuilder points = new StringBuilder();
+			for (Map.Entry<Integer, Double> point : entry.getValue().entrySet()) {
+				int x = xOf(point.getKey(), minLog, maxLog, plotWidth);
+				int y = TOP + plotHeight - (int) Math.round(plotHeight * point.getValue() / maxY);
+				points.append(x).append(',').append(y).append(' ');
+				out.append(String.format(Locale.ROOT, "<circle cx=\"%d\" cy=\"%d\" r=\"4\" fill=\"%s\"/>%n", x, y, rgb));
+			}
+			out.append(String.format(Locale.ROOT,
+					"<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2.5\"/>%n",
+					points.toString().trim(), rgb));
+			int legendY = TOP + 10 + index * 22;
+			out.append(String.format(Locale.ROOT,
+					"<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2.5\"/>%n",
+					LEFT + plotWidth + 15, legendY, LEFT + plotWidth + 40, legendY, rgb));
+			out.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%s</text>%n", LEFT + plotWidth + 46,
+					legendY + 4, escape(entry.getKey())));
+			index++;
+		}
+		out.append("</svg>\n");
+		return out.toString();
+	}
+
+	private static String escape(String text) {
+		return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
 	}
 
 	private void draw(Graphics2D g) {

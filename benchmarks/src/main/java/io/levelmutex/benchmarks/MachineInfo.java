@@ -9,12 +9,13 @@ import java.util.List;
  * What the benchmarks ran on: processors, CPU model, memory, Java and OS, read from the JVM
  * and from {@code /proc} where present.
  */
-final class MachineInfo {
+public final class MachineInfo {
 
 	private MachineInfo() {
 	}
 
-	static String describe() {
+	/** @return processors, CPU, memory, Java and OS in one line */
+	public static String describe() {
 		return String.format("%d processors, CPU %s, %s memory, Java %s (%s), %s %s",
 				Runtime.getRuntime().availableProcessors(), cpuModel(), memory(), Runtime.version(),
 				System.getProperty("java.vm.name"), System.getProperty("os.name"), System.getProperty("os.version"));
@@ -24,7 +25,7 @@ final class MachineInfo {
 	 * The load average, a hint of how much else ran on the machine at the same time.
 	 * @return the 1, 5 and 15 minute load averages, or {@code unknown}
 	 */
-	static String loadAverage() {
+	public static String loadAverage() {
 		List<String> lines = lines(Path.of("/proc/loadavg"));
 		if (lines.isEmpty()) {
 			return "unknown";

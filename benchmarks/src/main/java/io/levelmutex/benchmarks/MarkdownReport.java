@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  * The results as markdown: the targets, the table of every point, the microbenchmarks and
  * the memory figures.
  */
-final class MarkdownReport {
+public final class MarkdownReport {
 
 	private MarkdownReport() {
 	}
@@ -66,7 +66,12 @@ final class MarkdownReport {
 		return out.toString();
 	}
 
-	static String pointsTable(Summary summary) {
+	/**
+	 * The table of every point (one row per workload, C and contender).
+	 * @param summary the results
+	 * @return a markdown table
+	 */
+	public static String pointsTable(Summary summary) {
 		StringBuilder out = new StringBuilder();
 		out.append("| workload | C | contender | ops/s | spread (low - high) | mean us | p50 us | p99 us | p99.9 us |")
 			.append(" batch | write us/batch | reads/phase | conflicts | lost |\n");

@@ -21,11 +21,16 @@ package io.levelmutex.benchmarks;
  * @param lostUpdates W2 only: successful updates minus the revisions found in the store
  * after the run (0 when nothing was lost), or -1 when not verified
  */
-record RunResult(String workload, String contender, int clients, double opsPerSecond, double successesPerSecond,
+public record RunResult(String workload, String contender, int clients, double opsPerSecond, double successesPerSecond,
 		double meanMicros, double p50Micros, double p99Micros, double p999Micros, long conflicts, long failures,
 		double meanBatch, double meanReadPhase, double meanBatchWriteMicros, long lostUpdates) {
 
-	RunResult withLostUpdates(long lost) {
+	/**
+	 * This result with its lost updates.
+	 * @param lost successes minus the revisions found
+	 * @return a copy
+	 */
+	public RunResult withLostUpdates(long lost) {
 		return new RunResult(this.workload, this.contender, this.clients, this.opsPerSecond, this.successesPerSecond,
 				this.meanMicros, this.p50Micros, this.p99Micros, this.p999Micros, this.conflicts, this.failures,
 				this.meanBatch, this.meanReadPhase, this.meanBatchWriteMicros, lost);

@@ -12,13 +12,17 @@ import java.util.function.ToDoubleFunction;
  * Results of several sweeps of the same plan folded into one row per point: the median of
  * each figure across runs, and the spread (lowest and highest) of the throughput.
  */
-final class Summary {
+public final class Summary {
 
 	private final List<List<RunResult>> runs;
 
 	private final List<Row> rows = new ArrayList<>();
 
-	Summary(List<List<RunResult>> runs) {
+	/**
+	 * Folds runs of the same plan.
+	 * @param runs the results of each run
+	 */
+	public Summary(List<List<RunResult>> runs) {
 		this.runs = runs;
 		Map<String, List<RunResult>> byPoint = new LinkedHashMap<>();
 		for (List<RunResult> run : runs) {
@@ -31,19 +35,29 @@ final class Summary {
 		byPoint.values().forEach((results) -> this.rows.add(new Row(results)));
 	}
 
-	List<Row> rows() {
+	/** @return one row per point, in the order first run */
+	public List<Row> rows() {
 		return this.rows;
 	}
 
-	int runCount() {
+	/** @return how many runs were folded */
+	public int runCount() {
 		return this.runs.size();
 	}
 
-	List<List<RunResult>> runs() {
+	/** @return the results of each run */
+	public List<List<RunResult>> runs() {
 		return this.runs;
 	}
 
-	Optional<Row> row(String workload, String contender, int clients) {
+	/**
+	 * One point.
+	 * @param workload the workload's label
+	 * @param contender the contender's name
+	 * @param clients C
+	 * @return the row, if measured
+	 */
+	public Optional<Row> row(String workload, String contender, int clients) {
 		String key = key(workload, contender, clients);
 		return this.rows.stream().filter((row) -> key(row.workload(), row.contender(), row.clients()).equals(key)).findFirst();
 	}
@@ -52,7 +66,12 @@ final class Summary {
 		return workload + "|" + contender + "|" + clients;
 	}
 
-	static double median(double[] values) {
+	/**
+	 * The median.
+	 * @param values the values (not modified)
+	 * @return their median, NaN if none
+	 */
+	public static double median(double[] values) {
 		if (values.length == 0) {
 			return Double.NaN;
 		}
@@ -63,7 +82,7 @@ final class Summary {
 	}
 
 	/** One point across runs. */
-	static final class Row {
+	public static final class Row {
 
 		private final List<RunResult> results;
 
@@ -71,37 +90,47 @@ final class Summary {
 			this.results = List.copyOf(results);
 		}
 
-		String workload() {
+		/** @return the workload's label */
+		public String workload() {
 			return this.results.get(0).workload();
 		}
 
-		String contender() {
+		/** @return the contender's name */
+		public String contender() {
 			return this.results.get(0).contender();
 		}
 
-		int clients() {
+		/** @return C */
+		public int clients() {
 			return this.results.get(0).clients();
 		}
 
 		/** @return the throughput that counts: successful operations per second */
-		double throughput() {
+		public double throughput() {
 			return median(RunResult::successesPerSecond);
 		}
 
-		double minThroughput() {
+		/** @return the lowest run's successes per second */
+		public double minThroughput() {
 			return this.results.stream().mapToDouble(RunResult::successesPerSecond).min().orElse(Double.NaN);
 		}
 
-		double maxThroughput() {
+		/** @return the highest run's successes per second */
+		public double maxThroughput() {
 			return this.results.stream().mapToDouble(RunResult::successesPerSecond).max().orElse(Double.NaN);
 		}
 
-		double median(ToDoubleFunction<RunResult> figure) {
+		/**
+		 * The median of a figure over the runs.
+		 * @param figure the figure
+		 * @return its median
+		 */
+		public double median(ToDoubleFunction<RunResult> figure) {
 			return Summary.median(this.results.stream().mapToDouble(figure).toArray());
 		}
 
 		/** @return the worst lost-update count over the runs, or -1 if not verified */
-		long lostUpdates() {
+		public long lostUpdates() {
 			long worst = -1;
 			for (RunResult result : this.results) {
 				if (result.lostUpdates() != -1 && Math.abs(result.lostUpdates()) >= Math.max(worst, 0)) {
@@ -111,7 +140,8 @@ final class Summary {
 			return worst;
 		}
 
-		long failures() {
+		/** @return the failures of all runs */
+		public long failures() {
 			return this.results.stream().mapToLong(RunResult::failures).sum();
 		}
 

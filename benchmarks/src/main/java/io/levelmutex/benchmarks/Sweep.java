@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  * not always favour the same side. W2 runs the hand-rolled get/check/put pattern next to
  * {@code update()}.
  */
-final class Sweep {
+public final class Sweep {
 
 	/** Labels of the workloads in results. */
 	static final String W1_DURABLE = "W1 blind writes, durable";
@@ -178,7 +178,7 @@ final class Sweep {
 	 * @return successes minus the sum of stored revisions; 0 when nothing was lost
 	 * @throws Exception if a read fails
 	 */
-	static long lostUpdates(Contender contender, Workload workload, Tally tally) throws Exception {
+	public static long lostUpdates(Contender contender, Workload workload, Tally tally) throws Exception {
 		long sum = 0;
 		for (int i = 0; i < workload.keyCount(); i++) {
 			byte @Nullable [] value = contender.readForVerification(workload.keyAt(i));

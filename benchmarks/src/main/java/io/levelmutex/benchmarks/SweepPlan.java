@@ -15,14 +15,14 @@ import java.util.List;
  * @param warmup warm-up of each point
  * @param measurement measurement window of each point
  */
-record SweepPlan(List<Integer> w1Clients, List<Integer> w2Clients, List<Integer> w2KeyCounts,
+public record SweepPlan(List<Integer> w1Clients, List<Integer> w2Clients, List<Integer> w2KeyCounts,
 		List<Integer> w2NonDurableClients, List<Integer> w3Clients, Duration warmup, Duration measurement) {
 
 	/** Keys of W1 and W3. */
-	static final int LARGE_KEYSPACE = 100_000;
+	public static final int LARGE_KEYSPACE = 100_000;
 
 	/** The seed of every workload: the same keys and values for every contender and run. */
-	static final long SEED = 20_261_126L;
+	public static final long SEED = 20_261_126L;
 
 	/**
 	 * The full sweep of issue 6.

@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * Outcome counters of one run, cumulative from its first operation to its last, written by
  * every client thread (and the mutex's cycle threads) without a lock.
  */
-final class Tally {
+public final class Tally {
 
 	// Written by any client or cycle thread; LongAdder is thread-safe.
 	private final LongAdder successes = new LongAdder();
@@ -23,36 +23,50 @@ final class Tally {
 	// The first failure seen; set once by whichever thread fails first.
 	private final AtomicReference<@Nullable Throwable> firstFailure = new AtomicReference<>();
 
-	void success() {
+	/** Counts one success. */
+	public void success() {
 		this.successes.increment();
 	}
 
-	void successes(int count) {
+	/**
+	 * Counts successes.
+	 * @param count how many
+	 */
+	public void successes(int count) {
 		this.successes.add(count);
 	}
 
-	void conflict() {
+	/** Counts one conflict (an operation refused, nothing written). */
+	public void conflict() {
 		this.conflicts.increment();
 	}
 
-	void failure(Throwable error) {
+	/**
+	 * Counts one failure.
+	 * @param error the failure (the first one is kept)
+	 */
+	public void failure(Throwable error) {
 		this.failures.increment();
 		this.firstFailure.compareAndSet(null, error);
 	}
 
-	long successes() {
+	/** @return the successes so far */
+	public long successes() {
 		return this.successes.sum();
 	}
 
-	long conflicts() {
+	/** @return the conflicts so far */
+	public long conflicts() {
 		return this.conflicts.sum();
 	}
 
-	long failures() {
+	/** @return the failures so far */
+	public long failures() {
 		return this.failures.sum();
 	}
 
-	@Nullable Throwable firstFailure() {
+	/** @return the first failure, or {@code null} */
+	public @Nullable Throwable firstFailure() {
 		return this.firstFailure.get();
 	}
 

@@ -10,10 +10,10 @@ import java.util.SplittableRandom;
  *
  * <p>Immutable and shared by all clients; each client draws from its own {@link Stream}.
  */
-final class Workload {
+public final class Workload {
 
 	/** Size of every value written, in bytes. */
-	static final int VALUE_BYTES = 100;
+	public static final int VALUE_BYTES = 100;
 
 	private static final int VALUE_POOL = 4096;
 
@@ -50,7 +50,7 @@ final class Workload {
 	 * @param seed the seed
 	 * @return the workload
 	 */
-	static Workload blindWrites(int keyCount, long seed) {
+	public static Workload blindWrites(int keyCount, long seed) {
 		return new Workload(Kind.BLIND_WRITE, keyCount, seed);
 	}
 
@@ -60,7 +60,7 @@ final class Workload {
 	 * @param seed the seed
 	 * @return the workload
 	 */
-	static Workload readCheckWrite(int keyCount, long seed) {
+	public static Workload readCheckWrite(int keyCount, long seed) {
 		return new Workload(Kind.READ_CHECK_WRITE, keyCount, seed);
 	}
 
@@ -70,19 +70,26 @@ final class Workload {
 	 * @param seed the seed
 	 * @return the workload
 	 */
-	static Workload mixed(int keyCount, long seed) {
+	public static Workload mixed(int keyCount, long seed) {
 		return new Workload(Kind.MIXED, keyCount, seed);
 	}
 
-	Kind kind() {
+	/** @return what the workload does */
+	public Kind kind() {
 		return this.kind;
 	}
 
-	int keyCount() {
+	/** @return the keyspace's size */
+	public int keyCount() {
 		return this.keyCount;
 	}
 
-	byte[] keyAt(int index) {
+	/**
+	 * A key of the keyspace.
+	 * @param index from 0 to {@link #keyCount()} - 1
+	 * @return the key (shared: do not modify)
+	 */
+	public byte[] keyAt(int index) {
 		return this.keys[index];
 	}
 
@@ -91,7 +98,7 @@ final class Workload {
 	 * @param index the key's index
 	 * @return a new 100-byte value
 	 */
-	byte[] initialValue(int index) {
+	public byte[] initialValue(int index) {
 		return Revisions.withRevision(0, this.values[index % VALUE_POOL]);
 	}
 
@@ -100,16 +107,21 @@ final class Workload {
 	 * @param client the client's index
 	 * @return a new stream, independent of every other client's
 	 */
-	Stream stream(int client) {
+	public Stream stream(int client) {
 		return new Stream(new SplittableRandom(this.seed * 1_000_003L + client));
 	}
 
-	static byte[] key(int index) {
+	/**
+	 * The key at an index: {@code key} and the index in eight digits, ASCII.
+	 * @param index the index
+	 * @return a new array
+	 */
+	public static byte[] key(int index) {
 		return String.format("key%08d", index).getBytes(StandardCharsets.US_ASCII);
 	}
 
 	/** What a workload does. */
-	enum Kind {
+	public enum Kind {
 
 		/** Puts only. */
 		BLIND_WRITE,
@@ -123,7 +135,7 @@ final class Workload {
 	}
 
 	/** The kind of one operation. */
-	enum OpType {
+	public enum OpType {
 
 		/** Read one key. */
 		GET,
@@ -140,7 +152,7 @@ final class Workload {
 	 * One client's sequence of operations; owned by that client (not thread-safe). The
 	 * current operation's fields are valid until the next call to {@link #next()}.
 	 */
-	final class Stream {
+	public final class Stream {
 
 		private final SplittableRandom random;
 
@@ -158,7 +170,7 @@ final class Workload {
 		 * Draws the next operation.
 		 * @return this stream, positioned on the new operation
 		 */
-		Stream next() {
+		public Stream next() {
 			this.keyIndex = this.random.nextInt(Workload.this.keyCount);
 			switch (Workload.this.kind) {
 				case BLIND_WRITE -> {
@@ -178,36 +190,50 @@ final class Workload {
 			return this;
 		}
 
-		OpType type() {
+		/** @return the current operation's kind */
+		public OpType type() {
 			return this.type;
 		}
 
-		int keyIndex() {
+		/** @return the current operation's key index */
+		public int keyIndex() {
 			return this.keyIndex;
 		}
 
-		byte[] key() {
+		/** @return the current operation's key (shared: do not modify) */
+		public byte[] key() {
 			return Workload.this.keys[this.keyIndex];
 		}
 
 		/** @return the value of a put; for an update, the filler of the next revision */
-		byte[] value() {
+		public byte[] value() {
 			return this.value;
 		}
 
 	}
 
 	/** The revision stored in the first 8 bytes of a W2 value. */
-	static final class Revisions {
+	public static final class Revisions {
 
 		private Revisions() {
 		}
 
-		static long of(byte[] value) {
+		/**
+		 * The revision in a value.
+		 * @param value a W2 value
+		 * @return its first 8 bytes, big-endian
+		 */
+		public static long of(byte[] value) {
 			return ByteBuffer.wrap(value).getLong(0);
 		}
 
-		static byte[] withRevision(long revision, byte[] filler) {
+		/**
+		 * A value holding a revision.
+		 * @param revision the revision
+		 * @param filler the value to copy (at least 8 bytes)
+		 * @return a copy of {@code filler} with the revision in its first 8 bytes
+		 */
+		public static byte[] withRevision(long revision, byte[] filler) {
 			byte[] value = filler.clone();
 			ByteBuffer.wrap(value).putLong(0, revision);
 			return value;

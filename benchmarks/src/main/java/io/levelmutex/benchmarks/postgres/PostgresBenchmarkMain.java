@@ -1,0 +1,178 @@
+package io.levelmutex.benchmarks.postgres;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import io.levelmutex.benchmarks.LineChart;
+import io.levelmutex.benchmarks.MachineInfo;
+import io.levelmutex.benchmarks.RunResult;
+import io.levelmutex.benchmarks.Summary;
+
+/**
+ * Series P, the PostgreSQL engine against plain SQL on the same server:
+ * {@code java -cp benchmarks/target/benchmarks.jar io.levelmutex.benchmarks.postgres.PostgresBenchmarkMain [--quick]}.
+ *
+ * <p>Starts a private PostgreSQL (fsync and synchronous_commit on) for the whole series, runs W1 (blind
+ * writes, C = 1, 16, 256) and W2 (read-check-write on 1k keys, C = 256) against every contender
+ * ({@code --runs} times, 3 by default, 1 with {@code --quick}), each point on a fresh database; prints the
+ * markdown report (targets, table) to standard output and writes {@code results-<mode>.md} and the W1 chart
+ * {@code <mode>-w1.svg} into {@code --out} (default {@code benchmarks/results/series-p}). Progress goes to
+ * standard error.
+ *
+ * <p>Options: {@code --quick}, {@code --runs N}, {@code --out DIR}, {@code --contenders a,b,c,m1,m3},
+ * {@code --clients 1,256} (levels to keep), {@code --only W1,W2}, {@code --wait-events} (sample the server's
+ * backends during each point: {@code pg_stat_activity} wait events, in the report), {@code --statements} (load
+ * {@code pg_stat_statements} and report each point's busiest statements and their calls per operation).
+ */
+public final class PostgresBenchmarkMain {
+
+	private PostgresBenchmarkMain() {
+	}
+
+	/**
+	 * Runs series P.
+	 * @param args the options
+	 * @throws Exception if a point cannot run
+	 */
+	public static void main(String[] args) throws Exception {
+		boolean quick = false;
+		int runs = -1;
+		Path out = Path.of("benchmarks", "results", "series-p");
+		List<PgContenderKind> contenders = new ArrayList<>(Arrays.asList(PgContenderKind.values()));
+		Set<Integer> clientLevels = new LinkedHashSet<>();
+		Set<String> only = new LinkedHashSet<>(List.of("W1", "W2"));
+		boolean waitEvents = false;
+		boolean statements = false;
+		for (int i = 0; i < args.length; i++) {
+			switch (args[i]) {
+				case "--quick" -> quick = true;
+				case "--runs" -> runs = Integer.parseInt(args[++i]);
+				case "--out" -> out = Path.of(args[++i]);
+				case "--contenders" -> {
+					contenders.clear();
+					for (String option : args[++i].split(",")) {
+						contenders.add(PgContenderKind.ofOption(option));
+					}
+				}
+				case "--clients" -> {
+					for (String level : args[++i].split(",")) {
+						clientLevels.add(Integer.parseInt(level.trim()));
+					}
+				}
+				case "--wait-events" -> waitEvents = true;
+				case "--statements" -> statements = true;
+				case "--only" -> only = new LinkedHashSet<>(List.of(args[++i].toUpperCase(Locale.ROOT).split(",")));
+				default -> {
+					System.err.println("Unknown option " + args[i]
+							+ "; options: --quick --runs N --out DIR --contenders a,b,c,m1,m3 --clients 1,256 --only W1,W2 --wait-events --statements");
+					System.exit(2);
+				}
+			}
+		}
+		if (runs < 1) {
+			runs = quick ? 1 : 3;
+		}
+		String mode = quick ? "quick" : "full";
+		PgPlan planned = quick ? PgPlan.quick(contenders) : PgPlan.full(contenders);
+		PgPlan plan = planned.withClients(only.contains("W1") ? keep(planned.w1Clients(), clientLevels) : List.of(),
+				only.contains("W2") ? keep(planned.w2Clients(), clientLevels) : List.of());
+		Files.createDirectories(out);
+		Instant started = Instant.now();
+		List<String> loads = new ArrayList<>();
+		List<List<RunResult>> sweeps = new ArrayList<>();
+		List<String> profiles = new ArrayList<>();
+		String server;
+		try (PgServer pg = PgServer.start()) {
+			if (statements) {
+				pg.enableStatementStatistics();
+			}
+			server = pg.describe();
+			System.err.println("level-mutex series P, " + mode + " mode, " + runs + " run(s); " + MachineInfo.describe()
+					+ "; " + server);
+			for (int run = 1; run <= runs; run++) {
+				int number = run;
+				String uptime = uptime();
+				loads.add("run " + run + ": " + uptime);
+				System.err.println("== run " + run + "/" + runs + "; uptime: " + uptime);
+				PgSweep sweep = new PgSweep(pg, plan, run, (result) -> System.err.println(progressLine(number, result)),
+						waitEvents, statements);
+				sweeps.add(sweep.run());
+				profiles.addAll(sweep.profiles());
+				// The report so far, rewritten after every run: a series cut short keeps its finished runs.
+				String report = report(mode, plan, out, started, server, loads, sweeps, profiles);
+				if (run == runs) {
+					System.out.println(report);
+				}
+			}
+		}
+		System.exit(0);
+	}
+
+	private static String report(String mode, PgPlan plan, Path out, Instant started, String server,
+			List<String> loads, List<List<RunResult>> sweeps, List<String> profiles) throws IOException {
+		int runs = sweeps.size();
+		Summary summary = new Summary(sweeps);
+		List<PgTargets.Target> targets = PgTargets.evaluate(summary, plan, PgContenderKind.MUTEX_1,
+				PgContenderKind.MUTEX_3);
+		List<String> charts = new ArrayList<>();
+		if (plan.w1Clients().size() > 1) {
+			LineChart chart = new LineChart("Series P, W1 blind writes on PostgreSQL (median of " + runs
+					+ (runs == 1 ? " run)" : " runs)"), "successful operations per second");
+			for (Summary.Row row : summary.rows()) {
+				if (row.workload().equals(PgSweep.W1)) {
+					chart.add(row.contender(), row.clients(), row.throughput());
+				}
+			}
+			String name = mode + "-w1.svg";
+			chart.writeSvg(out.resolve(name));
+			charts.add(name);
+		}
+		Duration took = Duration.between(started, Instant.now());
+		String report = PgReport.render(mode, runs, plan, took, server, loads, MachineInfo.loadAverage(), summary,
+				targets, charts, profiles);
+		Files.writeString(out.resolve("results-" + mode + ".md"), report);
+		System.err.println("Wrote " + out.resolve("results-" + mode + ".md") + " (" + runs + " run(s)) after "
+				+ took.toSeconds() + " s");
+		return report;
+	}
+
+	private static List<Integer> keep(List<Integer> planned, Set<Integer> wanted) {
+		return wanted.isEmpty() ? planned : planned.stream().filter(wanted::contains).toList();
+	}
+
+	/** The output of {@code uptime} (load averages and how long the machine has been up). */
+	private static String uptime() {
+		try {
+			Process process = new ProcessBuilder("uptime").redirectErrorStream(true).start();
+			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+			process.waitFor();
+			return output.isEmpty() ? "load average " + MachineInfo.loadAverage() : output;
+		}
+		catch (IOException ex) {
+			return "load average " + MachineInfo.loadAverage();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return "load average " + MachineInfo.loadAverage();
+		}
+	}
+
+	private static String progressLine(int run, RunResult result) {
+		return String.format(Locale.ROOT,
+				"[run %d] %-34s C=%-4d %-24s %,10.0f ok/s  mean %9.1f us  p50 %9.1f  p99 %9.1f  p99.9 %9.1f  batch %6.1f  conflicts %d  failures %d%s",
+				run, result.workload(), result.clients(), result.contender(), result.successesPerSecond(),
+				result.meanMicros(), result.p50Micros(), result.p99Micros(), result.p999Micros(), result.meanBatch(),
+				result.conflicts(), result.failures(), (result.lostUpdates() == -1) ? "" : "  lost " + result.lostUpdates());
+	}
+
+}

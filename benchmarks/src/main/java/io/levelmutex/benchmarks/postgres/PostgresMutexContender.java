@@ -1,0 +1,182 @@
+package io.levelmutex.benchmarks.postgres;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.levelmutex.FlushEvent;
+import io.levelmutex.Mutex;
+import io.levelmutex.MutexListener;
+import io.levelmutex.MutexOptions;
+import io.levelmutex.MutexStats;
+import io.levelmutex.MutexStore;
+import io.levelmutex.WriteConflictException;
+import io.levelmutex.benchmarks.ClosedLoopDriver;
+import io.levelmutex.benchmarks.Contender;
+import io.levelmutex.benchmarks.Tally;
+import io.levelmutex.benchmarks.Workload;
+import io.levelmutex.codec.Codecs;
+import io.levelmutex.postgres.PostgresStore;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The mutex on the PostgreSQL engine: one {@link PostgresStore} per node (each on its own HikariCP pool of
+ * {@link #POOL_PER_NODE} connections, all on one fresh database in this JVM), the same mutex name on every
+ * node (one keyspace), driven asynchronously through its futures. Clients are split among the nodes
+ * round-robin, in the order they issue their first operation. W1 is {@code put}; W2 is one
+ * {@link Mutex#update} call (read the revision, check it, write the next one): on one node an update never
+ * conflicts; across nodes an update whose keys another node committed since its snapshot is rejected by the
+ * engine and runs again, up to {@link #MAX_ATTEMPTS} times, then counts as a conflict (nothing written).
+ */
+final class PostgresMutexContender implements Contender.Async {
+
+	/** Connections of each node's pool. */
+	static final int POOL_PER_NODE = 8;
+
+	/** Attempts of a W2 update before it fails with WriteConflictException. */
+	static final int MAX_ATTEMPTS = 16;
+
+	private final String name;
+
+	private final FreshDatabase database;
+
+	private final List<MutexStore> stores = new ArrayList<>();
+
+	private final List<Mutex<byte[], byte[]>> mutexes = new ArrayList<>();
+
+	// Which node serves which client (a client's stream, by identity); filled by whichever thread issues a
+	// client's first operation.
+	private final Map<Workload.Stream, Mutex<byte[], byte[]>> nodeOfClient = new ConcurrentHashMap<>();
+
+	// Round-robin counter of that assignment; thread-safe.
+	private final AtomicInteger assigned = new AtomicInteger();
+
+	// Flush time of every node's batches, added by their cycle threads; LongAdder is thread-safe.
+	private final LongAdder writeNanos = new LongAdder();
+
+	PostgresMutexContender(PgServer server, Workload workload, int nodes) throws Exception {
+		this.name = (nodes == 1) ? PgContenderKind.MUTEX_1 : PgContenderKind.MUTEX_3;
+		this.database = server.freshDatabase("mutex_" + nodes);
+		try {
+			for (int node = 0; node < nodes; node++) {
+				MutexStore store = PostgresStore.builder(this.database.pool("node-" + node, POOL_PER_NODE)).open();
+				this.stores.add(store);
+				Mutex<byte[], byte[]> mutex = store.mutex(MutexOptions.builder("bench").build(), Codecs.bytes(),
+						Codecs.bytes());
+				mutex.addListener(new MutexListener() {
+					@Override
+					public void onFlushed(FlushEvent event) {
+						PostgresMutexContender.this.writeNanos.add(event.duration().toNanos());
+					}
+				});
+				this.mutexes.add(mutex);
+			}
+			if (workload.kind() != Workload.Kind.BLIND_WRITE) {
+				preload(workload);
+			}
+		}
+		catch (Exception | Error ex) {
+			close();
+			throw ex;
+		}
+	}
+
+	private void preload(Workload workload) {
+		Mutex<byte[], byte[]> first = this.mutexes.get(0);
+		CompletableFuture<?> last = CompletableFuture.completedFuture(null);
+		for (int i = 0; i < workload.keyCount(); i++) {
+			last = first.put(workload.keyAt(i), workload.initialValue(i));
+			if (i % 4096 == 4095) {
+				last.join();
+			}
+		}
+		last.join();
+	}
+
+	@Override
+	public String name() {
+		return this.name;
+	}
+
+	@Override
+	public CompletableFuture<?> execute(Workload.Stream stream, Tally tally) {
+		Mutex<byte[], byte[]> mutex = this.nodeOfClient.computeIfAbsent(stream,
+				(client) -> this.mutexes.get(this.assigned.getAndIncrement() % this.mutexes.size()));
+		stream.next();
+		byte[] key = stream.key();
+		byte[] value = stream.value();
+		CompletableFuture<?> future;
+		try {
+			future = switch (stream.type()) {
+				case PUT -> mutex.put(key, value);
+				case GET -> mutex.get(key);
+				case UPDATE -> mutex.update((context) -> {
+					Optional<byte[]> current = context.get(key);
+					long revision = current.map(Workload.Revisions::of).orElse(0L);
+					context.put(key, Workload.Revisions.withRevision(revision + 1, value));
+					return Boolean.TRUE;
+				}, MAX_ATTEMPTS);
+			};
+		}
+		catch (RuntimeException ex) {
+			tally.failure(ex);
+			return CompletableFuture.completedFuture(null);
+		}
+		return future.handle((result, error) -> {
+			Throwable cause = ClosedLoopDriver.unwrap(error);
+			if (cause == null) {
+				tally.success();
+			}
+			else if (cause instanceof WriteConflictException) {
+				tally.conflict();
+			}
+			else {
+				tally.failure(cause);
+			}
+			return null;
+		});
+	}
+
+	@Override
+	public @Nullable PhaseCounters phaseCounters() {
+		long readPhases = 0;
+		long reads = 0;
+		long batches = 0;
+		long writes = 0;
+		for (Mutex<byte[], byte[]> mutex : this.mutexes) {
+			MutexStats stats = mutex.stats();
+			readPhases += stats.readPhases();
+			reads += stats.readsExecuted();
+			batches += stats.batchesFlushed();
+			writes += stats.writesFlushed();
+		}
+		return new PhaseCounters(readPhases, reads, batches, writes, this.writeNanos.sum());
+	}
+
+	@Override
+	public byte @Nullable [] readForVerification(byte[] key) {
+		return this.mutexes.get(0).get(key).join().orElse(null);
+	}
+
+	@Override
+	public void close() {
+		try {
+			for (Mutex<byte[], byte[]> mutex : this.mutexes) {
+				mutex.close();
+			}
+			for (MutexStore store : this.stores) {
+				store.close();
+			}
+		}
+		finally {
+			this.database.close();
+		}
+	}
+
+}

@@ -1,0 +1,53 @@
+package io.levelmutex.benchmarks.postgres;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+
+/**
+ * What each point executed on the server, from {@code pg_stat_statements} (loaded by
+ * {@link PgServer#enableStatementStatistics()}): the statements with the most total execution time since the
+ * point started, with their calls per successful operation. Stateless.
+ */
+final class StatementProfile {
+
+	private static final int TOP = 8;
+
+	private StatementProfile() {
+	}
+
+	static void reset(PgServer server) throws SQLException {
+		try (Connection connection = server.connect("postgres"); Statement statement = connection.createStatement()) {
+			statement.execute("SELECT pg_stat_statements_reset()");
+		}
+	}
+
+	/**
+	 * The busiest statements since the last {@link #reset(PgServer)}.
+	 * @param server the server
+	 * @param operations the point's successful operations (the whole run, warm-up included)
+	 * @return one line
+	 * @throws SQLException if the view cannot be read
+	 */
+	static String top(PgServer server, long operations) throws SQLException {
+		StringBuilder out = new StringBuilder();
+		try (Connection connection = server.connect("postgres"); Statement statement = connection.createStatement();
+				ResultSet rows = statement.executeQuery("SELECT calls, total_exec_time, mean_exec_time, query"
+						+ " FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid"
+						+ " WHERE d.datname LIKE 'bench%' ORDER BY total_exec_time DESC LIMIT " + TOP)) {
+			while (rows.next()) {
+				String query = rows.getString(4).replaceAll("\\s+", " ").replace("|", "\\|");
+				if (query.length() > 90) {
+					query = query.substring(0, 90) + "...";
+				}
+				out.append(String.format(Locale.ROOT, "%n  - `%s`: %.2f calls/op, %.3f ms mean, %.0f ms total", query,
+						(operations == 0) ? 0.0 : rows.getLong(1) / (double) operations, rows.getDouble(3),
+						rows.getDouble(2)));
+			}
+		}
+		return out.toString();
+	}
+
+}

@@ -5,8 +5,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.LongStream;
+
+import io.levelmutex.Keyspace;
 
 /**
  * Reads a keyspace's batch log and sequence straight from the engine's tables (default prefix
@@ -20,13 +23,25 @@ final class BatchLog {
 	}
 
 	/**
+	 * The engine's name of a mutex's keyspace (default keyspace of the mutex): {@code <column family>/<hex of
+	 * the prefix>}.
+	 * @param mutex the mutex's name
+	 * @return the name in the keyspace table
+	 */
+	static String keyspaceName(String mutex) {
+		Keyspace keyspace = Keyspace.forMutex(mutex);
+		return keyspace.columnFamily() + "/" + HexFormat.of().formatHex(keyspace.prefix());
+	}
+
+	/**
 	 * The logged sequences of a keyspace above its clean-up horizon (rows at or below it may be removed by the
 	 * engine's clean-up), in order, and the keyspace's current sequence.
 	 * @param nodes the database
-	 * @param keyspace the mutex's name
+	 * @param mutex the mutex's name
 	 * @return the log
 	 */
-	static Log read(PgNodes nodes, String keyspace) throws SQLException {
+	static Log read(PgNodes nodes, String mutex) throws SQLException {
+		String keyspace = keyspaceName(mutex);
 		try (Connection connection = nodes.admin()) {
 			long id;
 			long sequence;

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.levelmutex.Mutex;
+import io.levelmutex.MutexStore;
 import io.levelmutex.postgres.test.PostgresCluster;
 import io.levelmutex.reliability.support.Report;
 import io.levelmutex.reliability.support.Settings;
@@ -28,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * immediate}) and restarted; a foreign transaction holding the keyspace's row. Every future completes,
  * normally or with a typed {@link io.levelmutex.LevelMutexException} (never a raw driver exception); every
  * acknowledged increment survives; an increment reported as not applied is absent; counters equal their
- * markers; and every node commits again afterwards without being reopened.
+ * markers; every node reports the server's absence in its health while it is down; and every node commits
+ * again afterwards without being reopened.
  *
  * <p>Rounds: {@code reliability.pgFaultRounds}; round {@code r} uses seed {@code reliability.seed + 80000 + r}
  * (terminations) or {@code + 85000 + r} (crashes).
@@ -110,13 +112,21 @@ class NodeFaultTest {
 				long failuresBefore = load.failures();
 				cluster.crash();
 				try {
-					// While the server is down the nodes' calls fail typed after their bounded wait.
+					// While the server is down every node reports it, and calls fail typed after their bounded wait.
+					for (int n = 0; n < NODES; n++) {
+						MutexStore store = nodes.store(n);
+						Awaitility.await().atMost(CounterLoad.WAIT).until(() -> !store.health().available());
+					}
 					Awaitility.await().atMost(CounterLoad.WAIT).until(() -> load.failures() > failuresBefore);
 				}
 				finally {
 					cluster.restart();
 				}
 				load.awaitEveryNodeCommits(20);
+				for (int n = 0; n < NODES; n++) {
+					MutexStore store = nodes.store(n);
+					Awaitility.await().atMost(CounterLoad.WAIT).until(() -> store.health().available());
+				}
 				CounterLoad.Result result = load.stopAndCheck();
 				System.out.printf("[reliability] postgres server crash round %d seed=%d acks=%d typedFailures=%d "
 						+ "unknownApplied=%d%n", round, seed, result.log().acknowledged.size(),
@@ -148,7 +158,7 @@ class NodeFaultTest {
 				foreign.setAutoCommit(false);
 				try (PreparedStatement lock = foreign.prepareStatement(
 						"SELECT seq FROM " + BatchLog.PREFIX + "keyspace WHERE name = ? FOR UPDATE")) {
-					lock.setString(1, "counters");
+					lock.setString(1, BatchLog.keyspaceName("counters"));
 					try (ResultSet rows = lock.executeQuery()) {
 						assertThat(rows.next()).as("the keyspace's row").isTrue();
 					}

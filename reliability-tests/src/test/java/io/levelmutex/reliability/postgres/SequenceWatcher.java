@@ -9,7 +9,7 @@ import io.levelmutex.MutexListener;
 import io.levelmutex.RemoteChangeEvent;
 
 /**
- * What one node learned of a keyspace's sequences: those of its own successful batches (from
+ * What one node learned of a keyspace's sequences: those of its own batches that committed something (from
  * {@code onFlushed}) and the ranges other nodes committed (from {@code onRemoteChange}). Called on the
  * mutex's cycle threads and the engine's notification thread; read by the test thread; guarded by this.
  */
@@ -26,7 +26,9 @@ final class SequenceWatcher implements MutexListener {
 
 	@Override
 	public synchronized void onFlushed(FlushEvent event) {
-		if (event.succeeded()) {
+		// A batch that applied nothing (its first update rejected) committed nothing: it carries the
+		// keyspace's current sequence, not one of its own.
+		if (event.succeeded() && event.size() > 0) {
 			this.own++;
 			this.seen.merge(event.sequence(), 1, Integer::sum);
 		}

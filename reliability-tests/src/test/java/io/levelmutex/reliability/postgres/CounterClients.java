@@ -28,7 +28,7 @@ import io.levelmutex.WriteConflictException;
  */
 final class CounterClients {
 
-	static final int MAX_ATTEMPTS = 20;
+	static final int MAX_ATTEMPTS = PgNode.UPDATE_ATTEMPTS;
 
 	private final Mutex<String, String> mutex;
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 
 import io.levelmutex.CommitOutcomeUnknownException;
 import io.levelmutex.Entry;
@@ -55,10 +56,10 @@ final class Counters {
 		}, maxAttempts);
 	}
 
-	/** The failure itself, without the {@link CompletionException} around it. */
+	/** The failure itself, without the {@link CompletionException} or {@link ExecutionException} around it. */
 	static Throwable unwrap(Throwable failure) {
 		Throwable cause = failure;
-		while (cause instanceof CompletionException && cause.getCause() != null) {
+		while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
 			cause = cause.getCause();
 		}
 		return cause;

@@ -26,6 +26,9 @@ final class PgNode {
 	/** The polling fallback of remote changes. */
 	static final Duration POLL = Duration.ofMillis(250);
 
+	/** Attempts of an update rejected by the engine before it fails with a conflict. */
+	static final int UPDATE_ATTEMPTS = 20;
+
 	private PgNode() {
 	}
 
@@ -47,8 +50,13 @@ final class PgNode {
 			.open();
 	}
 
+	/**
+	 * A mutex with UTF-8 keys and values allowing {@value #UPDATE_ATTEMPTS} attempts per update. Set on the
+	 * mutex because the per-call {@code Mutex.update(function, maxAttempts)} is ignored by the core (only the
+	 * mutex's {@code maxUpdateAttempts} counts; reported, not fixed here).
+	 */
 	static Mutex<String, String> strings(MutexStore store, String name) {
-		return TestStores.strings(store, MutexOptions.builder(name).build());
+		return TestStores.strings(store, MutexOptions.builder(name).maxUpdateAttempts(UPDATE_ATTEMPTS).build());
 	}
 
 }

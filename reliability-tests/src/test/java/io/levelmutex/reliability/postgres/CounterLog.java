@@ -77,6 +77,7 @@ final class CounterLog {
 	Verdict check(Counters.State state, Set<String> cutRuns) {
 		List<String> violations = new ArrayList<>();
 		state.mismatches().forEach((counter, what) -> violations.add("counter " + counter + " torn or lost: " + what));
+		state.others().keySet().forEach((key) -> violations.add("key nobody wrote: " + key));
 		long lost = 0;
 		for (Map.Entry<String, String> ack : this.acknowledged.entrySet()) {
 			String counter = state.markers().get(ack.getKey());

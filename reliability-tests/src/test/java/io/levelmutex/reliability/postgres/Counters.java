@@ -81,7 +81,7 @@ final class Counters {
 	/**
 	 * The whole keyspace, read through a mutex (every node sees the same committed state).
 	 * @param mutex a mutex on the keyspace
-	 * @return counters (key to value) and markers (marker to the counter it names)
+	 * @return counters (key to value), markers (marker to the counter it names) and other keys
 	 */
 	static State read(Mutex<String, String> mutex) {
 		List<Entry<String, String>> entries = mutex.scan(KeyRange.<String>all(), SCAN_LIMIT).join();
@@ -90,6 +90,7 @@ final class Counters {
 		}
 		Map<String, Long> counters = new HashMap<>();
 		Map<String, String> markers = new HashMap<>();
+		Map<String, String> others = new HashMap<>();
 		for (Entry<String, String> entry : entries) {
 			if (entry.key().startsWith(COUNTER_PREFIX)) {
 				counters.put(entry.key(), Long.parseLong(entry.value()));
@@ -98,18 +99,19 @@ final class Counters {
 				markers.put(entry.key(), entry.value());
 			}
 			else {
-				throw new AssertionError("Unexpected key " + entry.key());
+				others.put(entry.key(), entry.value());
 			}
 		}
-		return new State(counters, markers);
+		return new State(counters, markers, others);
 	}
 
 	/**
 	 * A keyspace's final state.
 	 * @param counters counter key to value
 	 * @param markers marker key to counter key
+	 * @param others every other key, to its value
 	 */
-	record State(Map<String, Long> counters, Map<String, String> markers) {
+	record State(Map<String, Long> counters, Map<String, String> markers, Map<String, String> others) {
 
 		/** Counters that differ from the number of markers naming them (a torn unit or a lost update). */
 		Map<String, String> mismatches() {

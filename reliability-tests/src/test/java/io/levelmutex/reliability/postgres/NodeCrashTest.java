@@ -99,9 +99,13 @@ class NodeCrashTest {
 			try {
 				for (int n = 0; n < NODES; n++) {
 					names.add(database + "-n" + n);
-					// One after the other: the first creates the schema.
-					ChildJvm child = start(admin, names.get(n), "a", seed + n, round);
-					children.add(child);
+					children.add(start(admin, names.get(n), "a", seed + n, round));
+					if (n == 0) {
+						// The first node creates the schema before the others open.
+						children.get(0).awaitLines("READY"::equals, 1, WAIT);
+					}
+				}
+				for (ChildJvm child : children) {
 					child.awaitLines("READY"::equals, 1, WAIT);
 				}
 				ChildJvm killed = children.get(victim);

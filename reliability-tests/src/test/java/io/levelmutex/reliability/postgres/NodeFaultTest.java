@@ -182,6 +182,7 @@ class NodeFaultTest {
 			Counters.State state = Counters.read(mutexes.get(0));
 			assertThat(state.mismatches()).isEmpty();
 			assertThat(state.total()).isEqualTo(NODES + 5L * NODES);
+			assertThat(state.others()).as("the plain puts").hasSize(5 * NODES);
 			Report.figure("postgres.lockWait", "writesDelayedThenCompleted", writes.size());
 		}
 	}

@@ -18,6 +18,9 @@ import io.levelmutex.postgres.test.PostgresCluster;
  */
 final class PgNodes implements AutoCloseable {
 
+	/** The {@code application_name} the engine's remote-change listener sets on its own session. */
+	static final String LISTENER_APPLICATION_NAME = "level-mutex-listener";
+
 	private final PostgresCluster cluster;
 
 	private final String database;
@@ -78,14 +81,6 @@ final class PgNodes implements AutoCloseable {
 	}
 
 	/**
-	 * Terminates every session of a node ({@code pg_terminate_backend}), whatever it is doing.
-	 * @return how many were terminated
-	 */
-	int terminateSessions(int node) throws SQLException {
-		return terminate("application_name = ?", name(node));
-	}
-
-	/**
 	 * Terminates the sessions of a node that are inside a transaction or running a statement other than
 	 * {@code LISTEN}'s wait (a batch or a read phase in progress).
 	 * @return how many were terminated
@@ -95,11 +90,20 @@ final class PgNodes implements AutoCloseable {
 	}
 
 	/**
-	 * Terminates a node's sessions that issued {@code LISTEN} (the remote-change listener).
+	 * Terminates the remote-change listeners' sessions of every node on this database (the engine names them
+	 * {@value #LISTENER_APPLICATION_NAME}, whatever the data source's application name).
 	 * @return how many were terminated
 	 */
-	int terminateListeners(int node) throws SQLException {
-		return terminate("application_name = ? AND query ILIKE 'LISTEN%'", name(node));
+	int terminateListeners() throws SQLException {
+		try (Connection connection = admin(); PreparedStatement statement = connection.prepareStatement(
+				"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND "
+						+ "datname = current_database() AND application_name = ?")) {
+			statement.setString(1, LISTENER_APPLICATION_NAME);
+			try (ResultSet rows = statement.executeQuery()) {
+				rows.next();
+				return rows.getInt(1);
+			}
+		}
 	}
 
 	/** Sessions of a node (any state). */

@@ -54,7 +54,7 @@ class CrossNodeLinearizabilityTest {
 	}
 
 	static Stream<Long> seeds() {
-		int count = Settings.intSetting("pgLinearizabilitySeeds", 3);
+		int count = Settings.intSetting("pgLinearizabilitySeeds", 2);
 		return LongStream.range(0, count).mapToObj((i) -> Settings.seed() + 60_000 + i);
 	}
 
@@ -65,7 +65,7 @@ class CrossNodeLinearizabilityTest {
 		try (PgNodes nodes = PgNodes.open(cluster, "single_" + seed, NODES)) {
 			int window = (seed % 2 == 0) ? 1 : 4;
 			History history = HistoryRecorder.record(nodes.mutexes("registers"),
-					new Config(9, 60, List.of("a", "b", "c", "d"), window, false), seed);
+					new Config(9, 40, List.of("a", "b", "c", "d"), window, false), seed);
 			assertThat(history.errors()).as("unexpected failures (seed %d)", seed).isEmpty();
 			assertThat(LinearizabilityChecker.check(history.ops())).as("linearizability (seed %d)", seed).isEmpty();
 			Report.figure("postgres.linearizability.singleKey", "operationsChecked", history.ops().size());
@@ -92,7 +92,7 @@ class CrossNodeLinearizabilityTest {
 		System.out.println("[reliability] postgres counters seed " + seed);
 		try (PgNodes nodes = PgNodes.open(cluster, "counters_" + seed, NODES)) {
 			CounterLoad load = new CounterLoad(nodes, "counters", 4, 3, seed).start();
-			load.awaitEveryNodeCommits(60);
+			load.awaitEveryNodeCommits(40);
 			CounterLoad.Result result = load.stopAndCheck();
 			CounterLog log = result.log();
 			assertThat(log.defects).as("raw failures or hangs (seed %d)", seed).isEmpty();
@@ -116,7 +116,7 @@ class CrossNodeLinearizabilityTest {
 					.stream()
 					.map(BrokenMutexes::uncheckedUpdates)
 					.toList();
-				History history = HistoryRecorder.record(broken, new Config(9, 40, List.of("a", "b"), 1, false), seed);
+				History history = HistoryRecorder.record(broken, new Config(9, 30, List.of("a", "b"), 1, false), seed);
 				Optional<String> violation = LinearizabilityChecker.check(history.ops());
 				if (violation.isPresent()) {
 					System.out.println("[reliability] broken nodes caught (seed " + seed + "): "

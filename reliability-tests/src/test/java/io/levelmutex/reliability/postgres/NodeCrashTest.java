@@ -41,7 +41,7 @@ class NodeCrashTest {
 	static final int COUNTERS = 4;
 
 	/** Acknowledgements each survivor and the restarted node must add. */
-	static final int MORE_ACKS = 30;
+	static final int MORE_ACKS = 20;
 
 	static final Duration WAIT = Duration.ofMinutes(2);
 
@@ -90,7 +90,7 @@ class NodeCrashTest {
 	private Round runRound(int round, long seed) throws Exception {
 		Random random = new Random(seed);
 		int victim = random.nextInt(NODES);
-		int killAfter = 100 + random.nextInt(400);
+		int killAfter = 50 + random.nextInt(250);
 		String database = "crash_" + round;
 		try (PgNodes admin = PgNodes.open(cluster, database, 0)) {
 			List<String> names = new ArrayList<>();

@@ -57,7 +57,7 @@ class NodeFaultTest {
 	@Test
 	void whenANodesSessionsAreTerminatedMidBatchThenEveryFutureCompletesTypedAndNothingAcknowledgedIsLost()
 			throws Exception {
-		int rounds = Settings.intSetting("pgFaultRounds", 2);
+		int rounds = Settings.intSetting("pgFaultRounds", 1);
 		long terminated = 0;
 		long acknowledged = 0;
 		long failed = 0;
@@ -100,7 +100,7 @@ class NodeFaultTest {
 
 	@Test
 	void whenTheServerCrashesUnderLoadThenAcknowledgedWritesSurviveAndEveryNodeServesAgain() throws Exception {
-		int rounds = Settings.intSetting("pgFaultRounds", 2);
+		int rounds = Settings.intSetting("pgFaultRounds", 1);
 		long acknowledged = 0;
 		long failed = 0;
 		long lost = 0;

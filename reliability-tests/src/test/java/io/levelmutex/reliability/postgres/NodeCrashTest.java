@@ -69,6 +69,7 @@ class NodeCrashTest {
 		long conflicts = 0;
 		long batches = 0;
 		long lost = 0;
+		long killedInTransaction = 0;
 		for (int round = 0; round < rounds; round++) {
 			long seed = Settings.seed() + 70_000 + round;
 			Round result = runRound(round, seed);
@@ -77,6 +78,7 @@ class NodeCrashTest {
 			conflicts += result.log.conflicts;
 			batches += result.batches;
 			lost += result.verdict.lost();
+			killedInTransaction += result.killedInTransaction ? 1 : 0;
 		}
 		Report.figure("postgres.nodeCrash", "rounds", rounds);
 		Report.figure("postgres.nodeCrash", "sigkills", rounds);
@@ -85,6 +87,7 @@ class NodeCrashTest {
 		Report.figure("postgres.nodeCrash", "appliedButNotAcknowledged", appliedNotReported);
 		Report.figure("postgres.nodeCrash", "conflictsAfterAllAttempts", conflicts);
 		Report.figure("postgres.nodeCrash", "batchesCommitted", batches);
+		Report.figure("postgres.nodeCrash", "killsWithASessionBusy", killedInTransaction);
 	}
 
 	private Round runRound(int round, long seed) throws Exception {
@@ -92,6 +95,7 @@ class NodeCrashTest {
 		int victim = random.nextInt(NODES);
 		int killAfter = 50 + random.nextInt(250);
 		String database = "crash_" + round;
+		long busyAtKill = 0;
 		try (PgNodes admin = PgNodes.open(cluster, database, 0)) {
 			List<String> names = new ArrayList<>();
 			List<ChildJvm> children = new ArrayList<>();
@@ -112,6 +116,8 @@ class NodeCrashTest {
 				killed.awaitLines((line) -> line.startsWith("ACK "), killAfter, WAIT);
 				List<Long> before = new ArrayList<>();
 				children.forEach((child) -> before.add(acks(child)));
+				// Measured, not asserted (it races with the node): whether the node was inside a transaction.
+				busyAtKill = admin.busySessions(names.get(victim));
 				long killedAt = System.nanoTime();
 				assertThat(killed.kill()).as("exit value of SIGKILL (seed %d)", seed).isEqualTo(ChildJvm.SIGKILL_EXIT);
 				output.add(killed.lines());
@@ -134,7 +140,8 @@ class NodeCrashTest {
 					output.add(child.lines());
 				}
 				System.out.printf("[reliability] postgres node crash round %d seed=%d victim=n%d killAfter=%d "
-						+ "sessionsGoneMs=%d survivorsCommittedMs=%d%n", round, seed, victim, killAfter,
+						+ "busySessionsAtKill=%d sessionsGoneMs=%d survivorsCommittedMs=%d%n", round, seed, victim,
+						killAfter, busyAtKill,
 						(sessionsGone - killedAt) / 1_000_000, (survivorsCommitted - killedAt) / 1_000_000);
 			}
 			finally {
@@ -159,7 +166,7 @@ class NodeCrashTest {
 			assertThat(batchLog.logged()).as("batch log gapless up to the keyspace's sequence (seed %d)", seed)
 				.isEqualTo(batchLog.expected());
 			assertThat(batchLog.sequence()).as("batches committed").isPositive();
-			return new Round(log, verdict, batchLog.sequence());
+			return new Round(log, verdict, batchLog.sequence(), busyAtKill > 0);
 		}
 	}
 
@@ -173,7 +180,7 @@ class NodeCrashTest {
 		return child.lines().stream().filter((line) -> line.startsWith("ACK ")).count();
 	}
 
-	private record Round(CounterLog log, CounterLog.Verdict verdict, long batches) {
+	private record Round(CounterLog log, CounterLog.Verdict verdict, long batches, boolean killedInTransaction) {
 	}
 
 }

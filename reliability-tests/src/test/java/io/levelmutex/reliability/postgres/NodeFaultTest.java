@@ -62,6 +62,7 @@ class NodeFaultTest {
 		long acknowledged = 0;
 		long failed = 0;
 		long lost = 0;
+		long unknown = 0;
 		for (int round = 0; round < rounds; round++) {
 			long seed = Settings.seed() + 80_000 + round;
 			int victim = round % NODES;
@@ -89,6 +90,7 @@ class NodeFaultTest {
 				acknowledged += result.log().acknowledged.size();
 				failed += result.log().typedFailures.size();
 				lost += result.verdict().lost();
+				unknown += result.log().unknown.size();
 			}
 		}
 		Report.figure("postgres.terminate", "rounds", rounds);
@@ -96,6 +98,7 @@ class NodeFaultTest {
 		Report.figure("postgres.terminate", "acknowledgedIncrements", acknowledged);
 		Report.figure("postgres.terminate", "typedFailures", failed);
 		Report.figure("postgres.terminate", "lost", lost);
+		Report.figure("postgres.terminate", "outcomesUnknown", unknown);
 	}
 
 	@Test
@@ -104,6 +107,7 @@ class NodeFaultTest {
 		long acknowledged = 0;
 		long failed = 0;
 		long lost = 0;
+		long unknown = 0;
 		for (int round = 0; round < rounds; round++) {
 			long seed = Settings.seed() + 85_000 + round;
 			try (PgNodes nodes = PgNodes.open(cluster, "crash_" + round, NODES)) {
@@ -137,12 +141,14 @@ class NodeFaultTest {
 				acknowledged += result.log().acknowledged.size();
 				failed += result.log().typedFailures.size();
 				lost += result.verdict().lost();
+				unknown += result.log().unknown.size();
 			}
 		}
 		Report.figure("postgres.serverCrash", "rounds", rounds);
 		Report.figure("postgres.serverCrash", "acknowledgedIncrements", acknowledged);
 		Report.figure("postgres.serverCrash", "typedFailures", failed);
 		Report.figure("postgres.serverCrash", "lost", lost);
+		Report.figure("postgres.serverCrash", "outcomesUnknown", unknown);
 	}
 
 	@Test

@@ -111,12 +111,6 @@ final class PgNodes implements AutoCloseable {
 		return count("SELECT count(*) FROM pg_stat_activity WHERE application_name = ?", applicationName);
 	}
 
-	/** Sessions of a node inside a transaction or running a statement. */
-	long busySessions(String applicationName) throws SQLException {
-		return count("SELECT count(*) FROM pg_stat_activity WHERE application_name = ? AND state <> 'idle'",
-				applicationName);
-	}
-
 	private long count(String sql, String applicationName) throws SQLException {
 		try (Connection connection = admin(); PreparedStatement statement = connection.prepareStatement(sql)) {
 			statement.setString(1, applicationName);

@@ -152,9 +152,9 @@ class StoreFaultTest extends ClusterTestSupport implements ClusterTestSupport.Ow
 		AtomicInteger unknown = new AtomicInteger();
 		AtomicBoolean stop = new AtomicBoolean();
 		AtomicBoolean restarted = new AtomicBoolean();
-		CountDownLatch enoughBeforeCrash = new CountDownLatch(50);
+		CountDownLatch enoughBeforeCrash = new CountDownLatch(20);
 		CountDownLatch failedAfterCrash = new CountDownLatch(1);
-		CountDownLatch acknowledgedAfterRestart = new CountDownLatch(30);
+		CountDownLatch acknowledgedAfterRestart = new CountDownLatch(12);
 		List<CompletableFuture<Void>> clients = new ArrayList<>();
 		try {
 			for (int n = 0; n < 3; n++) {

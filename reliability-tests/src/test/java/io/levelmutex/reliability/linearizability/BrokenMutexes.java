@@ -19,7 +19,7 @@ import io.levelmutex.codec.Codec;
  * Deliberately broken mutexes, each making a mistake the real one must not make, so that the
  * checkers are shown to catch it.
  */
-final class BrokenMutexes {
+public final class BrokenMutexes {
 
 	private BrokenMutexes() {
 	}
@@ -32,7 +32,7 @@ final class BrokenMutexes {
 	 * @param mutex the real mutex
 	 * @return the broken mutex
 	 */
-	static Mutex<String, String> uncheckedUpdates(Mutex<String, String> mutex) {
+	public static Mutex<String, String> uncheckedUpdates(Mutex<String, String> mutex) {
 		return new ForwardingMutex<>(mutex) {
 			@Override
 			public <R> CompletableFuture<R> update(UpdateFunction<String, String, R> function, int maxAttempts) {

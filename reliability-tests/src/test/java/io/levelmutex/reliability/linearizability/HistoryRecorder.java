@@ -27,7 +27,7 @@ import io.levelmutex.reliability.linearizability.Op.Kind;
  * completion time and its result. Conditional writes refused with a
  * {@link WriteConflictException} had no effect and are left out (and counted).
  */
-final class HistoryRecorder {
+public final class HistoryRecorder {
 
 	/**
 	 * What to run.
@@ -37,7 +37,7 @@ final class HistoryRecorder {
 	 * @param window operations a client keeps in flight
 	 * @param multiKey whether to include two-key updates and peeks of the whole keyspace
 	 */
-	record Config(int clients, int opsPerClient, List<String> keys, int window, boolean multiKey) {
+	public record Config(int clients, int opsPerClient, List<String> keys, int window, boolean multiKey) {
 	}
 
 	/**
@@ -46,13 +46,34 @@ final class HistoryRecorder {
 	 * @param conflicts conditional writes refused for a conflict (no effect)
 	 * @param errors unexpected failures, as text
 	 */
-	record History(List<Op> ops, int conflicts, List<String> errors) {
+	public record History(List<Op> ops, int conflicts, List<String> errors) {
 	}
 
 	private HistoryRecorder() {
 	}
 
-	static History record(Mutex<String, String> mutex, Config config, long seed) throws Exception {
+	/**
+	 * Records a history on one mutex.
+	 * @param mutex the mutex
+	 * @param config what to run
+	 * @param seed the seed of the clients' choices
+	 * @return the history
+	 * @throws Exception if a client fails or does not finish in time
+	 */
+	public static History record(Mutex<String, String> mutex, Config config, long seed) throws Exception {
+		return record(List.of(mutex), config, seed);
+	}
+
+	/**
+	 * Records one history on several mutexes that share their keys (the same keyspace opened on
+	 * several nodes): client {@code c} runs on {@code nodes.get(c % nodes.size())}.
+	 * @param nodes the mutexes, one per node
+	 * @param config what to run
+	 * @param seed the seed of the clients' choices
+	 * @return the history
+	 * @throws Exception if a client fails or does not finish in time
+	 */
+	public static History record(List<Mutex<String, String>> nodes, Config config, long seed) throws Exception {
 		List<Op> ops = Collections.synchronizedList(new ArrayList<>());
 		List<String> errors = Collections.synchronizedList(new ArrayList<>());
 		AtomicInteger conflicts = new AtomicInteger();
@@ -62,7 +83,7 @@ final class HistoryRecorder {
 			for (int c = 0; c < config.clients(); c++) {
 				int client = c;
 				done.add(pool.submit(() -> {
-					runClient(mutex, config, new Random(seed * 7919 + client), client, ops, errors, conflicts);
+					runClient(nodes.get(client % nodes.size()), config, new Random(seed * 7919 + client), client, ops, errors, conflicts);
 					return null;
 				}));
 			}

@@ -19,7 +19,7 @@ import java.util.Set;
  * single-key operations is checked one key at a time; a history with multi-key operations is
  * checked whole.
  */
-final class LinearizabilityChecker {
+public final class LinearizabilityChecker {
 
 	private LinearizabilityChecker() {
 	}
@@ -29,7 +29,7 @@ final class LinearizabilityChecker {
 	 * @param history completed operations
 	 * @return empty if linearizable, otherwise a description of the part that is not
 	 */
-	static Optional<String> check(List<Op> history) {
+	public static Optional<String> check(List<Op> history) {
 		if (history.stream().allMatch(Op::singleKey)) {
 			Map<String, List<Op>> perKey = new LinkedHashMap<>();
 			for (Op op : history) {

@@ -20,11 +20,11 @@ import org.jspecify.annotations.Nullable;
  * @param invoked when it was invoked
  * @param completed when it completed
  */
-record Op(int id, Kind kind, List<String> keys, @Nullable String argument, @Nullable Object result, long invoked,
+public record Op(int id, Kind kind, List<String> keys, @Nullable String argument, @Nullable Object result, long invoked,
 		long completed) {
 
 	/** The operations the model knows. */
-	enum Kind {
+	public enum Kind {
 
 		/** {@code get(key)}: returns the value or {@code null}. */
 		GET,
@@ -50,7 +50,7 @@ record Op(int id, Kind kind, List<String> keys, @Nullable String argument, @Null
 	 * Whether the operation involves a single key (so that histories can be checked per key).
 	 * @return {@code true} for get, put, del and append
 	 */
-	boolean singleKey() {
+	public boolean singleKey() {
 		return this.keys.size() == 1;
 	}
 

@@ -1,0 +1,62 @@
+package io.levelmutex.reliability.postgres;
+
+import java.time.Duration;
+
+import org.postgresql.ds.PGSimpleDataSource;
+
+import io.levelmutex.Mutex;
+import io.levelmutex.MutexOptions;
+import io.levelmutex.MutexStore;
+import io.levelmutex.StoreOptions;
+import io.levelmutex.postgres.PostgresStore;
+import io.levelmutex.reliability.support.TestStores;
+
+/**
+ * How every suite of this package opens a node: a {@link PostgresStore} on a
+ * {@link PGSimpleDataSource} whose connections carry the node's name as their
+ * {@code application_name}, so that a test can find (and terminate) exactly that node's
+ * sessions in {@code pg_stat_activity}. Short waits and a short poll interval keep fault rounds
+ * short; they are well within what a loaded 2-core machine needs.
+ */
+final class PgNode {
+
+	/** The engine's wait for a connection and for resolving an unknown outcome. */
+	static final Duration WAIT = Duration.ofSeconds(10);
+
+	/** The polling fallback of remote changes. */
+	static final Duration POLL = Duration.ofMillis(250);
+
+	/** Attempts of an update rejected by the engine before it fails with a conflict. */
+	static final int UPDATE_ATTEMPTS = 20;
+
+	private PgNode() {
+	}
+
+	static PGSimpleDataSource dataSource(String jdbcUrl, String user, String applicationName) {
+		PGSimpleDataSource dataSource = new PGSimpleDataSource();
+		dataSource.setUrl(jdbcUrl);
+		dataSource.setUser(user);
+		dataSource.setApplicationName(applicationName);
+		dataSource.setConnectTimeout(5);
+		return dataSource;
+	}
+
+	static MutexStore open(String jdbcUrl, String user, String applicationName) {
+		return PostgresStore.builder(dataSource(jdbcUrl, user, applicationName))
+			.pollInterval(POLL)
+			.connectWait(WAIT)
+			.resolveWait(WAIT)
+			.storeOptions(StoreOptions.builder().cycleThreads(2).closeTimeout(Duration.ofSeconds(30)).build())
+			.open();
+	}
+
+	/**
+	 * A mutex with UTF-8 keys and values allowing {@value #UPDATE_ATTEMPTS} attempts per update. Set on the
+	 * mutex because the per-call {@code Mutex.update(function, maxAttempts)} is ignored by the core (only the
+	 * mutex's {@code maxUpdateAttempts} counts; reported, not fixed here).
+	 */
+	static Mutex<String, String> strings(MutexStore store, String name) {
+		return TestStores.strings(store, MutexOptions.builder(name).maxUpdateAttempts(UPDATE_ATTEMPTS).build());
+	}
+
+}

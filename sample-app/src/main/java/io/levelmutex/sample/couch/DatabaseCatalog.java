@@ -116,7 +116,7 @@ final class DatabaseCatalog {
 
 	private Database database(String name, long instance) {
 		Mutex<byte[], byte[]> mutex = this.registry.mutex(MUTEX_PREFIX + name);
-		return new Database(name, instance, mutex, this.properties.scanChunk());
+		return new Database(name, instance, mutex, this.properties.scanChunk(), this.properties.updateAttempts());
 	}
 
 	private static byte[] key(String name) {

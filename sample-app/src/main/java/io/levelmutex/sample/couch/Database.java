@@ -159,7 +159,7 @@ final class Database {
 			return CompletableFuture.completedFuture(rows);
 		}
 		return RangeScan.scan(this.mutex, this.keys.documents(low, lowInclusive, high, highInclusive),
-				query.descending(), this.scanChunk, (context, entry) -> {
+				query.descending(), this.scanChunk, this.updateAttempts, (context, entry) -> {
 					DocumentRecord record = DocumentRecord.decode(entry.value());
 					String id = this.keys.documentId(entry.key());
 					return record.deleted() ? null
@@ -204,7 +204,7 @@ final class Database {
 		boolean[] more = { false };
 		return RangeScan.scan(this.mutex,
 				descending ? this.keys.allSequences() : this.keys.sequencesAfter(since), descending,
-				this.scanChunk, (context, entry) -> {
+				this.scanChunk, this.updateAttempts, (context, entry) -> {
 					ChangeRecord change = ChangeRecord.decode(entry.value());
 					String doc = null;
 					if (includeDocs) {

@@ -110,7 +110,7 @@ final class DatabaseCatalog {
 		List<String> names = new ArrayList<>();
 		return RangeScan
 			.scan(this.catalog, KeyRange.atLeast(FIRST_NAME), false, this.properties.scanChunk(),
-					(context, entry) -> new String(entry.key(), StandardCharsets.UTF_8), names::add)
+					this.properties.updateAttempts(), (context, entry) -> new String(entry.key(), StandardCharsets.UTF_8), names::add)
 			.thenApply((done) -> names);
 	}
 

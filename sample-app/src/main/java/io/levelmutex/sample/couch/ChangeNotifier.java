@@ -53,7 +53,11 @@ final class ChangeNotifier {
 		if (event.getError().isPresent() || event.getSize() == 0) {
 			return;
 		}
-		Set<CompletableFuture<Void>> set = this.waiters.get(event.getMutexName());
+		wake(event.getMutexName());
+	}
+
+	private void wake(String mutexName) {
+		Set<CompletableFuture<Void>> set = this.waiters.get(mutexName);
 		if (set != null) {
 			for (CompletableFuture<Void> waiter : List.copyOf(set)) {
 				waiter.complete(null);

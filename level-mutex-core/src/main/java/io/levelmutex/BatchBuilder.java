@@ -1,18 +1,25 @@
 package io.levelmutex;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
 import java.util.List;
 import java.util.Queue;
 
 import org.jspecify.annotations.Nullable;
+
+import io.levelmutex.engine.EngineBatch;
+import io.levelmutex.engine.UpdateFootprint;
 
 /**
  * Builds one batch: takes items from the head of the write queue, in issue order, while they
  * fit the batch limits, running each update's function when it is reached, on a snapshot
  * taken (at most once per batch, only if the batch holds an update) after the previous batch,
  * plus a {@link BatchOverlay} of the writes already placed. An update whose writes do not fit
- * is left at the head of the queue: it runs again, on fresh state, for the next batch. Used
- * only on the cycle thread; {@link #close()} releases the snapshot.
+ * is left at the head of the queue: it runs again, on fresh state, for the next batch. Items an
+ * engine's rejection carried back (see {@link WritePhase}) come first, before anything from the
+ * queue. When the engine validates updates, each placed update's footprint is kept for the
+ * commit. Used only on the cycle thread; {@link #close()} releases the snapshot.
  */
 final class BatchBuilder implements AutoCloseable {
 
@@ -28,6 +35,18 @@ final class BatchBuilder implements AutoCloseable {
 	final List<WriteItem> items = new ArrayList<>();
 
 	final List<WriteOperation> operations = new ArrayList<>();
+
+	/** The operations' stored keys, index for index. */
+	final List<byte[]> storedKeys = new ArrayList<>();
+
+	/** The footprints of the placed updates, in batch order (only when the engine validates updates). */
+	final List<UpdateFootprint> footprints = new ArrayList<>(0);
+
+	/** For each footprint, the index of its update in {@link #items}. */
+	final List<Integer> footprintItems = new ArrayList<>(0);
+
+	/** How many of {@link #items} were taken from the queue (the others were carried). */
+	int takenFromQueue;
 
 	long bytes;
 
@@ -45,24 +64,48 @@ final class BatchBuilder implements AutoCloseable {
 		this.maxBytes = core.options().maxBatchBytes();
 	}
 
-	/** Takes up to {@code limit} items from the head of {@code queue} into the batch. */
-	void fill(Queue<WriteItem> queue, int limit) {
+	/**
+	 * Takes the carried items, from the head, then (once none is left) up to {@code limit} items from the head
+	 * of {@code queue} into the batch.
+	 */
+	void fill(Deque<WriteItem> carried, Queue<WriteItem> queue, int limit) {
 		WriteItem item;
-		while (this.items.size() < limit && (item = queue.peek()) != null) {
-			if (item instanceof UpdateWrite<?, ?, ?> update) {
-				if (full() || !run(update)) {
-					break;
-				}
+		while ((item = carried.peekFirst()) != null) {
+			if (!place(item)) {
+				return;
 			}
-			else if (!fits(item.operationCount(), item.bytes())) {
-				break;
-			}
-			else if (item instanceof PlainWrite plain) {
-				add(plain.operation);
+			carried.pollFirst();
+			this.items.add(item);
+		}
+		while (this.takenFromQueue < limit && (item = queue.peek()) != null) {
+			if (!place(item)) {
+				return;
 			}
 			queue.poll();
 			this.items.add(item);
+			this.takenFromQueue++;
 		}
+	}
+
+	/** Places an item's writes (running an update); {@code false} if they do not fit. */
+	private boolean place(WriteItem item) {
+		if (item instanceof UpdateWrite<?, ?, ?> update) {
+			return !full() && run(update);
+		}
+		if (!fits(item.operationCount(), item.bytes())) {
+			return false;
+		}
+		if (item instanceof PlainWrite plain) {
+			add(plain.operation);
+		}
+		return true;
+	}
+
+	/** The batch for the engine. */
+	EngineBatch engineBatch() {
+		return new EngineBatch(this.number, Collections.unmodifiableList(this.operations),
+				Collections.unmodifiableList(this.storedKeys),
+				Collections.unmodifiableList(this.footprints));
 	}
 
 	/**
@@ -75,8 +118,9 @@ final class BatchBuilder implements AutoCloseable {
 			update.failed(unavailable);
 			return true;
 		}
-		SnapshotUpdateContext<K, V> context = new SnapshotUpdateContext<>(this.core, this.number, this.reader,
-				this.overlay, update.keyCodec, update.valueCodec);
+		SnapshotReader snapshot = this.reader;
+		SnapshotUpdateContext<K, V> context = new SnapshotUpdateContext<>(this.core, this.number, snapshot,
+				this.overlay, update.keyCodec, update.valueCodec, update.attempt());
 		R result;
 		try {
 			result = update.function.apply(context);
@@ -97,6 +141,11 @@ final class BatchBuilder implements AutoCloseable {
 			return false;
 		}
 		update.ran(result, writes, size);
+		if (this.core.validatesUpdates()) {
+			this.footprints.add(new UpdateFootprint(this.operations.size(), writes.size(), snapshot.sequence(),
+					context.readKeys(), context.spans()));
+			this.footprintItems.add(this.items.size());
+		}
 		for (WriteOperation op : writes) {
 			add(op);
 		}
@@ -114,7 +163,7 @@ final class BatchBuilder implements AutoCloseable {
 		}
 		this.guarded = true;
 		try {
-			this.reader = new SnapshotReader(store.access(), this.core.family());
+			this.reader = new SnapshotReader(this.core.storage());
 		}
 		catch (Throwable ex) {
 			this.guarded = false;
@@ -142,6 +191,7 @@ final class BatchBuilder implements AutoCloseable {
 
 	private void add(WriteOperation op) {
 		this.operations.add(op);
+		this.storedKeys.add(op.storedKey);
 		this.bytes += op.size();
 		if (this.overlay != null) {
 			this.overlay.record(op);

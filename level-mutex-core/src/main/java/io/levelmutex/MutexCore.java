@@ -10,14 +10,15 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
-import org.rocksdb.ColumnFamilyHandle;
-import org.rocksdb.WriteOptions;
 
 import io.levelmutex.codec.Codec;
 import io.levelmutex.codec.Codecs;
+import io.levelmutex.engine.KeyspaceStorage;
+import io.levelmutex.engine.StorageEngine;
 
 /**
  * The byte-level engine of one mutex: its two queues, the drain-status state machine that
@@ -53,9 +54,23 @@ final class MutexCore {
 
 	private final byte[] prefix;
 
-	private final ColumnFamilyHandle family;
+	private final KeyspaceStorage storage;
 
-	private final WriteOptions writeOptions;
+	/** Whether the footprints of updates are recorded for the engine to validate. */
+	private final boolean validatesUpdates;
+
+	/** The largest key (without prefix) and value accepted: the smaller of the mutex's and the engine's limit. */
+	private final int maxKeyBytes;
+
+	private final int maxValueBytes;
+
+	/** Whether the engine's limit, not the mutex's option, is the binding one. */
+	private final boolean engineKeyLimit;
+
+	private final boolean engineValueLimit;
+
+	/** Set once by whichever thread closes the keyspace storage first. */
+	private final AtomicBoolean storageClosed = new AtomicBoolean();
 
 	private final Executor executor;
 
@@ -104,17 +119,42 @@ final class MutexCore {
 
 	private long batchNumber;
 
-	MutexCore(MutexStore store, MutexOptions options, ColumnFamilyHandle family, WriteOptions writeOptions,
-			Executor executor) {
+	MutexCore(MutexStore store, MutexOptions options, StorageEngine engine, boolean durable, Executor executor) {
 		this.store = store;
 		this.options = options;
 		this.closeFuture = new MutexFuture<>(options.name());
-		this.prefix = options.keyspace().prefixBytes();
-		this.family = family;
-		this.writeOptions = writeOptions;
 		this.executor = executor;
 		this.listeners = new MutexListeners(options.name());
 		this.bytesView = new CodecMutex<>(this, Codecs.bytes(), Codecs.bytes());
+		this.storage = engine.open(options.keyspace(), durable, this::remoteChanged);
+		this.prefix = this.storage.keyPrefix();
+		this.validatesUpdates = this.storage.validatesUpdates();
+		int engineKeys = Math.max(0, this.storage.maxKeyBytes() - this.prefix.length);
+		this.engineKeyLimit = engineKeys < options.maxKeyBytes();
+		this.maxKeyBytes = Math.min(options.maxKeyBytes(), engineKeys);
+		this.engineValueLimit = this.storage.maxValueBytes() < options.maxValueBytes();
+		this.maxValueBytes = Math.min(options.maxValueBytes(), this.storage.maxValueBytes());
+	}
+
+	/** Other writers committed batches to the keyspace; the engine's notification thread. */
+	private void remoteChanged(long fromSequence, long toSequence) {
+		this.counters.remoteChange(fromSequence, toSequence);
+		if (!this.listeners.isEmpty()) {
+			this.listeners.remoteChange(new RemoteChangeEvent(name(), fromSequence, toSequence));
+		}
+	}
+
+	/** Closes the keyspace storage once; any thread, once no phase of this mutex uses it. */
+	void closeStorage() {
+		if (this.storageClosed.compareAndSet(false, true)) {
+			try {
+				this.storage.close();
+			}
+			catch (Throwable ex) {
+				LOG.log(System.Logger.Level.WARNING, "Closing the storage of mutex '" + name() + "' failed", ex);
+			}
+			this.store.storageClosed(this);
+		}
 	}
 
 	CodecMutex<byte[], byte[]> bytesView() {
@@ -371,7 +411,7 @@ final class MutexCore {
 		}
 		boolean executed;
 		try {
-			executed = phase.execute(phaseReads, this.store.access(), this.family);
+			executed = phase.execute(phaseReads, this.storage);
 		}
 		finally {
 			this.store.guard().exit();
@@ -476,6 +516,9 @@ final class MutexCore {
 	 */
 	private void closed() {
 		this.store.forget(this);
+		if (this.abandoned == null) { // no phase runs: the storage can go (abandoned: the store's release closes it)
+			closeStorage();
+		}
 		this.closeFuture.complete(null);
 	}
 
@@ -505,10 +548,10 @@ final class MutexCore {
 		if (bytes == null || bytes.length == 0) {
 			throw new InvalidInputException("Mutex '" + name() + "': key must not be empty");
 		}
-		if (bytes.length > this.options.maxKeyBytes()) {
+		if (bytes.length > this.maxKeyBytes) {
 			throw new InvalidInputException("Mutex '" + name() + "': key " + KeyFormat.abbreviate(bytes) + " is "
-					+ bytes.length + " bytes, over the limit of " + this.options.maxKeyBytes()
-					+ " bytes (max-key-size)");
+					+ bytes.length + " bytes, over the limit of " + this.maxKeyBytes + " bytes (" + keyLimitName()
+					+ ")");
 		}
 		return bytes;
 	}
@@ -524,10 +567,10 @@ final class MutexCore {
 			throw new InvalidInputException("Mutex '" + name() + "': codec " + valueCodec.name()
 					+ " encoded the value for key " + KeyFormat.abbreviate(keyBytes) + " as null");
 		}
-		if (valueBytes.length > this.options.maxValueBytes()) {
+		if (valueBytes.length > this.maxValueBytes) {
 			throw new InvalidInputException("Mutex '" + name() + "': value for key " + KeyFormat.abbreviate(keyBytes)
-					+ " is " + valueBytes.length + " bytes, over the limit of " + this.options.maxValueBytes()
-					+ " bytes (max-value-size)");
+					+ " is " + valueBytes.length + " bytes, over the limit of " + this.maxValueBytes + " bytes ("
+					+ (this.engineValueLimit ? "the storage engine's value limit" : "max-value-size") + ")");
 		}
 		return new WriteOperation(WriteOperation.Type.PUT, keyBytes, storedKey(keyBytes), valueBytes);
 	}
@@ -554,12 +597,16 @@ final class MutexCore {
 			throw new InvalidInputException("Mutex '" + name() + "': codec " + codec.name() + " encoded the range "
 					+ which + " as null (a null bound would widen the range to the whole keyspace)");
 		}
-		if (bytes.length > this.options.maxKeyBytes()) {
+		if (bytes.length > this.maxKeyBytes) {
 			throw new InvalidInputException("Mutex '" + name() + "': range " + which + " " + KeyFormat.abbreviate(bytes)
-					+ " is " + bytes.length + " bytes, over the limit of " + this.options.maxKeyBytes()
-					+ " bytes (max-key-size)");
+					+ " is " + bytes.length + " bytes, over the limit of " + this.maxKeyBytes + " bytes ("
+					+ keyLimitName() + ")");
 		}
 		return bytes;
+	}
+
+	private String keyLimitName() {
+		return this.engineKeyLimit ? "the storage engine's key limit, keyspace prefix excluded" : "max-key-size";
 	}
 
 	byte[] storedKey(byte[] key) {
@@ -580,12 +627,16 @@ final class MutexCore {
 		return this.store;
 	}
 
-	ColumnFamilyHandle family() {
-		return this.family;
+	KeyspaceStorage storage() {
+		return this.storage;
 	}
 
-	WriteOptions writeOptions() {
-		return this.writeOptions;
+	boolean validatesUpdates() {
+		return this.validatesUpdates;
+	}
+
+	byte[] prefix() {
+		return this.prefix;
 	}
 
 	int prefixLength() {

@@ -2,14 +2,16 @@ package io.levelmutex;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * A mutex's statistics. Every field but {@link #overloadRejections} has one writer, the cycle
- * thread (at most one cycle runs at a time), and is volatile so that {@link Mutex#stats()}
- * may read it from any thread; rejections are counted by caller threads.
+ * A mutex's statistics. Every field but {@link #overloadRejections}, {@link #lastSequence} and
+ * {@link #remoteBatches} has one writer, the cycle thread (at most one cycle runs at a time), and
+ * is volatile so that {@link Mutex#stats()} may read it from any thread; rejections are counted
+ * by caller threads, remote changes by the engine's notification thread.
  */
 final class MutexCounters {
 
@@ -34,6 +36,12 @@ final class MutexCounters {
 	private volatile boolean lastBatchFailed;
 
 	private final LongAdder overloadRejections = new LongAdder();
+
+	/** The highest commit sequence known (own commits and remote changes); written by the cycle and engine threads. */
+	private final AtomicLong lastSequence = new AtomicLong();
+
+	/** Batches other writers committed, as reported; written by the engine's notification thread. */
+	private volatile long remoteBatches;
 
 	/**
 	 * {@link System#nanoTime()} when a drain task was last handed to the executor; 0 while a
@@ -84,6 +92,19 @@ final class MutexCounters {
 		}
 	}
 
+	void committed(long sequence) {
+		this.lastSequence.accumulateAndGet(sequence, Math::max);
+	}
+
+	long lastSequence() {
+		return this.lastSequence.get();
+	}
+
+	void remoteChange(long fromSequence, long toSequence) {
+		this.remoteBatches += toSequence - fromSequence + 1;
+		this.lastSequence.accumulateAndGet(toSequence, Math::max);
+	}
+
 	void conflict() {
 		this.conflicts++;
 	}
@@ -101,7 +122,7 @@ final class MutexCounters {
 		return new MutexStats(name, queuedReads, queuedWrites, this.readPhases, this.readsExecuted,
 				this.batchesFlushed, this.batchesFailed, this.writesFlushed, this.conflicts,
 				this.overloadRejections.sum(), this.lastFlushTime, this.lastFlushDuration, this.lastError,
-				this.lastBatchFailed, closed, running, waiting);
+				this.lastBatchFailed, closed, running, waiting, this.lastSequence.get(), this.remoteBatches);
 	}
 
 }

@@ -2,7 +2,7 @@ package io.levelmutex;
 
 /**
  * Receives a mutex's phase events, level-mutex's {@code reads}, {@code writes} and
- * {@code flushed}.
+ * {@code flushed}, and the changes other writers committed ({@link #onRemoteChange}).
  *
  * <p>Listeners run on the mutex's cycle thread, synchronously, in registration order: a slow
  * listener slows its mutex, so hand long work to another executor. A listener that throws is
@@ -40,6 +40,15 @@ public interface MutexListener {
 	 * @param event the outcome
 	 */
 	default void onFlushed(FlushEvent event) {
+	}
+
+	/**
+	 * Other writers committed batches to the mutex's keyspace (only on engines shared by several nodes). Unlike
+	 * the phase events, this one runs on the engine's notification thread, not on the cycle thread, possibly
+	 * while a phase runs; a listener that throws is logged and the other listeners are still called.
+	 * @param event the sequences committed
+	 */
+	default void onRemoteChange(RemoteChangeEvent event) {
 	}
 
 }

@@ -3,7 +3,7 @@ package io.levelmutex;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A mutex's listeners. Called on the cycle thread; a listener that throws anything (an
+ * A mutex's listeners. Called on the cycle thread (remote changes: on the engine's thread); a listener that throws anything (an
  * {@link Error} such as a failed assertion included) is logged and skipped: the cycle must
  * never break, or the operations it carries would never complete. The list is copy-on-write: registration is rare, dispatch is hot.
  */
@@ -72,6 +72,18 @@ final class MutexListeners {
 			}
 			catch (Throwable ex) {
 				report("flushed", listener, ex);
+			}
+		}
+	}
+
+	/** Other writers' commits; the engine's notification thread. */
+	void remoteChange(RemoteChangeEvent event) {
+		for (MutexListener listener : this.listeners) {
+			try {
+				listener.onRemoteChange(event);
+			}
+			catch (Throwable ex) {
+				report("remote change", listener, ex);
 			}
 		}
 	}

@@ -130,8 +130,9 @@ public final class MutexOptions {
 	}
 
 	/**
-	 * @return how often {@link Mutex#update} runs its function before failing with a
-	 * conflict; on the embedded engine an update never conflicts, so one run always suffices
+	 * @return how many times the engine may reject an {@link Mutex#update} for a conflict with
+	 * another writer before it fails with {@link WriteConflictException}; on the embedded engine
+	 * an update never conflicts, so one attempt always suffices
 	 */
 	public int maxUpdateAttempts() {
 		return this.maxUpdateAttempts;

@@ -18,8 +18,8 @@ import org.jspecify.annotations.Nullable;
  * @param batchesFlushed batches written successfully
  * @param batchesFailed batches that failed
  * @param writesFlushed writes applied in successful batches
- * @param conflicts conditional write attempts refused for a conflict (always 0 on the embedded
- * engine, where an update sees every write issued before it)
+ * @param conflicts update attempts the engine rejected for a conflict with another writer (always 0
+ * on the embedded engine, where an update sees every write issued before it)
  * @param overloadRejections calls refused because the queue was full
  * @param lastFlushTime when the last batch finished, or {@code null} if none has
  * @param lastFlushDuration how long the last batch took, or {@code null} if none has
@@ -32,11 +32,16 @@ import org.jspecify.annotations.Nullable;
  * @param waitingForCycle how long the oldest queued work has waited for a cycle thread with no
  * cycle of this mutex running, or {@code null} when none waits (no work queued, or a cycle
  * runs); a long one means the executor's threads are all taken (by busy or blocked mutexes)
+ * @param lastSequence the highest commit sequence of the keyspace this mutex knows of: its own last
+ * committed batch's ({@link FlushEvent#sequence()}) or the last one other writers reported, 0 before any
+ * @param remoteBatches batches other writers committed to the keyspace, as reported to
+ * {@link MutexListener#onRemoteChange} (always 0 on the embedded engine)
  */
 public record MutexStats(String mutexName, int queuedReads, int queuedWrites, long readPhases, long readsExecuted,
 		long batchesFlushed, long batchesFailed, long writesFlushed, long conflicts, long overloadRejections,
 		@Nullable Instant lastFlushTime, @Nullable Duration lastFlushDuration, @Nullable Throwable lastError,
-		boolean lastBatchFailed, boolean closed, @Nullable Duration runningCycle, @Nullable Duration waitingForCycle) {
+		boolean lastBatchFailed, boolean closed, @Nullable Duration runningCycle, @Nullable Duration waitingForCycle,
+		long lastSequence, long remoteBatches) {
 
 	/**
 	 * Operations waiting in total.

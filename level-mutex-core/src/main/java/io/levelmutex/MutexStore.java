@@ -1,17 +1,12 @@
 package io.levelmutex;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -25,24 +20,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
-import org.rocksdb.ColumnFamilyDescriptor;
-import org.rocksdb.ColumnFamilyHandle;
-import org.rocksdb.ColumnFamilyOptions;
-import org.rocksdb.DBOptions;
-import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
-import org.rocksdb.RocksDBException;
-import org.rocksdb.WriteOptions;
 
 import io.levelmutex.codec.Codec;
 import io.levelmutex.codec.Codecs;
+import io.levelmutex.engine.StorageEngine;
 
 /**
- * One RocksDB directory, opened with its column families, and the mutexes over it.
+ * The mutexes over one storage engine: by default one RocksDB directory, opened with its column
+ * families ({@link #open(StoreOptions)}), or any {@link StorageEngine} ({@link #open(StorageEngine,
+ * StoreOptions)}, e.g. the PostgreSQL engine of {@code level-mutex-postgres}).
  *
- * <p>Open with {@link #open(StoreOptions)}; ask for mutexes with {@link #mutex(String)} or
- * {@link #mutex(MutexOptions)}; close with {@link #close()}, which closes every mutex first
- * (their queued operations run to completion) and then RocksDB. A store is thread-safe.
+ * <p>Ask for mutexes with {@link #mutex(String)} or {@link #mutex(MutexOptions)}; close with
+ * {@link #close()}, which closes every mutex first (their queued operations run to completion) and
+ * then the engine. A store is thread-safe.
  * Mutexes are cheap: an idle one holds no thread, only a few hundred bytes of queues and
  * counters; all of a store's mutexes share one executor.
  *
@@ -55,21 +46,12 @@ public final class MutexStore implements AutoCloseable {
 
 	private static final System.Logger LOG = System.getLogger(MutexStore.class.getName());
 
-	static {
-		RocksDB.loadLibrary();
-	}
-
 	private final StoreOptions options;
 
-	private final RocksDB db;
+	private final StorageEngine engine;
 
-	private final RocksAccess access;
-
-	private final DBOptions dbOptions;
-
-	private final WriteOptions durableWrites;
-
-	private final WriteOptions fastWrites;
+	/** The engine's description, for messages. */
+	private final String description;
 
 	private final Executor executor;
 
@@ -77,59 +59,26 @@ public final class MutexStore implements AutoCloseable {
 
 	private final StoreGuard guard = new StoreGuard();
 
-	/** Column families by name; guarded by {@code this}. */
-	private final Map<String, ColumnFamilyHandle> families = new HashMap<>();
-
-	/** Options of opened column families, closed with the store; guarded by {@code this}. */
-	private final List<ColumnFamilyOptions> familyOptions = new ArrayList<>();
-
 	/** Live mutexes by name; written under {@code this}, read by any thread. */
 	private final Map<String, MutexCore> mutexes = new ConcurrentHashMap<>();
+
+	/** Every mutex opened, whose keyspace storage the release closes if its own close did not; guarded by {@code this}. */
+	private final List<MutexCore> opened = new ArrayList<>();
 
 	/** Set once, under {@code this}. */
 	private volatile boolean closing;
 
-	private MutexStore(StoreOptions options, Function<RocksDB, RocksAccess> accessFactory) {
+	private MutexStore(StorageEngine engine, StoreOptions options) {
 		this.options = options;
-		Path path = options.path().toAbsolutePath();
-		prepareDirectory(path, options.createIfMissing());
-		this.dbOptions = new DBOptions().setCreateIfMissing(options.createIfMissing())
-			.setCreateMissingColumnFamilies(options.createIfMissing())
-			.setKeepLogFileNum(options.keepLogFiles());
-		options.dbOptionsCustomizer().accept(this.dbOptions);
-		Set<String> names = new LinkedHashSet<>();
-		names.add(Keyspace.DEFAULT_COLUMN_FAMILY);
-		names.addAll(existingColumnFamilies(path));
-		names.addAll(options.columnFamilies());
-		List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
-		for (String name : names) {
-			descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8), familyOptions(name)));
-		}
-		List<ColumnFamilyHandle> handles = new ArrayList<>();
-		try {
-			this.db = RocksDB.open(this.dbOptions, path.toString(), descriptors, handles);
-		}
-		catch (RocksDBException ex) {
-			this.familyOptions.forEach(ColumnFamilyOptions::close);
-			this.dbOptions.close();
-			if (StoreLockedException.isLockFailure(ex)) {
-				throw new StoreLockedException(path, ex);
-			}
-			throw new StorageException("Cannot open RocksDB store at " + path + ": " + ex.getMessage(), ex);
-		}
-		int i = 0;
-		for (String name : names) {
-			this.families.put(name, handles.get(i++));
-		}
-		this.access = accessFactory.apply(this.db);
-		this.durableWrites = new WriteOptions().setSync(true);
-		this.fastWrites = new WriteOptions().setSync(false);
+		this.engine = engine;
+		this.description = engine.description();
 		if (options.executor() != null) {
 			this.executor = options.executor();
 			this.ownedExecutor = null;
 		}
 		else {
-			this.ownedExecutor = Executors.newFixedThreadPool(options.cycleThreads(), new CycleThreads(path));
+			this.ownedExecutor = Executors.newFixedThreadPool(options.cycleThreads(), new CycleThreads(threadName(engine,
+					options)));
 			this.executor = this.ownedExecutor;
 		}
 	}
@@ -143,7 +92,19 @@ public final class MutexStore implements AutoCloseable {
 	 * @throws StorageException if RocksDB cannot open it (missing, corrupt, unwritable)
 	 */
 	public static MutexStore open(StoreOptions options) {
-		return new MutexStore(options, RocksAccess::new);
+		return open(options, RocksAccess::new);
+	}
+
+	/**
+	 * Opens a store on a storage engine: the same mutexes, cycle and guarantees on that engine's storage. The
+	 * store owns the engine from now on: it closes it, once, after its mutexes ({@link #close()}).
+	 * @param engine the engine, open and ready
+	 * @param options the cycle's options (executor or cycle threads, close timeout, durability, interceptor);
+	 * the RocksDB-specific ones are ignored; see {@link StoreOptions#builder()}
+	 * @return the open store
+	 */
+	public static MutexStore open(StorageEngine engine, StoreOptions options) {
+		return new MutexStore(Objects.requireNonNull(engine, "engine"), Objects.requireNonNull(options, "options"));
 	}
 
 	/**
@@ -156,7 +117,12 @@ public final class MutexStore implements AutoCloseable {
 	}
 
 	static MutexStore open(StoreOptions options, Function<RocksDB, RocksAccess> accessFactory) {
-		return new MutexStore(options, accessFactory);
+		Path path = options.path();
+		if (path == null) {
+			throw new IllegalArgumentException("StoreOptions without a path are for other engines: use"
+					+ " MutexStore.open(StorageEngine, StoreOptions), or StoreOptions.builder(path) for RocksDB");
+		}
+		return new MutexStore(new RocksEngine(options, path, accessFactory), options);
 	}
 
 	/**
@@ -212,12 +178,11 @@ public final class MutexStore implements AutoCloseable {
 						+ "'; give each mutex its own column family or a prefix that is not a prefix of the other's");
 			}
 		}
-		ColumnFamilyHandle family = family(options.keyspace().columnFamily());
 		boolean durable = (options.durable() != null) ? options.durable() : this.options.durable();
 		Executor cycleExecutor = (options.executor() != null) ? options.executor() : this.executor;
-		MutexCore core = new MutexCore(this, options, family, durable ? this.durableWrites : this.fastWrites,
-				cycleExecutor);
+		MutexCore core = new MutexCore(this, options, this.engine, durable, cycleExecutor);
 		this.mutexes.put(options.name(), core);
+		this.opened.add(core);
 		return new CodecMutex<>(core, keyCodec, valueCodec);
 	}
 
@@ -255,58 +220,54 @@ public final class MutexStore implements AutoCloseable {
 	}
 
 	/**
-	 * RocksDB's own health signals. Never blocks, not even while the store is closing or a
-	 * phase is held up.
+	 * What and where the store's engine is, e.g. {@code "rocksdb /var/lib/app/mutex"}.
+	 * @return the engine's description
+	 */
+	public String description() {
+		return this.description;
+	}
+
+	/**
+	 * The engine's health signals (RocksDB's own for the embedded engine). Never blocks for long, not even
+	 * while the store is closing or a phase is held up; once the store is closing it reports it closed and
+	 * unavailable.
 	 * @return the store's health
 	 */
 	public StoreHealth health() {
 		if (!this.guard.enter()) {
-			return new StoreHealth("rocksdb", false, false, 0, false, 0, 0, java.util.Map.of());
+			return StoreHealth.of(engineName(), false, false, Map.of());
 		}
 		try {
-			return new StoreHealth("rocksdb", !this.closing, !this.closing, dbProperty("rocksdb.background-errors"),
-					dbProperty("rocksdb.is-write-stopped") != 0, dbProperty("rocksdb.actual-delayed-write-rate"),
-					familiesProperty("rocksdb.estimate-pending-compaction-bytes"), java.util.Map.of());
+			StoreHealth health = this.engine.health();
+			if (this.closing) {
+				return new StoreHealth(health.engine(), false, false, health.backgroundErrors(), health.writeStopped(),
+						health.delayedWriteRate(), health.pendingCompactionBytes(), health.details());
+			}
+			return health;
 		}
 		finally {
 			this.guard.exit();
 		}
 	}
 
-	private long dbProperty(String name) {
-		try {
-			return this.db.getLongProperty(name);
-		}
-		catch (RocksDBException ex) {
-			return 0; // not reported by this RocksDB build
-		}
-	}
-
-	private long familiesProperty(String name) {
-		List<ColumnFamilyHandle> handles;
-		synchronized (this) {
-			handles = new ArrayList<>(this.families.values());
-		}
-		long total = 0;
-		for (ColumnFamilyHandle handle : handles) {
-			try {
-				total += this.db.getLongProperty(handle, name);
-			}
-			catch (RocksDBException ex) {
-				// not reported for this family
-			}
-		}
-		return total;
+	/** The first word of the description, e.g. {@code rocksdb}. */
+	private String engineName() {
+		int space = this.description.indexOf(' ');
+		return (space > 0) ? this.description.substring(0, space) : this.description;
 	}
 
 	/**
-	 * The RocksDB instance, for advanced use (properties, statistics, checkpoints). Writing
-	 * through it into a mutex's keyspace bypasses that mutex's ordering and conflict
-	 * detection. Do not close it; it is invalid after {@link #close()}.
+	 * The RocksDB instance of the embedded engine, for advanced use (properties, statistics,
+	 * checkpoints). Writing through it into a mutex's keyspace bypasses that mutex's ordering and
+	 * conflict detection. Do not close it; it is invalid after {@link #close()}.
 	 * @return the database
+	 * @throws IllegalStateException if the store runs on another engine
 	 */
 	public RocksDB rocksDB() {
-		return this.db;
+		if (this.engine instanceof RocksEngine rocks) {
+			return rocks.db();
+		}
+		throw new IllegalStateException("Store on " + this.description + " has no RocksDB instance");
 	}
 
 	/**
@@ -348,7 +309,7 @@ public final class MutexStore implements AutoCloseable {
 			all.get(timeout, TimeUnit.NANOSECONDS);
 		}
 		catch (TimeoutException ex) {
-			LOG.log(System.Logger.Level.WARNING, "Mutexes of store " + this.options.path()
+			LOG.log(System.Logger.Level.WARNING, "Mutexes of store " + this.description
 					+ " did not finish their operations within closeTimeout " + this.options.closeTimeout()
 					+ "; failing what is left");
 		}
@@ -364,7 +325,7 @@ public final class MutexStore implements AutoCloseable {
 	/** Fails what the mutexes left, then closes RocksDB once no phase uses it. */
 	private void finishClose(List<MutexCore> open, long waitNanos) {
 		for (MutexCore core : open) {
-			core.abandon("Store " + this.options.path() + " closed; mutex '" + core.name()
+			core.abandon("Store " + this.description + " closed; mutex '" + core.name()
 					+ "' did not finish its operations within closeTimeout " + this.options.closeTimeout());
 		}
 		boolean released;
@@ -376,7 +337,7 @@ public final class MutexStore implements AutoCloseable {
 			released = this.guard.isReleased();
 		}
 		if (!released) {
-			LOG.log(System.Logger.Level.WARNING, "A phase of a mutex of store " + this.options.path()
+			LOG.log(System.Logger.Level.WARNING, "A phase of a mutex of store " + this.description
 					+ " is still running (a blocked update function, callback or listener); RocksDB will be closed"
 					+ " when it returns");
 		}
@@ -385,22 +346,19 @@ public final class MutexStore implements AutoCloseable {
 		}
 	}
 
-	/** Closes RocksDB's native handles; run once, when no phase uses them. */
-	private synchronized void release() {
-		for (ColumnFamilyHandle handle : this.families.values()) {
-			handle.close();
+	/**
+	 * Closes the keyspace storages that mutexes abandoned by the close left open, then the engine; run once,
+	 * when no phase uses them.
+	 */
+	private void release() {
+		List<MutexCore> all;
+		synchronized (this) {
+			all = new ArrayList<>(this.opened);
 		}
-		try {
-			this.db.syncWal();
+		for (MutexCore core : all) {
+			core.closeStorage();
 		}
-		catch (RocksDBException ex) {
-			LOG.log(System.Logger.Level.WARNING, "Syncing the WAL of " + this.options.path() + " failed", ex);
-		}
-		this.db.close();
-		this.durableWrites.close();
-		this.fastWrites.close();
-		this.familyOptions.forEach(ColumnFamilyOptions::close);
-		this.dbOptions.close();
+		this.engine.close();
 	}
 
 	// ---- package-private for the cycle
@@ -415,86 +373,43 @@ public final class MutexStore implements AutoCloseable {
 		this.mutexes.remove(core.name(), core);
 	}
 
+	/** A mutex closed its keyspace storage itself: the release need not (any thread). */
+	synchronized void storageClosed(MutexCore core) {
+		this.opened.remove(core);
+	}
+
 	StoreGuard guard() {
 		return this.guard;
 	}
 
-	RocksAccess access() {
-		return this.access;
+	StorageEngine engine() {
+		return this.engine;
 	}
 
 	// ---- internals
 
 	private void checkOpen() {
 		if (this.closing) {
-			throw new MutexClosedException("Store " + this.options.path() + " is closed");
+			throw new MutexClosedException("Store " + this.description + " is closed");
 		}
 	}
 
-	private synchronized ColumnFamilyHandle family(String name) {
-		ColumnFamilyHandle handle = this.families.get(name);
-		if (handle != null) {
-			return handle;
+	private static String threadName(StorageEngine engine, StoreOptions options) {
+		Path path = options.path();
+		if (engine instanceof RocksEngine rocks) {
+			path = rocks.path();
 		}
-		if (!this.options.createIfMissing()) {
-			throw new StorageException("Column family '" + name + "' does not exist in " + this.options.path()
-					+ " and create-if-missing is off", null);
+		if (path != null && path.getFileName() != null) {
+			return path.getFileName().toString();
 		}
-		try {
-			handle = this.db.createColumnFamily(
-					new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8), familyOptions(name)));
-		}
-		catch (RocksDBException ex) {
-			throw new StorageException("Cannot create column family '" + name + "': " + ex.getMessage(), ex);
-		}
-		this.families.put(name, handle);
-		return handle;
-	}
-
-	private ColumnFamilyOptions familyOptions(String name) {
-		ColumnFamilyOptions familyOptions = new ColumnFamilyOptions();
-		this.options.columnFamilyOptionsCustomizer().accept(name, familyOptions);
-		this.familyOptions.add(familyOptions);
-		return familyOptions;
-	}
-
-	private static void prepareDirectory(Path path, boolean create) {
-		try {
-			if (create) {
-				Files.createDirectories(path);
-			}
-			else if (!Files.isDirectory(path)) {
-				throw new StorageException("Store directory " + path + " does not exist and create-if-missing is off",
-						null);
-			}
-		}
-		catch (IOException ex) {
-			throw new StorageException("Cannot create store directory " + path + ": " + ex.getMessage(), ex);
-		}
-		if (!Files.isWritable(path)) {
-			throw new StorageException("Store directory " + path + " is not writable", null);
-		}
-	}
-
-	private static List<String> existingColumnFamilies(Path path) {
-		if (!Files.exists(path.resolve("CURRENT"))) {
-			return List.of();
-		}
-		try (Options listOptions = new Options()) {
-			List<String> names = new ArrayList<>();
-			for (byte[] name : RocksDB.listColumnFamilies(listOptions, path.toString())) {
-				names.add(new String(name, StandardCharsets.UTF_8));
-			}
-			return names;
-		}
-		catch (RocksDBException ex) {
-			throw new StorageException("Cannot list column families of " + path + ": " + ex.getMessage(), ex);
-		}
+		String description = engine.description();
+		int space = description.indexOf(' ');
+		return (space > 0) ? description.substring(0, space) : description;
 	}
 
 	@Override
 	public String toString() {
-		return "MutexStore[" + this.options.path() + ", mutexes=" + this.mutexes.size() + "]";
+		return "MutexStore[" + this.description + ", mutexes=" + this.mutexes.size() + "]";
 	}
 
 	/** Daemon threads named after the store, for the store-owned cycle pool. */
@@ -504,8 +419,8 @@ public final class MutexStore implements AutoCloseable {
 
 		private final AtomicInteger count = new AtomicInteger();
 
-		CycleThreads(Path path) {
-			this.prefix = "level-mutex-" + path.getFileName() + "-";
+		CycleThreads(String name) {
+			this.prefix = "level-mutex-" + name + "-";
 		}
 
 		@Override

@@ -10,6 +10,7 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 import io.levelmutex.codec.Codec;
+import io.levelmutex.engine.KeyValue;
 
 /**
  * A queued read of the first entries of a range, from either end: {@link Mutex#scan}, and
@@ -36,7 +37,7 @@ final class RangeRead<K, V, R> extends ReadOp {
 	final CompletableFuture<R> future;
 
 	/** Owned by the cycle thread. */
-	private @Nullable List<byte[][]> found;
+	private @Nullable List<KeyValue> found;
 
 	/** Owned by the cycle thread. */
 	private @Nullable Throwable error;
@@ -83,7 +84,7 @@ final class RangeRead<K, V, R> extends ReadOp {
 		R value;
 		try {
 			List<Entry<K, V>> entries = new ArrayList<>(this.found.size());
-			for (byte[][] entry : this.found) {
+			for (KeyValue entry : this.found) {
 				entries.add(decode(entry, this.prefixLength, this.keyCodec, this.valueCodec));
 			}
 			value = this.result.apply(entries);
@@ -100,11 +101,11 @@ final class RangeRead<K, V, R> extends ReadOp {
 		this.future.completeExceptionally(error);
 	}
 
-	/** Decodes a {@code {storedKey, value}} pair into an entry with a key relative to the keyspace. */
-	static <K, V> Entry<K, V> decode(byte[][] found, int prefixLength, Codec<K> keyCodec, Codec<V> valueCodec) {
-		byte[] stored = found[0];
+	/** Decodes a stored entry into an entry with a key relative to the keyspace (the prefix stripped). */
+	static <K, V> Entry<K, V> decode(KeyValue found, int prefixLength, Codec<K> keyCodec, Codec<V> valueCodec) {
+		byte[] stored = found.key();
 		byte[] relative = Arrays.copyOfRange(stored, prefixLength, stored.length);
-		return new Entry<>(keyCodec.decode(relative), valueCodec.decode(found[1]));
+		return new Entry<>(keyCodec.decode(relative), valueCodec.decode(found.value()));
 	}
 
 }

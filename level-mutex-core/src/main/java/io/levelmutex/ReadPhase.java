@@ -3,7 +3,9 @@ package io.levelmutex;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.rocksdb.ColumnFamilyHandle;
+import org.jspecify.annotations.Nullable;
+
+import io.levelmutex.engine.KeyspaceStorage;
 
 /**
  * One read phase: runs every read drained from the queue on one snapshot (gets together
@@ -28,8 +30,8 @@ final class ReadPhase {
 	 * @return {@code false} if the snapshot could not be had or read, in which case every
 	 * read was failed and nothing is to be delivered
 	 */
-	boolean execute(List<ReadOp> reads, RocksAccess access, ColumnFamilyHandle family) {
-		try (SnapshotReader snapshot = new SnapshotReader(access, family)) {
+	boolean execute(List<ReadOp> reads, KeyspaceStorage storage) {
+		try (SnapshotReader snapshot = new SnapshotReader(storage)) {
 			this.reader = snapshot;
 			executeGets(reads);
 			for (ReadOp read : reads) {
@@ -71,7 +73,7 @@ final class ReadPhase {
 			keys.add(get.storedKey);
 		}
 		try {
-			List<byte[]> values = this.reader.multiGet(keys);
+			List<byte @Nullable []> values = this.reader.multiGet(keys);
 			for (int i = 0; i < gets.size(); i++) {
 				gets.get(i).result(values.get(i), null);
 			}
@@ -93,11 +95,12 @@ final class ReadPhase {
 	}
 
 	StorageException readFailure(Throwable cause) {
-		if (cause instanceof StorageException storage) {
-			return storage;
+		String message = "Read phase " + this.number + " of mutex '" + this.core.name() + "' failed: "
+				+ cause.getMessage();
+		if (cause instanceof StorageUnavailableException) {
+			return new StorageUnavailableException(message, cause);
 		}
-		return new StorageException("Read phase " + this.number + " of mutex '" + this.core.name() + "' failed: "
-				+ cause.getMessage(), cause);
+		return new StorageException(message, cause);
 	}
 
 }

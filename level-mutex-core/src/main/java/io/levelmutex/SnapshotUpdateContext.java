@@ -4,7 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
+
 import io.levelmutex.codec.Codec;
+import io.levelmutex.engine.KeySpan;
+import io.levelmutex.engine.KeyValue;
 
 /**
  * The {@link UpdateContext} of one run of an update function: reads a snapshot taken after
@@ -13,6 +17,10 @@ import io.levelmutex.codec.Codec;
  * function and to the run itself: any use from another thread, or after the function
  * returned, fails with {@link IllegalStateException} before touching the snapshot, which is
  * released when the batch's building ends.
+ *
+ * <p>When the engine validates updates, the context also records the update's footprint: the keys it read from
+ * the snapshot and, for each peek, the span the answer depended on ({@code [lower, found]} for a first entry,
+ * {@code [found, upper)} for a last one, the whole range when none was found). Otherwise it records nothing.
  */
 final class SnapshotUpdateContext<K, V> implements UpdateContext<K, V> {
 
@@ -33,11 +41,22 @@ final class SnapshotUpdateContext<K, V> implements UpdateContext<K, V> {
 
 	private final List<WriteOperation> writes = new ArrayList<>(2);
 
+	private final int attempt;
+
+	/** The footprint, recorded only when the engine validates updates; owner thread. */
+	private final @Nullable List<byte[]> readKeys;
+
+	private final @Nullable List<KeySpan> spans;
+
 	/** Set by the owner thread when the function returned; read only by the owner thread. */
 	private boolean ended;
 
 	SnapshotUpdateContext(MutexCore core, long batch, SnapshotReader reader, BatchOverlay overlay, Codec<K> keyCodec,
-			Codec<V> valueCodec) {
+			Codec<V> valueCodec, int attempt) {
+		this.attempt = attempt;
+		boolean record = core.validatesUpdates();
+		this.readKeys = record ? new ArrayList<>(2) : null;
+		this.spans = record ? new ArrayList<>(1) : null;
 		this.core = core;
 		this.batch = batch;
 		this.reader = reader;
@@ -67,6 +86,9 @@ final class SnapshotUpdateContext<K, V> implements UpdateContext<K, V> {
 			catch (Throwable ex) {
 				throw readFailure(ex);
 			}
+			if (this.readKeys != null) {
+				this.readKeys.add(stored);
+			}
 		}
 		return (bytes != null) ? Optional.of(valueCodec.decode(bytes)) : Optional.empty();
 	}
@@ -84,12 +106,23 @@ final class SnapshotUpdateContext<K, V> implements UpdateContext<K, V> {
 	private Optional<Entry<K, V>> peek(boolean first, KeyRange<K> range) {
 		checkActive();
 		StoredRange stored = this.core.storedRange(this.keyCodec, range);
-		byte[][] found;
+		KeyValue found;
 		try {
 			found = first ? this.reader.first(stored, this.overlay) : this.reader.last(stored, this.overlay);
 		}
 		catch (Throwable ex) {
 			throw readFailure(ex);
+		}
+		if (this.spans != null && !stored.isEmpty()) {
+			if (found == null) {
+				this.spans.add(new KeySpan(stored.lower, stored.upper));
+			}
+			else if (first) {
+				this.spans.add(new KeySpan(stored.lower, KeyBytes.next(found.key())));
+			}
+			else {
+				this.spans.add(new KeySpan(found.key(), stored.upper));
+			}
 		}
 		return (found != null) ? Optional.of(RangeRead.decode(found, this.core.prefixLength(), this.keyCodec,
 				this.valueCodec)) : Optional.empty();
@@ -114,7 +147,7 @@ final class SnapshotUpdateContext<K, V> implements UpdateContext<K, V> {
 
 	@Override
 	public int attempt() {
-		return 1;
+		return this.attempt;
 	}
 
 	void end() {
@@ -123,6 +156,16 @@ final class SnapshotUpdateContext<K, V> implements UpdateContext<K, V> {
 
 	List<WriteOperation> writes() {
 		return this.writes;
+	}
+
+	/** @return the keys read from the snapshot (empty unless the engine validates updates) */
+	List<byte[]> readKeys() {
+		return (this.readKeys != null) ? this.readKeys : List.of();
+	}
+
+	/** @return the spans the peeks depended on (empty unless the engine validates updates) */
+	List<KeySpan> spans() {
+		return (this.spans != null) ? this.spans : List.of();
 	}
 
 	private StorageException readFailure(Throwable cause) {

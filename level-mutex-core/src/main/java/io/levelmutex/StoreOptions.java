@@ -40,7 +40,7 @@ public final class StoreOptions {
 	 */
 	public static final int DEFAULT_KEEP_LOG_FILES = 5;
 
-	private final Path path;
+	private final @Nullable Path path;
 
 	private final boolean createIfMissing;
 
@@ -82,11 +82,20 @@ public final class StoreOptions {
 	 * @return a builder with the defaults
 	 */
 	public static Builder builder(Path path) {
-		return new Builder(path);
+		return new Builder(Objects.requireNonNull(path, "path"));
 	}
 
-	/** @return the RocksDB directory */
-	public Path path() {
+	/**
+	 * Starts options for a store on another engine ({@link MutexStore#open(io.levelmutex.engine.StorageEngine,
+	 * StoreOptions)}): no RocksDB directory; the RocksDB-specific options are ignored there.
+	 * @return a builder with the defaults
+	 */
+	public static Builder builder() {
+		return new Builder(null);
+	}
+
+	/** @return the RocksDB directory, or {@code null} for options made for another engine */
+	public @Nullable Path path() {
 		return this.path;
 	}
 
@@ -147,7 +156,7 @@ public final class StoreOptions {
 	/** Builds {@link StoreOptions}; every setter checks its argument at once. */
 	public static final class Builder {
 
-		private final Path path;
+		private final @Nullable Path path;
 
 		private boolean createIfMissing = true;
 
@@ -171,8 +180,8 @@ public final class StoreOptions {
 
 		private int keepLogFiles = DEFAULT_KEEP_LOG_FILES;
 
-		private Builder(Path path) {
-			this.path = Objects.requireNonNull(path, "path");
+		private Builder(@Nullable Path path) {
+			this.path = path;
 		}
 
 		/**

@@ -73,9 +73,12 @@ public interface UpdateContext<K, V> {
 	void del(K key);
 
 	/**
-	 * Which attempt this is. Attempts count conflicts; on the embedded engine an update never
-	 * conflicts, so this is always 1, also when the function runs again because its writes did
-	 * not fit the batch it first ran for.
+	 * Which attempt this is. Attempts count conflicts: on an engine shared with other writers,
+	 * a batch whose commit the engine rejected for this update (another writer changed what it
+	 * read, a span it peeked at, or a key it writes) runs the function again with the next
+	 * attempt number. On the embedded engine an update never conflicts, so this is always 1.
+	 * A function may also run again with the same number: when its writes did not fit the batch
+	 * it first ran for, or when an update before it in the batch was rejected.
 	 * @return 1 for the first attempt, 2 for the first retry after a conflict, ...
 	 */
 	int attempt();

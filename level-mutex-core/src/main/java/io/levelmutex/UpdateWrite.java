@@ -32,6 +32,9 @@ final class UpdateWrite<K, V, R> extends WriteItem {
 
 	private @Nullable Throwable error;
 
+	/** Which run this is: 1, plus one per rejection by the engine; cycle thread. */
+	private int attempt = 1;
+
 	UpdateWrite(String mutexName, UpdateFunction<K, V, R> function, Codec<K> keyCodec, Codec<V> valueCodec) {
 		this.future = new MutexFuture<>(mutexName);
 		this.function = function;
@@ -53,6 +56,25 @@ final class UpdateWrite<K, V, R> extends WriteItem {
 
 	List<WriteOperation> writes() {
 		return this.writes;
+	}
+
+	int attempt() {
+		return this.attempt;
+	}
+
+	/**
+	 * The batch it ran for was not committed past an update at or before it (a rejection): it will run again,
+	 * on fresh state, in a later batch; {@code rejected} counts the attempt when this update was the one
+	 * rejected.
+	 */
+	void again(boolean rejected) {
+		if (rejected) {
+			this.attempt++;
+		}
+		this.result = null;
+		this.writes = List.of();
+		this.bytes = 0;
+		this.error = null;
 	}
 
 	@Override

@@ -6,7 +6,8 @@ import java.io.Serial;
  * A conditional write ({@link Mutex#update}) was not committed because a write it could not
  * see changed something it read or writes, after every allowed attempt. Nothing of the
  * update was applied. Never thrown by the embedded engine, where an update runs in the write
- * phase and sees every write issued before it; kept for engines with writers on other nodes.
+ * phase and sees every write issued before it; thrown on engines with writers on other nodes
+ * (other processes sharing the storage) when their commits keep invalidating the update.
  */
 public class WriteConflictException extends LevelMutexException {
 
@@ -28,6 +29,21 @@ public class WriteConflictException extends LevelMutexException {
 	public WriteConflictException(String mutexName, String key, int attempts) {
 		super("Conditional write on mutex '" + mutexName + "' conflicted on key " + key + " after " + attempts
 				+ (attempts == 1 ? " attempt" : " attempts") + " (max-update-attempts)");
+		this.mutexName = mutexName;
+		this.attempts = attempts;
+	}
+
+	/**
+	 * Creates an exception for an update that used its last allowed attempt.
+	 * @param mutexName the mutex
+	 * @param key the (abbreviated, printable) key that conflicted
+	 * @param attempts how many times the update was tried
+	 * @param maxAttempts the limit ({@link MutexOptions#maxUpdateAttempts()})
+	 */
+	public WriteConflictException(String mutexName, String key, int attempts, int maxAttempts) {
+		super("Conditional write on mutex '" + mutexName + "' conflicted on key " + key + " after " + attempts
+				+ (attempts == 1 ? " attempt" : " attempts") + ", the limit of max-update-attempts " + maxAttempts
+				+ "; nothing of it was applied");
 		this.mutexName = mutexName;
 		this.attempts = attempts;
 	}

@@ -2,26 +2,38 @@ package io.levelmutex;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collections;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Queue;
 
 import org.jspecify.annotations.Nullable;
-import org.rocksdb.WriteBatch;
+
+import io.levelmutex.engine.CommitResult;
+import io.levelmutex.engine.EngineBatch;
 
 /**
  * One write phase: writes the items that were queued when it started, in issue order, in as
- * many batches as the limits need, before any new read phase. Each batch is one atomic
- * {@link WriteBatch} written with one RocksDB call, with {@code writes} fired before and
- * {@code flushed} after; then each of its items completes, in order, with the batch's
- * outcome. Whatever fails, every item taken from the queue completes exactly once. Used only
- * on the cycle thread.
+ * many batches as the limits need, before any new read phase. Each batch is one atomic commit
+ * of the storage engine, with {@code writes} fired before and {@code flushed} after; then each
+ * of its items completes, in order, with the batch's outcome.
+ *
+ * <p>When the engine rejects an update of a batch (another writer committed something it
+ * depended on), only the operations before it were applied: the items entirely before it
+ * complete with success, and the update with every item after it is carried to the head of the
+ * next batch of this phase, before anything newer, so issue order holds; the update runs again
+ * on fresh state with {@link UpdateContext#attempt()} one higher, and after
+ * {@link MutexOptions#maxUpdateAttempts()} rejections it fails with
+ * {@link WriteConflictException} while the items after it go on. Whatever fails, every item
+ * taken from the queue completes exactly once. Used only on the cycle thread.
  */
 final class WritePhase {
 
 	private static final System.Logger LOG = System.getLogger(Mutex.class.getName());
 
 	private final MutexCore core;
+
+	/** Items a rejection sent back, in issue order, to head the next batch; cycle thread. */
+	private final ArrayDeque<WriteItem> carried = new ArrayDeque<>();
 
 	WritePhase(MutexCore core) {
 		this.core = core;
@@ -33,34 +45,37 @@ final class WritePhase {
 	 */
 	void run(Queue<WriteItem> queue, int count) {
 		int remaining = count;
-		while (remaining > 0) {
-			int taken = runBatch(queue, remaining);
-			if (taken == 0) {
+		while (remaining > 0 || !this.carried.isEmpty()) {
+			BatchBuilder batch = runBatch(queue, remaining);
+			if (batch.items.isEmpty()) {
 				return; // counted, but not yet in the queue: the next cycle takes it
 			}
-			remaining -= taken;
+			remaining -= batch.takenFromQueue;
 		}
 	}
 
-	private int runBatch(Queue<WriteItem> queue, int limit) {
+	private BatchBuilder runBatch(Queue<WriteItem> queue, int limit) {
 		long number = this.core.nextBatchNumber();
 		BatchBuilder batch = new BatchBuilder(this.core, number);
 		Throwable error = null;
+		CommitResult result = null;
 		boolean written = false;
 		try {
 			try {
-				batch.fill(queue, limit);
+				batch.fill(this.carried, queue, limit);
 			}
 			finally {
 				try {
 					batch.close();
 				}
 				finally {
-					this.core.writesTaken(batch.items.size());
+					this.core.writesTaken(batch.takenFromQueue);
 				}
 			}
 			if (!batch.operations.isEmpty()) {
-				error = write(number, Collections.unmodifiableList(batch.operations), batch.bytes);
+				Outcome outcome = write(batch.engineBatch(), batch.bytes);
+				error = outcome.error;
+				result = outcome.result;
 			}
 			written = true;
 		}
@@ -73,67 +88,158 @@ final class WritePhase {
 			}
 		}
 		finally {
-			complete(batch.items, error);
+			if (error == null && result != null && result.hasRejection()) {
+				completeRejected(batch, result);
+			}
+			else {
+				complete(batch.items, 0, batch.items.size(), error);
+			}
 		}
-		return batch.items.size();
+		return batch;
 	}
 
-	private @Nullable Throwable write(long number, List<WriteOperation> view, long bytes) {
+	/** A commit's outcome: what the engine applied, or why nothing was. */
+	private record Outcome(@Nullable CommitResult result, @Nullable Throwable error) {
+	}
+
+	private Outcome write(EngineBatch batch, long bytes) {
 		MutexListeners listeners = this.core.listeners();
+		List<WriteOperation> view = batch.operations();
 		if (!listeners.isEmpty()) {
-			listeners.writes(new WriteBatchEvent(this.core.name(), number, view));
+			listeners.writes(new WriteBatchEvent(this.core.name(), batch.number(), view));
 		}
 		long start = System.nanoTime();
-		Throwable error = apply(number, view);
+		Outcome outcome = apply(batch);
 		Duration duration = Duration.ofNanos(System.nanoTime() - start);
-		this.core.counters().batchWritten(view.size(), duration, Instant.now(), error);
-		if (!listeners.isEmpty()) {
-			listeners.flushed(new FlushEvent(this.core.name(), number, view, bytes, duration, error));
+		CommitResult result = outcome.result;
+		List<WriteOperation> applied = view;
+		long appliedBytes = bytes;
+		long sequence;
+		if (result != null) {
+			sequence = result.sequence();
+			this.core.counters().committed(sequence);
+			if (result.hasRejection()) {
+				applied = view.subList(0, Math.min(result.appliedOperations(), view.size()));
+				appliedBytes = 0;
+				for (WriteOperation op : applied) {
+					appliedBytes += op.size();
+				}
+				this.core.counters().conflict();
+			}
 		}
-		return error;
+		else {
+			sequence = this.core.counters().lastSequence();
+		}
+		if (outcome.error != null || !applied.isEmpty()) {
+			this.core.counters().batchWritten(applied.size(), duration, Instant.now(), outcome.error);
+		}
+		if (!listeners.isEmpty()) {
+			listeners.flushed(new FlushEvent(this.core.name(), batch.number(), sequence, applied, appliedBytes,
+					duration, outcome.error));
+		}
+		return outcome;
 	}
 
-	private @Nullable Throwable apply(long number, List<WriteOperation> operations) {
+	private Outcome apply(EngineBatch batch) {
 		MutexStore store = this.core.store();
 		try {
 			BatchInterceptor interceptor = store.options().batchInterceptor();
 			if (interceptor != null) {
-				interceptor.beforeBatch(this.core.name(), operations);
+				interceptor.beforeBatch(this.core.name(), batch.operations());
 			}
 			if (this.core.abandoned() != null) {
-				return this.core.abandoned(); // closed after closeTimeout: its futures were failed, write nothing
+				// closed after closeTimeout: its futures were failed, write nothing
+				return new Outcome(null, this.core.abandoned());
 			}
 			if (!store.guard().enter()) {
-				return this.core.storeClosed();
+				return new Outcome(null, this.core.storeClosed());
 			}
-			try (WriteBatch batch = new WriteBatch()) {
-				for (WriteOperation op : operations) {
-					if (op.type() == WriteOperation.Type.PUT) {
-						batch.put(this.core.family(), op.storedKey, op.value());
-					}
-					else {
-						batch.delete(this.core.family(), op.storedKey);
-					}
-				}
-				store.access().write(this.core.writeOptions(), batch);
+			CommitResult result;
+			try {
+				result = this.core.storage().commit(batch);
 			}
 			finally {
 				store.guard().exit();
 			}
-			return null;
+			if (result.hasRejection() && (result.rejectedUpdate() >= batch.updates().size()
+					|| result.appliedOperations() != batch.updates().get(result.rejectedUpdate()).firstOperation())) {
+				// an engine bug: what it applied is unclear, so no item may be reported written or retried
+				return new Outcome(null, new CommitOutcomeUnknownException("Batch " + batch.number() + " of mutex '"
+						+ this.core.name() + "': the engine rejected update " + result.rejectedUpdate() + " of "
+						+ batch.updates().size() + " after applying " + result.appliedOperations()
+						+ " operations, which does not match the batch", null));
+			}
+			return new Outcome(result, null);
 		}
 		catch (Throwable ex) {
-			return new StorageException("Batch " + number + " of mutex '" + this.core.name() + "' ("
-					+ operations.size() + " writes) failed, nothing of it was applied: " + ex.getMessage(), ex);
+			return new Outcome(null, failure(batch, ex));
 		}
 	}
 
-	/** Completes every item, in issue order; then they no longer hold up {@link Mutex#afterWrite()}. */
-	private void complete(List<WriteItem> items, @Nullable Throwable error) {
+	private StorageException failure(EngineBatch batch, Throwable ex) {
+		if (ex instanceof CommitOutcomeUnknownException) {
+			return new CommitOutcomeUnknownException("Batch " + batch.number() + " of mutex '" + this.core.name()
+					+ "' (" + batch.size() + " writes): its outcome is unknown, it may or may not have been applied: "
+					+ ex.getMessage(), ex);
+		}
+		String message = "Batch " + batch.number() + " of mutex '" + this.core.name() + "' (" + batch.size()
+				+ " writes) failed, nothing of it was applied: " + ex.getMessage();
+		if (ex instanceof StorageUnavailableException) {
+			return new StorageUnavailableException(message, ex);
+		}
+		return new StorageException(message, ex);
+	}
+
+	/**
+	 * Completes the items before the rejected update with success, fails the update if it used its last
+	 * attempt, and carries it (unless failed) and every item after it to the head of the next batch.
+	 */
+	private void completeRejected(BatchBuilder batch, CommitResult result) {
+		List<WriteItem> items = batch.items;
+		int rejectedItem = batch.footprintItems.get(result.rejectedUpdate());
+		complete(items, 0, rejectedItem, null);
+		UpdateWrite<?, ?, ?> rejected = (UpdateWrite<?, ?, ?>) items.get(rejectedItem);
+		int next = rejectedItem;
+		int max = this.core.options().maxUpdateAttempts();
+		if (rejected.attempt() >= max) {
+			WriteConflictException conflict = new WriteConflictException(this.core.name(),
+					conflictKey(result.conflictKey()), rejected.attempt(), max);
+			next++;
+			try {
+				rejected.fail(conflict);
+			}
+			catch (Throwable ex) {
+				LOG.log(System.Logger.Level.ERROR, "Failing an update of mutex '" + this.core.name() + "' failed", ex);
+			}
+			finally {
+				this.core.writesCompleted(1);
+			}
+		}
+		for (int i = items.size() - 1; i >= next; i--) {
+			WriteItem item = items.get(i);
+			if (item instanceof UpdateWrite<?, ?, ?> update) {
+				update.again(item == rejected);
+			}
+			this.carried.addFirst(item);
+		}
+	}
+
+	private String conflictKey(byte @Nullable [] stored) {
+		if (stored == null) {
+			return "(not named by the engine)";
+		}
+		return KeyFormat.abbreviate(KeyBytes.strip(this.core.prefix(), stored));
+	}
+
+	/**
+	 * Completes items {@code from} to {@code to - 1}, in issue order; then they no longer hold up
+	 * {@link Mutex#afterWrite()}.
+	 */
+	private void complete(List<WriteItem> items, int from, int to, @Nullable Throwable error) {
 		try {
-			for (WriteItem item : items) {
+			for (int i = from; i < to; i++) {
 				try {
-					item.complete(error);
+					items.get(i).complete(error);
 				}
 				catch (Throwable ex) {
 					LOG.log(System.Logger.Level.ERROR, "Completing a write of mutex '" + this.core.name() + "' failed",
@@ -142,7 +248,7 @@ final class WritePhase {
 			}
 		}
 		finally {
-			this.core.writesCompleted(items.size());
+			this.core.writesCompleted(to - from);
 		}
 	}
 

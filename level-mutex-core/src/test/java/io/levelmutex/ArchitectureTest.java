@@ -44,13 +44,16 @@ class ArchitectureTest {
 				publicTopLevel.add(type.getName().replace("io.levelmutex.", ""));
 			}
 		}
-		assertThat(publicTopLevel).containsExactlyInAnyOrder("BatchInterceptor", "CycleRejectedException", "Entry", "FlushEvent",
+		assertThat(publicTopLevel).containsExactlyInAnyOrder("BatchInterceptor", "CommitOutcomeUnknownException", "CycleRejectedException", "Entry", "FlushEvent",
 				"InvalidInputException", "KeyRange", "Keyspace", "KeyspaceOverlapException", "LevelMutexException",
 				"Mutex", "MutexClosedException", "MutexListener", "MutexOptions", "MutexOverloadedException",
-				"MutexStats", "MutexStore", "ReadPhaseEvent", "StorageException", "StoreHealth", "StoreLockedException",
+				"MutexStats", "MutexStore", "ReadPhaseEvent", "RemoteChangeEvent", "StorageException",
+				"StorageUnavailableException", "StoreHealth", "StoreLockedException",
 				"StoreOptions",
 				"UpdateContext", "UpdateFunction", "WriteBatchEvent", "WriteConflictException", "WriteOperation",
-				"codec.Codec", "codec.CodecException", "codec.Codecs");
+				"codec.Codec", "codec.CodecException", "codec.Codecs", "engine.CommitResult", "engine.EngineBatch",
+				"engine.KeySpan", "engine.KeyValue", "engine.KeyspaceStorage", "engine.ReadSnapshot",
+				"engine.RemoteChangeSink", "engine.StorageEngine", "engine.UpdateFootprint");
 	}
 
 }

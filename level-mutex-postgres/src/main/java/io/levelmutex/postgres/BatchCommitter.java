@@ -9,11 +9,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
@@ -25,15 +23,18 @@ import io.levelmutex.postgres.RejectedUnit.Reason;
  * Commits one batch to a keyspace in ONE transaction: lock the keyspace's sequence row
  * ({@code UPDATE ... RETURNING}: commits of a keyspace serialise there, so the sequence is gapless and in
  * commit order across nodes; a rolled-back transaction leaves no gap), validate every unit against the rows
- * written since its snapshot (two queries for all units), leave out the conflicting units and those that
- * depend on them, apply the rest with two multi-row statements, record the batch in the batch log, COMMIT, and
- * only then send the NOTIFY hint. Thread-safe: no mutable state; each call uses its own connection.
+ * written since its snapshot (two queries for all units), truncate the batch at the first rejected unit (its
+ * writes and everything after it are left out; the writes before it stay), apply the rest with two multi-row
+ * statements, record the batch in the batch log, COMMIT, and only then send the NOTIFY hint. When the first
+ * rejected unit starts the batch nothing is applied: the transaction rolls back and no sequence is taken.
+ * Thread-safe: no mutable state; each call uses its own connection.
  *
- * <p>Failures: not applied ({@link PostgresUnavailableException}) when the batch's transaction failed before
- * COMMIT, after the retries of serialization failures and deadlocks; if the connection is lost while COMMIT
- * is in flight, the batch log is read under the keyspace's lock (so the batch's own transaction has ended):
- * the commit's result if it is there, not applied if not, {@link PostgresOutcomeUnknownException} if that
- * could not be found out within {@link PostgresSettings#resolveWait()}.
+ * <p>Failures: not applied ({@link SqlFailures#typed}: unavailable when the connection was lost, otherwise a
+ * storage failure) when the batch's transaction failed before COMMIT, after the retries of serialization
+ * failures and deadlocks; if the connection is lost while COMMIT is in flight, the batch log is read under the
+ * keyspace's lock (so the batch's own transaction has ended): the commit's result if it is there, not applied
+ * if not, {@link PostgresOutcomeUnknownException} if that could not be found out within
+ * {@link PostgresSettings#resolveWait()}.
  */
 final class BatchCommitter {
 
@@ -73,15 +74,15 @@ final class BatchCommitter {
 				connection.setAutoCommit(false);
 				connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
 				Attempt result = run(connection, keyspace, batch);
-				if (!result.apply) {
+				if (result.appliedOps == 0) {
 					connection.rollback();
-					return new CommitResult(batch.id(), result.sequence - 1, false, result.rejected);
+					return new CommitResult(batch.id(), result.sequence - 1, false, 0, result.rejected);
 				}
 				commitSent = true;
 				attemptSequence = result.sequence;
 				this.commitStep.commit(connection, result.sequence);
 				notifyQuietly(connection, keyspace, result.sequence);
-				return new CommitResult(batch.id(), result.sequence, true, result.rejected);
+				return new CommitResult(batch.id(), result.sequence, true, result.appliedOps, result.rejected);
 			}
 			catch (SQLException ex) {
 				Connections.rollbackQuietly(connection);
@@ -91,9 +92,9 @@ final class BatchCommitter {
 				if (SqlFailures.isTransient(ex) && attempt < attempts) {
 					continue;
 				}
-				throw new PostgresUnavailableException("Batch " + batch.id() + " of keyspace '" + keyspace.name()
-						+ "' was not applied" + (SqlFailures.isTransient(ex) ? " after " + attempt + " attempts" : "")
-						+ ": " + SqlFailures.describe(ex), ex);
+				throw SqlFailures.typed("Batch " + batch.id() + " of keyspace '" + keyspace.name()
+						+ "' was not applied" + (SqlFailures.isTransient(ex) ? " after " + attempt + " attempts" : ""),
+						ex);
 			}
 			catch (RuntimeException ex) {
 				Connections.rollbackQuietly(connection);
@@ -110,21 +111,18 @@ final class BatchCommitter {
 			throw new PostgresInputException("Batch " + batch.id() + " of keyspace '" + keyspace.name()
 					+ "' has no writes");
 		}
-		Set<Integer> units = new HashSet<>();
-		for (UnitFootprint unit : batch.units()) {
-			if (unit.unit() < 0 || !units.add(unit.unit())) {
+		int previous = 0;
+		for (int i = 0; i < batch.units().size(); i++) {
+			UnitFootprint unit = batch.units().get(i);
+			if (unit.firstOp() < previous || unit.firstOp() > batch.ops().size()) {
 				throw new PostgresInputException("Batch " + batch.id() + " of keyspace '" + keyspace.name()
-						+ "': unit id " + unit.unit() + " is negative or not unique");
+						+ "': unit " + i + " starts at write " + unit.firstOp() + ", not between " + previous + " and "
+						+ batch.ops().size());
 			}
+			previous = unit.firstOp();
 			if (unit.snapshotSequence() < 0) {
-				throw new PostgresInputException("Batch " + batch.id() + ": unit " + unit.unit()
+				throw new PostgresInputException("Batch " + batch.id() + ": unit " + i
 						+ " has a negative snapshot sequence " + unit.snapshotSequence());
-			}
-			for (Integer dependency : unit.dependsOn()) {
-				if (dependency == unit.unit() || !units.contains(dependency)) {
-					throw new PostgresInputException("Batch " + batch.id() + ": unit " + unit.unit()
-							+ " depends on unit " + dependency + ", which is not an earlier unit of the batch");
-				}
 			}
 			for (byte[] key : unit.readKeys()) {
 				validateKey(keyspace, key);
@@ -141,10 +139,6 @@ final class BatchCommitter {
 						+ KeyFormat.abbreviate(op.key()) + " of keyspace '" + keyspace.name() + "' exceeds the limit of "
 						+ this.settings.maxValueBytes() + " bytes");
 			}
-			if (op.unit() != BatchOp.UNTAGGED && !units.contains(op.unit())) {
-				throw new PostgresInputException("A write of key " + KeyFormat.abbreviate(op.key()) + " in keyspace '"
-						+ keyspace.name() + "' belongs to unit " + op.unit() + ", which has no footprint in the batch");
-			}
 		}
 	}
 
@@ -158,7 +152,7 @@ final class BatchCommitter {
 		}
 	}
 
-	private record Attempt(long sequence, boolean apply, List<RejectedUnit> rejected) {
+	private record Attempt(long sequence, int appliedOps, @Nullable RejectedUnit rejected) {
 	}
 
 	private Attempt run(Connection connection, PostgresKeyspace keyspace, Batch batch) throws SQLException {
@@ -179,39 +173,38 @@ final class BatchCommitter {
 				horizon = rows.getLong(2);
 			}
 		}
-		for (UnitFootprint unit : batch.units()) {
+		for (int i = 0; i < batch.units().size(); i++) {
+			UnitFootprint unit = batch.units().get(i);
 			if (unit.snapshotSequence() >= sequence) {
-				throw new PostgresInputException("Batch " + batch.id() + ": unit " + unit.unit() + " claims snapshot "
+				throw new PostgresInputException("Batch " + batch.id() + ": unit " + i + " claims snapshot "
 						+ "sequence " + unit.snapshotSequence() + " of keyspace '" + keyspace.name()
 						+ "', whose last committed sequence is " + (sequence - 1));
 			}
 		}
-		List<RejectedUnit> rejected = validate(connection, keyspace, batch, horizon);
-		Set<Integer> rejectedIds = new HashSet<>();
-		for (RejectedUnit unit : rejected) {
-			rejectedIds.add(unit.unit());
+		RejectedUnit rejected = firstRejected(connection, keyspace, batch, horizon);
+		int applied = (rejected != null) ? batch.units().get(rejected.unit()).firstOp() : batch.ops().size();
+		if (applied == 0) {
+			return new Attempt(sequence, 0, rejected);
 		}
 		Map<Key, BatchOp> last = new LinkedHashMap<>();
-		for (BatchOp op : batch.ops()) {
-			if (op.unit() == BatchOp.UNTAGGED || !rejectedIds.contains(op.unit())) {
-				Key key = new Key(op.key());
-				last.remove(key);
-				last.put(key, op);
-			}
-		}
-		if (last.isEmpty()) {
-			return new Attempt(sequence, false, rejected);
+		for (BatchOp op : batch.ops().subList(0, applied)) {
+			Key key = new Key(op.key());
+			last.remove(key);
+			last.put(key, op);
 		}
 		apply(connection, keyspace, sequence, last.values());
-		record(connection, keyspace, batch, sequence, rejected);
-		return new Attempt(sequence, true, rejected);
+		record(connection, keyspace, batch, sequence, applied, rejected);
+		return new Attempt(sequence, applied, rejected);
 	}
 
-	/** Validates every unit in two queries (keys, spans), then cascades rejections to dependent units in order. */
-	private List<RejectedUnit> validate(Connection connection, PostgresKeyspace keyspace, Batch batch, long horizon)
-			throws SQLException {
+	/**
+	 * Validates every unit in two queries (keys, spans) and returns the first rejected one in batch order, or
+	 * null. Validation reads rows committed by other transactions only: the batch's own writes are not applied yet.
+	 */
+	private @Nullable RejectedUnit firstRejected(Connection connection, PostgresKeyspace keyspace, Batch batch,
+			long horizon) throws SQLException {
 		if (batch.units().isEmpty()) {
-			return List.of();
+			return null;
 		}
 		Map<Integer, RejectedUnit> conflicts = new HashMap<>();
 		List<Integer> keyUnits = new ArrayList<>();
@@ -223,19 +216,21 @@ final class BatchCommitter {
 		List<byte[]> lows = new ArrayList<>();
 		List<byte[]> highs = new ArrayList<>();
 		List<Boolean> bounded = new ArrayList<>();
-		for (UnitFootprint unit : batch.units()) {
+		for (int i = 0; i < batch.units().size(); i++) {
+			UnitFootprint unit = batch.units().get(i);
 			if (unit.snapshotSequence() < horizon) {
-				conflicts.put(unit.unit(), new RejectedUnit(unit.unit(), Reason.SNAPSHOT_TOO_OLD, null));
-				continue;
+				// The first such unit wins over any later conflict; earlier units' conflicts are found below.
+				conflicts.put(i, new RejectedUnit(i, Reason.SNAPSHOT_TOO_OLD, null));
+				break;
 			}
 			for (byte[] key : unit.readKeys()) {
-				keyUnits.add(unit.unit());
+				keyUnits.add(i);
 				keySnapshots.add(unit.snapshotSequence());
 				keyRead.add(true);
 				keys.add(key);
 			}
 			for (byte[] key : unit.writtenKeys()) {
-				keyUnits.add(unit.unit());
+				keyUnits.add(i);
 				keySnapshots.add(unit.snapshotSequence());
 				keyRead.add(false);
 				keys.add(key);
@@ -244,7 +239,7 @@ final class BatchCommitter {
 				if (span.isEmpty()) {
 					continue;
 				}
-				spanUnits.add(unit.unit());
+				spanUnits.add(i);
 				spanSnapshots.add(unit.snapshotSequence());
 				lows.add(span.low());
 				highs.add(span.high() == null ? new byte[0] : span.high());
@@ -291,25 +286,13 @@ final class BatchCommitter {
 				}
 			}
 		}
-		List<RejectedUnit> rejected = new ArrayList<>();
-		Map<Integer, RejectedUnit> rejectedById = new HashMap<>();
-		for (UnitFootprint unit : batch.units()) {
-			RejectedUnit reason = conflicts.get(unit.unit());
-			if (reason == null) {
-				for (Integer dependency : unit.dependsOn()) {
-					RejectedUnit upstream = rejectedById.get(dependency);
-					if (upstream != null) {
-						reason = new RejectedUnit(unit.unit(), Reason.DEPENDENCY, upstream.key());
-						break;
-					}
-				}
-			}
+		for (int i = 0; i < batch.units().size(); i++) {
+			RejectedUnit reason = conflicts.get(i);
 			if (reason != null) {
-				rejected.add(reason);
-				rejectedById.put(unit.unit(), reason);
+				return reason;
 			}
 		}
-		return rejected;
+		return null;
 	}
 
 	private void apply(Connection connection, PostgresKeyspace keyspace, long sequence, Iterable<BatchOp> ops)
@@ -350,27 +333,19 @@ final class BatchCommitter {
 		}
 	}
 
-	private void record(Connection connection, PostgresKeyspace keyspace, Batch batch, long sequence,
-			List<RejectedUnit> rejected) throws SQLException {
-		Integer[] units = new Integer[rejected.size()];
-		String[] reasons = new String[rejected.size()];
-		byte[][] keys = new byte[rejected.size()][];
-		for (int i = 0; i < units.length; i++) {
-			units[i] = rejected.get(i).unit();
-			reasons[i] = rejected.get(i).reason().name();
-			byte[] key = rejected.get(i).key();
-			keys[i] = key == null ? new byte[0] : key;
-		}
+	private void record(Connection connection, PostgresKeyspace keyspace, Batch batch, long sequence, int applied,
+			@Nullable RejectedUnit rejected) throws SQLException {
 		try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + this.settings.table("batch")
-				+ " (batch_id, keyspace_id, seq, node_id, rejected_units, rejected_reasons, rejected_keys) "
-				+ "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+				+ " (batch_id, keyspace_id, seq, node_id, applied_ops, rejected_unit, rejected_reason, rejected_key) "
+				+ "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
 			statement.setObject(1, batch.id());
 			statement.setInt(2, keyspace.id());
 			statement.setLong(3, sequence);
 			statement.setObject(4, this.nodeId);
-			statement.setArray(5, connection.createArrayOf("int4", units));
-			statement.setArray(6, connection.createArrayOf("text", reasons));
-			statement.setArray(7, connection.createArrayOf("bytea", keys));
+			statement.setInt(5, applied);
+			statement.setInt(6, rejected == null ? -1 : rejected.unit());
+			statement.setString(7, rejected == null ? null : rejected.reason().name());
+			statement.setBytes(8, rejected == null ? null : rejected.key());
 			statement.executeUpdate();
 		}
 	}
@@ -419,8 +394,8 @@ final class BatchCommitter {
 					horizon = rows.getLong(1);
 				}
 			}
-			try (PreparedStatement find = connection.prepareStatement("SELECT seq, rejected_units, rejected_reasons, "
-					+ "rejected_keys FROM " + this.settings.table("batch") + " WHERE batch_id = ?")) {
+			try (PreparedStatement find = connection.prepareStatement("SELECT seq, applied_ops, rejected_unit, "
+					+ "rejected_reason, rejected_key FROM " + this.settings.table("batch") + " WHERE batch_id = ?")) {
 				find.setObject(1, batch.id());
 				try (ResultSet rows = find.executeQuery()) {
 					boolean found = rows.next();
@@ -435,16 +410,13 @@ final class BatchCommitter {
 								lost);
 					}
 					long sequence = rows.getLong(1);
-					Integer[] units = (Integer[]) rows.getArray(2).getArray();
-					String[] reasons = (String[]) rows.getArray(3).getArray();
-					byte[][] keys = (byte[][]) rows.getArray(4).getArray();
-					List<RejectedUnit> rejected = new ArrayList<>();
-					for (int i = 0; i < units.length; i++) {
-						Reason reason = Reason.valueOf(reasons[i]);
-						// Keys are never empty: the empty array stands for "no key" (snapshot too old).
-						rejected.add(new RejectedUnit(units[i], reason, keys[i].length == 0 ? null : keys[i]));
-					}
-					return new CommitResult(batch.id(), sequence, true, rejected);
+					int applied = rows.getInt(2);
+					int unit = rows.getInt(3);
+					String reason = rows.getString(4);
+					byte[] key = rows.getBytes(5);
+					RejectedUnit rejected = (unit < 0 || reason == null) ? null
+							: new RejectedUnit(unit, Reason.valueOf(reason), key);
+					return new CommitResult(batch.id(), sequence, true, applied, rejected);
 				}
 			}
 		}

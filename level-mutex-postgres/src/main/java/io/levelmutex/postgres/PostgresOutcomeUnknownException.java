@@ -2,21 +2,21 @@ package io.levelmutex.postgres;
 
 import java.util.UUID;
 
-import org.jspecify.annotations.Nullable;
+import io.levelmutex.CommitOutcomeUnknownException;
 
 /**
  * The connection was lost while a batch's COMMIT was in flight and the batch log could not tell whether it
  * committed (the server stayed unreachable, or the batch's transaction still held the keyspace lock, during
- * the bounded wait). The batch either committed as a whole or not at all; {@link #batchId()} can be looked up
- * later.
+ * the bounded wait). The batch either committed as a whole (its applied prefix) or not at all;
+ * {@link #batchId()} can be looked up later. Reaches users as the core's {@link CommitOutcomeUnknownException}.
  */
-final class PostgresOutcomeUnknownException extends PostgresStoreException {
+final class PostgresOutcomeUnknownException extends CommitOutcomeUnknownException {
 
 	private static final long serialVersionUID = 1L;
 
 	private final UUID batchId;
 
-	PostgresOutcomeUnknownException(String message, UUID batchId, @Nullable Throwable cause) {
+	PostgresOutcomeUnknownException(String message, UUID batchId, Throwable cause) {
 		super(message, cause);
 		this.batchId = batchId;
 	}

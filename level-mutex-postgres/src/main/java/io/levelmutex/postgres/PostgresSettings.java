@@ -66,6 +66,19 @@ record PostgresSettings(String tablePrefix, String channel, int maxValueBytes, D
 				this.transientRetries, this.pollInterval, this.tombstoneRetention);
 	}
 
+	PostgresSettings withChannel(String name) {
+		return new PostgresSettings(this.tablePrefix, name, this.maxValueBytes, this.connectWait, this.resolveWait,
+				this.transientRetries, this.pollInterval, this.tombstoneRetention);
+	}
+
+	PostgresSettings withConnectWait(Duration wait) {
+		return withWaits(wait, this.resolveWait);
+	}
+
+	PostgresSettings withResolveWait(Duration wait) {
+		return withWaits(this.connectWait, wait);
+	}
+
 	PostgresSettings withWaits(Duration connect, Duration resolve) {
 		return new PostgresSettings(this.tablePrefix, this.channel, this.maxValueBytes, connect, resolve,
 				this.transientRetries, this.pollInterval, this.tombstoneRetention);

@@ -13,12 +13,14 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import io.levelmutex.StorageException;
+
 /**
  * One consistent view of a keyspace: a REPEATABLE READ, READ ONLY transaction on its own connection, whose
  * first statement reads the keyspace's sequence, so {@link #sequence()} names exactly the batches visible to
  * every read. Reads never see commits made after the snapshot began. Not thread-safe: one owner (the read
- * phase) uses and closes it. Any failure closes the snapshot and is thrown as
- * {@link PostgresUnavailableException}.
+ * phase) uses and closes it. Any failure closes the snapshot and is thrown typed
+ * ({@link SqlFailures#typed}).
  */
 final class PostgresSnapshot implements AutoCloseable {
 
@@ -63,8 +65,7 @@ final class PostgresSnapshot implements AutoCloseable {
 		catch (SQLException ex) {
 			Connections.rollbackQuietly(connection);
 			Connections.closeQuietly(connection);
-			throw new PostgresUnavailableException(
-					"Could not open a snapshot of keyspace '" + keyspace.name() + "': " + SqlFailures.describe(ex), ex);
+			throw SqlFailures.typed("Could not open a snapshot of keyspace '" + keyspace.name() + "'", ex);
 		}
 		catch (RuntimeException ex) {
 			Connections.rollbackQuietly(connection);
@@ -191,10 +192,10 @@ final class PostgresSnapshot implements AutoCloseable {
 		Connections.closeQuietly(this.connection);
 	}
 
-	private PostgresUnavailableException failed(String what, SQLException ex) {
+	private StorageException failed(String what, SQLException ex) {
 		close();
-		return new PostgresUnavailableException("The snapshot of keyspace '" + this.keyspace.name() + "' (sequence "
-				+ this.sequence + ") failed in " + what + ": " + SqlFailures.describe(ex), ex);
+		return SqlFailures.typed("The snapshot of keyspace '" + this.keyspace.name() + "' (sequence "
+				+ this.sequence + ") failed in " + what, ex);
 	}
 
 	/** A byte array with value equality, for lookups. */

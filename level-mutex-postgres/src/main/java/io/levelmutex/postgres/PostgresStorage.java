@@ -64,8 +64,8 @@ final class PostgresStorage {
 			}
 		}
 		catch (SQLException ex) {
-			throw new PostgresUnavailableException("Could not open the PostgreSQL storage (table prefix '"
-					+ settings.tablePrefix() + "'): " + SqlFailures.describe(ex), ex);
+			throw SqlFailures.typed("Could not open the PostgreSQL storage (table prefix '" + settings.tablePrefix()
+					+ "')", ex);
 		}
 		finally {
 			Connections.closeQuietly(connection);
@@ -97,8 +97,7 @@ final class PostgresStorage {
 			return new PostgresKeyspace(name, this.keyspaces.id(connection, name));
 		}
 		catch (SQLException ex) {
-			throw new PostgresUnavailableException(
-					"Could not open keyspace '" + name + "': " + SqlFailures.describe(ex), ex);
+			throw SqlFailures.typed("Could not open keyspace '" + name + "'", ex);
 		}
 		finally {
 			Connections.closeQuietly(connection);

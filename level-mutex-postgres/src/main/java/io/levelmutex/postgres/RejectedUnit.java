@@ -3,12 +3,11 @@ package io.levelmutex.postgres;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A unit left out of a committed batch.
+ * The first unit of a batch that failed validation: the batch was applied up to the unit's first write.
  *
- * @param unit the unit's id
+ * @param unit the unit's index in {@link Batch#units()}
  * @param reason why
- * @param key the key of the conflict (for a dependency, the key that rejected the unit depended on; null when
- * the unit's snapshot is older than the tombstone horizon)
+ * @param key the key of the conflict (null when the unit's snapshot is older than the tombstone horizon)
  */
 record RejectedUnit(int unit, Reason reason, byte @Nullable [] key) {
 
@@ -23,9 +22,6 @@ record RejectedUnit(int unit, Reason reason, byte @Nullable [] key) {
 
 		/** A key in a span the unit examined was inserted, changed or deleted since its snapshot. */
 		SPAN,
-
-		/** The unit read the writes of a rejected unit of the same batch. */
-		DEPENDENCY,
 
 		/** The unit's snapshot is older than the tombstone clean-up horizon: deletes it may have missed are gone. */
 		SNAPSHOT_TOO_OLD

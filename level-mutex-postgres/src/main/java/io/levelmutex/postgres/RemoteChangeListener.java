@@ -53,6 +53,9 @@ final class RemoteChangeListener implements AutoCloseable {
 	/** Lost listener connections; incremented by the listener thread, read by anyone. */
 	private final AtomicLong reconnects = new AtomicLong();
 
+	/** {@link System#nanoTime()} of the last successful catch-up; written by the listener thread. */
+	private volatile long lastCatchUpNanos;
+
 	/** Set by {@link #close()}; read by the listener thread. */
 	private volatile boolean closed;
 
@@ -63,12 +66,18 @@ final class RemoteChangeListener implements AutoCloseable {
 
 		final PostgresKeyspace keyspace;
 
+		final Consumer<RemoteChange> sink;
+
 		/** Owned by the listener thread after registration. */
 		volatile long seen;
 
-		Watched(PostgresKeyspace keyspace, long seen) {
+		/** Cleared by {@link #unwatch} under this object's lock; read by the listener thread under it. */
+		boolean active = true;
+
+		Watched(PostgresKeyspace keyspace, long seen, Consumer<RemoteChange> sink) {
 			this.keyspace = keyspace;
 			this.seen = seen;
+			this.sink = sink;
 		}
 
 	}
@@ -93,7 +102,45 @@ final class RemoteChangeListener implements AutoCloseable {
 	 * @param fromSequence the last sequence the caller already knows of (changes after it are delivered)
 	 */
 	void watch(PostgresKeyspace keyspace, long fromSequence) {
-		this.watched.putIfAbsent(keyspace.id(), new Watched(keyspace, fromSequence));
+		watch(keyspace, fromSequence, this.callback);
+	}
+
+	/**
+	 * Starts delivering the keyspace's remote changes after {@code fromSequence} to a sink of its own (instead of
+	 * the listener's callback), until {@link #unwatch}. One watcher per keyspace: a second watch of a watched
+	 * keyspace is refused.
+	 * @param keyspace the keyspace
+	 * @param fromSequence the last sequence the caller already knows of
+	 * @param sink receives the keyspace's remote changes on the listener's thread
+	 * @throws IllegalStateException if the keyspace is watched already
+	 */
+	void watch(PostgresKeyspace keyspace, long fromSequence, Consumer<RemoteChange> sink) {
+		Watched previous = this.watched.putIfAbsent(keyspace.id(), new Watched(keyspace, fromSequence, sink));
+		if (previous != null) {
+			throw new IllegalStateException("Keyspace '" + keyspace.name() + "' is watched already");
+		}
+	}
+
+	/**
+	 * Stops delivering the keyspace's remote changes: once this returns, its sink is never called again (a call
+	 * under way on the listener thread completes first).
+	 * @param keyspace the keyspace
+	 */
+	void unwatch(PostgresKeyspace keyspace) {
+		Watched removed = this.watched.remove(keyspace.id());
+		if (removed != null) {
+			synchronized (removed) {
+				removed.active = false;
+			}
+		}
+	}
+
+	/**
+	 * When the listener last read the watched keyspaces' sequences successfully.
+	 * @return {@link System#nanoTime()} of the last catch-up, or 0 before the first
+	 */
+	long lastCatchUpNanos() {
+		return this.lastCatchUpNanos;
 	}
 
 	long callbackFailures() {
@@ -128,7 +175,7 @@ final class RemoteChangeListener implements AutoCloseable {
 					listening.getNotifications((int) pollMillis);
 				}
 			}
-			catch (SQLException | PostgresStoreException ex) {
+			catch (SQLException | RuntimeException ex) {
 				if (!this.closed) {
 					this.reconnects.incrementAndGet();
 					// Back-off before reconnecting to a server that is down (not synchronisation).
@@ -146,6 +193,11 @@ final class RemoteChangeListener implements AutoCloseable {
 
 	private void catchUp(Connection current) throws SQLException {
 		if (this.watched.isEmpty()) {
+			try (Statement statement = current.createStatement()) {
+				// Keeps the connection's liveness (and so health) known while nothing is watched.
+				statement.execute("SELECT 1");
+			}
+			this.lastCatchUpNanos = System.nanoTime();
 			return;
 		}
 		Integer[] ids = this.watched.keySet().toArray(new Integer[0]);
@@ -166,6 +218,7 @@ final class RemoteChangeListener implements AutoCloseable {
 			}
 			deliver(current, watched, head[1]);
 		}
+		this.lastCatchUpNanos = System.nanoTime();
 	}
 
 	private void deliver(Connection current, Watched watched, long to) throws SQLException {
@@ -185,19 +238,23 @@ final class RemoteChangeListener implements AutoCloseable {
 		long from = watched.seen + 1;
 		for (long mine : own) {
 			if (mine > from) {
-				emit(watched.keyspace.name(), from, mine - 1);
+				emit(watched, from, mine - 1);
 			}
 			from = mine + 1;
 		}
 		if (from <= to) {
-			emit(watched.keyspace.name(), from, to);
+			emit(watched, from, to);
 		}
 		watched.seen = to;
 	}
 
-	private void emit(String keyspace, long from, long to) {
+	private void emit(Watched watched, long from, long to) {
 		try {
-			this.callback.accept(new RemoteChange(keyspace, from, to));
+			synchronized (watched) {
+				if (watched.active) {
+					watched.sink.accept(new RemoteChange(watched.keyspace.name(), from, to));
+				}
+			}
 		}
 		catch (RuntimeException ex) {
 			this.callbackFailures.incrementAndGet();

@@ -5,6 +5,8 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
 
+import io.levelmutex.StorageException;
+
 /** Classifies driver failures by SQLSTATE (and the exception type pgjdbc uses for a broken socket). */
 final class SqlFailures {
 
@@ -40,6 +42,18 @@ final class SqlFailures {
 	/** The lock wait ran out (55P03, lock_not_available). */
 	static boolean isLockTimeout(SQLException ex) {
 		return "55P03".equals(ex.getSQLState());
+	}
+
+	/**
+	 * The typed failure of an operation that changed nothing: {@link PostgresUnavailableException} when the
+	 * connection is gone or the server refuses work, {@link PostgresFailureException} for any other error.
+	 * @param message what failed, without the driver's message (appended here)
+	 * @param ex the driver's failure
+	 * @return the exception to throw
+	 */
+	static StorageException typed(String message, SQLException ex) {
+		String full = message + ": " + describe(ex);
+		return isConnectionLost(ex) ? new PostgresUnavailableException(full, ex) : new PostgresFailureException(full, ex);
 	}
 
 	static String describe(SQLException ex) {

@@ -70,8 +70,8 @@ final class TombstoneCleaner {
 		}
 		catch (SQLException ex) {
 			Connections.rollbackQuietly(connection);
-			throw new PostgresUnavailableException("The tombstone clean-up of keyspace '" + keyspace.name()
-					+ "' failed (nothing removed): " + SqlFailures.describe(ex), ex);
+			throw SqlFailures.typed("The tombstone clean-up of keyspace '" + keyspace.name() + "' failed (nothing removed)",
+					ex);
 		}
 		finally {
 			Connections.closeQuietly(connection);

@@ -1,30 +1,31 @@
 package io.levelmutex.postgres;
 
+import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * What an update unit saw, for validation at commit: the unit is rejected if any row of its keyspace written by
  * a batch with a sequence above {@code snapshotSequence} is one of its read or written keys or lies in one of
- * its spans (inserts, updates and deletes: deletes are seen through tombstones), or if it depends on a rejected
- * unit of the same batch.
+ * its spans (inserts, updates and deletes: deletes are seen through tombstones), or if its snapshot is older
+ * than the keyspace's tombstone horizon. A rejected unit truncates its batch: only the writes before
+ * {@code firstOp} are applied.
  *
- * @param unit the unit's id, unique in the batch, at least 0
+ * @param firstOp the index in the batch of the unit's first write (where it starts even if it writes nothing)
  * @param snapshotSequence the keyspace sequence of the snapshot the unit read
  * @param readKeys keys the unit read
  * @param spans key spans the unit examined, each {@code [low, high)} with {@code high == null} unbounded; an
  * inverted span examined nothing
  * @param writtenKeys keys the unit writes
- * @param dependsOn ids of earlier units of the same batch whose writes the unit read
  */
-record UnitFootprint(int unit, long snapshotSequence, List<byte[]> readKeys, List<Span> spans,
-		List<byte[]> writtenKeys, Set<Integer> dependsOn) {
+record UnitFootprint(int firstOp, long snapshotSequence, List<byte[]> readKeys, List<Span> spans,
+		List<byte[]> writtenKeys) {
 
 	UnitFootprint {
 		readKeys = List.copyOf(readKeys);
 		spans = List.copyOf(spans);
 		writtenKeys = List.copyOf(writtenKeys);
-		dependsOn = Set.copyOf(dependsOn);
 	}
 
 	/**
@@ -33,10 +34,10 @@ record UnitFootprint(int unit, long snapshotSequence, List<byte[]> readKeys, Lis
 	 * @param low the first key of the span (empty: from the start)
 	 * @param high the bound, excluded, or null for unbounded
 	 */
-	record Span(byte[] low, byte @org.jspecify.annotations.Nullable [] high) {
+	record Span(byte[] low, byte @Nullable [] high) {
 
 		boolean isEmpty() {
-			return this.high != null && java.util.Arrays.compareUnsigned(this.low, this.high) >= 0;
+			return this.high != null && Arrays.compareUnsigned(this.low, this.high) >= 0;
 		}
 
 	}

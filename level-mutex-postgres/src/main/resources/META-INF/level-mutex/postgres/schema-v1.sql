@@ -35,16 +35,17 @@ CREATE INDEX IF NOT EXISTS level_mutex_entry_seq ON level_mutex_entry (keyspace_
 
 -- Committed batches, written in the batch's own transaction: after a connection is lost during COMMIT the
 -- committing node looks its batch id up here to learn whether the batch committed ("outcome unknown"
--- resolution), and which of its units were rejected. node_id tells the remote-change listener which
--- sequences a node committed itself.
+-- resolution), how many of its writes were applied and which update (if any) was rejected and truncated it.
+-- node_id tells the remote-change listener which sequences a node committed itself.
 CREATE TABLE IF NOT EXISTS level_mutex_batch (
     batch_id uuid PRIMARY KEY,
     keyspace_id integer NOT NULL REFERENCES level_mutex_keyspace (id),
     seq bigint NOT NULL,
     node_id uuid NOT NULL,
-    rejected_units integer[] NOT NULL,
-    rejected_reasons text[] NOT NULL,
-    rejected_keys bytea[] NOT NULL
+    applied_ops integer NOT NULL,
+    rejected_unit integer NOT NULL,
+    rejected_reason text,
+    rejected_key bytea
 );
 
 CREATE UNIQUE INDEX IF NOT EXISTS level_mutex_batch_seq ON level_mutex_batch (keyspace_id, seq);

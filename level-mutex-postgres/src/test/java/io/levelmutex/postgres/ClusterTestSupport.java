@@ -120,6 +120,17 @@ abstract class ClusterTestSupport {
 		return PostgresStorage.open(dataSource, fastSettings(), true);
 	}
 
+	/** A store ("node") on the class's database with the test's tables, short waits and fast polling. */
+	static io.levelmutex.MutexStore openStore(javax.sql.DataSource database) {
+		return PostgresStore.builder(database)
+			.tablePrefix(prefix)
+			.pollInterval(Duration.ofMillis(200))
+			.connectWait(Duration.ofSeconds(2))
+			.resolveWait(Duration.ofSeconds(2))
+			.storeOptions(io.levelmutex.StoreOptions.builder().cycleThreads(4).build())
+			.open();
+	}
+
 	static long queryLong(PGSimpleDataSource dataSource, String sql) throws SQLException {
 		try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
 				ResultSet rows = statement.executeQuery(sql)) {

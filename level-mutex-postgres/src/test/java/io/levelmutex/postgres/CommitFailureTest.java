@@ -6,7 +6,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -94,11 +93,12 @@ class CommitFailureTest extends ClusterTestSupport {
 		other.commit(ks, Batch.of(List.of(BatchOp.put(bytes("a"), bytes("1")))));
 		other.commit(ks, Batch.of(List.of(BatchOp.put(bytes("a"), bytes("2")))));
 		CommitResult result = node.commit(ks, Batch.of(
-				List.of(BatchOp.put(bytes("x"), bytes("rejected")).inUnit(0), BatchOp.put(bytes("y"), bytes("kept"))),
-				List.of(new UnitFootprint(0, 1, List.of(bytes("a")), List.of(), List.of(bytes("x")), Set.of()))));
+				List.of(BatchOp.put(bytes("y"), bytes("kept")), BatchOp.put(bytes("x"), bytes("rejected"))),
+				List.of(new UnitFootprint(1, 1, List.of(bytes("a")), List.of(), List.of(bytes("x"))))));
 		assertThat(result.committed()).isTrue();
 		assertThat(result.sequence()).isEqualTo(3);
-		assertThat(result.rejected()).singleElement().satisfies((rejected) -> {
+		assertThat(result.appliedOps()).isEqualTo(1);
+		assertThat(result.rejected()).satisfies((rejected) -> {
 			assertThat(rejected.unit()).isZero();
 			assertThat(rejected.reason()).isEqualTo(Reason.KEY_READ);
 			assertThat(text(rejected.key())).isEqualTo("a");
@@ -162,7 +162,9 @@ class CommitFailureTest extends ClusterTestSupport {
 		failuresLeft.set(100);
 		attempts.set(0);
 		assertThatThrownBy(() -> node.commit(ks, Batch.of(List.of(BatchOp.put(bytes("k"), bytes("w"))))))
-			.isInstanceOf(PostgresUnavailableException.class)
+			.isInstanceOf(PostgresFailureException.class)
+			.isInstanceOf(io.levelmutex.StorageException.class)
+			.isNotInstanceOf(io.levelmutex.StorageUnavailableException.class)
 			.hasMessageContaining("not applied after 4 attempts")
 			.hasMessageContaining("40001");
 		assertThat(attempts.get()).isEqualTo(4);

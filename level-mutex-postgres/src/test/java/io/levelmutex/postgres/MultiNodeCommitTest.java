@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -136,10 +135,10 @@ class MultiNodeCommitTest extends ClusterTestSupport {
 									snapshotSequence = snapshot.sequence();
 								}
 								byte[] next = ByteBuffer.allocate(8).putLong(value + 1).array();
-								CommitResult result = node.commit(ks, Batch.of(List.of(BatchOp.put(key, next).inUnit(0)),
+								CommitResult result = node.commit(ks, Batch.of(List.of(BatchOp.put(key, next)),
 										List.of(new UnitFootprint(0, snapshotSequence, List.of(key), List.of(),
-												List.of(key), Set.of()))));
-								if (result.rejected().isEmpty()) {
+												List.of(key)))));
+								if (result.rejected() == null) {
 									assertThat(result.committed()).isTrue();
 									committed.get(counter).incrementAndGet();
 									break;
@@ -200,10 +199,10 @@ class MultiNodeCommitTest extends ClusterTestSupport {
 						for (int i = 0; i < stepsPerThread; i++) {
 							if (held != null) {
 								// Release: the unit read its own claim, which nobody else may touch.
-								CommitResult result = node.commit(ks, Batch.of(List.of(BatchOp.del(held).inUnit(0)),
+								CommitResult result = node.commit(ks, Batch.of(List.of(BatchOp.del(held)),
 										List.of(new UnitFootprint(0, snapshotSequence(node, ks), List.of(held), List.of(),
-												List.of(held), Set.of()))));
-								assertThat(result.rejected()).as("a claim is only released by its holder").isEmpty();
+												List.of(held)))));
+								assertThat(result.rejected()).as("a claim is only released by its holder").isNull();
 								history.add(new long[] { result.sequence(), heldSlot, -1 });
 								held = null;
 								continue;
@@ -221,16 +220,16 @@ class MultiNodeCommitTest extends ClusterTestSupport {
 							if (!free) {
 								continue;
 							}
-							CommitResult result = node.commit(ks, Batch.of(List.of(BatchOp.put(claim, bytes("held")).inUnit(0)),
+							CommitResult result = node.commit(ks, Batch.of(List.of(BatchOp.put(claim, bytes("held"))),
 									List.of(new UnitFootprint(0, sequence, List.of(),
-											List.of(new UnitFootprint.Span(low, high)), List.of(claim), Set.of()))));
-							if (result.rejected().isEmpty()) {
+											List.of(new UnitFootprint.Span(low, high)), List.of(claim)))));
+							if (result.rejected() == null) {
 								history.add(new long[] { result.sequence(), slot, +1 });
 								held = claim;
 								heldSlot = slot;
 							}
 							else {
-								assertThat(result.rejected().get(0).reason()).isEqualTo(RejectedUnit.Reason.SPAN);
+								assertThat(result.rejected().reason()).isEqualTo(RejectedUnit.Reason.SPAN);
 							}
 						}
 						return null;

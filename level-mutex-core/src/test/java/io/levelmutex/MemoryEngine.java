@@ -1,0 +1,359 @@
+package io.levelmutex;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+import org.jspecify.annotations.Nullable;
+
+import io.levelmutex.engine.CommitResult;
+import io.levelmutex.engine.EngineBatch;
+import io.levelmutex.engine.KeySpan;
+import io.levelmutex.engine.KeyValue;
+import io.levelmutex.engine.KeyspaceStorage;
+import io.levelmutex.engine.ReadSnapshot;
+import io.levelmutex.engine.RemoteChangeSink;
+import io.levelmutex.engine.StorageEngine;
+import io.levelmutex.engine.UpdateFootprint;
+
+/**
+ * A scriptable in-memory storage engine for tests: one TreeMap and one gapless sequence per keyspace, update
+ * validation against an "other writer" ({@link #otherWriter}) that commits straight into a keyspace (between a
+ * batch's snapshot and its commit, with {@link #beforeCommit}), and scripted commit failures. Keys are kept
+ * apart per keyspace, so the key prefix is empty, as on an engine with one table per keyspace. Thread-safe
+ * (every method synchronized on the engine).
+ */
+final class MemoryEngine implements StorageEngine {
+
+	/** One commit of a keyspace: its sequence, who wrote it and the keys it wrote. */
+	record Commit(long sequence, boolean other, Set<ByteKey> keys, Map<ByteKey, byte @Nullable []> writes) {
+	}
+
+	/** The state of one keyspace; guarded by the engine. */
+	final class Space {
+
+		final String name;
+
+		final TreeMap<ByteKey, byte[]> data = new TreeMap<>();
+
+		final List<Commit> log = new ArrayList<>();
+
+		long sequence;
+
+		@Nullable RemoteChangeSink sink;
+
+		Space(String name) {
+			this.name = name;
+		}
+
+		/** Applies writes as one commit; returns its sequence. */
+		long apply(Map<ByteKey, byte @Nullable []> writes, boolean other) {
+			for (Map.Entry<ByteKey, byte @Nullable []> write : writes.entrySet()) {
+				if (write.getValue() == null) {
+					this.data.remove(write.getKey());
+				}
+				else {
+					this.data.put(write.getKey(), write.getValue());
+				}
+			}
+			this.sequence++;
+			this.log.add(new Commit(this.sequence, other, new HashSet<>(writes.keySet()), writes));
+			return this.sequence;
+		}
+
+	}
+
+	private final Map<String, Space> spaces = new HashMap<>();
+
+	private final boolean validates;
+
+	private final int maxKeyBytes;
+
+	private final int maxValueBytes;
+
+	/** Failures the next commits throw, in order (nothing is applied by a scripted failure). */
+	private final ArrayDeque<RuntimeException> failures = new ArrayDeque<>();
+
+	/** Failures after which the batch is applied (outcome unknown to the caller, applied in fact). */
+	private final ArrayDeque<RuntimeException> failuresAfterApply = new ArrayDeque<>();
+
+	/** Runs at the start of every commit, before validation: where the other writer strikes. */
+	private Consumer<EngineBatch> beforeCommit = (batch) -> {
+	};
+
+	private boolean closed;
+
+	private int commits;
+
+	MemoryEngine() {
+		this(true, 1 << 20, 1 << 24);
+	}
+
+	MemoryEngine(boolean validates, int maxKeyBytes, int maxValueBytes) {
+		this.validates = validates;
+		this.maxKeyBytes = maxKeyBytes;
+		this.maxValueBytes = maxValueBytes;
+	}
+
+	synchronized void beforeCommit(Consumer<EngineBatch> action) {
+		this.beforeCommit = action;
+	}
+
+	synchronized void failNextCommit(RuntimeException failure) {
+		this.failures.add(failure);
+	}
+
+	synchronized void failNextCommitAfterApplying(RuntimeException failure) {
+		this.failuresAfterApply.add(failure);
+	}
+
+	/** Another node commits writes (a {@code null} value deletes) to a keyspace, and tells the sink. */
+	synchronized long otherWriter(String mutexName, Map<String, @Nullable String> writes) {
+		Map<ByteKey, byte @Nullable []> bytes = new java.util.LinkedHashMap<>();
+		writes.forEach((key, value) -> bytes.put(key(key), (value != null) ? utf8(value) : null));
+		Space space = space(mutexName);
+		long sequence = space.apply(bytes, true);
+		if (space.sink != null) {
+			space.sink.changed(sequence, sequence);
+		}
+		return sequence;
+	}
+
+	/** The keyspace's committed state, as strings. */
+	synchronized Map<String, String> contents(String mutexName) {
+		Map<String, String> out = new TreeMap<>();
+		space(mutexName).data.forEach((key, value) -> out.put(new String(key.bytes, java.nio.charset.StandardCharsets.UTF_8),
+				new String(value, java.nio.charset.StandardCharsets.UTF_8)));
+		return out;
+	}
+
+	synchronized List<Commit> log(String mutexName) {
+		return new ArrayList<>(space(mutexName).log);
+	}
+
+	synchronized int commits() {
+		return this.commits;
+	}
+
+	synchronized boolean isClosed() {
+		return this.closed;
+	}
+
+	private Space space(String name) {
+		return this.spaces.computeIfAbsent(name, Space::new);
+	}
+
+	static ByteKey key(String key) {
+		return new ByteKey(utf8(key));
+	}
+
+	static byte[] utf8(String text) {
+		return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+	}
+
+	@Override
+	public String description() {
+		return "memory test engine";
+	}
+
+	@Override
+	public synchronized KeyspaceStorage open(Keyspace keyspace, boolean durable, RemoteChangeSink remoteChanges) {
+		// the mutex name is not given: keyspaces are told apart by their prefix's text
+		String name = new String(keyspace.prefix(), java.nio.charset.StandardCharsets.UTF_8).replace("\0", "");
+		Space space = space(name);
+		space.sink = remoteChanges;
+		return new Storage(space);
+	}
+
+	@Override
+	public synchronized StoreHealth health() {
+		return StoreHealth.of("memory", !this.closed, !this.closed, Map.of("keyspaces", this.spaces.size()));
+	}
+
+	@Override
+	public synchronized void close() {
+		if (this.closed) {
+			throw new IllegalStateException("engine closed twice");
+		}
+		this.closed = true;
+	}
+
+	private final class Storage implements KeyspaceStorage {
+
+		private final Space space;
+
+		Storage(Space space) {
+			this.space = space;
+		}
+
+		@Override
+		public byte[] keyPrefix() {
+			return new byte[0];
+		}
+
+		@Override
+		public boolean validatesUpdates() {
+			return MemoryEngine.this.validates;
+		}
+
+		@Override
+		public int maxKeyBytes() {
+			return MemoryEngine.this.maxKeyBytes;
+		}
+
+		@Override
+		public int maxValueBytes() {
+			return MemoryEngine.this.maxValueBytes;
+		}
+
+		@Override
+		public ReadSnapshot snapshot() {
+			synchronized (MemoryEngine.this) {
+				return new Snapshot(new TreeMap<>(this.space.data), this.space.sequence);
+			}
+		}
+
+		@Override
+		public CommitResult commit(EngineBatch batch) {
+			Consumer<EngineBatch> hook;
+			synchronized (MemoryEngine.this) {
+				hook = MemoryEngine.this.beforeCommit;
+			}
+			hook.accept(batch); // outside the lock's scope of this call, like another node's commit
+			synchronized (MemoryEngine.this) {
+				if (MemoryEngine.this.closed) {
+					throw new IllegalStateException("commit on a closed engine");
+				}
+				MemoryEngine.this.commits++;
+				RuntimeException failure = MemoryEngine.this.failures.poll();
+				if (failure != null) {
+					throw failure;
+				}
+				int index = 0;
+				for (UpdateFootprint update : batch.updates()) {
+					ByteKey conflict = conflict(batch, update);
+					if (conflict != null) {
+						long sequence = (update.firstOperation() > 0)
+								? this.space.apply(writes(batch, update.firstOperation()), false) : this.space.sequence;
+						return CommitResult.rejected(sequence, update.firstOperation(), index, conflict.bytes);
+					}
+					index++;
+				}
+				long sequence = this.space.apply(writes(batch, batch.size()), false);
+				RuntimeException after = MemoryEngine.this.failuresAfterApply.poll();
+				if (after != null) {
+					throw after;
+				}
+				return CommitResult.applied(sequence, batch.size());
+			}
+		}
+
+		private @Nullable ByteKey conflict(EngineBatch batch, UpdateFootprint update) {
+			for (Commit commit : this.space.log) {
+				if (commit.sequence() <= update.snapshotSequence() || !commit.other()) {
+					continue;
+				}
+				for (ByteKey written : commit.keys()) {
+					for (byte[] read : update.readKeys()) {
+						if (written.equals(new ByteKey(read))) {
+							return written;
+						}
+					}
+					for (KeySpan span : update.spans()) {
+						if (span.contains(written.bytes)) {
+							return written;
+						}
+					}
+					for (int i = update.firstOperation(); i < update.firstOperation() + update.operationCount(); i++) {
+						if (written.equals(new ByteKey(batch.storedKeys().get(i)))) {
+							return written;
+						}
+					}
+				}
+			}
+			return null;
+		}
+
+		private Map<ByteKey, byte @Nullable []> writes(EngineBatch batch, int count) {
+			Map<ByteKey, byte @Nullable []> writes = new java.util.LinkedHashMap<>();
+			for (int i = 0; i < count; i++) {
+				writes.put(new ByteKey(batch.storedKeys().get(i)), batch.operations().get(i).value());
+			}
+			return writes;
+		}
+
+		@Override
+		public void close() {
+			synchronized (MemoryEngine.this) {
+				this.space.sink = null;
+			}
+		}
+
+	}
+
+	/** A copy of a keyspace's state. */
+	private static final class Snapshot implements ReadSnapshot {
+
+		private final NavigableMap<ByteKey, byte[]> data;
+
+		private final long sequence;
+
+		Snapshot(NavigableMap<ByteKey, byte[]> data, long sequence) {
+			this.data = data;
+			this.sequence = sequence;
+		}
+
+		@Override
+		public long sequence() {
+			return this.sequence;
+		}
+
+		@Override
+		public List<byte @Nullable []> multiGet(List<byte[]> keys) {
+			List<byte @Nullable []> values = new ArrayList<>(keys.size());
+			for (byte[] key : keys) {
+				values.add(get(key));
+			}
+			return values;
+		}
+
+		@Override
+		public byte @Nullable [] get(byte[] key) {
+			return this.data.get(new ByteKey(key));
+		}
+
+		@Override
+		public List<KeyValue> scan(byte[] lower, byte @Nullable [] upper, int limit, boolean ascending) {
+			if (limit < 1) {
+				throw new IllegalArgumentException("limit " + limit);
+			}
+			List<KeyValue> out = new ArrayList<>();
+			if (upper != null && KeyBytes.compare(lower, upper) >= 0) {
+				return out;
+			}
+			NavigableMap<ByteKey, byte[]> range = (upper != null)
+					? this.data.subMap(new ByteKey(lower), true, new ByteKey(upper), false)
+					: this.data.tailMap(new ByteKey(lower), true);
+			for (Map.Entry<ByteKey, byte[]> entry : (ascending ? range : range.descendingMap()).entrySet()) {
+				if (out.size() >= limit) {
+					break;
+				}
+				out.add(new KeyValue(entry.getKey().bytes.clone(), entry.getValue().clone()));
+			}
+			return out;
+		}
+
+		@Override
+		public void close() {
+		}
+
+	}
+
+}

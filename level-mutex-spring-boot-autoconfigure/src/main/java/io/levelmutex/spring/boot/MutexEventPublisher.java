@@ -10,6 +10,7 @@ import io.levelmutex.FlushEvent;
 import io.levelmutex.Mutex;
 import io.levelmutex.MutexListener;
 import io.levelmutex.ReadPhaseEvent;
+import io.levelmutex.RemoteChangeEvent;
 import io.levelmutex.WriteBatchEvent;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -19,7 +20,8 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Bridges mutex phase events to Spring {@link MutexEvent application events} without ever
+ * Bridges mutex phase events, and the remote changes an engine with other writers reports
+ * ({@link MutexRemoteChangeEvent}), to Spring {@link MutexEvent application events} without ever
  * holding up a mutex.
  *
  * <p>A mutex's listeners run on its cycle thread; this bridge's listener only wraps the event
@@ -252,6 +254,12 @@ public final class MutexEventPublisher implements SmartLifecycle {
 		@Override
 		public void onFlushed(FlushEvent event) {
 			enqueue(new MutexFlushedEvent(this.mutex, event));
+		}
+
+		/** Runs on the engine's notification thread: wraps and enqueues, nothing more. */
+		@Override
+		public void onRemoteChange(RemoteChangeEvent event) {
+			enqueue(new MutexRemoteChangeEvent(this.mutex, event));
 		}
 
 	}

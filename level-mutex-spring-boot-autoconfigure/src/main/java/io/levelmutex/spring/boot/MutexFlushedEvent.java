@@ -67,7 +67,17 @@ public class MutexFlushedEvent extends MutexEvent {
 	}
 
 	/**
-	 * How long RocksDB took to write the batch.
+	 * The batch's commit sequence in its mutex's keyspace: with the PostgreSQL engine, gapless and persisted
+	 * across every instance writing the keyspace (other instances' batches arrive as
+	 * {@link MutexRemoteChangeEvent}s); with RocksDB, the batches this mutex committed since it opened.
+	 * @return the sequence
+	 */
+	public long getSequence() {
+		return this.flushEvent.sequence();
+	}
+
+	/**
+	 * How long the engine took to write the batch.
 	 * @return the duration
 	 */
 	public Duration getDuration() {
@@ -92,7 +102,7 @@ public class MutexFlushedEvent extends MutexEvent {
 
 	@Override
 	public String toString() {
-		return "MutexFlushedEvent[mutex=" + getMutexName() + ", batch=" + getBatch() + ", size=" + getSize()
+		return "MutexFlushedEvent[mutex=" + getMutexName() + ", batch=" + getBatch() + ", sequence=" + getSequence() + ", size=" + getSize()
 				+ ", error=" + getError().map(Throwable::toString).orElse("none") + "]";
 	}
 

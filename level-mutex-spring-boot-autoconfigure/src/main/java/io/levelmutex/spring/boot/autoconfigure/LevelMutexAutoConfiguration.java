@@ -17,6 +17,7 @@ import io.levelmutex.spring.boot.MutexRegistry;
 import io.levelmutex.spring.boot.MutexStoreCustomizer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -25,6 +26,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationEventPublisher;
@@ -33,11 +35,14 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.util.ClassUtils;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@link EnableAutoConfiguration Auto-configuration} for level-mutex: a {@link MutexStore} on
- * an embedded RocksDB directory, a {@link MutexRegistry} with the mutexes declared under
+ * an embedded RocksDB directory (unless {@code level-mutex.store.engine=postgres}, see
+ * {@link LevelMutexPostgresAutoConfiguration}), a {@link MutexRegistry} with the mutexes declared under
  * {@code level-mutex.mutexes} (each also a bean of its name, typed by its configured codecs;
  * JSON through the application's Jackson {@code JsonMapper} via a {@link MutexCodecFactory}), and the
  * {@link MutexEventPublisher} that publishes their phases as Spring events. Every bean backs
@@ -64,36 +69,6 @@ public final class LevelMutexAutoConfiguration {
 	@Bean
 	static MutexDeclarationBindHandlerAdvisor levelMutexDeclarationBindHandlerAdvisor() {
 		return new MutexDeclarationBindHandlerAdvisor();
-	}
-
-	@Bean
-	@ConditionalOnMissingBean(MutexStore.class)
-	StoreDirectory levelMutexStoreDirectory(LevelMutexProperties properties) {
-		return StoreDirectory.of(properties.getStore());
-	}
-
-	@Bean(destroyMethod = "close")
-	@ConditionalOnMissingBean
-	MutexStore mutexStore(LevelMutexProperties properties, Environment environment, StoreDirectory directory,
-			ObjectProvider<MutexStoreCustomizer> customizers, ObjectProvider<BatchInterceptor> batchInterceptors) {
-		Map<String, MutexOptions> mutexes = optionsFactory(properties, environment).configured();
-		List<BatchInterceptor> interceptors = batchInterceptors.orderedStream().toList();
-		BatchInterceptor interceptor = switch (interceptors.size()) {
-			case 0 -> null;
-			case 1 -> interceptors.get(0);
-			default -> new CompositeBatchInterceptor(interceptors);
-		};
-		try {
-			return MutexStore.open(new StoreOptionsFactory(properties).create(directory.path(), mutexes.values(),
-					customizers.orderedStream().toList(), interceptor));
-		}
-		catch (StoreLockedException ex) {
-			throw new InvalidConfigurationPropertyValueException(directory.property(),
-					directory.isTemporary() ? Boolean.TRUE : properties.getStore().getPath(),
-					"the directory " + directory.path() + " is locked by another open store (in this process or"
-							+ " another): give each application its own level-mutex.store.path, close the other"
-							+ " store, or in tests set level-mutex.store.temporary=true (@AutoConfigureLevelMutex)");
-		}
 	}
 
 	@Bean
@@ -130,7 +105,7 @@ public final class LevelMutexAutoConfiguration {
 		DefaultMutexRegistry registry = new DefaultMutexRegistry(store, configured.values(),
 				properties.isCreateOnDemand() ? options::onDemand : null, creationActions);
 		if (logger.isInfoEnabled()) {
-			logger.info("level-mutex store " + store.options().path() + " (durable=" + store.options().durable()
+			logger.info("level-mutex store " + store.description() + " (durable=" + store.options().durable()
 					+ ((directory.getIfAvailable() != null && directory.getObject().isTemporary()) ? ", temporary" : "")
 					+ "), mutexes: " + (configured.isEmpty() ? "none declared" : String.join(", ", configured.keySet()))
 					+ (properties.isCreateOnDemand() ? " (others created on demand)" : ""));
@@ -138,8 +113,66 @@ public final class LevelMutexAutoConfiguration {
 		return registry;
 	}
 
-	private static MutexOptionsFactory optionsFactory(LevelMutexProperties properties, Environment environment) {
+	static @Nullable BatchInterceptor batchInterceptor(ObjectProvider<BatchInterceptor> batchInterceptors) {
+		List<BatchInterceptor> interceptors = batchInterceptors.orderedStream().toList();
+		return switch (interceptors.size()) {
+			case 0 -> null;
+			case 1 -> interceptors.get(0);
+			default -> new CompositeBatchInterceptor(interceptors);
+		};
+	}
+
+	static MutexOptionsFactory optionsFactory(LevelMutexProperties properties, Environment environment) {
 		return new MutexOptionsFactory(properties.getDefaults(), MutexDeclarations.settings(properties, environment));
+	}
+
+	/** The embedded RocksDB engine: the default, {@code level-mutex.store.engine=rocksdb}. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "level-mutex.store.engine", havingValue = "rocksdb", matchIfMissing = true)
+	static class RocksDBStoreConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(MutexStore.class)
+		StoreDirectory levelMutexStoreDirectory(LevelMutexProperties properties) {
+			return StoreDirectory.of(properties.getStore());
+		}
+
+		@Bean(destroyMethod = "close")
+		@ConditionalOnMissingBean
+		MutexStore mutexStore(LevelMutexProperties properties, Environment environment, StoreDirectory directory,
+				ObjectProvider<MutexStoreCustomizer> customizers, ObjectProvider<BatchInterceptor> batchInterceptors) {
+			Map<String, MutexOptions> mutexes = optionsFactory(properties, environment).configured();
+			try {
+				return MutexStore.open(new StoreOptionsFactory(properties).create(directory.path(), mutexes.values(),
+						customizers.orderedStream().toList(), batchInterceptor(batchInterceptors)));
+			}
+			catch (StoreLockedException ex) {
+				throw new InvalidConfigurationPropertyValueException(directory.property(),
+						directory.isTemporary() ? Boolean.TRUE : properties.getStore().getPath(),
+						"the directory " + directory.path() + " is locked by another open store (in this process or"
+								+ " another): give each application its own level-mutex.store.path, close the other"
+								+ " store, or in tests set level-mutex.store.temporary=true (@AutoConfigureLevelMutex)");
+			}
+		}
+
+	}
+
+	/**
+	 * {@code level-mutex.store.engine=postgres} without a store: the PostgreSQL engine's module is missing (or its
+	 * auto-configuration excluded). Fails startup, explained by {@link PostgresEngineFailureAnalyzer}, rather than
+	 * silently opening an embedded store that other instances would not share.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "level-mutex.store.engine", havingValue = "postgres")
+	static class MissingPostgresEngineConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		MutexStore mutexStore(ResourceLoader resourceLoader) {
+			throw PostgresEngineUnavailableException.engineMissing(
+					ClassUtils.isPresent(PostgresEngineUnavailableException.POSTGRES_STORE, resourceLoader.getClassLoader()));
+		}
+
 	}
 
 	/** JSON codecs through the application's Jackson mapper. */

@@ -47,6 +47,8 @@ public class LevelMutexProperties {
 
 	private final Health health = new Health();
 
+	private final Postgres postgres = new Postgres();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -83,6 +85,160 @@ public class LevelMutexProperties {
 		return this.health;
 	}
 
+	public Postgres getPostgres() {
+		return this.postgres;
+	}
+
+	/** The storage engine of the store. */
+	public enum Engine {
+
+		/** An embedded RocksDB directory ('level-mutex.store.path'). */
+		ROCKSDB,
+
+		/** PostgreSQL tables, on the application's DataSource or the one 'level-mutex.postgres.url' names. */
+		POSTGRES
+
+	}
+
+	/** Whether the PostgreSQL engine creates its tables, in the style of Boot's DatabaseInitializationMode. */
+	public enum InitializeSchema {
+
+		/** Create the tables when they are missing (idempotent; safe with several instances starting at once). */
+		ALWAYS,
+
+		/** Never create them: only verify that they exist, and fail at startup when they do not. */
+		NEVER
+
+	}
+
+	/** The PostgreSQL engine ('level-mutex.store.engine=postgres'). */
+	public static class Postgres {
+
+		/**
+		 * JDBC URL of a database dedicated to the store. When not set, the store uses the application's
+		 * DataSource (the one qualified with @LevelMutexDataSource if there is one, else 'spring.datasource.*').
+		 */
+		private @Nullable String url;
+
+		/**
+		 * Login user of the dedicated database ('url'); defaults to 'spring.datasource.username'.
+		 */
+		private @Nullable String username;
+
+		/**
+		 * Login password of the dedicated database ('url'); when 'username' is not set either, defaults to
+		 * 'spring.datasource.password'.
+		 */
+		private @Nullable String password;
+
+		/**
+		 * Whether to create the engine's tables when they are missing ('always') or only verify that they
+		 * exist ('never').
+		 */
+		private InitializeSchema initializeSchema = InitializeSchema.ALWAYS;
+
+		/**
+		 * Prefix of the engine's table names; letters, digits and underscores.
+		 */
+		private String tablePrefix = "level_mutex_";
+
+		/**
+		 * PostgreSQL LISTEN/NOTIFY channel on which instances announce their commits to one another.
+		 */
+		private String notificationChannel = "level_mutex";
+
+		/**
+		 * How often the engine polls for other instances' commits when notifications are not received
+		 * (fallback while the listening connection is down).
+		 */
+		private Duration pollInterval = Duration.ofSeconds(1);
+
+		/**
+		 * How long reads and commits wait for a connection while the database is unreachable before they fail
+		 * with StorageUnavailableException.
+		 */
+		private Duration connectWait = Duration.ofSeconds(10);
+
+		/**
+		 * How long the engine tries to learn the outcome of a commit whose connection was lost during COMMIT
+		 * before failing its writes with CommitOutcomeUnknownException.
+		 */
+		private Duration resolveWait = Duration.ofSeconds(10);
+
+		public @Nullable String getUrl() {
+			return this.url;
+		}
+
+		public void setUrl(@Nullable String url) {
+			this.url = url;
+		}
+
+		public @Nullable String getUsername() {
+			return this.username;
+		}
+
+		public void setUsername(@Nullable String username) {
+			this.username = username;
+		}
+
+		public @Nullable String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(@Nullable String password) {
+			this.password = password;
+		}
+
+		public InitializeSchema getInitializeSchema() {
+			return this.initializeSchema;
+		}
+
+		public void setInitializeSchema(InitializeSchema initializeSchema) {
+			this.initializeSchema = initializeSchema;
+		}
+
+		public String getTablePrefix() {
+			return this.tablePrefix;
+		}
+
+		public void setTablePrefix(String tablePrefix) {
+			this.tablePrefix = tablePrefix;
+		}
+
+		public String getNotificationChannel() {
+			return this.notificationChannel;
+		}
+
+		public void setNotificationChannel(String notificationChannel) {
+			this.notificationChannel = notificationChannel;
+		}
+
+		public Duration getPollInterval() {
+			return this.pollInterval;
+		}
+
+		public void setPollInterval(Duration pollInterval) {
+			this.pollInterval = pollInterval;
+		}
+
+		public Duration getConnectWait() {
+			return this.connectWait;
+		}
+
+		public void setConnectWait(Duration connectWait) {
+			this.connectWait = connectWait;
+		}
+
+		public Duration getResolveWait() {
+			return this.resolveWait;
+		}
+
+		public void setResolveWait(Duration resolveWait) {
+			this.resolveWait = resolveWait;
+		}
+
+	}
+
 	/** The level-mutex health contributor. */
 	public static class Health {
 
@@ -104,8 +260,15 @@ public class LevelMutexProperties {
 
 	}
 
-	/** The embedded RocksDB store. */
+	/** The store: its engine, and the embedded RocksDB engine's settings. */
 	public static class Store {
+
+		/**
+		 * Storage engine of the store: 'rocksdb' (an embedded directory, the default) or 'postgres' (tables in a
+		 * PostgreSQL database shared by every instance of the application, see 'level-mutex.postgres.*'). The
+		 * other 'level-mutex.store.*' settings except 'cycle-threads' and 'close-timeout' apply to rocksdb only.
+		 */
+		private Engine engine = Engine.ROCKSDB;
 
 		/**
 		 * Directory of the RocksDB store, resolved against the working directory when
@@ -161,6 +324,14 @@ public class LevelMutexProperties {
 		 * store's directory keeps; older ones are deleted.
 		 */
 		private int keepLogFiles = 5;
+
+		public Engine getEngine() {
+			return this.engine;
+		}
+
+		public void setEngine(Engine engine) {
+			this.engine = engine;
+		}
 
 		public String getPath() {
 			return this.path;

@@ -12,7 +12,8 @@ import org.springframework.util.ClassUtils;
  * Runtime hints for a native image of an application on the starter: the rocksdbjni JNI
  * library that RocksDB extracts from its jar at startup (the one for the platform the image is
  * built on, since an image only runs there), and the RocksDB types its native code
- * constructs or reads through JNI. The configuration properties get their hints from Spring
+ * constructs or reads through JNI; with the PostgreSQL engine on the classpath, its schema scripts
+ * (pgjdbc ships its own native-image metadata). The configuration properties get their hints from Spring
  * Boot; the value types of JSON mutex beans from {@link MutexBeanAotProcessor}.
  */
 class LevelMutexRuntimeHints implements RuntimeHintsRegistrar {
@@ -23,8 +24,14 @@ class LevelMutexRuntimeHints implements RuntimeHintsRegistrar {
 	static final String[] JNI_TYPES = { "org.rocksdb.RocksDBException", "org.rocksdb.Status",
 			"org.rocksdb.Status$Code", "org.rocksdb.Status$SubCode" };
 
+	/** The PostgreSQL engine's schema scripts, read from its jar when it creates or verifies its tables. */
+	static final String POSTGRES_SCHEMA_PATTERN = "META-INF/level-mutex/postgres/*.sql";
+
 	@Override
 	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
+		if (ClassUtils.isPresent(PostgresEngineUnavailableException.POSTGRES_STORE, classLoader)) {
+			hints.resources().registerPattern(POSTGRES_SCHEMA_PATTERN);
+		}
 		if (!ClassUtils.isPresent(ROCKSDB_ENVIRONMENT, classLoader)) {
 			return;
 		}

@@ -57,6 +57,22 @@ final class StoreOptionsFactory {
 		if (!options.isEmpty()) {
 			builder.columnFamilyOptions((name, columnFamilyOptions) -> apply(options.get(name), columnFamilyOptions));
 		}
+		return finish(builder, customizers, interceptor);
+	}
+
+	/**
+	 * Builds the options of a store on another engine than RocksDB (no directory): only
+	 * {@code cycle-threads} and {@code close-timeout} apply, then the customizers and the interceptor.
+	 * @param customizers applied in order, after the properties
+	 * @param interceptor the batch interceptor, if any
+	 * @return the options
+	 */
+	StoreOptions createForEngine(List<MutexStoreCustomizer> customizers, @Nullable BatchInterceptor interceptor) {
+		return finish(StoreOptions.builder(), customizers, interceptor);
+	}
+
+	private StoreOptions finish(StoreOptions.Builder builder, List<MutexStoreCustomizer> customizers,
+			@Nullable BatchInterceptor interceptor) {
 		if (this.store.getCycleThreads() != null) {
 			builder.cycleThreads(MutexOptionsFactory.atLeastOne(STORE + "cycle-threads", this.store.getCycleThreads()));
 		}

@@ -1,11 +1,13 @@
 package io.levelmutex.spring.boot.health;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.levelmutex.Mutex;
 import io.levelmutex.MutexStats;
+import io.levelmutex.MutexStore;
 import io.levelmutex.StoreHealth;
 import io.levelmutex.spring.boot.MutexEventPublisher;
 import io.levelmutex.spring.boot.MutexRegistry;
@@ -18,14 +20,16 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 /**
  * {@link HealthIndicator} for a level-mutex store and its mutexes.
  *
- * <p>{@code UP} when the store is open, RocksDB reports no background error and no write
- * stop, no live mutex's most recent batch failed, and every mutex cycles (no cycle has run for
+ * <p>{@code UP} when the store is open, its engine is available (a database server engine is DOWN while the
+ * server is unreachable), RocksDB reports no background error and no write stop, no live mutex's most recent batch failed, and every mutex cycles (no cycle has run for
  * longer than the stall timeout, and no queued work has waited longer than the stall timeout
  * for a cycle thread). {@code DOWN} otherwise: in particular from the moment a mutex's batch
  * fails until one of its batches succeeds again, while a listener or a callback on its cycle
  * thread holds a mutex up ({@code stalled}), and while a mutex's queued work waits for a
  * thread of a pool that other mutexes keep busy or blocked ({@code starved}). Details: the
- * store's RocksDB signals ({@link StoreHealth}); per mutex, its status, queued reads and
+ * store's engine, description ({@link MutexStore#description()}), directory (RocksDB only), whether it is open
+ * and available, and RocksDB's signals or the other engine's own ({@link StoreHealth#details()}, e.g. the
+ * PostgreSQL engine's connection, listener and lag signals); per mutex, its status, queued reads and
  * writes, batches flushed and failed, last flush time and duration, and last error; and the
  * event bridge's counters (events waiting, published, dropped, failed listeners), which never
  * affect the status.
@@ -60,13 +64,7 @@ public class MutexHealthIndicator extends AbstractHealthIndicator {
 	protected void doHealthCheck(Health.Builder builder) {
 		StoreHealth store = this.registry.store().health();
 		boolean up = store.healthy();
-		Map<String, Object> storeDetails = new LinkedHashMap<>();
-		storeDetails.put("path", this.registry.store().options().path().toString());
-		storeDetails.put("open", store.open());
-		storeDetails.put("backgroundErrors", store.backgroundErrors());
-		storeDetails.put("writeStopped", store.writeStopped());
-		storeDetails.put("delayedWriteRate", store.delayedWriteRate());
-		storeDetails.put("pendingCompactionBytes", store.pendingCompactionBytes());
+		Map<String, Object> storeDetails = storeDetails(this.registry.store(), store);
 		Map<String, Object> mutexes = new LinkedHashMap<>();
 		for (Mutex<byte[], byte[]> mutex : this.registry.mutexes()) {
 			MutexStats stats = mutex.stats();
@@ -86,6 +84,26 @@ public class MutexHealthIndicator extends AbstractHealthIndicator {
 			eventDetails.put("listenerFailures", events.listenerFailures());
 			builder.withDetail("events", eventDetails);
 		}
+	}
+
+	private static Map<String, Object> storeDetails(MutexStore store, StoreHealth health) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("engine", health.engine());
+		details.put("description", store.description());
+		Path path = store.options().path();
+		if (path != null) {
+			details.put("path", path.toString());
+		}
+		details.put("open", health.open());
+		details.put("available", health.available());
+		if ("rocksdb".equals(health.engine())) {
+			details.put("backgroundErrors", health.backgroundErrors());
+			details.put("writeStopped", health.writeStopped());
+			details.put("delayedWriteRate", health.delayedWriteRate());
+			details.put("pendingCompactionBytes", health.pendingCompactionBytes());
+		}
+		health.details().forEach(details::putIfAbsent);
+		return details;
 	}
 
 	private static Map<String, Object> details(MutexStats stats, boolean stalled, boolean starved) {

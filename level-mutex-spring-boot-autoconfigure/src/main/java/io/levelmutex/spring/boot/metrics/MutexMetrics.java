@@ -8,8 +8,10 @@ import io.levelmutex.MutexListener;
 import io.levelmutex.MutexStats;
 import io.levelmutex.MutexStore;
 import io.levelmutex.ReadPhaseEvent;
+import io.levelmutex.RemoteChangeEvent;
 import io.levelmutex.spring.boot.MutexEventPublisher;
 import io.levelmutex.spring.boot.MutexRegistry;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -28,14 +30,20 @@ import org.jspecify.annotations.Nullable;
  * {@code level.mutex.batch.bytes} (summary, bytes): key and value bytes per batch.</li>
  * <li>{@code level.mutex.read.phase.size} (summary): reads per read phase.</li>
  * <li>{@code level.mutex.flush} (timer, tag {@code outcome=success|failure}): how long
- * RocksDB took to write each batch.</li>
+ * the engine took to write (commit) each batch.</li>
+ * <li>{@code level.mutex.remote.changes} (counter): batches other writers committed to the
+ * mutex's keyspace (PostgreSQL engine: other instances), as reported to this instance.</li>
  * <li>{@code level.mutex.queued} (gauge, tag {@code operation=read|write}): operations
  * waiting.</li>
  * <li>{@code level.mutex.batches} (counter, tag {@code outcome}): batches written and
  * failed; {@code level.mutex.writes}: writes applied; {@code level.mutex.conflicts}:
  * conditional writes refused for a conflict; {@code level.mutex.overload.rejections}: calls
  * refused because the queue was full.</li>
- * <li>Store: {@code level.mutex.store.background.errors},
+ * <li>Store: {@code level.mutex.store.available} (1 while the engine can serve reads and
+ * commits, 0 while its database is unreachable); engines with other writers:
+ * {@code level.mutex.store.notification.lag} (milliseconds: how far behind the others' commits
+ * this instance's view is, from the engine's {@code pollingLagMillis} health detail); RocksDB only:
+ * {@code level.mutex.store.background.errors},
  * {@code level.mutex.store.write.stopped} (1 while RocksDB stops writes),
  * {@code level.mutex.store.delayed.write.rate} (bytes/s),
  * {@code level.mutex.store.pending.compaction} (bytes).</li>
@@ -47,6 +55,9 @@ import org.jspecify.annotations.Nullable;
  * is bound.
  */
 public class MutexMetrics implements MeterBinder {
+
+	/** The {@link io.levelmutex.StoreHealth#details() health detail} of the PostgreSQL engine's lag. */
+	static final String POLLING_LAG_MILLIS = "pollingLagMillis";
 
 	private final MutexRegistry registry;
 
@@ -72,6 +83,15 @@ public class MutexMetrics implements MeterBinder {
 	}
 
 	private static void bindStore(MutexStore store, MeterRegistry meterRegistry) {
+		storeGauge("level.mutex.store.available", store, (s) -> s.health().available() ? 1 : 0, null,
+				"1 while the store's engine can serve reads and commits", meterRegistry);
+		if (!"rocksdb".equals(store.health().engine())) {
+			storeGauge("level.mutex.store.notification.lag", store, (s) -> detail(s, POLLING_LAG_MILLIS), "milliseconds",
+					"How far behind the other writers' commits this instance's view of them is (NaN when the"
+							+ " engine does not report it)",
+					meterRegistry);
+			return;
+		}
 		storeGauge("level.mutex.store.background.errors", store, (s) -> s.health().backgroundErrors(), null,
 				"RocksDB background errors", meterRegistry);
 		storeGauge("level.mutex.store.write.stopped", store, (s) -> s.health().writeStopped() ? 1 : 0, null,
@@ -80,6 +100,11 @@ public class MutexMetrics implements MeterBinder {
 				"Rate RocksDB slows writes to, 0 when not delayed", meterRegistry);
 		storeGauge("level.mutex.store.pending.compaction", store, (s) -> s.health().pendingCompactionBytes(), "bytes",
 				"Estimated bytes compaction must rewrite", meterRegistry);
+	}
+
+	private static double detail(MutexStore store, String name) {
+		Object value = store.health().details().get(name);
+		return (value instanceof Number number) ? number.doubleValue() : Double.NaN;
 	}
 
 	private static void storeGauge(String name, MutexStore store, ToDoubleFunction<MutexStore> value,
@@ -123,12 +148,16 @@ public class MutexMetrics implements MeterBinder {
 		Timer flushSuccess = Timer.builder("level.mutex.flush")
 			.tags(tags)
 			.tag("outcome", "success")
-			.description("Time RocksDB took to write a batch")
+			.description("Time the engine took to write a batch")
 			.register(meterRegistry);
 		Timer flushFailure = Timer.builder("level.mutex.flush")
 			.tags(tags)
 			.tag("outcome", "failure")
-			.description("Time RocksDB took to write a batch")
+			.description("Time the engine took to write a batch")
+			.register(meterRegistry);
+		Counter remoteChanges = Counter.builder("level.mutex.remote.changes")
+			.tags(tags)
+			.description("Batches other writers (other instances) committed to the mutex's keyspace, as seen here")
 			.register(meterRegistry);
 		Gauge.builder("level.mutex.queued", mutex, (m) -> m.stats().queuedReads())
 			.tags(tags)
@@ -161,6 +190,11 @@ public class MutexMetrics implements MeterBinder {
 				batchSize.record(event.size());
 				batchBytes.record(event.bytes());
 				(event.succeeded() ? flushSuccess : flushFailure).record(event.duration());
+			}
+
+			@Override
+			public void onRemoteChange(RemoteChangeEvent event) {
+				remoteChanges.increment(event.toSequence() - event.fromSequence() + 1);
 			}
 
 		});

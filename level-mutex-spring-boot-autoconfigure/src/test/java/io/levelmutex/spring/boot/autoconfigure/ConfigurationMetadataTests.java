@@ -79,4 +79,38 @@ class ConfigurationMetadataTests {
 			});
 	}
 
+	@Test
+	void whenMetadataReadThenEveryPostgresPropertyAndTheEngineHaveADescription() throws IOException {
+		List<Map<String, Object>> properties = list(metadata(), "properties");
+		List<String> expected = new ArrayList<>();
+		settings(LevelMutexProperties.Postgres.class).forEach((name) -> expected.add("level-mutex.postgres." + name));
+		expected.add("level-mutex.store.engine");
+		assertThat(expected).contains("level-mutex.postgres.url", "level-mutex.postgres.initialize-schema",
+				"level-mutex.postgres.table-prefix", "level-mutex.postgres.notification-channel",
+				"level-mutex.postgres.poll-interval", "level-mutex.postgres.connect-wait");
+		for (String name : expected) {
+			assertThat(properties).filteredOn((property) -> name.equals(property.get("name")))
+				.singleElement()
+				.satisfies((property) -> assertThat((String) property.get("description")).isNotBlank());
+		}
+	}
+
+	@Test
+	void whenMetadataReadThenEngineAndInitializeSchemaHaveAValueHintPerEnumConstant() throws IOException {
+		List<Map<String, Object>> hints = list(metadata(), "hints");
+		assertThat(values(hints, "level-mutex.store.engine")).containsExactly("rocksdb", "postgres")
+			.hasSize(LevelMutexProperties.Engine.values().length);
+		assertThat(values(hints, "level-mutex.postgres.initialize-schema")).containsExactly("always", "never")
+			.hasSize(LevelMutexProperties.InitializeSchema.values().length);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<Object> values(List<Map<String, Object>> hints, String name) {
+		List<Map<String, Object>> matching = hints.stream().filter((hint) -> name.equals(hint.get("name"))).toList();
+		assertThat(matching).hasSize(1);
+		return ((List<Map<String, Object>>) matching.get(0).get("values")).stream()
+			.map((value) -> value.get("value"))
+			.toList();
+	}
+
 }

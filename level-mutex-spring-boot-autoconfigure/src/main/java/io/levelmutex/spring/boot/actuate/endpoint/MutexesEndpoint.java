@@ -1,11 +1,13 @@
 package io.levelmutex.spring.boot.actuate.endpoint;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.levelmutex.Mutex;
 import io.levelmutex.MutexOptions;
 import io.levelmutex.MutexStats;
+import io.levelmutex.MutexStore;
 import io.levelmutex.spring.boot.MutexRegistry;
 import org.jspecify.annotations.Nullable;
 
@@ -16,7 +18,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.util.unit.DataSize;
 
 /**
- * The {@code mutexes} actuator endpoint: every live mutex with its configuration (keyspace and
+ * The {@code mutexes} actuator endpoint: the store's engine and description, every live mutex with its configuration (keyspace and
  * limits) and live statistics ({@code /actuator/mutexes}), or one of them
  * ({@code /actuator/mutexes/{name}}, 404 when there is none). Read-only; it only reads
  * counters and never creates a mutex or queues an operation.
@@ -44,7 +46,10 @@ public class MutexesEndpoint {
 		for (Mutex<byte[], byte[]> mutex : this.registry.mutexes()) {
 			mutexes.put(mutex.name(), describe(mutex));
 		}
-		return new MutexesDescriptor(this.registry.store().options().path().toString(), mutexes);
+		MutexStore store = this.registry.store();
+		Path path = store.options().path();
+		return new MutexesDescriptor(store.health().engine(), store.description(),
+				(path != null) ? path.toString() : null, mutexes);
 	}
 
 	/**
@@ -79,10 +84,13 @@ public class MutexesEndpoint {
 	/**
 	 * Every mutex of the store.
 	 *
-	 * @param path the store's directory
+	 * @param engine the store's engine, {@code rocksdb} or {@code postgresql}
+	 * @param description what and where the store is ({@link MutexStore#description()})
+	 * @param path the store's directory, {@code null} for an engine without one
 	 * @param mutexes the mutexes by name
 	 */
-	public record MutexesDescriptor(String path, Map<String, MutexDescriptor> mutexes)
+	public record MutexesDescriptor(String engine, String description, @Nullable String path,
+			Map<String, MutexDescriptor> mutexes)
 			implements OperationResponseBody {
 	}
 

@@ -22,6 +22,11 @@ import org.springframework.boot.test.context.PropertyMapping;
  * one open store per directory (the second context fails to start, naming that property).
  * The mutexes declared under {@code level-mutex.mutexes} are created in each store as in the
  * application.
+ *
+ * <p>With {@code engine = Engine.POSTGRES} each application context gets instead a fresh database of its own on a
+ * private PostgreSQL cluster, started once for the test JVM; several instances of the application on one
+ * database are not what this gives: for that, start contexts on one {@link LevelMutexTestPostgres#createDatabase()
+ * database} yourself.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -38,5 +43,29 @@ public @interface AutoConfigureLevelMutex {
 	 * {@code level-mutex.store.path}
 	 */
 	boolean temporary() default true;
+
+	/**
+	 * The store's engine ({@code level-mutex.store.engine}). {@link Engine#POSTGRES} gives each application
+	 * context a fresh database of its own on a private PostgreSQL cluster (see {@link LevelMutexTestPostgres}),
+	 * set as {@code level-mutex.postgres.url}, {@code .username} and {@code .password}: the application needs
+	 * {@code io.levelmutex:level-mutex-postgres}, and the machine PostgreSQL's server binaries.
+	 * @return {@link Engine#CONFIGURED} (the default) to keep the application's configured engine
+	 */
+	@PropertyMapping(skip = PropertyMapping.Skip.YES)
+	Engine engine() default Engine.CONFIGURED;
+
+	/** The engine of the test's store. */
+	enum Engine {
+
+		/** The engine the application's configuration names (embedded RocksDB unless it says otherwise). */
+		CONFIGURED,
+
+		/** The embedded RocksDB engine, whatever the application's configuration says. */
+		ROCKSDB,
+
+		/** The PostgreSQL engine, on a database of the context's own on a private cluster. */
+		POSTGRES
+
+	}
 
 }

@@ -1,5 +1,6 @@
 /**
- * Test support for level-mutex in Spring Boot tests: {@link AutoConfigureLevelMutex}.
+ * Test support for level-mutex in Spring Boot tests: {@link AutoConfigureLevelMutex}, and
+ * {@link LevelMutexTestPostgres} (a private PostgreSQL cluster per test JVM).
  */
 @NullMarked
 package io.levelmutex.spring.boot.test.autoconfigure;

@@ -30,11 +30,11 @@ final class TwoInstances implements AutoCloseable {
 		try {
 			String url = instances.cluster.createDatabase("couch");
 			for (String name : List.of("a", "b")) {
+				// Command-line arguments: they take precedence over application-postgres.yml.
 				instances.contexts.add(new SpringApplicationBuilder(SampleApplication.class).profiles("postgres")
-					.properties("server.port=0", "spring.datasource.url=" + url,
-							"spring.datasource.username=" + instances.cluster.username(),
-							"spring.application.name=couch-" + name, "logging.level.root=WARN")
-					.run());
+					.run("--server.port=0", "--spring.datasource.url=" + url,
+							"--spring.datasource.username=" + instances.cluster.username(),
+							"--spring.application.name=couch-" + name, "--logging.level.root=WARN"));
 			}
 			return instances;
 		}

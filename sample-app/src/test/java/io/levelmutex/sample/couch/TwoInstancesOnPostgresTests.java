@@ -187,7 +187,7 @@ class TwoInstancesOnPostgresTests {
 			for (int i = 0; i < 3; i++) {
 				assertThat(a.put("/stream/doc-" + i, "{}").status()).isEqualTo(201);
 				JsonNode change = CouchClient.json(lines.next());
-				assertThat(change.get("id").asString()).as("change %d streamed by the other instance", i)
+				assertThat(change.path("id").asString()).as("change %d streamed by the other instance: %s", i, change)
 					.isEqualTo("doc-" + i);
 				assertThat(change.get("seq").asLong()).isEqualTo(i + 1);
 			}

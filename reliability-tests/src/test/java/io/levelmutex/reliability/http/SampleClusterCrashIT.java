@@ -7,6 +7,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.levelmutex.postgres.test.PostgresCluster;
 import org.junit.jupiter.api.AfterAll;
@@ -28,9 +32,10 @@ import static org.awaitility.Awaitility.await;
  *
  * <p>Instance crash: in each of {@code reliability.clusterRounds} rounds (seed {@code reliability.seed + 70000
  * + round}) one instance, in turn, is killed with SIGKILL after a seeded random number of acknowledgements;
- * the survivor's writers go on, then the survivor must serve every acknowledged document, {@code _all_docs}
- * and {@code _changes} must agree and the sequences be gapless ({@link ClusterCheck}); the killed instance is
- * started again and must serve the same feed and take writes that continue the sequence.
+ * the survivor's writers go on (while the killed instance starts again), then the survivor must serve every
+ * acknowledged document, {@code _all_docs} and {@code _changes} must agree and the sequences be gapless
+ * ({@link ClusterCheck}); the restarted instance must serve the same feed and take writes that continue the
+ * sequence.
  *
  * <p>Database crash: PostgreSQL is stopped with {@code pg_ctl stop -m immediate} under load, left down until
  * both instances have answered requests with errors, and restarted: every request gets an answer (201 or a
@@ -53,32 +58,48 @@ class SampleClusterCrashIT {
 
 	private static final SampleApp[] apps = new SampleApp[2];
 
-	private static int starts;
+	private static final AtomicInteger starts = new AtomicInteger();
+
+	/** Every instance started, closed at the end whatever happened. */
+	private static final List<SampleApp> started = new CopyOnWriteArrayList<>();
 
 	@BeforeAll
 	static void startCluster() throws Exception {
 		cluster = PostgresCluster.start();
 		jdbcUrl = cluster.createDatabase("couch");
-		for (int i = 0; i < 2; i++) {
-			apps[i] = start(i);
-		}
+		// Both at once: a start is most of this suite's time.
+		CompletableFuture<SampleApp> first = startAsync(0);
+		CompletableFuture<SampleApp> second = startAsync(1);
+		apps[0] = first.get();
+		apps[1] = second.get();
 	}
 
 	@AfterAll
 	static void stopCluster() {
-		for (SampleApp app : apps) {
-			if (app != null) {
-				app.close();
-			}
+		for (SampleApp app : started) {
+			app.close();
 		}
 		if (cluster != null) {
 			cluster.close();
 		}
 	}
 
-	private static SampleApp start(int instance) throws Exception {
-		return SampleApp.startOnPostgres(root.resolve("instance-" + instance), "start-" + (starts++), jdbcUrl,
-				cluster.username());
+	private static CompletableFuture<SampleApp> startAsync(int instance) {
+		String name = "start-" + starts.getAndIncrement();
+		return CompletableFuture.supplyAsync(() -> {
+			try {
+				long begin = System.nanoTime();
+				SampleApp app = SampleApp.startOnPostgres(root.resolve("instance-" + instance), name, jdbcUrl,
+						cluster.username());
+				started.add(app);
+				System.out.printf("[reliability] cluster instance %d (%s) started in %d ms%n", instance, name,
+						(System.nanoTime() - begin) / 1_000_000);
+				return app;
+			}
+			catch (Exception ex) {
+				throw new CompletionException(ex);
+			}
+		});
 	}
 
 	private static List<Integer> ports() {
@@ -106,12 +127,16 @@ class SampleClusterCrashIT {
 			int killAfter = 100 + random.nextInt(1500);
 			ClusterLoad load = ClusterLoad.start(database, "r" + round + "-", ports(), WRITERS);
 			long survivorAcksAtKill;
+			CompletableFuture<SampleApp> restarting;
 			try {
 				await().atMost(Duration.ofMinutes(3)).until(() -> load.totalAcks() >= killAfter);
 				load.killed(victim);
 				int exit = apps[victim].process.kill();
 				assertThat(exit).as("exit value of an instance killed with SIGKILL").isEqualTo(ChildJvm.SIGKILL_EXIT);
 				survivorAcksAtKill = load.acks[survivor].get();
+				// The killed instance starts again at once, while the survivor takes the load alone.
+				apps[victim].close();
+				restarting = startAsync(victim);
 				await().atMost(Duration.ofMinutes(3))
 					.until(() -> load.acks[survivor].get() >= survivorAcksAtKill + AFTER_KILL);
 				load.stop();
@@ -132,8 +157,7 @@ class SampleClusterCrashIT {
 			assertThat(check.lost).as("acknowledged documents lost in round %d (seed %d)", round, seed).isEmpty();
 			assertThat(check.violations).as("inconsistencies in round %d (seed %d)", round, seed).isEmpty();
 
-			apps[victim].close();
-			apps[victim] = start(victim);
+			apps[victim] = restarting.get();
 			ClusterCheck restarted = ClusterCheck.run(apps[victim], database, acknowledged, unresolved, seed + 1);
 			assertThat(restarted.feed).as("the restarted instance serves the survivor's feed").isEqualTo(check.feed);
 			String catchUp = "catch-up-" + round;

@@ -22,6 +22,14 @@ public record StoreHealth(String engine, boolean open, boolean available, long b
 
 	/**
 	 * Copies the details.
+	 * @param engine the engine, as described above
+	 * @param open the open, as described above
+	 * @param available the available, as described above
+	 * @param backgroundErrors the backgroundErrors, as described above
+	 * @param writeStopped the writeStopped, as described above
+	 * @param delayedWriteRate the delayedWriteRate, as described above
+	 * @param pendingCompactionBytes the pendingCompactionBytes, as described above
+	 * @param details the details, as described above
 	 */
 	public StoreHealth {
 		details = Map.copyOf(details);

@@ -16,8 +16,10 @@ import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
 
 /**
- * How a {@link MutexStore} opens its RocksDB directory. Build with {@link #builder(Path)};
- * instances are immutable.
+ * How a {@link MutexStore} opens its RocksDB directory (build with {@link #builder(Path)}), or,
+ * for a store on another engine, how it runs its cycles (build with {@link #builder()}: the
+ * RocksDB-specific options, directory, column families, RocksDB option hooks and log files, are
+ * ignored there). Instances are immutable.
  *
  * <p>Defaults: create the directory if missing, durable (fsync'd) writes, no extra column
  * families, and a store-owned pool of {@link #DEFAULT_CYCLE_THREADS} daemon threads shared by

@@ -327,6 +327,12 @@ class EngineCycleTest {
 		this.executor.runAll();
 		assertThat(third).isCompleted();
 		assertThat(this.engine.contents("m")).containsOnlyKeys("c");
+		this.engine.failNextCommitAfterApplying(new CommitOutcomeUnknownException("lost after COMMIT", null));
+		CompletableFuture<Void> applied = mutex.put("d", "1");
+		this.executor.runAll();
+		assertThatThrownBy(applied::join).cause().isInstanceOf(CommitOutcomeUnknownException.class)
+			.hasMessageContaining("may or may not have been applied");
+		assertThat(this.engine.contents("m")).containsOnlyKeys("c", "d");
 	}
 
 	@Test

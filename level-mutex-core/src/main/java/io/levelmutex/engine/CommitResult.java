@@ -17,6 +17,10 @@ public record CommitResult(long sequence, int appliedOperations, int rejectedUpd
 
 	/**
 	 * Checks the fields' consistency.
+	 * @param sequence the sequence, as described above
+	 * @param appliedOperations the appliedOperations, as described above
+	 * @param rejectedUpdate the rejectedUpdate, as described above
+	 * @param conflictKey the conflictKey, as described above
 	 */
 	public CommitResult {
 		if (appliedOperations < 0 || rejectedUpdate < -1) {

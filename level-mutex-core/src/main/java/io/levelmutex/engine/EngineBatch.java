@@ -20,6 +20,10 @@ public record EngineBatch(long number, List<WriteOperation> operations, List<byt
 
 	/**
 	 * Checks that keys and operations match.
+	 * @param number the number, as described above
+	 * @param operations the operations, as described above
+	 * @param storedKeys the storedKeys, as described above
+	 * @param updates the updates, as described above
 	 */
 	public EngineBatch {
 		if (operations.size() != storedKeys.size()) {

@@ -22,6 +22,11 @@ public record UpdateFootprint(int firstOperation, int operationCount, long snaps
 
 	/**
 	 * Validates the bounds and copies the lists.
+	 * @param firstOperation the firstOperation, as described above
+	 * @param operationCount the operationCount, as described above
+	 * @param snapshotSequence the snapshotSequence, as described above
+	 * @param readKeys the readKeys, as described above
+	 * @param spans the spans, as described above
 	 */
 	public UpdateFootprint {
 		if (firstOperation < 0 || operationCount < 0) {

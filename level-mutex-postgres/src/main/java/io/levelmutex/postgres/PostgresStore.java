@@ -32,8 +32,9 @@ import io.levelmutex.StoreOptions;
  * <p><b>Across nodes.</b> {@code Mutex.update()} is the cross-node tool: each update is validated at commit
  * against the batches ANY node committed since its snapshot (keys it read, spans it examined with peeks, inserts
  * and deletes alike, keys it writes); a rejected update runs again in the next batch (the writes after it follow
- * it), and fails with {@link io.levelmutex.WriteConflictException} after {@code maxUpdateAttempts} rejections. No
- * update is lost between nodes. The rule that a write issued from a read's callback joins the next batch protects
+ * it), and fails with {@link io.levelmutex.WriteConflictException} after {@code maxUpdateAttempts} rejections
+ * (1 by default: set {@code MutexOptions.Builder.maxUpdateAttempts} higher for mutexes that several nodes update).
+ * No update is lost between nodes. The rule that a write issued from a read's callback joins the next batch protects
  * against writers of the same node only. Other nodes' commits to a keyspace a node has open reach
  * {@code MutexListener.onRemoteChange} on the engine's listener thread, within about {@link Builder#pollInterval}
  * even when a notification is missed.

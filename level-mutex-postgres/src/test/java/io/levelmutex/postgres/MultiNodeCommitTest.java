@@ -42,7 +42,7 @@ class MultiNodeCommitTest extends ClusterTestSupport {
 		List<PostgresStorage> nodes = nodes();
 		PostgresKeyspace ks = nodes.get(0).keyspace("seq");
 		nodes.get(1).keyspace("other").id();
-		int perThread = 8;
+		int perThread = 5;
 		Map<Long, UUID> bySequence = new ConcurrentHashMap<>();
 		Map<Long, String> sharedValue = new ConcurrentHashMap<>();
 		CountDownLatch start = new CountDownLatch(1);
@@ -107,7 +107,7 @@ class MultiNodeCommitTest extends ClusterTestSupport {
 		List<PostgresStorage> nodes = nodes();
 		PostgresKeyspace ks = nodes.get(0).keyspace("counters");
 		int counters = 3;
-		int incrementsPerThread = 6;
+		int incrementsPerThread = 4;
 		Map<Integer, AtomicInteger> committed = new HashMap<>();
 		for (int c = 0; c < counters; c++) {
 			committed.put(c, new AtomicInteger());
@@ -180,7 +180,7 @@ class MultiNodeCommitTest extends ClusterTestSupport {
 		List<PostgresStorage> nodes = nodes();
 		PostgresKeyspace ks = nodes.get(0).keyspace("slots");
 		int slots = 3;
-		int stepsPerThread = 8;
+		int stepsPerThread = 6;
 		// (sequence, slot, +1 claim / -1 release) of every successful unit.
 		java.util.concurrent.ConcurrentLinkedQueue<long[]> history = new java.util.concurrent.ConcurrentLinkedQueue<>();
 		CountDownLatch start = new CountDownLatch(1);

@@ -122,6 +122,8 @@ public class MutexHealthIndicator extends AbstractHealthIndicator {
 		details.put("batchesFlushed", stats.batchesFlushed());
 		details.put("batchesFailed", stats.batchesFailed());
 		details.put("conflicts", stats.conflicts());
+		details.put("lastSequence", stats.lastSequence());
+		details.put("remoteBatches", stats.remoteBatches());
 		details.put("overloadRejections", stats.overloadRejections());
 		if (stats.lastFlushTime() != null) {
 			details.put("lastFlushTime", stats.lastFlushTime().toString());

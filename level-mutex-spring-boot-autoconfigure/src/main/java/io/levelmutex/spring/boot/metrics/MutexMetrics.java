@@ -8,10 +8,8 @@ import io.levelmutex.MutexListener;
 import io.levelmutex.MutexStats;
 import io.levelmutex.MutexStore;
 import io.levelmutex.ReadPhaseEvent;
-import io.levelmutex.RemoteChangeEvent;
 import io.levelmutex.spring.boot.MutexEventPublisher;
 import io.levelmutex.spring.boot.MutexRegistry;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -155,10 +153,6 @@ public class MutexMetrics implements MeterBinder {
 			.tag("outcome", "failure")
 			.description("Time the engine took to write a batch")
 			.register(meterRegistry);
-		Counter remoteChanges = Counter.builder("level.mutex.remote.changes")
-			.tags(tags)
-			.description("Batches other writers (other instances) committed to the mutex's keyspace, as seen here")
-			.register(meterRegistry);
 		Gauge.builder("level.mutex.queued", mutex, (m) -> m.stats().queuedReads())
 			.tags(tags)
 			.tag("operation", "read")
@@ -176,6 +170,9 @@ public class MutexMetrics implements MeterBinder {
 		counter("level.mutex.writes", mutex, MutexStats::writesFlushed, tags, "Writes applied", meterRegistry);
 		counter("level.mutex.conflicts", mutex, MutexStats::conflicts, tags,
 				"Conditional write attempts refused for a conflict", meterRegistry);
+		counter("level.mutex.remote.changes", mutex, MutexStats::remoteBatches, tags,
+				"Batches other writers (other instances) committed to the mutex's keyspace, as reported here",
+				meterRegistry);
 		counter("level.mutex.overload.rejections", mutex, MutexStats::overloadRejections, tags,
 				"Calls refused because the queue was full", meterRegistry);
 		mutex.addListener(new MutexListener() {
@@ -191,12 +188,6 @@ public class MutexMetrics implements MeterBinder {
 				batchBytes.record(event.bytes());
 				(event.succeeded() ? flushSuccess : flushFailure).record(event.duration());
 			}
-
-			@Override
-			public void onRemoteChange(RemoteChangeEvent event) {
-				remoteChanges.increment(event.toSequence() - event.fromSequence() + 1);
-			}
-
 		});
 	}
 

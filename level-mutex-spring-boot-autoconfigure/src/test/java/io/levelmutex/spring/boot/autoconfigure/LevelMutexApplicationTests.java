@@ -42,6 +42,7 @@ class LevelMutexApplicationTests {
 	void whenOnClasspathThenEveryAutoConfigurationIsRegisteredForImport() {
 		assertThat(ImportCandidates.load(AutoConfiguration.class, getClass().getClassLoader()))
 			.contains(LevelMutexAutoConfiguration.class.getName(),
+					LevelMutexPostgresAutoConfiguration.class.getName(),
 					LevelMutexHealthContributorAutoConfiguration.class.getName(),
 					LevelMutexMetricsAutoConfiguration.class.getName(),
 					LevelMutexEndpointAutoConfiguration.class.getName(),
@@ -53,7 +54,10 @@ class LevelMutexApplicationTests {
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(Application.class)
 			.web(WebApplicationType.NONE)
 			.properties("level-mutex.store.path=" + this.directory.resolve("db"),
-					"level-mutex.mutexes.orders.prefix=orders/", "management.endpoints.web.exposure.include=mutexes")
+					"level-mutex.mutexes.orders.prefix=orders/", "management.endpoints.web.exposure.include=mutexes",
+					// spring-boot-jdbc and HikariCP are on the test class path for the PostgreSQL engine's
+					// tests; this application has no database
+					"spring.autoconfigure.exclude=org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
 			.run()) {
 			OrderService service = context.getBean(OrderService.class);
 			service.orders().put(bytes("o-1"), bytes("placed")).get(20, TimeUnit.SECONDS);

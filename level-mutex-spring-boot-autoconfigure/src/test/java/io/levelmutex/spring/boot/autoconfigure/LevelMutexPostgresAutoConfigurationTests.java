@@ -76,6 +76,14 @@ class LevelMutexPostgresAutoConfigurationTests {
 					"spring.datasource.username=" + cluster.username(), "level-mutex.mutexes.orders=");
 	}
 
+	/** An application without a DataSource of its own (no DataSourceAutoConfiguration). */
+	private ApplicationContextRunner withoutApplicationDataSource() {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(LevelMutexPostgresAutoConfiguration.class,
+					LevelMutexAutoConfiguration.class))
+			.withPropertyValues("level-mutex.store.path=" + this.directory.resolve("db"), "level-mutex.mutexes.orders=");
+	}
+
 	private ApplicationContextRunner onApplicationDataSource(String url) {
 		return contextRunner().withPropertyValues("level-mutex.store.engine=postgres", "spring.datasource.url=" + url);
 	}
@@ -160,12 +168,12 @@ class LevelMutexPostgresAutoConfigurationTests {
 	@Test
 	void whenEngineIsSetByAnEnvironmentVariableThenItOverridesTheApplicationProperties() throws SQLException {
 		String url = newDatabase();
-		contextRunner().withPropertyValues("level-mutex.store.engine=rocksdb")
+		withoutApplicationDataSource().withPropertyValues("level-mutex.store.engine=rocksdb")
 			.withInitializer((context) -> TestPropertyValues
 				.of("LEVEL_MUTEX_STORE_ENGINE=postgres", "LEVEL_MUTEX_POSTGRES_URL=" + url,
 						"LEVEL_MUTEX_POSTGRES_USERNAME=" + cluster.username(),
 						"LEVEL_MUTEX_POSTGRES_TABLE_PREFIX=from_env_")
-				.applyTo(context.getEnvironment(), TestPropertyValues.Type.SYSTEM_ENVIRONMENT, "test-environment"))
+				.applyTo(context.getEnvironment(), TestPropertyValues.Type.SYSTEM_ENVIRONMENT, "test-systemEnvironment"))
 			.run((context) -> {
 				putAndGet(context);
 				assertThat(context.getBean(MutexStore.class).health().engine()).isEqualTo("postgresql");
@@ -198,7 +206,9 @@ class LevelMutexPostgresAutoConfigurationTests {
 	@Test
 	void whenPostgresUrlIsSetWithoutUsernameThenSpringDatasourceCredentialsAreUsed() throws SQLException {
 		String dedicated = newDatabase();
-		contextRunner().withPropertyValues("level-mutex.store.engine=postgres", "level-mutex.postgres.url=" + dedicated)
+		withoutApplicationDataSource()
+			.withPropertyValues("level-mutex.store.engine=postgres", "level-mutex.postgres.url=" + dedicated,
+					"spring.datasource.username=" + cluster.username())
 			.run(LevelMutexPostgresAutoConfigurationTests::putAndGet);
 		assertThat(tables(dedicated)).isNotEmpty();
 	}
@@ -236,10 +246,7 @@ class LevelMutexPostgresAutoConfigurationTests {
 
 	@Test
 	void whenEngineIsPostgresAndThereIsNoDataSourceThenStartupFailsNamingWhatToSet() {
-		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(LevelMutexPostgresAutoConfiguration.class,
-					LevelMutexAutoConfiguration.class))
-			.withPropertyValues("level-mutex.store.engine=postgres")
+		withoutApplicationDataSource().withPropertyValues("level-mutex.store.engine=postgres")
 			.run((context) -> {
 				FailureAnalysis analysis = analysis(context);
 				assertThat(analysis.getDescription()).contains("no DataSource", "level-mutex.postgres.url");

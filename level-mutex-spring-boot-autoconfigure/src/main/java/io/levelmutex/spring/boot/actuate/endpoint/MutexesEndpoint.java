@@ -74,7 +74,8 @@ public class MutexesEndpoint {
 						stats.conflicts(), stats.overloadRejections(),
 						(stats.lastFlushTime() != null) ? stats.lastFlushTime().toString() : null,
 						(stats.lastFlushDuration() != null) ? stats.lastFlushDuration().toString() : null,
-						(stats.lastError() != null) ? stats.lastError().toString() : null, stats.lastBatchFailed()));
+						(stats.lastError() != null) ? stats.lastError().toString() : null, stats.lastBatchFailed(),
+						stats.lastSequence(), stats.remoteBatches()));
 	}
 
 	private static String size(long bytes) {
@@ -134,17 +135,20 @@ public class MutexesEndpoint {
 	 * @param batchesFlushed batches written
 	 * @param batchesFailed batches failed
 	 * @param writesFlushed writes applied
-	 * @param conflicts conditional writes refused for a conflict
+	 * @param conflicts update attempts refused for a conflict with another writer
 	 * @param overloadRejections calls refused because the queue was full
 	 * @param lastFlushTime when the last batch finished
 	 * @param lastFlushDuration how long it took
 	 * @param lastError the last failed batch's error
 	 * @param lastBatchFailed whether the most recent batch failed
+	 * @param lastSequence the highest commit sequence of its keyspace it knows of (its own batches' or other
+	 * writers')
+	 * @param remoteBatches batches other writers (other instances) committed to its keyspace, as reported here
 	 */
 	public record StatsDescriptor(boolean closed, int queuedReads, int queuedWrites, long readPhases,
 			long readsExecuted, long batchesFlushed, long batchesFailed, long writesFlushed, long conflicts,
 			long overloadRejections, @Nullable String lastFlushTime, @Nullable String lastFlushDuration,
-			@Nullable String lastError, boolean lastBatchFailed) {
+			@Nullable String lastError, boolean lastBatchFailed, long lastSequence, long remoteBatches) {
 	}
 
 }

@@ -31,6 +31,9 @@ final class ClusterCheck {
 	/** Documents sent without an acknowledgement that were applied. */
 	long appliedNotAcknowledged;
 
+	/** Those documents by the answer their request got ({@code no answer} or the status). */
+	final Map<String, Long> appliedNotAcknowledgedByAnswer = new java.util.TreeMap<>();
+
 	/** Documents in the database. */
 	long documents;
 
@@ -84,6 +87,7 @@ final class ClusterCheck {
 			if (!acknowledged.containsKey(doc.getKey())) {
 				if (unresolved.containsKey(doc.getKey())) {
 					check.appliedNotAcknowledged++;
+					check.appliedNotAcknowledgedByAnswer.merge(unresolved.get(doc.getKey()), 1L, Long::sum);
 				}
 				else {
 					check.violations.add("document no writer sent: " + doc.getKey());

@@ -148,9 +148,9 @@ class SampleClusterCrashIT {
 			unresolved.putAll(load.unresolved);
 			ClusterCheck check = ClusterCheck.run(apps[survivor], database, acknowledged, unresolved, seed);
 			System.out.printf("[reliability] cluster kill round %d seed=%d victim=%d killAfter=%d survivorAcksAfterKill=%d"
-					+ " %s documents=%d lost=%d appliedNotAcked=%d violations=%d%n", round, seed, victim, killAfter,
+					+ " %s documents=%d lost=%d appliedNotAcked=%d %s violations=%d%n", round, seed, victim, killAfter,
 					load.acks[survivor].get() - survivorAcksAtKill, load.summary(), check.documents, check.lost.size(),
-					check.appliedNotAcknowledged, check.violations.size());
+					check.appliedNotAcknowledged, check.appliedNotAcknowledgedByAnswer, check.violations.size());
 			assertThat(load.violations).as("wrong answers in round %d (seed %d)", round, seed).isEmpty();
 			assertThat(load.malformedErrors).as("5xx answers not shaped as CouchDB's").isEmpty();
 			assertThat(load.unanswered).as("requests to the survivor without an answer").isEmpty();
@@ -221,9 +221,9 @@ class SampleClusterCrashIT {
 		ClusterCheck check = ClusterCheck.run(apps[0], database, load.acknowledged, load.unresolved, seed);
 		ClusterCheck other = ClusterCheck.run(apps[1], database, load.acknowledged, load.unresolved, seed + 1);
 		System.out.printf("[reliability] cluster postgres crash seed=%d crashAfter=%d errorsWhileDown=%s %s documents=%d"
-				+ " lost=%d appliedNotAcked=%d violations=%d%n", seed, crashAfter, List.of(errorsBeforeRestart[0],
+				+ " lost=%d appliedNotAcked=%d %s violations=%d%n", seed, crashAfter, List.of(errorsBeforeRestart[0],
 						errorsBeforeRestart[1]), load.summary(), check.documents, check.lost.size(),
-				check.appliedNotAcknowledged, check.violations.size());
+				check.appliedNotAcknowledged, check.appliedNotAcknowledgedByAnswer, check.violations.size());
 		assertThat(load.unanswered).as("requests without an answer").isEmpty();
 		assertThat(load.malformedErrors).as("5xx answers not shaped as CouchDB's").isEmpty();
 		assertThat(load.violations).as("wrong answers").isEmpty();
@@ -237,6 +237,8 @@ class SampleClusterCrashIT {
 		Report.figure("cluster.postgresCrash", "unanswered", load.unanswered.size());
 		Report.figure("cluster.postgresCrash", "lost", check.lost.size());
 		Report.figure("cluster.postgresCrash", "appliedButNotAcknowledged", check.appliedNotAcknowledged);
+		// A 503 says nothing was applied (StorageUnavailableException): an applied one is the engine's fault.
+		Report.figure("cluster.postgresCrash", "appliedButNotAcknowledgedByAnswer", check.appliedNotAcknowledgedByAnswer);
 		Report.figure("cluster.postgresCrash", "consistencyViolations", check.violations.size());
 	}
 

@@ -1,13 +1,16 @@
-// Runs the official CouchDB client, nano, against the sample app: node nano-test.js <url>
-// Exits 0 when every step behaves as it does against CouchDB, 1 otherwise.
+// Runs the official CouchDB client, nano, against the sample app: node nano-test.js <url> [<url>...]
+// With several URLs (instances of one cluster), nano talks to a local round-robin proxy: every request
+// goes to a different instance than the one before. Exits 0 when every step behaves as it does against
+// CouchDB, 1 otherwise.
 'use strict'
 
 const assert = require('node:assert/strict')
 const Nano = require('nano')
+const { startAlternatingProxy } = require('./alternate')
 
-const url = process.argv[2]
-if (!url) {
-  console.error('usage: node nano-test.js <server url>')
+const urls = process.argv.slice(2)
+if (urls.length === 0) {
+  console.error('usage: node nano-test.js <server url> [<server url>...]')
   process.exit(2)
 }
 
@@ -23,6 +26,24 @@ async function expectError (promise, statusCode, error) {
 }
 
 async function main () {
+  const proxy = (urls.length > 1) ? await startAlternatingProxy(urls) : null
+  try {
+    await run(proxy ? proxy.url : urls[0])
+  } finally {
+    if (proxy) {
+      await proxy.close()
+    }
+  }
+  if (proxy) {
+    console.log('requests per instance', JSON.stringify(urls.map((u, i) => [u, proxy.counts[i]])))
+    for (const count of proxy.counts) {
+      assert.ok(count > 10, 'every instance served its share')
+    }
+  }
+  console.log('nano: all checks passed')
+}
+
+async function run (url) {
   const nano = Nano(url)
   const name = `nano-${Date.now()}`
 
@@ -120,7 +141,6 @@ async function main () {
   await expectError(nano.db.get(name), 404, 'not_found')
   assert.ok(!(await nano.db.list()).includes(name))
   console.log('destroyed database', name)
-  console.log('nano: all checks passed')
 }
 
 main().catch((err) => {

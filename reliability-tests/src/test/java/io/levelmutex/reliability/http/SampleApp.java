@@ -10,7 +10,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
@@ -43,15 +45,36 @@ final class SampleApp implements AutoCloseable {
 	 * @return the running app
 	 */
 	static SampleApp start(Path root, String name) throws Exception {
+		return start(root, name, "--level-mutex.store.path=" + root.resolve("data"));
+	}
+
+	/**
+	 * Starts the app with the {@code postgres} profile on a PostgreSQL database and waits until it reports it
+	 * started.
+	 * @param root the directory holding {@code work/} and the log files
+	 * @param name a name for its log files
+	 * @param jdbcUrl the database
+	 * @param username the database user (no password)
+	 * @return the running app
+	 */
+	static SampleApp startOnPostgres(Path root, String name, String jdbcUrl, String username) throws Exception {
+		// A short connect-wait: requests while the server is down are answered (503) sooner.
+		return start(root, name, "--spring.profiles.active=postgres", "--spring.datasource.url=" + jdbcUrl,
+				"--spring.datasource.username=" + username, "--level-mutex.postgres.connect-wait=3s",
+				"--spring.datasource.hikari.connection-timeout=2000");
+	}
+
+	private static SampleApp start(Path root, String name, String... storeArgs) throws Exception {
 		int port;
 		try (ServerSocket socket = new ServerSocket(0)) {
 			port = socket.getLocalPort();
 		}
+		List<String> args = new ArrayList<>(List.of("--server.port=" + port, "--couch.changes-timeout=2s",
+				"--logging.level.root=WARN", "--logging.level.io.levelmutex.sample.SampleApplication=INFO"));
+		args.addAll(List.of(storeArgs));
 		ChildJvm child = ChildJvm.startJar(jar(), root.resolve("work"), root.resolve(name + "-stderr.txt"),
-				"--server.port=" + port, "--level-mutex.store.path=" + root.resolve("data"),
-				"--couch.changes-timeout=2s", "--logging.level.root=WARN",
-				"--logging.level.io.levelmutex.sample.SampleApplication=INFO");
-		child.awaitLines((line) -> line.contains("Started SampleApplication"), 1, Duration.ofSeconds(120));
+				args.toArray(String[]::new));
+		child.awaitLines((line) -> line.contains("Started SampleApplication"), 1, Duration.ofSeconds(180));
 		return new SampleApp(child, port);
 	}
 

@@ -7,14 +7,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 import io.levelmutex.spring.boot.MutexFlushedEvent;
+import io.levelmutex.spring.boot.MutexRemoteChangeEvent;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
  * Wakes the {@code longpoll} and {@code continuous} changes feeds when their database's
- * mutex has flushed a batch, from the starter's {@link MutexFlushedEvent}: no feed ever
- * polls the store.
+ * mutex has flushed a batch, from the starter's {@link MutexFlushedEvent}, or when another
+ * instance committed to it, from its {@link MutexRemoteChangeEvent}: no feed ever polls the
+ * store.
  *
  * <p>A feed registers before it reads, so a batch flushed between its read and its wait
  * still wakes it. Each registration is one-shot and is removed when it completes or is
@@ -53,7 +55,21 @@ final class ChangeNotifier {
 		if (event.getError().isPresent() || event.getSize() == 0) {
 			return;
 		}
-		Set<CompletableFuture<Void>> set = this.waiters.get(event.getMutexName());
+		wake(event.getMutexName());
+	}
+
+	/**
+	 * Completes the waiters of a mutex that another instance wrote to (PostgreSQL engine: the
+	 * engine hears of the commit by {@code NOTIFY}, or by polling if a notification is lost).
+	 * Runs on the starter's event publisher thread.
+	 */
+	@EventListener
+	void onRemoteChange(MutexRemoteChangeEvent event) {
+		wake(event.getMutexName());
+	}
+
+	private void wake(String mutexName) {
+		Set<CompletableFuture<Void>> set = this.waiters.get(mutexName);
 		if (set != null) {
 			for (CompletableFuture<Void> waiter : List.copyOf(set)) {
 				waiter.complete(null);

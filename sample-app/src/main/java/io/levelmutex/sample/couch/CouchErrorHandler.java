@@ -5,10 +5,12 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 
+import io.levelmutex.CommitOutcomeUnknownException;
 import io.levelmutex.CycleRejectedException;
 import io.levelmutex.InvalidInputException;
 import io.levelmutex.MutexClosedException;
 import io.levelmutex.MutexOverloadedException;
+import io.levelmutex.StorageUnavailableException;
 import io.levelmutex.WriteConflictException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -30,8 +32,10 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
  * Answers every failure with CouchDB's error body, {@code {"error":..,"reason":..}}: the
- * {@link CouchException}s with their own status, the core's exceptions mapped (conflict
- * 409, overload and closed mutex 503, bad input 400), Spring MVC's own (404 for unknown
+ * {@link CouchException}s with their own status, the core's exceptions mapped (overload,
+ * closed mutex, unreachable database server and an update that kept losing to other
+ * instances' writes 503, a commit whose outcome is unknown 500, bad input 400), Spring MVC's
+ * own (404 for unknown
  * paths, 405 with the allowed methods, their status for the others, 400 for an unreadable
  * body or a parameter of the wrong type), and anything else, a fault of the server, as 500
  * {@code unknown_error}.
@@ -59,12 +63,18 @@ final class CouchErrorHandler {
 		if (ex instanceof CouchException couch) {
 			return body(couch.status(), couch.error(), couch.reason());
 		}
-		if (ex instanceof WriteConflictException) {
-			CouchException conflict = CouchException.conflict();
-			return body(conflict.status(), conflict.error(), conflict.reason());
+		if (ex instanceof CommitOutcomeUnknownException) {
+			// Not a revision conflict: the write may be there; a client re-reads before retrying.
+			logger.warn("Commit outcome unknown: " + ex.getMessage());
+			return body(HttpStatus.INTERNAL_SERVER_ERROR, "unknown_error",
+					"The write may or may not have been written: " + ex.getMessage());
 		}
+		// WriteConflictException: the engine rejected the update every time because other
+		// instances wrote to the same database first; the revision check itself never ran
+		// against a state it lost to, so this is no revision conflict (409) but a retryable 503.
 		if (ex instanceof MutexOverloadedException || ex instanceof MutexClosedException
-				|| ex instanceof CycleRejectedException) {
+				|| ex instanceof CycleRejectedException || ex instanceof WriteConflictException
+				|| ex instanceof StorageUnavailableException) {
 			return body(HttpStatus.SERVICE_UNAVAILABLE, "service_unavailable", ex.getMessage());
 		}
 		if (ex instanceof InvalidInputException) {

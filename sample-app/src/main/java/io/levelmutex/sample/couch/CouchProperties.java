@@ -20,15 +20,21 @@ import org.springframework.util.unit.DataSize;
  * @param maxChangesTimeout the longest {@code timeout} a feed may ask for
  * @param scanChunk the most keys one read phase examines for {@code _all_docs},
  * {@code _all_dbs} and {@code _changes}; longer scans continue in further read phases
+ * @param updateAttempts how many times a document write runs at most when the engine rejects
+ * it because another instance wrote to the same database first (on PostgreSQL; on RocksDB
+ * one attempt always suffices); after the last one the request gets 503
+ * {@code service_unavailable}
  */
 @ConfigurationProperties("couch")
 record CouchProperties(@DefaultValue("8MB") DataSize maxRequestSize, @DefaultValue("4MB") DataSize maxDocumentSize,
 		@DefaultValue("2000") int maxBulkDocs, @DefaultValue("60s") Duration changesTimeout,
-		@DefaultValue("10m") Duration maxChangesTimeout, @DefaultValue("512") int scanChunk) {
+		@DefaultValue("10m") Duration maxChangesTimeout, @DefaultValue("512") int scanChunk,
+		@DefaultValue("30") int updateAttempts) {
 
 	CouchProperties {
-		if (maxBulkDocs < 1 || scanChunk < 1) {
-			throw new IllegalArgumentException("couch.max-bulk-docs and couch.scan-chunk must be at least 1");
+		if (maxBulkDocs < 1 || scanChunk < 1 || updateAttempts < 1) {
+			throw new IllegalArgumentException(
+					"couch.max-bulk-docs, couch.scan-chunk and couch.update-attempts must be at least 1");
 		}
 	}
 

@@ -25,8 +25,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class Database {
 
-	private static final int UPDATE_ATTEMPTS = 3;
-
 	private final String name;
 
 	private final Mutex<byte[], byte[]> mutex;
@@ -35,11 +33,15 @@ final class Database {
 
 	private final int scanChunk;
 
-	Database(String name, long instance, Mutex<byte[], byte[]> mutex, int scanChunk) {
+	/** How many times a write runs at most when another node's write got in first. */
+	private final int updateAttempts;
+
+	Database(String name, long instance, Mutex<byte[], byte[]> mutex, int scanChunk, int updateAttempts) {
 		this.name = name;
 		this.mutex = mutex;
 		this.keys = new DatabaseKeys(instance);
 		this.scanChunk = scanChunk;
+		this.updateAttempts = updateAttempts;
 	}
 
 	String name() {
@@ -55,7 +57,7 @@ final class Database {
 		return this.mutex.update((context) -> {
 			DatabaseCounts counts = counts(context);
 			return new DatabaseInfo(counts.docCount(), counts.deletedCount(), lastSequence(context));
-		});
+		}, this.updateAttempts);
 	}
 
 	/** A document's latest revision, tombstones included. */
@@ -69,7 +71,7 @@ final class Database {
 	 * @return one outcome per write, in order
 	 */
 	CompletableFuture<List<WriteOutcome>> write(List<DocumentWrite> writes) {
-		return this.mutex.update((context) -> applyWrites(context, writes), UPDATE_ATTEMPTS);
+		return this.mutex.update((context) -> applyWrites(context, writes), this.updateAttempts);
 	}
 
 	private List<WriteOutcome> applyWrites(UpdateContext<byte[], byte[]> context, List<DocumentWrite> writes) {
@@ -157,7 +159,7 @@ final class Database {
 			return CompletableFuture.completedFuture(rows);
 		}
 		return RangeScan.scan(this.mutex, this.keys.documents(low, lowInclusive, high, highInclusive),
-				query.descending(), this.scanChunk, (context, entry) -> {
+				query.descending(), this.scanChunk, this.updateAttempts, (context, entry) -> {
 					DocumentRecord record = DocumentRecord.decode(entry.value());
 					String id = this.keys.documentId(entry.key());
 					return record.deleted() ? null
@@ -187,7 +189,7 @@ final class Database {
 				records.add(context.get(this.keys.document(id)).map(DocumentRecord::decode));
 			}
 			return records;
-		});
+		}, this.updateAttempts);
 	}
 
 	/**
@@ -202,7 +204,7 @@ final class Database {
 		boolean[] more = { false };
 		return RangeScan.scan(this.mutex,
 				descending ? this.keys.allSequences() : this.keys.sequencesAfter(since), descending,
-				this.scanChunk, (context, entry) -> {
+				this.scanChunk, this.updateAttempts, (context, entry) -> {
 					ChangeRecord change = ChangeRecord.decode(entry.value());
 					String doc = null;
 					if (includeDocs) {
@@ -258,7 +260,7 @@ final class Database {
 				rest = rest.withStart(entry.get().key(), false);
 			}
 			return deleted;
-		}, UPDATE_ATTEMPTS)
+		}, this.updateAttempts)
 			.thenCompose((deleted) -> (deleted < this.scanChunk)
 					? CompletableFuture.completedFuture(deletedSoFar + deleted) : purgeFrom(deletedSoFar + deleted));
 	}

@@ -110,13 +110,13 @@ final class DatabaseCatalog {
 		List<String> names = new ArrayList<>();
 		return RangeScan
 			.scan(this.catalog, KeyRange.atLeast(FIRST_NAME), false, this.properties.scanChunk(),
-					(context, entry) -> new String(entry.key(), StandardCharsets.UTF_8), names::add)
+					this.properties.updateAttempts(), (context, entry) -> new String(entry.key(), StandardCharsets.UTF_8), names::add)
 			.thenApply((done) -> names);
 	}
 
 	private Database database(String name, long instance) {
 		Mutex<byte[], byte[]> mutex = this.registry.mutex(MUTEX_PREFIX + name);
-		return new Database(name, instance, mutex, this.properties.scanChunk());
+		return new Database(name, instance, mutex, this.properties.scanChunk(), this.properties.updateAttempts());
 	}
 
 	private static byte[] key(String name) {

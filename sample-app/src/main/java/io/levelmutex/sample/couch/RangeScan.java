@@ -39,21 +39,27 @@ final class RangeScan {
 
 	}
 
+	/**
+	 * Walks the range.
+	 * @param attempts how many times a chunk runs at most when the engine rejects it because another
+	 * instance wrote what it read after its snapshot (PostgreSQL; one always suffices on RocksDB)
+	 */
 	static <T> CompletableFuture<Void> scan(Mutex<byte[], byte[]> mutex, KeyRange<byte[]> range, boolean descending,
-			int chunk, Reader<T> reader, Visitor<T> visitor) {
-		return mutex.update((context) -> readChunk(context, range, descending, chunk, reader)).thenCompose((items) -> {
-			for (Item<T> item : items) {
-				if (!visitor.accept(item.value())) {
+			int chunk, int attempts, Reader<T> reader, Visitor<T> visitor) {
+		return mutex.update((context) -> readChunk(context, range, descending, chunk, reader), attempts)
+			.thenCompose((items) -> {
+				for (Item<T> item : items) {
+					if (!visitor.accept(item.value())) {
+						return CompletableFuture.completedFuture(null);
+					}
+				}
+				if (items.size() < chunk) {
 					return CompletableFuture.completedFuture(null);
 				}
-			}
-			if (items.size() < chunk) {
-				return CompletableFuture.completedFuture(null);
-			}
-			byte[] last = items.get(items.size() - 1).key();
-			KeyRange<byte[]> rest = descending ? range.withEnd(last, false) : range.withStart(last, false);
-			return scan(mutex, rest, descending, chunk, reader, visitor);
-		});
+				byte[] last = items.get(items.size() - 1).key();
+				KeyRange<byte[]> rest = descending ? range.withEnd(last, false) : range.withStart(last, false);
+				return scan(mutex, rest, descending, chunk, attempts, reader, visitor);
+			});
 	}
 
 	private static <T> List<Item<T>> readChunk(UpdateContext<byte[], byte[]> context, KeyRange<byte[]> range,

@@ -78,6 +78,9 @@ final class MutexCore {
 
 	private final MutexCounters counters = new MutexCounters();
 
+	/** Runs every write phase (made once, not per cycle); used by the cycle thread only. */
+	private final WritePhase writePhase = new WritePhase(this);
+
 	private final ConcurrentLinkedQueue<ReadOp> reads = new ConcurrentLinkedQueue<>();
 
 	private final ConcurrentLinkedQueue<WriteItem> writes = new ConcurrentLinkedQueue<>();
@@ -376,7 +379,7 @@ final class MutexCore {
 		// every write queued so far, including those issued while the read results were delivered
 		int queuedWrites = this.counts.writes();
 		if (queuedWrites > 0) {
-			new WritePhase(this).run(this.writes, queuedWrites);
+			this.writePhase.run(this.writes, queuedWrites);
 		}
 	}
 

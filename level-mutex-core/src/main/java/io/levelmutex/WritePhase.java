@@ -1,7 +1,6 @@
 package io.levelmutex;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Queue;
@@ -24,7 +23,8 @@ import io.levelmutex.engine.EngineBatch;
  * on fresh state with {@link UpdateContext#attempt()} one higher, and after
  * {@link MutexOptions#maxUpdateAttempts()} rejections it fails with
  * {@link WriteConflictException} while the items after it go on. Whatever fails, every item
- * taken from the queue completes exactly once. Used only on the cycle thread.
+ * taken from the queue completes exactly once. One per mutex, run once per write phase (nothing
+ * is carried from one run to the next); used only on the cycle thread.
  */
 final class WritePhase {
 
@@ -110,7 +110,7 @@ final class WritePhase {
 		}
 		long start = System.nanoTime();
 		Outcome outcome = apply(batch);
-		Duration duration = Duration.ofNanos(System.nanoTime() - start);
+		long nanos = System.nanoTime() - start;
 		CommitResult result = outcome.result;
 		List<WriteOperation> applied = view;
 		long appliedBytes = bytes;
@@ -131,11 +131,11 @@ final class WritePhase {
 			sequence = this.core.counters().lastSequence();
 		}
 		if (outcome.error != null || !applied.isEmpty()) {
-			this.core.counters().batchWritten(applied.size(), duration, Instant.now(), outcome.error);
+			this.core.counters().batchWritten(applied.size(), nanos, System.currentTimeMillis(), outcome.error);
 		}
 		if (!listeners.isEmpty()) {
 			listeners.flushed(new FlushEvent(this.core.name(), batch.number(), sequence, applied, appliedBytes,
-					duration, outcome.error));
+					Duration.ofNanos(nanos), outcome.error));
 		}
 		return outcome;
 	}

@@ -35,8 +35,16 @@ final class WritePhase {
 	/** Items a rejection sent back, in issue order, to head the next batch; cycle thread. */
 	private final ArrayDeque<WriteItem> carried = new ArrayDeque<>();
 
+	/**
+	 * The builder every batch reuses when the engine keeps nothing of a batch after its commit (the embedded RocksDB
+	 * engine), so no builder and lists are made per batch; {@code null} otherwise. Its lists are never handed out:
+	 * events and the interceptor get copies. Cycle thread.
+	 */
+	private final @Nullable BatchBuilder reusable;
+
 	WritePhase(MutexCore core) {
 		this.core = core;
+		this.reusable = (core.storage() instanceof RocksKeyspaceStorage) ? new BatchBuilder(core, 0) : null;
 	}
 
 	/**
@@ -56,7 +64,14 @@ final class WritePhase {
 
 	private BatchBuilder runBatch(Queue<WriteItem> queue, int limit) {
 		long number = this.core.nextBatchNumber();
-		BatchBuilder batch = new BatchBuilder(this.core, number);
+		BatchBuilder batch;
+		if (this.reusable != null) {
+			batch = this.reusable;
+			batch.reset(number);
+		}
+		else {
+			batch = new BatchBuilder(this.core, number);
+		}
 		Throwable error = null;
 		CommitResult result = null;
 		boolean written = false;
@@ -105,11 +120,15 @@ final class WritePhase {
 	private Outcome write(EngineBatch batch, long bytes) {
 		MutexListeners listeners = this.core.listeners();
 		List<WriteOperation> view = batch.operations();
+		if (this.reusable != null
+				&& (!listeners.isEmpty() || this.core.store().options().batchInterceptor() != null)) {
+			view = List.copyOf(view); // the reused builder's lists change with the next batch: events keep a copy
+		}
 		if (!listeners.isEmpty()) {
 			listeners.writes(new WriteBatchEvent(this.core.name(), batch.number(), view));
 		}
 		long start = System.nanoTime();
-		Outcome outcome = apply(batch);
+		Outcome outcome = apply(batch, view);
 		long nanos = System.nanoTime() - start;
 		CommitResult result = outcome.result;
 		List<WriteOperation> applied = view;
@@ -140,12 +159,12 @@ final class WritePhase {
 		return outcome;
 	}
 
-	private Outcome apply(EngineBatch batch) {
+	private Outcome apply(EngineBatch batch, List<WriteOperation> published) {
 		MutexStore store = this.core.store();
 		try {
 			BatchInterceptor interceptor = store.options().batchInterceptor();
 			if (interceptor != null) {
-				interceptor.beforeBatch(this.core.name(), batch.operations());
+				interceptor.beforeBatch(this.core.name(), published);
 			}
 			if (this.core.abandoned() != null) {
 				// closed after closeTimeout: its futures were failed, write nothing

@@ -25,7 +25,8 @@ final class BatchBuilder implements AutoCloseable {
 
 	private final MutexCore core;
 
-	private final long number;
+	/** The batch's number; set per batch when this builder is reused. */
+	private long number;
 
 	private final int maxOperations;
 
@@ -62,6 +63,23 @@ final class BatchBuilder implements AutoCloseable {
 		this.number = number;
 		this.maxOperations = core.options().maxBatchOperations();
 		this.maxBytes = core.options().maxBatchBytes();
+	}
+
+	/**
+	 * Empties this builder for the next batch of its mutex (after {@link #close()}); only for a builder whose lists
+	 * nobody kept: see {@link WritePhase}.
+	 */
+	void reset(long batchNumber) {
+		this.number = batchNumber;
+		this.items.clear();
+		this.operations.clear();
+		this.storedKeys.clear();
+		this.footprints.clear();
+		this.footprintItems.clear();
+		this.takenFromQueue = 0;
+		this.bytes = 0;
+		this.reader = null;
+		this.overlay = null;
 	}
 
 	/**

@@ -78,6 +78,9 @@ final class MutexCore {
 
 	private final MutexCounters counters = new MutexCounters();
 
+	/** Runs every write phase (made once, not per cycle); used by the cycle thread only. */
+	private final WritePhase writePhase;
+
 	private final ConcurrentLinkedQueue<ReadOp> reads = new ConcurrentLinkedQueue<>();
 
 	private final ConcurrentLinkedQueue<WriteItem> writes = new ConcurrentLinkedQueue<>();
@@ -153,6 +156,7 @@ final class MutexCore {
 		this.maxKeyBytes = Math.min(options.maxKeyBytes(), engineKeys);
 		this.engineValueLimit = this.storage.maxValueBytes() < options.maxValueBytes();
 		this.maxValueBytes = Math.min(options.maxValueBytes(), this.storage.maxValueBytes());
+		this.writePhase = new WritePhase(this); // last: it looks at the storage and the options
 	}
 
 	/** Other writers committed batches to the keyspace; the engine's notification thread. */
@@ -376,7 +380,7 @@ final class MutexCore {
 		// every write queued so far, including those issued while the read results were delivered
 		int queuedWrites = this.counts.writes();
 		if (queuedWrites > 0) {
-			new WritePhase(this).run(this.writes, queuedWrites);
+			this.writePhase.run(this.writes, queuedWrites);
 		}
 	}
 

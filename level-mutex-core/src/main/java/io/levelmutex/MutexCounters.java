@@ -27,9 +27,14 @@ final class MutexCounters {
 
 	private volatile long conflicts;
 
-	private volatile @Nullable Instant lastFlushTime;
+	/**
+	 * When the last batch finished, in epoch milliseconds, or -1 if none has (kept as a number, the
+	 * {@link Instant} made only when stats are read); written by the cycle thread.
+	 */
+	private volatile long lastFlushMillis = -1;
 
-	private volatile @Nullable Duration lastFlushDuration;
+	/** How long the last batch took, in nanoseconds, or -1 if none has; written by the cycle thread. */
+	private volatile long lastFlushNanos = -1;
 
 	private volatile @Nullable Throwable lastError;
 
@@ -77,9 +82,9 @@ final class MutexCounters {
 		this.readsExecuted += reads;
 	}
 
-	void batchWritten(int writes, Duration duration, Instant finished, @Nullable Throwable error) {
-		this.lastFlushTime = finished;
-		this.lastFlushDuration = duration;
+	void batchWritten(int writes, long durationNanos, long finishedMillis, @Nullable Throwable error) {
+		this.lastFlushNanos = durationNanos;
+		this.lastFlushMillis = finishedMillis;
 		if (error == null) {
 			this.batchesFlushed++;
 			this.writesFlushed += writes;
@@ -119,9 +124,13 @@ final class MutexCounters {
 		long submitted = this.drainSubmitted;
 		Duration waiting = (submitted != 0 && started == 0 && queuedReads + queuedWrites > 0)
 				? Duration.ofNanos(Math.max(0, System.nanoTime() - submitted)) : null;
+		long flushMillis = this.lastFlushMillis;
+		long flushNanos = this.lastFlushNanos;
+		Instant lastFlushTime = (flushMillis >= 0) ? Instant.ofEpochMilli(flushMillis) : null;
+		Duration lastFlushDuration = (flushNanos >= 0) ? Duration.ofNanos(flushNanos) : null;
 		return new MutexStats(name, queuedReads, queuedWrites, this.readPhases, this.readsExecuted,
 				this.batchesFlushed, this.batchesFailed, this.writesFlushed, this.conflicts,
-				this.overloadRejections.sum(), this.lastFlushTime, this.lastFlushDuration, this.lastError,
+				this.overloadRejections.sum(), lastFlushTime, lastFlushDuration, this.lastError,
 				this.lastBatchFailed, closed, running, waiting, this.lastSequence.get(), this.remoteBatches);
 	}
 

@@ -31,6 +31,19 @@ final class RocksKeyspaceStorage implements KeyspaceStorage {
 	/** Batches committed; written by the mutex's cycle thread, one call at a time. */
 	private volatile long sequence;
 
+	/**
+	 * The native batch every commit refills (cleared after each), so that its buffer is allocated once and keeps
+	 * its capacity instead of growing from empty per commit; owned by the commit that set {@link #batchInUse},
+	 * closed by whichever of {@link #close()} and that commit ends last. Guarded by {@code this}.
+	 */
+	private final WriteBatch reusable = new WriteBatch();
+
+	/** Whether a commit is filling or writing {@link #reusable}; guarded by {@code this}. */
+	private boolean batchInUse;
+
+	/** Whether {@link #close()} ran; guarded by {@code this}. */
+	private boolean closed;
+
 	RocksKeyspaceStorage(RocksAccess access, ColumnFamilyHandle family, WriteOptions writeOptions, byte[] prefix) {
 		this.access = access;
 		this.family = family;
@@ -65,7 +78,8 @@ final class RocksKeyspaceStorage implements KeyspaceStorage {
 
 	@Override
 	public CommitResult commit(EngineBatch batch) {
-		try (WriteBatch writeBatch = new WriteBatch()) {
+		WriteBatch writeBatch = acquireBatch();
+		try {
 			int i = 0;
 			for (WriteOperation op : batch.operations()) {
 				byte[] key = batch.storedKeys().get(i++);
@@ -81,14 +95,47 @@ final class RocksKeyspaceStorage implements KeyspaceStorage {
 		catch (RocksDBException ex) {
 			throw new StorageException("RocksDB write failed: " + ex.getMessage(), ex);
 		}
+		finally {
+			releaseBatch(writeBatch);
+		}
 		long committed = this.sequence + 1;
 		this.sequence = committed;
 		return CommitResult.applied(committed, batch.size());
 	}
 
+	/** The reusable batch, empty; a fresh one if this storage is closed (or, against its contract, in use). */
+	private synchronized WriteBatch acquireBatch() {
+		if (this.closed || this.batchInUse) {
+			return new WriteBatch();
+		}
+		this.batchInUse = true;
+		return this.reusable;
+	}
+
+	/** Empties the reusable batch for the next commit (closes it if the storage closed meanwhile), or closes a fresh one. */
+	private synchronized void releaseBatch(WriteBatch used) {
+		if (used != this.reusable) {
+			used.close();
+			return;
+		}
+		this.batchInUse = false;
+		if (this.closed) {
+			used.close();
+		}
+		else {
+			used.clear();
+		}
+	}
+
 	@Override
-	public void close() {
+	public synchronized void close() {
 		// the column family stays open for the store's life; RocksEngine closes it
+		if (!this.closed) {
+			this.closed = true;
+			if (!this.batchInUse) {
+				this.reusable.close();
+			}
+		}
 	}
 
 }

@@ -1,7 +1,6 @@
 package io.levelmutex;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Queue;
@@ -25,7 +24,8 @@ import io.levelmutex.engine.EngineBatch;
  * its {@code maxAttempts} ({@link MutexOptions#maxUpdateAttempts()} unless the call named one)
  * rejections it fails with
  * {@link WriteConflictException} while the items after it go on. Whatever fails, every item
- * taken from the queue completes exactly once. Used only on the cycle thread.
+ * taken from the queue completes exactly once. One per mutex, run once per write phase (nothing
+ * is carried from one run to the next); used only on the cycle thread.
  */
 final class WritePhase {
 
@@ -36,8 +36,16 @@ final class WritePhase {
 	/** Items a rejection sent back, in issue order, to head the next batch; cycle thread. */
 	private final ArrayDeque<WriteItem> carried = new ArrayDeque<>();
 
+	/**
+	 * The builder every batch reuses when the engine keeps nothing of a batch after its commit (the embedded RocksDB
+	 * engine), so no builder and lists are made per batch; {@code null} otherwise. Its lists are never handed out:
+	 * events and the interceptor get copies. Cycle thread.
+	 */
+	private final @Nullable BatchBuilder reusable;
+
 	WritePhase(MutexCore core) {
 		this.core = core;
+		this.reusable = (core.storage() instanceof RocksKeyspaceStorage) ? new BatchBuilder(core, 0) : null;
 	}
 
 	/**
@@ -57,7 +65,14 @@ final class WritePhase {
 
 	private BatchBuilder runBatch(Queue<WriteItem> queue, int limit) {
 		long number = this.core.nextBatchNumber();
-		BatchBuilder batch = new BatchBuilder(this.core, number);
+		BatchBuilder batch;
+		if (this.reusable != null) {
+			batch = this.reusable;
+			batch.reset(number);
+		}
+		else {
+			batch = new BatchBuilder(this.core, number);
+		}
 		Throwable error = null;
 		CommitResult result = null;
 		boolean written = false;
@@ -106,12 +121,16 @@ final class WritePhase {
 	private Outcome write(EngineBatch batch, long bytes) {
 		MutexListeners listeners = this.core.listeners();
 		List<WriteOperation> view = batch.operations();
+		if (this.reusable != null
+				&& (!listeners.isEmpty() || this.core.store().options().batchInterceptor() != null)) {
+			view = List.copyOf(view); // the reused builder's lists change with the next batch: events keep a copy
+		}
 		if (!listeners.isEmpty()) {
 			listeners.writes(new WriteBatchEvent(this.core.name(), batch.number(), view));
 		}
 		long start = System.nanoTime();
-		Outcome outcome = apply(batch);
-		Duration duration = Duration.ofNanos(System.nanoTime() - start);
+		Outcome outcome = apply(batch, view);
+		long nanos = System.nanoTime() - start;
 		CommitResult result = outcome.result;
 		List<WriteOperation> applied = view;
 		long appliedBytes = bytes;
@@ -132,21 +151,21 @@ final class WritePhase {
 			sequence = this.core.counters().lastSequence();
 		}
 		if (outcome.error != null || !applied.isEmpty()) {
-			this.core.counters().batchWritten(applied.size(), duration, Instant.now(), outcome.error);
+			this.core.counters().batchWritten(applied.size(), nanos, System.currentTimeMillis(), outcome.error);
 		}
 		if (!listeners.isEmpty()) {
 			listeners.flushed(new FlushEvent(this.core.name(), batch.number(), sequence, applied, appliedBytes,
-					duration, outcome.error));
+					Duration.ofNanos(nanos), outcome.error));
 		}
 		return outcome;
 	}
 
-	private Outcome apply(EngineBatch batch) {
+	private Outcome apply(EngineBatch batch, List<WriteOperation> published) {
 		MutexStore store = this.core.store();
 		try {
 			BatchInterceptor interceptor = store.options().batchInterceptor();
 			if (interceptor != null) {
-				interceptor.beforeBatch(this.core.name(), batch.operations());
+				interceptor.beforeBatch(this.core.name(), published);
 			}
 			if (this.core.abandoned() != null) {
 				// closed after closeTimeout: its futures were failed, write nothing

@@ -5,14 +5,13 @@ import java.util.Optional;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import io.levelmutex.Mutex;
-import io.levelmutex.postgres.test.PostgresCluster;
+import io.levelmutex.postgres.test.PostgresClusterExtension;
 import io.levelmutex.reliability.linearizability.BrokenMutexes;
 import io.levelmutex.reliability.linearizability.HistoryRecorder;
 import io.levelmutex.reliability.linearizability.HistoryRecorder.Config;
@@ -40,18 +39,8 @@ class CrossNodeLinearizabilityTest {
 	/** Histories a broken node may take to be caught. */
 	static final int MAX_BROKEN_HISTORIES = 10;
 
-	// Started once by @BeforeAll, closed by @AfterAll; used by the test thread only.
-	static PostgresCluster cluster;
-
-	@BeforeAll
-	static void startCluster() {
-		cluster = PostgresCluster.start();
-	}
-
-	@AfterAll
-	static void stopCluster() {
-		cluster.close();
-	}
+	@RegisterExtension
+	static final PostgresClusterExtension POSTGRES = new PostgresClusterExtension();
 
 	static Stream<Long> seeds() {
 		int count = Settings.intSetting("pgLinearizabilitySeeds", 2);
@@ -62,7 +51,7 @@ class CrossNodeLinearizabilityTest {
 	@MethodSource("seeds")
 	void whenThreeNodesRunSingleKeyOperationsOnTheSameKeysThenTheHistoryIsLinearizable(long seed) throws Exception {
 		System.out.println("[reliability] postgres single-key linearizability seed " + seed);
-		try (PgNodes nodes = PgNodes.open(cluster, "single_" + seed, NODES)) {
+		try (PgNodes nodes = PgNodes.open(POSTGRES.cluster(), "single_" + seed, NODES)) {
 			int window = (seed % 2 == 0) ? 1 : 4;
 			History history = HistoryRecorder.record(nodes.mutexes("registers"),
 					new Config(9, 40, List.of("a", "b", "c", "d"), window, false), seed);
@@ -77,7 +66,7 @@ class CrossNodeLinearizabilityTest {
 	@MethodSource("seeds")
 	void whenThreeNodesRunTwoKeyUpdatesAndPeeksThenTheHistoryIsLinearizable(long seed) throws Exception {
 		System.out.println("[reliability] postgres multi-key linearizability seed " + seed);
-		try (PgNodes nodes = PgNodes.open(cluster, "multi_" + seed, NODES)) {
+		try (PgNodes nodes = PgNodes.open(POSTGRES.cluster(), "multi_" + seed, NODES)) {
 			History history = HistoryRecorder.record(nodes.mutexes("registers"),
 					new Config(6, 25, List.of("a", "b", "c"), 1, true), seed + 1);
 			assertThat(history.errors()).as("unexpected failures (seed %d)", seed).isEmpty();
@@ -90,7 +79,7 @@ class CrossNodeLinearizabilityTest {
 	@MethodSource("seeds")
 	void whenThreeNodesIncrementTheSameCountersThenNoUpdateIsLost(long seed) throws Exception {
 		System.out.println("[reliability] postgres counters seed " + seed);
-		try (PgNodes nodes = PgNodes.open(cluster, "counters_" + seed, NODES)) {
+		try (PgNodes nodes = PgNodes.open(POSTGRES.cluster(), "counters_" + seed, NODES)) {
 			CounterLoad load = new CounterLoad(nodes, "counters", 4, 3, seed).start();
 			load.awaitEveryNodeCommits(40);
 			CounterLoad.Result result = load.stopAndCheck();
@@ -111,7 +100,7 @@ class CrossNodeLinearizabilityTest {
 	void whenNodesReadThenPutWithoutValidationThenTheCheckerCatchesIt() throws Exception {
 		for (int round = 0; round < MAX_BROKEN_HISTORIES; round++) {
 			long seed = Settings.seed() + 65_000 + round;
-			try (PgNodes nodes = PgNodes.open(cluster, "broken_" + round, NODES)) {
+			try (PgNodes nodes = PgNodes.open(POSTGRES.cluster(), "broken_" + round, NODES)) {
 				List<Mutex<String, String>> broken = nodes.mutexes("registers")
 					.stream()
 					.map(BrokenMutexes::uncheckedUpdates)

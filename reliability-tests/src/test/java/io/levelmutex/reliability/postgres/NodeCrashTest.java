@@ -13,13 +13,12 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.levelmutex.MutexStore;
-import io.levelmutex.postgres.test.PostgresCluster;
+import io.levelmutex.postgres.test.PostgresClusterExtension;
 import io.levelmutex.reliability.support.ChildJvm;
 import io.levelmutex.reliability.support.Report;
 import io.levelmutex.reliability.support.Settings;
@@ -53,18 +52,8 @@ class NodeCrashTest {
 	@TempDir
 	Path temp;
 
-	// Started once by @BeforeAll, closed by @AfterAll; used by the test thread only.
-	static PostgresCluster cluster;
-
-	@BeforeAll
-	static void startCluster() {
-		cluster = PostgresCluster.start();
-	}
-
-	@AfterAll
-	static void stopCluster() {
-		cluster.close();
-	}
+	@RegisterExtension
+	static final PostgresClusterExtension POSTGRES = new PostgresClusterExtension();
 
 	@Test
 	void whenANodeIsKilledMidBatchThenNothingAcknowledgedIsLostAndTheOthersGoOn() throws Exception {
@@ -101,7 +90,7 @@ class NodeCrashTest {
 		int killAfter = 50 + random.nextInt(250);
 		String database = "crash_" + round;
 		long busyAtKill = 0;
-		try (PgNodes admin = PgNodes.open(cluster, database, 0)) {
+		try (PgNodes admin = PgNodes.open(POSTGRES.cluster(), database, 0)) {
 			List<String> names = new ArrayList<>();
 			List<ChildJvm> children = new ArrayList<>();
 			List<List<String>> output = new ArrayList<>();
@@ -156,7 +145,7 @@ class NodeCrashTest {
 			CounterLog log = new CounterLog();
 			output.forEach(log::add);
 			Counters.State state;
-			try (MutexStore checker = PgNode.open(admin.jdbcUrl(), cluster.username(), database + "-check")) {
+			try (MutexStore checker = PgNode.open(admin.jdbcUrl(), POSTGRES.cluster().username(), database + "-check")) {
 				state = Counters.read(PgNode.strings(checker, CounterNode.MUTEX));
 			}
 			CounterLog.Verdict verdict = log.check(state, Set.of(names.get(victim) + " a"));
@@ -178,8 +167,8 @@ class NodeCrashTest {
 
 	private ChildJvm start(PgNodes admin, String node, String run, long seed, int round) throws Exception {
 		return ChildJvm.start(CounterNode.class, this.temp.resolve("stderr-" + round + "-" + node + "-" + run + ".txt"),
-				admin.jdbcUrl(), cluster.username(), node, run, Integer.toString(CLIENTS), Integer.toString(COUNTERS),
-				Long.toString(seed));
+				admin.jdbcUrl(), POSTGRES.cluster().username(), node, run, Integer.toString(CLIENTS),
+				Integer.toString(COUNTERS), Long.toString(seed));
 	}
 
 	private static long awaitBusySession(PgNodes admin, String node) throws SQLException {

@@ -11,13 +11,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.levelmutex.Mutex;
 import io.levelmutex.MutexStore;
-import io.levelmutex.postgres.test.PostgresCluster;
+import io.levelmutex.postgres.test.PostgresClusterExtension;
 import io.levelmutex.reliability.support.Report;
 import io.levelmutex.reliability.support.Settings;
 
@@ -41,18 +40,8 @@ class NodeFaultTest {
 
 	static final int TERMINATIONS_PER_ROUND = 6;
 
-	// Started once by @BeforeAll, closed by @AfterAll; used by the test thread only (crashed and restarted).
-	static PostgresCluster cluster;
-
-	@BeforeAll
-	static void startCluster() {
-		cluster = PostgresCluster.start();
-	}
-
-	@AfterAll
-	static void stopCluster() {
-		cluster.close();
-	}
+	@RegisterExtension
+	static final PostgresClusterExtension POSTGRES = new PostgresClusterExtension();
 
 	@Test
 	void whenANodesSessionsAreTerminatedMidBatchThenEveryFutureCompletesTypedAndNothingAcknowledgedIsLost()
@@ -66,7 +55,7 @@ class NodeFaultTest {
 		for (int round = 0; round < rounds; round++) {
 			long seed = Settings.seed() + 80_000 + round;
 			int victim = round % NODES;
-			try (PgNodes nodes = PgNodes.open(cluster, "terminate_" + round, NODES)) {
+			try (PgNodes nodes = PgNodes.open(POSTGRES.cluster(), "terminate_" + round, NODES)) {
 				CounterLoad load = new CounterLoad(nodes, "counters", 4, 4, seed).start();
 				load.awaitAcks(60);
 				int hits = 0;
@@ -110,11 +99,11 @@ class NodeFaultTest {
 		long unknown = 0;
 		for (int round = 0; round < rounds; round++) {
 			long seed = Settings.seed() + 85_000 + round;
-			try (PgNodes nodes = PgNodes.open(cluster, "crash_" + round, NODES)) {
+			try (PgNodes nodes = PgNodes.open(POSTGRES.cluster(), "crash_" + round, NODES)) {
 				CounterLoad load = new CounterLoad(nodes, "counters", 4, 4, seed).start();
 				load.awaitAcks(60 + new java.util.Random(seed).nextInt(200));
 				long failuresBefore = load.failures();
-				cluster.crash();
+				POSTGRES.cluster().crash();
 				try {
 					// While the server is down every node reports it, and calls fail typed after their bounded wait.
 					for (int n = 0; n < NODES; n++) {
@@ -124,7 +113,7 @@ class NodeFaultTest {
 					Awaitility.await().atMost(CounterLoad.WAIT).until(() -> load.failures() > failuresBefore);
 				}
 				finally {
-					cluster.restart();
+					POSTGRES.cluster().restart();
 				}
 				load.awaitEveryNodeCommits(20);
 				for (int n = 0; n < NODES; n++) {
@@ -153,7 +142,7 @@ class NodeFaultTest {
 
 	@Test
 	void whenAForeignTransactionHoldsTheKeyspaceThenCommitsWaitAndThenComplete() throws Exception {
-		try (PgNodes nodes = PgNodes.open(cluster, "lockwait", NODES)) {
+		try (PgNodes nodes = PgNodes.open(POSTGRES.cluster(), "lockwait", NODES)) {
 			List<Mutex<String, String>> mutexes = nodes.mutexes("counters");
 			for (int n = 0; n < NODES; n++) {
 				Counters.increment(mutexes.get(n), Counters.counterKey(0), Counters.markerKey(nodes.name(n), "w", 0, 0),

@@ -5,11 +5,10 @@ import java.util.Collections;
 import java.util.List;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.levelmutex.postgres.test.PostgresCluster;
+import io.levelmutex.postgres.test.PostgresClusterExtension;
 import io.levelmutex.reliability.support.Report;
 import io.levelmutex.reliability.support.Settings;
 
@@ -28,24 +27,14 @@ class RemoteChangeCoverageTest {
 
 	static final String MUTEX = "feed";
 
-	// Started once by @BeforeAll, closed by @AfterAll; used by the test thread only.
-	static PostgresCluster cluster;
-
-	@BeforeAll
-	static void startCluster() {
-		cluster = PostgresCluster.start();
-	}
-
-	@AfterAll
-	static void stopCluster() {
-		cluster.close();
-	}
+	@RegisterExtension
+	static final PostgresClusterExtension POSTGRES = new PostgresClusterExtension();
 
 	@Test
 	void whenNodesCommitThenEveryOtherNodeSeesEverySequenceExactlyOnceAlsoAfterItsListenerIsTerminated()
 			throws Exception {
 		long seed = Settings.seed() + 90_000;
-		try (PgNodes nodes = PgNodes.open(cluster, "remote", NODES)) {
+		try (PgNodes nodes = PgNodes.open(POSTGRES.cluster(), "remote", NODES)) {
 			List<SequenceWatcher> watchers = new ArrayList<>();
 			for (int n = 0; n < NODES; n++) {
 				SequenceWatcher watcher = new SequenceWatcher();

@@ -123,6 +123,21 @@ class EngineCycleTest {
 	}
 
 	@Test
+	void whenTheServerIsUnreachableForAnUpdatesSnapshotThenTheUpdateFailsAsUnavailableSafeToRetry() {
+		Mutex<String, String> mutex = mutex(3);
+		this.engine.failNextSnapshot(new StorageUnavailableException("server down", new RuntimeException("refused")));
+		CompletableFuture<Integer> update = mutex.update(increment("c"));
+		this.executor.runAll();
+		assertThatThrownBy(update::join).cause()
+			.isInstanceOf(StorageUnavailableException.class)
+			.hasMessageContaining("'m'")
+			.hasMessageContaining("server down");
+		CompletableFuture<Integer> again = mutex.update(increment("c"));
+		this.executor.runAll();
+		assertThat(again).isCompletedWithValue(1);
+	}
+
+	@Test
 	void whenNoLimitIsSetThenAnUpdateSurvivesNineConflictsAndFailsOnTheTenth() {
 		Mutex<String, String> mutex = this.store.mutex(MutexOptions.builder("m").executor(this.executor).build(),
 				Codecs.utf8(), Codecs.utf8());

@@ -84,6 +84,9 @@ final class MemoryEngine implements StorageEngine {
 	/** Failures after which the batch is applied (outcome unknown to the caller, applied in fact). */
 	private final ArrayDeque<RuntimeException> failuresAfterApply = new ArrayDeque<>();
 
+	/** Failures the next snapshots throw, in order. */
+	private final ArrayDeque<RuntimeException> snapshotFailures = new ArrayDeque<>();
+
 	/** Runs at the start of every commit, before validation: where the other writer strikes. */
 	private Consumer<EngineBatch> beforeCommit = (batch) -> {
 	};
@@ -108,6 +111,10 @@ final class MemoryEngine implements StorageEngine {
 
 	synchronized void failNextCommit(RuntimeException failure) {
 		this.failures.add(failure);
+	}
+
+	synchronized void failNextSnapshot(RuntimeException failure) {
+		this.snapshotFailures.add(failure);
 	}
 
 	synchronized void failNextCommitAfterApplying(RuntimeException failure) {
@@ -216,6 +223,10 @@ final class MemoryEngine implements StorageEngine {
 		@Override
 		public ReadSnapshot snapshot() {
 			synchronized (MemoryEngine.this) {
+				RuntimeException failure = MemoryEngine.this.snapshotFailures.poll();
+				if (failure != null) {
+					throw failure;
+				}
 				return new Snapshot(new TreeMap<>(this.space.data), this.space.sequence);
 			}
 		}

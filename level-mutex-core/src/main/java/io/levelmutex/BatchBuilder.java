@@ -186,8 +186,8 @@ final class BatchBuilder implements AutoCloseable {
 		catch (Throwable ex) {
 			this.guarded = false;
 			store.guard().exit();
-			return new StorageException("Update of mutex '" + this.core.name() + "' could not read (batch "
-					+ this.number + "): " + ex, ex);
+			return StorageFailures.wrap("Update of mutex '" + this.core.name() + "' could not read (batch "
+					+ this.number + ")", ex);
 		}
 		BatchOverlay placed = new BatchOverlay();
 		for (WriteOperation op : this.operations) {

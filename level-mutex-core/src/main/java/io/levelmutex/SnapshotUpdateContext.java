@@ -169,8 +169,8 @@ final class SnapshotUpdateContext<K, V> implements UpdateContext<K, V> {
 	}
 
 	private StorageException readFailure(Throwable cause) {
-		return new StorageException("Update of mutex '" + this.core.name() + "' could not read (batch " + this.batch
-				+ "): " + cause, cause);
+		return StorageFailures.wrap("Update of mutex '" + this.core.name() + "' could not read (batch " + this.batch
+				+ ")", cause);
 	}
 
 	private void checkActive() {

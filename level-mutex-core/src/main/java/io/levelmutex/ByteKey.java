@@ -2,6 +2,8 @@ package io.levelmutex;
 
 import java.util.Arrays;
 
+import io.levelmutex.engine.KeyFormat;
+
 /** A byte-array key usable in hash and tree maps: unsigned lexicographic order. Immutable. */
 final class ByteKey implements Comparable<ByteKey> {
 

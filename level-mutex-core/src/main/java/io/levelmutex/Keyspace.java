@@ -6,6 +6,8 @@ import java.util.Objects;
 
 import org.rocksdb.RocksDB;
 
+import io.levelmutex.engine.KeyFormat;
+
 /**
  * Where a mutex keeps its keys: a RocksDB column family plus an optional key prefix.
  *

@@ -19,6 +19,7 @@ import io.levelmutex.codec.Codec;
 import io.levelmutex.codec.Codecs;
 import io.levelmutex.engine.KeyspaceStorage;
 import io.levelmutex.engine.StorageEngine;
+import io.levelmutex.engine.KeyFormat;
 
 /**
  * The byte-level engine of one mutex: its two queues, the drain-status state machine that

@@ -2,6 +2,8 @@ package io.levelmutex;
 
 import org.jspecify.annotations.Nullable;
 
+import io.levelmutex.engine.KeyFormat;
+
 /**
  * One write of a batch, as the {@code writes} and {@code flushed} events show it: a put or a
  * delete of a key relative to the mutex's keyspace.

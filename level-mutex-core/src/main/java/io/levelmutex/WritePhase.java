@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 
 import io.levelmutex.engine.CommitResult;
 import io.levelmutex.engine.EngineBatch;
+import io.levelmutex.engine.KeyFormat;
 
 /**
  * One write phase: writes the items that were queued when it started, in issue order, in as

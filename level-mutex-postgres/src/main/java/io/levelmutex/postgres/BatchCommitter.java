@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
 
 import io.levelmutex.postgres.PostgresSnapshot.Key;
 import io.levelmutex.postgres.RejectedUnit.Reason;
+import io.levelmutex.engine.KeyFormat;
 
 /**
  * Commits one batch to a keyspace in ONE transaction: lock the keyspace's sequence row

@@ -14,6 +14,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 import io.levelmutex.StorageException;
+import io.levelmutex.engine.KeyFormat;
 
 /**
  * One consistent view of a keyspace: a REPEATABLE READ, READ ONLY transaction on its own connection, whose

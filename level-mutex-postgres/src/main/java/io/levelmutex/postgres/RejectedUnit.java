@@ -2,6 +2,8 @@ package io.levelmutex.postgres;
 
 import org.jspecify.annotations.Nullable;
 
+import io.levelmutex.engine.KeyFormat;
+
 /**
  * The first unit of a batch that failed validation: the batch was applied up to the unit's first write.
  *

@@ -1,21 +1,29 @@
-package io.levelmutex.postgres;
+package io.levelmutex.engine;
 
 import java.nio.charset.StandardCharsets;
 
 /**
- * Renders keys for messages as the core does: printable ASCII quoted, anything else as hex, cut to 32 bytes
- * so that a hostile key cannot flood a log.
+ * Renders keys for messages: printable ASCII as a quoted string, anything else as hex, cut to
+ * a few dozen characters so that a hostile key cannot flood a log. Shared by the core and the
+ * engines, so that every exception names keys the same way.
  */
-final class KeyFormat {
+public final class KeyFormat {
 
-	static final int MAX_SHOWN = 32;
+	/** The most bytes of a key shown. */
+	public static final int MAX_SHOWN = 32;
 
 	private static final char[] HEX = "0123456789abcdef".toCharArray();
 
 	private KeyFormat() {
 	}
 
-	static String abbreviate(byte[] key) {
+	/**
+	 * A short, printable form of a key.
+	 * @param key the key's bytes
+	 * @return the key quoted when it is printable ASCII, else as hex; at most {@link #MAX_SHOWN}
+	 * bytes, followed by the key's length when it is longer
+	 */
+	public static String abbreviate(byte[] key) {
 		int shown = Math.min(key.length, MAX_SHOWN);
 		boolean printable = true;
 		for (int i = 0; i < shown && printable; i++) {

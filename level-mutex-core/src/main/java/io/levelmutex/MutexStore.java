@@ -413,6 +413,11 @@ public final class MutexStore implements AutoCloseable {
 	}
 
 	/** Daemon threads named after the store, for the store-owned cycle pool. */
+	/** Threads the store's own cycle pool runs beyond its size, for cycles waiting in a durable write; for tests. */
+	int cyclePoolExtraThreads() {
+		return 0;
+	}
+
 	private static final class CycleThreads implements ThreadFactory {
 
 		private final String prefix;

@@ -11,12 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
@@ -55,7 +51,7 @@ public final class MutexStore implements AutoCloseable {
 
 	private final Executor executor;
 
-	private final @Nullable ExecutorService ownedExecutor;
+	private final @Nullable CyclePool ownedExecutor;
 
 	private final StoreGuard guard = new StoreGuard();
 
@@ -77,8 +73,7 @@ public final class MutexStore implements AutoCloseable {
 			this.ownedExecutor = null;
 		}
 		else {
-			this.ownedExecutor = Executors.newFixedThreadPool(options.cycleThreads(), new CycleThreads(threadName(engine,
-					options)));
+			this.ownedExecutor = new CyclePool("level-mutex-" + threadName(engine, options) + "-", options.cycleThreads());
 			this.executor = this.ownedExecutor;
 		}
 	}
@@ -413,23 +408,9 @@ public final class MutexStore implements AutoCloseable {
 	}
 
 	/** Daemon threads named after the store, for the store-owned cycle pool. */
-	private static final class CycleThreads implements ThreadFactory {
-
-		private final String prefix;
-
-		private final AtomicInteger count = new AtomicInteger();
-
-		CycleThreads(String name) {
-			this.prefix = "level-mutex-" + name + "-";
-		}
-
-		@Override
-		public Thread newThread(Runnable task) {
-			Thread thread = new Thread(task, this.prefix + this.count.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		}
-
+	/** Threads the store's own cycle pool runs beyond its size, for cycles waiting in a durable write; for tests. */
+	int cyclePoolExtraThreads() {
+		return (this.ownedExecutor != null) ? this.ownedExecutor.extraThreads() : 0;
 	}
 
 }

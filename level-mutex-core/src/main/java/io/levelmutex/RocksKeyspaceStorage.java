@@ -28,6 +28,9 @@ final class RocksKeyspaceStorage implements KeyspaceStorage {
 
 	private final byte[] prefix;
 
+	/** Whether commits are synced (the store is durable); read once from the write options. */
+	private final boolean durable;
+
 	/** Batches committed; written by the mutex's cycle thread, one call at a time. */
 	private volatile long sequence;
 
@@ -49,6 +52,7 @@ final class RocksKeyspaceStorage implements KeyspaceStorage {
 		this.family = family;
 		this.writeOptions = writeOptions;
 		this.prefix = prefix;
+		this.durable = writeOptions.sync();
 	}
 
 	@Override
@@ -90,7 +94,14 @@ final class RocksKeyspaceStorage implements KeyspaceStorage {
 					writeBatch.delete(this.family, key);
 				}
 			}
-			this.access.write(this.writeOptions, writeBatch);
+			if (this.durable) {
+				// waits for the disk: the store's cycle pool runs another mutex's cycle meanwhile, whose
+				// synced write can join this one's WAL sync
+				CyclePool.awaitingDurability(() -> this.access.write(this.writeOptions, writeBatch));
+			}
+			else {
+				this.access.write(this.writeOptions, writeBatch);
+			}
 		}
 		catch (RocksDBException ex) {
 			throw new StorageException("RocksDB write failed: " + ex.getMessage(), ex);

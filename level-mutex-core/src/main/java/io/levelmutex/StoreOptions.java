@@ -28,11 +28,12 @@ import org.rocksdb.DBOptions;
 public final class StoreOptions {
 
 	/**
-	 * Default size of the store's shared cycle pool: four per processor, at least 8. Cycles
-	 * mostly wait on RocksDB (on fsync, for durable writes), and RocksDB groups the concurrent
-	 * writes of several mutexes into one WAL sync, so more threads than processors pay off when
-	 * many mutexes write at once (measured: 32 busy mutexes, durable, 2 processors: 17,600
-	 * writes/s with 2 threads, 37,000-40,000 with 8). Threads are started on demand.
+	 * Default size of the store's shared cycle pool: four per processor, at least 8. Threads are
+	 * started on demand. A cycle waiting for a durable (fsync'd) RocksDB write does not count
+	 * against the size: the store-owned pool runs another cycle meanwhile (up to 256 extra
+	 * threads at once, ended after 30 s idle), so that the synced writes of many busy mutexes
+	 * arrive together and RocksDB joins them into one WAL sync. Cycles on other engines (a
+	 * PostgreSQL round trip) and non-durable writes do count.
 	 */
 	public static final int DEFAULT_CYCLE_THREADS = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
 
@@ -225,8 +226,10 @@ public final class StoreOptions {
 		}
 
 		/**
-		 * Sets the size of the store-owned cycle pool. Cycles block on RocksDB (and on fsync
-		 * for durable writes), so this is how many mutexes can flush at the same moment.
+		 * Sets the size of the store-owned cycle pool: how many mutexes' cycles run at once, not
+		 * counting those waiting for a durable RocksDB write (the pool runs another cycle for
+		 * each of those, up to 256 extra: see {@link #DEFAULT_CYCLE_THREADS}). On other engines
+		 * every cycle counts, including its storage round trips.
 		 * @param threads at least 1
 		 * @return this builder
 		 */
@@ -240,7 +243,9 @@ public final class StoreOptions {
 
 		/**
 		 * Runs every mutex's cycles on this executor instead of a store-owned pool. The store
-		 * does not shut it down. It must run every task it accepts: a rejected cycle fails
+		 * does not shut it down, and a cycle waiting for a durable write holds its thread (the
+		 * store-owned pool would run another cycle meanwhile), so size it for the mutexes
+		 * that write at once. It must run every task it accepts: a rejected cycle fails
 		 * the operations it would have run.
 		 * @param executor the executor
 		 * @return this builder

@@ -1,0 +1,140 @@
+package io.levelmutex;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A store's own pool of cycle threads: it runs {@code size} cycles at once, plus one more for each
+ * cycle that waits in a durable (synced) storage write.
+ *
+ * <p>Why: a durable write spends most of its time waiting for the disk, not on a processor, and
+ * RocksDB joins the synced writes that arrive together into one WAL sync (its write group). With a
+ * fixed pool, {@code size} mutexes waiting for their sync hold every thread, and every other
+ * mutex's write phase waits for one of them to return instead of joining their sync: 32 busy
+ * durable mutexes on 8 threads reached a quarter of one mutex's throughput. A cycle thread that
+ * enters {@link #awaitingDurability} lends its place to a new or idle thread for as long as it waits,
+ * up to {@link #MAX_EXTRA_THREADS} at once; past that, the wait simply holds its thread.
+ *
+ * <p>Threads above {@code size} end after {@link #EXTRA_KEEP_ALIVE_SECONDS} idle, so a steady stream
+ * of syncs does not start a thread per write. Thread-safe.
+ */
+final class CyclePool implements Executor {
+
+	/** The most threads lent at once, above the pool's size. */
+	static final int MAX_EXTRA_THREADS = 256;
+
+	/** How long a thread above the pool's size stays idle before it ends. */
+	static final long EXTRA_KEEP_ALIVE_SECONDS = 30;
+
+	private final int size;
+
+	private final int maxExtraThreads;
+
+	private final ThreadPoolExecutor executor;
+
+	/**
+	 * Cycles waiting in a durable write that lent their place; changed, with the executor's core size,
+	 * only under {@code this}. Read without the lock by {@link #extraThreads()}.
+	 */
+	private final AtomicInteger lent = new AtomicInteger();
+
+	CyclePool(String threadNamePrefix, int size) {
+		this(threadNamePrefix, size, MAX_EXTRA_THREADS);
+	}
+
+	CyclePool(String threadNamePrefix, int size, int maxExtraThreads) {
+		this.size = size;
+		this.maxExtraThreads = maxExtraThreads;
+		AtomicInteger count = new AtomicInteger();
+		this.executor = new ThreadPoolExecutor(size, size + maxExtraThreads, EXTRA_KEEP_ALIVE_SECONDS,
+				TimeUnit.SECONDS, new LinkedBlockingQueue<>(), (task) -> {
+					Thread thread = new CycleThread(this, task, threadNamePrefix + count.incrementAndGet());
+					thread.setDaemon(true);
+					return thread;
+				});
+	}
+
+	@Override
+	public void execute(Runnable task) {
+		this.executor.execute(task);
+	}
+
+	/** Stops taking tasks; the running ones finish (the store's close has already waited for its phases). */
+	void shutdown() {
+		this.executor.shutdown();
+	}
+
+	/** Places lent by cycles waiting in a durable write, now; for tests and diagnostics. */
+	int extraThreads() {
+		return this.lent.get();
+	}
+
+	/**
+	 * Runs a durable storage write. On a thread of a {@code CyclePool}, the pool runs one more cycle
+	 * meanwhile (up to {@link #MAX_EXTRA_THREADS} extra, by default); on any other thread (an executor of the
+	 * application's) it just runs the write.
+	 * @param write the write
+	 * @param <X> what the write throws
+	 * @throws X whatever the write throws; the lent place is given back either way
+	 */
+	static <X extends Exception> void awaitingDurability(DurableWrite<X> write) throws X {
+		if (!(Thread.currentThread() instanceof CycleThread thread)) {
+			write.run();
+			return;
+		}
+		CyclePool pool = thread.pool;
+		boolean lent = pool.lend();
+		try {
+			write.run();
+		}
+		finally {
+			if (lent) {
+				pool.giveBack();
+			}
+		}
+	}
+
+	private synchronized boolean lend() {
+		int extra = this.lent.get();
+		if (extra >= this.maxExtraThreads || this.executor.isShutdown()) {
+			return false;
+		}
+		this.lent.set(extra + 1);
+		// starts a thread for a queued cycle now, or for the next one submitted
+		this.executor.setCorePoolSize(this.size + extra + 1);
+		return true;
+	}
+
+	private synchronized void giveBack() {
+		int extra = this.lent.get() - 1;
+		this.lent.set(extra);
+		this.executor.setCorePoolSize(this.size + extra);
+	}
+
+	/**
+	 * A storage write a cycle waits on.
+	 * @param <X> what it throws
+	 */
+	@FunctionalInterface
+	interface DurableWrite<X extends Exception> {
+
+		void run() throws X;
+
+	}
+
+	/** A thread of a {@code CyclePool}, so that a durable write can find its pool. */
+	private static final class CycleThread extends Thread {
+
+		final CyclePool pool;
+
+		CycleThread(CyclePool pool, Runnable task, String name) {
+			super(task, name);
+			this.pool = pool;
+		}
+
+	}
+
+}

@@ -5,7 +5,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 
-import jakarta.servlet.http.HttpServletRequest;
 import io.levelmutex.CommitOutcomeUnknownException;
 import io.levelmutex.CycleRejectedException;
 import io.levelmutex.InvalidInputException;
@@ -13,6 +12,7 @@ import io.levelmutex.MutexClosedException;
 import io.levelmutex.MutexOverloadedException;
 import io.levelmutex.StorageUnavailableException;
 import io.levelmutex.WriteConflictException;
+import jakarta.servlet.http.HttpServletRequest;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.node.ObjectNode;

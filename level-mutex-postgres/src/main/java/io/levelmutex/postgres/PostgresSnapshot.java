@@ -36,6 +36,9 @@ final class PostgresSnapshot implements AutoCloseable {
 	/** Owned by the snapshot's owner thread. */
 	private boolean closed;
 
+	/** The failure that closed this snapshot, or null; owned by the snapshot's owner thread. */
+	private @Nullable StorageException failure;
+
 	private PostgresSnapshot(Connection connection, PostgresKeyspace keyspace, String entries, long sequence) {
 		this.connection = connection;
 		this.keyspace = keyspace;
@@ -92,6 +95,7 @@ final class PostgresSnapshot implements AutoCloseable {
 		if (keys.isEmpty()) {
 			return List.of();
 		}
+		checkNotFailed("a multi-get of " + keys.size() + " keys");
 		Map<Key, byte[]> found = new HashMap<>();
 		try (PreparedStatement statement = this.connection.prepareStatement("SELECT key, value FROM " + this.entries
 				+ " WHERE keyspace_id = ? AND key = ANY(?) AND value IS NOT NULL")) {
@@ -150,6 +154,7 @@ final class PostgresSnapshot implements AutoCloseable {
 		if (range.isEmpty()) {
 			return List.of();
 		}
+		checkNotFailed("a scan");
 		StringBuilder sql = new StringBuilder("SELECT key, value FROM ").append(this.entries)
 			.append(" WHERE keyspace_id = ? AND value IS NOT NULL");
 		if (range.low() != null) {
@@ -195,8 +200,26 @@ final class PostgresSnapshot implements AutoCloseable {
 
 	private StorageException failed(String what, SQLException ex) {
 		close();
-		return SqlFailures.typed("The snapshot of keyspace '" + this.keyspace.name() + "' (sequence "
+		StorageException typed = SqlFailures.typed("The snapshot of keyspace '" + this.keyspace.name() + "' (sequence "
 				+ this.sequence + ") failed in " + what, ex);
+		this.failure = typed;
+		return typed;
+	}
+
+	/**
+	 * A read of a snapshot an earlier read's failure closed fails the same way (unreachable stays unreachable),
+	 * without touching the closed connection: a pool's closed connection throws what it likes (HikariCP's, an
+	 * {@link SQLException} without SQLSTATE).
+	 */
+	private void checkNotFailed(String what) {
+		StorageException earlier = this.failure;
+		if (earlier == null) {
+			return;
+		}
+		String message = "The snapshot of keyspace '" + this.keyspace.name() + "' (sequence " + this.sequence
+				+ ") cannot serve " + what + ": an earlier read failed: " + earlier.getMessage();
+		throw (earlier instanceof PostgresUnavailableException) ? new PostgresUnavailableException(message, earlier)
+				: new PostgresFailureException(message, earlier);
 	}
 
 	/** A byte array with value equality, for lookups. */

@@ -34,6 +34,12 @@ final class ClusterCheck {
 	/** Those documents by the answer their request got ({@code no answer} or the status). */
 	final Map<String, Long> appliedNotAcknowledgedByAnswer = new java.util.TreeMap<>();
 
+	/**
+	 * Applied documents whose request was answered 503, which says nothing was written: each with its request
+	 * and answer. Always a violation of the answer's meaning.
+	 */
+	final List<String> appliedButAnswered503 = new ArrayList<>();
+
 	/** Documents in the database. */
 	long documents;
 
@@ -53,6 +59,20 @@ final class ClusterCheck {
 	 */
 	static ClusterCheck run(SampleApp app, String database, Map<String, String> acknowledged,
 			Map<String, String> unresolved, long seed) throws Exception {
+		return run(app, database, acknowledged, unresolved, Map.of(), seed);
+	}
+
+	/**
+	 * Runs the check.
+	 * @param app the instance to read from
+	 * @param database the database
+	 * @param acknowledged id to acknowledged revision
+	 * @param unresolved ids sent without an acknowledgement, to their answer ({@code 503 service_unavailable})
+	 * @param exchanges id to its request and answer, for the report of a violation
+	 * @param seed the seed of the sample read one by one
+	 */
+	static ClusterCheck run(SampleApp app, String database, Map<String, String> acknowledged,
+			Map<String, String> unresolved, Map<String, String> exchanges, long seed) throws Exception {
 		ClusterCheck check = new ClusterCheck();
 		JsonNode allDocs = json(app, "/" + database + "/_all_docs");
 		Map<String, String> present = new HashMap<>();
@@ -87,7 +107,12 @@ final class ClusterCheck {
 			if (!acknowledged.containsKey(doc.getKey())) {
 				if (unresolved.containsKey(doc.getKey())) {
 					check.appliedNotAcknowledged++;
-					check.appliedNotAcknowledgedByAnswer.merge(unresolved.get(doc.getKey()), 1L, Long::sum);
+					String answer = unresolved.get(doc.getKey());
+					check.appliedNotAcknowledgedByAnswer.merge(answer, 1L, Long::sum);
+					if (answer.startsWith("503")) {
+						check.appliedButAnswered503.add(doc.getKey() + " at " + doc.getValue() + ": "
+								+ exchanges.getOrDefault(doc.getKey(), answer));
+					}
 				}
 				else {
 					check.violations.add("document no writer sent: " + doc.getKey());

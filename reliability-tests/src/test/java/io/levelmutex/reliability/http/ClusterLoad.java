@@ -56,8 +56,14 @@ final class ClusterLoad implements AutoCloseable {
 	/** Acknowledged documents: id to revision; written by the writers. */
 	final Map<String, String> acknowledged = new ConcurrentHashMap<>();
 
-	/** Documents sent without an acknowledgement (any other answer, or none). */
+	/**
+	 * Documents sent without an acknowledgement (any other answer, or none): id to {@code no answer}, or the
+	 * status and CouchDB's {@code error} ({@code 503 service_unavailable}).
+	 */
 	final Map<String, String> unresolved = new ConcurrentHashMap<>();
+
+	/** For each document whose request got an answer other than 201: the request and the whole answer. */
+	final Map<String, String> exchanges = new ConcurrentHashMap<>();
 
 	/** Acknowledgements per instance index. */
 	final AtomicLong[] acks;
@@ -159,8 +165,10 @@ final class ClusterLoad implements AutoCloseable {
 				this.acks[instance].incrementAndGet();
 				continue;
 			}
-			this.unresolved.put(id, Integer.toString(status));
+			this.unresolved.put(id, status + " " + errorOf(response.body()));
 			String answer = instance + " " + id + ": " + status + " " + response.body();
+			this.exchanges.put(id, "PUT " + request.uri() + " (instance " + instance + ") " + body + " -> " + status
+					+ " " + response.body());
 			this.errorAnswers.add(answer);
 			if (status == 409) {
 				this.violations.add(answer);
@@ -174,6 +182,16 @@ final class ClusterLoad implements AutoCloseable {
 			else if (status != 409) {
 				this.violations.add(answer);
 			}
+		}
+	}
+
+	/** CouchDB's {@code error} of an answer's body, or {@code ?} if it has none. */
+	private static String errorOf(String body) {
+		try {
+			return MAPPER.readTree(body).path("error").asString("?");
+		}
+		catch (RuntimeException ex) {
+			return "?";
 		}
 	}
 
@@ -194,6 +212,32 @@ final class ClusterLoad implements AutoCloseable {
 			writer.get(3, TimeUnit.MINUTES);
 		}
 		this.pool.shutdown();
+	}
+
+	/**
+	 * The error answers by kind: status, CouchDB's error and the start of the reason with numbers and ids
+	 * blanked, most frequent first; for the report.
+	 */
+	Map<String, Long> errorKinds() {
+		Map<String, Long> kinds = new java.util.TreeMap<>();
+		for (String answer : this.errorAnswers) {
+			String[] parts = answer.split(" ", 4);
+			String reason = (parts.length < 4) ? "" : reasonOf(parts[3]);
+			String kind = parts[2] + " " + reason.replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "<id>")
+				.replaceAll("[0-9]+", "N");
+			kinds.merge(kind.substring(0, Math.min(kind.length(), 160)), 1L, Long::sum);
+		}
+		return kinds;
+	}
+
+	private static String reasonOf(String body) {
+		try {
+			JsonNode json = MAPPER.readTree(body);
+			return json.path("error").asString("?") + ": " + json.path("reason").asString("?");
+		}
+		catch (RuntimeException ex) {
+			return body;
+		}
 	}
 
 	/** A summary of the outcomes, for the report line. */

@@ -114,6 +114,7 @@ class SampleClusterCrashIT {
 		assertThat(apps[0].send("PUT", "/" + database, null).statusCode()).isEqualTo(201);
 		Map<String, String> acknowledged = new HashMap<>();
 		Map<String, String> unresolved = new HashMap<>();
+		Map<String, String> exchanges = new HashMap<>();
 		long totalAcks = 0;
 		long lost = 0;
 		long violations = 0;
@@ -146,7 +147,10 @@ class SampleClusterCrashIT {
 			}
 			acknowledged.putAll(load.acknowledged);
 			unresolved.putAll(load.unresolved);
-			ClusterCheck check = ClusterCheck.run(apps[survivor], database, acknowledged, unresolved, seed);
+			exchanges.putAll(load.exchanges);
+			ClusterCheck check = ClusterCheck.run(apps[survivor], database, acknowledged, unresolved, exchanges, seed);
+			check.appliedButAnswered503.forEach((pair) -> System.out.println("[reliability] applied but answered 503: "
+					+ pair));
 			System.out.printf("[reliability] cluster kill round %d seed=%d victim=%d killAfter=%d survivorAcksAfterKill=%d"
 					+ " %s documents=%d lost=%d appliedNotAcked=%d %s violations=%d%n", round, seed, victim, killAfter,
 					load.acks[survivor].get() - survivorAcksAtKill, load.summary(), check.documents, check.lost.size(),
@@ -156,6 +160,9 @@ class SampleClusterCrashIT {
 			assertThat(load.unanswered).as("requests to the survivor without an answer").isEmpty();
 			assertThat(check.lost).as("acknowledged documents lost in round %d (seed %d)", round, seed).isEmpty();
 			assertThat(check.violations).as("inconsistencies in round %d (seed %d)", round, seed).isEmpty();
+			assertThat(check.appliedButAnswered503)
+				.as("documents applied whose request was answered 503 (nothing written), round %d (seed %d)", round, seed)
+				.isEmpty();
 
 			apps[victim] = restarting.get();
 			ClusterCheck restarted = ClusterCheck.run(apps[victim], database, acknowledged, unresolved, seed + 1);
@@ -218,17 +225,28 @@ class SampleClusterCrashIT {
 		finally {
 			load.close();
 		}
-		ClusterCheck check = ClusterCheck.run(apps[0], database, load.acknowledged, load.unresolved, seed);
+		ClusterCheck check = ClusterCheck.run(apps[0], database, load.acknowledged, load.unresolved, load.exchanges,
+				seed);
 		ClusterCheck other = ClusterCheck.run(apps[1], database, load.acknowledged, load.unresolved, seed + 1);
+		check.appliedButAnswered503.forEach((pair) -> System.out.println("[reliability] applied but answered 503: "
+				+ pair));
+		load.errorKinds().forEach((kind, count) -> System.out.println("[reliability] error answers " + count + " x " + kind));
+		load.errorAnswers.stream().filter((answer) -> answer.contains(": 500 ")).limit(3)
+			.forEach((answer) -> System.out.println("[reliability] a 500 answer: " + answer));
+		// Writes still queued when the app's async request timeout expired (answered 500, may have been written).
+		long timedOut = load.errorAnswers.stream().filter((answer) -> answer.contains("timed out before")).count();
 		System.out.printf("[reliability] cluster postgres crash seed=%d crashAfter=%d errorsWhileDown=%s %s documents=%d"
-				+ " lost=%d appliedNotAcked=%d %s violations=%d%n", seed, crashAfter, List.of(errorsBeforeRestart[0],
-						errorsBeforeRestart[1]), load.summary(), check.documents, check.lost.size(),
-				check.appliedNotAcknowledged, check.appliedNotAcknowledgedByAnswer, check.violations.size());
+				+ " lost=%d appliedNotAcked=%d %s timedOutWrites=%d appliedBut503=%d violations=%d%n", seed, crashAfter,
+				List.of(errorsBeforeRestart[0], errorsBeforeRestart[1]), load.summary(), check.documents,
+				check.lost.size(), check.appliedNotAcknowledged, check.appliedNotAcknowledgedByAnswer, timedOut,
+				check.appliedButAnswered503.size(), check.violations.size());
 		assertThat(load.unanswered).as("requests without an answer").isEmpty();
 		assertThat(load.malformedErrors).as("5xx answers not shaped as CouchDB's").isEmpty();
 		assertThat(load.violations).as("wrong answers").isEmpty();
 		assertThat(check.lost).as("acknowledged writes lost").isEmpty();
 		assertThat(check.violations).as("inconsistencies").isEmpty();
+		assertThat(check.appliedButAnswered503).as("documents applied whose request was answered 503 (nothing written)")
+			.isEmpty();
 		assertThat(other.feed).as("both instances serve the same feed").isEqualTo(check.feed);
 		List<String> statuses = new ArrayList<>(load.errorAnswers);
 		Report.figure("cluster.postgresCrash", "writersPerInstance", WRITERS);
@@ -237,8 +255,10 @@ class SampleClusterCrashIT {
 		Report.figure("cluster.postgresCrash", "unanswered", load.unanswered.size());
 		Report.figure("cluster.postgresCrash", "lost", check.lost.size());
 		Report.figure("cluster.postgresCrash", "appliedButNotAcknowledged", check.appliedNotAcknowledged);
-		// A 503 says nothing was applied (StorageUnavailableException): an applied one is the engine's fault.
+		// A 503 says nothing was applied: asserted above (appliedButAnswered503).
 		Report.figure("cluster.postgresCrash", "appliedButNotAcknowledgedByAnswer", check.appliedNotAcknowledgedByAnswer);
+		Report.figure("cluster.postgresCrash", "timedOutWrites", timedOut);
+		Report.figure("cluster.postgresCrash", "appliedButAnswered503", check.appliedButAnswered503.size());
 		Report.figure("cluster.postgresCrash", "consistencyViolations", check.violations.size());
 	}
 

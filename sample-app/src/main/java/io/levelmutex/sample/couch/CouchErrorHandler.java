@@ -12,6 +12,7 @@ import io.levelmutex.MutexClosedException;
 import io.levelmutex.MutexOverloadedException;
 import io.levelmutex.StorageUnavailableException;
 import io.levelmutex.WriteConflictException;
+import jakarta.servlet.http.HttpServletRequest;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -27,6 +28,7 @@ import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
+import org.springframework.web.context.request.async.AsyncRequestTimeoutException;
 import org.springframework.web.servlet.NoHandlerFoundException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
@@ -34,8 +36,10 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
  * Answers every failure with CouchDB's error body, {@code {"error":..,"reason":..}}: the
  * {@link CouchException}s with their own status, the core's exceptions mapped (overload,
  * closed mutex, unreachable database server and an update that kept losing to other
- * instances' writes 503, a commit whose outcome is unknown 500, bad input 400), Spring MVC's
- * own (404 for unknown
+ * instances' writes 503, a commit whose outcome is unknown 500, bad input 400), a request
+ * that outlived Spring MVC's async request timeout (500 {@code unknown_error} if it may have
+ * written: its write stays queued and may commit after the answer; 503 for a read), Spring
+ * MVC's own (404 for unknown
  * paths, 405 with the allowed methods, their status for the others, 400 for an unreadable
  * body or a parameter of the wrong type), and anything else, a fault of the server, as 500
  * {@code unknown_error}.
@@ -49,6 +53,34 @@ final class CouchErrorHandler {
 
 	CouchErrorHandler(CouchJson json) {
 		this.json = json;
+	}
+
+	/**
+	 * The request's async timeout expired while its operations were still queued on a mutex or
+	 * running. They are not withdrawn: a write may still commit after this answer, so a
+	 * request that may write is answered like an unknown commit outcome (500, "may or may not
+	 * have been written"), never 503, which tells a client nothing was written. Only a read
+	 * ({@code GET}, {@code HEAD}, {@code POST} to {@code _all_docs} or {@code _changes}) gets 503.
+	 */
+	@ExceptionHandler(AsyncRequestTimeoutException.class)
+	ResponseEntity<ObjectNode> timedOut(AsyncRequestTimeoutException ex, HttpServletRequest request) {
+		if (isRead(request)) {
+			return body(HttpStatus.SERVICE_UNAVAILABLE, "service_unavailable",
+					"The request timed out waiting for the database; nothing was written");
+		}
+		logger.warn("Request timed out with its write pending: " + request.getMethod() + " " + request.getRequestURI());
+		return body(HttpStatus.INTERNAL_SERVER_ERROR, "unknown_error",
+				"The request timed out before its write's outcome was known; the write may or may not have been "
+						+ "written (it may still be committed after this answer)");
+	}
+
+	private static boolean isRead(HttpServletRequest request) {
+		String method = request.getMethod();
+		if ("GET".equals(method) || "HEAD".equals(method)) {
+			return true;
+		}
+		String uri = request.getRequestURI();
+		return "POST".equals(method) && (uri.endsWith("/_all_docs") || uri.endsWith("/_changes"));
 	}
 
 	@ExceptionHandler(Exception.class)

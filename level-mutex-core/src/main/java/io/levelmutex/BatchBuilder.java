@@ -53,6 +53,12 @@ final class BatchBuilder implements AutoCloseable {
 
 	private @Nullable SnapshotReader reader;
 
+	/**
+	 * Why this batch's snapshot could not be taken, if it could not: every later update of the batch fails
+	 * the same way instead of asking the engine again (on PostgreSQL, each ask waits for a connection).
+	 */
+	private @Nullable Throwable openFailure;
+
 	private @Nullable BatchOverlay overlay;
 
 	/** Whether this builder holds the store's guard (while it has a snapshot). */
@@ -79,6 +85,7 @@ final class BatchBuilder implements AutoCloseable {
 		this.takenFromQueue = 0;
 		this.bytes = 0;
 		this.reader = null;
+		this.openFailure = null;
 		this.overlay = null;
 	}
 
@@ -175,6 +182,9 @@ final class BatchBuilder implements AutoCloseable {
 		if (this.reader != null) {
 			return null;
 		}
+		if (this.openFailure != null) {
+			return this.openFailure;
+		}
 		MutexStore store = this.core.store();
 		if (!store.guard().enter()) {
 			return this.core.storeClosed();
@@ -186,8 +196,9 @@ final class BatchBuilder implements AutoCloseable {
 		catch (Throwable ex) {
 			this.guarded = false;
 			store.guard().exit();
-			return StorageFailures.wrap("Update of mutex '" + this.core.name() + "' could not read (batch "
+			this.openFailure = StorageFailures.wrap("Update of mutex '" + this.core.name() + "' could not read (batch "
 					+ this.number + ")", ex);
+			return this.openFailure;
 		}
 		BatchOverlay placed = new BatchOverlay();
 		for (WriteOperation op : this.operations) {

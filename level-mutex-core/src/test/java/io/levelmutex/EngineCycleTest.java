@@ -138,6 +138,31 @@ class EngineCycleTest {
 	}
 
 	@Test
+	void whenAnUpdatesSnapshotFailsThenTheBatchsLaterUpdatesFailTheSameWayWithoutAskingAgain() {
+		// each new attempt would wait for a connection again (connect-wait each, one after another) while the
+		// server is down: one failed snapshot fails every update of the batch, and the plain writes still commit
+		Mutex<String, String> mutex = mutex(3);
+		for (int i = 0; i < 3; i++) {
+			this.engine.failNextSnapshot(new StorageUnavailableException("server down " + i, new RuntimeException("refused")));
+		}
+		int asked = this.engine.snapshotsAsked();
+		CompletableFuture<Integer> first = mutex.update(increment("a"));
+		CompletableFuture<Void> put = mutex.put("p", "1");
+		CompletableFuture<Integer> second = mutex.update(increment("b"));
+		CompletableFuture<Integer> third = mutex.update(increment("c"));
+		this.executor.runAll();
+		assertThat(this.engine.snapshotsAsked() - asked).isEqualTo(1);
+		for (CompletableFuture<Integer> update : List.of(first, second, third)) {
+			assertThatThrownBy(update::join).cause()
+				.isInstanceOf(StorageUnavailableException.class)
+				.hasMessageContaining("'m'")
+				.hasMessageContaining("server down 0");
+		}
+		assertThat(put).isCompleted();
+		assertThat(this.engine.contents("m")).containsEntry("p", "1").doesNotContainKeys("a", "b", "c");
+	}
+
+	@Test
 	void whenNoLimitIsSetThenAnUpdateSurvivesNineConflictsAndFailsOnTheTenth() {
 		Mutex<String, String> mutex = this.store.mutex(MutexOptions.builder("m").executor(this.executor).build(),
 				Codecs.utf8(), Codecs.utf8());

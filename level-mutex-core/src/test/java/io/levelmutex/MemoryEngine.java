@@ -87,6 +87,9 @@ final class MemoryEngine implements StorageEngine {
 	/** Failures the next snapshots throw, in order. */
 	private final ArrayDeque<RuntimeException> snapshotFailures = new ArrayDeque<>();
 
+	/** Snapshots asked for; guarded by {@code this}. */
+	private int snapshotsAsked;
+
 	/** Runs at the start of every commit, before validation: where the other writer strikes. */
 	private Consumer<EngineBatch> beforeCommit = (batch) -> {
 	};
@@ -115,6 +118,11 @@ final class MemoryEngine implements StorageEngine {
 
 	synchronized void failNextSnapshot(RuntimeException failure) {
 		this.snapshotFailures.add(failure);
+	}
+
+	/** Snapshots asked for so far (failed ones included), over every keyspace. */
+	synchronized int snapshotsAsked() {
+		return this.snapshotsAsked;
 	}
 
 	synchronized void failNextCommitAfterApplying(RuntimeException failure) {
@@ -223,6 +231,7 @@ final class MemoryEngine implements StorageEngine {
 		@Override
 		public ReadSnapshot snapshot() {
 			synchronized (MemoryEngine.this) {
+				MemoryEngine.this.snapshotsAsked++;
 				RuntimeException failure = MemoryEngine.this.snapshotFailures.poll();
 				if (failure != null) {
 					throw failure;

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
-import java.util.Queue;
 
 import org.jspecify.annotations.Nullable;
 
@@ -86,7 +85,7 @@ final class BatchBuilder implements AutoCloseable {
 	 * Takes the carried items, from the head, then (once none is left) up to {@code limit} items from the head
 	 * of {@code queue} into the batch.
 	 */
-	void fill(Deque<WriteItem> carried, Queue<WriteItem> queue, int limit) {
+	void fill(Deque<WriteItem> carried, OpQueue<WriteItem> queue, int limit) {
 		WriteItem item;
 		while ((item = carried.peekFirst()) != null) {
 			if (!place(item)) {

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -82,9 +81,14 @@ final class MutexCore {
 	/** Runs every write phase (made once, not per cycle); used by the cycle thread only. */
 	private final WritePhase writePhase;
 
-	private final ConcurrentLinkedQueue<ReadOp> reads = new ConcurrentLinkedQueue<>();
+	/**
+	 * The queued reads and write items, linked through the items (no node per operation); added to by
+	 * callers, taken from by the cycle thread (or, when the executor refused the cycle, by the thread
+	 * failing what was queued: see {@link #submit()}).
+	 */
+	private final OpQueue<ReadOp> reads = new OpQueue<>();
 
-	private final ConcurrentLinkedQueue<WriteItem> writes = new ConcurrentLinkedQueue<>();
+	private final OpQueue<WriteItem> writes = new OpQueue<>();
 
 	/** Reads and write items waiting, for the queue limit; raised by callers, lowered by the cycle thread. */
 	private final QueueCounts counts = new QueueCounts();

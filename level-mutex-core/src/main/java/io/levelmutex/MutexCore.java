@@ -125,9 +125,6 @@ final class MutexCore {
 	/** Held by the thread sweeping {@link #pending} or taking it in {@link #abandon}. */
 	private final ReentrantLock pendingLock = new ReentrantLock();
 
-	/** Futures pushed since the last sweep; raised by caller threads, reset by the sweeper. */
-	private final AtomicInteger pushedSinceSweep = new AtomicInteger();
-
 	/**
 	 * Pushes between two sweeps: twice the futures a sweep kept, at least
 	 * {@link #MIN_SWEEP_INTERVAL}, so that sweeping costs O(1) per operation; written by the
@@ -490,7 +487,8 @@ final class MutexCore {
 	 * Hands out an operation's future, tracked until it completes so that {@link #abandon}
 	 * can fail it; any thread. Tracking allocates nothing: the future is pushed on the
 	 * {@link #pending} stack, whose completed futures are swept out every
-	 * {@link #sweepInterval} pushes by the caller that reaches it.
+	 * {@link #sweepInterval} pushes by the caller that reaches it (counted on the stack itself,
+	 * {@link MutexFuture#trackedDepth}).
 	 */
 	<T> CompletableFuture<T> track(CompletableFuture<T> future) {
 		if (future.isDone()) {
@@ -500,9 +498,12 @@ final class MutexCore {
 			throw new IllegalArgumentException("Mutex '" + name() + "': only a MutexFuture can be tracked");
 		}
 		MutexFuture<?> head;
+		int depth;
 		do {
 			head = this.pending.get();
 			node.nextTracked = head;
+			depth = (head != null) ? head.trackedDepth + 1 : 1;
+			node.trackedDepth = depth;
 		}
 		while (!this.pending.compareAndSet(head, node));
 		// the push above and this read pair with abandon's write of the failure and its take of
@@ -511,7 +512,7 @@ final class MutexCore {
 		if (failure != null) { // abandoned between the enqueue and now
 			future.completeExceptionally(failure);
 		}
-		else if (this.pushedSinceSweep.incrementAndGet() >= this.sweepInterval) {
+		else if (depth >= this.sweepInterval) {
 			sweepPending();
 		}
 		return future;
@@ -526,7 +527,6 @@ final class MutexCore {
 			return;
 		}
 		try {
-			this.pushedSinceSweep.set(0);
 			MutexFuture<?> node = this.pending.getAndSet(null);
 			MutexFuture<?> first = null;
 			MutexFuture<?> last = null;
@@ -535,6 +535,7 @@ final class MutexCore {
 				MutexFuture<?> next = node.nextTracked;
 				node.nextTracked = null;
 				if (!node.isDone()) {
+					node.trackedDepth = 0; // pushes on top of the kept futures count from 1 again
 					if (last == null) {
 						first = node;
 					}
@@ -555,6 +556,21 @@ final class MutexCore {
 				while (!this.pending.compareAndSet(head, first));
 			}
 			this.sweepInterval = Math.max(MIN_SWEEP_INTERVAL, 2 * kept);
+		}
+		finally {
+			this.pendingLock.unlock();
+		}
+	}
+
+	/** How many futures the {@link #pending} stack holds now, completed or not (for tests); any thread. */
+	int trackedFutures() {
+		this.pendingLock.lock();
+		try {
+			int count = 0;
+			for (MutexFuture<?> node = this.pending.get(); node != null; node = node.nextTracked) {
+				count++;
+			}
+			return count;
 		}
 		finally {
 			this.pendingLock.unlock();

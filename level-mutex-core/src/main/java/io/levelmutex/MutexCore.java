@@ -138,6 +138,15 @@ final class MutexCore {
 	/** The thread running the current drain task, or {@code null}; written by the cycle thread. */
 	private volatile @Nullable Thread cycleThread;
 
+	/** The largest read list kept from one phase to the next. */
+	static final int MAX_KEPT_PHASE_READS = 4096;
+
+	/**
+	 * The reads of the running read phase, in issue order: one list reused by every phase (empty
+	 * between phases, so it holds no finished read); cycle thread.
+	 */
+	private ArrayList<ReadOp> phaseReads = new ArrayList<>();
+
 	/** Read phases and batches run so far; cycle thread. */
 	private long phaseNumber;
 
@@ -376,8 +385,13 @@ final class MutexCore {
 	private void runPhases() {
 		List<ReadOp> phaseReads = drainReads();
 		if (!phaseReads.isEmpty()) {
-			runReadPhase(phaseReads);
-			this.listeners.readsDelivered(this.phaseNumber, phaseReads.size());
+			try {
+				runReadPhase(phaseReads);
+				this.listeners.readsDelivered(this.phaseNumber, phaseReads.size());
+			}
+			finally {
+				releasePhaseReads();
+			}
 		}
 		// every write queued so far, including those issued while the read results were delivered
 		int queuedWrites = this.counts.writes();
@@ -386,18 +400,29 @@ final class MutexCore {
 		}
 	}
 
+	/** The reads counted now, taken from the queue into {@link #phaseReads} (empty before). */
 	private List<ReadOp> drainReads() {
 		int count = this.counts.reads();
 		if (count == 0) {
 			return List.of();
 		}
-		List<ReadOp> drained = new ArrayList<>(count);
+		List<ReadOp> drained = this.phaseReads;
 		ReadOp read;
 		while (drained.size() < count && (read = this.reads.poll()) != null) {
 			drained.add(read);
 		}
 		this.counts.removeReads(drained.size());
 		return drained;
+	}
+
+	/** Empties {@link #phaseReads} for the next phase; drops its array if a burst grew it large. */
+	private void releasePhaseReads() {
+		if (this.phaseReads.size() > MAX_KEPT_PHASE_READS) {
+			this.phaseReads = new ArrayList<>();
+		}
+		else {
+			this.phaseReads.clear();
+		}
 	}
 
 	private void runReadPhase(List<ReadOp> phaseReads) {

@@ -45,6 +45,13 @@ final class BatchBuilder implements AutoCloseable {
 	/** For each footprint, the index of its update in {@link #items}. */
 	final List<Integer> footprintItems = new ArrayList<>(0);
 
+	/** Read-only views of {@link #operations}, {@link #storedKeys} and {@link #footprints}, made once for every batch. */
+	private final List<WriteOperation> operationsView = Collections.unmodifiableList(this.operations);
+
+	private final List<byte[]> storedKeysView = Collections.unmodifiableList(this.storedKeys);
+
+	private final List<UpdateFootprint> footprintsView = Collections.unmodifiableList(this.footprints);
+
 	/** How many of {@link #items} were taken from the queue (the others were carried). */
 	int takenFromQueue;
 
@@ -120,9 +127,7 @@ final class BatchBuilder implements AutoCloseable {
 
 	/** The batch for the engine. */
 	EngineBatch engineBatch() {
-		return new EngineBatch(this.number, Collections.unmodifiableList(this.operations),
-				Collections.unmodifiableList(this.storedKeys),
-				Collections.unmodifiableList(this.footprints));
+		return new EngineBatch(this.number, this.operationsView, this.storedKeysView, this.footprintsView);
 	}
 
 	/**

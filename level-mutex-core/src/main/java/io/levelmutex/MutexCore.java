@@ -78,6 +78,9 @@ final class MutexCore {
 
 	private final MutexCounters counters = new MutexCounters();
 
+	/** Runs every read phase (made once, not per phase); used by the cycle thread only. */
+	private final ReadPhase readPhase = new ReadPhase(this);
+
 	/** Runs every write phase (made once, not per cycle); used by the cycle thread only. */
 	private final WritePhase writePhase;
 
@@ -451,7 +454,7 @@ final class MutexCore {
 		if (!this.listeners.isEmpty()) {
 			this.listeners.reads(new ReadPhaseEvent(name(), number, phaseReads.size()));
 		}
-		ReadPhase phase = new ReadPhase(this, number);
+		ReadPhase phase = this.readPhase.start(number);
 		if (this.abandoned != null || !this.store.guard().enter()) { // abandoned: its reads were failed
 			MutexClosedException failure = storeClosed();
 			for (ReadOp read : phaseReads) {

@@ -55,7 +55,13 @@ final class OpQueue<T extends QueuedOp> {
 		return first;
 	}
 
-	/** Whether no entry is queued; consumer only. */
+	/**
+	 * Whether no entry is queued; consumer only. Entries pushed before a happens-before edge to the
+	 * caller are seen (the stack is read with a volatile read). {@code MutexCore.submit} also asks just
+	 * after handing the consumer role on (going IDLE): a drain started meanwhile may be moving entries,
+	 * so the answer may be stale; that caller only uses it to decide whether to try to schedule one
+	 * more drain, which is safe either way.
+	 */
 	boolean isEmpty() {
 		return this.head == null && this.pushed.get() == null;
 	}

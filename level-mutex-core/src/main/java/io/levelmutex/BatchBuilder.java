@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
-import java.util.Queue;
 
 import org.jspecify.annotations.Nullable;
 
@@ -45,6 +44,13 @@ final class BatchBuilder implements AutoCloseable {
 
 	/** For each footprint, the index of its update in {@link #items}. */
 	final List<Integer> footprintItems = new ArrayList<>(0);
+
+	/** Read-only views of {@link #operations}, {@link #storedKeys} and {@link #footprints}, made once for every batch. */
+	private final List<WriteOperation> operationsView = Collections.unmodifiableList(this.operations);
+
+	private final List<byte[]> storedKeysView = Collections.unmodifiableList(this.storedKeys);
+
+	private final List<UpdateFootprint> footprintsView = Collections.unmodifiableList(this.footprints);
 
 	/** How many of {@link #items} were taken from the queue (the others were carried). */
 	int takenFromQueue;
@@ -93,7 +99,7 @@ final class BatchBuilder implements AutoCloseable {
 	 * Takes the carried items, from the head, then (once none is left) up to {@code limit} items from the head
 	 * of {@code queue} into the batch.
 	 */
-	void fill(Deque<WriteItem> carried, Queue<WriteItem> queue, int limit) {
+	void fill(Deque<WriteItem> carried, OpQueue<WriteItem> queue, int limit) {
 		WriteItem item;
 		while ((item = carried.peekFirst()) != null) {
 			if (!place(item)) {
@@ -128,9 +134,7 @@ final class BatchBuilder implements AutoCloseable {
 
 	/** The batch for the engine. */
 	EngineBatch engineBatch() {
-		return new EngineBatch(this.number, Collections.unmodifiableList(this.operations),
-				Collections.unmodifiableList(this.storedKeys),
-				Collections.unmodifiableList(this.footprints));
+		return new EngineBatch(this.number, this.operationsView, this.storedKeysView, this.footprintsView);
 	}
 
 	/**

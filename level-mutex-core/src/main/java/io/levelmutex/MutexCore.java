@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -79,12 +78,20 @@ final class MutexCore {
 
 	private final MutexCounters counters = new MutexCounters();
 
+	/** Runs every read phase (made once, not per phase); used by the cycle thread only. */
+	private final ReadPhase readPhase = new ReadPhase(this);
+
 	/** Runs every write phase (made once, not per cycle); used by the cycle thread only. */
 	private final WritePhase writePhase;
 
-	private final ConcurrentLinkedQueue<ReadOp> reads = new ConcurrentLinkedQueue<>();
+	/**
+	 * The queued reads and write items, linked through the items (no node per operation); added to by
+	 * callers, taken from by the cycle thread (or, when the executor refused the cycle, by the thread
+	 * failing what was queued: see {@link #submit()}).
+	 */
+	private final OpQueue<ReadOp> reads = new OpQueue<>();
 
-	private final ConcurrentLinkedQueue<WriteItem> writes = new ConcurrentLinkedQueue<>();
+	private final OpQueue<WriteItem> writes = new OpQueue<>();
 
 	/** Reads and write items waiting, for the queue limit; raised by callers, lowered by the cycle thread. */
 	private final QueueCounts counts = new QueueCounts();
@@ -121,9 +128,6 @@ final class MutexCore {
 	/** Held by the thread sweeping {@link #pending} or taking it in {@link #abandon}. */
 	private final ReentrantLock pendingLock = new ReentrantLock();
 
-	/** Futures pushed since the last sweep; raised by caller threads, reset by the sweeper. */
-	private final AtomicInteger pushedSinceSweep = new AtomicInteger();
-
 	/**
 	 * Pushes between two sweeps: twice the futures a sweep kept, at least
 	 * {@link #MIN_SWEEP_INTERVAL}, so that sweeping costs O(1) per operation; written by the
@@ -136,6 +140,15 @@ final class MutexCore {
 
 	/** The thread running the current drain task, or {@code null}; written by the cycle thread. */
 	private volatile @Nullable Thread cycleThread;
+
+	/** The largest read list kept from one phase to the next. */
+	static final int MAX_KEPT_PHASE_READS = 4096;
+
+	/**
+	 * The reads of the running read phase, in issue order: one list reused by every phase (empty
+	 * between phases, so it holds no finished read); cycle thread.
+	 */
+	private ArrayList<ReadOp> phaseReads = new ArrayList<>();
 
 	/** Read phases and batches run so far; cycle thread. */
 	private long phaseNumber;
@@ -375,8 +388,13 @@ final class MutexCore {
 	private void runPhases() {
 		List<ReadOp> phaseReads = drainReads();
 		if (!phaseReads.isEmpty()) {
-			runReadPhase(phaseReads);
-			this.listeners.readsDelivered(this.phaseNumber, phaseReads.size());
+			try {
+				runReadPhase(phaseReads);
+				this.listeners.readsDelivered(this.phaseNumber, phaseReads.size());
+			}
+			finally {
+				releasePhaseReads();
+			}
 		}
 		// every write queued so far, including those issued while the read results were delivered
 		int queuedWrites = this.counts.writes();
@@ -385,18 +403,29 @@ final class MutexCore {
 		}
 	}
 
+	/** The reads counted now, taken from the queue into {@link #phaseReads} (empty before). */
 	private List<ReadOp> drainReads() {
 		int count = this.counts.reads();
 		if (count == 0) {
 			return List.of();
 		}
-		List<ReadOp> drained = new ArrayList<>(count);
+		List<ReadOp> drained = this.phaseReads;
 		ReadOp read;
 		while (drained.size() < count && (read = this.reads.poll()) != null) {
 			drained.add(read);
 		}
 		this.counts.removeReads(drained.size());
 		return drained;
+	}
+
+	/** Empties {@link #phaseReads} for the next phase; drops its array if a burst grew it large. */
+	private void releasePhaseReads() {
+		if (this.phaseReads.size() > MAX_KEPT_PHASE_READS) {
+			this.phaseReads = new ArrayList<>();
+		}
+		else {
+			this.phaseReads.clear();
+		}
 	}
 
 	private void runReadPhase(List<ReadOp> phaseReads) {
@@ -425,7 +454,7 @@ final class MutexCore {
 		if (!this.listeners.isEmpty()) {
 			this.listeners.reads(new ReadPhaseEvent(name(), number, phaseReads.size()));
 		}
-		ReadPhase phase = new ReadPhase(this, number);
+		ReadPhase phase = this.readPhase.start(number);
 		if (this.abandoned != null || !this.store.guard().enter()) { // abandoned: its reads were failed
 			MutexClosedException failure = storeClosed();
 			for (ReadOp read : phaseReads) {
@@ -486,7 +515,8 @@ final class MutexCore {
 	 * Hands out an operation's future, tracked until it completes so that {@link #abandon}
 	 * can fail it; any thread. Tracking allocates nothing: the future is pushed on the
 	 * {@link #pending} stack, whose completed futures are swept out every
-	 * {@link #sweepInterval} pushes by the caller that reaches it.
+	 * {@link #sweepInterval} pushes by the caller that reaches it (counted on the stack itself,
+	 * {@link MutexFuture#trackedDepth}).
 	 */
 	<T> CompletableFuture<T> track(CompletableFuture<T> future) {
 		if (future.isDone()) {
@@ -496,9 +526,12 @@ final class MutexCore {
 			throw new IllegalArgumentException("Mutex '" + name() + "': only a MutexFuture can be tracked");
 		}
 		MutexFuture<?> head;
+		int depth;
 		do {
 			head = this.pending.get();
 			node.nextTracked = head;
+			depth = (head != null) ? head.trackedDepth + 1 : 1;
+			node.trackedDepth = depth;
 		}
 		while (!this.pending.compareAndSet(head, node));
 		// the push above and this read pair with abandon's write of the failure and its take of
@@ -507,7 +540,7 @@ final class MutexCore {
 		if (failure != null) { // abandoned between the enqueue and now
 			future.completeExceptionally(failure);
 		}
-		else if (this.pushedSinceSweep.incrementAndGet() >= this.sweepInterval) {
+		else if (depth >= this.sweepInterval) {
 			sweepPending();
 		}
 		return future;
@@ -522,7 +555,6 @@ final class MutexCore {
 			return;
 		}
 		try {
-			this.pushedSinceSweep.set(0);
 			MutexFuture<?> node = this.pending.getAndSet(null);
 			MutexFuture<?> first = null;
 			MutexFuture<?> last = null;
@@ -531,6 +563,7 @@ final class MutexCore {
 				MutexFuture<?> next = node.nextTracked;
 				node.nextTracked = null;
 				if (!node.isDone()) {
+					node.trackedDepth = 0; // pushes on top of the kept futures count from 1 again
 					if (last == null) {
 						first = node;
 					}
@@ -551,6 +584,21 @@ final class MutexCore {
 				while (!this.pending.compareAndSet(head, first));
 			}
 			this.sweepInterval = Math.max(MIN_SWEEP_INTERVAL, 2 * kept);
+		}
+		finally {
+			this.pendingLock.unlock();
+		}
+	}
+
+	/** How many futures the {@link #pending} stack holds now, completed or not (for tests); any thread. */
+	int trackedFutures() {
+		this.pendingLock.lock();
+		try {
+			int count = 0;
+			for (MutexFuture<?> node = this.pending.get(); node != null; node = node.nextTracked) {
+				count++;
+			}
+			return count;
 		}
 		finally {
 			this.pendingLock.unlock();

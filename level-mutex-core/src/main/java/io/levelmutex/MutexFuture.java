@@ -31,6 +31,14 @@ final class MutexFuture<T> extends CompletableFuture<T> {
 	 */
 	@Nullable MutexFuture<?> nextTracked;
 
+	/**
+	 * Futures pushed on the tracked stack since its last sweep, this one included, when this one was pushed (the
+	 * sweep's trigger, so that tracking needs no shared counter); written by the tracking thread before the push
+	 * publishes this future, set to 0 by the sweep that keeps it (a pusher racing that sweep may read either value:
+	 * it is a heuristic, and that pusher's compare-and-set fails). Unused on dependent stages.
+	 */
+	int trackedDepth;
+
 	MutexFuture(String mutexName) {
 		this.mutexName = mutexName;
 	}

@@ -4,7 +4,7 @@ package io.levelmutex;
  * A queued read: created on the caller's thread, then owned by the cycle thread, which
  * executes it on the phase's snapshot and later delivers its result.
  */
-abstract class ReadOp {
+abstract class ReadOp extends QueuedOp {
 
 	/** Runs the read on the phase's snapshot; failures are kept for {@link #deliver()}. */
 	abstract void execute(ReadPhase phase);

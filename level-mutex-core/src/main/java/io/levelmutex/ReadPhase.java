@@ -8,21 +8,35 @@ import org.jspecify.annotations.Nullable;
 import io.levelmutex.engine.KeyspaceStorage;
 
 /**
- * One read phase: runs every read drained from the queue on one snapshot (gets together
+ * Runs read phases: every read drained from the queue on one snapshot (gets together
  * with one multiGet, then range reads in issue order), releases the snapshot, then delivers
- * every result in issue order. Used only on the cycle thread.
+ * every result in issue order. One per mutex, reused by each of its read phases
+ * ({@link #start(long)}); used only on the cycle thread.
  */
 final class ReadPhase {
 
+	/** The largest get list kept from one phase to the next. */
+	static final int MAX_KEPT_GETS = 4096;
+
 	private final MutexCore core;
 
-	private final long number;
+	/** The running phase's number; cycle thread. */
+	private long number;
 
-	private SnapshotReader reader;
+	/** The running phase's snapshot, while it executes; cycle thread. */
+	private @Nullable SnapshotReader reader;
 
-	ReadPhase(MutexCore core, long number) {
+	/** The running phase's gets (empty between phases); cycle thread. */
+	private ArrayList<GetRead<?>> gets = new ArrayList<>();
+
+	ReadPhase(MutexCore core) {
 		this.core = core;
-		this.number = number;
+	}
+
+	/** Begins the phase with the given number. */
+	ReadPhase start(long phaseNumber) {
+		this.number = phaseNumber;
+		return this;
 	}
 
 	/**
@@ -45,6 +59,9 @@ final class ReadPhase {
 			}
 			return false;
 		}
+		finally {
+			this.reader = null;
+		}
 		return true;
 	}
 
@@ -56,38 +73,57 @@ final class ReadPhase {
 	}
 
 	private void executeGets(List<ReadOp> reads) {
-		List<GetRead<?>> gets = null;
-		for (ReadOp read : reads) {
-			if (read instanceof GetRead<?> get) {
-				if (gets == null) {
-					gets = new ArrayList<>();
-				}
-				gets.add(get);
-			}
-		}
-		if (gets == null) {
-			return;
-		}
-		List<byte[]> keys = new ArrayList<>(gets.size());
-		for (GetRead<?> get : gets) {
-			keys.add(get.storedKey);
-		}
+		ArrayList<GetRead<?>> gets = this.gets;
 		try {
-			List<byte @Nullable []> values = this.reader.multiGet(keys);
-			for (int i = 0; i < gets.size(); i++) {
-				gets.get(i).result(values.get(i), null);
+			for (ReadOp read : reads) {
+				if (read instanceof GetRead<?> get) {
+					gets.add(get);
+				}
+			}
+			if (gets.isEmpty()) {
+				return;
+			}
+			// a new list for the engine, sized exactly: the engine SPI does not say it leaves the list alone
+			List<byte[]> keys = new ArrayList<>(gets.size());
+			for (GetRead<?> get : gets) {
+				keys.add(get.storedKey);
+			}
+			try {
+				List<byte @Nullable []> values = reader().multiGet(keys);
+				for (int i = 0; i < gets.size(); i++) {
+					gets.get(i).result(values.get(i), null);
+				}
+			}
+			catch (Throwable ex) {
+				StorageException failure = readFailure(ex);
+				for (GetRead<?> get : gets) {
+					get.result(null, failure);
+				}
 			}
 		}
-		catch (Throwable ex) {
-			StorageException failure = readFailure(ex);
-			for (GetRead<?> get : gets) {
-				get.result(null, failure);
-			}
+		finally {
+			releaseGets();
 		}
 	}
 
+	/** Empties the get list for the next phase (it holds no finished read); drops it after a burst. */
+	private void releaseGets() {
+		if (this.gets.size() > MAX_KEPT_GETS) {
+			this.gets = new ArrayList<>();
+		}
+		else {
+			this.gets.clear();
+		}
+	}
+
+	/** The running phase's snapshot; only while the phase executes. */
 	SnapshotReader reader() {
-		return this.reader;
+		SnapshotReader current = this.reader;
+		if (current == null) {
+			throw new IllegalStateException("Read phase " + this.number + " of mutex '" + this.core.name()
+					+ "' is not executing");
+		}
+		return current;
 	}
 
 	long number() {

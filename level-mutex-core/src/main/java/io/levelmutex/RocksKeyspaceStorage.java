@@ -1,5 +1,7 @@
 package io.levelmutex;
 
+import java.util.List;
+
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
@@ -84,9 +86,11 @@ final class RocksKeyspaceStorage implements KeyspaceStorage {
 	public CommitResult commit(EngineBatch batch) {
 		WriteBatch writeBatch = acquireBatch();
 		try {
-			int i = 0;
-			for (WriteOperation op : batch.operations()) {
-				byte[] key = batch.storedKeys().get(i++);
+			List<WriteOperation> operations = batch.operations();
+			List<byte[]> storedKeys = batch.storedKeys();
+			for (int i = 0, n = operations.size(); i < n; i++) { // indexed: no iterator per batch
+				WriteOperation op = operations.get(i);
+				byte[] key = storedKeys.get(i);
 				if (op.type() == WriteOperation.Type.PUT) {
 					writeBatch.put(this.family, key, op.value());
 				}

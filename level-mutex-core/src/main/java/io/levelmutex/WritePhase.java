@@ -3,7 +3,6 @@ package io.levelmutex;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.Queue;
 
 import org.jspecify.annotations.Nullable;
 
@@ -53,7 +52,7 @@ final class WritePhase {
 	 * Writes the first {@code count} items of {@code queue}; items queued meanwhile (by
 	 * completion callbacks of its first batches) wait for the next cycle.
 	 */
-	void run(Queue<WriteItem> queue, int count) {
+	void run(OpQueue<WriteItem> queue, int count) {
 		int remaining = count;
 		while (remaining > 0 || !this.carried.isEmpty()) {
 			BatchBuilder batch = runBatch(queue, remaining);
@@ -64,7 +63,7 @@ final class WritePhase {
 		}
 	}
 
-	private BatchBuilder runBatch(Queue<WriteItem> queue, int limit) {
+	private BatchBuilder runBatch(OpQueue<WriteItem> queue, int limit) {
 		long number = this.core.nextBatchNumber();
 		BatchBuilder batch;
 		if (this.reusable != null) {

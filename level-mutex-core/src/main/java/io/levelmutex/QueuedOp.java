@@ -1,0 +1,18 @@
+package io.levelmutex;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An entry of one of a mutex's queues ({@link OpQueue}): carries the link to the next entry,
+ * so that queuing allocates no node. An entry is queued at most once.
+ */
+abstract class QueuedOp {
+
+	/**
+	 * The next entry: on the producers' stack, the one pushed before this (written by the pushing
+	 * thread before the push publishes this entry); on the consumer's list, the one queued after
+	 * this (written by the consumer only). {@code null} once taken.
+	 */
+	@Nullable QueuedOp queueNext;
+
+}

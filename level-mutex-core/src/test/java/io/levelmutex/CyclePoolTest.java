@@ -76,6 +76,41 @@ class CyclePoolTest {
 	}
 
 	@Test
+	void whenSomeWaitsReturnThenThePoolKeepsItsPlacesUntilNoCycleWaits() throws Exception {
+		// shrinking on every return would wake every idle thread each time
+		this.pool = new CyclePool("test-", 2);
+		CountDownLatch bothWaiting = new CountDownLatch(2);
+		CountDownLatch releaseFirst = new CountDownLatch(1);
+		CountDownLatch releaseSecond = new CountDownLatch(1);
+		CountDownLatch firstReturned = new CountDownLatch(1);
+		CountDownLatch secondReturned = new CountDownLatch(1);
+		this.pool.execute(() -> {
+			CyclePool.awaitingDurability(() -> {
+				bothWaiting.countDown();
+				await(releaseFirst);
+			});
+			firstReturned.countDown();
+		});
+		this.pool.execute(() -> {
+			CyclePool.awaitingDurability(() -> {
+				bothWaiting.countDown();
+				await(releaseSecond);
+			});
+			secondReturned.countDown();
+		});
+		assertThat(bothWaiting.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.pool.places()).isEqualTo(4);
+		releaseFirst.countDown();
+		assertThat(firstReturned.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.pool.extraThreads()).isOne();
+		assertThat(this.pool.places()).isEqualTo(4);
+		releaseSecond.countDown();
+		assertThat(secondReturned.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.pool.extraThreads()).isZero();
+		assertThat(this.pool.places()).isEqualTo(2);
+	}
+
+	@Test
 	void whenTheWriteThrowsThenThePlaceIsGivenBackAndTheErrorPropagates() throws Exception {
 		this.pool = new CyclePool("test-", 1);
 		List<Throwable> errors = new CopyOnWriteArrayList<>();

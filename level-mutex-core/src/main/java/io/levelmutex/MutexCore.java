@@ -78,8 +78,11 @@ final class MutexCore {
 
 	private final MutexCounters counters = new MutexCounters();
 
-	/** Runs every read phase (made once, not per phase); used by the cycle thread only. */
-	private final ReadPhase readPhase = new ReadPhase(this);
+	/**
+	 * Runs every read phase (made on the first, then reused, so that an idle mutex holds none); used by the
+	 * cycle thread only.
+	 */
+	private @Nullable ReadPhase readPhase;
 
 	/** Runs every write phase (made once, not per cycle); used by the cycle thread only. */
 	private final WritePhase writePhase;
@@ -454,7 +457,12 @@ final class MutexCore {
 		if (!this.listeners.isEmpty()) {
 			this.listeners.reads(new ReadPhaseEvent(name(), number, phaseReads.size()));
 		}
-		ReadPhase phase = this.readPhase.start(number);
+		ReadPhase reused = this.readPhase;
+		if (reused == null) {
+			reused = new ReadPhase(this);
+			this.readPhase = reused;
+		}
+		ReadPhase phase = reused.start(number);
 		if (this.abandoned != null || !this.store.guard().enter()) { // abandoned: its reads were failed
 			MutexClosedException failure = storeClosed();
 			for (ReadOp read : phaseReads) {

@@ -41,11 +41,14 @@ final class WritePhase {
 	 * engine), so no builder and lists are made per batch; {@code null} otherwise. Its lists are never handed out:
 	 * events and the interceptor get copies. Cycle thread.
 	 */
-	private final @Nullable BatchBuilder reusable;
+	private @Nullable BatchBuilder reusable;
+
+	/** Whether batches reuse {@link #reusable}, made on the first batch so that an idle mutex holds no builder. */
+	private final boolean reusesBuilder;
 
 	WritePhase(MutexCore core) {
 		this.core = core;
-		this.reusable = (core.storage() instanceof RocksKeyspaceStorage) ? new BatchBuilder(core, 0) : null;
+		this.reusesBuilder = core.storage() instanceof RocksKeyspaceStorage;
 	}
 
 	/**
@@ -72,6 +75,9 @@ final class WritePhase {
 		}
 		else {
 			batch = new BatchBuilder(this.core, number);
+			if (this.reusesBuilder) {
+				this.reusable = batch;
+			}
 		}
 		Throwable error = null;
 		CommitResult result = null;
@@ -121,7 +127,7 @@ final class WritePhase {
 	private Outcome write(EngineBatch batch, long bytes) {
 		MutexListeners listeners = this.core.listeners();
 		List<WriteOperation> view = batch.operations();
-		if (this.reusable != null
+		if (this.reusesBuilder
 				&& (!listeners.isEmpty() || this.core.store().options().batchInterceptor() != null)) {
 			view = List.copyOf(view); // the reused builder's lists change with the next batch: events keep a copy
 		}

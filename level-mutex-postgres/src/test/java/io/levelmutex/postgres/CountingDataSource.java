@@ -1,13 +1,10 @@
 package io.levelmutex.postgres;
 
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Logger;
 
 import javax.sql.DataSource;
 
@@ -15,16 +12,14 @@ import javax.sql.DataSource;
  * A DataSource that counts the connections it hands out and the statements executed on them (every
  * {@code execute*} call on a statement, and {@code commit}), to prove round-trip claims.
  */
-final class CountingDataSource implements DataSource {
-
-	private final DataSource target;
+final class CountingDataSource extends ForwardingDataSource {
 
 	final AtomicInteger connections = new AtomicInteger();
 
 	final AtomicInteger executions = new AtomicInteger();
 
 	CountingDataSource(DataSource target) {
-		this.target = target;
+		super(target);
 	}
 
 	@Override
@@ -69,41 +64,6 @@ final class CountingDataSource implements DataSource {
 		catch (InvocationTargetException ex) {
 			throw ex.getCause();
 		}
-	}
-
-	@Override
-	public PrintWriter getLogWriter() throws SQLException {
-		return this.target.getLogWriter();
-	}
-
-	@Override
-	public void setLogWriter(PrintWriter out) throws SQLException {
-		this.target.setLogWriter(out);
-	}
-
-	@Override
-	public void setLoginTimeout(int seconds) throws SQLException {
-		this.target.setLoginTimeout(seconds);
-	}
-
-	@Override
-	public int getLoginTimeout() throws SQLException {
-		return this.target.getLoginTimeout();
-	}
-
-	@Override
-	public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-		throw new SQLFeatureNotSupportedException();
-	}
-
-	@Override
-	public <T> T unwrap(Class<T> iface) throws SQLException {
-		throw new SQLException("Not a wrapper");
-	}
-
-	@Override
-	public boolean isWrapperFor(Class<?> iface) {
-		return false;
 	}
 
 }

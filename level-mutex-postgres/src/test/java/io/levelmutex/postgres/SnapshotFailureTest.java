@@ -1,14 +1,11 @@
 package io.levelmutex.postgres;
 
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Logger;
 
 import javax.sql.DataSource;
 
@@ -46,52 +43,10 @@ class SnapshotFailureTest extends ClusterTestSupport {
 	}
 
 	/** Hands out connections that, once closed, throw as a pool's closed proxy does: no SQLSTATE. */
-	private static final class PoolLikeDataSource implements DataSource {
-
-		private final DataSource target;
+	private static final class PoolLikeDataSource extends ForwardingDataSource {
 
 		PoolLikeDataSource(DataSource target) {
-			this.target = target;
-		}
-
-		@Override
-		public Connection getConnection(String username, String password) throws SQLException {
-			throw new SQLFeatureNotSupportedException("not used by the engine");
-		}
-
-		@Override
-		public PrintWriter getLogWriter() throws SQLException {
-			return this.target.getLogWriter();
-		}
-
-		@Override
-		public void setLogWriter(PrintWriter out) throws SQLException {
-			this.target.setLogWriter(out);
-		}
-
-		@Override
-		public void setLoginTimeout(int seconds) throws SQLException {
-			this.target.setLoginTimeout(seconds);
-		}
-
-		@Override
-		public int getLoginTimeout() throws SQLException {
-			return this.target.getLoginTimeout();
-		}
-
-		@Override
-		public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-			return this.target.getParentLogger();
-		}
-
-		@Override
-		public <T> T unwrap(Class<T> type) throws SQLException {
-			return this.target.unwrap(type);
-		}
-
-		@Override
-		public boolean isWrapperFor(Class<?> type) throws SQLException {
-			return this.target.isWrapperFor(type);
+			super(target);
 		}
 
 		@Override

@@ -144,9 +144,6 @@ final class MutexCore {
 	/** The thread running the current drain task, or {@code null}; written by the cycle thread. */
 	private volatile @Nullable Thread cycleThread;
 
-	/** The largest read list kept from one phase to the next. */
-	static final int MAX_KEPT_PHASE_READS = 4096;
-
 	/**
 	 * The reads of the running read phase, in issue order: one list reused by every phase (empty
 	 * between phases, so it holds no finished read); cycle thread.
@@ -421,14 +418,9 @@ final class MutexCore {
 		return drained;
 	}
 
-	/** Empties {@link #phaseReads} for the next phase; drops its array if a burst grew it large. */
+	/** Empties {@link #phaseReads} for the next phase. */
 	private void releasePhaseReads() {
-		if (this.phaseReads.size() > MAX_KEPT_PHASE_READS) {
-			this.phaseReads = new ArrayList<>();
-		}
-		else {
-			this.phaseReads.clear();
-		}
+		this.phaseReads = ReusedLists.emptied(this.phaseReads);
 	}
 
 	private void runReadPhase(List<ReadOp> phaseReads) {

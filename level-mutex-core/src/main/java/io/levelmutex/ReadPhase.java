@@ -15,9 +15,6 @@ import io.levelmutex.engine.KeyspaceStorage;
  */
 final class ReadPhase {
 
-	/** The largest get list kept from one phase to the next. */
-	static final int MAX_KEPT_GETS = 4096;
-
 	private final MutexCore core;
 
 	/** The running phase's number; cycle thread. */
@@ -106,14 +103,9 @@ final class ReadPhase {
 		}
 	}
 
-	/** Empties the get list for the next phase (it holds no finished read); drops it after a burst. */
+	/** Empties the get list for the next phase (it holds no finished read). */
 	private void releaseGets() {
-		if (this.gets.size() > MAX_KEPT_GETS) {
-			this.gets = new ArrayList<>();
-		}
-		else {
-			this.gets.clear();
-		}
+		this.gets = ReusedLists.emptied(this.gets);
 	}
 
 	/** The running phase's snapshot; only while the phase executes. */

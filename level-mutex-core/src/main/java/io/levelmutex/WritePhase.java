@@ -38,12 +38,13 @@ final class WritePhase {
 
 	/**
 	 * The builder every batch reuses when the engine keeps nothing of a batch after its commit (the embedded RocksDB
-	 * engine), so no builder and lists are made per batch; {@code null} otherwise. Its lists are never handed out:
-	 * events and the interceptor get copies. Cycle thread.
+	 * engine), so no builder and lists are made per batch; made by the first batch (an idle mutex holds none),
+	 * {@code null} until then and on other engines. Its lists are never handed out: events and the interceptor get
+	 * copies. Cycle thread.
 	 */
 	private @Nullable BatchBuilder reusable;
 
-	/** Whether batches reuse {@link #reusable}, made on the first batch so that an idle mutex holds no builder. */
+	/** Whether batches reuse {@link #reusable} (the engine keeps nothing of a batch). */
 	private final boolean reusesBuilder;
 
 	WritePhase(MutexCore core) {

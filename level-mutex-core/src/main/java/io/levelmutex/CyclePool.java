@@ -17,8 +17,8 @@ import io.levelmutex.engine.BlockingCalls;
  * fixed pool, {@code size} mutexes waiting for their sync hold every thread, and every other
  * mutex's write phase waits for one of them to return instead of joining their sync: 32 busy
  * durable mutexes on 8 threads reached a quarter of one mutex's throughput. A cycle thread that
- * enters an engine's blocking call ({@link BlockingCalls#run}) lends its place to a new or idle thread for as long as it waits,
- * up to {@link #MAX_EXTRA_THREADS} at once; past that, the wait simply holds its thread. While any cycle
+ * enters an engine's blocking call ({@link BlockingCalls#run}) lends its place to a new or idle thread
+ * for as long as it waits, up to {@link #MAX_EXTRA_THREADS} at once; past that, the wait simply holds its thread. While any cycle
  * waits, the pool keeps the most places it has lent since none did, so it may run up to that many cycles
  * beyond its size; it shrinks back once no cycle waits.
  *

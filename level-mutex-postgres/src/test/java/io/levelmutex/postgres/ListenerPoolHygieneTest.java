@@ -146,22 +146,25 @@ class ListenerPoolHygieneTest extends ClusterTestSupport {
 	}
 
 	/**
-	 * The pool, with every connection the listener thread closes checked (on that thread, just before it goes
-	 * back to the pool) for LISTEN, application_name and buffered notifications. A broken connection is not
-	 * checked: the pool discards it. A connection given back by another thread is a failure in itself.
+	 * The pool, with every connection the listener thread uses checked when it is closed (on the listener thread,
+	 * just before it goes back to the pool) for LISTEN, application_name and buffered notifications. A broken
+	 * connection is not checked: the pool discards it. A listener's connection given back by another thread is a
+	 * failure in itself. (The engine may call getConnection on a helper thread: a connection is the listener's
+	 * once the listener thread uses it.)
 	 */
 	private javax.sql.DataSource recording() {
 		return new ForwardingDataSource(this.pool) {
 			@Override
 			public Connection getConnection() throws SQLException {
 				Connection connection = super.getConnection();
-				if (!Thread.currentThread().getName().startsWith("level-mutex-pg-listener")) {
-					return connection;
-				}
+				java.util.concurrent.atomic.AtomicReference<Thread> user = new java.util.concurrent.atomic.AtomicReference<>();
 				return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(),
 						new Class<?>[] { Connection.class }, (proxy, method, args) -> {
 							if (method.getName().equals("close")) {
-								checkBeforeReturn(connection);
+								checkBeforeReturn(connection, user.get());
+							}
+							else if (isListener(Thread.currentThread())) {
+								user.compareAndSet(null, Thread.currentThread());
 							}
 							try {
 								return method.invoke(connection, args);
@@ -174,8 +177,15 @@ class ListenerPoolHygieneTest extends ClusterTestSupport {
 		};
 	}
 
-	private void checkBeforeReturn(Connection connection) {
-		if (!Thread.currentThread().getName().startsWith("level-mutex-pg-listener")) {
+	private static boolean isListener(Thread thread) {
+		return thread.getName().startsWith("level-mutex-pg-listener");
+	}
+
+	private void checkBeforeReturn(Connection connection, Thread user) {
+		if (user == null) {
+			return;
+		}
+		if (Thread.currentThread() != user) {
 			// Only the listener thread may give its connection back: any other thread would hand it to the pool
 			// while the listener still uses it.
 			this.returned.add("given back by " + Thread.currentThread().getName());
@@ -183,6 +193,7 @@ class ListenerPoolHygieneTest extends ClusterTestSupport {
 			return;
 		}
 		if (isClosedQuietly(connection)) {
+			this.returned.add("");
 			return;
 		}
 		try {

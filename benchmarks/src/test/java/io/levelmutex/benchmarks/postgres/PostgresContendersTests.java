@@ -16,6 +16,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Series P's harness on a private PostgreSQL, tiny runs: each contender writes what it counts, the
@@ -43,6 +45,7 @@ class PostgresContendersTests {
 	@ParameterizedTest
 	@EnumSource(PgContenderKind.class)
 	void whenAContenderRunsBlindWritesThenEveryKeyFoundHoldsAWrittenValue(PgContenderKind kind) throws Exception {
+		assumeTrue(kind.runs(PgPlan.Load.W1), "W2 only");
 		Workload workload = Workload.blindWrites(50, SweepPlan.SEED);
 		Tally tally = new Tally();
 		try (Contender contender = kind.create(server, workload, 4)) {
@@ -66,6 +69,7 @@ class PostgresContendersTests {
 	@EnumSource(PgContenderKind.class)
 	void whenAContenderRunsReadCheckWriteOnFourHotKeysThenACompareAndSetLosesNoUpdate(PgContenderKind kind)
 			throws Exception {
+		assumeTrue(kind.runs(PgPlan.Load.W2), "W1 only");
 		Workload workload = Workload.readCheckWrite(4, SweepPlan.SEED);
 		Tally tally = new Tally();
 		RunResult result;
@@ -81,6 +85,32 @@ class PostgresContendersTests {
 		if (kind.compareAndSet()) {
 			assertThat(lost).as("lost updates of %d", tally.successes()).isZero();
 		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(PgContenderKind.class)
+	void whenKeysArePreloadedThenEveryKeyHoldsRevisionZeroBeforeTheRun(PgContenderKind kind) throws Exception {
+		assumeTrue(kind.runs(PgPlan.Load.W1), "W2 only, preloaded in the test above");
+		Workload workload = Workload.blindWrites(300, SweepPlan.SEED);
+		try (Contender contender = kind.create(server, workload, 2, true)) {
+			for (int i = 0; i < workload.keyCount(); i++) {
+				assertThat(contender.readForVerification(workload.keyAt(i))).as("key %d", i)
+					.isEqualTo(workload.initialValue(i));
+			}
+		}
+	}
+
+	@Test
+	void whenAContenderIsGivenAWorkloadItDoesNotRunThenItIsRefused() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> PgContenderKind.LIMIT.create(server, Workload.readCheckWrite(10, SweepPlan.SEED), 1));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> PgContenderKind.OPTIMISTIC.create(server, Workload.blindWrites(10, SweepPlan.SEED), 1));
+	}
+
+	@Test
+	void whenTheEngineTableIsCreatedThenTheNewestSchemaFileIsFound() throws Exception {
+		assertThat(EngineTable.newestSchemaFile()).matches("schema-v\\d+\\.sql");
 	}
 
 	@Test

@@ -53,6 +53,11 @@ final class PgReport {
 		out.append("- after the last run: load average ").append(loadAfter).append("\n\n");
 		out.append(PgTargets.table(targets, q ? "Targets (issue 19): ratios within each run" : "Targets (issue 11)"))
 			.append('\n');
+		if (q) {
+			out.append("Each ratio is taken within each run (both sides measured seconds apart on the same server), then")
+				.append(" the median over the runs. A MISSED target is explained by the profile of the mutex's points")
+				.append(" below (statements per batch, wait events, lock waits, idle in transaction).\n\n");
+		}
 		out.append("## Points\n\n");
 		out.append("Throughput is successful operations per second (W2: committed updates), the median of ")
 			.append(summary.runCount())

@@ -134,11 +134,12 @@ final class PgSweep {
 			List<RunResult> results) throws Exception {
 		RunResult result;
 		boolean profiled = this.profileMutex && kind.mutex();
-		boolean countStatements = this.statements || profiled;
+		boolean countStatements = (this.statements || profiled) && this.server.statementStatistics();
 		String point = "run " + this.runNumber + ", " + label + ", C=" + clients + ", " + kind.contenderName();
 		try (Contender contender = kind.create(this.server, workload, clients, preload)) {
 			Tally tally = new Tally();
 			Contender.@Nullable PhaseCounters before = contender.phaseCounters();
+			long transactionsBefore = (profiled && !countStatements) ? this.server.transactions() : 0;
 			@Nullable WaitEventSampler sampler = (this.waitEvents || profiled)
 					? new WaitEventSampler(this.server, profiled ? 10 : 20) : null;
 			if (countStatements) {
@@ -157,7 +158,7 @@ final class PgSweep {
 				}
 			}
 			if (profiled) {
-				this.profiles.add(point + ": " + mutexProfile(contender, before, result, waits));
+				this.profiles.add(point + ": " + mutexProfile(contender, before, result, waits, transactionsBefore));
 			}
 			else {
 				if (sampler != null) {
@@ -193,7 +194,7 @@ final class PgSweep {
 	 * batch over the whole point (warm-up, window and drain, preload excluded); the sampled wait events.
 	 */
 	private String mutexProfile(Contender contender, Contender.@Nullable PhaseCounters before, RunResult result,
-			String waits) throws Exception {
+			String waits, long transactionsBefore) throws Exception {
 		StringBuilder out = new StringBuilder();
 		double batchesPerSecond = (result.meanBatch() == 0) ? 0 : result.opsPerSecond() / result.meanBatch();
 		out.append(String.format(Locale.ROOT,
@@ -203,11 +204,21 @@ final class PgSweep {
 		Contender.@Nullable PhaseCounters after = contender.phaseCounters();
 		long batches = (before != null && after != null) ? after.minus(before).batches() : 0;
 		long readPhases = (before != null && after != null) ? after.minus(before).readPhases() : 0;
+		if (!this.server.statementStatistics()) {
+			long transactions = this.server.transactions() - transactionsBefore;
+			out.append(String.format(Locale.ROOT,
+					"; pg_stat_statements not loaded: transactions (pg_stat_database, approximate, whole point): %,d for"
+							+ " %,d batches = %.1f per batch",
+					transactions, batches, (batches == 0) ? 0.0 : transactions / (double) batches));
+			out.append("\n  - backends (pg_stat_activity every 10 ms, warm-up, window and drain): ").append(waits);
+			return out.toString();
+		}
 		long calls = StatementProfile.calls(this.server);
 		out.append(String.format(Locale.ROOT,
-				"; statements (pg_stat_statements, whole point): %,d for %,d batches and %,d read phases = %.1f per batch",
+				"; statements (pg_stat_statements, whole point: warm-up, window and drain; preload excluded): %,d for"
+						+ " %,d batches (%,d read phases in MutexStats) = %.1f per batch",
 				calls, batches, readPhases, (batches == 0) ? 0.0 : calls / (double) batches));
-		out.append("\n  - backends (pg_stat_activity every 10 ms, window and warm-up): ").append(waits);
+		out.append("\n  - backends (pg_stat_activity every 10 ms, warm-up, window and drain): ").append(waits);
 		out.append("\n  - busiest statements, calls per batch:")
 			.append(StatementProfile.top(this.server, batches, "batch").replace("\n  - ", "\n    - "));
 		return out.toString();

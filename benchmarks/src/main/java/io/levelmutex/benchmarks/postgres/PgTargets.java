@@ -130,7 +130,7 @@ final class PgTargets {
 			if (!row.workload().equals(w2) || row.lostUpdates() == -1) {
 				continue;
 			}
-			notes.add(row.contender() + " " + row.lostUpdates());
+			notes.add(row.contender() + " C=" + row.clients() + ": " + row.lostUpdates());
 			if (casNames.contains(row.contender())) {
 				verified = true;
 				worst = Math.max(worst, Math.abs(row.lostUpdates()));

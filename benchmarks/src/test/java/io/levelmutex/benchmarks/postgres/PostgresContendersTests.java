@@ -1,6 +1,8 @@
 package io.levelmutex.benchmarks.postgres;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.stream.Stream;
 
 import io.levelmutex.benchmarks.ClosedLoopDriver;
 import io.levelmutex.benchmarks.Contender;
@@ -13,11 +15,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Series P's harness on a private PostgreSQL, tiny runs: each contender writes what it counts, the
@@ -42,10 +43,17 @@ class PostgresContendersTests {
 		server.close();
 	}
 
+	static Stream<PgContenderKind> blindWriters() {
+		return Arrays.stream(PgContenderKind.values()).filter((kind) -> kind.runs(PgPlan.Load.W1));
+	}
+
+	static Stream<PgContenderKind> updaters() {
+		return Arrays.stream(PgContenderKind.values()).filter((kind) -> kind.runs(PgPlan.Load.W2));
+	}
+
 	@ParameterizedTest
-	@EnumSource(PgContenderKind.class)
+	@MethodSource("blindWriters")
 	void whenAContenderRunsBlindWritesThenEveryKeyFoundHoldsAWrittenValue(PgContenderKind kind) throws Exception {
-		assumeTrue(kind.runs(PgPlan.Load.W1), "W2 only");
 		Workload workload = Workload.blindWrites(50, SweepPlan.SEED);
 		Tally tally = new Tally();
 		try (Contender contender = kind.create(server, workload, 4)) {
@@ -66,10 +74,9 @@ class PostgresContendersTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(PgContenderKind.class)
+	@MethodSource("updaters")
 	void whenAContenderRunsReadCheckWriteOnFourHotKeysThenACompareAndSetLosesNoUpdate(PgContenderKind kind)
 			throws Exception {
-		assumeTrue(kind.runs(PgPlan.Load.W2), "W1 only");
 		Workload workload = Workload.readCheckWrite(4, SweepPlan.SEED);
 		Tally tally = new Tally();
 		RunResult result;
@@ -88,9 +95,8 @@ class PostgresContendersTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(PgContenderKind.class)
+	@MethodSource("blindWriters")
 	void whenKeysArePreloadedThenEveryKeyHoldsRevisionZeroBeforeTheRun(PgContenderKind kind) throws Exception {
-		assumeTrue(kind.runs(PgPlan.Load.W1), "W2 only, preloaded in the test above");
 		Workload workload = Workload.blindWrites(300, SweepPlan.SEED);
 		try (Contender contender = kind.create(server, workload, 2, true)) {
 			for (int i = 0; i < workload.keyCount(); i++) {

@@ -198,12 +198,12 @@ final class PgSweep {
 		StringBuilder out = new StringBuilder();
 		double batchesPerSecond = (result.meanBatch() == 0) ? 0 : result.opsPerSecond() / result.meanBatch();
 		out.append(String.format(Locale.ROOT,
-				"%,.0f batches/s in the window, %.1f writes per batch, %.2f ms per batch (mean flush: commit round"
-						+ " trips included)",
-				batchesPerSecond, result.meanBatch(), result.meanBatchWriteMicros() / 1000));
+				"%,.1f batches/s in the window = %.1f ms per batch (cycle), %.1f writes per batch, mean flush %.2f ms"
+						+ " (the commit's round trips)",
+				batchesPerSecond, (batchesPerSecond == 0) ? 0.0 : 1000 / batchesPerSecond, result.meanBatch(),
+				result.meanBatchWriteMicros() / 1000));
 		Contender.@Nullable PhaseCounters after = contender.phaseCounters();
 		long batches = (before != null && after != null) ? after.minus(before).batches() : 0;
-		long readPhases = (before != null && after != null) ? after.minus(before).readPhases() : 0;
 		if (!this.server.statementStatistics()) {
 			long transactions = this.server.transactions() - transactionsBefore;
 			out.append(String.format(Locale.ROOT,
@@ -216,8 +216,8 @@ final class PgSweep {
 		long calls = StatementProfile.calls(this.server);
 		out.append(String.format(Locale.ROOT,
 				"; statements (pg_stat_statements, whole point: warm-up, window and drain; preload excluded): %,d for"
-						+ " %,d batches (%,d read phases in MutexStats) = %.1f per batch",
-				calls, batches, readPhases, (batches == 0) ? 0.0 : calls / (double) batches));
+						+ " %,d batches = %.1f per batch",
+				calls, batches, (batches == 0) ? 0.0 : calls / (double) batches));
 		out.append("\n  - backends (pg_stat_activity every 10 ms, warm-up, window and drain): ").append(waits);
 		out.append("\n  - busiest statements, calls per batch:")
 			.append(StatementProfile.top(this.server, batches, "batch").replace("\n  - ", "\n    - "));

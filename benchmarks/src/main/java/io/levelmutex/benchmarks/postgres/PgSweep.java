@@ -198,8 +198,8 @@ final class PgSweep {
 		StringBuilder out = new StringBuilder();
 		double batchesPerSecond = (result.meanBatch() == 0) ? 0 : result.opsPerSecond() / result.meanBatch();
 		out.append(String.format(Locale.ROOT,
-				"%,.1f batches/s in the window = %.1f ms per batch (cycle), %.1f writes per batch, mean flush %.2f ms"
-						+ " (the commit's round trips)",
+				"%,.1f batches/s in the window (all nodes and keyspaces: one batch every %.1f ms), %.1f writes per"
+						+ " batch, mean flush %.2f ms (a batch's statements and commit, from its flush event)",
 				batchesPerSecond, (batchesPerSecond == 0) ? 0.0 : 1000 / batchesPerSecond, result.meanBatch(),
 				result.meanBatchWriteMicros() / 1000));
 		Contender.@Nullable PhaseCounters after = contender.phaseCounters();

@@ -8,7 +8,8 @@ import io.levelmutex.engine.contract.AbstractStorageEngineContractTest;
 
 /**
  * The storage-engine contract on the in-memory test engine the cycle tests run on, with small limits (so that
- * they are tested exactly at and one over) and update validation against another writer.
+ * they are tested exactly at and one over) and update validation against another writer. {@link EmbeddedMemoryEngineContractTest}
+ * runs it on the engine shaped like the embedded one (stored keys carry the keyspace's prefix, no other writer).
  */
 class MemoryEngineContractTest extends AbstractStorageEngineContractTest {
 

@@ -18,6 +18,8 @@ import io.levelmutex.engine.EngineBatch;
 import io.levelmutex.engine.KeySpan;
 import io.levelmutex.engine.KeyValue;
 import io.levelmutex.engine.KeyspaceStorage;
+import io.levelmutex.engine.ReadPlan;
+import io.levelmutex.engine.ReadResult;
 import io.levelmutex.engine.ReadSnapshot;
 import io.levelmutex.engine.RemoteChangeSink;
 import io.levelmutex.engine.StorageEngine;
@@ -90,6 +92,16 @@ final class MemoryEngine implements StorageEngine {
 	/** Snapshots asked for; guarded by {@code this}. */
 	private int snapshotsAsked;
 
+	/** Whether storages batch update reads ({@link KeyspaceStorage#batchesUpdateReads()}); guarded by {@code this}. */
+	private boolean batchesReads;
+
+	/** Plans read ({@link KeyspaceStorage#read}), in order, over every keyspace; guarded by {@code this}. */
+	private final List<ReadPlan> plans = new ArrayList<>();
+
+	/** Runs at the start of every plan read, before the state is read: where the other writer strikes. */
+	private Consumer<ReadPlan> beforeRead = (plan) -> {
+	};
+
 	/** Runs at the start of every commit, before validation: where the other writer strikes. */
 	private Consumer<EngineBatch> beforeCommit = (batch) -> {
 	};
@@ -106,6 +118,24 @@ final class MemoryEngine implements StorageEngine {
 		this.validates = validates;
 		this.maxKeyBytes = maxKeyBytes;
 		this.maxValueBytes = maxValueBytes;
+	}
+
+	/**
+	 * Makes the keyspaces opened from now on answer a plan with one call of their own (a "round trip", counted in
+	 * {@link #plans()}) and ask the core to batch update reads, as the PostgreSQL engine does.
+	 */
+	synchronized MemoryEngine batchingReads() {
+		this.batchesReads = true;
+		return this;
+	}
+
+	/** The plans read so far, over every keyspace (a plan read through a snapshot included). */
+	synchronized List<ReadPlan> plans() {
+		return new ArrayList<>(this.plans);
+	}
+
+	synchronized void beforeRead(Consumer<ReadPlan> action) {
+		this.beforeRead = action;
 	}
 
 	synchronized void beforeCommit(Consumer<EngineBatch> action) {
@@ -184,7 +214,7 @@ final class MemoryEngine implements StorageEngine {
 		String name = new String(keyspace.prefix(), java.nio.charset.StandardCharsets.UTF_8).replace("\0", "");
 		Space space = space(name);
 		space.sink = remoteChanges;
-		return new Storage(space);
+		return new Storage(space, this.batchesReads);
 	}
 
 	@Override
@@ -204,8 +234,41 @@ final class MemoryEngine implements StorageEngine {
 
 		private final Space space;
 
-		Storage(Space space) {
+		private final boolean batchesReads;
+
+		Storage(Space space, boolean batchesReads) {
 			this.space = space;
+			this.batchesReads = batchesReads;
+		}
+
+		@Override
+		public boolean batchesUpdateReads() {
+			return this.batchesReads;
+		}
+
+		@Override
+		public ReadResult read(ReadPlan plan) {
+			Consumer<ReadPlan> hook;
+			synchronized (MemoryEngine.this) {
+				MemoryEngine.this.plans.add(plan);
+				hook = MemoryEngine.this.beforeRead;
+			}
+			hook.accept(plan); // outside the engine's lock, like another node's commit
+			if (!this.batchesReads) {
+				return KeyspaceStorage.super.read(plan); // through snapshot(), as an embedded engine
+			}
+			synchronized (MemoryEngine.this) {
+				RuntimeException failure = MemoryEngine.this.snapshotFailures.poll();
+				if (failure != null) {
+					throw failure;
+				}
+				Snapshot state = new Snapshot(new TreeMap<>(this.space.data), this.space.sequence);
+				List<List<KeyValue>> scans = new ArrayList<>();
+				for (ReadPlan.Scan scan : plan.scans()) {
+					scans.add(state.scan(scan.lower(), scan.upper(), scan.limit(), scan.ascending()));
+				}
+				return new ReadResult(state.sequence(), state.multiGet(plan.keys()), scans);
+			}
 		}
 
 		@Override

@@ -35,7 +35,7 @@ class RemoteChangeTest extends ClusterTestSupport {
 		List<RemoteChangeListener> listeners = new ArrayList<>();
 		try (Connection raw = database.getConnection()) {
 			for (int n = 0; n < 3; n++) {
-				TestNode node = open(newDatabase());
+				TestNode node = open(newDatabase()).hinting();
 				nodes.add(node);
 				List<RemoteChange> changes = new CopyOnWriteArrayList<>();
 				received.add(changes);
@@ -67,10 +67,18 @@ class RemoteChangeTest extends ClusterTestSupport {
 					.containsExactlyElementsOf(expected.stream().sorted().toList());
 				assertThat(changes).allSatisfy((change) -> assertThat(change.keyspace()).isEqualTo("feed"));
 			}
-			// The hint itself: sent after COMMIT, carrying keyspace id and sequence.
-			PGNotification[] notifications = raw.unwrap(PGConnection.class).getNotifications(10_000);
-			assertThat(notifications).isNotEmpty();
-			assertThat(notifications[0].getParameter()).isEqualTo(ks.id() + ":1");
+			// The hints themselves: sent after COMMIT by each node's after-commit worker, coalesced per keyspace
+			// (a hint carries the highest sequence committed since the node's previous hint), the last one of
+			// the node that committed last naming the last sequence.
+			List<String> payloads = new ArrayList<>();
+			while (!payloads.contains(ks.id() + ":12")) {
+				PGNotification[] notifications = raw.unwrap(PGConnection.class).getNotifications(10_000);
+				assertThat(notifications).as("hints up to sequence 12, received so far: " + payloads).isNotEmpty();
+				for (PGNotification notification : notifications) {
+					payloads.add(notification.getParameter());
+				}
+			}
+			assertThat(payloads).allSatisfy((payload) -> assertThat(payload).matches(ks.id() + ":([1-9]|1[0-2])"));
 		}
 		finally {
 			listeners.forEach(RemoteChangeListener::close);
@@ -82,7 +90,7 @@ class RemoteChangeTest extends ClusterTestSupport {
 		PGSimpleDataSource database = newDatabase();
 		TestNode listening = open(database);
 		TestNode silent = TestNode.open(database, new PostgresSettings(prefix, "elsewhere",
-				1024, Duration.ofSeconds(2), Duration.ofSeconds(2), 3, Duration.ofMillis(200), 100), true);
+				1024, Duration.ofSeconds(2), Duration.ofSeconds(2), 3, Duration.ofMillis(200), 100), true).hinting();
 		PostgresKeyspace ks = listening.keyspace("quiet");
 		List<RemoteChange> changes = new CopyOnWriteArrayList<>();
 		AtomicInteger calls = new AtomicInteger();

@@ -24,10 +24,16 @@ final class TestNode {
 
 	private final TombstoneCleaner cleaner;
 
+	private final PostgresSql sql;
+
+	/** The after-commit worker, once {@link #hinting()} started it; owned by the test thread. */
+	private AfterCommit afterCommit;
+
 	private TestNode(DataSource dataSource, PostgresSettings settings, BatchCommitter.CommitStep commitStep) {
 		this.settings = settings;
 		this.connections = new Connections(dataSource, settings.connectWait());
 		PostgresSql sql = new PostgresSql(settings.tablePrefix());
+		this.sql = sql;
 		this.keyspaces = new KeyspaceDirectory(sql);
 		this.committer = new BatchCommitter(this.connections, settings, sql, this.nodeId, commitStep);
 		this.cleaner = new TombstoneCleaner(this.connections, settings, sql);
@@ -42,6 +48,13 @@ final class TestNode {
 		TestNode node = new TestNode(dataSource, settings, commitStep);
 		PostgresEngine.checkDatabase(node.connections, settings, createSchema);
 		return node;
+	}
+
+	/** Starts an after-commit worker (a daemon thread, idle between commits) that sends this node's hints. */
+	TestNode hinting() {
+		this.afterCommit = new AfterCommit(this.connections, this.settings, this.sql, this.cleaner);
+		this.afterCommit.start();
+		return this;
 	}
 
 	PostgresSettings settings() {
@@ -61,7 +74,11 @@ final class TestNode {
 	}
 
 	Committed commit(PostgresKeyspace keyspace, TestBatch batch) {
-		return Committed.of(this.committer.commit(keyspace, batch.id(), batch.batch(), 0));
+		CommitOutcome outcome = this.committer.commit(keyspace, batch.id(), batch.batch(), 0);
+		if (this.afterCommit != null && outcome.committed()) {
+			this.afterCommit.committed(keyspace, outcome.result().sequence());
+		}
+		return Committed.of(outcome);
 	}
 
 	RemoteChangeListener listen(Consumer<RemoteChange> callback) {

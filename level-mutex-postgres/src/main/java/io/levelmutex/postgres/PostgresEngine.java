@@ -10,6 +10,7 @@ import io.levelmutex.Keyspace;
 import io.levelmutex.StoreHealth;
 import io.levelmutex.StorageUnavailableException;
 import io.levelmutex.engine.KeyspaceStorage;
+import io.levelmutex.engine.ReadPlan;
 import io.levelmutex.engine.RemoteChangeSink;
 import io.levelmutex.engine.StorageEngine;
 
@@ -37,6 +38,8 @@ final class PostgresEngine implements StorageEngine {
 
 	private final AfterCommit afterCommit;
 
+	private final PlanReader reader;
+
 	private final EngineHealth health = new EngineHealth();
 
 	/** Set by {@link #close()}; read by health. */
@@ -48,6 +51,7 @@ final class PostgresEngine implements StorageEngine {
 		PostgresSql sql = new PostgresSql(settings.tablePrefix());
 		this.keyspaces = new KeyspaceDirectory(sql);
 		this.committer = new BatchCommitter(connections, settings, sql, this.nodeId, commitStep);
+		this.reader = new PlanReader(connections, sql);
 		this.afterCommit = new AfterCommit(connections, settings, sql, new TombstoneCleaner(connections, settings, sql));
 		this.listener = new RemoteChangeListener(connections, settings, this.nodeId, (change) -> {
 			// Every keyspace storage watches with a sink of its own; nothing arrives here.
@@ -150,9 +154,7 @@ final class PostgresEngine implements StorageEngine {
 		long sequence;
 		try {
 			pg = keyspace(KeyspaceNames.of(keyspace));
-			try (PostgresSnapshot snapshot = PostgresSnapshot.open(this.connections, this.settings, pg)) {
-				sequence = snapshot.sequence();
-			}
+			sequence = this.reader.read(pg, ReadPlan.NONE).sequence(); // one statement
 		}
 		catch (StorageUnavailableException ex) {
 			this.health.unreachable();
@@ -162,7 +164,7 @@ final class PostgresEngine implements StorageEngine {
 		this.listener.watch(pg, sequence,
 				(change) -> remoteChanges.changed(change.fromSequence(), change.toSequence()));
 		return new PostgresKeyspaceStorage(pg, sequence, this.connections, this.settings, this.committer,
-				this.afterCommit, this.listener, this.health);
+				this.reader, this.afterCommit, this.listener, this.health);
 	}
 
 	@Override

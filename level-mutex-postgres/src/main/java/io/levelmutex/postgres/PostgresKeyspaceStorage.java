@@ -6,10 +6,13 @@ import io.levelmutex.StorageUnavailableException;
 import io.levelmutex.engine.CommitResult;
 import io.levelmutex.engine.EngineBatch;
 import io.levelmutex.engine.KeyspaceStorage;
+import io.levelmutex.engine.ReadPlan;
+import io.levelmutex.engine.ReadResult;
 import io.levelmutex.engine.ReadSnapshot;
 
 /**
- * One mutex's keyspace on PostgreSQL: its own PostgreSQL keyspace (so no key prefix), snapshots, one-statement
+ * One mutex's keyspace on PostgreSQL: its own PostgreSQL keyspace (so no key prefix), one-statement reads of whole
+ * plans ({@link PlanReader}; snapshots only for direct use), one-statement
  * validated commits ({@link BatchCommitter}), remote changes watched on the engine's listener from the sequence
  * it opened at until {@link #close()}. A commit hands its sequence to the engine's {@link AfterCommit} worker
  * (hint, clean-up) and returns. Used by its mutex's cycle, one call at a time.
@@ -26,6 +29,8 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 
 	private final BatchCommitter committer;
 
+	private final PlanReader reader;
+
 	private final AfterCommit afterCommit;
 
 	private final RemoteChangeListener listener;
@@ -40,8 +45,9 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 	private volatile long knownSequence;
 
 	PostgresKeyspaceStorage(PostgresKeyspace keyspace, long openedAt, Connections connections,
-			PostgresSettings settings, BatchCommitter committer, AfterCommit afterCommit, RemoteChangeListener listener,
-			EngineHealth health) {
+			PostgresSettings settings, BatchCommitter committer, PlanReader reader, AfterCommit afterCommit,
+			RemoteChangeListener listener, EngineHealth health) {
+		this.reader = reader;
 		this.keyspace = keyspace;
 		this.knownSequence = openedAt;
 		this.connections = connections;
@@ -88,6 +94,30 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 			this.health.unreachable();
 			throw ex;
 		}
+	}
+
+	/** One statement, in autocommit, for the whole plan (see {@link PlanReader}). */
+	@Override
+	public ReadResult read(ReadPlan plan) {
+		try {
+			ReadResult result = this.reader.read(this.keyspace, plan);
+			this.knownSequence = Math.max(this.knownSequence, result.sequence());
+			this.health.reached();
+			return result;
+		}
+		catch (StorageUnavailableException ex) {
+			this.health.unreachable();
+			throw ex;
+		}
+	}
+
+	/**
+	 * {@code true}: each read is a round trip, so the core predicts the reads of a batch's update functions and
+	 * fetches them with one {@link #read(ReadPlan)} (commit-time validation makes later fallback reads safe).
+	 */
+	@Override
+	public boolean batchesUpdateReads() {
+		return true;
 	}
 
 	@Override

@@ -1,7 +1,7 @@
 package io.levelmutex.postgres;
 
 /**
- * Every SQL statement of the engine's write path, schema checks, keyspace directory and clean-up, with the
+ * Every SQL statement of the engine's write path, planned reads, schema checks, keyspace directory and clean-up, with the
  * table prefix resolved once (the schema files beside this class, {@code META-INF/level-mutex/postgres/}, use
  * the default prefix {@value PostgresSettings#DEFAULT_PREFIX}; the prefix is validated as a plain identifier,
  * so it is safe to put into the text). Immutable.
@@ -58,6 +58,17 @@ final class PostgresSql {
 	/** Clean-up: deletes up to a number of batch-log rows at or below the horizon. */
 	final String deleteBatches;
 
+	/**
+	 * Planned reads ({@link PlanReader}): one statement per shape of plan, indexed by {@link #readPlan}'s bits. Run
+	 * in autocommit: one statement reads one snapshot even at READ COMMITTED, so the keyspace's sequence and every
+	 * answer come from the same committed state, and no transaction is held open. Parameters, per part present:
+	 * the keyspace id (always: the sequence row); keys, keyspace id (gets); scan indexes, lower bounds, upper
+	 * bounds, limits, keyspace id (ascending scans; then the same for descending ones). Rows: part (0 the
+	 * sequence, 1 a found key, 2 a scan's entry), index (1-based key position, or the scan's index), key, value,
+	 * sequence. A scan's entries come in no particular order: the reader sorts them.
+	 */
+	private final String[] readPlans = new String[8];
+
 	/** Keyspace directory: creates a keyspace row if missing. */
 	final String insertKeyspace;
 
@@ -96,6 +107,10 @@ final class PostgresSql {
 		this.deleteBatches = """
 				DELETE FROM %1$s WHERE ctid = ANY(ARRAY(SELECT ctid FROM %1$s
 				    WHERE keyspace_id = ? AND seq <= ? LIMIT ?))""".formatted(this.batchTable);
+		for (int shape = 0; shape < this.readPlans.length; shape++) {
+			this.readPlans[shape] = readPlan(this.keyspaceTable, this.entryTable, (shape & 1) != 0, (shape & 2) != 0,
+					(shape & 4) != 0);
+		}
 		this.insertKeyspace = "INSERT INTO %s (name) VALUES (?) ON CONFLICT (name) DO NOTHING"
 			.formatted(this.keyspaceTable);
 		this.keyspaceId = "SELECT id FROM %s WHERE name = ?".formatted(this.keyspaceTable);
@@ -103,6 +118,50 @@ final class PostgresSql {
 		this.schemaVersion = "SELECT max(version) FROM %s".formatted(this.schemaVersionTable);
 		this.commitFunctionExists = "SELECT to_regprocedure('%s%s(%s)') IS NOT NULL".formatted(prefix,
 				COMMIT_FUNCTION, COMMIT_FUNCTION_ARGUMENTS);
+	}
+
+	/**
+	 * The statement answering a plan of that shape.
+	 * @param gets whether the plan has keys
+	 * @param ascending whether it has ascending scans
+	 * @param descending whether it has descending scans
+	 * @return the statement's text
+	 */
+	String readPlan(boolean gets, boolean ascending, boolean descending) {
+		return this.readPlans[(gets ? 1 : 0) | (ascending ? 2 : 0) | (descending ? 4 : 0)];
+	}
+
+	private static String readPlan(String keyspaceTable, String entryTable, boolean gets, boolean ascending,
+			boolean descending) {
+		StringBuilder sql = new StringBuilder("""
+				SELECT 0 AS part, 0 AS n, NULL::bytea AS key, NULL::bytea AS value, seq FROM %s WHERE id = ?"""
+			.formatted(keyspaceTable));
+		if (gets) {
+			sql.append("""
+
+					UNION ALL
+					SELECT 1, k.n::int, NULL::bytea, e.value, NULL::bigint
+					FROM unnest(?::bytea[]) WITH ORDINALITY AS k(key, n)
+					JOIN %s e ON e.keyspace_id = ? AND e.key = k.key AND e.value IS NOT NULL""".formatted(entryTable));
+		}
+		if (ascending) {
+			sql.append(scans(entryTable, "ORDER BY e.key"));
+		}
+		if (descending) {
+			sql.append(scans(entryTable, "ORDER BY e.key DESC"));
+		}
+		return sql.toString();
+	}
+
+	/** Bounded scans, one LATERAL index range scan each, in the given order. */
+	private static String scans(String entryTable, String order) {
+		return """
+
+				UNION ALL
+				SELECT 2, s.n, x.key, x.value, NULL::bigint
+				FROM unnest(?::int[], ?::bytea[], ?::bytea[], ?::int[]) AS s(n, low, high, lim)
+				CROSS JOIN LATERAL (SELECT e.key, e.value FROM %s e WHERE e.keyspace_id = ? AND e.key >= s.low
+				    AND e.key < s.high AND e.value IS NOT NULL %s LIMIT s.lim) x""".formatted(entryTable, order);
 	}
 
 }

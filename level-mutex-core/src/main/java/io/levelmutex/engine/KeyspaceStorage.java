@@ -71,6 +71,7 @@ public interface KeyspaceStorage {
 	 * {@link ReadResult#sequence()} come from the same committed state: after exactly the batch of that sequence,
 	 * nothing newer, nothing partial. Two calls may see different states (a later call at least as new as an
 	 * earlier one). A plan without reads still returns the current sequence. The arrays returned are the caller's.
+	 * An engine that waits here (a round trip) runs the wait through {@link BlockingCalls#run}.
 	 *
 	 * <p>The default opens a {@link #snapshot()}, runs one {@link ReadSnapshot#multiGet} (when there are keys) and
 	 * one {@link ReadSnapshot#scan} per scan on it, in plan order, and closes it: engines whose reads are cheap

@@ -11,6 +11,7 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import io.levelmutex.engine.BlockingCalls;
 import io.levelmutex.engine.KeyValue;
 import io.levelmutex.engine.ReadPlan;
 import io.levelmutex.engine.ReadResult;
@@ -85,15 +86,8 @@ final class PlanReader {
 				}
 				index = ascending.bind(statement, connection, index, keyspace.id());
 				descending.bind(statement, connection, index, keyspace.id());
-				try (ResultSet rows = statement.executeQuery()) {
-					while (rows.next()) {
-						switch (rows.getInt(1)) {
-							case 0 -> sequence = rows.getLong(5);
-							case 1 -> values.set(rows.getInt(2) - 1, rows.getBytes(4));
-							default -> found.get(rows.getInt(2)).add(new KeyValue(rows.getBytes(3), rows.getBytes(4)));
-						}
-					}
-				}
+				// the round trip: the cycle pool may run another mutex's cycle meanwhile
+				sequence = BlockingCalls.run(() -> answer(statement, values, found));
 			}
 		}
 		catch (SQLException ex) {
@@ -110,6 +104,22 @@ final class PlanReader {
 			found.get(i).sort(scans.get(i).ascending() ? ASCENDING : ASCENDING.reversed());
 		}
 		return new ReadResult(sequence, values, found);
+	}
+
+	/** Runs the statement and fills in the answers; returns the sequence row's value, or -1 if it had none. */
+	private static long answer(PreparedStatement statement, List<byte @Nullable []> values, List<List<KeyValue>> found)
+			throws SQLException {
+		long sequence = -1;
+		try (ResultSet rows = statement.executeQuery()) {
+			while (rows.next()) {
+				switch (rows.getInt(1)) {
+					case 0 -> sequence = rows.getLong(5);
+					case 1 -> values.set(rows.getInt(2) - 1, rows.getBytes(4));
+					default -> found.get(rows.getInt(2)).add(new KeyValue(rows.getBytes(3), rows.getBytes(4)));
+				}
+			}
+		}
+		return sequence;
 	}
 
 	/** The scans of one direction, as the statement's parallel arrays. */

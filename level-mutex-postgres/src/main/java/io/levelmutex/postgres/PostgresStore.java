@@ -19,7 +19,7 @@ import io.levelmutex.StoreOptions;
  * }</pre>
  *
  * <p><b>Ordering.</b> Within one node, everything the core guarantees holds as on the embedded engine: reads of a
- * phase see one snapshot (one {@code REPEATABLE READ, READ ONLY} transaction), results and writes complete in
+ * phase see one snapshot (they are answered by one statement), results and writes complete in
  * issue order. Across nodes, plain {@code put}/{@code del} are last-writer-wins in commit order, and every batch
  * committed to a mutex's keyspace gets a gapless, strictly increasing sequence in commit order across all nodes
  * ({@link io.levelmutex.FlushEvent#sequence()}).

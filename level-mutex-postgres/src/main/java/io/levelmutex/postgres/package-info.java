@@ -10,8 +10,10 @@
  * the tombstone horizon; entries (key, value or NULL for a tombstone, the sequence that last wrote them); the
  * batch log (batch id, sequence, node id, applied prefix, rejected update). Created idempotently under a
  * transaction-scoped advisory lock, or verified.</li>
- * <li>Read phase: one REPEATABLE READ, READ ONLY transaction whose first statement reads the keyspace's
- * sequence, so the sequence names exactly what the snapshot sees; all gets in one query.</li>
+ * <li>Read phase: ONE statement in autocommit ({@code PlanReader}) answers every get and
+ * bounded scan of the phase and reads the keyspace's sequence, all on the statement's one snapshot, so the
+ * sequence names exactly what the reads saw. The reads of a batch's update functions are predicted by the core
+ * and fetched the same way, once per batch.</li>
  * <li>Write phase: one READ COMMITTED transaction per batch; the keyspace row is locked first by
  * {@code UPDATE ... SET seq = seq + 1 RETURNING}, so commits of a keyspace serialise there and sequences are
  * gapless and in commit order across nodes (a rolled-back batch leaves no gap). Updates are validated against

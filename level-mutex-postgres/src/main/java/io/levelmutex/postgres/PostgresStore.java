@@ -24,7 +24,7 @@ import io.levelmutex.StoreOptions;
  * committed to a mutex's keyspace gets a gapless, strictly increasing sequence in commit order across all nodes
  * ({@link io.levelmutex.FlushEvent#sequence()}).
  *
- * <p><b>Durability.</b> A batch is one transaction, committed with {@code synchronous_commit = on} before
+ * <p><b>Durability.</b> A batch is one transaction (one statement), committed with {@code synchronous_commit = on} before
  * {@code flushed} fires and before any of its writes completes. Opening fails if the server or the session turns
  * {@code synchronous_commit} off. The engine uses its own connections from the DataSource, never a caller's
  * transaction.
@@ -107,7 +107,8 @@ public final class PostgresStore {
 		/**
 		 * Whether opening creates the schema if it is missing (idempotent, safe from several nodes at once), or
 		 * only verifies that it exists in the version this library knows (when Flyway or Liquibase runs the shipped
-		 * {@code META-INF/level-mutex/postgres/schema-v1.sql}).
+		 * {@code META-INF/level-mutex/postgres/schema-v2.sql}, or {@code upgrade-v1-to-v2.sql} on a version-1
+		 * schema; with {@code true} a version-1 schema is upgraded in place).
 		 * @param initialize {@code true} (default) to create, {@code false} to verify only
 		 * @return this builder
 		 */

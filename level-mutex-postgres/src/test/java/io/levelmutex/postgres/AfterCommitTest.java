@@ -134,8 +134,7 @@ class AfterCommitTest extends ClusterTestSupport {
 		afterCommit.close();
 		afterCommit.committed(ks, 2);
 		gated.open.countDown();
-		assertThat(afterCommit.hintStatements()).isZero();
-		assertThat(gated.connections.get()).as("the blocked connection request was abandoned").isZero();
+		assertThat(afterCommit.hintStatements()).as("the worker ended without sending the dropped hints").isZero();
 	}
 
 	private static AfterCommit afterCommit(DataSource dataSource, PostgresSettings settings) {

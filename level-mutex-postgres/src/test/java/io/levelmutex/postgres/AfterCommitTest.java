@@ -39,7 +39,9 @@ class AfterCommitTest extends ClusterTestSupport {
 		TestNode watching = open(database);
 		PostgresKeyspace ks = committing.keyspace("hinted");
 		GatedDataSource gated = new GatedDataSource(database);
-		AfterCommit afterCommit = afterCommit(gated, fastSettings());
+		// The worker waits for the gated connection as long as the test needs (not the tests' 2 s connectWait).
+		AfterCommit afterCommit = afterCommit(gated, fastSettings().withWaits(Duration.ofSeconds(120),
+				Duration.ofSeconds(2)));
 		List<RemoteChange> changes = new CopyOnWriteArrayList<>();
 		try (Connection raw = database.getConnection(); RemoteChangeListener listener = watching.listen(changes::add)) {
 			listen(raw);

@@ -5,10 +5,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
+import org.postgresql.util.PSQLException;
 
 import io.levelmutex.WriteOperation;
 import io.levelmutex.engine.CommitResult;
@@ -25,7 +27,8 @@ import io.levelmutex.engine.UpdateFootprint;
  * nodes), validates every update against the rows written since its snapshot, truncates the batch at the first
  * rejected update (its writes and everything after it are left out; the writes before it stay), applies the rest
  * (the last write of a key winning), records the batch in the batch log and returns the sequence; when nothing is
- * applied no sequence is taken. No session state is set per batch: {@code synchronous_commit} is set for the
+ * applied the call fails with {@value #NOTHING_APPLIED} carrying the outcome, so its transaction rolls back: no
+ * sequence is taken and no commit record is flushed while the lock is held. No session state is set per batch: {@code synchronous_commit} is set for the
  * call's transaction inside the function. The NOTIFY hint is not sent here (see {@link AfterCommit}).
  * Thread-safe: no mutable state; each call uses its own connection.
  *
@@ -51,6 +54,9 @@ final class BatchCommitter {
 	}
 
 	private static final byte[] NO_BOUND = new byte[0];
+
+	/** SQLSTATE of the commit function when nothing of the batch is applied (its transaction rolls back). */
+	static final String NOTHING_APPLIED = "LM001";
 
 	private final Connections connections;
 
@@ -99,6 +105,9 @@ final class BatchCommitter {
 				}
 			}
 			catch (SQLException ex) {
+				if (NOTHING_APPLIED.equals(ex.getSQLState())) {
+					return nothingApplied(keyspace, batchId, batch, ex);
+				}
 				if (sent && SqlFailures.isConnectionLost(ex)) {
 					return resolve(keyspace, batchId, knownSequence, ex);
 				}
@@ -240,17 +249,35 @@ final class BatchCommitter {
 			throw new PostgresConfigurationException("Keyspace '" + keyspace.name() + "' (id " + keyspace.id()
 					+ ") has no row in " + this.sql.keyspaceTable, null);
 		}
-		long sequence = rows.getLong(1);
-		int applied = rows.getInt(2);
-		int unit = rows.getInt(3);
-		String reason = rows.getString(4);
-		byte[] key = rows.getBytes(5);
-		if ("FUTURE_SNAPSHOT".equals(reason)) {
+		return outcome(rows.getLong(1), rows.getInt(2), rows.getInt(3), rows.getString(4), rows.getBytes(5));
+	}
+
+	/**
+	 * The outcome of a call that applied nothing (its transaction rolled back): the function's error detail,
+	 * {@code "<current sequence> <update> <reason> <conflicting key in hex>"}.
+	 */
+	private CommitOutcome nothingApplied(PostgresKeyspace keyspace, UUID batchId, EngineBatch batch,
+			SQLException ex) {
+		String detail = null;
+		for (Throwable t = ex; t != null && detail == null; t = t.getCause()) {
+			if (t instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
+				detail = psql.getServerErrorMessage().getDetail();
+			}
+		}
+		String[] parts = (detail == null) ? new String[0] : detail.split(" ", -1);
+		if (parts.length != 4) {
+			throw new PostgresFailureException("Batch " + batchId + " of keyspace '" + keyspace.name()
+					+ "' was not applied, with an unreadable outcome '" + detail + "': " + SqlFailures.describe(ex), ex);
+		}
+		long sequence = Long.parseLong(parts[0]);
+		int unit = Integer.parseInt(parts[1]);
+		if ("FUTURE_SNAPSHOT".equals(parts[2])) {
 			throw new PostgresInputException("Batch " + batchId + ": unit " + unit + " claims snapshot sequence "
 					+ batch.updates().get(unit).snapshotSequence() + " of keyspace '" + keyspace.name()
 					+ "', whose last committed sequence is " + sequence);
 		}
-		return outcome(sequence, applied, unit, reason, key);
+		byte[] key = parts[3].isEmpty() ? null : HexFormat.of().parseHex(parts[3]);
+		return outcome(sequence, 0, unit, parts[2], key);
 	}
 
 	private static CommitOutcome outcome(long sequence, int applied, int unit, @Nullable String reason,

@@ -14,17 +14,20 @@
 -- after its snapshot, or a key in one of its spans inserted, changed or deleted after its snapshot); apply the
 -- writes before that update's first write (all when none is rejected), the last write of a key winning, a
 -- delete leaving a tombstone only where a value was; record the batch in the batch log. When nothing is applied
--- the sequence is given back, so none is taken. Runs in the caller's isolation level: under READ COMMITTED
--- (PostgreSQL's default) each statement below sees every batch committed before the lock was granted.
+-- the call fails with SQLSTATE LM001 instead, so that its transaction rolls back (no sequence taken, no commit
+-- record to flush while the lock is held): DETAIL carries the outcome. Runs in the caller's isolation level:
+-- under READ COMMITTED (PostgreSQL's default) each statement below sees every batch committed before the lock
+-- was granted.
 --
 -- Arguments: the keyspace id, batch id and node id; the batch's keys and values in issue order (a NULL value
 -- deletes); per update its first write and snapshot sequence; the keys of all updates (update index from 0,
 -- true for a read key, false for a written key), in update order; the non-empty spans of all updates (update
 -- index, low, high, bounded: false for no upper bound), in update order.
--- Returns one row: the sequence (the batch's, or the current one when nothing was applied), the number of
--- writes applied from the first, the rejected update's index or -1, the reason (KEY_READ, KEY_WRITTEN, SPAN,
--- SNAPSHOT_TOO_OLD, or FUTURE_SNAPSHOT when an update claims a snapshot the keyspace has not reached: nothing is
--- applied then), the conflicting key; no row when the keyspace does not exist.
+-- Returns one row: the batch's sequence, the number of writes applied from the first, the rejected update's
+-- index or -1, the reason (KEY_READ, KEY_WRITTEN, SPAN or SNAPSHOT_TOO_OLD), the conflicting key; no row when
+-- the keyspace does not exist. Nothing applied: SQLSTATE LM001 with DETAIL "<current sequence> <update index>
+-- <reason> <conflicting key in hex>", the reason FUTURE_SNAPSHOT when an update claims a snapshot the keyspace
+-- has not reached.
 CREATE OR REPLACE FUNCTION level_mutex_commit(p_keyspace integer, p_batch uuid, p_node uuid,
         p_keys bytea[], p_values bytea[], p_update_first integer[], p_update_snapshot bigint[],
         p_key_update integer[], p_key_read boolean[], p_key bytea[],
@@ -57,9 +60,8 @@ BEGIN
     SELECT u.n - 1 INTO v_unit FROM unnest(p_update_snapshot) WITH ORDINALITY AS u(snap, n)
         WHERE u.snap >= v_seq ORDER BY u.n LIMIT 1;
     IF FOUND THEN
-        UPDATE level_mutex_keyspace k SET seq = v_seq - 1 WHERE k.id = p_keyspace;
-        RETURN QUERY SELECT v_seq - 1, 0, v_unit, 'FUTURE_SNAPSHOT'::text, NULL::bytea;
-        RETURN;
+        RAISE EXCEPTION USING ERRCODE = 'LM001', MESSAGE = 'level-mutex: nothing of the batch applied',
+            DETAIL = format('%s %s FUTURE_SNAPSHOT ', v_seq - 1, v_unit);
     END IF;
     v_unit := -1;
     -- The first update whose snapshot is below the horizon: no later update is looked at.
@@ -102,9 +104,8 @@ BEGIN
     v_applied := CASE WHEN v_unit >= 0 THEN p_update_first[v_unit + 1]
         ELSE coalesce(array_length(p_keys, 1), 0) END;
     IF v_applied = 0 THEN
-        UPDATE level_mutex_keyspace k SET seq = v_seq - 1 WHERE k.id = p_keyspace;
-        RETURN QUERY SELECT v_seq - 1, 0, v_unit, v_reason, v_key;
-        RETURN;
+        RAISE EXCEPTION USING ERRCODE = 'LM001', MESSAGE = 'level-mutex: nothing of the batch applied',
+            DETAIL = format('%s %s %s %s', v_seq - 1, v_unit, v_reason, coalesce(encode(v_key, 'hex'), ''));
     END IF;
     WITH last AS (
         SELECT DISTINCT ON (w.key) w.key, w.value

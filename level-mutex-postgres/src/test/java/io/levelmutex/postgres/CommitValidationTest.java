@@ -174,6 +174,22 @@ class CommitValidationTest extends ClusterTestSupport {
 	}
 
 	@Test
+	void whenNothingOfABatchIsAppliedThenItsTransactionRollsBackLeavingTheKeyspaceRowUntouched() {
+		commit(this.other, TestBatch.put(bytes("a"), bytes("changed")));
+		String version = "SELECT xmin::text::bigint FROM " + prefix + "keyspace WHERE id = " + this.ks.id();
+		long before = queryLongUnchecked(version);
+		Committed result = this.node.commit(this.ks, TestBatch.of(List.of(TestBatch.put(bytes("q"), bytes("0"))),
+				List.of(unit(0, 1, List.of(bytes("a")), List.of(), List.of(bytes("q"))))));
+		assertRejected(result, 0, RejectionReason.KEY_READ, "a");
+		assertThat(result.committed()).isFalse();
+		assertThatThrownBy(() -> this.node.commit(this.ks, TestBatch.of(List.of(TestBatch.put(bytes("f"), bytes("v"))),
+				List.of(unit(0, 9, List.of(), List.of(), List.of(bytes("f")))))))
+			.isInstanceOf(PostgresInputException.class).hasMessageContaining("snapshot sequence 9");
+		assertThat(queryLongUnchecked(version))
+			.as("no transaction that wrote the keyspace row committed (no commit record, no WAL flush)").isEqualTo(before);
+	}
+
+	@Test
 	void whenTheLastWriteOfAKeyIsADeleteThenTheKeyIsGoneAndViceVersa() {
 		Committed result = commit(this.node, TestBatch.put(bytes("m"), bytes("1")), TestBatch.del(bytes("m")),
 				TestBatch.del(bytes("a")), TestBatch.put(bytes("a"), bytes("again")), TestBatch.put(bytes("a"), bytes("last")));

@@ -79,7 +79,7 @@ final class PostgresEngineUnavailableException extends RuntimeException {
 				"Check that the database is reachable with the configured credentials"
 						+ (schemaNever ? ", and that its tables exist: level-mutex.postgres.initialize-schema is"
 								+ " 'never', so they are not created (set it to 'always' once, or create them from"
-								+ " META-INF/level-mutex/postgres/schema-v1.sql in level-mutex-postgres)"
+								+ " " + PostgresSchema.RESOURCE + " in level-mutex-postgres)"
 								: ", and that its user may create tables (level-mutex.postgres.initialize-schema"
 										+ " is 'always')")
 						+ ".",

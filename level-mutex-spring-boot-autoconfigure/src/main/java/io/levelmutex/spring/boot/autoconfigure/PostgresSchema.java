@@ -1,0 +1,15 @@
+package io.levelmutex.spring.boot.autoconfigure;
+
+/**
+ * The PostgreSQL engine's schema file in {@code level-mutex-postgres}, named in failure analyses and the README's
+ * migration set-up (one constant, so that a new schema version changes one line).
+ */
+final class PostgresSchema {
+
+	/** Class-path location of the schema the engine creates and expects. */
+	static final String RESOURCE = "META-INF/level-mutex/postgres/schema-v1.sql";
+
+	private PostgresSchema() {
+	}
+
+}

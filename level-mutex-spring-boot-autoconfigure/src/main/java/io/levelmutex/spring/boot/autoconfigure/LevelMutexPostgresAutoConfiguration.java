@@ -24,7 +24,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
 /**
@@ -37,6 +40,10 @@ import org.springframework.core.env.Environment;
  * {@link MutexStoreCustomizer} and {@link BatchInterceptor} beans as for the embedded engine. Everything else
  * (registry, mutex beans, events, health, metrics, endpoint, tracing) is {@link LevelMutexAutoConfiguration}'s,
  * unchanged. Backs off when the application defines its own {@link MutexStore}.
+ *
+ * <p>The store opens after the application's database initialisation (Flyway, Liquibase,
+ * {@code spring.sql.init}): with {@code initialize-schema=never} it depends on it, with {@code always} it is the
+ * last database initializer (it creates its tables after the migrations ran).
  *
  * <p>Bad values fail startup naming the property; a missing module or DataSource, or a store that does not
  * open, fails it with an explanation and the action to take.
@@ -112,6 +119,14 @@ public final class LevelMutexPostgresAutoConfiguration {
 			throw new InvalidConfigurationPropertyValueException(POSTGRES + name, value, "must be positive");
 		}
 		return value;
+	}
+
+	/** Spring Boot's ordering of database initializers and their users, also without a Flyway or JDBC one. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(DatabaseInitializationDependencyConfigurer.class)
+	@Import(DatabaseInitializationDependencyConfigurer.class)
+	static class DatabaseInitializationOrder {
+
 	}
 
 }

@@ -9,6 +9,9 @@ final class PostgresSchema {
 	/** Class-path location of the schema the engine creates and expects. */
 	static final String RESOURCE = "META-INF/level-mutex/postgres/schema-v1.sql";
 
+	/** Class-path folder of the engine's schema files (the schema and its upgrades). */
+	static final String DIRECTORY = "META-INF/level-mutex/postgres/";
+
 	private PostgresSchema() {
 	}
 

@@ -7,7 +7,6 @@ import javax.sql.DataSource;
 
 import io.levelmutex.BatchInterceptor;
 import io.levelmutex.MutexStore;
-import io.levelmutex.StorageException;
 import io.levelmutex.postgres.PostgresStore;
 import io.levelmutex.spring.boot.MutexStoreCustomizer;
 import io.levelmutex.spring.boot.autoconfigure.LevelMutexProperties.InitializeSchema;
@@ -101,8 +100,9 @@ public final class LevelMutexPostgresAutoConfiguration {
 			}
 			return store;
 		}
-		catch (StorageException ex) {
-			throw PostgresEngineUnavailableException.openFailed(dataSource.description(), !initializeSchema, ex);
+		catch (RuntimeException ex) {
+			// The engine's StorageException, or a pool's own failure (e.g. Hikari refusing a URL no driver accepts).
+			throw PostgresOpenFailure.of(dataSource, !initializeSchema, ex);
 		}
 	}
 

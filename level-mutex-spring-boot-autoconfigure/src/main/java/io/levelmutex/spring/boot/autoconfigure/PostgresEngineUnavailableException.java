@@ -21,7 +21,7 @@ final class PostgresEngineUnavailableException extends RuntimeException {
 	/** Set once in the constructor. */
 	private final String action;
 
-	private PostgresEngineUnavailableException(String description, String action, @Nullable Throwable cause) {
+	PostgresEngineUnavailableException(String description, String action, @Nullable Throwable cause) {
 		super(description, cause);
 		this.action = action;
 	}
@@ -64,6 +64,18 @@ final class PostgresEngineUnavailableException extends RuntimeException {
 						+ " spring.datasource.url), or qualify the DataSource the store should use with"
 						+ " @LevelMutexDataSource.",
 				null);
+	}
+
+	/**
+	 * A URL the PostgreSQL driver does not accept.
+	 * @param property the property that sets it
+	 * @param url its value
+	 * @return the exception
+	 */
+	static PostgresEngineUnavailableException notAPostgresUrl(String property, String url) {
+		return new PostgresEngineUnavailableException(property + " is '" + url + "', which is not a PostgreSQL JDBC"
+				+ " URL: the PostgreSQL driver accepts only URLs starting with jdbc:postgresql://.",
+				"Set " + property + " to jdbc:postgresql://HOST:PORT/DATABASE.", null);
 	}
 
 	/**

@@ -64,6 +64,14 @@ public final class Codecs {
 	private Codecs() {
 	}
 
+	public static Codec<Long> int64() {
+		throw new UnsupportedOperationException();
+	}
+
+	public static Codec<Integer> int32() {
+		throw new UnsupportedOperationException();
+	}
+
 	/**
 	 * The identity codec. The arrays are not copied: do not modify an array after handing it
 	 * to a write, nor one you received from a read if other code may see it.

@@ -6,6 +6,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.levelmutex.engine.BlockingCalls;
+
 /**
  * A store's own pool of cycle threads: it runs {@code size} cycles at once, plus one more for each
  * cycle that waits in a durable (synced) storage write.
@@ -15,8 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * fixed pool, {@code size} mutexes waiting for their sync hold every thread, and every other
  * mutex's write phase waits for one of them to return instead of joining their sync: 32 busy
  * durable mutexes on 8 threads reached a quarter of one mutex's throughput. A cycle thread that
- * enters {@link #awaitingDurability} lends its place to a new or idle thread for as long as it waits,
- * up to {@link #MAX_EXTRA_THREADS} at once; past that, the wait simply holds its thread. While any cycle
+ * enters an engine's blocking call ({@link BlockingCalls#run}) lends its place to a new or idle thread
+ * for as long as it waits, up to {@link #MAX_EXTRA_THREADS} at once; past that, the wait simply holds its thread. While any cycle
  * waits, the pool keeps the most places it has lent since none did, so it may run up to that many cycles
  * beyond its size; it shrinks back once no cycle waits.
  *
@@ -79,31 +81,6 @@ final class CyclePool implements Executor {
 		return this.lent.get();
 	}
 
-	/**
-	 * Runs a durable storage write. On a thread of a {@code CyclePool}, the pool runs one more cycle
-	 * meanwhile (up to {@link #MAX_EXTRA_THREADS} extra, by default); on any other thread (an executor of the
-	 * application's) it just runs the write.
-	 * @param write the write
-	 * @param <X> what the write throws
-	 * @throws X whatever the write throws; the lent place is given back either way
-	 */
-	static <X extends Exception> void awaitingDurability(DurableWrite<X> write) throws X {
-		if (!(Thread.currentThread() instanceof CycleThread thread)) {
-			write.run();
-			return;
-		}
-		CyclePool pool = thread.pool;
-		boolean lent = pool.lend();
-		try {
-			write.run();
-		}
-		finally {
-			if (lent) {
-				pool.giveBack();
-			}
-		}
-	}
-
 	private synchronized boolean lend() {
 		int extra = this.lent.get();
 		if (extra >= this.maxExtraThreads || this.executor.isShutdown()) {
@@ -130,25 +107,24 @@ final class CyclePool implements Executor {
 		}
 	}
 
-	/**
-	 * A storage write a cycle waits on.
-	 * @param <X> what it throws
-	 */
-	@FunctionalInterface
-	interface DurableWrite<X extends Exception> {
-
-		void run() throws X;
-
-	}
-
-	/** A thread of a {@code CyclePool}, so that a durable write can find its pool. */
-	private static final class CycleThread extends Thread {
+	/** A thread of a {@code CyclePool}: lends its place in the pool during an engine's blocking call. */
+	private static final class CycleThread extends Thread implements BlockingCalls.PlaceLender {
 
 		final CyclePool pool;
 
 		CycleThread(CyclePool pool, Runnable task, String name) {
 			super(task, name);
 			this.pool = pool;
+		}
+
+		@Override
+		public boolean lendPlace() {
+			return this.pool.lend();
+		}
+
+		@Override
+		public void returnPlace() {
+			this.pool.giveBack();
 		}
 
 	}

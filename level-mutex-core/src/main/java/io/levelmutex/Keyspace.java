@@ -4,8 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 
-import org.rocksdb.RocksDB;
-
 import io.levelmutex.engine.KeyFormat;
 
 /**
@@ -21,9 +19,8 @@ import io.levelmutex.engine.KeyFormat;
  */
 public final class Keyspace {
 
-	/** The name of RocksDB's default column family. */
-	public static final String DEFAULT_COLUMN_FAMILY = new String(RocksDB.DEFAULT_COLUMN_FAMILY,
-			StandardCharsets.UTF_8);
+	/** The name of the default column family, {@code "default"} (RocksDB's name for it). */
+	public static final String DEFAULT_COLUMN_FAMILY = "default";
 
 	private static final byte[] NO_PREFIX = new byte[0];
 

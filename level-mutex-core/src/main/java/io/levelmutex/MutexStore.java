@@ -13,19 +13,18 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
-import org.rocksdb.RocksDB;
 
 import io.levelmutex.codec.Codec;
 import io.levelmutex.codec.Codecs;
 import io.levelmutex.engine.StorageEngine;
 
 /**
- * The mutexes over one storage engine: by default one RocksDB directory, opened with its column
- * families ({@link #open(StoreOptions)}), or any {@link StorageEngine} ({@link #open(StorageEngine,
- * StoreOptions)}, e.g. the PostgreSQL engine of {@code level-mutex-postgres}).
+ * The mutexes over one storage engine. Engine modules open it: {@code RocksStore.builder(path).open()}
+ * ({@code level-mutex-rocksdb}, an embedded RocksDB directory) or {@code PostgresStore.builder(dataSource).open()}
+ * ({@code level-mutex-postgres}); any {@link StorageEngine} runs through {@link #open(StorageEngine,
+ * StoreOptions)}.
  *
  * <p>Ask for mutexes with {@link #mutex(String)} or {@link #mutex(MutexOptions)}; close with
  * {@link #close()}, which closes every mutex first (their queued operations run to completion) and
@@ -34,8 +33,8 @@ import io.levelmutex.engine.StorageEngine;
  * counters; all of a store's mutexes share one executor.
  *
  * <p>Each mutex owns its {@link Keyspace}; a store refuses a mutex whose keyspace overlaps
- * another's ({@link KeyspaceOverlapException}). Writes made to RocksDB directly, around the
- * mutexes (see {@link #rocksDB()}), are not ordered by any mutex and are invisible to
+ * another's ({@link KeyspaceOverlapException}). Writes made to the storage directly, around
+ * the mutexes (e.g. through {@code RocksStore.rocksDB(store)}), are not ordered by any mutex and are invisible to
  * conflict detection: keep them out of mutexes' keyspaces.
  */
 public final class MutexStore implements AutoCloseable {
@@ -73,51 +72,20 @@ public final class MutexStore implements AutoCloseable {
 			this.ownedExecutor = null;
 		}
 		else {
-			this.ownedExecutor = new CyclePool("level-mutex-" + threadName(engine, options) + "-", options.cycleThreads());
+			this.ownedExecutor = new CyclePool("level-mutex-" + threadName(engine) + "-", options.cycleThreads());
 			this.executor = this.ownedExecutor;
 		}
-	}
-
-	/**
-	 * Opens (creating if missing, unless told otherwise) a RocksDB directory.
-	 * @param options where and how
-	 * @return the open store
-	 * @throws StoreLockedException if another open store holds the directory (in this process
-	 * or another)
-	 * @throws StorageException if RocksDB cannot open it (missing, corrupt, unwritable)
-	 */
-	public static MutexStore open(StoreOptions options) {
-		return open(options, RocksAccess::new);
 	}
 
 	/**
 	 * Opens a store on a storage engine: the same mutexes, cycle and guarantees on that engine's storage. The
 	 * store owns the engine from now on: it closes it, once, after its mutexes ({@link #close()}).
 	 * @param engine the engine, open and ready
-	 * @param options the cycle's options (executor or cycle threads, close timeout, durability, interceptor);
-	 * the RocksDB-specific ones are ignored; see {@link StoreOptions#builder()}
+	 * @param options the cycle's options (executor or cycle threads, close timeout, durability, interceptor)
 	 * @return the open store
 	 */
 	public static MutexStore open(StorageEngine engine, StoreOptions options) {
 		return new MutexStore(Objects.requireNonNull(engine, "engine"), Objects.requireNonNull(options, "options"));
-	}
-
-	/**
-	 * Opens a RocksDB directory with the default options.
-	 * @param path the directory
-	 * @return the open store
-	 */
-	public static MutexStore open(Path path) {
-		return open(StoreOptions.builder(path).build());
-	}
-
-	static MutexStore open(StoreOptions options, Function<RocksDB, RocksAccess> accessFactory) {
-		Path path = options.path();
-		if (path == null) {
-			throw new IllegalArgumentException("StoreOptions without a path are for other engines: use"
-					+ " MutexStore.open(StorageEngine, StoreOptions), or StoreOptions.builder(path) for RocksDB");
-		}
-		return new MutexStore(new RocksEngine(options, path, accessFactory), options);
 	}
 
 	/**
@@ -215,6 +183,23 @@ public final class MutexStore implements AutoCloseable {
 	}
 
 	/**
+	 * The local directory of the store's engine (the embedded RocksDB engine's), for logs and health.
+	 * @return the directory, absolute, or {@code null} for an engine without one (PostgreSQL)
+	 */
+	public @Nullable Path directory() {
+		return this.engine.directory();
+	}
+
+	/**
+	 * The store's engine, for engine modules' accessors (e.g. {@code RocksStore.rocksDB(store)}). Applications
+	 * use the mutexes; calling the engine directly bypasses their ordering.
+	 * @return the engine the store runs on
+	 */
+	public StorageEngine engine() {
+		return this.engine;
+	}
+
+	/**
 	 * What and where the store's engine is, e.g. {@code "rocksdb /var/lib/app/mutex"}.
 	 * @return the engine's description
 	 */
@@ -252,31 +237,17 @@ public final class MutexStore implements AutoCloseable {
 	}
 
 	/**
-	 * The RocksDB instance of the embedded engine, for advanced use (properties, statistics,
-	 * checkpoints). Writing through it into a mutex's keyspace bypasses that mutex's ordering and
-	 * conflict detection. Do not close it; it is invalid after {@link #close()}.
-	 * @return the database
-	 * @throws IllegalStateException if the store runs on another engine
-	 */
-	public RocksDB rocksDB() {
-		if (this.engine instanceof RocksEngine rocks) {
-			return rocks.db();
-		}
-		throw new IllegalStateException("Store on " + this.description + " has no RocksDB instance");
-	}
-
-	/**
-	 * Closes every mutex (each runs its queued operations to completion), then RocksDB.
+	 * Closes every mutex (each runs its queued operations to completion), then the engine.
 	 * Idempotent.
 	 *
 	 * <p>Bounded by {@link StoreOptions#closeTimeout()}: the store waits that long for its
 	 * mutexes; every operation of theirs not completed by then (queued, or held up by a
 	 * callback, listener or update function that blocks) fails with
-	 * {@link MutexClosedException}, and the store returns. RocksDB's native handles are closed
+	 * {@link MutexClosedException}, and the store returns. The engine is closed
 	 * only once no phase uses them: if one is still blocked, by that phase's thread when it
 	 * returns. Called on a thread that runs a cycle of a mutex (from a callback), close does not
 	 * wait, since that cycle can only finish once the callback returns: it starts closing and
-	 * returns; the queued operations still run, and RocksDB is closed after the last mutex.
+	 * returns; the queued operations still run, and the engine is closed after the last mutex.
 	 */
 	@Override
 	public void close() {
@@ -317,7 +288,7 @@ public final class MutexStore implements AutoCloseable {
 		finishClose(open, Thread.currentThread().isInterrupted() ? 0 : Math.max(0, deadline - System.nanoTime()));
 	}
 
-	/** Fails what the mutexes left, then closes RocksDB once no phase uses it. */
+	/** Fails what the mutexes left, then closes the engine once no phase uses it. */
 	private void finishClose(List<MutexCore> open, long waitNanos) {
 		for (MutexCore core : open) {
 			core.abandon("Store " + this.description + " closed; mutex '" + core.name()
@@ -333,7 +304,7 @@ public final class MutexStore implements AutoCloseable {
 		}
 		if (!released) {
 			LOG.log(System.Logger.Level.WARNING, "A phase of a mutex of store " + this.description
-					+ " is still running (a blocked update function, callback or listener); RocksDB will be closed"
+					+ " is still running (a blocked update function, callback or listener); the engine will be closed"
 					+ " when it returns");
 		}
 		if (this.ownedExecutor != null) {
@@ -358,7 +329,7 @@ public final class MutexStore implements AutoCloseable {
 
 	// ---- package-private for the cycle
 
-	/** @return whether RocksDB's native handles are closed (for tests) */
+	/** @return whether the engine is closed (for tests) */
 	boolean isReleased() {
 		return this.guard.isReleased();
 	}
@@ -377,10 +348,6 @@ public final class MutexStore implements AutoCloseable {
 		return this.guard;
 	}
 
-	StorageEngine engine() {
-		return this.engine;
-	}
-
 	// ---- internals
 
 	private void checkOpen() {
@@ -389,11 +356,9 @@ public final class MutexStore implements AutoCloseable {
 		}
 	}
 
-	private static String threadName(StorageEngine engine, StoreOptions options) {
-		Path path = options.path();
-		if (engine instanceof RocksEngine rocks) {
-			path = rocks.path();
-		}
+	/** The directory's name for an engine with one, else the first word of its description. */
+	private static String threadName(StorageEngine engine) {
+		Path path = engine.directory();
 		if (path != null && path.getFileName() != null) {
 			return path.getFileName().toString();
 		}

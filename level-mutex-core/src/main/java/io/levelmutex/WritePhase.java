@@ -37,8 +37,8 @@ final class WritePhase {
 	private final ArrayDeque<WriteItem> carried = new ArrayDeque<>();
 
 	/**
-	 * The builder every batch reuses when the engine keeps nothing of a batch after its commit (the embedded RocksDB
-	 * engine), so no builder and lists are made per batch; made by the first batch (an idle mutex holds none),
+	 * The builder every batch reuses when the engine keeps nothing of a batch after its commit
+	 * ({@link io.levelmutex.engine.KeyspaceStorage#keepsBatchAfterCommit()}, e.g. the embedded RocksDB engine), so no builder and lists are made per batch; made by the first batch (an idle mutex holds none),
 	 * {@code null} until then and on other engines. Its lists are never handed out: events and the interceptor get
 	 * copies. Cycle thread.
 	 */
@@ -49,7 +49,7 @@ final class WritePhase {
 
 	WritePhase(MutexCore core) {
 		this.core = core;
-		this.reusesBuilder = core.storage() instanceof RocksKeyspaceStorage;
+		this.reusesBuilder = !core.storage().keepsBatchAfterCommit();
 	}
 
 	/**

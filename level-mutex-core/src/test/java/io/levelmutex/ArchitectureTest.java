@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The core's shape: no Spring, a small public API, and no dependency back from codecs. */
+/** The core's shape: no Spring, no storage driver, a small public API, and no dependency back from codecs. */
 class ArchitectureTest {
 
 	private static final JavaClasses CORE = new ClassFileImporter()
@@ -23,6 +23,12 @@ class ArchitectureTest {
 	@Test
 	void whenCoreIsBuiltThenItDependsOnNoSpring() {
 		noClasses().should().dependOnClassesThat().resideInAPackage("org.springframework..").check(CORE);
+	}
+
+	@Test
+	void whenCoreIsBuiltThenItKnowsNoStorageEngine() {
+		noClasses().should().dependOnClassesThat().resideInAnyPackage("org.rocksdb..", "org.postgresql..", "java.sql..")
+			.check(CORE);
 	}
 
 	@Test
@@ -48,10 +54,10 @@ class ArchitectureTest {
 				"InvalidInputException", "KeyRange", "Keyspace", "KeyspaceOverlapException", "LevelMutexException",
 				"Mutex", "MutexClosedException", "MutexListener", "MutexOptions", "MutexOverloadedException",
 				"MutexStats", "MutexStore", "ReadPhaseEvent", "RemoteChangeEvent", "StorageException",
-				"StorageUnavailableException", "StoreHealth", "StoreLockedException",
-				"StoreOptions",
+				"StorageUnavailableException", "StoreHealth", "StoreOptions",
 				"UpdateContext", "UpdateFunction", "WriteBatchEvent", "WriteConflictException", "WriteOperation",
-				"codec.Codec", "codec.CodecException", "codec.Codecs", "engine.CommitResult", "engine.EngineBatch",
+				"codec.Codec", "codec.CodecException", "codec.Codecs", "engine.BlockingCalls", "engine.CommitResult",
+				"engine.EngineBatch",
 				"engine.KeyFormat", "engine.KeySpan", "engine.KeyValue", "engine.KeyspaceStorage", "engine.ReadSnapshot",
 				"engine.RemoteChangeSink", "engine.StorageEngine", "engine.UpdateFootprint");
 	}

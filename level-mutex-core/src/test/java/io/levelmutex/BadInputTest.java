@@ -85,7 +85,7 @@ class BadInputTest {
 			.hasMessageContaining("maxQueuedOperations");
 		assertThatThrownBy(() -> MutexOptions.builder("m").maxBatchBytes(-1))
 			.isInstanceOf(IllegalArgumentException.class);
-		assertThatThrownBy(() -> StoreOptions.builder(this.fixture.temp.path).cycleThreads(0))
+		assertThatThrownBy(() -> StoreOptions.builder().cycleThreads(0))
 			.isInstanceOf(IllegalArgumentException.class);
 	}
 

@@ -71,7 +71,7 @@ class CloseTimeoutTest {
 			Awaitility.await().until(store::isReleased);
 			assertThat(readAfterRelease.get()).contains("1");
 			assertThat(blocked).isCompletedExceptionally();
-			try (MutexStore reopened = MutexStore.open(StoreOptions.builder(path).durable(false).build())) {
+			try (MutexStore reopened = TempStore.openAt(path, StoreOptions.builder().durable(false).build())) {
 				Mutex<String, String> again = reopened.mutex(MutexOptions.builder("stuck").build(), Codecs.utf8(),
 						Codecs.utf8());
 				assertThat(again.get("late").join()).as("a failed update wrote nothing").isEmpty();
@@ -169,8 +169,8 @@ class CloseTimeoutTest {
 	}
 
 	private static MutexStore open(Path path) {
-		return MutexStore
-			.open(StoreOptions.builder(path).durable(false).cycleThreads(2).closeTimeout(CLOSE_TIMEOUT).build());
+		return TempStore.openAt(path,
+				StoreOptions.builder().durable(false).cycleThreads(2).closeTimeout(CLOSE_TIMEOUT).build());
 	}
 
 	private static void assertClosedFailure(CompletableFuture<?> future, String mutexName) {

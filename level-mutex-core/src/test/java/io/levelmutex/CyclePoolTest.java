@@ -15,6 +15,8 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.levelmutex.engine.BlockingCalls;
+
 /** The store's cycle pool lends a place for every cycle waiting in a durable write, up to its limit. */
 class CyclePoolTest {
 
@@ -39,7 +41,7 @@ class CyclePoolTest {
 		AtomicInteger mostLent = new AtomicInteger();
 		for (int i = 0; i < cycles; i++) {
 			this.pool.execute(() -> {
-				CyclePool.awaitingDurability(() -> {
+				awaitingDurability(() -> {
 					mostLent.accumulateAndGet(this.pool.extraThreads(), Math::max);
 					allWaiting.countDown();
 					await(allWaiting);
@@ -59,7 +61,7 @@ class CyclePoolTest {
 		CountDownLatch threeWaiting = new CountDownLatch(3);
 		CountDownLatch fourthRan = new CountDownLatch(1);
 		for (int i = 0; i < 3; i++) {
-			this.pool.execute(() -> CyclePool.awaitingDurability(() -> {
+			this.pool.execute(() -> awaitingDurability(() -> {
 				threeWaiting.countDown();
 				await(release);
 			}));
@@ -85,14 +87,14 @@ class CyclePoolTest {
 		CountDownLatch firstReturned = new CountDownLatch(1);
 		CountDownLatch secondReturned = new CountDownLatch(1);
 		this.pool.execute(() -> {
-			CyclePool.awaitingDurability(() -> {
+			awaitingDurability(() -> {
 				bothWaiting.countDown();
 				await(releaseFirst);
 			});
 			firstReturned.countDown();
 		});
 		this.pool.execute(() -> {
-			CyclePool.awaitingDurability(() -> {
+			awaitingDurability(() -> {
 				bothWaiting.countDown();
 				await(releaseSecond);
 			});
@@ -117,7 +119,7 @@ class CyclePoolTest {
 		CountDownLatch done = new CountDownLatch(1);
 		this.pool.execute(() -> {
 			try {
-				CyclePool.<IOException>awaitingDurability(() -> {
+				CyclePoolTest.<IOException>awaitingDurability(() -> {
 					throw new IOException("disk gone");
 				});
 			}
@@ -135,10 +137,10 @@ class CyclePoolTest {
 	void whenCalledOutsideACyclePoolThenTheWriteJustRuns() {
 		this.pool = new CyclePool("test-", 1);
 		AtomicInteger ran = new AtomicInteger();
-		CyclePool.awaitingDurability(ran::incrementAndGet);
+		awaitingDurability(ran::incrementAndGet);
 		assertThat(ran).hasValue(1);
 		assertThat(this.pool.extraThreads()).isZero();
-		assertThatThrownBy(() -> CyclePool.<IOException>awaitingDurability(() -> {
+		assertThatThrownBy(() -> CyclePoolTest.<IOException>awaitingDurability(() -> {
 			throw new IOException("inline");
 		})).isInstanceOf(IOException.class);
 	}
@@ -150,12 +152,12 @@ class CyclePoolTest {
 		CountDownLatch release = new CountDownLatch(1);
 		CountDownLatch done = new CountDownLatch(1);
 		this.pool.execute(() -> {
-			CyclePool.awaitingDurability(() -> {
+			awaitingDurability(() -> {
 				waiting.countDown();
 				await(release);
 			});
 			// a cycle still running after shutdown (the store's close timed out) can still wait on a write
-			CyclePool.awaitingDurability(() -> assertThat(this.pool.extraThreads()).isZero());
+			awaitingDurability(() -> assertThat(this.pool.extraThreads()).isZero());
 			done.countDown();
 		});
 		assertThat(waiting.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
@@ -175,6 +177,21 @@ class CyclePoolTest {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/** A blocking call through the engine SPI's facility, as an engine's durable write makes it. */
+	private static <X extends Exception> void awaitingDurability(BlockingWrite<X> write) throws X {
+		BlockingCalls.run(() -> {
+			write.run();
+			return null;
+		});
+	}
+
+	@FunctionalInterface
+	private interface BlockingWrite<X extends Exception> {
+
+		void run() throws X;
+
 	}
 
 }

@@ -442,14 +442,12 @@ class EngineCycleTest {
 	}
 
 	@Test
-	void whenTheStoreRunsOnAnotherEngineThenItDescribesItAndHasNoRocksDB() {
+	void whenTheStoreRunsOnAnotherEngineThenItDescribesItAndHasNoDirectory() {
 		assertThat(this.store.description()).isEqualTo("memory test engine");
 		assertThat(this.store.health().engine()).isEqualTo("memory");
 		assertThat(this.store.health().healthy()).isTrue();
-		assertThatThrownBy(this.store::rocksDB).isInstanceOf(IllegalStateException.class)
-			.hasMessageContaining("memory test engine");
-		assertThatThrownBy(() -> MutexStore.open(StoreOptions.builder().build()))
-			.isInstanceOf(IllegalArgumentException.class);
+		assertThat(this.store.engine()).isSameAs(this.engine);
+		assertThat(this.store.directory()).isNull();
 	}
 
 }

@@ -8,10 +8,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
-import org.rocksdb.ColumnFamilyHandle;
-import org.rocksdb.ReadOptions;
-import org.rocksdb.RocksDB;
-import org.rocksdb.RocksDBException;
 
 import io.levelmutex.codec.CodecException;
 import io.levelmutex.codec.Codecs;
@@ -72,50 +68,6 @@ class FailureTest {
 			assertThat(mutex.stats().lastError()).isSameAs(cause);
 			mutex.closeAsync();
 			executor.runAll();
-		}
-	}
-
-	@Test
-	void whenMultiGetFailsThenOnlyThatPhasesGetsFailAndPeeksAndLaterPhasesWork() {
-		ManualExecutor executor = new ManualExecutor();
-		AtomicBoolean failGets = new AtomicBoolean();
-		java.nio.file.Path path = TempStore.newDirectory();
-		MutexStore store = MutexStore.open(StoreOptions.builder(path).durable(false).build(),
-				(db) -> new RocksAccess(db) {
-					@Override
-					List<byte[]> multiGet(ReadOptions options, ColumnFamilyHandle family, List<byte[]> keys)
-							throws RocksDBException {
-						if (failGets.get()) {
-							throw new RocksDBException("injected read fault");
-						}
-						return super.multiGet(options, family, keys);
-					}
-				});
-		try {
-			Mutex<String, String> mutex = store.mutex(MutexOptions.builder("reads").executor(executor).build(),
-					Codecs.utf8(), Codecs.utf8());
-			mutex.put("k", "v");
-			executor.runAll();
-			failGets.set(true);
-			CompletableFuture<Optional<String>> get = mutex.get("k");
-			CompletableFuture<Optional<Entry<String, String>>> peek = mutex.peekFirst();
-			CompletableFuture<Void> write = mutex.put("w", "x");
-			executor.runAll();
-			assertThat(failure(get)).isInstanceOf(StorageException.class)
-				.hasMessageContaining("'reads'")
-				.hasRootCauseMessage("injected read fault");
-			assertThat(peek.join()).contains(new Entry<>("k", "v"));
-			assertThat(write).isCompleted();
-			failGets.set(false);
-			CompletableFuture<Optional<String>> again = mutex.get("k");
-			executor.runAll();
-			assertThat(again).isCompletedWithValue(Optional.of("v"));
-			mutex.closeAsync();
-			executor.runAll();
-		}
-		finally {
-			store.close();
-			TempStore.deleteRecursively(path);
 		}
 	}
 
@@ -276,10 +228,6 @@ class FailureTest {
 			return ex.getCause();
 		}
 		throw new AssertionError("not failed");
-	}
-
-	static {
-		RocksDB.loadLibrary();
 	}
 
 }

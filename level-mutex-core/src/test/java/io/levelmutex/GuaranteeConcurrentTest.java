@@ -153,7 +153,7 @@ class GuaranteeConcurrentTest {
 			System.out.println("GuaranteeConcurrentTest seed " + seed + ": " + observed.futures.size() + " operations ("
 					+ observed.unorderedCallbacks.sum() + " CAS callbacks off the cycle thread, skipped) in "
 					+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began) + " ms (measured, not asserted)");
-			Map<String, String> stored = RecordingMutexTarget.stored(temp.store, "real");
+			Map<String, String> stored = temp.engine.contents("real");
 			for (String counter : COUNTERS) {
 				long committed = observed.increments.getOrDefault(counter, new LongAdder()).sum();
 				long value = Long.parseLong(stored.getOrDefault(counter, "0"));

@@ -42,7 +42,7 @@ class LifecycleTest {
 		Path path = TempStore.newDirectory();
 		try {
 			List<CompletableFuture<Void>> writes = new ArrayList<>();
-			MutexStore store = MutexStore.open(StoreOptions.builder(path).build());
+			MutexStore store = TempStore.openAt(path, StoreOptions.builder().build());
 			Mutex<String, String> mutex = store.mutex(MutexOptions.builder("durable").build(), Codecs.utf8(),
 					Codecs.utf8());
 			for (int i = 0; i < 2000; i++) {
@@ -54,7 +54,7 @@ class LifecycleTest {
 			assertThat(mutex.isClosed()).isTrue();
 			assertThatThrownBy(() -> store.mutex("another")).isInstanceOf(MutexClosedException.class);
 
-			try (MutexStore reopened = MutexStore.open(StoreOptions.builder(path).build())) {
+			try (MutexStore reopened = TempStore.openAt(path, StoreOptions.builder().build())) {
 				Mutex<String, String> again = reopened.mutex(MutexOptions.builder("durable").build(), Codecs.utf8(),
 						Codecs.utf8());
 				List<CompletableFuture<Optional<String>>> reads = new ArrayList<>();
@@ -76,8 +76,8 @@ class LifecycleTest {
 		ManualExecutor executor = new ManualExecutor();
 		Path path = TempStore.newDirectory();
 		try {
-			MutexStore store = MutexStore
-				.open(StoreOptions.builder(path).durable(false).closeTimeout(Duration.ofMillis(50)).build());
+			MutexStore store = TempStore.openAt(path,
+					StoreOptions.builder().durable(false).closeTimeout(Duration.ofMillis(50)).build());
 			Mutex<String, String> mutex = store.mutex(MutexOptions.builder("orphan").executor(executor).build(),
 					Codecs.utf8(), Codecs.utf8());
 			CompletableFuture<Void> write = mutex.put("k", "v");

@@ -49,6 +49,9 @@ final class MemoryEngine implements StorageEngine {
 
 		@Nullable RemoteChangeSink sink;
 
+		/** The keyspace's prefix, which its stored keys carry when the engine is {@link #prefixed}. */
+		byte[] prefix = new byte[0];
+
 		Space(String name) {
 			this.name = name;
 		}
@@ -70,9 +73,16 @@ final class MemoryEngine implements StorageEngine {
 
 	}
 
-	private final Map<String, Space> spaces = new HashMap<>();
+	/** The keyspaces' data; shared with the engines {@link #reopened()} from this one. */
+	private final Map<String, Space> spaces;
 
 	private final boolean validates;
+
+	/**
+	 * Whether stored keys carry the keyspace's prefix, as on the embedded engine (so batch sizes count it); else
+	 * the prefix is empty, as on an engine with one table per keyspace.
+	 */
+	private final boolean prefixed;
 
 	private final int maxKeyBytes;
 
@@ -103,9 +113,32 @@ final class MemoryEngine implements StorageEngine {
 	}
 
 	MemoryEngine(boolean validates, int maxKeyBytes, int maxValueBytes) {
+		this(validates, false, maxKeyBytes, maxValueBytes, new HashMap<>());
+	}
+
+	private MemoryEngine(boolean validates, boolean prefixed, int maxKeyBytes, int maxValueBytes,
+			Map<String, Space> spaces) {
+		this.spaces = spaces;
+		this.prefixed = prefixed;
 		this.validates = validates;
 		this.maxKeyBytes = maxKeyBytes;
 		this.maxValueBytes = maxValueBytes;
+	}
+
+	/**
+	 * An engine shaped like the embedded one, for cycle tests that used to run on RocksDB: no other writer (no
+	 * update validation), stored keys that carry the keyspace's prefix, and RocksDB's size limits.
+	 */
+	static MemoryEngine embedded() {
+		return new MemoryEngine(false, true, Integer.MAX_VALUE - 8, Integer.MAX_VALUE - 8, new HashMap<>());
+	}
+
+	/**
+	 * A new engine on this engine's data, as a store directory opened again after its store closed: what was
+	 * committed stays, scripted failures and hooks do not.
+	 */
+	synchronized MemoryEngine reopened() {
+		return new MemoryEngine(this.validates, this.prefixed, this.maxKeyBytes, this.maxValueBytes, this.spaces);
 	}
 
 	synchronized void beforeCommit(Consumer<EngineBatch> action) {
@@ -132,8 +165,9 @@ final class MemoryEngine implements StorageEngine {
 	/** Another node commits writes (a {@code null} value deletes) to a keyspace, and tells the sink. */
 	synchronized long otherWriter(String mutexName, Map<String, @Nullable String> writes) {
 		Map<ByteKey, byte @Nullable []> bytes = new java.util.LinkedHashMap<>();
-		writes.forEach((key, value) -> bytes.put(key(key), (value != null) ? utf8(value) : null));
 		Space space = space(mutexName);
+		writes.forEach((key, value) -> bytes.put(new ByteKey(KeyBytes.concat(space.prefix, utf8(key))),
+				(value != null) ? utf8(value) : null));
 		long sequence = space.apply(bytes, true);
 		if (space.sink != null) {
 			space.sink.changed(sequence, sequence);
@@ -144,7 +178,9 @@ final class MemoryEngine implements StorageEngine {
 	/** The keyspace's committed state, as strings. */
 	synchronized Map<String, String> contents(String mutexName) {
 		Map<String, String> out = new TreeMap<>();
-		space(mutexName).data.forEach((key, value) -> out.put(new String(key.bytes, java.nio.charset.StandardCharsets.UTF_8),
+		Space space = space(mutexName);
+		space.data.forEach((key, value) -> out.put(
+				new String(KeyBytes.strip(space.prefix, key.bytes), java.nio.charset.StandardCharsets.UTF_8),
 				new String(value, java.nio.charset.StandardCharsets.UTF_8)));
 		return out;
 	}
@@ -161,8 +197,11 @@ final class MemoryEngine implements StorageEngine {
 		return this.closed;
 	}
 
+	/** A keyspace by its mutex's name (the text of its prefix, without the terminating zero byte). */
 	private Space space(String name) {
-		return this.spaces.computeIfAbsent(name, Space::new);
+		String key = new String(name.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+				java.nio.charset.StandardCharsets.ISO_8859_1);
+		return this.spaces.computeIfAbsent(key, Space::new);
 	}
 
 	static ByteKey key(String key) {
@@ -181,9 +220,14 @@ final class MemoryEngine implements StorageEngine {
 	@Override
 	public synchronized KeyspaceStorage open(Keyspace keyspace, boolean durable, RemoteChangeSink remoteChanges) {
 		// the mutex name is not given: keyspaces are told apart by their prefix's text
-		String name = new String(keyspace.prefix(), java.nio.charset.StandardCharsets.UTF_8).replace("\0", "");
-		Space space = space(name);
+		// (Latin-1: one character per byte, so that distinct prefixes never share a keyspace)
+		String name = new String(keyspace.prefix(), java.nio.charset.StandardCharsets.ISO_8859_1).replace("\0", "");
+		if (!keyspace.columnFamily().equals(Keyspace.DEFAULT_COLUMN_FAMILY)) {
+			name = keyspace.columnFamily() + "/" + name;
+		}
+		Space space = this.spaces.computeIfAbsent(name, Space::new);
 		space.sink = remoteChanges;
+		space.prefix = this.prefixed ? keyspace.prefix() : new byte[0];
 		return new Storage(space);
 	}
 
@@ -210,7 +254,7 @@ final class MemoryEngine implements StorageEngine {
 
 		@Override
 		public byte[] keyPrefix() {
-			return new byte[0];
+			return this.space.prefix;
 		}
 
 		@Override

@@ -1,14 +1,10 @@
 package io.levelmutex;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
-import org.rocksdb.RocksIterator;
 
 import io.levelmutex.codec.Codecs;
 
@@ -91,26 +87,9 @@ final class RecordingMutexTarget implements GuaranteeTarget, AutoCloseable {
 		this.executor.runAll();
 	}
 
-	/** What RocksDB holds in the mutex's keyspace, read directly, past the mutex. */
+	/** What the engine holds in the mutex's keyspace, read directly, past the mutex. */
 	Map<String, String> stored() {
-		return stored(this.temp.store, NAME);
-	}
-
-	/** What RocksDB holds under a mutex's default keyspace, read directly. */
-	static Map<String, String> stored(MutexStore store, String name) {
-		byte[] prefix = (name + "\0").getBytes(StandardCharsets.UTF_8);
-		Map<String, String> stored = new TreeMap<>();
-		try (RocksIterator it = store.rocksDB().newIterator()) {
-			for (it.seek(prefix); it.isValid(); it.next()) {
-				byte[] key = it.key();
-				if (key.length < prefix.length || !Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length)) {
-					break;
-				}
-				stored.put(new String(key, prefix.length, key.length - prefix.length, StandardCharsets.UTF_8),
-						new String(it.value(), StandardCharsets.UTF_8));
-			}
-		}
-		return stored;
+		return this.temp.engine.contents(NAME);
 	}
 
 	@Override

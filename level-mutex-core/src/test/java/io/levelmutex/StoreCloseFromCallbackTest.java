@@ -31,8 +31,8 @@ class StoreCloseFromCallbackTest {
 		ManualExecutor executor = new ManualExecutor();
 		Path path = TempStore.newDirectory();
 		try {
-			MutexStore store = MutexStore
-				.open(StoreOptions.builder(path).durable(false).closeTimeout(Duration.ofDays(1)).build());
+			MutexStore store = TempStore.openAt(path,
+					StoreOptions.builder().durable(false).closeTimeout(Duration.ofDays(1)).build());
 			Mutex<String, String> mutex = store.mutex(MutexOptions.builder("closer").executor(executor).build(),
 					Codecs.utf8(), Codecs.utf8());
 			Mutex<String, String> other = store.mutex(MutexOptions.builder("other").executor(executor).build(),
@@ -58,7 +58,7 @@ class StoreCloseFromCallbackTest {
 			assertThat(other.isClosed()).isTrue();
 			assertThat(store.health().open()).isFalse();
 
-			try (MutexStore reopened = MutexStore.open(StoreOptions.builder(path).durable(false).build())) {
+			try (MutexStore reopened = TempStore.openAt(path, StoreOptions.builder().durable(false).build())) {
 				Mutex<String, String> again = reopened.mutex(MutexOptions.builder("closer").build(), Codecs.utf8(),
 						Codecs.utf8());
 				Mutex<String, String> otherAgain = reopened.mutex(MutexOptions.builder("other").build(),
@@ -77,7 +77,7 @@ class StoreCloseFromCallbackTest {
 	void whenStoreClosedFromACallbackOnThePoolThenEveryOperationCompletesAndTheStoreCloses() {
 		Path path = TempStore.newDirectory();
 		try {
-			MutexStore store = MutexStore.open(StoreOptions.builder(path)
+			MutexStore store = TempStore.openAt(path, StoreOptions.builder()
 				.durable(false)
 				.cycleThreads(2)
 				.closeTimeout(Duration.ofDays(1))
@@ -98,7 +98,7 @@ class StoreCloseFromCallbackTest {
 			CompletableFuture.allOf(writes.toArray(new CompletableFuture<?>[0])).join();
 			assertThat(writes).hasSize(100).allSatisfy((write) -> assertThat(write).isCompleted());
 			org.awaitility.Awaitility.await().until(store::isReleased);
-			try (MutexStore reopened = MutexStore.open(StoreOptions.builder(path).durable(false).build())) {
+			try (MutexStore reopened = TempStore.openAt(path, StoreOptions.builder().durable(false).build())) {
 				assertThat(reopened.mutex(MutexOptions.builder("pooled").build(), Codecs.utf8(), Codecs.utf8())
 					.get("k100")
 					.join()).contains("v");

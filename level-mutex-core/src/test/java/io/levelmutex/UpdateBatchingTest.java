@@ -1,15 +1,12 @@
 package io.levelmutex;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
-import org.rocksdb.Snapshot;
 
 import io.levelmutex.codec.Codecs;
 
@@ -124,16 +121,8 @@ class UpdateBatchingTest {
 	@Test
 	void whenABatchHoldsNoUpdateThenNoSnapshotIsTaken() {
 		ManualExecutor executor = new ManualExecutor();
-		AtomicInteger snapshots = new AtomicInteger();
-		Path path = TempStore.newDirectory();
-		MutexStore store = MutexStore.open(StoreOptions.builder(path).durable(false).build(),
-				(db) -> new RocksAccess(db) {
-					@Override
-					Snapshot snapshot() {
-						snapshots.incrementAndGet();
-						return super.snapshot();
-					}
-				});
+		MemoryEngine engine = MemoryEngine.embedded();
+		MutexStore store = MutexStore.open(engine, StoreOptions.builder().durable(false).build());
 		try {
 			Mutex<String, String> mutex = store.mutex(MutexOptions.builder("plain").executor(executor).build(),
 					Codecs.utf8(), Codecs.utf8());
@@ -143,17 +132,16 @@ class UpdateBatchingTest {
 			mutex.del("k0");
 			mutex.afterWrite();
 			executor.runAll();
-			assertThat(snapshots).as("snapshots for batches of plain writes").hasValue(0);
+			assertThat(engine.snapshotsAsked()).as("snapshots for batches of plain writes").isZero();
 			mutex.update((ctx) -> ctx.get("k1"));
 			mutex.update((ctx) -> ctx.get("k2"));
 			executor.runAll();
-			assertThat(snapshots).as("one snapshot for a batch with two updates").hasValue(1);
+			assertThat(engine.snapshotsAsked()).as("one snapshot for a batch with two updates").isEqualTo(1);
 			mutex.closeAsync();
 			executor.runAll();
 		}
 		finally {
 			store.close();
-			TempStore.deleteRecursively(path);
 		}
 	}
 

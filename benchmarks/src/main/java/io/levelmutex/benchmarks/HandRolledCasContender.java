@@ -14,6 +14,7 @@ import io.levelmutex.MutexStats;
 import io.levelmutex.MutexStore;
 import io.levelmutex.StoreOptions;
 import io.levelmutex.codec.Codecs;
+import io.levelmutex.rocksdb.RocksStore;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -47,7 +48,8 @@ final class HandRolledCasContender implements Contender.Async {
 			throw new IllegalArgumentException("the hand-rolled compare-and-set only runs read-check-write");
 		}
 		this.directory = DataDirectory.create("hand-cas");
-		this.store = MutexStore.open(StoreOptions.builder(this.directory.path()).durable(durable).build());
+		this.store = RocksStore.builder(this.directory.path())
+				.storeOptions(StoreOptions.builder().durable(durable).build()).open();
 		this.mutex = this.store.mutex(MutexOptions.builder("bench").keyspace(Keyspace.defaultColumnFamily()).build(),
 				Codecs.bytes(), Codecs.bytes());
 		CompletableFuture<?> last = CompletableFuture.completedFuture(null);

@@ -12,6 +12,7 @@ import java.util.concurrent.locks.LockSupport;
 import io.levelmutex.Mutex;
 import io.levelmutex.MutexStore;
 import io.levelmutex.StoreOptions;
+import io.levelmutex.rocksdb.RocksStore;
 
 /**
  * Durable write throughput of many busy mutexes on one store, for a given size of the store's
@@ -85,11 +86,11 @@ public final class ManyMutexesProbe {
 	static double measure(int threads, int mutexes, int clients, long warmupMillis, long windowMillis)
 			throws Exception {
 		try (DataDirectory directory = DataDirectory.create("many-mutexes")) {
-			StoreOptions.Builder options = StoreOptions.builder(directory.path());
+			StoreOptions.Builder options = StoreOptions.builder();
 			if (threads > 0) {
 				options.cycleThreads(threads);
 			}
-			try (MutexStore store = MutexStore.open(options.build())) {
+			try (MutexStore store = RocksStore.builder(directory.path()).storeOptions(options.build()).open()) {
 				LongAdder written = new LongAdder();
 				AtomicBoolean stopped = new AtomicBoolean();
 				List<CompletableFuture<Void>> clientsDone = new ArrayList<>();

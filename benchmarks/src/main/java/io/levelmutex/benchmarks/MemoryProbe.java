@@ -12,6 +12,7 @@ import io.levelmutex.MutexOverloadedException;
 import io.levelmutex.MutexStore;
 import io.levelmutex.StoreOptions;
 import io.levelmutex.codec.Codecs;
+import io.levelmutex.rocksdb.RocksStore;
 
 /**
  * Heap figures of the mutex: what an idle mutex costs, and what a mutex holds when far more
@@ -39,7 +40,7 @@ final class MemoryProbe {
 		long idleBefore;
 		long idleAfter;
 		try (DataDirectory directory = DataDirectory.create("memory-idle");
-				MutexStore store = MutexStore.open(StoreOptions.builder(directory.path()).build())) {
+				MutexStore store = RocksStore.builder(directory.path()).open()) {
 			List<Mutex<byte[], byte[]>> mutexes = new ArrayList<>(IDLE_MUTEXES);
 			// Touch the store once so that its lazily created parts are not counted per mutex.
 			mutexes.add(store.mutex(MutexOptions.builder("warm").build(), Codecs.bytes(), Codecs.bytes()));
@@ -58,7 +59,8 @@ final class MemoryProbe {
 		double bytesPerIdleMutex = (double) (idleAfter - idleBefore) / IDLE_MUTEXES;
 
 		try (DataDirectory directory = DataDirectory.create("memory-overload");
-				MutexStore store = MutexStore.open(StoreOptions.builder(directory.path()).durable(false).build())) {
+				MutexStore store = RocksStore.builder(directory.path())
+						.storeOptions(StoreOptions.builder().durable(false).build()).open()) {
 			Mutex<byte[], byte[]> mutex = store.mutex(MutexOptions.builder("overload").build(), Codecs.bytes(),
 					Codecs.bytes());
 			Workload workload = Workload.blindWrites(SweepPlan.LARGE_KEYSPACE, SweepPlan.SEED);

@@ -14,6 +14,7 @@ import io.levelmutex.MutexStore;
 import io.levelmutex.StoreOptions;
 import io.levelmutex.WriteConflictException;
 import io.levelmutex.codec.Codecs;
+import io.levelmutex.rocksdb.RocksStore;
 import io.levelmutex.spring.boot.observation.MutexObservations;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
@@ -60,7 +61,8 @@ final class MutexContender implements Contender.Async {
 	MutexContender(Workload workload, boolean durable, boolean observed) throws Exception {
 		this.name = observed ? OBSERVED_NAME : NAME;
 		this.directory = DataDirectory.create("mutex");
-		this.store = MutexStore.open(StoreOptions.builder(this.directory.path()).durable(durable).build());
+		this.store = RocksStore.builder(this.directory.path())
+				.storeOptions(StoreOptions.builder().durable(durable).build()).open();
 		Mutex<byte[], byte[]> plain = this.store.mutex(
 				MutexOptions.builder("bench").keyspace(Keyspace.defaultColumnFamily()).build(), Codecs.bytes(),
 				Codecs.bytes());

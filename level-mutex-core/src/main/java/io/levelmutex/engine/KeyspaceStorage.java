@@ -36,6 +36,17 @@ public interface KeyspaceStorage {
 	int maxValueBytes();
 
 	/**
+	 * Whether the engine may still refer to a batch's lists and arrays ({@link EngineBatch#operations()},
+	 * {@link EngineBatch#storedKeys()}, their values) once {@link #commit(EngineBatch)} has returned. When
+	 * {@code false} the core reuses one batch builder and its lists for every batch of the mutex, so an engine
+	 * that answers {@code false} must copy whatever it keeps. The default, {@code true}, is always safe.
+	 * @return whether the engine keeps references to a batch after its commit
+	 */
+	default boolean keepsBatchAfterCommit() {
+		return true;
+	}
+
+	/**
 	 * Opens a consistent snapshot of the keyspace: every read on it sees the same committed state, the state
 	 * after the batch numbered {@link ReadSnapshot#sequence()}. The caller closes it.
 	 * @return the snapshot
@@ -48,7 +59,8 @@ public interface KeyspaceStorage {
 	 * is applied. When an update is rejected (something it read or writes was committed by another writer since
 	 * its snapshot), exactly the operations before that update's first operation are applied, atomically, and
 	 * nothing after: the core runs the rejected update again, and the writes after it, in a later batch, so
-	 * issue order holds. Durable when the keyspace was opened durable, before this returns.
+	 * issue order holds. Durable when the keyspace was opened durable, before this returns. An engine that waits
+	 * here (a synced write, a round trip) runs the wait through {@link BlockingCalls#run}.
 	 * @param batch the batch, at least one operation
 	 * @return what was applied, with the keyspace's sequence after it
 	 * @throws io.levelmutex.StorageException if nothing of the batch was applied

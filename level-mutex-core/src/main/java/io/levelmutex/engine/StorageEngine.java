@@ -1,5 +1,9 @@
 package io.levelmutex.engine;
 
+import java.nio.file.Path;
+
+import org.jspecify.annotations.Nullable;
+
 import io.levelmutex.Keyspace;
 import io.levelmutex.StoreHealth;
 
@@ -17,11 +21,21 @@ public interface StorageEngine {
 	String description();
 
 	/**
+	 * The local directory the engine keeps its data in, for the store's thread names, health and the actuator
+	 * endpoint; {@code null} (the default) for an engine without one, e.g. a database server.
+	 * @return the directory, absolute, or {@code null}
+	 */
+	default @Nullable Path directory() {
+		return null;
+	}
+
+	/**
 	 * Opens the storage of one mutex's keyspace. Called once per mutex, under the store's lock; the store has
 	 * already refused keyspaces that overlap another open mutex's.
 	 * @param keyspace the keyspace
-	 * @param durable whether a commit must be durable (synced) before it returns; an engine that is always
-	 * durable ignores {@code false}
+	 * @param durable whether a commit must be durable (synced) before it returns: the mutex's
+	 * {@code MutexOptions.durable}, else the store's {@link io.levelmutex.StoreOptions#durable()}; an engine that
+	 * is always durable ignores {@code false}
 	 * @param remoteChanges where the engine reports batches that other writers committed to this keyspace;
 	 * engines without other writers never call it
 	 * @return the keyspace's storage

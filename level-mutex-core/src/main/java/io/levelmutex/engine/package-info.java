@@ -1,6 +1,6 @@
 /**
  * The storage-engine SPI: what a {@link io.levelmutex.MutexStore} needs from the storage its mutexes run on.
- * Applications do not use these types; engine modules (the embedded RocksDB engine in level-mutex-core,
+ * Applications do not use these types; engine modules ({@code level-mutex-rocksdb}, the embedded RocksDB engine;
  * {@code level-mutex-postgres}) implement them, and {@link io.levelmutex.MutexStore#open(StorageEngine,
  * io.levelmutex.StoreOptions)} runs the cycle on them.
  *
@@ -14,6 +14,12 @@
  * <li>news of other writers' commits ({@link io.levelmutex.engine.RemoteChangeSink});</li>
  * <li>health, and a close that runs once no phase uses the engine.</li>
  * </ul>
+ *
+ * <p>An engine may state capabilities that let the core save work
+ * ({@link io.levelmutex.engine.KeyspaceStorage#keepsBatchAfterCommit()}, {@link
+ * io.levelmutex.engine.StorageEngine#directory()}), and runs every call that waits for a disk or a server (a
+ * synced write, a round trip) through {@link io.levelmutex.engine.BlockingCalls#run}, so that the store's cycle
+ * pool runs other mutexes' cycles meanwhile.
  *
  * <p>Threads: the core calls a keyspace's snapshot and commit methods from that mutex's cycle, one call at a
  * time per keyspace; different keyspaces are used from different threads at once. Failures are thrown as

@@ -151,7 +151,7 @@ public final class PostgresStore {
 
 		/**
 		 * The store's options (cycle threads or executor, close timeout, ...); build them with
-		 * {@code StoreOptions.builder()} (no path). The PostgreSQL engine is always durable.
+		 * {@code StoreOptions.builder()}. The PostgreSQL engine is always durable: it ignores {@code durable(false)}.
 		 * @param options the options
 		 * @return this builder
 		 */

@@ -18,6 +18,7 @@ import io.levelmutex.MutexOptions;
 import io.levelmutex.MutexStore;
 import io.levelmutex.StoreOptions;
 import io.levelmutex.codec.Codecs;
+import io.levelmutex.rocksdb.RocksStore;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -95,7 +96,8 @@ public class SingleOperationBenchmarks {
 		this.raw = RocksDB.open(this.options, this.rawDirectory.toString());
 		this.async = new WriteOptions().setSync(false);
 		this.sync = new WriteOptions().setSync(true);
-		this.store = MutexStore.open(StoreOptions.builder(this.mutexDirectory).durable(false).build());
+		this.store = RocksStore.builder(this.mutexDirectory)
+				.storeOptions(StoreOptions.builder().durable(false).build()).open();
 		this.mutex = this.store.mutex(
 				MutexOptions.builder("jmh").keyspace(Keyspace.defaultColumnFamily().withPrefix("a")).build(),
 				Codecs.bytes(), Codecs.bytes());

@@ -10,7 +10,7 @@ import io.levelmutex.BatchInterceptor;
 import io.levelmutex.Mutex;
 import io.levelmutex.MutexOptions;
 import io.levelmutex.MutexStore;
-import io.levelmutex.StoreLockedException;
+import io.levelmutex.rocksdb.StoreLockedException;
 import io.levelmutex.spring.boot.MutexCodecFactory;
 import io.levelmutex.spring.boot.MutexDecorator;
 import io.levelmutex.spring.boot.MutexEventPublisher;
@@ -138,8 +138,12 @@ public final class LevelMutexAutoConfiguration {
 		return new MutexOptionsFactory(properties.getDefaults(), MutexDeclarations.settings(properties, environment));
 	}
 
-	/** The embedded RocksDB engine: the default, {@code level-mutex.store.engine=rocksdb}. */
+	/**
+	 * The embedded RocksDB engine: the default, {@code level-mutex.store.engine=rocksdb}, when
+	 * {@code level-mutex-rocksdb} is on the class path (the starter brings it).
+	 */
 	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "io.levelmutex.rocksdb.RocksStore")
 	@ConditionalOnProperty(name = "level-mutex.store.engine", havingValue = "rocksdb", matchIfMissing = true)
 	static class RocksDBStoreConfiguration {
 
@@ -155,8 +159,9 @@ public final class LevelMutexAutoConfiguration {
 				ObjectProvider<MutexStoreCustomizer> customizers, ObjectProvider<BatchInterceptor> batchInterceptors) {
 			Map<String, MutexOptions> mutexes = optionsFactory(properties, environment).configured();
 			try {
-				return MutexStore.open(new StoreOptionsFactory(properties).create(directory.path(), mutexes.values(),
-						customizers.orderedStream().toList(), batchInterceptor(batchInterceptors)));
+				return new RocksStoreFactory(properties).open(directory.path(), mutexes.values(),
+						new StoreOptionsFactory(properties).createEmbedded(customizers.orderedStream().toList(),
+								batchInterceptor(batchInterceptors)));
 			}
 			catch (StoreLockedException ex) {
 				throw new InvalidConfigurationPropertyValueException(directory.property(),

@@ -90,7 +90,7 @@ public class MutexHealthIndicator extends AbstractHealthIndicator {
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("engine", health.engine());
 		details.put("description", store.description());
-		Path path = store.options().path();
+		Path path = store.directory();
 		if (path != null) {
 			details.put("path", path.toString());
 		}

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.levelmutex.Mutex;
 import io.levelmutex.MutexStore;
+import io.levelmutex.rocksdb.RocksStore;
 import io.levelmutex.spring.boot.MutexFlushedEvent;
 import io.levelmutex.spring.boot.MutexRegistry;
 import org.junit.jupiter.api.Test;
@@ -87,7 +88,7 @@ class GracefulShutdownTests {
 			.mutex("orders")
 			.put(key(1), value(1))
 			.get(20, TimeUnit.SECONDS));
-		try (MutexStore store = MutexStore.open(this.directory.resolve("db").toAbsolutePath())) {
+		try (MutexStore store = RocksStore.builder(this.directory.resolve("db").toAbsolutePath()).open()) {
 			assertThat(store.mutex("orders").get(key(1)).get(20, TimeUnit.SECONDS)).isPresent();
 		}
 	}

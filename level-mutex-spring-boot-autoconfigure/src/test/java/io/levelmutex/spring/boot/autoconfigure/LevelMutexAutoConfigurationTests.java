@@ -3,6 +3,7 @@ package io.levelmutex.spring.boot.autoconfigure;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -11,12 +12,16 @@ import io.levelmutex.Mutex;
 import io.levelmutex.MutexOptions;
 import io.levelmutex.MutexStore;
 import io.levelmutex.StoreOptions;
+import io.levelmutex.rocksdb.RocksStore;
 import io.levelmutex.spring.boot.MutexEventPublisher;
 import io.levelmutex.spring.boot.MutexRegistry;
 import io.levelmutex.spring.boot.MutexStoreCustomizer;
 import io.levelmutex.spring.boot.NoSuchMutexException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -52,7 +57,7 @@ class LevelMutexAutoConfigurationTests {
 				.hasSingleBean(MutexRegistry.class)
 				.hasSingleBean(MutexEventPublisher.class);
 			MutexStore store = context.getBean(MutexStore.class);
-			assertThat(store.options().path()).isEqualTo(this.directory.resolve("db").toAbsolutePath());
+			assertThat(store.directory()).isEqualTo(this.directory.resolve("db").toAbsolutePath());
 			assertThat(store.options().durable()).isTrue();
 			assertThat(context.getBean(MutexRegistry.class).store()).isSameAs(store);
 			assertThat(context.getBean(MutexRegistry.class).mutexes()).isEmpty();
@@ -99,10 +104,10 @@ class LevelMutexAutoConfigurationTests {
 	@Test
 	void whenUserDefinesStoreThenItIsUsed() {
 		Path userPath = this.directory.resolve("user");
-		contextRunner().withBean(MutexStore.class, () -> MutexStore.open(StoreOptions.builder(userPath).build()))
+		contextRunner().withBean(MutexStore.class, () -> RocksStore.builder(userPath).open())
 			.run((context) -> {
 				assertThat(context).hasSingleBean(MutexStore.class);
-				assertThat(context.getBean(MutexRegistry.class).store().options().path()).isEqualTo(userPath);
+				assertThat(context.getBean(MutexRegistry.class).store().directory()).isEqualTo(userPath);
 			});
 	}
 
@@ -243,8 +248,7 @@ class LevelMutexAutoConfigurationTests {
 				assertThat(registry.mutex("orders").keyspace()).isEqualTo(Keyspace.columnFamily("orders-cf"));
 				assertThat(registry.mutex("users").keyspace())
 					.isEqualTo(Keyspace.columnFamily("users-cf").withPrefix("u/"));
-				assertThat(registry.store().options().columnFamilies()).contains("orders-cf", "users-cf",
-						"extra");
+				assertThat(columnFamilies(registry.store())).contains("orders-cf", "users-cf", "extra");
 			});
 	}
 
@@ -478,6 +482,16 @@ class LevelMutexAutoConfigurationTests {
 			};
 		}
 
+	}
+
+	/** The column families the store's RocksDB directory holds. */
+	private static List<String> columnFamilies(MutexStore store) throws RocksDBException {
+		try (Options options = new Options()) {
+			return RocksDB.listColumnFamilies(options, store.directory().toString())
+				.stream()
+				.map((name) -> new String(name, StandardCharsets.UTF_8))
+				.toList();
+		}
 	}
 
 }

@@ -18,6 +18,7 @@ import io.levelmutex.Mutex;
 import io.levelmutex.MutexStore;
 import io.levelmutex.postgres.PostgresStore;
 import io.levelmutex.postgres.test.PostgresCluster;
+import io.levelmutex.rocksdb.RocksStore;
 import io.levelmutex.spring.boot.MutexRegistry;
 import io.levelmutex.spring.boot.MutexStoreCustomizer;
 import org.junit.jupiter.api.AfterAll;
@@ -139,7 +140,7 @@ class LevelMutexPostgresAutoConfigurationTests {
 			putAndGet(context);
 			MutexStore store = context.getBean(MutexStore.class);
 			assertThat(store.health().engine()).isEqualTo("postgresql");
-			assertThat(store.options().path()).isNull();
+			assertThat(store.directory()).isNull();
 			assertThat(context).doesNotHaveBean("levelMutexStoreDirectory");
 			PostgresStoreDataSource dataSource = context.getBean(PostgresStoreDataSource.class);
 			assertThat(dataSource.isOwned()).isFalse();
@@ -281,7 +282,7 @@ class LevelMutexPostgresAutoConfigurationTests {
 	void whenTheApplicationDefinesItsOwnStoreThenThePostgresConfigurationBacksOff() throws SQLException {
 		String url = newDatabase();
 		onApplicationDataSource(url)
-			.withBean("myStore", MutexStore.class, () -> MutexStore.open(this.directory.resolve("own")))
+			.withBean("myStore", MutexStore.class, () -> RocksStore.builder(this.directory.resolve("own")).open())
 			.run((context) -> {
 				assertThat(context).hasNotFailed().hasSingleBean(MutexStore.class).doesNotHaveBean(PostgresStoreDataSource.class);
 				assertThat(context.getBean(MutexStore.class).health().engine()).isEqualTo("rocksdb");

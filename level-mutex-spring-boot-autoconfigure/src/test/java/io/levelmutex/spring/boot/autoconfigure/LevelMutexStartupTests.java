@@ -13,6 +13,7 @@ import io.levelmutex.BatchInterceptor;
 import io.levelmutex.Mutex;
 import io.levelmutex.MutexStore;
 import io.levelmutex.StorageException;
+import io.levelmutex.rocksdb.RocksStore;
 import io.levelmutex.spring.boot.MutexRegistry;
 import io.levelmutex.spring.boot.autoconfigure.scanned.Audit;
 import org.junit.jupiter.api.Test;
@@ -124,8 +125,8 @@ class LevelMutexStartupTests {
 		runner.run((first) -> runner.run((second) -> {
 			MutexStore firstStore = first.getBean(MutexStore.class);
 			MutexStore secondStore = second.getBean(MutexStore.class);
-			firstPath.set(firstStore.options().path());
-			secondPath.set(secondStore.options().path());
+			firstPath.set(firstStore.directory());
+			secondPath.set(secondStore.directory());
 			assertThat(firstPath.get()).isNotEqualTo(secondPath.get()).exists();
 			assertThat(firstPath.get().startsWith(this.directory)).isFalse();
 			first.getBean(MutexRegistry.class).mutex("orders").put(bytes("k"), bytes("1")).get(10, TimeUnit.SECONDS);
@@ -140,7 +141,7 @@ class LevelMutexStartupTests {
 	@Test
 	void whenDirectoryLockedByAnotherStoreInThisProcessThenStartupFailsNamingThePath() {
 		Path path = this.directory.resolve("db");
-		try (MutexStore other = MutexStore.open(path)) {
+		try (MutexStore other = RocksStore.builder(path).open()) {
 			contextRunner().run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.hasMessageContaining("level-mutex.store.path")

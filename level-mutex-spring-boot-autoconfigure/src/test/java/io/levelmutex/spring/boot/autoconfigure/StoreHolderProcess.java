@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.levelmutex.MutexStore;
+import io.levelmutex.rocksdb.RocksStore;
 
 /**
  * A child JVM that opens a store, says {@code open} on its output and holds the store until
@@ -48,7 +49,7 @@ final class StoreHolderProcess implements AutoCloseable {
 	}
 
 	public static void main(String[] args) throws IOException {
-		try (MutexStore store = MutexStore.open(Path.of(args[0]))) {
+		try (MutexStore store = RocksStore.builder(Path.of(args[0])).open()) {
 			System.out.println("open");
 			System.out.flush();
 			while (System.in.read() != -1) {

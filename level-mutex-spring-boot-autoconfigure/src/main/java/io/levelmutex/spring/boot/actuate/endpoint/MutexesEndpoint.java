@@ -47,7 +47,7 @@ public class MutexesEndpoint {
 			mutexes.put(mutex.name(), describe(mutex));
 		}
 		MutexStore store = this.registry.store();
-		Path path = store.options().path();
+		Path path = store.directory();
 		return new MutexesDescriptor(store.health().engine(), store.description(),
 				(path != null) ? path.toString() : null, mutexes);
 	}

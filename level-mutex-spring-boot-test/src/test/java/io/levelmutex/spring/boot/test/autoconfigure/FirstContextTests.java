@@ -32,7 +32,7 @@ class FirstContextTests {
 
 	@Test
 	void whenAnnotatedThenTheStoreIsTemporaryNotTheConfiguredPath() {
-		Path path = this.store.options().path();
+		Path path = this.store.directory();
 		assertThat(path).isNotEqualTo(Path.of("target/configured-store").toAbsolutePath());
 		assertThat(path.getFileName().toString()).startsWith("level-mutex-");
 		assertThat(path.startsWith(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath())).isTrue();
@@ -49,7 +49,7 @@ class FirstContextTests {
 			if (!other.getKey().equals(getClass().getSimpleName())) {
 				assertThat(other.getValue()).isNotSameAs(this.store);
 				assertThat(other.getValue().isOpen()).isTrue();
-				assertThat(other.getValue().options().path()).isNotEqualTo(this.store.options().path());
+				assertThat(other.getValue().directory()).isNotEqualTo(this.store.directory());
 			}
 		}
 	}

@@ -34,7 +34,7 @@ class PostgresEngineTests {
 	@Test
 	void whenEngineIsPostgresThenTheStoreIsOnAPrivateDatabaseOfTheSharedCluster() {
 		assertThat(this.store.health().engine()).isEqualTo("postgresql");
-		assertThat(this.store.options().path()).isNull();
+		assertThat(this.store.directory()).isNull();
 		assertThat(this.url).startsWith(LevelMutexTestPostgres.cluster().jdbcUrl("level_mutex_test_"));
 		this.orders.put(bytes("written-by"), bytes("postgres")).join();
 		assertThat(this.orders.get(bytes("written-by")).join()).hasValueSatisfying(

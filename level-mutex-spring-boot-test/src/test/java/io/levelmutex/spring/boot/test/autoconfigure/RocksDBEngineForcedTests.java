@@ -23,7 +23,7 @@ class RocksDBEngineForcedTests {
 	@Test
 	void whenEngineIsRocksDBThenTheConfiguredPostgresEngineIsOverridden() {
 		assertThat(this.store.health().engine()).isEqualTo("rocksdb");
-		assertThat(this.store.options().path().getFileName().toString()).startsWith("level-mutex-");
+		assertThat(this.store.directory().getFileName().toString()).startsWith("level-mutex-");
 	}
 
 }

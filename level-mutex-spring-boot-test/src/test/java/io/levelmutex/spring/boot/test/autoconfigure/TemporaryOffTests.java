@@ -22,7 +22,7 @@ class TemporaryOffTests {
 
 	@Test
 	void whenTemporaryOffThenTheConfiguredPathIsUsed() {
-		assertThat(this.store.options().path()).isEqualTo(Path.of("target/configured-store").toAbsolutePath());
+		assertThat(this.store.directory()).isEqualTo(Path.of("target/configured-store").toAbsolutePath());
 	}
 
 }

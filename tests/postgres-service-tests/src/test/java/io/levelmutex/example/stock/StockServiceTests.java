@@ -25,6 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.util.ClassUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
@@ -52,6 +53,14 @@ class StockServiceTests {
 	@AfterAll
 	static void stopServer() {
 		cluster.close();
+	}
+
+	@Test
+	void theServiceCarriesNoRocksDB() {
+		assertThat(ClassUtils.isPresent("org.rocksdb.RocksDB", getClass().getClassLoader()))
+			.as("rocksdbjni on the class path of a service built on level-mutex-spring-boot-starter-postgres")
+			.isFalse();
+		assertThat(ClassUtils.isPresent("io.levelmutex.rocksdb.RocksStore", getClass().getClassLoader())).isFalse();
 	}
 
 	@Test

@@ -69,6 +69,7 @@ public final class LevelMutexPostgresAutoConfiguration {
 	@ConditionalOnMissingBean(MutexStore.class)
 	PostgresStoreDataSource levelMutexPostgresDataSource(LevelMutexProperties properties, Environment environment,
 			@LevelMutexDataSource ObjectProvider<DataSource> qualified, ObjectProvider<DataSource> all) {
+		IgnoredSettings.warnForPostgres(environment);
 		return PostgresStoreDataSource.resolve(properties.getPostgres(), environment, qualified, all);
 	}
 

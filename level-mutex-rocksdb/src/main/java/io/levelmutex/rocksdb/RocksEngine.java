@@ -62,6 +62,12 @@ final class RocksEngine implements StorageEngine {
 	/** Column families by name; guarded by {@code this}. */
 	private final Map<String, ColumnFamilyHandle> families = new HashMap<>();
 
+	/**
+	 * Writes the durable batches of every mutex, many in one synced write; made by the first durable keyspace
+	 * (a store with none runs no committer thread), closed with the engine. Guarded by {@code this}.
+	 */
+	private @Nullable GroupCommitter committer;
+
 	/** Options of opened column families, closed with the engine; guarded by {@code this}. */
 	private final List<ColumnFamilyOptions> familyOptions = new ArrayList<>();
 
@@ -111,7 +117,16 @@ final class RocksEngine implements StorageEngine {
 	@Override
 	public KeyspaceStorage open(Keyspace keyspace, boolean durable, RemoteChangeSink remoteChanges) {
 		return new RocksKeyspaceStorage(this.access, family(keyspace.columnFamily()),
-				durable ? this.durableWrites : this.fastWrites, keyspace.prefix());
+				durable ? this.durableWrites : this.fastWrites, keyspace.prefix(), durable ? committer() : null);
+	}
+
+	private synchronized GroupCommitter committer() {
+		GroupCommitter made = this.committer;
+		if (made == null) {
+			made = new GroupCommitter(this.access, this.durableWrites, "level-mutex-commit-" + this.path.getFileName());
+			this.committer = made;
+		}
+		return made;
 	}
 
 	/** RocksDB's own health signals; the store reports itself closed once it is closing. */
@@ -135,6 +150,9 @@ final class RocksEngine implements StorageEngine {
 	/** Closes RocksDB's native handles; run once, when no phase uses them. */
 	@Override
 	public synchronized void close() {
+		if (this.committer != null) {
+			this.committer.close(); // first: no write after the handles close
+		}
 		for (ColumnFamilyHandle handle : this.families.values()) {
 			handle.close();
 		}

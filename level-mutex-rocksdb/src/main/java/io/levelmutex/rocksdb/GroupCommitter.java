@@ -16,10 +16,13 @@ import io.levelmutex.engine.CommitResult;
 import io.levelmutex.engine.EngineBatch;
 
 /**
- * The store's committer of durable batches: one thread that joins the batches the mutexes' cycles handed it
+ * The store's committer of durable batches: a writer thread joins the batches the mutexes' cycles handed it
  * (each cycle returns its thread meanwhile) into one native batch and writes them with ONE synced RocksDB write,
  * then completes each batch's future, in the order they were handed over. While one write waits for the disk,
- * the next batches gather, so the number of batches per write follows the load.
+ * the next batches gather, so the number of batches per write follows the load. There are {@link #WRITERS}
+ * writer threads: while one waits for its sync the other takes what gathered meanwhile (RocksDB joins the two
+ * writes in its own write group), and one stuck write does not hold up every other mutex. A mutex has at most one
+ * batch here at a time, so two writers never reorder a mutex's batches.
  *
  * <p>Atomicity: each mutex's batch is all or nothing, as the whole joined write is. A batch whose operations cannot
  * be added to the native batch is rolled back to the save point before it and fails alone; if the shared write
@@ -43,7 +46,10 @@ final class GroupCommitter implements AutoCloseable {
 
 	private final WriteOptions options;
 
-	private final Thread thread;
+	/** Writer threads: one writing while the other gathers. */
+	static final int WRITERS = 2;
+
+	private final List<Thread> threads = new ArrayList<>();
 
 	/** Guards {@link #queue}, {@link #closed} and {@link #idle}. */
 	private final Object lock = new Object();
@@ -51,24 +57,21 @@ final class GroupCommitter implements AutoCloseable {
 	/** Batches handed over, in order, not yet taken by the thread; guarded by {@link #lock}. */
 	private ArrayList<Pending> queue = new ArrayList<>();
 
-	/** The list the thread swaps in for {@link #queue} (reused); committer thread (and lock while swapping). */
-	private ArrayList<Pending> spare = new ArrayList<>();
-
 	/** Whether {@link #close()} ran; guarded by {@link #lock}. */
 	private boolean closed;
 
-	/** Whether the thread waits for batches (only then is it notified); guarded by {@link #lock}. */
-	private boolean idle;
-
-	/** The joined native batch, cleared after each write; committer thread. */
-	private final WriteBatch joined = new WriteBatch();
+	/** Writer threads waiting for batches (only then is one notified); guarded by {@link #lock}. */
+	private int idle;
 
 	GroupCommitter(RocksAccess access, WriteOptions options, String threadName) {
 		this.access = access;
 		this.options = options;
-		this.thread = new Thread(this::run, threadName);
-		this.thread.setDaemon(true);
-		this.thread.start();
+		for (int i = 0; i < WRITERS; i++) {
+			Thread thread = new Thread(this::run, threadName + "-" + i);
+			thread.setDaemon(true);
+			this.threads.add(thread);
+		}
+		this.threads.forEach(Thread::start);
 	}
 
 	/**
@@ -86,9 +89,8 @@ final class GroupCommitter implements AutoCloseable {
 				return result;
 			}
 			this.queue.add(new Pending(storage, family, batch, result));
-			wake = this.idle;
+			wake = this.idle > 0;
 			if (wake) {
-				this.idle = false;
 				this.lock.notify();
 			}
 		}
@@ -96,34 +98,33 @@ final class GroupCommitter implements AutoCloseable {
 	}
 
 	private void run() {
-		try {
-			commitUntilClosed();
-		}
-		finally {
-			this.joined.close();
+		try (WriteBatch joined = new WriteBatch()) { // this writer's, cleared after each write
+			commitUntilClosed(joined);
 		}
 	}
 
-	private void commitUntilClosed() {
+	private void commitUntilClosed(WriteBatch joined) {
 		for (;;) {
 			ArrayList<Pending> group;
 			boolean closing;
 			synchronized (this.lock) {
 				while (this.queue.isEmpty() && !this.closed) {
-					this.idle = true;
+					this.idle++;
 					try {
 						this.lock.wait();
 					}
 					catch (InterruptedException ex) {
 						// only close() ends this thread
 					}
+					finally {
+						this.idle--;
+					}
 				}
-				this.idle = false;
 				if (this.queue.isEmpty()) {
 					return; // closed, nothing left
 				}
 				group = this.queue;
-				this.queue = this.spare;
+				this.queue = new ArrayList<>();
 				closing = this.closed;
 			}
 			try {
@@ -134,7 +135,7 @@ final class GroupCommitter implements AutoCloseable {
 					}
 					continue;
 				}
-				write(group);
+				write(joined, group);
 			}
 			catch (Throwable bug) {
 				LOG.log(System.Logger.Level.ERROR, "The store's committer failed unexpectedly", bug);
@@ -143,16 +144,12 @@ final class GroupCommitter implements AutoCloseable {
 							"RocksDB group write failed unexpectedly, nothing of the batch was applied: " + bug, bug));
 				}
 			}
-			finally {
-				group.clear();
-				this.spare = group;
-			}
+
 		}
 	}
 
 	/** Fills the joined batch, writes it once, completes every batch of the group exactly once. */
-	private void write(List<Pending> group) {
-		WriteBatch batch = this.joined;
+	private void write(WriteBatch batch, List<Pending> group) {
 		int size = group.size();
 		@Nullable Throwable[] refused = new Throwable[size];
 		int accepted = 0;
@@ -215,9 +212,16 @@ final class GroupCommitter implements AutoCloseable {
 		}
 	}
 
+	/** @return batches handed over and not yet taken by the thread (for tests) */
+	int queued() {
+		synchronized (this.lock) {
+			return this.queue.size();
+		}
+	}
+
 	/**
 	 * Stops the thread; fails what is handed over after (or was not taken before) this, without writing it. Waits for the thread unless it
-	 * is the caller (the store's close may run on it, from the last batch's completion).
+	 * is the caller (the store's close may run on a writer, from the last batch's completion).
 	 */
 	@Override
 	public void close() {
@@ -228,20 +232,20 @@ final class GroupCommitter implements AutoCloseable {
 			this.closed = true;
 			this.lock.notifyAll();
 		}
-		if (Thread.currentThread() != this.thread) {
-			boolean interrupted = false;
-			for (;;) {
+		boolean interrupted = false;
+		for (Thread thread : this.threads) {
+			while (thread != Thread.currentThread()) {
 				try {
-					this.thread.join();
+					thread.join();
 					break;
 				}
 				catch (InterruptedException ex) {
 					interrupted = true;
 				}
 			}
-			if (interrupted) {
-				Thread.currentThread().interrupt();
-			}
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
 		}
 	}
 

@@ -68,6 +68,9 @@ final class RocksEngine implements StorageEngine {
 	 */
 	private @Nullable GroupCommitter committer;
 
+	/** Whether durable keyspaces commit through {@link #committer}. */
+	private final boolean groupCommit;
+
 	/** Options of opened column families, closed with the engine; guarded by {@code this}. */
 	private final List<ColumnFamilyOptions> familyOptions = new ArrayList<>();
 
@@ -105,6 +108,7 @@ final class RocksEngine implements StorageEngine {
 			this.families.put(name, handles.get(i++));
 		}
 		this.access = settings.accessFactory().apply(this.db);
+		this.groupCommit = settings.groupCommit();
 		this.durableWrites = new WriteOptions().setSync(true);
 		this.fastWrites = new WriteOptions().setSync(false);
 	}
@@ -117,10 +121,10 @@ final class RocksEngine implements StorageEngine {
 	@Override
 	public KeyspaceStorage open(Keyspace keyspace, boolean durable, RemoteChangeSink remoteChanges) {
 		return new RocksKeyspaceStorage(this.access, family(keyspace.columnFamily()),
-				durable ? this.durableWrites : this.fastWrites, keyspace.prefix(), durable ? committer() : null);
+				durable ? this.durableWrites : this.fastWrites, keyspace.prefix(), durable && this.groupCommit ? committer() : null);
 	}
 
-	private synchronized GroupCommitter committer() {
+	synchronized GroupCommitter committer() {
 		GroupCommitter made = this.committer;
 		if (made == null) {
 			made = new GroupCommitter(this.access, this.durableWrites, "level-mutex-commit-" + this.path.getFileName());
@@ -135,6 +139,11 @@ final class RocksEngine implements StorageEngine {
 		return new StoreHealth("rocksdb", true, true, dbProperty("rocksdb.background-errors"),
 				dbProperty("rocksdb.is-write-stopped") != 0, dbProperty("rocksdb.actual-delayed-write-rate"),
 				familiesProperty("rocksdb.estimate-pending-compaction-bytes"), Map.of());
+	}
+
+	/** @return every RocksDB call of the engine goes through this (tests) */
+	RocksAccess access() {
+		return this.access;
 	}
 
 	RocksDB db() {

@@ -20,7 +20,7 @@ import io.levelmutex.rocksdb.RocksStore;
  * mutex has a few closed-loop clients (the next put is issued from the previous one's
  * completion). Run with
  * {@code java -cp benchmarks/target/benchmarks.jar io.levelmutex.benchmarks.ManyMutexesProbe
- * <cycle threads> <mutexes> <clients per mutex>}.
+ * <cycle threads> <mutexes> <clients per mutex> [group commit: true (default) or false]}.
  */
 public final class ManyMutexesProbe {
 
@@ -47,9 +47,10 @@ public final class ManyMutexesProbe {
 		int threads = Integer.parseInt(args[0]);
 		int mutexes = Integer.parseInt(args[1]);
 		int clients = Integer.parseInt(args[2]);
-		double rate = measure(threads, mutexes, clients, 1_000, 3_000);
-		System.out.printf("cycle threads %d, %d mutexes x %d clients, durable: %,.0f writes/s%n", threads, mutexes,
-				clients, rate);
+		boolean groupCommit = args.length < 4 || Boolean.parseBoolean(args[3]);
+		double rate = measure(threads, mutexes, clients, 1_000, 3_000, groupCommit);
+		System.out.printf("cycle threads %d, %d mutexes x %d clients, durable, group commit %s: %,.0f writes/s%n",
+				threads, mutexes, clients, groupCommit, rate);
 	}
 
 	/**
@@ -85,12 +86,29 @@ public final class ManyMutexesProbe {
 	 */
 	static double measure(int threads, int mutexes, int clients, long warmupMillis, long windowMillis)
 			throws Exception {
+		return measure(threads, mutexes, clients, warmupMillis, windowMillis, true);
+	}
+
+	/**
+	 * As {@link #measure(int, int, int, long, long)}, with or without the store's group commit.
+	 * @param threads the store's cycle threads, or 0 for the store's default
+	 * @param mutexes how many mutexes write
+	 * @param clients closed-loop clients per mutex
+	 * @param warmupMillis the warm-up
+	 * @param windowMillis the measurement window
+	 * @param groupCommit whether durable batches go through the store's committer
+	 * @return completed puts per second over the window
+	 * @throws Exception if the store fails
+	 */
+	static double measure(int threads, int mutexes, int clients, long warmupMillis, long windowMillis,
+			boolean groupCommit) throws Exception {
 		try (DataDirectory directory = DataDirectory.create("many-mutexes")) {
 			StoreOptions.Builder options = StoreOptions.builder();
 			if (threads > 0) {
 				options.cycleThreads(threads);
 			}
-			try (MutexStore store = RocksStore.builder(directory.path()).storeOptions(options.build()).open()) {
+			try (MutexStore store = RocksStore.builder(directory.path()).storeOptions(options.build())
+				.groupCommit(groupCommit).open()) {
 				LongAdder written = new LongAdder();
 				AtomicBoolean stopped = new AtomicBoolean();
 				List<CompletableFuture<Void>> clientsDone = new ArrayList<>();

@@ -49,8 +49,9 @@ public final class ManyMutexesProbe {
 		int clients = Integer.parseInt(args[2]);
 		boolean groupCommit = args.length < 4 || Boolean.parseBoolean(args[3]);
 		double rate = measure(threads, mutexes, clients, 1_000, 3_000, groupCommit);
-		System.out.printf("cycle threads %d, %d mutexes x %d clients, durable, group commit %s: %,.0f writes/s%n",
-				threads, mutexes, clients, groupCommit, rate);
+		System.out.printf("cycle threads %d, %d mutexes x %d clients, durable, group commit %s: %,.0f writes/s,"
+				+ " %.1f us CPU/write (process, over the window)%n", threads, mutexes, clients, groupCommit, rate,
+				lastCpuMicrosPerWrite);
 	}
 
 	/**
@@ -122,9 +123,11 @@ public final class ManyMutexesProbe {
 				}
 				window(warmupMillis);
 				long before = written.sum();
+				long cpuBefore = processCpuNanos();
 				long start = System.nanoTime();
 				window(windowMillis);
 				long count = written.sum() - before;
+				lastCpuMicrosPerWrite = (processCpuNanos() - cpuBefore) / 1e3 / Math.max(1, count);
 				double seconds = (System.nanoTime() - start) / 1e9;
 				stopped.set(true);
 				CompletableFuture.allOf(clientsDone.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
@@ -148,6 +151,14 @@ public final class ManyMutexesProbe {
 			written.increment();
 			next(mutex, client, round + 1, written, stopped, done);
 		});
+	}
+
+	/** CPU per completed write of the last {@link #measure} window (process CPU: robust on a shared machine). */
+	private static volatile double lastCpuMicrosPerWrite;
+
+	private static long processCpuNanos() {
+		java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+		return (os instanceof com.sun.management.OperatingSystemMXBean sun) ? sun.getProcessCpuTime() : 0;
 	}
 
 	private static void window(long millis) {

@@ -68,8 +68,8 @@ final class CodecMutex<K, V> implements Mutex<K, V> {
 	@Override
 	public <T> CompletableFuture<Optional<T>> get(K key, Codec<T> valueCodec) {
 		requireCodec(valueCodec);
-		GetRead<T> read = new GetRead<>(name(), this.core.storedKey(this.core.encodeKey(this.keyCodec, key)),
-				valueCodec);
+		InputEncoder input = this.core.input();
+		GetRead<T> read = new GetRead<>(name(), input.storedKey(input.encodeKey(this.keyCodec, key)), valueCodec);
 		this.core.enqueueRead(read);
 		return this.core.track(read.future);
 	}
@@ -82,14 +82,15 @@ final class CodecMutex<K, V> implements Mutex<K, V> {
 	@Override
 	public <T> CompletableFuture<Void> put(K key, T value, Codec<T> valueCodec) {
 		requireCodec(valueCodec);
-		PlainWrite write = new PlainWrite(name(), this.core.putOperation(this.keyCodec, key, valueCodec, value));
+		PlainWrite write = new PlainWrite(name(),
+				this.core.input().putOperation(this.keyCodec, key, valueCodec, value));
 		this.core.enqueueWrite(write);
 		return this.core.track(write.future);
 	}
 
 	@Override
 	public CompletableFuture<Void> del(K key) {
-		PlainWrite write = new PlainWrite(name(), this.core.delOperation(this.keyCodec, key));
+		PlainWrite write = new PlainWrite(name(), this.core.input().delOperation(this.keyCodec, key));
 		this.core.enqueueWrite(write);
 		return this.core.track(write.future);
 	}
@@ -106,7 +107,7 @@ final class CodecMutex<K, V> implements Mutex<K, V> {
 
 	private CompletableFuture<Optional<Entry<K, V>>> peek(boolean first, KeyRange<K> range) {
 		RangeRead<K, V, Optional<Entry<K, V>>> read = RangeRead.peek(name(),
-				this.core.storedRange(this.keyCodec, range), first, this.core.prefixLength(), this.keyCodec,
+				this.core.input().storedRange(this.keyCodec, range), first, this.core.prefixLength(), this.keyCodec,
 				this.valueCodec);
 		this.core.enqueueRead(read);
 		return this.core.track(read.future);
@@ -118,8 +119,8 @@ final class CodecMutex<K, V> implements Mutex<K, V> {
 			throw new InvalidInputException("Mutex '" + name() + "': scan limit must be at least 1 but was " + limit);
 		}
 		RangeRead<K, V, List<Entry<K, V>>> read = RangeRead.scan(name(),
-				this.core.storedRange(this.keyCodec, range), limit, reverse, this.core.prefixLength(), this.keyCodec,
-				this.valueCodec);
+				this.core.input().storedRange(this.keyCodec, range), limit, reverse, this.core.prefixLength(),
+				this.keyCodec, this.valueCodec);
 		this.core.enqueueRead(read);
 		return this.core.track(read.future);
 	}

@@ -12,15 +12,15 @@ import io.levelmutex.engine.BlockingCalls;
  * A store's own pool of cycle threads: it runs {@code size} cycles at once, plus one more for each
  * cycle that waits in a durable (synced) storage write.
  *
- * <p>Why: a durable write spends most of its time waiting for the disk, not on a processor, and
- * RocksDB joins the synced writes that arrive together into one WAL sync (its write group). With a
- * fixed pool, {@code size} mutexes waiting for their sync hold every thread, and every other
- * mutex's write phase waits for one of them to return instead of joining their sync: 32 busy
- * durable mutexes on 8 threads reached a quarter of one mutex's throughput. A cycle thread that
+ * <p>Why: a durable write spends most of its time waiting for the disk (or a server), not on a
+ * processor, and an engine such as RocksDB joins the synced writes that arrive together into one WAL
+ * sync (its write group). With a fixed pool, {@code size} mutexes waiting for their sync would hold
+ * every thread, and every other mutex's write phase would wait for one of them to return instead of
+ * joining their sync (measured in BENCHMARKS.md, "Many mutexes: the cycle pool"). A cycle thread that
  * enters an engine's blocking call ({@link BlockingCalls#run}) lends its place to a new or idle thread
- * for as long as it waits, up to {@link #MAX_EXTRA_THREADS} at once; past that, the wait simply holds its thread. While any cycle
- * waits, the pool keeps the most places it has lent since none did, so it may run up to that many cycles
- * beyond its size; it shrinks back once no cycle waits.
+ * for as long as it waits, up to {@link #MAX_EXTRA_THREADS} at once; past that, the wait simply holds
+ * its thread. While any cycle waits, the pool keeps the most places it has lent since none did, so it
+ * may run up to that many cycles beyond its size; it shrinks back once no cycle waits.
  *
  * <p>Threads above {@code size} end after {@link #EXTRA_KEEP_ALIVE_SECONDS} idle, so a steady stream
  * of syncs does not start a thread per write. Thread-safe.

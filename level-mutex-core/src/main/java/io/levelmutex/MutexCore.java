@@ -10,8 +10,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.ReentrantLock;
 
 import org.jspecify.annotations.Nullable;
 
@@ -19,25 +17,60 @@ import io.levelmutex.codec.Codec;
 import io.levelmutex.codec.Codecs;
 import io.levelmutex.engine.KeyspaceStorage;
 import io.levelmutex.engine.StorageEngine;
-import io.levelmutex.engine.KeyFormat;
 
 /**
- * The byte-level engine of one mutex: its two queues, the drain-status state machine that
- * runs at most one cycle at a time on the executor, and the cycle itself (a read phase, then
- * a write phase). Typed access goes through {@link CodecMutex} views.
- *
- * <p>Threads: callers enqueue from any thread. The cycle runs on the executor, one task at a
- * time per mutex; fields marked "cycle thread" are only touched by whichever thread runs the
- * current drain task. Successive drain tasks are ordered by the {@link #drainStatus} CAS
- * (a volatile write by the finishing task, a volatile read before the next is submitted), so
- * the cycle-thread fields need no further synchronization.
+ * One mutex at the byte level: its read and write queues, the drain that runs its cycles on the
+ * executor one at a time, and its close. Typed access goes through {@link CodecMutex} views; the
+ * encoding of input is {@link InputEncoder}'s, the tracking of handed-out futures
+ * {@link TrackedFutures}'.
  */
 final class MutexCore {
 
+	/*
+	 * Design.
+	 *
+	 * The cycle. Callers queue reads and write items (OpQueue, no lock) and schedule a drain. A drain
+	 * task, on the executor, runs cycles: a read phase runs every read counted when the cycle started on
+	 * one snapshot and delivers the results in issue order (ReadPhase); then a write phase writes every
+	 * item queued by then, including those issued while the reads were delivered, in issue order, in as
+	 * many atomic batches as the limits need (WritePhase). Each phase completes every operation it took,
+	 * exactly once, whatever fails.
+	 *
+	 * Drain status (drainStatus, after Caffeine's BoundedLocalCache), at most one drain task per mutex:
+	 *   IDLE                    no task. Work arrives: -> REQUIRED, and the task is submitted.
+	 *   REQUIRED                a task is submitted, not yet running. Work arrives: stays.
+	 *   PROCESSING_TO_IDLE      a task runs, and no work arrived since it last looked. Work arrives:
+	 *                           -> PROCESSING_TO_REQUIRED.
+	 *   PROCESSING_TO_REQUIRED  a task runs, and work arrived meanwhile. Work arrives: stays.
+	 * The task sets PROCESSING_TO_IDLE when it starts; after a cycle that leaves the queues empty it
+	 * CASes PROCESSING_TO_IDLE -> IDLE and ends, or, if work arrived, sets PROCESSING_TO_IDLE and runs
+	 * another cycle. After MAX_CYCLES_PER_DRAIN cycles, or an unexpected throwable, it sets REQUIRED and
+	 * submits a new task, so other mutexes get the executor. If the executor refuses a task, the thread
+	 * that submitted it fails what was queued, goes IDLE, and submits again if more work arrived (submit).
+	 *
+	 * Close. closeAsync sets closed (new operations are refused at the call), starts the closeTimeout
+	 * timer and schedules a drain; the queued operations run as usual, and the drain that goes IDLE with
+	 * closed set calls closed(): the store forgets the mutex, the keyspace storage is closed and the close
+	 * future completes.
+	 *
+	 * Abandon. If the close has not completed within closeTimeout (a callback, update function or listener
+	 * blocks a phase), abandon fails every future still pending (TrackedFutures.failAll) and completes the
+	 * close at once. The blocked phase runs on until it returns, then writes nothing (abandoned() is set);
+	 * the store's release closes the keyspace storage once no phase uses it (StoreGuard).
+	 *
+	 * Who owns what. Caller threads: add to the queues and raise counts, track futures, read closed.
+	 * The cycle thread (whichever thread runs the current drain task; successive tasks are ordered by the
+	 * drainStatus CAS, a volatile write by the finishing task and a volatile read before the next is
+	 * submitted, so these fields need no further synchronization): takes from the queues and lowers counts,
+	 * readPhase, writePhase, phaseReads, phaseNumber, batchNumber, writesInFlight (written), cycleThread.
+	 * Any thread: closeAsync, abandon (the timer's thread), closeStorage (once, by CAS). The engine's
+	 * notification thread: remoteChanged.
+	 */
+
 	private static final System.Logger LOG = System.getLogger(Mutex.class.getName());
 
-	// Drain status, after Caffeine's BoundedLocalCache: whether a drain task is scheduled or
-	// running, and whether more work arrived while it ran.
+	// Drain status (see the design above): whether a drain task is scheduled or running, and
+	// whether more work arrived while it ran.
 	static final int IDLE = 0;
 
 	static final int REQUIRED = 1;
@@ -60,15 +93,8 @@ final class MutexCore {
 	/** Whether the footprints of updates are recorded for the engine to validate. */
 	private final boolean validatesUpdates;
 
-	/** The largest key (without prefix) and value accepted: the smaller of the mutex's and the engine's limit. */
-	private final int maxKeyBytes;
-
-	private final int maxValueBytes;
-
-	/** Whether the engine's limit, not the mutex's option, is the binding one. */
-	private final boolean engineKeyLimit;
-
-	private final boolean engineValueLimit;
+	/** Encodes the mutex's keys, values and ranges, held to its limits; immutable. */
+	private final InputEncoder input;
 
 	/** Set once by whichever thread closes the keyspace storage first. */
 	private final AtomicBoolean storageClosed = new AtomicBoolean();
@@ -117,30 +143,8 @@ final class MutexCore {
 	/** Set once by {@link #closeAsync()}; read by any thread. */
 	private volatile boolean closed;
 
-	/** Fewest futures tracked between two sweeps of {@link #pending}. */
-	static final int MIN_SWEEP_INTERVAL = 1024;
-
-	/**
-	 * Operation futures handed out and maybe not completed yet, failed by {@link #abandon}: the
-	 * head of an intrusive stack linked through {@link MutexFuture#nextTracked}, so that
-	 * tracking allocates nothing. Pushed by caller threads (a CAS on the head); swept of
-	 * completed futures by one caller thread at a time, and taken whole by {@link #abandon},
-	 * both under {@link #pendingLock}.
-	 */
-	private final AtomicReference<@Nullable MutexFuture<?>> pending = new AtomicReference<>();
-
-	/** Held by the thread sweeping {@link #pending} or taking it in {@link #abandon}. */
-	private final ReentrantLock pendingLock = new ReentrantLock();
-
-	/**
-	 * Pushes between two sweeps: twice the futures a sweep kept, at least
-	 * {@link #MIN_SWEEP_INTERVAL}, so that sweeping costs O(1) per operation; written by the
-	 * sweeper under {@link #pendingLock}, read by any thread.
-	 */
-	private volatile int sweepInterval = MIN_SWEEP_INTERVAL;
-
-	/** Set once by {@link #abandon}; read by any thread. */
-	private volatile @Nullable MutexClosedException abandoned;
+	/** The futures handed out and maybe not completed yet, failed by {@link #abandon}; any thread. */
+	private final TrackedFutures tracked;
 
 	/** The thread running the current drain task, or {@code null}; written by the cycle thread. */
 	private volatile @Nullable Thread cycleThread;
@@ -166,11 +170,9 @@ final class MutexCore {
 		this.storage = engine.open(options.keyspace(), durable, this::remoteChanged);
 		this.prefix = this.storage.keyPrefix();
 		this.validatesUpdates = this.storage.validatesUpdates();
-		int engineKeys = Math.max(0, this.storage.maxKeyBytes() - this.prefix.length);
-		this.engineKeyLimit = engineKeys < options.maxKeyBytes();
-		this.maxKeyBytes = Math.min(options.maxKeyBytes(), engineKeys);
-		this.engineValueLimit = this.storage.maxValueBytes() < options.maxValueBytes();
-		this.maxValueBytes = Math.min(options.maxValueBytes(), this.storage.maxValueBytes());
+		this.input = new InputEncoder(options.name(), this.prefix, options, this.storage.maxKeyBytes(),
+				this.storage.maxValueBytes());
+		this.tracked = new TrackedFutures(options.name());
 		this.writePhase = new WritePhase(this); // last: it looks at the storage and the options
 	}
 
@@ -512,7 +514,7 @@ final class MutexCore {
 			this.readPhase = reused;
 		}
 		ReadPhase phase = reused.start(number);
-		if (this.abandoned != null || !this.store.guard().enter()) { // abandoned: its reads were failed
+		if (abandoned() != null || !this.store.guard().enter()) { // abandoned: its reads were failed
 			MutexClosedException failure = storeClosed();
 			for (ReadOp read : phaseReads) {
 				read.fail(failure);
@@ -569,97 +571,16 @@ final class MutexCore {
 	}
 
 	/**
-	 * Hands out an operation's future, tracked until it completes so that {@link #abandon}
-	 * can fail it; any thread. Tracking allocates nothing: the future is pushed on the
-	 * {@link #pending} stack, whose completed futures are swept out every
-	 * {@link #sweepInterval} pushes by the caller that reaches it (counted on the stack itself,
-	 * {@link MutexFuture#trackedDepth}).
+	 * Hands out an operation's future, tracked until it completes so that {@link #abandon} can fail
+	 * it; any thread.
 	 */
 	<T> CompletableFuture<T> track(CompletableFuture<T> future) {
-		if (future.isDone()) {
-			return future;
-		}
-		if (!(future instanceof MutexFuture<T> node)) {
-			throw new IllegalArgumentException("Mutex '" + name() + "': only a MutexFuture can be tracked");
-		}
-		MutexFuture<?> head;
-		int depth;
-		do {
-			head = this.pending.get();
-			node.nextTracked = head;
-			depth = (head != null) ? head.trackedDepth + 1 : 1;
-			node.trackedDepth = depth;
-		}
-		while (!this.pending.compareAndSet(head, node));
-		// the push above and this read pair with abandon's write of the failure and its take of
-		// the stack (all volatile): either abandon takes this future, or this thread sees the failure
-		MutexClosedException failure = this.abandoned;
-		if (failure != null) { // abandoned between the enqueue and now
-			future.completeExceptionally(failure);
-		}
-		else if (depth >= this.sweepInterval) {
-			sweepPending();
-		}
-		return future;
+		return this.tracked.track(future);
 	}
 
-	/**
-	 * Takes the {@link #pending} stack, unlinks its completed futures and pushes the others
-	 * back in their order; one thread at a time, skipped if another is sweeping.
-	 */
-	private void sweepPending() {
-		if (!this.pendingLock.tryLock()) {
-			return;
-		}
-		try {
-			MutexFuture<?> node = this.pending.getAndSet(null);
-			MutexFuture<?> first = null;
-			MutexFuture<?> last = null;
-			int kept = 0;
-			while (node != null) {
-				MutexFuture<?> next = node.nextTracked;
-				node.nextTracked = null;
-				if (!node.isDone()) {
-					node.trackedDepth = 0; // pushes on top of the kept futures count from 1 again
-					if (last == null) {
-						first = node;
-					}
-					else {
-						last.nextTracked = node;
-					}
-					last = node;
-					kept++;
-				}
-				node = next;
-			}
-			if (last != null) {
-				MutexFuture<?> head;
-				do {
-					head = this.pending.get();
-					last.nextTracked = head;
-				}
-				while (!this.pending.compareAndSet(head, first));
-			}
-			this.sweepInterval = Math.max(MIN_SWEEP_INTERVAL, 2 * kept);
-		}
-		finally {
-			this.pendingLock.unlock();
-		}
-	}
-
-	/** How many futures the {@link #pending} stack holds now, completed or not (for tests); any thread. */
-	int trackedFutures() {
-		this.pendingLock.lock();
-		try {
-			int count = 0;
-			for (MutexFuture<?> node = this.pending.get(); node != null; node = node.nextTracked) {
-				count++;
-			}
-			return count;
-		}
-		finally {
-			this.pendingLock.unlock();
-		}
+	/** The futures handed out and maybe not completed yet (for tests). */
+	TrackedFutures trackedFutures() {
+		return this.tracked;
 	}
 
 	/** Abandons the close if it has not completed within the store's closeTimeout. */
@@ -680,35 +601,17 @@ final class MutexCore {
 	 * first call does anything.
 	 */
 	void abandon(String reason) {
-		if (this.closeFuture.isDone() || this.abandoned != null) {
+		if (this.closeFuture.isDone() || this.tracked.failure() != null) {
 			return;
 		}
-		MutexClosedException failure = new MutexClosedException(
-				reason + "; the operation was failed (a write may or may not have been applied)");
-		this.abandoned = failure;
-		MutexFuture<?> node;
-		// waits for a sweep in progress to push back what it kept; futures tracked after this take
-		// see the failure and fail themselves
-		this.pendingLock.lock();
-		try {
-			node = this.pending.getAndSet(null);
-		}
-		finally {
-			this.pendingLock.unlock();
-		}
-		// outside the lock: failing a future runs its dependents, which may track more futures
-		while (node != null) {
-			MutexFuture<?> next = node.nextTracked;
-			node.nextTracked = null;
-			node.completeExceptionally(failure);
-			node = next;
-		}
+		this.tracked.failAll(new MutexClosedException(
+				reason + "; the operation was failed (a write may or may not have been applied)"));
 		closed();
 	}
 
 	/** @return the failure of an abandoned close, or {@code null} */
 	@Nullable MutexClosedException abandoned() {
-		return this.abandoned;
+		return this.tracked.failure();
 	}
 
 	/**
@@ -717,7 +620,7 @@ final class MutexCore {
 	 */
 	private void closed() {
 		this.store.forget(this);
-		if (this.abandoned == null) { // no phase runs: the storage can go (abandoned: the store's release closes it)
+		if (this.tracked.failure() == null) { // no phase runs: the storage can go (abandoned: the store's release closes it)
 			closeStorage();
 		}
 		this.closeFuture.complete(null);
@@ -741,77 +644,31 @@ final class MutexCore {
 
 	// ---- input (any thread)
 
+	/** The encoder of this mutex's keys, values and ranges. */
+	InputEncoder input() {
+		return this.input;
+	}
+
+	// Delegates kept for SnapshotUpdateContext (being rewritten on another branch); new code uses input().
+
 	<K> byte[] encodeKey(Codec<K> codec, @Nullable K key) {
-		if (key == null) {
-			throw new InvalidInputException("Mutex '" + name() + "': key must not be null");
-		}
-		byte[] bytes = codec.encode(key);
-		if (bytes == null || bytes.length == 0) {
-			throw new InvalidInputException("Mutex '" + name() + "': key must not be empty");
-		}
-		if (bytes.length > this.maxKeyBytes) {
-			throw new InvalidInputException("Mutex '" + name() + "': key " + KeyFormat.abbreviate(bytes) + " is "
-					+ bytes.length + " bytes, over the limit of " + this.maxKeyBytes + " bytes (" + keyLimitName()
-					+ ")");
-		}
-		return bytes;
+		return this.input.encodeKey(codec, key);
 	}
 
 	<K, T> WriteOperation putOperation(Codec<K> keyCodec, @Nullable K key, Codec<T> valueCodec, @Nullable T value) {
-		byte[] keyBytes = encodeKey(keyCodec, key);
-		if (value == null) {
-			throw new InvalidInputException("Mutex '" + name() + "': value for key " + KeyFormat.abbreviate(keyBytes)
-					+ " must not be null (use del to remove a key)");
-		}
-		byte[] valueBytes = valueCodec.encode(value);
-		if (valueBytes == null) {
-			throw new InvalidInputException("Mutex '" + name() + "': codec " + valueCodec.name()
-					+ " encoded the value for key " + KeyFormat.abbreviate(keyBytes) + " as null");
-		}
-		if (valueBytes.length > this.maxValueBytes) {
-			throw new InvalidInputException("Mutex '" + name() + "': value for key " + KeyFormat.abbreviate(keyBytes)
-					+ " is " + valueBytes.length + " bytes, over the limit of " + this.maxValueBytes + " bytes ("
-					+ (this.engineValueLimit ? "the storage engine's value limit" : "max-value-size") + ")");
-		}
-		return new WriteOperation(WriteOperation.Type.PUT, keyBytes, storedKey(keyBytes), valueBytes);
+		return this.input.putOperation(keyCodec, key, valueCodec, value);
 	}
 
 	<K> WriteOperation delOperation(Codec<K> keyCodec, @Nullable K key) {
-		byte[] keyBytes = encodeKey(keyCodec, key);
-		return new WriteOperation(WriteOperation.Type.DEL, keyBytes, storedKey(keyBytes), null);
+		return this.input.delOperation(keyCodec, key);
 	}
 
 	<K> StoredRange storedRange(Codec<K> keyCodec, @Nullable KeyRange<K> range) {
-		if (range == null) {
-			throw new InvalidInputException("Mutex '" + name() + "': range must not be null");
-		}
-		K start = range.start();
-		K end = range.end();
-		return StoredRange.of(this.prefix, (start != null) ? encodeBound(keyCodec, start, "start") : null,
-				range.startInclusive(), (end != null) ? encodeBound(keyCodec, end, "end") : null, range.endInclusive());
-	}
-
-	/** A range bound, held to the key limit; an empty bound is allowed (it sorts before every key). */
-	private <K> byte[] encodeBound(Codec<K> codec, K bound, String which) {
-		byte[] bytes = codec.encode(bound);
-		if (bytes == null) {
-			throw new InvalidInputException("Mutex '" + name() + "': codec " + codec.name() + " encoded the range "
-					+ which + " as null (a null bound would widen the range to the whole keyspace)");
-		}
-		if (bytes.length > this.maxKeyBytes) {
-			throw new InvalidInputException("Mutex '" + name() + "': range " + which + " " + KeyFormat.abbreviate(bytes)
-					+ " is " + bytes.length + " bytes, over the limit of " + this.maxKeyBytes + " bytes ("
-					+ keyLimitName() + ")");
-		}
-		return bytes;
-	}
-
-	private String keyLimitName() {
-		return this.engineKeyLimit ? "the storage engine's key limit, keyspace prefix excluded" : "max-key-size";
+		return this.input.storedRange(keyCodec, range);
 	}
 
 	byte[] storedKey(byte[] key) {
-		return KeyBytes.concat(this.prefix, key);
+		return this.input.storedKey(key);
 	}
 
 	// ---- accessors

@@ -25,8 +25,8 @@ import io.levelmutex.engine.UpdateFootprint;
 
 /**
  * A scriptable in-memory storage engine for tests: one TreeMap and one gapless sequence per keyspace, update
- * validation against an "other writer" ({@link #otherWriter}) that commits straight into a keyspace (between a
- * batch's snapshot and its commit, with {@link #beforeCommit}), and scripted commit failures. Keys are kept
+ * validation against an "other writer" ({@link #otherWriter}, {@link #openAsOtherWriter}) that commits straight into
+ * a keyspace (between a batch's snapshot and its commit, with {@link #beforeCommit}), and scripted commit failures. Keys are kept
  * apart per keyspace, so the key prefix is empty, as on an engine with one table per keyspace. Thread-safe
  * (every method synchronized on the engine).
  */
@@ -219,16 +219,33 @@ final class MemoryEngine implements StorageEngine {
 
 	@Override
 	public synchronized KeyspaceStorage open(Keyspace keyspace, boolean durable, RemoteChangeSink remoteChanges) {
-		// the mutex name is not given: keyspaces are told apart by their prefix's text
-		// (Latin-1: one character per byte, so that distinct prefixes never share a keyspace)
+		Space space = this.spaces.computeIfAbsent(spaceName(keyspace), Space::new);
+		space.sink = remoteChanges;
+		space.prefix = this.prefixed ? keyspace.prefix() : new byte[0];
+		return new Storage(space, false);
+	}
+
+	/**
+	 * The keyspace as another node sees it: its commits are the other writer's (they conflict with this node's
+	 * updates and are reported to this node's sink, like {@link #otherWriter}'s).
+	 */
+	synchronized KeyspaceStorage openAsOtherWriter(Keyspace keyspace) {
+		Space space = this.spaces.computeIfAbsent(spaceName(keyspace), Space::new);
+		space.prefix = this.prefixed ? keyspace.prefix() : new byte[0];
+		return new Storage(space, true);
+	}
+
+	/**
+	 * The mutex name is not given: keyspaces are told apart by their prefix's text (Latin-1: one character per
+	 * byte, so that distinct prefixes never share a keyspace), behind the column family's name in any but the
+	 * default one.
+	 */
+	private static String spaceName(Keyspace keyspace) {
 		String name = new String(keyspace.prefix(), java.nio.charset.StandardCharsets.ISO_8859_1).replace("\0", "");
 		if (!keyspace.columnFamily().equals(Keyspace.DEFAULT_COLUMN_FAMILY)) {
 			name = keyspace.columnFamily() + "/" + name;
 		}
-		Space space = this.spaces.computeIfAbsent(name, Space::new);
-		space.sink = remoteChanges;
-		space.prefix = this.prefixed ? keyspace.prefix() : new byte[0];
-		return new Storage(space);
+		return name;
 	}
 
 	@Override
@@ -248,8 +265,12 @@ final class MemoryEngine implements StorageEngine {
 
 		private final Space space;
 
-		Storage(Space space) {
+		/** Whether this storage is another node's: its commits are the other writer's. */
+		private final boolean other;
+
+		Storage(Space space, boolean other) {
 			this.space = space;
+			this.other = other;
 		}
 
 		@Override
@@ -300,17 +321,18 @@ final class MemoryEngine implements StorageEngine {
 				if (failure != null) {
 					throw failure;
 				}
+				checkLimits(batch);
 				int index = 0;
 				for (UpdateFootprint update : batch.updates()) {
 					ByteKey conflict = conflict(batch, update);
 					if (conflict != null) {
 						long sequence = (update.firstOperation() > 0)
-								? this.space.apply(writes(batch, update.firstOperation()), false) : this.space.sequence;
+								? apply(writes(batch, update.firstOperation())) : this.space.sequence;
 						return CommitResult.rejected(sequence, update.firstOperation(), index, conflict.bytes);
 					}
 					index++;
 				}
-				long sequence = this.space.apply(writes(batch, batch.size()), false);
+				long sequence = apply(writes(batch, batch.size()));
 				RuntimeException after = MemoryEngine.this.failuresAfterApply.poll();
 				if (after != null) {
 					throw after;
@@ -319,9 +341,31 @@ final class MemoryEngine implements StorageEngine {
 			}
 		}
 
+		/** Applies writes as this storage's commit; an other writer's commit is reported to the keyspace's sink. */
+		private long apply(Map<ByteKey, byte @Nullable []> writes) {
+			long sequence = this.space.apply(writes, this.other);
+			if (this.other && this.space.sink != null) {
+				this.space.sink.changed(sequence, sequence);
+			}
+			return sequence;
+		}
+
+		/** Refuses a batch with a key or value over the limits before applying anything, as a real engine does. */
+		private void checkLimits(EngineBatch batch) {
+			for (int i = 0; i < batch.size(); i++) {
+				byte[] key = batch.storedKeys().get(i);
+				byte[] value = batch.operations().get(i).value();
+				if (key.length > MemoryEngine.this.maxKeyBytes
+						|| (value != null && value.length > MemoryEngine.this.maxValueBytes)) {
+					throw new InvalidInputException("memory engine: operation " + i + " of batch " + batch.number()
+							+ " is over the key or value limit");
+				}
+			}
+		}
+
 		private @Nullable ByteKey conflict(EngineBatch batch, UpdateFootprint update) {
 			for (Commit commit : this.space.log) {
-				if (commit.sequence() <= update.snapshotSequence() || !commit.other()) {
+				if (commit.sequence() <= update.snapshotSequence() || commit.other() == this.other) {
 					continue;
 				}
 				for (ByteKey written : commit.keys()) {

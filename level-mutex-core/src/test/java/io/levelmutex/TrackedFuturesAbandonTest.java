@@ -44,7 +44,7 @@ class TrackedFuturesAbandonTest {
 					Codecs.utf8());
 			// several sweeps' worth of completed futures, from several threads
 			List<CompletableFuture<?>> completed = new ArrayList<>();
-			for (int i = 0; i < 5 * MutexCore.MIN_SWEEP_INTERVAL; i++) {
+			for (int i = 0; i < 5 * TrackedFutures.MIN_SWEEP_INTERVAL; i++) {
 				completed.add((i % 3 == 0) ? mutex.get("k" + (i % 50)) : mutex.put("k" + (i % 50), "v" + i));
 			}
 			CompletableFuture.allOf(completed.toArray(new CompletableFuture<?>[0])).join();
@@ -61,7 +61,7 @@ class TrackedFuturesAbandonTest {
 			for (int t = 0; t < 4; t++) {
 				int thread = t;
 				issuers.add(start(() -> {
-					for (int i = 0; i < MutexCore.MIN_SWEEP_INTERVAL; i++) {
+					for (int i = 0; i < TrackedFutures.MIN_SWEEP_INTERVAL; i++) {
 						String key = "t" + thread + "-" + i;
 						pending.add(switch (i % 4) {
 							case 0 -> mutex.get(key);
@@ -75,7 +75,7 @@ class TrackedFuturesAbandonTest {
 			for (Thread issuer : issuers) {
 				issuer.join();
 			}
-			assertThat(pending).hasSize(4 * MutexCore.MIN_SWEEP_INTERVAL).noneMatch(CompletableFuture::isDone);
+			assertThat(pending).hasSize(4 * TrackedFutures.MIN_SWEEP_INTERVAL).noneMatch(CompletableFuture::isDone);
 
 			mutex.close();
 

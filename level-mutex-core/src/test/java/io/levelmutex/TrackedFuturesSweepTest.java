@@ -27,7 +27,7 @@ class TrackedFuturesSweepTest {
 	void whenManyOperationsCompleteThenTheTrackedStackStaysBounded(int threads) throws Exception {
 		long seed = 31L * threads;
 		System.out.println("TrackedFuturesSweepTest seed " + seed);
-		int perThread = 12 * MutexCore.MIN_SWEEP_INTERVAL / threads;
+		int perThread = 12 * TrackedFutures.MIN_SWEEP_INTERVAL / threads;
 		try (TempStore temp = TempStore.open()) {
 			Mutex<String, String> mutex = temp.store.mutex(MutexOptions.builder("sweep").build(), Codecs.utf8(),
 					Codecs.utf8());
@@ -70,8 +70,8 @@ class TrackedFuturesSweepTest {
 			}
 			assertThat(failure.get()).isNull();
 			// issued: 12 intervals' worth; kept: at most one interval plus the few pending at each sweep
-			assertThat(core.trackedFutures()).as("seed %d", seed)
-				.isLessThanOrEqualTo(MutexCore.MIN_SWEEP_INTERVAL + 8 * threads + 1);
+			assertThat(core.trackedFutures().size()).as("seed %d", seed)
+				.isLessThanOrEqualTo(TrackedFutures.MIN_SWEEP_INTERVAL + 8 * threads + 1);
 			mutex.close();
 		}
 	}

@@ -3,16 +3,34 @@ package io.levelmutex.postgres;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import javax.sql.DataSource;
 
 /**
- * Gets connections from the user's {@link DataSource}, waiting a bounded time while the server is down
- * (backing off from 10 ms to 500 ms between attempts). Thread-safe: no mutable state.
+ * Gets connections from the user's {@link DataSource} within a bounded wait, whatever the DataSource's own
+ * timeout (a pool's connection timeout, a driver's connect timeout): each {@code getConnection()} runs on a
+ * helper thread while the caller waits at most until its deadline; a connection that arrives after the caller
+ * gave up is closed at once (so it goes back to the pool), and a helper still waiting is interrupted (which ends
+ * a pool's wait, e.g. HikariCP's). While the server is unreachable the attempts are repeated, backing off from
+ * 10 ms to 500 ms. Every failure's message states the wait that really happened. Thread-safe: no mutable state.
  */
 final class Connections {
+
+	/**
+	 * Runs the {@code getConnection()} calls: daemon threads, made as needed, ended after 30 s idle (so nothing
+	 * to shut down). One for the JVM; never shut down.
+	 */
+	private static final ExecutorService ACQUIRERS = acquirers();
 
 	private final DataSource dataSource;
 
@@ -24,28 +42,48 @@ final class Connections {
 	}
 
 	/**
-	 * A connection, within the configured wait.
+	 * A connection, within the configured wait ({@code connectWait}).
 	 * @param purpose what it is for, for the failure's message
 	 * @return an open connection; the caller closes it
 	 * @throws PostgresUnavailableException if none could be had in time, or the thread was interrupted
 	 */
 	Connection open(String purpose) {
-		return open(purpose, this.wait);
+		return open(purpose, this.wait, "connectWait");
 	}
 
+	/**
+	 * A connection, within the given wait.
+	 * @param purpose what it is for, for the failure's message
+	 * @param within the longest wait
+	 * @return an open connection; the caller closes it
+	 * @throws PostgresUnavailableException if none could be had in time, or the thread was interrupted
+	 */
 	Connection open(String purpose, Duration within) {
-		long deadline = System.nanoTime() + within.toNanos();
+		return open(purpose, within, "allowed");
+	}
+
+	private Connection open(String purpose, Duration within, String limitName) {
+		long start = System.nanoTime();
+		long deadline = start + within.toNanos();
 		long backoff = TimeUnit.MILLISECONDS.toNanos(10);
-		SQLException last;
+		SQLException last = null;
 		while (true) {
 			try {
-				return this.dataSource.getConnection();
+				return acquire(deadline);
 			}
 			catch (SQLException ex) {
 				last = ex;
 				if (!SqlFailures.isConnectionLost(ex)) {
 					break;
 				}
+			}
+			catch (TimeoutException ex) {
+				break;
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new PostgresUnavailableException("Interrupted while waiting for a PostgreSQL connection for "
+						+ purpose + " (waited " + millisSince(start) + " ms)", last);
 			}
 			long left = deadline - System.nanoTime();
 			if (left <= 0) {
@@ -55,12 +93,129 @@ final class Connections {
 			LockSupport.parkNanos(Math.min(backoff, left));
 			backoff = Math.min(backoff * 2, TimeUnit.MILLISECONDS.toNanos(500));
 			if (Thread.currentThread().isInterrupted()) {
-				throw new PostgresUnavailableException("Interrupted while connecting to PostgreSQL for " + purpose,
-						last);
+				throw new PostgresUnavailableException("Interrupted while waiting for a PostgreSQL connection for "
+						+ purpose + " (waited " + millisSince(start) + " ms)", last);
 			}
 		}
-		throw new PostgresUnavailableException("No PostgreSQL connection for " + purpose + " within "
-				+ within.toMillis() + " ms: " + SqlFailures.describe(last), last);
+		String why = (last != null) ? SqlFailures.describe(last) : "the DataSource returned no connection in time";
+		throw new PostgresUnavailableException("No PostgreSQL connection for " + purpose + ": waited "
+				+ millisSince(start) + " ms (" + limitName + " " + within.toMillis() + " ms); " + why, last);
+	}
+
+	/**
+	 * One {@code getConnection()} on a helper thread, waited for until the deadline.
+	 * @throws TimeoutException if the deadline passed first (the helper is interrupted; a connection it still
+	 * gets is closed)
+	 */
+	private Connection acquire(long deadline) throws SQLException, TimeoutException, InterruptedException {
+		Acquisition acquisition = new Acquisition(this.dataSource);
+		Future<?> helper = ACQUIRERS.submit(acquisition);
+		return acquisition.await(helper, deadline);
+	}
+
+	private static long millisSince(long startNanos) {
+		return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+	}
+
+	private static ExecutorService acquirers() {
+		AtomicInteger threads = new AtomicInteger();
+		return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+				new SynchronousQueue<>(), (task) -> {
+					Thread thread = new Thread(task, "level-mutex-pg-connect-" + threads.incrementAndGet());
+					thread.setDaemon(true);
+					return thread;
+				});
+	}
+
+	/**
+	 * One {@code getConnection()} handed from a helper thread to the caller waiting for it, or closed if the
+	 * caller stopped waiting first: whichever of the two completes {@link #result} first decides.
+	 */
+	private static final class Acquisition implements Runnable {
+
+		private final DataSource dataSource;
+
+		/**
+		 * Completed by the helper thread (connection or failure) or cancelled by the caller that stopped waiting;
+		 * the first wins.
+		 */
+		private final CompletableFuture<Connection> result = new CompletableFuture<>();
+
+		Acquisition(DataSource dataSource) {
+			this.dataSource = dataSource;
+		}
+
+		@Override
+		public void run() {
+			Connection connection;
+			try {
+				connection = this.dataSource.getConnection();
+			}
+			catch (Throwable ex) {
+				this.result.completeExceptionally(ex);
+				return;
+			}
+			if (!this.result.complete(connection)) {
+				// The caller gave up: back to the pool, never leaked.
+				closeQuietly(connection);
+			}
+		}
+
+		Connection await(Future<?> helper, long deadline)
+				throws SQLException, TimeoutException, InterruptedException {
+			try {
+				return this.result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+			}
+			catch (ExecutionException ex) {
+				throw rethrown(ex.getCause());
+			}
+			catch (TimeoutException ex) {
+				if (this.result.cancel(false)) {
+					// Ends a pool's wait that honours interrupts; a connection still obtained is closed by run().
+					helper.cancel(true);
+					throw ex;
+				}
+				// Completed just now: take it.
+				return completed();
+			}
+			catch (InterruptedException ex) {
+				if (this.result.cancel(false)) {
+					helper.cancel(true);
+					throw ex;
+				}
+				try {
+					closeQuietly(completed());
+				}
+				catch (SQLException | RuntimeException failure) {
+					// Nothing obtained: nothing to give back.
+				}
+				throw ex;
+			}
+		}
+
+		/** The outcome of a completed result (never blocks): the connection, or its failure thrown. */
+		private Connection completed() throws SQLException {
+			try {
+				return this.result.join();
+			}
+			catch (java.util.concurrent.CompletionException ex) {
+				throw rethrown(ex.getCause());
+			}
+		}
+
+		private static SQLException rethrown(Throwable cause) throws SQLException {
+			if (cause instanceof SQLException sql) {
+				throw sql;
+			}
+			if (cause instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			if (cause instanceof Error error) {
+				throw error;
+			}
+			throw new IllegalStateException(cause);
+		}
+
 	}
 
 	static void closeQuietly(Connection connection) {

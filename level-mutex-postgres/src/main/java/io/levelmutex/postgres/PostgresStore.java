@@ -24,6 +24,10 @@ import io.levelmutex.StoreOptions;
  * committed to a mutex's keyspace gets a gapless, strictly increasing sequence in commit order across all nodes
  * ({@link io.levelmutex.FlushEvent#sequence()}).
  *
+ * <p><b>Connections.</b> One per mutex while its read or write phase runs, plus one for the remote-change listener,
+ * which it gives back only as it came ({@code UNLISTEN *}, {@code application_name} restored, no notification left
+ * buffered) or aborted so that the pool discards it; closing the store does not wait for a poll interval.
+ *
  * <p><b>Durability.</b> A batch is one transaction, committed with {@code synchronous_commit = on} before
  * {@code flushed} fires and before any of its writes completes. Opening fails if the server or the session turns
  * {@code synchronous_commit} off. The engine uses its own connections from the DataSource, never a caller's
@@ -33,18 +37,22 @@ import io.levelmutex.StoreOptions;
  * against the batches ANY node committed since its snapshot (keys it read, spans it examined with peeks, inserts
  * and deletes alike, keys it writes); a rejected update runs again in the next batch (the writes after it follow
  * it), and fails with {@link io.levelmutex.WriteConflictException} after {@code maxUpdateAttempts} rejections
- * (1 by default: set {@code MutexOptions.Builder.maxUpdateAttempts} higher for mutexes that several nodes update).
+ * ({@value io.levelmutex.MutexOptions#DEFAULT_MAX_UPDATE_ATTEMPTS} by default:
+ * {@code MutexOptions.Builder.maxUpdateAttempts} changes it per mutex).
  * No update is lost between nodes. The rule that a write issued from a read's callback joins the next batch protects
  * against writers of the same node only. Other nodes' commits to a keyspace a node has open reach
  * {@code MutexListener.onRemoteChange} on the engine's listener thread, within about {@link Builder#pollInterval}
  * even when a notification is missed.
  *
- * <p><b>Failures.</b> PostgreSQL unreachable for {@link Builder#connectWait}: reads and batches fail with
+ * <p><b>Failures.</b> PostgreSQL unreachable, or no connection from the DataSource, for {@link Builder#connectWait}
+ * (whatever the pool's own timeout): reads and batches fail with
  * {@link io.levelmutex.StorageUnavailableException}, nothing of a failed batch applied, and the mutex serves again
  * once the server is back ({@code store.health()} reports it unavailable meanwhile, without blocking). A
  * connection lost during COMMIT is resolved through the batch log within {@link Builder#resolveWait}; if it
  * cannot be, the batch's writes fail with {@link io.levelmutex.CommitOutcomeUnknownException} (the batch committed
- * entirely or not at all). Serialization failures and deadlocks are retried, then fail as
+ * entirely or not at all). A batch is all or nothing in every case: a node killed after sending COMMIT may leave its
+ * whole batch committed though none of its writes was acknowledged, so a killed node's in-flight writes may be
+ * applied. Serialization failures and deadlocks are retried, then fail as
  * {@link io.levelmutex.StorageException}. No driver exception reaches the caller. Keys over 2,048 bytes and values
  * over 8 MiB are refused at the call ({@link io.levelmutex.InvalidInputException}).
  */
@@ -128,8 +136,10 @@ public final class PostgresStore {
 		}
 
 		/**
-		 * How long a read phase, a batch or opening waits for a connection while the server is unreachable before
-		 * failing with {@link io.levelmutex.StorageUnavailableException}.
+		 * How long a read phase, a batch or opening waits for a connection (while the server is unreachable or the
+		 * pool has none to give) before failing with {@link io.levelmutex.StorageUnavailableException}, whatever the
+		 * DataSource's own timeout: a connection it hands over later is closed at once (back to the pool). The
+		 * failure's message states the time really waited.
 		 * @param wait a positive duration (default 10 s)
 		 * @return this builder
 		 */

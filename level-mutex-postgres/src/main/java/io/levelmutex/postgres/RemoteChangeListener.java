@@ -59,7 +59,10 @@ final class RemoteChangeListener implements AutoCloseable {
 	/** Set by {@link #close()}; read by the listener thread. */
 	private volatile boolean closed;
 
-	/** The listener thread's current connection; closed by {@link #close()} to wake the thread. */
+	/**
+	 * The listener thread's current connection, borrowed from the pool; written by the listener thread only,
+	 * aborted by {@link #close()} to wake the thread. Only the listener thread closes it (gives it back).
+	 */
 	private volatile @Nullable Connection connection;
 
 	private static final class Watched {
@@ -159,12 +162,16 @@ final class RemoteChangeListener implements AutoCloseable {
 		long pollMillis = Math.max(1, this.settings.pollInterval().toMillis());
 		while (!this.closed) {
 			Connection current = null;
+			String applicationName = null;
 			try {
 				current = this.connections.open("the remote-change listener");
 				this.connection = current;
 				if (this.closed) {
 					break;
 				}
+				// LISTEN takes effect at commit: a pool may hand out connections with auto-commit off.
+				current.setAutoCommit(true);
+				applicationName = applicationName(current);
 				try (Statement statement = current.createStatement()) {
 					statement.execute("SET application_name = '" + APPLICATION_NAME + "'");
 					statement.execute("LISTEN " + this.settings.channel());
@@ -185,9 +192,56 @@ final class RemoteChangeListener implements AutoCloseable {
 			finally {
 				this.connection = null;
 				if (current != null) {
-					Connections.closeQuietly(current);
+					release(current, applicationName);
 				}
 			}
+		}
+	}
+
+	private static String applicationName(Connection current) throws SQLException {
+		try (Statement statement = current.createStatement();
+				ResultSet rows = statement.executeQuery("SELECT current_setting('application_name')")) {
+			rows.next();
+			return rows.getString(1);
+		}
+	}
+
+	/**
+	 * Gives the connection back to the pool as it came: not listening, its application name restored, no
+	 * notification buffered in the driver. If that cannot be done (the connection is broken, or {@link #close()}
+	 * aborted it), the connection is aborted, so that the pool discards it instead of handing it out listening.
+	 * @param current the listener's connection
+	 * @param applicationName its application name before the listener set its own, or {@code null} if it was
+	 * not read (nothing was changed then but, perhaps, LISTEN)
+	 */
+	private static void release(Connection current, @Nullable String applicationName) {
+		try {
+			try (Statement statement = current.createStatement()) {
+				statement.execute("UNLISTEN *");
+			}
+			if (applicationName != null) {
+				try (PreparedStatement statement = current
+					.prepareStatement("SELECT set_config('application_name', ?, false)")) {
+					statement.setString(1, applicationName);
+					statement.execute();
+				}
+			}
+			// Notifications received before UNLISTEN took effect sit in the driver until read: drop them.
+			current.unwrap(PGConnection.class).getNotifications();
+		}
+		catch (SQLException | RuntimeException ex) {
+			abortQuietly(current);
+		}
+		Connections.closeQuietly(current);
+	}
+
+	/** Closes the physical connection at once (from any thread); the pool then discards it. */
+	private static void abortQuietly(Connection current) {
+		try {
+			current.abort(Runnable::run);
+		}
+		catch (SQLException | RuntimeException ex) {
+			// Already closed or broken: nothing left to abort.
 		}
 	}
 
@@ -261,13 +315,17 @@ final class RemoteChangeListener implements AutoCloseable {
 		}
 	}
 
-	/** Stops the listener and waits for its thread to end. Idempotent. */
+	/**
+	 * Stops the listener and waits for its thread to end (without waiting out a poll interval: the listener's
+	 * connection is aborted to wake the thread, so the pool discards that connection). Idempotent.
+	 */
 	@Override
 	public void close() {
 		this.closed = true;
 		Connection current = this.connection;
 		if (current != null) {
-			Connections.closeQuietly(current);
+			// Wakes the thread from its wait for notifications; it never gives an aborted connection back alive.
+			abortQuietly(current);
 		}
 		this.thread.interrupt();
 		try {

@@ -47,6 +47,9 @@ final class RocksSnapshot implements ReadSnapshot {
 
 	@Override
 	public List<byte @Nullable []> multiGet(List<byte[]> keys) {
+		if (keys.isEmpty()) {
+			return new ArrayList<>(); // RocksDB's multiGet refuses an empty list
+		}
 		try {
 			return this.access.multiGet(this.options, this.family, keys);
 		}
@@ -108,8 +111,15 @@ final class RocksSnapshot implements ReadSnapshot {
 		return new StorageException("RocksDB " + what + " failed: " + ex.getMessage(), ex);
 	}
 
+	/** Whether {@link #close()} ran (releasing a RocksDB snapshot twice crashes the process); owner thread. */
+	private boolean closed;
+
 	@Override
 	public void close() {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
 		this.options.close();
 		this.access.release(this.snapshot);
 	}

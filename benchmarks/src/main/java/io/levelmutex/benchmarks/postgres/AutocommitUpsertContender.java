@@ -17,8 +17,8 @@ final class AutocommitUpsertContender extends SqlContender {
 	/** The contender's name in results. */
 	static final String NAME = "(a) autocommit upsert";
 
-	AutocommitUpsertContender(PgServer server, Workload workload, int clients) throws SQLException {
-		super(NAME, server, workload, clients);
+	AutocommitUpsertContender(PgServer server, Workload workload, int clients, boolean preload) throws SQLException {
+		super(NAME, server, workload, clients, preload);
 	}
 
 	@Override

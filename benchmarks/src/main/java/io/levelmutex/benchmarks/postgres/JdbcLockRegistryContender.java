@@ -32,8 +32,8 @@ final class JdbcLockRegistryContender extends SqlContender {
 
 	private final JdbcLockRegistry registry;
 
-	JdbcLockRegistryContender(PgServer server, Workload workload, int clients) throws SQLException, IOException {
-		super(NAME, server, workload, clients);
+	JdbcLockRegistryContender(PgServer server, Workload workload, int clients, boolean preload) throws SQLException, IOException {
+		super(NAME, server, workload, clients, preload);
 		try {
 			createLockTable();
 			this.repository = new DefaultLockRepository(this.pool);

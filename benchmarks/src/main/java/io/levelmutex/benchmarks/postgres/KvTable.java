@@ -25,37 +25,63 @@ final class KvTable {
 
 	static final String UPDATE = "UPDATE kv SET v = ? WHERE k = ?";
 
+	/** L1's statement: one multi-row upsert of a batch of distinct keys (parameters: keys, values). */
+	static final String UNNEST_UPSERT = "INSERT INTO kv (k, v) SELECT * FROM unnest(?::bytea[], ?::bytea[])"
+			+ " ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v";
+
+	private static final int PRELOAD_CHUNK = 4096;
+
 	private KvTable() {
 	}
 
 	/**
-	 * Creates the table and, for workloads that read before writing, preloads every key at revision 0.
+	 * Creates the table and, when asked, preloads every key at revision 0.
 	 * @param dataSource the database
 	 * @param workload the workload
+	 * @param preload whether to write every key of the workload first
 	 * @throws SQLException if the server refuses
 	 */
-	static void create(DataSource dataSource, Workload workload) throws SQLException {
+	static void create(DataSource dataSource, Workload workload, boolean preload) throws SQLException {
 		try (Connection connection = dataSource.getConnection()) {
 			try (Statement statement = connection.createStatement()) {
 				statement.execute("CREATE TABLE kv (k bytea PRIMARY KEY, v bytea NOT NULL)");
 			}
-			if (workload.kind() == Workload.Kind.BLIND_WRITE) {
+			if (!preload) {
 				return;
 			}
-			connection.setAutoCommit(false);
-			try (PreparedStatement insert = connection.prepareStatement("INSERT INTO kv (k, v) VALUES (?, ?)")) {
-				for (int i = 0; i < workload.keyCount(); i++) {
-					insert.setBytes(1, workload.keyAt(i));
-					insert.setBytes(2, workload.initialValue(i));
-					insert.addBatch();
-				}
-				insert.executeBatch();
-			}
-			connection.commit();
-			connection.setAutoCommit(true);
+			bulkInsert(connection, "INSERT INTO kv (k, v) SELECT * FROM unnest(?::bytea[], ?::bytea[])", workload);
 			try (Statement statement = connection.createStatement()) {
 				statement.execute("VACUUM ANALYZE kv");
 			}
+		}
+	}
+
+	/**
+	 * Writes every key of a workload at revision 0, in one transaction, a few thousand rows per statement.
+	 * @param connection the connection (in autocommit)
+	 * @param insert the statement; parameters: keys, values (bytea arrays)
+	 * @param workload the workload
+	 * @throws SQLException if the server refuses
+	 */
+	static void bulkInsert(Connection connection, String insert, Workload workload) throws SQLException {
+		connection.setAutoCommit(false);
+		try (PreparedStatement statement = connection.prepareStatement(insert)) {
+			for (int from = 0; from < workload.keyCount(); from += PRELOAD_CHUNK) {
+				int size = Math.min(PRELOAD_CHUNK, workload.keyCount() - from);
+				byte[][] keys = new byte[size][];
+				byte[][] values = new byte[size][];
+				for (int i = 0; i < size; i++) {
+					keys[i] = workload.keyAt(from + i);
+					values[i] = workload.initialValue(from + i);
+				}
+				statement.setArray(1, connection.createArrayOf("bytea", keys));
+				statement.setArray(2, connection.createArrayOf("bytea", values));
+				statement.executeUpdate();
+			}
+			connection.commit();
+		}
+		finally {
+			connection.setAutoCommit(true);
 		}
 	}
 

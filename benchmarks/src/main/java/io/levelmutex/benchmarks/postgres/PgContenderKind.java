@@ -3,7 +3,7 @@ package io.levelmutex.benchmarks.postgres;
 import io.levelmutex.benchmarks.Contender;
 import io.levelmutex.benchmarks.Workload;
 
-/** The contenders of series P, each created on a fresh database of the run's server for one point. */
+/** The contenders of the PostgreSQL series, each created on a fresh database of the run's server for one point. */
 enum PgContenderKind {
 
 	/** (a): per-operation autocommit upsert. */
@@ -15,17 +15,38 @@ enum PgContenderKind {
 	/** (c): Spring Integration's JdbcLockRegistry around a read and a write. */
 	LOCK_REGISTRY("c", JdbcLockRegistryContender.NAME),
 
+	/** (o): JPA-style optimistic update (read the version, update where the version is unchanged, retry). */
+	OPTIMISTIC("o", OptimisticUpdateContender.NAME),
+
+	/** L1: PostgreSQL's own batch limit, prebuilt 256-row upserts on the plain key-value table. */
+	LIMIT("l1", LimitContender.NAME),
+
+	/** L1 on the engine's own entry table (its schema file, its indexes). */
+	LIMIT_ENGINE_TABLE("l1e", LimitContender.NAME_ENGINE_TABLE),
+
 	/** The mutex on one PostgresStore. */
 	MUTEX_ONE_NODE("m1", PgContenderKind.MUTEX_1),
 
 	/** The mutex on three PostgresStores sharing the database, clients split among them. */
-	MUTEX_THREE_NODES("m3", PgContenderKind.MUTEX_3);
+	MUTEX_THREE_NODES("m3", PgContenderKind.MUTEX_3),
+
+	/** The mutex on one PostgresStore, eight mutexes (keyspaces), each key in one of them. */
+	MUTEX_ONE_NODE_8_KEYSPACES("m1k8", PgContenderKind.MUTEX_1_K8),
+
+	/** Three PostgresStores on the same eight keyspaces. */
+	MUTEX_THREE_NODES_8_KEYSPACES("m3k8", PgContenderKind.MUTEX_3_K8);
 
 	/** The mutex on one PostgresStore, in results. */
 	static final String MUTEX_1 = "level-mutex, 1 node";
 
 	/** The mutex on three PostgresStores (nodes) sharing the database, in results. */
 	static final String MUTEX_3 = "level-mutex, 3 nodes";
+
+	/** The mutex on one node, 8 keyspaces, in results. */
+	static final String MUTEX_1_K8 = "level-mutex, 1 node, 8 keyspaces";
+
+	/** The mutex on three nodes, 8 keyspaces, in results. */
+	static final String MUTEX_3_K8 = "level-mutex, 3 nodes, 8 keyspaces";
 
 	private final String option;
 
@@ -51,21 +72,58 @@ enum PgContenderKind {
 		return this != AUTOCOMMIT;
 	}
 
+	/** @return whether the contender is the mutex (its points get a profile) */
+	boolean mutex() {
+		return this == MUTEX_ONE_NODE || this == MUTEX_THREE_NODES || this == MUTEX_ONE_NODE_8_KEYSPACES
+				|| this == MUTEX_THREE_NODES_8_KEYSPACES;
+	}
+
+	/**
+	 * Whether the contender runs a workload: the limits write only (W1), the optimistic update only updates (W2).
+	 * @param workload W1 or W2
+	 * @return whether it runs it
+	 */
+	boolean runs(PgPlan.Load workload) {
+		return switch (this) {
+			case LIMIT, LIMIT_ENGINE_TABLE -> workload == PgPlan.Load.W1;
+			case OPTIMISTIC -> workload == PgPlan.Load.W2;
+			default -> true;
+		};
+	}
+
+	/**
+	 * Creates the contender for one point, W2's keys preloaded, W1's not (series P).
+	 * @param server the run's server
+	 * @param workload the workload
+	 * @param clients C
+	 * @return the contender on a fresh database
+	 * @throws Exception if it cannot be set up
+	 */
+	Contender create(PgServer server, Workload workload, int clients) throws Exception {
+		return create(server, workload, clients, workload.kind() != Workload.Kind.BLIND_WRITE);
+	}
+
 	/**
 	 * Creates the contender for one point.
 	 * @param server the run's server
 	 * @param workload the workload
 	 * @param clients C
-	 * @return the contender on a fresh database, preloaded for W2
+	 * @param preload whether every key of the workload is written first (at revision 0)
+	 * @return the contender on a fresh database
 	 * @throws Exception if it cannot be set up
 	 */
-	Contender create(PgServer server, Workload workload, int clients) throws Exception {
+	Contender create(PgServer server, Workload workload, int clients, boolean preload) throws Exception {
 		return switch (this) {
-			case AUTOCOMMIT -> new AutocommitUpsertContender(server, workload, clients);
-			case SELECT_FOR_UPDATE -> new SelectForUpdateContender(server, workload, clients);
-			case LOCK_REGISTRY -> new JdbcLockRegistryContender(server, workload, clients);
-			case MUTEX_ONE_NODE -> new PostgresMutexContender(server, workload, 1);
-			case MUTEX_THREE_NODES -> new PostgresMutexContender(server, workload, 3);
+			case AUTOCOMMIT -> new AutocommitUpsertContender(server, workload, clients, preload);
+			case SELECT_FOR_UPDATE -> new SelectForUpdateContender(server, workload, clients, preload);
+			case LOCK_REGISTRY -> new JdbcLockRegistryContender(server, workload, clients, preload);
+			case OPTIMISTIC -> new OptimisticUpdateContender(server, workload, clients, preload);
+			case LIMIT -> new LimitContender(server, workload, clients, false, preload);
+			case LIMIT_ENGINE_TABLE -> new LimitContender(server, workload, clients, true, preload);
+			case MUTEX_ONE_NODE -> new PostgresMutexContender(server, workload, 1, 1, preload);
+			case MUTEX_THREE_NODES -> new PostgresMutexContender(server, workload, 3, 1, preload);
+			case MUTEX_ONE_NODE_8_KEYSPACES -> new PostgresMutexContender(server, workload, 1, 8, preload);
+			case MUTEX_THREE_NODES_8_KEYSPACES -> new PostgresMutexContender(server, workload, 3, 8, preload);
 		};
 	}
 
@@ -75,7 +133,7 @@ enum PgContenderKind {
 				return kind;
 			}
 		}
-		throw new IllegalArgumentException("Unknown contender " + option + "; known: a, b, c, m1, m3");
+		throw new IllegalArgumentException("Unknown contender " + option + "; known: a, b, c, o, l1, l1e, m1, m3, m1k8, m3k8");
 	}
 
 }

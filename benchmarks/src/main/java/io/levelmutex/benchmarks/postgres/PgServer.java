@@ -18,6 +18,9 @@ final class PgServer implements AutoCloseable {
 
 	private final PostgresCluster cluster;
 
+	// Whether pg_stat_statements is loaded; set by the series thread before any point runs.
+	private volatile boolean statementStatistics;
+
 	// Numbers the databases; touched by the series thread only, atomic for the tests' convenience.
 	private final AtomicInteger databases = new AtomicInteger();
 
@@ -62,6 +65,28 @@ final class PgServer implements AutoCloseable {
 		this.cluster.restart();
 		try (Connection connection = this.cluster.connect("postgres"); Statement statement = connection.createStatement()) {
 			statement.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+		}
+		this.statementStatistics = true;
+	}
+
+	/** @return whether {@link #enableStatementStatistics()} succeeded */
+	boolean statementStatistics() {
+		return this.statementStatistics;
+	}
+
+	/**
+	 * Transactions ended (committed and rolled back) on the benchmark's databases, from {@code pg_stat_database}:
+	 * the fallback count when {@code pg_stat_statements} cannot be loaded. Approximate: each backend publishes
+	 * its counts at the end of a transaction at most once a second, and when it goes idle.
+	 * @return the sum over the databases named {@code bench...}
+	 * @throws SQLException if the view cannot be read
+	 */
+	long transactions() throws SQLException {
+		try (Connection connection = this.cluster.connect("postgres"); Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery("SELECT coalesce(sum(xact_commit + xact_rollback), 0)"
+						+ " FROM pg_stat_database WHERE datname LIKE 'bench%'")) {
+			result.next();
+			return result.getLong(1);
 		}
 	}
 

@@ -11,7 +11,7 @@ import io.levelmutex.benchmarks.RunResult;
 import io.levelmutex.benchmarks.Summary;
 
 /**
- * The figure targets of issue 11, each a ratio within each run (both sides measured in the same process,
+ * The figure targets of issue 11 (series P) and issue 19 (series Q), each a ratio within each run (both sides measured in the same process,
  * seconds apart, on the same server), summarised as the median of the runs' ratios and their spread; and
  * the lost-update check of W2 for every compare-and-set contender.
  */
@@ -22,7 +22,7 @@ final class PgTargets {
 
 	static List<Target> evaluate(Summary summary, PgPlan plan, String mutex1, String mutex3) {
 		List<Target> targets = new ArrayList<>();
-		String w2 = PgSweep.w2Label(plan.w2Keys());
+		String w2 = plan.w2Label();
 		String a = AutocommitUpsertContender.NAME;
 		String b = SelectForUpdateContender.NAME;
 		String c = JdbcLockRegistryContender.NAME;
@@ -58,6 +58,64 @@ final class PgTargets {
 		return targets;
 	}
 
+	/**
+	 * Issue 19's targets (series Q): the mutex against PostgreSQL's own limit L1, against the autocommit upsert
+	 * and the JPA-style optimistic update at one client, three nodes against one; the lost-update check; and
+	 * the reported context (L1 on the engine's table, four L1 connections, the optimistic update at C = 256).
+	 * @param summary the runs
+	 * @param plan the plan
+	 * @return the targets whose points ran
+	 */
+	static List<Target> evaluateIssue19(Summary summary, PgPlan plan) {
+		List<Target> targets = new ArrayList<>();
+		String w1 = plan.w1Label();
+		String w2 = plan.w2Label();
+		String l1 = LimitContender.NAME;
+		String m1 = PgContenderKind.MUTEX_1;
+		String o = OptimisticUpdateContender.NAME;
+		ratio(summary, "blind puts C=256, 1 node: mutex / L1 (1 connection), rows/s", ">= 0.6", 0.6, true,
+				(run) -> divide(figure(run, w1, m1, 256, RunResult::successesPerSecond),
+						figure(run, w1, l1, 1, RunResult::successesPerSecond)))
+			.ifPresent(targets::add);
+		ratio(summary, "update() read-increment-write, 1k keys, C=256: mutex / L1, committed/s", ">= 0.4", 0.4, true,
+				(run) -> divide(figure(run, w2, m1, 256, RunResult::successesPerSecond),
+						figure(run, w1, l1, 1, RunResult::successesPerSecond)))
+			.ifPresent(targets::add);
+		lostUpdates(summary, w2, plan).ifPresent(targets::add);
+		ratio(summary, "C=1: put mean latency / autocommit upsert", "<= 1.3", 1.3, false,
+				(run) -> divide(figure(run, w1, m1, 1, RunResult::meanMicros),
+						figure(run, w1, AutocommitUpsertContender.NAME, 1, RunResult::meanMicros)))
+			.ifPresent(targets::add);
+		ratio(summary, "C=1: update() mean latency / JPA-style optimistic update", "<= 1.0", 1.0, false,
+				(run) -> divide(figure(run, w2, m1, 1, RunResult::meanMicros), figure(run, w2, o, 1, RunResult::meanMicros)))
+			.ifPresent(targets::add);
+		ratio(summary, "blind puts C=256, one keyspace: 3 nodes / 1 node", ">= 0.9", 0.9, true,
+				(run) -> divide(figure(run, w1, PgContenderKind.MUTEX_3, 256, RunResult::successesPerSecond),
+						figure(run, w1, m1, 256, RunResult::successesPerSecond)))
+			.ifPresent(targets::add);
+		ratio(summary, "blind puts C=256, 8 keyspaces: 3 nodes / 1 node", ">= 0.9", 0.9, true,
+				(run) -> divide(figure(run, w1, PgContenderKind.MUTEX_3_K8, 256, RunResult::successesPerSecond),
+						figure(run, w1, PgContenderKind.MUTEX_1_K8, 256, RunResult::successesPerSecond)))
+			.ifPresent(targets::add);
+		ratio(summary, "L1 on the engine's table / L1 on kv, rows/s", "report", 0, true,
+				(run) -> divide(figure(run, w1, LimitContender.NAME_ENGINE_TABLE, 1, RunResult::successesPerSecond),
+						figure(run, w1, l1, 1, RunResult::successesPerSecond)))
+			.ifPresent(targets::add);
+		ratio(summary, "L1 with 4 connections / 1 connection (group commit), rows/s", "report", 0, true,
+				(run) -> divide(figure(run, w1, l1, 4, RunResult::successesPerSecond),
+						figure(run, w1, l1, 1, RunResult::successesPerSecond)))
+			.ifPresent(targets::add);
+		ratio(summary, "blind puts C=256, 1 node: 8 keyspaces / 1 keyspace", "report", 0, true,
+				(run) -> divide(figure(run, w1, PgContenderKind.MUTEX_1_K8, 256, RunResult::successesPerSecond),
+						figure(run, w1, m1, 256, RunResult::successesPerSecond)))
+			.ifPresent(targets::add);
+		ratio(summary, "update() C=256: mutex / JPA-style optimistic update, committed/s", "report", 0, true,
+				(run) -> divide(figure(run, w2, m1, 256, RunResult::successesPerSecond),
+						figure(run, w2, o, 256, RunResult::successesPerSecond)))
+			.ifPresent(targets::add);
+		return targets;
+	}
+
 	private static Optional<Target> lostUpdates(Summary summary, String w2, PgPlan plan) {
 		List<String> casNames = new ArrayList<>();
 		for (PgContenderKind kind : plan.contenders()) {
@@ -72,7 +130,7 @@ final class PgTargets {
 			if (!row.workload().equals(w2) || row.lostUpdates() == -1) {
 				continue;
 			}
-			notes.add(row.contender() + " " + row.lostUpdates());
+			notes.add(row.contender() + " C=" + row.clients() + ": " + row.lostUpdates());
 			if (casNames.contains(row.contender())) {
 				verified = true;
 				worst = Math.max(worst, Math.abs(row.lostUpdates()));
@@ -127,7 +185,11 @@ final class PgTargets {
 	}
 
 	static String table(List<Target> targets) {
-		StringBuilder out = new StringBuilder("## Targets (issue 11)\n\n");
+		return table(targets, "Targets (issue 11)");
+	}
+
+	static String table(List<Target> targets, String title) {
+		StringBuilder out = new StringBuilder("## ").append(title).append("\n\n");
 		out.append("| target | goal | median | spread (runs) | verdict | note |\n|---|---|---:|---|---|---|\n");
 		for (Target target : targets) {
 			out.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f - %.2f | %s | %s |%n", target.name(),

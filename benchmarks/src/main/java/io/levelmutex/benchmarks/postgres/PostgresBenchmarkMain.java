@@ -4,10 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -19,8 +20,14 @@ import io.levelmutex.benchmarks.RunResult;
 import io.levelmutex.benchmarks.Summary;
 
 /**
- * Series P, the PostgreSQL engine against plain SQL on the same server:
- * {@code java -cp benchmarks/target/benchmarks.jar io.levelmutex.benchmarks.postgres.PostgresBenchmarkMain [--quick]}.
+ * Series P (issue 11), the PostgreSQL engine against plain SQL on the same server, and series Q (issue 19,
+ * {@code --series Q}), the engine against PostgreSQL's own batch limit:
+ * {@code java -cp benchmarks/target/benchmarks.jar io.levelmutex.benchmarks.postgres.PostgresBenchmarkMain [--series Q] [--quick]}.
+ *
+ * <p>Series Q runs issue 19's points ({@link PgPlan#seriesQ()}) three times (quick too, with short windows),
+ * profiles every mutex point ({@code pg_stat_statements} loaded, {@code pg_stat_activity} sampled every
+ * 10 ms) and reports the targets as ratios within each run, into {@code benchmarks/results/series-q} by
+ * default.
  *
  * <p>Starts a private PostgreSQL (fsync and synchronous_commit on) for the whole series, runs W1 (blind
  * writes, C = 1, 16, 256) and W2 (read-check-write on 1k keys, C = 256) against every contender
@@ -29,12 +36,18 @@ import io.levelmutex.benchmarks.Summary;
  * {@code <mode>-w1.svg} into {@code --out} (default {@code benchmarks/results/series-p}). Progress goes to
  * standard error.
  *
- * <p>Options: {@code --quick}, {@code --runs N}, {@code --out DIR}, {@code --contenders a,b,c,m1,m3},
+ * <p>Options: {@code --series P|Q}, {@code --quick}, {@code --runs N}, {@code --out DIR},
+ * {@code --contenders a,b,c,o,l1,l1e,m1,m3,m1k8,m3k8} (series P: a, b, c, m1, m3 by default),
  * {@code --clients 1,256} (levels to keep), {@code --only W1,W2}, {@code --wait-events} (sample the server's
  * backends during each point: {@code pg_stat_activity} wait events, in the report), {@code --statements} (load
  * {@code pg_stat_statements} and report each point's busiest statements and their calls per operation).
  */
 public final class PostgresBenchmarkMain {
+
+	/** Series P's contenders unless {@code --contenders} names others. */
+	private static final List<PgContenderKind> SERIES_P_CONTENDERS = List.of(PgContenderKind.AUTOCOMMIT,
+			PgContenderKind.SELECT_FOR_UPDATE, PgContenderKind.LOCK_REGISTRY, PgContenderKind.MUTEX_ONE_NODE,
+			PgContenderKind.MUTEX_THREE_NODES);
 
 	private PostgresBenchmarkMain() {
 	}
@@ -47,15 +60,17 @@ public final class PostgresBenchmarkMain {
 	public static void main(String[] args) throws Exception {
 		boolean quick = false;
 		int runs = -1;
-		Path out = Path.of("benchmarks", "results", "series-p");
-		List<PgContenderKind> contenders = new ArrayList<>(Arrays.asList(PgContenderKind.values()));
+		String series = "P";
+		Path out = null;
+		List<PgContenderKind> contenders = new ArrayList<>();
 		Set<Integer> clientLevels = new LinkedHashSet<>();
-		Set<String> only = new LinkedHashSet<>(List.of("W1", "W2"));
+		Set<PgPlan.Load> only = EnumSet.allOf(PgPlan.Load.class);
 		boolean waitEvents = false;
 		boolean statements = false;
 		for (int i = 0; i < args.length; i++) {
 			switch (args[i]) {
 				case "--quick" -> quick = true;
+				case "--series" -> series = args[++i].toUpperCase(Locale.ROOT);
 				case "--runs" -> runs = Integer.parseInt(args[++i]);
 				case "--out" -> out = Path.of(args[++i]);
 				case "--contenders" -> {
@@ -71,45 +86,68 @@ public final class PostgresBenchmarkMain {
 				}
 				case "--wait-events" -> waitEvents = true;
 				case "--statements" -> statements = true;
-				case "--only" -> only = new LinkedHashSet<>(List.of(args[++i].toUpperCase(Locale.ROOT).split(",")));
-				default -> {
-					System.err.println("Unknown option " + args[i]
-							+ "; options: --quick --runs N --out DIR --contenders a,b,c,m1,m3 --clients 1,256 --only W1,W2 --wait-events --statements");
-					System.exit(2);
+				case "--only" -> {
+					only = EnumSet.noneOf(PgPlan.Load.class);
+					for (String workload : args[++i].toUpperCase(Locale.ROOT).split(",")) {
+						only.add(PgPlan.Load.valueOf(workload.trim()));
+					}
 				}
+				default -> usage("Unknown option " + args[i]);
 			}
 		}
+		if (!series.equals("P") && !series.equals("Q")) {
+			usage("Unknown series " + series);
+		}
+		boolean issue19 = series.equals("Q");
 		if (runs < 1) {
-			runs = quick ? 1 : 3;
+			runs = (quick && !issue19) ? 1 : 3;
+		}
+		if (out == null) {
+			out = Path.of("benchmarks", "results", issue19 ? "series-q" : "series-p");
 		}
 		String mode = quick ? "quick" : "full";
-		PgPlan planned = quick ? PgPlan.quick(contenders) : PgPlan.full(contenders);
-		PgPlan plan = planned.withClients(only.contains("W1") ? keep(planned.w1Clients(), clientLevels) : List.of(),
-				only.contains("W2") ? keep(planned.w2Clients(), clientLevels) : List.of());
+		PgPlan plan;
+		if (issue19) {
+			plan = (quick ? PgPlan.seriesQQuick() : PgPlan.seriesQ()).keep(only, clientLevels, Set.copyOf(contenders));
+		}
+		else {
+			List<PgContenderKind> chosen = contenders.isEmpty() ? SERIES_P_CONTENDERS : contenders;
+			plan = (quick ? PgPlan.quick(chosen) : PgPlan.full(chosen)).keep(only, clientLevels, Set.of());
+		}
 		Files.createDirectories(out);
 		Instant started = Instant.now();
 		List<String> loads = new ArrayList<>();
 		List<List<RunResult>> sweeps = new ArrayList<>();
 		List<String> profiles = new ArrayList<>();
+		List<String> notes = new ArrayList<>();
 		String server;
 		try (PgServer pg = PgServer.start()) {
-			if (statements) {
-				pg.enableStatementStatistics();
+			if (statements || issue19) {
+				try {
+					pg.enableStatementStatistics();
+				}
+				catch (SQLException | RuntimeException ex) {
+					// Series Q still runs: its profile falls back to pg_stat_database's transaction counts.
+					notes.add("pg_stat_statements could not be loaded (" + ex + "): statement counts are replaced by"
+							+ " transaction counts");
+					System.err.println(notes.get(notes.size() - 1));
+				}
 			}
 			server = pg.describe();
-			System.err.println("level-mutex series P, " + mode + " mode, " + runs + " run(s); " + MachineInfo.describe()
-					+ "; " + server);
+			System.err.println("level-mutex series " + series + ", " + mode + " mode, " + runs + " run(s), "
+					+ plan.points().size() + " points each; " + MachineInfo.describe() + "; " + server);
 			for (int run = 1; run <= runs; run++) {
 				int number = run;
 				String uptime = uptime();
-				loads.add("run " + run + ": " + uptime);
 				System.err.println("== run " + run + "/" + runs + "; uptime: " + uptime);
 				PgSweep sweep = new PgSweep(pg, plan, run, (result) -> System.err.println(progressLine(number, result)),
-						waitEvents, statements);
+						waitEvents, statements, issue19);
 				sweeps.add(sweep.run());
+				loads.add("run " + run + ": " + uptime + "; after the run: load average " + MachineInfo.loadAverage());
 				profiles.addAll(sweep.profiles());
+				notes.addAll(sweep.notes());
 				// The report so far, rewritten after every run: a series cut short keeps its finished runs.
-				String report = report(mode, plan, out, started, server, loads, sweeps, profiles);
+				String report = report(mode, plan, out, started, server, loads, sweeps, profiles, notes);
 				if (run == runs) {
 					System.out.println(report);
 				}
@@ -118,18 +156,26 @@ public final class PostgresBenchmarkMain {
 		System.exit(0);
 	}
 
+	private static void usage(String problem) {
+		System.err.println(problem + "; options: --series P|Q --quick --runs N --out DIR"
+				+ " --contenders a,b,c,o,l1,l1e,m1,m3,m1k8,m3k8 --clients 1,256 --only W1,W2 --wait-events --statements");
+		System.exit(2);
+	}
+
 	private static String report(String mode, PgPlan plan, Path out, Instant started, String server,
-			List<String> loads, List<List<RunResult>> sweeps, List<String> profiles) throws IOException {
+			List<String> loads, List<List<RunResult>> sweeps, List<String> profiles, List<String> notes)
+			throws IOException {
 		int runs = sweeps.size();
 		Summary summary = new Summary(sweeps);
-		List<PgTargets.Target> targets = PgTargets.evaluate(summary, plan, PgContenderKind.MUTEX_1,
-				PgContenderKind.MUTEX_3);
+		boolean issue19 = plan.series().equals("Q");
+		List<PgTargets.Target> targets = issue19 ? PgTargets.evaluateIssue19(summary, plan)
+				: PgTargets.evaluate(summary, plan, PgContenderKind.MUTEX_1, PgContenderKind.MUTEX_3);
 		List<String> charts = new ArrayList<>();
-		if (plan.w1Clients().size() > 1) {
+		if (!issue19 && plan.w1Clients().size() > 1) {
 			LineChart chart = new LineChart("Series P, W1 blind writes on PostgreSQL (median of " + runs
 					+ (runs == 1 ? " run)" : " runs)"), "successful operations per second");
 			for (Summary.Row row : summary.rows()) {
-				if (row.workload().equals(PgSweep.W1)) {
+				if (row.workload().equals(plan.w1Label())) {
 					chart.add(row.contender(), row.clients(), row.throughput());
 				}
 			}
@@ -139,15 +185,11 @@ public final class PostgresBenchmarkMain {
 		}
 		Duration took = Duration.between(started, Instant.now());
 		String report = PgReport.render(mode, runs, plan, took, server, loads, MachineInfo.loadAverage(), summary,
-				targets, charts, profiles);
+				targets, charts, profiles, notes);
 		Files.writeString(out.resolve("results-" + mode + ".md"), report);
 		System.err.println("Wrote " + out.resolve("results-" + mode + ".md") + " (" + runs + " run(s)) after "
 				+ took.toSeconds() + " s");
 		return report;
-	}
-
-	private static List<Integer> keep(List<Integer> planned, Set<Integer> wanted) {
-		return wanted.isEmpty() ? planned : planned.stream().filter(wanted::contains).toList();
 	}
 
 	/** The output of {@code uptime} (load averages and how long the machine has been up). */

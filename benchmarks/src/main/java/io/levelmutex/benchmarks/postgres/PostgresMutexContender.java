@@ -2,6 +2,7 @@ package io.levelmutex.benchmarks.postgres;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,9 +28,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The mutex on the PostgreSQL engine: one {@link PostgresStore} per node (each on its own HikariCP pool of
- * {@link #POOL_PER_NODE} connections, all on one fresh database in this JVM), the same mutex name on every
- * node (one keyspace), driven asynchronously through its futures. Clients are split among the nodes
- * round-robin, in the order they issue their first operation. W1 is {@code put}; W2 is one
+ * {@link #POOL_PER_NODE} connections, all on one fresh database in this JVM), the same mutex names on every
+ * node (one keyspace, or several: each key belongs to one, by its hash), driven asynchronously through its
+ * futures. Clients are split among the nodes round-robin, in the order they issue their first operation. W1 is {@code put}; W2 is one
  * {@link Mutex#update} call (read the revision, check it, write the next one): on one node an update never
  * conflicts; across nodes an update whose keys another node committed since its snapshot is rejected by the
  * engine and runs again, up to {@link #MAX_ATTEMPTS} times, then counts as a conflict (nothing written).
@@ -48,11 +49,15 @@ final class PostgresMutexContender implements Contender.Async {
 
 	private final List<MutexStore> stores = new ArrayList<>();
 
+	// Every node's mutexes, one per keyspace: nodes.get(node).get(keyspace). Filled by the constructor.
+	private final List<List<Mutex<byte[], byte[]>>> nodes = new ArrayList<>();
+
+	// Every mutex of every node, for the counters and closing. Filled by the constructor.
 	private final List<Mutex<byte[], byte[]>> mutexes = new ArrayList<>();
 
 	// Which node serves which client (a client's stream, by identity); filled by whichever thread issues a
 	// client's first operation.
-	private final Map<Workload.Stream, Mutex<byte[], byte[]>> nodeOfClient = new ConcurrentHashMap<>();
+	private final Map<Workload.Stream, List<Mutex<byte[], byte[]>>> nodeOfClient = new ConcurrentHashMap<>();
 
 	// Round-robin counter of that assignment; thread-safe.
 	private final AtomicInteger assigned = new AtomicInteger();
@@ -60,24 +65,41 @@ final class PostgresMutexContender implements Contender.Async {
 	// Flush time of every node's batches, added by their cycle threads; LongAdder is thread-safe.
 	private final LongAdder writeNanos = new LongAdder();
 
-	PostgresMutexContender(PgServer server, Workload workload, int nodes) throws Exception {
-		this.name = (nodes == 1) ? PgContenderKind.MUTEX_1 : PgContenderKind.MUTEX_3;
-		this.database = server.freshDatabase("mutex_" + nodes);
+	/**
+	 * Opens the nodes on a fresh database.
+	 * @param server the run's server
+	 * @param workload the workload
+	 * @param nodes how many stores (nodes)
+	 * @param keyspaces how many mutexes each node opens (the same names on every node)
+	 * @param preload whether every key is written first (revision 0)
+	 * @throws Exception if a node cannot be opened or the preload fails
+	 */
+	PostgresMutexContender(PgServer server, Workload workload, int nodes, int keyspaces, boolean preload)
+			throws Exception {
+		this.name = (keyspaces == 1) ? ((nodes == 1) ? PgContenderKind.MUTEX_1 : PgContenderKind.MUTEX_3)
+				: "level-mutex, " + nodes + ((nodes == 1) ? " node, " : " nodes, ") + keyspaces + " keyspaces";
+		this.database = server.freshDatabase("mutex_" + nodes + "_" + keyspaces);
 		try {
 			for (int node = 0; node < nodes; node++) {
 				MutexStore store = PostgresStore.builder(this.database.pool("node-" + node, POOL_PER_NODE)).open();
 				this.stores.add(store);
-				Mutex<byte[], byte[]> mutex = store.mutex(MutexOptions.builder("bench").build(), Codecs.bytes(),
-						Codecs.bytes());
-				mutex.addListener(new MutexListener() {
-					@Override
-					public void onFlushed(FlushEvent event) {
-						PostgresMutexContender.this.writeNanos.add(event.duration().toNanos());
-					}
-				});
-				this.mutexes.add(mutex);
+				List<Mutex<byte[], byte[]>> ofNode = new ArrayList<>();
+				for (int keyspace = 0; keyspace < keyspaces; keyspace++) {
+					Mutex<byte[], byte[]> mutex = store.mutex(
+							MutexOptions.builder((keyspaces == 1) ? "bench" : "bench-" + keyspace).build(),
+							Codecs.bytes(), Codecs.bytes());
+					mutex.addListener(new MutexListener() {
+						@Override
+						public void onFlushed(FlushEvent event) {
+							PostgresMutexContender.this.writeNanos.add(event.duration().toNanos());
+						}
+					});
+					ofNode.add(mutex);
+					this.mutexes.add(mutex);
+				}
+				this.nodes.add(ofNode);
 			}
-			if (workload.kind() != Workload.Kind.BLIND_WRITE) {
+			if (preload) {
 				preload(workload);
 			}
 		}
@@ -88,15 +110,22 @@ final class PostgresMutexContender implements Contender.Async {
 	}
 
 	private void preload(Workload workload) {
-		Mutex<byte[], byte[]> first = this.mutexes.get(0);
-		CompletableFuture<?> last = CompletableFuture.completedFuture(null);
+		List<Mutex<byte[], byte[]>> first = this.nodes.get(0);
+		List<CompletableFuture<?>> pending = new ArrayList<>();
 		for (int i = 0; i < workload.keyCount(); i++) {
-			last = first.put(workload.keyAt(i), workload.initialValue(i));
-			if (i % 4096 == 4095) {
-				last.join();
+			byte[] key = workload.keyAt(i);
+			pending.add(keyspaceOf(first, key).put(key, workload.initialValue(i)));
+			if (pending.size() == 8192) {
+				CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+				pending.clear();
 			}
 		}
-		last.join();
+		CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+	}
+
+	/** The mutex of a key's keyspace on one node: by the key's hash, the same on every node. */
+	private static Mutex<byte[], byte[]> keyspaceOf(List<Mutex<byte[], byte[]>> node, byte[] key) {
+		return node.get(Math.floorMod(Arrays.hashCode(key), node.size()));
 	}
 
 	@Override
@@ -106,10 +135,11 @@ final class PostgresMutexContender implements Contender.Async {
 
 	@Override
 	public CompletableFuture<?> execute(Workload.Stream stream, Tally tally) {
-		Mutex<byte[], byte[]> mutex = this.nodeOfClient.computeIfAbsent(stream,
-				(client) -> this.mutexes.get(this.assigned.getAndIncrement() % this.mutexes.size()));
+		List<Mutex<byte[], byte[]>> node = this.nodeOfClient.computeIfAbsent(stream,
+				(client) -> this.nodes.get(this.assigned.getAndIncrement() % this.nodes.size()));
 		stream.next();
 		byte[] key = stream.key();
+		Mutex<byte[], byte[]> mutex = keyspaceOf(node, key);
 		byte[] value = stream.value();
 		CompletableFuture<?> future;
 		try {
@@ -161,7 +191,7 @@ final class PostgresMutexContender implements Contender.Async {
 
 	@Override
 	public byte @Nullable [] readForVerification(byte[] key) {
-		return this.mutexes.get(0).get(key).join().orElse(null);
+		return keyspaceOf(this.nodes.get(0), key).get(key).join().orElse(null);
 	}
 
 	@Override

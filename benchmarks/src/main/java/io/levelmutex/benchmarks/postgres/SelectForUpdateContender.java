@@ -16,8 +16,8 @@ final class SelectForUpdateContender extends SqlContender {
 	/** The contender's name in results. */
 	static final String NAME = "(b) SELECT FOR UPDATE";
 
-	SelectForUpdateContender(PgServer server, Workload workload, int clients) throws SQLException {
-		super(NAME, server, workload, clients);
+	SelectForUpdateContender(PgServer server, Workload workload, int clients, boolean preload) throws SQLException {
+		super(NAME, server, workload, clients, preload);
 	}
 
 	@Override

@@ -10,7 +10,8 @@ import io.levelmutex.benchmarks.Workload;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the SQL contenders share: a fresh database with the {@link KvTable}, a HikariCP pool of
+ * What the SQL contenders share: a fresh database with the {@link KvTable} (every key at revision 0 when
+ * preloaded), a HikariCP pool of
  * {@link #poolSize(int)} connections, C client threads blocking on each operation, verification by plain
  * reads.
  */
@@ -25,12 +26,12 @@ abstract class SqlContender implements Contender.Blocking {
 
 	final HikariDataSource pool;
 
-	SqlContender(String name, PgServer server, Workload workload, int clients) throws SQLException {
+	SqlContender(String name, PgServer server, Workload workload, int clients, boolean preload) throws SQLException {
 		this.name = name;
 		this.database = server.freshDatabase(name);
 		try {
 			this.pool = this.database.pool(name, poolSize(clients));
-			KvTable.create(this.pool, workload);
+			KvTable.create(this.pool, workload, preload);
 		}
 		catch (SQLException | RuntimeException ex) {
 			this.database.close();

@@ -14,8 +14,11 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Samples what the server's client backends are doing while a point runs ({@code pg_stat_activity}: wait
  * event, or CPU when active without one, or idle in transaction: waiting for its client; idle backends are not
- * counted), every 20 ms, for the profile of a missed target. Started and stopped by the sweep's thread; the counts are owned by the sampling thread
- * until {@link #stop()} has joined it.
+ * counted), every {@code interval} (20 ms in series P, 10 ms in series Q), for the profile of a missed target.
+ * Besides the busiest activities it reports the share of busy samples that were lock waits
+ * ({@code wait_event_type = 'Lock'}) and idle in transaction (the backend waiting for its client inside an open
+ * transaction, holding its locks). Started and stopped by the sweep's thread; the counts are owned by the
+ * sampling thread until {@link #stop()} has joined it.
  */
 final class WaitEventSampler {
 
@@ -35,8 +38,16 @@ final class WaitEventSampler {
 	// Taken samples; owned like counts.
 	private int samples;
 
+	// Pause between two samples.
+	private final long intervalNanos;
+
 	WaitEventSampler(PgServer server) {
+		this(server, 20);
+	}
+
+	WaitEventSampler(PgServer server, int intervalMillis) {
 		this.server = server;
+		this.intervalNanos = intervalMillis * 1_000_000L;
 		this.thread = new Thread(this::sample, "pg-wait-event-sampler");
 		this.thread.setDaemon(true);
 	}
@@ -59,9 +70,21 @@ final class WaitEventSampler {
 		}
 		List<Map.Entry<String, Integer>> sorted = new ArrayList<>(this.counts.entrySet());
 		sorted.sort(Map.Entry.<String, Integer>comparingByValue().reversed());
-		StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%.1f busy backends per sample (%d samples):",
-				(double) total / this.samples, this.samples));
-		for (Map.Entry<String, Integer> entry : sorted.subList(0, Math.min(6, sorted.size()))) {
+		int locks = 0;
+		int idleInTransaction = 0;
+		for (Map.Entry<String, Integer> entry : this.counts.entrySet()) {
+			if (entry.getKey().startsWith("Lock:")) {
+				locks += entry.getValue();
+			}
+			else if (entry.getKey().equals("idle in transaction")) {
+				idleInTransaction += entry.getValue();
+			}
+		}
+		StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
+				"%.1f busy backends per sample (%d samples); lock waits %.0f%%, idle in transaction %.0f%% of busy"
+						+ " samples; activities:",
+				(double) total / this.samples, this.samples, 100.0 * locks / total, 100.0 * idleInTransaction / total));
+		for (Map.Entry<String, Integer> entry : sorted.subList(0, Math.min(8, sorted.size()))) {
 			out.append(String.format(Locale.ROOT, " %s %.0f%%,", entry.getKey(), 100.0 * entry.getValue() / total));
 		}
 		out.setLength(out.length() - 1);
@@ -89,7 +112,7 @@ final class WaitEventSampler {
 					}
 				}
 				this.samples++;
-				LockSupport.parkNanos(20_000_000L);
+				LockSupport.parkNanos(this.intervalNanos);
 			}
 		}
 		catch (SQLException ex) {

@@ -1,6 +1,8 @@
 package io.levelmutex.benchmarks.postgres;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.stream.Stream;
 
 import io.levelmutex.benchmarks.ClosedLoopDriver;
 import io.levelmutex.benchmarks.Contender;
@@ -13,9 +15,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * Series P's harness on a private PostgreSQL, tiny runs: each contender writes what it counts, the
@@ -40,8 +43,16 @@ class PostgresContendersTests {
 		server.close();
 	}
 
+	static Stream<PgContenderKind> blindWriters() {
+		return Arrays.stream(PgContenderKind.values()).filter((kind) -> kind.runs(PgPlan.Load.W1));
+	}
+
+	static Stream<PgContenderKind> updaters() {
+		return Arrays.stream(PgContenderKind.values()).filter((kind) -> kind.runs(PgPlan.Load.W2));
+	}
+
 	@ParameterizedTest
-	@EnumSource(PgContenderKind.class)
+	@MethodSource("blindWriters")
 	void whenAContenderRunsBlindWritesThenEveryKeyFoundHoldsAWrittenValue(PgContenderKind kind) throws Exception {
 		Workload workload = Workload.blindWrites(50, SweepPlan.SEED);
 		Tally tally = new Tally();
@@ -63,7 +74,7 @@ class PostgresContendersTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(PgContenderKind.class)
+	@MethodSource("updaters")
 	void whenAContenderRunsReadCheckWriteOnFourHotKeysThenACompareAndSetLosesNoUpdate(PgContenderKind kind)
 			throws Exception {
 		Workload workload = Workload.readCheckWrite(4, SweepPlan.SEED);
@@ -81,6 +92,31 @@ class PostgresContendersTests {
 		if (kind.compareAndSet()) {
 			assertThat(lost).as("lost updates of %d", tally.successes()).isZero();
 		}
+	}
+
+	@ParameterizedTest
+	@MethodSource("blindWriters")
+	void whenKeysArePreloadedThenEveryKeyHoldsRevisionZeroBeforeTheRun(PgContenderKind kind) throws Exception {
+		Workload workload = Workload.blindWrites(300, SweepPlan.SEED);
+		try (Contender contender = kind.create(server, workload, 2, true)) {
+			for (int i = 0; i < workload.keyCount(); i++) {
+				assertThat(contender.readForVerification(workload.keyAt(i))).as("key %d", i)
+					.isEqualTo(workload.initialValue(i));
+			}
+		}
+	}
+
+	@Test
+	void whenAContenderIsGivenAWorkloadItDoesNotRunThenItIsRefused() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> PgContenderKind.LIMIT.create(server, Workload.readCheckWrite(10, SweepPlan.SEED), 1));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> PgContenderKind.OPTIMISTIC.create(server, Workload.blindWrites(10, SweepPlan.SEED), 1));
+	}
+
+	@Test
+	void whenTheEngineTableIsCreatedThenTheNewestSchemaFileIsFound() throws Exception {
+		assertThat(EngineTable.newestSchemaFile()).matches("schema-v\\d+\\.sql");
 	}
 
 	@Test

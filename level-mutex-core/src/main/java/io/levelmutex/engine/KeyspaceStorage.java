@@ -79,7 +79,8 @@ public interface KeyspaceStorage {
 	 * snapshot of this keyspace, until the stage completes; it then completes the batch's operations on its own
 	 * executor, never in the stage's dependents. The stage completes exactly once, on any thread, with what
 	 * {@link #commit(EngineBatch)} would have returned or thrown. The default runs {@link #commit(EngineBatch)}
-	 * here and answers a completed stage.
+	 * here and answers a completed stage. The stage must support {@code toCompletableFuture()} (a
+	 * {@link CompletableFuture} does).
 	 * @param batch the batch, at least one operation
 	 * @return the commit's outcome: its result, or the exception {@link #commit(EngineBatch)} documents
 	 */

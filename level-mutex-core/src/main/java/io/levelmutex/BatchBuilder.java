@@ -3,7 +3,9 @@ package io.levelmutex;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 
 import org.jspecify.annotations.Nullable;
 
@@ -17,7 +19,10 @@ import io.levelmutex.engine.UpdateFootprint;
  * plus a {@link BatchOverlay} of the writes already placed. An update whose writes do not fit
  * is left at the head of the queue: it runs again, on fresh state, for the next batch. Items an
  * engine's rejection carried back (see {@link WritePhase}) come first, before anything from the
- * queue. When the engine validates updates, each placed update's footprint is kept for the
+ * queue. On an engine that {@link io.levelmutex.engine.KeyspaceStorage#batchesUpdateReads() batches update reads}
+ * the snapshot is the batch's {@link PrefetchedReads}: when the first update is reached, a {@link ReadPrediction}
+ * runs the functions ahead once to learn their reads, which one engine read fetches; an update beyond that
+ * prediction's end starts another. When the engine validates updates, each placed update's footprint is kept for the
  * commit. Used only on the cycle thread; {@link #close()} releases the snapshot.
  */
 final class BatchBuilder implements AutoCloseable {
@@ -60,6 +65,22 @@ final class BatchBuilder implements AutoCloseable {
 	private @Nullable SnapshotReader reader;
 
 	/**
+	 * Whether the engine {@link io.levelmutex.engine.KeyspaceStorage#batchesUpdateReads() batches update reads}: then
+	 * the batch's updates read {@link #prefetched} instead of an engine snapshot.
+	 */
+	private final boolean prefetches;
+
+	/** The batch's prefetched reads (when {@link #prefetches}), made when its first update runs; cycle thread. */
+	private @Nullable PrefetchedReads prefetched;
+
+	/** Where {@link #fill} takes items from, while it runs: the items ahead, for a {@link ReadPrediction}. */
+	private @Nullable Deque<WriteItem> fillCarried;
+
+	private @Nullable OpQueue<WriteItem> fillQueue;
+
+	private int fillLimit;
+
+	/**
 	 * Why this batch's snapshot could not be taken, if it could not: every later update of the batch fails
 	 * the same way instead of asking the engine again (on PostgreSQL, each ask waits for a connection).
 	 */
@@ -70,8 +91,9 @@ final class BatchBuilder implements AutoCloseable {
 	/** Whether this builder holds the store's guard (while it has a snapshot). */
 	private boolean guarded;
 
-	BatchBuilder(MutexCore core, long number) {
+	BatchBuilder(MutexCore core, long number, boolean prefetches) {
 		this.core = core;
+		this.prefetches = prefetches;
 		this.number = number;
 		this.maxOperations = core.options().maxBatchOperations();
 		this.maxBytes = core.options().maxBatchBytes();
@@ -91,6 +113,7 @@ final class BatchBuilder implements AutoCloseable {
 		this.takenFromQueue = 0;
 		this.bytes = 0;
 		this.reader = null;
+		this.prefetched = null;
 		this.openFailure = null;
 		this.overlay = null;
 	}
@@ -100,6 +123,19 @@ final class BatchBuilder implements AutoCloseable {
 	 * of {@code queue} into the batch.
 	 */
 	void fill(Deque<WriteItem> carried, OpQueue<WriteItem> queue, int limit) {
+		this.fillCarried = carried;
+		this.fillQueue = queue;
+		this.fillLimit = limit;
+		try {
+			take(carried, queue, limit);
+		}
+		finally {
+			this.fillCarried = null;
+			this.fillQueue = null;
+		}
+	}
+
+	private void take(Deque<WriteItem> carried, OpQueue<WriteItem> queue, int limit) {
 		WriteItem item;
 		while ((item = carried.peekFirst()) != null) {
 			if (!place(item)) {
@@ -143,6 +179,10 @@ final class BatchBuilder implements AutoCloseable {
 	 */
 	private <K, V, R> boolean run(UpdateWrite<K, V, R> update) {
 		Throwable unavailable = open();
+		PrefetchedReads reads = this.prefetched;
+		if (unavailable == null && reads != null && update.predictedFor != this.number) {
+			unavailable = prefetch(reads); // the first update of the batch, or one past the last prediction's end
+		}
 		if (unavailable != null) {
 			update.failed(unavailable);
 			return true;
@@ -183,11 +223,11 @@ final class BatchBuilder implements AutoCloseable {
 
 	/** Takes the batch's snapshot and overlay on first use; the failure if the store cannot be read. */
 	private @Nullable Throwable open() {
-		if (this.reader != null) {
-			return null;
-		}
 		if (this.openFailure != null) {
 			return this.openFailure;
+		}
+		if (this.reader != null) {
+			return null;
 		}
 		MutexStore store = this.core.store();
 		if (!store.guard().enter()) {
@@ -195,7 +235,13 @@ final class BatchBuilder implements AutoCloseable {
 		}
 		this.guarded = true;
 		try {
-			this.reader = new SnapshotReader(this.core.storage());
+			if (this.prefetches) {
+				this.prefetched = new PrefetchedReads(this.core.storage());
+				this.reader = new SnapshotReader(this.prefetched); // read by the first prefetch, just after
+			}
+			else {
+				this.reader = new SnapshotReader(this.core.storage());
+			}
 		}
 		catch (Throwable ex) {
 			this.guarded = false;
@@ -210,6 +256,58 @@ final class BatchBuilder implements AutoCloseable {
 		}
 		this.overlay = placed;
 		return null;
+	}
+
+	/**
+	 * Predicts the reads of the updates from the one the batch reached (the head of the carried items, or of the
+	 * queue once none is carried) to where the batch would be full, and fetches them with one engine read.
+	 * @return the failure if the engine could not answer (every later update of the batch fails the same way)
+	 */
+	private @Nullable Throwable prefetch(PrefetchedReads reads) {
+		try {
+			ReadPrediction prediction = new ReadPrediction(this.core, this.number, this.maxOperations, this.maxBytes);
+			reads.fetch(prediction.predict(this.operations, ahead()));
+			return null;
+		}
+		catch (Throwable ex) {
+			this.openFailure = StorageFailures.wrap("Update of mutex '" + this.core.name() + "' could not read (batch "
+					+ this.number + ")", ex);
+			return this.openFailure;
+		}
+	}
+
+	/** The items not yet placed that this batch may still take, in issue order: carried, then queued. */
+	private Iterator<WriteItem> ahead() {
+		Deque<WriteItem> carried = this.fillCarried;
+		OpQueue<WriteItem> queue = this.fillQueue;
+		int queued = this.fillLimit - this.takenFromQueue;
+		Iterator<WriteItem> carriedItems = (carried != null) ? carried.iterator() : Collections.emptyIterator();
+		return new Iterator<>() {
+
+			private @Nullable WriteItem next = (queue != null && queued > 0) ? queue.peek() : null;
+
+			private int left = queued;
+
+			@Override
+			public boolean hasNext() {
+				return carriedItems.hasNext() || (this.next != null && this.left > 0);
+			}
+
+			@Override
+			public WriteItem next() {
+				if (carriedItems.hasNext()) {
+					return carriedItems.next();
+				}
+				WriteItem item = this.next;
+				if (item == null || this.left <= 0 || queue == null) {
+					throw new NoSuchElementException();
+				}
+				this.left--;
+				this.next = queue.following(item);
+				return item;
+			}
+
+		};
 	}
 
 	private boolean full() {

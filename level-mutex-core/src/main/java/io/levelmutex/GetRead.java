@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
 
 import io.levelmutex.codec.Codec;
 
-/** A queued {@link Mutex#get}. Gets of a phase are executed together with one multiGet. */
+/** A queued {@link Mutex#get}. Gets of a phase are the keys of its plan. */
 final class GetRead<T> extends ReadOp {
 
 	final byte[] storedKey;
@@ -19,31 +19,24 @@ final class GetRead<T> extends ReadOp {
 	/** Owned by the cycle thread. */
 	private byte @Nullable [] value;
 
-	/** Owned by the cycle thread. */
-	private @Nullable Throwable error;
-
 	GetRead(String mutexName, byte[] storedKey, Codec<T> codec) {
 		this.future = new MutexFuture<>(mutexName);
 		this.storedKey = storedKey;
 		this.codec = codec;
 	}
 
-	void result(byte @Nullable [] value, @Nullable Throwable error) {
+	/** The engine's answer: the value, or {@code null} for none. */
+	void result(byte @Nullable [] value) {
 		this.value = value;
-		this.error = error;
 	}
 
 	@Override
-	void execute(ReadPhase phase) {
-		// executed in bulk by the phase
+	void plan(ReadPhase phase) {
+		phase.plan(this);
 	}
 
 	@Override
 	void deliver() {
-		if (this.error != null) {
-			this.future.completeExceptionally(this.error);
-			return;
-		}
 		byte[] bytes = this.value;
 		if (bytes == null) {
 			this.future.complete(Optional.empty());

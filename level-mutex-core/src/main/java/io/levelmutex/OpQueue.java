@@ -45,6 +45,16 @@ final class OpQueue<T extends QueuedOp> {
 		return (T) first;
 	}
 
+	/**
+	 * The entry after {@code entry} in the consumer's list, left in the queue, or {@code null} at the end of that
+	 * list (entries pushed since the list was taken are not seen until it is used up); consumer only, for an entry
+	 * returned by {@link #peek} or by this method and not polled since.
+	 */
+	@SuppressWarnings("unchecked")
+	@Nullable T following(T entry) {
+		return (T) entry.queueNext;
+	}
+
 	/** Removes and returns the oldest entry, or {@code null} if there is none; consumer only. */
 	@Nullable T poll() {
 		T first = peek();

@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 
 import io.levelmutex.codec.Codec;
 import io.levelmutex.engine.KeyValue;
+import io.levelmutex.engine.ReadPlan;
 
 /**
  * A queued read of the first entries of a range, from either end: {@link Mutex#scan}, and
@@ -39,9 +40,6 @@ final class RangeRead<K, V, R> extends ReadOp {
 	/** Owned by the cycle thread. */
 	private @Nullable List<KeyValue> found;
 
-	/** Owned by the cycle thread. */
-	private @Nullable Throwable error;
-
 	private RangeRead(String mutexName, StoredRange range, int limit, boolean reverse, int prefixLength,
 			Codec<K> keyCodec, Codec<V> valueCodec, Function<List<Entry<K, V>>, R> result) {
 		this.future = new MutexFuture<>(mutexName);
@@ -66,28 +64,34 @@ final class RangeRead<K, V, R> extends ReadOp {
 	}
 
 	@Override
-	void execute(ReadPhase phase) {
-		try {
-			this.found = phase.reader().scan(this.range, this.limit, !this.reverse);
+	void plan(ReadPhase phase) {
+		if (this.range.isEmpty()) {
+			this.found = List.of(); // an inverted or empty range: nothing to ask the engine
 		}
-		catch (Throwable ex) { // an Error from RocksDB's side too: this read fails, typed
-			this.error = phase.readFailure(ex);
+		else {
+			phase.plan(this, new ReadPlan.Scan(this.range.lower, this.range.upper, this.limit, !this.reverse));
 		}
+	}
+
+	/** The engine's answer: the entries found, in the scan's direction. */
+	void result(List<KeyValue> entries) {
+		this.found = entries;
 	}
 
 	@Override
 	void deliver() {
-		if (this.error != null || this.found == null) {
-			this.future.completeExceptionally((this.error != null) ? this.error : new IllegalStateException("not run"));
+		List<KeyValue> entries = this.found;
+		if (entries == null) {
+			this.future.completeExceptionally(new IllegalStateException("not run"));
 			return;
 		}
 		R value;
 		try {
-			List<Entry<K, V>> entries = new ArrayList<>(this.found.size());
-			for (KeyValue entry : this.found) {
-				entries.add(decode(entry, this.prefixLength, this.keyCodec, this.valueCodec));
+			List<Entry<K, V>> decoded = new ArrayList<>(entries.size());
+			for (KeyValue entry : entries) {
+				decoded.add(decode(entry, this.prefixLength, this.keyCodec, this.valueCodec));
 			}
-			value = this.result.apply(entries);
+			value = this.result.apply(decoded);
 		}
 		catch (Throwable ex) { // a codec's failure fails this read only
 			this.future.completeExceptionally(ex);

@@ -2,12 +2,12 @@ package io.levelmutex;
 
 /**
  * A queued read: created on the caller's thread, then owned by the cycle thread, which
- * executes it on the phase's snapshot and later delivers its result.
+ * plans it in its read phase and later delivers its result.
  */
 abstract class ReadOp extends QueuedOp {
 
-	/** Runs the read on the phase's snapshot; failures are kept for {@link #deliver()}. */
-	abstract void execute(ReadPhase phase);
+	/** Adds the read to the phase's plan (or, when it can find nothing, gives it its empty result now). */
+	abstract void plan(ReadPhase phase);
 
 	/** Completes the caller's future (in issue order, after every read of the phase ran). */
 	abstract void deliver();

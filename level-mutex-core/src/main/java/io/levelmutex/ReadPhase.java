@@ -3,15 +3,18 @@ package io.levelmutex;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.jspecify.annotations.Nullable;
-
+import io.levelmutex.engine.KeyValue;
 import io.levelmutex.engine.KeyspaceStorage;
+import io.levelmutex.engine.ReadPlan;
+import io.levelmutex.engine.ReadResult;
 
 /**
- * Runs read phases: every read drained from the queue on one snapshot (gets together
- * with one multiGet, then range reads in issue order), releases the snapshot, then delivers
- * every result in issue order. One per mutex, reused by each of its read phases
- * ({@link #start(long)}); used only on the cycle thread.
+ * Runs read phases: every read drained from the queue is planned first (each read adds itself,
+ * {@link ReadOp#plan(ReadPhase)}: gets as the plan's keys, range reads as its scans, in issue order), the engine
+ * answers the whole plan at once on one consistent state ({@link KeyspaceStorage#read(ReadPlan)}: on PostgreSQL one
+ * statement), then every result is delivered in issue order. If the engine cannot answer, every read of the phase
+ * fails with the same typed exception. One per mutex, reused by each of its read phases ({@link #start(long)});
+ * used only on the cycle thread.
  */
 final class ReadPhase {
 
@@ -20,11 +23,15 @@ final class ReadPhase {
 	/** The running phase's number; cycle thread. */
 	private long number;
 
-	/** The running phase's snapshot, while it executes; cycle thread. */
-	private @Nullable SnapshotReader reader;
-
-	/** The running phase's gets (empty between phases); cycle thread. */
+	/** The running phase's gets and their keys, index for index (empty between phases); cycle thread. */
 	private ArrayList<GetRead<?>> gets = new ArrayList<>();
+
+	private ArrayList<byte[]> keys = new ArrayList<>();
+
+	/** The running phase's range reads that can find something, and their scans, index for index; cycle thread. */
+	private ArrayList<RangeRead<?, ?, ?>> ranges = new ArrayList<>();
+
+	private ArrayList<ReadPlan.Scan> scans = new ArrayList<>();
 
 	ReadPhase(MutexCore core) {
 		this.core = core;
@@ -36,20 +43,43 @@ final class ReadPhase {
 		return this;
 	}
 
+	/** A get of the running phase, planned as the plan's next key. */
+	void plan(GetRead<?> get) {
+		this.gets.add(get);
+		this.keys.add(get.storedKey);
+	}
+
+	/** A range read of the running phase, planned as the plan's next scan. */
+	void plan(RangeRead<?, ?, ?> range, ReadPlan.Scan scan) {
+		this.ranges.add(range);
+		this.scans.add(scan);
+	}
+
 	/**
-	 * Runs every read on one snapshot.
-	 * @return {@code false} if the snapshot could not be had or read, in which case every
-	 * read was failed and nothing is to be delivered
+	 * Runs every read with one {@link KeyspaceStorage#read(ReadPlan)}.
+	 * @return {@code false} if the engine could not answer, in which case every read was failed and nothing is
+	 * to be delivered
 	 */
 	boolean execute(List<ReadOp> reads, KeyspaceStorage storage) {
-		try (SnapshotReader snapshot = new SnapshotReader(storage)) {
-			this.reader = snapshot;
-			executeGets(reads);
+		try {
 			for (ReadOp read : reads) {
-				read.execute(this);
+				read.plan(this);
+			}
+			if (this.gets.isEmpty() && this.ranges.isEmpty()) {
+				return true; // only empty ranges: nothing to ask the engine
+			}
+			ReadPlan plan = new ReadPlan(this.keys, this.scans);
+			ReadResult result = storage.read(plan);
+			result.checkAnswers(plan);
+			for (int i = 0; i < this.gets.size(); i++) {
+				this.gets.get(i).result(result.values().get(i));
+			}
+			List<List<KeyValue>> found = result.scans();
+			for (int i = 0; i < this.ranges.size(); i++) {
+				this.ranges.get(i).result(found.get(i));
 			}
 		}
-		catch (Throwable ex) {
+		catch (Throwable ex) { // an Error from RocksDB's side too: every read fails, typed
 			StorageException failure = readFailure(ex);
 			for (ReadOp read : reads) {
 				read.fail(failure);
@@ -57,7 +87,7 @@ final class ReadPhase {
 			return false;
 		}
 		finally {
-			this.reader = null;
+			release();
 		}
 		return true;
 	}
@@ -69,53 +99,12 @@ final class ReadPhase {
 		}
 	}
 
-	private void executeGets(List<ReadOp> reads) {
-		ArrayList<GetRead<?>> gets = this.gets;
-		try {
-			for (ReadOp read : reads) {
-				if (read instanceof GetRead<?> get) {
-					gets.add(get);
-				}
-			}
-			if (gets.isEmpty()) {
-				return;
-			}
-			// a new list for the engine, sized exactly: the engine SPI does not say it leaves the list alone
-			List<byte[]> keys = new ArrayList<>(gets.size());
-			for (GetRead<?> get : gets) {
-				keys.add(get.storedKey);
-			}
-			try {
-				List<byte @Nullable []> values = reader().multiGet(keys);
-				for (int i = 0; i < gets.size(); i++) {
-					gets.get(i).result(values.get(i), null);
-				}
-			}
-			catch (Throwable ex) {
-				StorageException failure = readFailure(ex);
-				for (GetRead<?> get : gets) {
-					get.result(null, failure);
-				}
-			}
-		}
-		finally {
-			releaseGets();
-		}
-	}
-
-	/** Empties the get list for the next phase (it holds no finished read). */
-	private void releaseGets() {
+	/** Empties the plan's lists for the next phase (they hold no finished read). */
+	private void release() {
 		this.gets = ReusedLists.emptied(this.gets);
-	}
-
-	/** The running phase's snapshot; only while the phase executes. */
-	SnapshotReader reader() {
-		SnapshotReader current = this.reader;
-		if (current == null) {
-			throw new IllegalStateException("Read phase " + this.number + " of mutex '" + this.core.name()
-					+ "' is not executing");
-		}
-		return current;
+		this.keys = ReusedLists.emptied(this.keys);
+		this.ranges = ReusedLists.emptied(this.ranges);
+		this.scans = ReusedLists.emptied(this.scans);
 	}
 
 	long number() {

@@ -11,8 +11,9 @@ import io.levelmutex.engine.KeyspaceStorage;
 import io.levelmutex.engine.ReadSnapshot;
 
 /**
- * Reads on one engine snapshot: the point reads and range scans of a read phase, and the reads of the update
- * functions of one batch, whose peeks merge in the batch's {@link BatchOverlay}. Keys are stored keys (prefix
+ * Reads on one snapshot: the reads of the update functions of one batch, whose peeks merge in the batch's
+ * {@link BatchOverlay}; the snapshot is the engine's, or, on an engine that
+ * {@link KeyspaceStorage#batchesUpdateReads()}, the batch's {@link PrefetchedReads} (or a prediction's recorder). Keys are stored keys (prefix
  * included). Owned by the cycle thread; closed at the end of the phase or of the batch's building.
  */
 final class SnapshotReader implements AutoCloseable {
@@ -27,13 +28,14 @@ final class SnapshotReader implements AutoCloseable {
 		this.snapshot = storage.snapshot();
 	}
 
+	/** Reads the given snapshot (prefetched or recording reads of a batch's updates); closes it when closed. */
+	SnapshotReader(ReadSnapshot snapshot) {
+		this.snapshot = snapshot;
+	}
+
 	/** @return the sequence of the last batch the snapshot sees */
 	long sequence() {
 		return this.snapshot.sequence();
-	}
-
-	List<byte @Nullable []> multiGet(List<byte[]> keys) {
-		return this.snapshot.multiGet(keys);
 	}
 
 	byte @Nullable [] get(byte[] key) {
@@ -54,14 +56,6 @@ final class SnapshotReader implements AutoCloseable {
 	 */
 	@Nullable KeyValue last(StoredRange range, BatchOverlay overlay) {
 		return range.isEmpty() ? null : nearest(range, false, overlay);
-	}
-
-	/** Up to {@code limit} entries of the range, in key order or in reverse, from the snapshot alone. */
-	List<KeyValue> scan(StoredRange range, int limit, boolean ascending) {
-		if (range.isEmpty()) {
-			return List.of();
-		}
-		return this.snapshot.scan(range.lower, range.upper, limit, ascending);
 	}
 
 	/**

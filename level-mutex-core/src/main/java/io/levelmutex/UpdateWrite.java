@@ -35,6 +35,12 @@ final class UpdateWrite<K, V, R> extends WriteItem {
 	/** How many runs the engine may reject before the update fails with a conflict; at least 1. */
 	final int maxAttempts;
 
+	/**
+	 * The number of the batch whose reads a {@link ReadPrediction} last predicted from this update's function (0:
+	 * none), so the batch does not predict it twice; cycle thread.
+	 */
+	long predictedFor;
+
 	/** Which run this is: 1, plus one per rejection by the engine; cycle thread. */
 	private int attempt = 1;
 

@@ -50,9 +50,13 @@ final class WritePhase {
 	/** Whether batches reuse {@link #reusable} (the engine keeps nothing of a batch). */
 	private final boolean reusesBuilder;
 
+	/** Whether the engine wants the reads of a batch's updates predicted and prefetched together. */
+	private final boolean prefetches;
+
 	WritePhase(MutexCore core) {
 		this.core = core;
 		this.reusesBuilder = !core.storage().keepsBatchAfterCommit();
+		this.prefetches = core.storage().batchesUpdateReads();
 	}
 
 	/** The queue of the run in progress; cycle thread. */
@@ -134,7 +138,7 @@ final class WritePhase {
 			batch.reset(number);
 		}
 		else {
-			batch = new BatchBuilder(this.core, number);
+			batch = new BatchBuilder(this.core, number, this.prefetches);
 			if (this.reusesBuilder) {
 				this.reusable = batch;
 			}

@@ -58,7 +58,8 @@ class ArchitectureTest {
 				"UpdateContext", "UpdateFunction", "WriteBatchEvent", "WriteConflictException", "WriteOperation",
 				"codec.Codec", "codec.CodecException", "codec.Codecs", "engine.BlockingCalls", "engine.CommitResult",
 				"engine.EngineBatch",
-				"engine.KeyFormat", "engine.KeySpan", "engine.KeyValue", "engine.KeyspaceStorage", "engine.ReadSnapshot",
+				"engine.KeyFormat", "engine.KeySpan", "engine.KeyValue", "engine.KeyspaceStorage", "engine.ReadPlan",
+				"engine.ReadResult", "engine.ReadSnapshot",
 				"engine.RemoteChangeSink", "engine.StorageEngine", "engine.UpdateFootprint");
 	}
 

@@ -29,9 +29,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class EngineCycleTest {
 
-	private final ManualExecutor executor = new ManualExecutor();
+	final ManualExecutor executor = new ManualExecutor();
 
-	private MemoryEngine engine = new MemoryEngine();
+	MemoryEngine engine = newEngine();
+
+	/** The engine of each test; {@link EngineCycleBatchingReadsTest} runs every test on one that batches reads. */
+	MemoryEngine newEngine() {
+		return new MemoryEngine();
+	}
 
 	private MutexStore store = MutexStore.open(this.engine, StoreOptions.builder().build());
 
@@ -49,13 +54,13 @@ class EngineCycleTest {
 		assertThat(this.engine.isClosed()).as("engine closed by the store").isTrue();
 	}
 
-	private Mutex<String, String> mutex(int maxUpdateAttempts) {
+	Mutex<String, String> mutex(int maxUpdateAttempts) {
 		return this.store.mutex(MutexOptions.builder("m").executor(this.executor).maxUpdateAttempts(maxUpdateAttempts)
 			.build(), Codecs.utf8(), Codecs.utf8());
 	}
 
 	/** The other writer strikes before the next {@code times} commits, writing {@code key}. */
-	private AtomicInteger strike(int times, String key) {
+	AtomicInteger strike(int times, String key) {
 		AtomicInteger left = new AtomicInteger(times);
 		AtomicInteger counter = new AtomicInteger();
 		this.engine.beforeCommit((batch) -> {
@@ -66,7 +71,7 @@ class EngineCycleTest {
 		return left;
 	}
 
-	private static UpdateFunction<String, String, Integer> increment(String key) {
+	static UpdateFunction<String, String, Integer> increment(String key) {
 		return (ctx) -> {
 			int value = ctx.get(key).filter((v) -> !v.startsWith("other")).map(Integer::parseInt).orElse(0);
 			ctx.put(key, String.valueOf(value + 1));

@@ -30,9 +30,27 @@ class EngineRandomizedTest {
 	@ParameterizedTest(name = "seed {0}")
 	@ValueSource(longs = { 1, 2, 3, 42, 2026 })
 	void whenAnotherWriterStrikesAtRandomThenNoUpdateIsLostAndIssueOrderHolds(long seed) {
-		System.out.println("EngineRandomizedTest seed " + seed);
+		run(seed, false);
+	}
+
+	/**
+	 * The same on an engine that batches update reads (functions run once more to predict their reads, one prefetch
+	 * per batch, fallback reads for keys chosen from values): the other writer also strikes between a batch's
+	 * prefetch and its fallback reads, and some updates follow a pointer another writer moves.
+	 */
+	@ParameterizedTest(name = "seed {0}")
+	@ValueSource(longs = { 1, 2, 3, 42, 2026, 7, 8, 9 })
+	void whenAnotherWriterStrikesBetweenPrefetchAndFallbackReadsThenNoUpdateIsLostAndIssueOrderHolds(long seed) {
+		run(seed, true);
+	}
+
+	private static void run(long seed, boolean batching) {
+		System.out.println("EngineRandomizedTest seed " + seed + (batching ? ", batching reads" : ""));
 		Random random = new Random(seed);
 		MemoryEngine engine = new MemoryEngine();
+		if (batching) {
+			engine.batchingReads();
+		}
 		ManualExecutor executor = new ManualExecutor();
 		MutexStore store = MutexStore.open(engine, StoreOptions.builder().build());
 		int maxAttempts = 1 + random.nextInt(3);
@@ -46,24 +64,35 @@ class EngineRandomizedTest {
 			commits.incrementAndGet();
 			int roll = random.nextInt(10);
 			if (roll < 4) {
-				String counter = "c" + random.nextInt(3);
-				String current = engine.contents("m").get(counter);
-				Map<String, @Nullable String> write = new HashMap<>();
-				write.put(counter, String.valueOf(((current != null) ? Integer.parseInt(current) : 0) + 1));
-				engine.otherWriter("m", write);
-				otherIncrements.merge(counter, 1, Integer::sum);
+				otherIncrement(engine, random, otherIncrements);
 			}
 			else if (roll == 4) {
 				engine.failNextCommit(new StorageException("scripted failure", null));
 			}
 		});
+		if (batching) {
+			engine.beforeRead((plan) -> {
+				int roll = random.nextInt(10);
+				if (roll < 3) {
+					otherIncrement(engine, random, otherIncrements);
+				}
+				else if (roll < 5) {
+					Map<String, @Nullable String> move = new HashMap<>();
+					move.put("ptr", "c" + random.nextInt(3));
+					engine.otherWriter("m", move);
+				}
+				else if (roll == 5) {
+					engine.failNextSnapshot(new StorageUnavailableException("scripted read failure", null));
+				}
+			});
+		}
 		List<Issued> issued = new ArrayList<>();
 		AtomicInteger completions = new AtomicInteger();
 		int i = 0;
 		while (i < OPERATIONS) {
 			int round = 1 + random.nextInt(12);
 			for (int r = 0; r < round && i < OPERATIONS; r++, i++) {
-				Issued op = issue(mutex, random, i);
+				Issued op = issue(mutex, random, i, batching);
 				op.future.whenComplete((value, error) -> {
 					op.completions++;
 					completions.incrementAndGet();
@@ -93,6 +122,9 @@ class EngineRandomizedTest {
 			if (op.counter != null) {
 				expectedCounters.merge(op.counter, 1, Integer::sum);
 			}
+			if (op.followsPointer) {
+				expectedCounters.merge((String) op.future.join(), 1, Integer::sum);
+			}
 			if (op.plainKey != null) {
 				expectedPlain.put(op.plainKey, op.plainValue);
 			}
@@ -108,8 +140,28 @@ class EngineRandomizedTest {
 		assertThat(commits.get()).isPositive();
 	}
 
-	private static Issued issue(Mutex<String, String> mutex, Random random, int index) {
+	private static void otherIncrement(MemoryEngine engine, Random random, Map<String, Integer> otherIncrements) {
+		String counter = "c" + random.nextInt(3);
+		String current = engine.contents("m").get(counter);
+		Map<String, @Nullable String> write = new HashMap<>();
+		write.put(counter, String.valueOf(((current != null) ? Integer.parseInt(current) : 0) + 1));
+		engine.otherWriter("m", write);
+		otherIncrements.merge(counter, 1, Integer::sum);
+	}
+
+	private static Issued issue(Mutex<String, String> mutex, Random random, int index, boolean pointers) {
 		String plainKey = "p" + random.nextInt(4);
+		if (pointers && random.nextInt(4) == 0) {
+			// increments the counter "ptr" names: a key chosen from a value, which no prediction knows
+			Issued follow = new Issued("increment *ptr", mutex.update((ctx) -> {
+				String counter = ctx.get("ptr").orElse("c0");
+				int value = ctx.get(counter).map(Integer::parseInt).orElse(0);
+				ctx.put(counter, String.valueOf(value + 1));
+				return counter;
+			}), null, null, null);
+			follow.followsPointer = true;
+			return follow;
+		}
 		return switch (random.nextInt(5)) {
 			case 0 -> new Issued("put " + plainKey, mutex.put(plainKey, "v" + index), null, plainKey, "v" + index);
 			case 1 -> new Issued("del " + plainKey, mutex.del(plainKey), null, plainKey, null);
@@ -148,6 +200,9 @@ class EngineRandomizedTest {
 		final @Nullable String plainValue;
 
 		int completions;
+
+		/** An increment of the counter its result names. */
+		boolean followsPointer;
 
 		Issued(String description, CompletableFuture<?> future, @Nullable String counter, @Nullable String plainKey,
 				@Nullable String plainValue) {

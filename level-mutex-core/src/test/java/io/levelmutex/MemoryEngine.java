@@ -18,6 +18,8 @@ import io.levelmutex.engine.EngineBatch;
 import io.levelmutex.engine.KeySpan;
 import io.levelmutex.engine.KeyValue;
 import io.levelmutex.engine.KeyspaceStorage;
+import io.levelmutex.engine.ReadPlan;
+import io.levelmutex.engine.ReadResult;
 import io.levelmutex.engine.ReadSnapshot;
 import io.levelmutex.engine.RemoteChangeSink;
 import io.levelmutex.engine.StorageEngine;
@@ -100,6 +102,16 @@ final class MemoryEngine implements StorageEngine {
 	/** Snapshots asked for; guarded by {@code this}. */
 	private int snapshotsAsked;
 
+	/** Whether storages batch update reads ({@link KeyspaceStorage#batchesUpdateReads()}); guarded by {@code this}. */
+	private boolean batchesReads;
+
+	/** Plans read ({@link KeyspaceStorage#read}), in order, over every keyspace; guarded by {@code this}. */
+	private final List<ReadPlan> plans = new ArrayList<>();
+
+	/** Runs at the start of every plan read, before the state is read: where the other writer strikes. */
+	private Consumer<ReadPlan> beforeRead = (plan) -> {
+	};
+
 	/** Runs at the start of every commit, before validation: where the other writer strikes. */
 	private Consumer<EngineBatch> beforeCommit = (batch) -> {
 	};
@@ -123,6 +135,24 @@ final class MemoryEngine implements StorageEngine {
 		this.validates = validates;
 		this.maxKeyBytes = maxKeyBytes;
 		this.maxValueBytes = maxValueBytes;
+	}
+
+	/**
+	 * Makes the keyspaces opened from now on answer a plan with one call of their own (a "round trip", counted in
+	 * {@link #plans()}) and ask the core to batch update reads, as the PostgreSQL engine does.
+	 */
+	synchronized MemoryEngine batchingReads() {
+		this.batchesReads = true;
+		return this;
+	}
+
+	/** The plans read so far, over every keyspace (a plan read through a snapshot included). */
+	synchronized List<ReadPlan> plans() {
+		return new ArrayList<>(this.plans);
+	}
+
+	synchronized void beforeRead(Consumer<ReadPlan> action) {
+		this.beforeRead = action;
 	}
 
 	/**
@@ -222,7 +252,7 @@ final class MemoryEngine implements StorageEngine {
 		Space space = this.spaces.computeIfAbsent(spaceName(keyspace), Space::new);
 		space.sink = remoteChanges;
 		space.prefix = this.prefixed ? keyspace.prefix() : new byte[0];
-		return new Storage(space, false);
+		return new Storage(space, false, this.batchesReads);
 	}
 
 	/**
@@ -232,7 +262,7 @@ final class MemoryEngine implements StorageEngine {
 	synchronized KeyspaceStorage openAsOtherWriter(Keyspace keyspace) {
 		Space space = this.spaces.computeIfAbsent(spaceName(keyspace), Space::new);
 		space.prefix = this.prefixed ? keyspace.prefix() : new byte[0];
-		return new Storage(space, true);
+		return new Storage(space, true, this.batchesReads);
 	}
 
 	/**
@@ -268,9 +298,42 @@ final class MemoryEngine implements StorageEngine {
 		/** Whether this storage is another node's: its commits are the other writer's. */
 		private final boolean other;
 
-		Storage(Space space, boolean other) {
+		private final boolean batchesReads;
+
+		Storage(Space space, boolean other, boolean batchesReads) {
 			this.space = space;
 			this.other = other;
+			this.batchesReads = batchesReads;
+		}
+
+		@Override
+		public boolean batchesUpdateReads() {
+			return this.batchesReads;
+		}
+
+		@Override
+		public ReadResult read(ReadPlan plan) {
+			Consumer<ReadPlan> hook;
+			synchronized (MemoryEngine.this) {
+				MemoryEngine.this.plans.add(plan);
+				hook = MemoryEngine.this.beforeRead;
+			}
+			hook.accept(plan); // outside the engine's lock, like another node's commit
+			if (!this.batchesReads) {
+				return KeyspaceStorage.super.read(plan); // through snapshot(), as an embedded engine
+			}
+			synchronized (MemoryEngine.this) {
+				RuntimeException failure = MemoryEngine.this.snapshotFailures.poll();
+				if (failure != null) {
+					throw failure;
+				}
+				Snapshot state = new Snapshot(new TreeMap<>(this.space.data), this.space.sequence);
+				List<List<KeyValue>> scans = new ArrayList<>();
+				for (ReadPlan.Scan scan : plan.scans()) {
+					scans.add(state.scan(scan.lower(), scan.upper(), scan.limit(), scan.ascending()));
+				}
+				return new ReadResult(state.sequence(), state.multiGet(plan.keys()), scans);
+			}
 		}
 
 		@Override

@@ -1,7 +1,11 @@
 package io.levelmutex.engine;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The storage of one mutex's keyspace in an engine. Used from the mutex's cycle only: one call at a time.
@@ -56,6 +60,61 @@ public interface KeyspaceStorage {
 	 * @throws io.levelmutex.StorageException if the storage cannot be read (nothing to close then)
 	 */
 	ReadSnapshot snapshot();
+
+	/**
+	 * Answers every read of a plan on ONE consistent state of the keyspace, and names that state's sequence. The
+	 * core hands over all reads of a read phase at once (and, on engines that {@link #batchesUpdateReads()}, the
+	 * reads it expects a batch's update functions to make), so an engine whose reads cost a round trip can answer
+	 * them in one.
+	 *
+	 * <p>Contract: the result has one value per key of the plan, in the plan's order (duplicates answered each
+	 * time, {@code null} for a key without value), and one list per scan, in the plan's order, each holding at most
+	 * the scan's limit of entries in the scan's direction (an empty or inverted range gives none). Every answer and
+	 * {@link ReadResult#sequence()} come from the same committed state: after exactly the batch of that sequence,
+	 * nothing newer, nothing partial. Two calls may see different states (a later call at least as new as an
+	 * earlier one). A plan without reads still returns the current sequence. The arrays returned are the caller's.
+	 * An engine that waits here (a round trip) runs the wait through {@link BlockingCalls#run}.
+	 *
+	 * <p>The default opens a {@link #snapshot()}, runs one {@link ReadSnapshot#multiGet} (when there are keys) and
+	 * one {@link ReadSnapshot#scan} per scan on it, in plan order, and closes it: engines whose reads are cheap
+	 * need not override it.
+	 * @param plan the reads
+	 * @return the answers, index for index
+	 * @throws io.levelmutex.StorageException if the storage cannot be read (then nothing is answered)
+	 */
+	default ReadResult read(ReadPlan plan) {
+		try (ReadSnapshot snapshot = snapshot()) {
+			List<byte @Nullable []> values = plan.keys().isEmpty() ? List.of() : snapshot.multiGet(plan.keys());
+			List<List<KeyValue>> scans;
+			if (plan.scans().isEmpty()) {
+				scans = List.of();
+			}
+			else {
+				scans = new ArrayList<>(plan.scans().size());
+				for (ReadPlan.Scan scan : plan.scans()) {
+					scans.add(scan.isEmpty() ? List.of()
+							: snapshot.scan(scan.lower(), scan.upper(), scan.limit(), scan.ascending()));
+				}
+			}
+			return new ReadResult(snapshot.sequence(), values, scans);
+		}
+	}
+
+	/**
+	 * Whether every read costs this engine a round trip (a server), so that the core should learn the reads of a
+	 * batch's update functions in advance and fetch them together with one {@link #read(ReadPlan)}: it then runs
+	 * each update function once against a recording context before the batch's real run (README: an update function
+	 * may run more than once) and serves the real run's reads from that one answer, reading anything the first run
+	 * did not predict with a further {@link #read(ReadPlan)} of its own. Such a later read may see a newer state
+	 * than the prefetch whose sequence the update's {@link UpdateFootprint} carries; that is only sound on an
+	 * engine that {@link #validatesUpdates()} (a commit rejects the update if anything it read changed since that
+	 * sequence) or that has no other writers (then nothing changes between the two). {@code false} by default: the
+	 * update functions run once, on one {@link #snapshot()} per batch.
+	 * @return whether the core prefetches the reads of update functions
+	 */
+	default boolean batchesUpdateReads() {
+		return false;
+	}
 
 	/**
 	 * Commits a batch atomically. Without update validation, or when every update is valid, the whole batch

@@ -5,8 +5,11 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One consistent, read-only state of a keyspace. Keys include the keyspace's
- * {@link KeyspaceStorage#keyPrefix()}. Used by one thread; closed by its user.
+ * One consistent, read-only state of a keyspace: every read sees the state after the batch numbered
+ * {@link #sequence()}, and nothing committed later. Keys include the keyspace's
+ * {@link KeyspaceStorage#keyPrefix()}. Used by one thread; closed by its user. The core uses it for the default
+ * {@link KeyspaceStorage#read(ReadPlan)} and, on engines that do not {@link KeyspaceStorage#batchesUpdateReads()},
+ * for the reads of a batch's update functions.
  */
 public interface ReadSnapshot extends AutoCloseable {
 
@@ -19,8 +22,9 @@ public interface ReadSnapshot extends AutoCloseable {
 
 	/**
 	 * Point reads, all in one call.
-	 * @param keys the keys
-	 * @return the values in the keys' order, {@code null} where a key has none
+	 * @param keys the keys; duplicates allowed (each is answered)
+	 * @return one value per key, in the keys' order, {@code null} where a key has none; the arrays are the
+	 * caller's
 	 * @throws io.levelmutex.StorageException if the read failed
 	 */
 	List<byte @Nullable []> multiGet(List<byte[]> keys);

@@ -8,6 +8,10 @@
  * <ul>
  * <li>per keyspace, snapshots ({@link io.levelmutex.engine.ReadSnapshot}): multi-get, and bounded scans of a
  * key range in either direction, all on one consistent state named by a sequence;</li>
+ * <li>optionally, an answer to a whole {@link io.levelmutex.engine.ReadPlan} at once (a read phase's gets and
+ * scans, or a batch's prefetched update reads) on one consistent state, for engines where each read is a round
+ * trip ({@link io.levelmutex.engine.KeyspaceStorage#read}, {@link io.levelmutex.engine.KeyspaceStorage#batchesUpdateReads});
+ * the default uses a snapshot;</li>
  * <li>one atomic commit of a batch ({@link io.levelmutex.engine.KeyspaceStorage#commit}): all of the applied
  * prefix of the batch or nothing, validated against writes committed by other writers since each update's
  * snapshot when the engine has such writers ({@link io.levelmutex.engine.KeyspaceStorage#validatesUpdates()});</li>

@@ -12,13 +12,13 @@ final class KeyspaceDirectory {
 
 	static final int MAX_NAME_BYTES = 200;
 
-	private final String table;
+	private final PostgresSql sql;
 
 	/** Owned by this directory; ids never change once created. */
 	private final ConcurrentHashMap<String, Integer> ids = new ConcurrentHashMap<>();
 
-	KeyspaceDirectory(PostgresSettings settings) {
-		this.table = settings.table("keyspace");
+	KeyspaceDirectory(PostgresSql sql) {
+		this.sql = sql;
 	}
 
 	static void validateName(String name) {
@@ -40,12 +40,11 @@ final class KeyspaceDirectory {
 			return known;
 		}
 		int id;
-		try (PreparedStatement insert = connection.prepareStatement(
-				"INSERT INTO " + this.table + " (name) VALUES (?) ON CONFLICT (name) DO NOTHING")) {
+		try (PreparedStatement insert = connection.prepareStatement(this.sql.insertKeyspace)) {
 			insert.setString(1, name);
 			insert.executeUpdate();
 		}
-		try (PreparedStatement select = connection.prepareStatement("SELECT id FROM " + this.table + " WHERE name = ?")) {
+		try (PreparedStatement select = connection.prepareStatement(this.sql.keyspaceId)) {
 			select.setString(1, name);
 			try (ResultSet rows = select.executeQuery()) {
 				rows.next();

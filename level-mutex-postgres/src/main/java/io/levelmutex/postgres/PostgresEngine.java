@@ -1,42 +1,69 @@
 package io.levelmutex.postgres;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.UUID;
+
 import javax.sql.DataSource;
 
 import io.levelmutex.Keyspace;
 import io.levelmutex.StoreHealth;
 import io.levelmutex.StorageUnavailableException;
 import io.levelmutex.engine.KeyspaceStorage;
+import io.levelmutex.engine.ReadPlan;
 import io.levelmutex.engine.RemoteChangeSink;
 import io.levelmutex.engine.StorageEngine;
 
 /**
- * The PostgreSQL storage engine of one node: a {@link PostgresStorage} on the user's {@link DataSource}, and
- * one {@link RemoteChangeListener} that every keyspace storage of the engine watches its keyspace on. Always
- * durable. Thread-safe.
+ * The PostgreSQL storage engine of one node, on connections from the user's {@link DataSource} (the library's
+ * own connections, never a caller's transaction): snapshots ({@link PostgresSnapshot}), one-statement commits
+ * ({@link BatchCommitter}), one {@link RemoteChangeListener} that every keyspace storage of the engine watches
+ * its keyspace on, and one {@link AfterCommit} worker for the hints and clean-ups that follow commits. Opening
+ * checks durability ({@code synchronous_commit} on) and creates or verifies the schema. Always durable.
+ * Thread-safe.
  */
 final class PostgresEngine implements StorageEngine {
 
-	private final PostgresStorage storage;
+	private final PostgresSettings settings;
+
+	private final Connections connections;
+
+	private final UUID nodeId = UUID.randomUUID();
+
+	private final KeyspaceDirectory keyspaces;
+
+	private final BatchCommitter committer;
 
 	private final RemoteChangeListener listener;
+
+	private final AfterCommit afterCommit;
+
+	private final PlanReader reader;
 
 	private final EngineHealth health = new EngineHealth();
 
 	/** Set by {@link #close()}; read by health. */
 	private volatile boolean open = true;
 
-	private PostgresEngine(PostgresStorage storage) {
-		this.storage = storage;
-		this.listener = storage.listen((change) -> {
+	private PostgresEngine(Connections connections, PostgresSettings settings, BatchCommitter.CommitStep commitStep) {
+		this.settings = settings;
+		this.connections = connections;
+		PostgresSql sql = new PostgresSql(settings.tablePrefix());
+		this.keyspaces = new KeyspaceDirectory(sql);
+		this.committer = new BatchCommitter(connections, settings, sql, this.nodeId, commitStep);
+		this.reader = new PlanReader(connections, sql);
+		this.afterCommit = new AfterCommit(connections, settings, sql, new TombstoneCleaner(connections, settings, sql));
+		this.listener = new RemoteChangeListener(connections, settings, this.nodeId, (change) -> {
 			// Every keyspace storage watches with a sink of its own; nothing arrives here.
 		});
 	}
 
 	/**
-	 * Opens the engine: checks durability, creates or verifies the schema, starts the listener.
+	 * Opens the engine: checks durability, creates or verifies the schema, starts the listener and the
+	 * after-commit worker.
 	 * @param dataSource where connections come from
 	 * @param settings the settings
-	 * @param createSchema whether to create the schema if it is missing
+	 * @param createSchema whether to create the schema if it is missing (or upgrade it from version 1)
 	 * @return the engine
 	 * @throws io.levelmutex.StorageException if the server cannot be reached within the connect wait, durability
 	 * is off, or the schema is missing (and may not be created) or of another version
@@ -47,20 +74,78 @@ final class PostgresEngine implements StorageEngine {
 
 	static PostgresEngine open(DataSource dataSource, PostgresSettings settings, boolean createSchema,
 			BatchCommitter.CommitStep commitStep) {
-		return new PostgresEngine(PostgresStorage.open(dataSource, settings, createSchema, commitStep));
+		Connections connections = new Connections(dataSource, settings.connectWait());
+		checkDatabase(connections, settings, createSchema);
+		PostgresEngine engine = new PostgresEngine(connections, settings, commitStep);
+		engine.listener.start();
+		engine.afterCommit.start();
+		return engine;
 	}
 
-	PostgresStorage storage() {
-		return this.storage;
+	/**
+	 * Checks durability and creates or verifies the schema.
+	 * @throws PostgresConfigurationException if {@code synchronous_commit} is off, or the schema is missing (and
+	 * may not be created) or of another version
+	 * @throws PostgresUnavailableException if the server cannot be reached within the connect wait
+	 */
+	static void checkDatabase(Connections connections, PostgresSettings settings, boolean createSchema) {
+		Connection connection = connections.open("opening the PostgreSQL storage");
+		try {
+			DurabilityCheck.check(connection);
+			if (createSchema) {
+				SchemaInstaller.install(connection, settings.tablePrefix());
+			}
+			else {
+				SchemaInstaller.verify(connection, settings.tablePrefix());
+			}
+		}
+		catch (SQLException ex) {
+			throw SqlFailures.typed("Could not open the PostgreSQL storage (table prefix '" + settings.tablePrefix()
+					+ "')", ex);
+		}
+		finally {
+			Connections.closeQuietly(connection);
+		}
 	}
 
 	RemoteChangeListener listener() {
 		return this.listener;
 	}
 
+	AfterCommit afterCommit() {
+		return this.afterCommit;
+	}
+
+	/**
+	 * The keyspace of that name, created (row with sequence 0) on first use by any node.
+	 * @param name 1 to 200 bytes of UTF-8
+	 * @return the keyspace
+	 */
+	PostgresKeyspace keyspace(String name) {
+		return keyspace(this.connections, this.keyspaces, name);
+	}
+
+	static PostgresKeyspace keyspace(Connections connections, KeyspaceDirectory keyspaces, String name) {
+		KeyspaceDirectory.validateName(name);
+		Integer known = keyspaces.cached(name);
+		if (known != null) {
+			return new PostgresKeyspace(name, known);
+		}
+		Connection connection = connections.open("opening keyspace '" + name + "'");
+		try {
+			return new PostgresKeyspace(name, keyspaces.id(connection, name));
+		}
+		catch (SQLException ex) {
+			throw SqlFailures.typed("Could not open keyspace '" + name + "'", ex);
+		}
+		finally {
+			Connections.closeQuietly(connection);
+		}
+	}
+
 	@Override
 	public String description() {
-		return "postgresql " + this.storage.settings().tablePrefix() + " tables";
+		return "postgresql " + this.settings.tablePrefix() + " tables";
 	}
 
 	@Override
@@ -68,10 +153,8 @@ final class PostgresEngine implements StorageEngine {
 		PostgresKeyspace pg;
 		long sequence;
 		try {
-			pg = this.storage.keyspace(KeyspaceNames.of(keyspace));
-			try (PostgresSnapshot snapshot = this.storage.snapshot(pg)) {
-				sequence = snapshot.sequence();
-			}
+			pg = keyspace(KeyspaceNames.of(keyspace));
+			sequence = this.reader.read(pg, ReadPlan.NONE).sequence(); // one statement
 		}
 		catch (StorageUnavailableException ex) {
 			this.health.unreachable();
@@ -80,18 +163,20 @@ final class PostgresEngine implements StorageEngine {
 		this.health.reached();
 		this.listener.watch(pg, sequence,
 				(change) -> remoteChanges.changed(change.fromSequence(), change.toSequence()));
-		return new PostgresKeyspaceStorage(this.storage, pg, this.listener, this.health);
+		return new PostgresKeyspaceStorage(pg, sequence, this.connections, this.settings, this.committer,
+				this.reader, this.afterCommit, this.listener, this.health);
 	}
 
 	@Override
 	public StoreHealth health() {
-		return this.health.health(this.open, this.listener, this.storage.settings().tablePrefix());
+		return this.health.health(this.open, this.listener, this.settings.tablePrefix());
 	}
 
 	@Override
 	public void close() {
 		this.open = false;
 		this.listener.close();
+		this.afterCommit.close();
 	}
 
 }

@@ -1,45 +1,59 @@
 package io.levelmutex.postgres;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.UUID;
 
-import io.levelmutex.StorageException;
 import io.levelmutex.StorageUnavailableException;
-import io.levelmutex.WriteOperation;
 import io.levelmutex.engine.CommitResult;
 import io.levelmutex.engine.EngineBatch;
-import io.levelmutex.engine.KeySpan;
 import io.levelmutex.engine.KeyspaceStorage;
+import io.levelmutex.engine.ReadPlan;
+import io.levelmutex.engine.ReadResult;
 import io.levelmutex.engine.ReadSnapshot;
-import io.levelmutex.engine.UpdateFootprint;
 
 /**
- * One mutex's keyspace on PostgreSQL: its own PostgreSQL keyspace (so no key prefix), snapshots and validated
- * commits through the engine's {@link PostgresStorage}, remote changes watched on the engine's listener from the
- * sequence it opened at until {@link #close()}. Used by its mutex's cycle, one call at a time.
+ * One mutex's keyspace on PostgreSQL: its own PostgreSQL keyspace (so no key prefix), one-statement reads of whole
+ * plans ({@link PlanReader}; snapshots only for direct use), one-statement
+ * validated commits ({@link BatchCommitter}), remote changes watched on the engine's listener from the sequence
+ * it opened at until {@link #close()}. A commit hands its sequence to the engine's {@link AfterCommit} worker
+ * (hint, clean-up) and returns. Used by its mutex's cycle, one call at a time.
  */
 final class PostgresKeyspaceStorage implements KeyspaceStorage {
 
 	private static final byte[] NO_PREFIX = new byte[0];
 
-	/** A tombstone clean-up runs after every commit whose sequence is a multiple of this. */
-	static final long CLEAN_UP_EVERY = 1024;
-
-	/** The most tombstones one clean-up removes. */
-	static final int CLEAN_UP_ROWS = 10_000;
-
-	private final PostgresStorage storage;
-
 	private final PostgresKeyspace keyspace;
+
+	private final Connections connections;
+
+	private final PostgresSettings settings;
+
+	private final BatchCommitter committer;
+
+	private final PlanReader reader;
+
+	private final AfterCommit afterCommit;
 
 	private final RemoteChangeListener listener;
 
 	private final EngineHealth health;
 
-	PostgresKeyspaceStorage(PostgresStorage storage, PostgresKeyspace keyspace, RemoteChangeListener listener,
-			EngineHealth health) {
-		this.storage = storage;
+	/**
+	 * The highest sequence of the keyspace this storage knows to be committed (opening, snapshots, commits), for
+	 * outcome resolution; written and read by the mutex's cycle, one call at a time (volatile: the cycle's calls
+	 * may run on different threads).
+	 */
+	private volatile long knownSequence;
+
+	PostgresKeyspaceStorage(PostgresKeyspace keyspace, long openedAt, Connections connections,
+			PostgresSettings settings, BatchCommitter committer, PlanReader reader, AfterCommit afterCommit,
+			RemoteChangeListener listener, EngineHealth health) {
+		this.reader = reader;
 		this.keyspace = keyspace;
+		this.knownSequence = openedAt;
+		this.connections = connections;
+		this.settings = settings;
+		this.committer = committer;
+		this.afterCommit = afterCommit;
 		this.listener = listener;
 		this.health = health;
 	}
@@ -65,77 +79,67 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 
 	@Override
 	public int maxValueBytes() {
-		return this.storage.settings().maxValueBytes();
+		return this.settings.maxValueBytes();
 	}
 
 	@Override
 	public ReadSnapshot snapshot() {
 		try {
-			ReadSnapshot snapshot = new EngineSnapshot(this.storage.snapshot(this.keyspace));
+			PostgresSnapshot snapshot = PostgresSnapshot.open(this.connections, this.settings, this.keyspace);
+			this.knownSequence = Math.max(this.knownSequence, snapshot.sequence());
 			this.health.reached();
-			return snapshot;
+			return new EngineSnapshot(snapshot);
 		}
 		catch (StorageUnavailableException ex) {
 			this.health.unreachable();
 			throw ex;
 		}
+	}
+
+	/** One statement, in autocommit, for the whole plan (see {@link PlanReader}). */
+	@Override
+	public ReadResult read(ReadPlan plan) {
+		try {
+			ReadResult result = this.reader.read(this.keyspace, plan);
+			this.knownSequence = Math.max(this.knownSequence, result.sequence());
+			this.health.reached();
+			return result;
+		}
+		catch (StorageUnavailableException ex) {
+			this.health.unreachable();
+			throw ex;
+		}
+	}
+
+	/**
+	 * {@code true}: each read is a round trip, so the core predicts the reads of a batch's update functions and
+	 * fetches them with one {@link #read(ReadPlan)} (commit-time validation makes later fallback reads safe).
+	 */
+	@Override
+	public boolean batchesUpdateReads() {
+		return true;
 	}
 
 	@Override
 	public CommitResult commit(EngineBatch batch) {
-		Batch internal = toBatch(batch);
-		io.levelmutex.postgres.CommitResult result;
+		CommitOutcome outcome;
 		try {
-			result = this.storage.commit(this.keyspace, internal);
+			outcome = this.committer.commit(this.keyspace, UUID.randomUUID(), batch, this.knownSequence);
 		}
 		catch (StorageUnavailableException ex) {
 			this.health.unreachable();
 			throw ex;
 		}
-		if (result.committed()) {
+		CommitResult result = outcome.result();
+		this.knownSequence = Math.max(this.knownSequence, result.sequence());
+		if (outcome.committed()) {
 			this.health.committed(this.keyspace.name(), result.sequence());
-			if (result.sequence() % CLEAN_UP_EVERY == 0) {
-				cleanUpQuietly();
-			}
+			this.afterCommit.committed(this.keyspace, result.sequence());
 		}
 		else {
 			this.health.reached();
 		}
-		RejectedUnit rejected = result.rejected();
-		if (rejected == null) {
-			return CommitResult.applied(result.sequence(), result.appliedOps());
-		}
-		return CommitResult.rejected(result.sequence(), result.appliedOps(), rejected.unit(), rejected.key());
-	}
-
-	private void cleanUpQuietly() {
-		try {
-			this.storage.cleanUp(this.keyspace, CLEAN_UP_ROWS);
-		}
-		catch (StorageException ex) {
-			// The next clean-up (CLEAN_UP_EVERY sequences later) tries again; tombstones only take space meanwhile.
-		}
-	}
-
-	static Batch toBatch(EngineBatch batch) {
-		List<byte[]> storedKeys = batch.storedKeys();
-		List<BatchOp> ops = new ArrayList<>(batch.size());
-		for (int i = 0; i < batch.size(); i++) {
-			WriteOperation operation = batch.operations().get(i);
-			ops.add(new BatchOp(storedKeys.get(i), operation.type() == WriteOperation.Type.PUT ? operation.value() : null));
-		}
-		List<UnitFootprint> units = new ArrayList<>(batch.updates().size());
-		for (UpdateFootprint update : batch.updates()) {
-			List<UnitFootprint.Span> spans = new ArrayList<>(update.spans().size());
-			for (KeySpan span : update.spans()) {
-				spans.add(new UnitFootprint.Span(span.lower(), span.upper()));
-			}
-			int end = Math.min(update.firstOperation() + update.operationCount(), storedKeys.size());
-			List<byte[]> written = storedKeys.subList(Math.min(update.firstOperation(), end), end);
-			units.add(new UnitFootprint(update.firstOperation(), update.snapshotSequence(), update.readKeys(), spans,
-					written));
-		}
-		return Batch.of(ops, units);
+		return result;
 	}
 
 	@Override

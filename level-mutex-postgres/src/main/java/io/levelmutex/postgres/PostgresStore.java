@@ -19,17 +19,18 @@ import io.levelmutex.StoreOptions;
  * }</pre>
  *
  * <p><b>Ordering.</b> Within one node, everything the core guarantees holds as on the embedded engine: reads of a
- * phase see one snapshot (one {@code REPEATABLE READ, READ ONLY} transaction), results and writes complete in
+ * phase see one snapshot (they are answered by one statement), results and writes complete in
  * issue order. Across nodes, plain {@code put}/{@code del} are last-writer-wins in commit order, and every batch
  * committed to a mutex's keyspace gets a gapless, strictly increasing sequence in commit order across all nodes
  * ({@link io.levelmutex.FlushEvent#sequence()}).
  *
  * <p><b>Connections.</b> One per mutex while its read or write phase runs, plus one for the remote-change listener,
  * which it gives back only as it came ({@code UNLISTEN *}, {@code application_name} restored, no notification left
- * buffered) or aborted so that the pool discards it; closing the store does not wait for a poll interval.
+ * buffered) or aborted so that the pool discards it, plus one for the after-commit worker while it sends a
+ * remote-change hint or cleans up tombstones; closing the store does not wait for a poll interval.
  *
- * <p><b>Durability.</b> A batch is one transaction, committed with {@code synchronous_commit = on} before
- * {@code flushed} fires and before any of its writes completes. Opening fails if the server or the session turns
+ * <p><b>Durability.</b> A batch is one transaction (one statement), committed with {@code synchronous_commit = on}
+ * before {@code flushed} fires and before any of its writes completes. Opening fails if the server or the session turns
  * {@code synchronous_commit} off. The engine uses its own connections from the DataSource, never a caller's
  * transaction.
  *
@@ -115,7 +116,8 @@ public final class PostgresStore {
 		/**
 		 * Whether opening creates the schema if it is missing (idempotent, safe from several nodes at once), or
 		 * only verifies that it exists in the version this library knows (when Flyway or Liquibase runs the shipped
-		 * {@code META-INF/level-mutex/postgres/schema-v1.sql}).
+		 * {@code META-INF/level-mutex/postgres/schema-v2.sql}, or {@code upgrade-v1-to-v2.sql} on a version-1
+		 * schema; with {@code true} a version-1 schema is upgraded in place).
 		 * @param initialize {@code true} (default) to create, {@code false} to verify only
 		 * @return this builder
 		 */

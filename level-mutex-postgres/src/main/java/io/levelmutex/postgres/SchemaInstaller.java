@@ -12,15 +12,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Creates the schema from the shipped SQL ({@value #RESOURCE}) with the configured table prefix, or checks
- * that it is there. Creation runs in one transaction under a transaction-scoped advisory lock, so nodes
- * starting together do not race on {@code CREATE ... IF NOT EXISTS}.
+ * Creates the schema from the shipped SQL ({@value #RESOURCE}) with the configured table prefix, upgrading a
+ * version-1 schema on the way (every statement of that file is idempotent), or checks that it is there in this
+ * version. Creation runs in one transaction under a transaction-scoped advisory lock, so nodes starting together
+ * do not race on {@code CREATE ... IF NOT EXISTS}.
  */
 final class SchemaInstaller {
 
-	static final String RESOURCE = "META-INF/level-mutex/postgres/schema-v1.sql";
+	static final String DIRECTORY = "META-INF/level-mutex/postgres/";
 
-	static final int VERSION = 1;
+	static final String RESOURCE = DIRECTORY + "schema-v2.sql";
+
+	static final String UPGRADE_FROM_V1 = DIRECTORY + "upgrade-v1-to-v2.sql";
+
+	static final String DROP = DIRECTORY + "drop.sql";
+
+	static final int VERSION = 2;
 
 	/** Advisory lock key of schema creation: "lvlmutex" in ASCII. */
 	private static final long LOCK_KEY = 0x6c766c6d75746578L;
@@ -30,10 +37,18 @@ final class SchemaInstaller {
 
 	/** The statements of the schema with {@code prefix} in place of the default prefix. */
 	static List<String> statements(String prefix) {
+		return statements(RESOURCE, prefix);
+	}
+
+	/**
+	 * The statements of a shipped script with {@code prefix} in place of the default prefix: split at lines
+	 * ending with a semicolon, except inside a {@code $$}-quoted body; comment lines left out.
+	 */
+	static List<String> statements(String resource, String prefix) {
 		String sql;
-		try (InputStream in = SchemaInstaller.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+		try (InputStream in = SchemaInstaller.class.getClassLoader().getResourceAsStream(resource)) {
 			if (in == null) {
-				throw new IllegalStateException("Missing resource " + RESOURCE);
+				throw new IllegalStateException("Missing resource " + resource);
 			}
 			sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
 		}
@@ -42,17 +57,29 @@ final class SchemaInstaller {
 		}
 		List<String> statements = new ArrayList<>();
 		StringBuilder current = new StringBuilder();
+		boolean quoted = false;
 		for (String line : sql.split("\n")) {
-			if (line.strip().startsWith("--")) {
+			if (!quoted && line.strip().startsWith("--")) {
 				continue;
 			}
 			current.append(line).append('\n');
-			if (line.strip().endsWith(";")) {
+			if (countDollarQuotes(line) % 2 == 1) {
+				quoted = !quoted;
+			}
+			if (!quoted && line.strip().endsWith(";")) {
 				statements.add(current.toString().strip().replace(PostgresSettings.DEFAULT_PREFIX, prefix));
 				current.setLength(0);
 			}
 		}
 		return statements;
+	}
+
+	private static int countDollarQuotes(String line) {
+		int count = 0;
+		for (int at = line.indexOf("$$"); at >= 0; at = line.indexOf("$$", at + 2)) {
+			count++;
+		}
+		return count;
 	}
 
 	static void install(Connection connection, String prefix) throws SQLException {
@@ -76,26 +103,42 @@ final class SchemaInstaller {
 	}
 
 	/**
-	 * Checks that the schema exists in a version this code knows.
-	 * @throws PostgresConfigurationException if it is missing or of another version
+	 * Checks that the schema exists in the version this code knows, with its commit function.
+	 * @throws PostgresConfigurationException if it is missing, of version 1 (naming the upgrade script) or of
+	 * another version
 	 */
 	static void verify(Connection connection, String prefix) throws SQLException {
-		try (Statement statement = connection.createStatement();
-				ResultSet rows = statement.executeQuery("SELECT to_regclass('" + prefix + "schema_version') IS NOT NULL")) {
-			rows.next();
-			if (!rows.getBoolean(1)) {
-				throw new PostgresConfigurationException("No level-mutex schema with table prefix '" + prefix
-						+ "': run " + RESOURCE + " (with that prefix) or let the engine create it", null);
-			}
+		PostgresSql sql = new PostgresSql(prefix);
+		if (!queryBoolean(connection, sql.schemaExists)) {
+			throw new PostgresConfigurationException("No level-mutex schema with table prefix '" + prefix
+					+ "': run " + RESOURCE + " (with that prefix) or let the engine create it", null);
 		}
+		int version;
 		try (Statement statement = connection.createStatement();
-				ResultSet rows = statement.executeQuery("SELECT max(version) FROM " + prefix + "schema_version")) {
+				ResultSet rows = statement.executeQuery(sql.schemaVersion)) {
 			rows.next();
-			int version = rows.getInt(1);
-			if (version != VERSION) {
-				throw new PostgresConfigurationException("The level-mutex schema with table prefix '" + prefix
-						+ "' is version " + version + "; this engine knows version " + VERSION, null);
-			}
+			version = rows.getInt(1);
+		}
+		if (version == 1) {
+			throw new PostgresConfigurationException("The level-mutex schema with table prefix '" + prefix
+					+ "' is version 1; this engine needs version " + VERSION + ": run " + UPGRADE_FROM_V1
+					+ " (with that prefix) or let the engine upgrade it", null);
+		}
+		if (version != VERSION) {
+			throw new PostgresConfigurationException("The level-mutex schema with table prefix '" + prefix
+					+ "' is version " + version + "; this engine knows version " + VERSION, null);
+		}
+		if (!queryBoolean(connection, sql.commitFunctionExists)) {
+			throw new PostgresConfigurationException("The level-mutex schema with table prefix '" + prefix
+					+ "' is version " + VERSION + " but its function " + prefix + PostgresSql.COMMIT_FUNCTION
+					+ " is missing: run " + UPGRADE_FROM_V1 + " (with that prefix)", null);
+		}
+	}
+
+	private static boolean queryBoolean(Connection connection, String sql) throws SQLException {
+		try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+			rows.next();
+			return rows.getBoolean(1);
 		}
 	}
 

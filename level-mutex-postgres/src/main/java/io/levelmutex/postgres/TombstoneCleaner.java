@@ -9,8 +9,9 @@ import java.sql.SQLException;
  * Removes tombstones (and batch-log rows) no validation can still need, a bounded number per call. Under the
  * keyspace's lock it raises the keyspace's horizon to {@code sequence - tombstoneRetention}, then deletes up to
  * {@code maxRows} tombstones and batch-log rows with a sequence at or below the horizon. Validation rejects a
- * unit whose snapshot sequence is below the horizon ({@link RejectedUnit.Reason#SNAPSHOT_TOO_OLD}): a delete
- * it should see may be gone. So a tombstone is removed only when no unit that could still commit needs it.
+ * unit whose snapshot sequence is below the horizon ({@link RejectionReason#SNAPSHOT_TOO_OLD}): a delete
+ * it should see may be gone. So a tombstone is removed only when no unit that could still commit needs it. Runs
+ * outside every batch's call ({@link AfterCommit}), in a transaction of its own (three statements).
  */
 final class TombstoneCleaner {
 
@@ -18,9 +19,12 @@ final class TombstoneCleaner {
 
 	private final PostgresSettings settings;
 
-	TombstoneCleaner(Connections connections, PostgresSettings settings) {
+	private final PostgresSql sql;
+
+	TombstoneCleaner(Connections connections, PostgresSettings settings, PostgresSql sql) {
 		this.connections = connections;
 		this.settings = settings;
+		this.sql = sql;
 	}
 
 	/**
@@ -38,8 +42,7 @@ final class TombstoneCleaner {
 		try {
 			connection.setAutoCommit(false);
 			long horizon;
-			try (PreparedStatement statement = connection.prepareStatement("UPDATE " + this.settings.table("keyspace")
-					+ " SET horizon = greatest(horizon, seq - ?) WHERE id = ? RETURNING horizon")) {
+			try (PreparedStatement statement = connection.prepareStatement(this.sql.raiseHorizon)) {
 				statement.setLong(1, this.settings.tombstoneRetention());
 				statement.setInt(2, keyspace.id());
 				try (ResultSet rows = statement.executeQuery()) {
@@ -48,18 +51,13 @@ final class TombstoneCleaner {
 				}
 			}
 			int deleted;
-			String entries = this.settings.table("entry");
-			try (PreparedStatement statement = connection.prepareStatement("DELETE FROM " + entries
-					+ " WHERE ctid = ANY(ARRAY(SELECT ctid FROM " + entries
-					+ " WHERE keyspace_id = ? AND value IS NULL AND seq <= ? LIMIT ?))")) {
+			try (PreparedStatement statement = connection.prepareStatement(this.sql.deleteTombstones)) {
 				statement.setInt(1, keyspace.id());
 				statement.setLong(2, horizon);
 				statement.setInt(3, maxRows);
 				deleted = statement.executeUpdate();
 			}
-			String batches = this.settings.table("batch");
-			try (PreparedStatement statement = connection.prepareStatement("DELETE FROM " + batches
-					+ " WHERE ctid = ANY(ARRAY(SELECT ctid FROM " + batches + " WHERE keyspace_id = ? AND seq <= ? LIMIT ?))")) {
+			try (PreparedStatement statement = connection.prepareStatement(this.sql.deleteBatches)) {
 				statement.setInt(1, keyspace.id());
 				statement.setLong(2, horizon);
 				statement.setInt(3, maxRows);

@@ -6,19 +6,25 @@
  *
  * <p>How it works, per mutex keyspace (its own PostgreSQL keyspace, with its own sequence):
  * <ul>
- * <li>Schema ({@code META-INF/level-mutex/postgres/schema-v1.sql}): a keyspace row holding the last sequence and
- * the tombstone horizon; entries (key, value or NULL for a tombstone, the sequence that last wrote them); the
- * batch log (batch id, sequence, node id, applied prefix, rejected update). Created idempotently under a
- * transaction-scoped advisory lock, or verified.</li>
- * <li>Read phase: one REPEATABLE READ, READ ONLY transaction whose first statement reads the keyspace's
- * sequence, so the sequence names exactly what the snapshot sees; all gets in one query.</li>
- * <li>Write phase: one READ COMMITTED transaction per batch; the keyspace row is locked first by
- * {@code UPDATE ... SET seq = seq + 1 RETURNING}, so commits of a keyspace serialise there and sequences are
- * gapless and in commit order across nodes (a rolled-back batch leaves no gap). Updates are validated against
- * rows with a sequence above their snapshot's (keys read, spans, keys written; deletes through tombstones); the
- * first rejected update truncates the batch before its first write; the rest is applied by two multi-row
- * statements; the batch log row is written; COMMIT with {@code synchronous_commit} on; then NOTIFY (never inside
- * the transaction).</li>
+ * <li>Schema ({@code META-INF/level-mutex/postgres/schema-v2.sql}; {@code upgrade-v1-to-v2.sql},
+ * {@code drop.sql} beside it; every statement in {@link io.levelmutex.postgres.PostgresSql}): a keyspace row
+ * holding the last sequence and the tombstone horizon; entries (key, value or NULL for a tombstone, the sequence
+ * that last wrote them); the batch log (batch id, sequence, node id, applied prefix, rejected update); the commit
+ * function. Created (or upgraded from version 1) idempotently under a transaction-scoped advisory lock, or
+ * verified.</li>
+ * <li>Read phase: ONE statement in autocommit ({@code PlanReader}) answers every get and
+ * bounded scan of the phase and reads the keyspace's sequence, all on the statement's one snapshot, so the
+ * sequence names exactly what the reads saw. The reads of a batch's update functions are predicted by the core
+ * and fetched the same way, once per batch.</li>
+ * <li>Write phase: one statement per batch, the commit function called in autocommit (its own transaction,
+ * committed before the reply: one round trip). It locks the keyspace row first by
+ * {@code UPDATE ... SET seq = seq + 1 RETURNING}, so commits of a keyspace serialise there, for that statement
+ * and its COMMIT only, and sequences are gapless and in commit order across nodes (a batch that applies nothing
+ * gives its sequence back). Updates are validated against rows with a sequence above their snapshot's (keys
+ * read, spans, keys written; deletes through tombstones); the first rejected update truncates the batch before
+ * its first write; the rest is applied, the batch log row written; COMMIT with {@code synchronous_commit} on.
+ * NOTIFY hints (merged) and tombstone clean-ups follow on the engine's after-commit worker, never inside a
+ * batch's transaction.</li>
  * <li>Remote changes: one listener per store (LISTEN plus polling) delivers other nodes' sequences of each open
  * keyspace, in order, once.</li>
  * <li>Failures are the core's types ({@link io.levelmutex.StorageUnavailableException},

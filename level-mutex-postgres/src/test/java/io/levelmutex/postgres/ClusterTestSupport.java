@@ -116,8 +116,8 @@ abstract class ClusterTestSupport {
 			.withPollInterval(Duration.ofMillis(200));
 	}
 
-	static PostgresStorage open(PGSimpleDataSource dataSource) {
-		return PostgresStorage.open(dataSource, fastSettings(), true);
+	static TestNode open(PGSimpleDataSource dataSource) {
+		return TestNode.open(dataSource, fastSettings(), true);
 	}
 
 	/** A store ("node") on the class's database with the test's tables, short waits and fast polling. */

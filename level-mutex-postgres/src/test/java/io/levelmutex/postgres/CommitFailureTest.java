@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 import org.postgresql.ds.PGSimpleDataSource;
 
-import io.levelmutex.postgres.RejectedUnit.Reason;
+import io.levelmutex.postgres.RejectionReason;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -34,10 +34,10 @@ class CommitFailureTest extends ClusterTestSupport {
 		PGSimpleDataSource database = newDatabase();
 		PGSimpleDataSource victimSource = newDatabase();
 		victimSource.setApplicationName("victim");
-		PostgresStorage victim = open(victimSource);
-		PostgresStorage other = open(database);
+		TestNode victim = open(victimSource);
+		TestNode other = open(database);
 		PostgresKeyspace ks = other.keyspace("kill");
-		other.commit(ks, Batch.of(List.of(BatchOp.put(bytes("base"), bytes("1")))));
+		other.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("base"), bytes("1")))));
 		try (Connection holder = database.getConnection()) {
 			holder.setAutoCommit(false);
 			try (PreparedStatement lock = holder
@@ -45,8 +45,8 @@ class CommitFailureTest extends ClusterTestSupport {
 				lock.setInt(1, ks.id());
 				lock.executeQuery().close();
 			}
-			CompletableFuture<CommitResult> commit = CompletableFuture.supplyAsync(() -> victim.commit(ks,
-					Batch.of(List.of(BatchOp.put(bytes("base"), bytes("victim")), BatchOp.put(bytes("new"), bytes("v"))))));
+			CompletableFuture<Committed> commit = CompletableFuture.supplyAsync(() -> victim.commit(ks,
+					TestBatch.of(List.of(TestBatch.put(bytes("base"), bytes("victim")), TestBatch.put(bytes("new"), bytes("v"))))));
 			await().atMost(Duration.ofSeconds(60)).until(() -> queryLong(database, "SELECT count(*) FROM pg_stat_activity "
 					+ "WHERE application_name = 'victim' AND wait_event_type = 'Lock'") == 1);
 			assertThat(queryLong(database, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
@@ -65,16 +65,16 @@ class CommitFailureTest extends ClusterTestSupport {
 	void whenTheBatchConnectionIsTerminatedRightBeforeCommitThenTheBatchLogShowsItWasNotApplied() throws Exception {
 		PGSimpleDataSource database = newDatabase();
 		AtomicInteger terminated = new AtomicInteger();
-		PostgresStorage victim = PostgresStorage.open(database, fastSettings(), true, (connection, sequence) -> {
+		TestNode victim = TestNode.open(database, fastSettings(), true, (connection, call) -> {
 			int pid = connection.unwrap(PGConnection.class).getBackendPID();
 			terminated.addAndGet((int) queryLong(database, "SELECT count(pg_terminate_backend(" + pid + "))"));
-			connection.commit();
+			return call.executeQuery();
 		});
-		PostgresStorage other = open(database);
+		TestNode other = open(database);
 		PostgresKeyspace ks = other.keyspace("kill");
-		other.commit(ks, Batch.of(List.of(BatchOp.put(bytes("base"), bytes("1")))));
+		other.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("base"), bytes("1")))));
 		assertThatThrownBy(() -> victim.commit(ks,
-				Batch.of(List.of(BatchOp.put(bytes("base"), bytes("victim")), BatchOp.put(bytes("new"), bytes("v"))))))
+				TestBatch.of(List.of(TestBatch.put(bytes("base"), bytes("victim")), TestBatch.put(bytes("new"), bytes("v"))))))
 			.isInstanceOf(PostgresUnavailableException.class)
 			.hasMessageContaining("batch log shows it was not applied");
 		assertThat(terminated.get()).isEqualTo(1);
@@ -84,23 +84,23 @@ class CommitFailureTest extends ClusterTestSupport {
 	@Test
 	void whenTheCommitAcknowledgementIsLostThenTheBatchLogTellsItCommittedWithItsRejections() throws Exception {
 		PGSimpleDataSource database = newDatabase();
-		PostgresStorage node = PostgresStorage.open(database, fastSettings(), true, (connection, sequence) -> {
-			connection.commit();
+		TestNode node = TestNode.open(database, fastSettings(), true, (connection, call) -> {
+			call.executeQuery().close();
 			throw new SQLException("simulated: connection reset while reading the COMMIT reply", "08006");
 		});
-		PostgresStorage other = open(database);
+		TestNode other = open(database);
 		PostgresKeyspace ks = other.keyspace("lost-ack");
-		other.commit(ks, Batch.of(List.of(BatchOp.put(bytes("a"), bytes("1")))));
-		other.commit(ks, Batch.of(List.of(BatchOp.put(bytes("a"), bytes("2")))));
-		CommitResult result = node.commit(ks, Batch.of(
-				List.of(BatchOp.put(bytes("y"), bytes("kept")), BatchOp.put(bytes("x"), bytes("rejected"))),
-				List.of(new UnitFootprint(1, 1, List.of(bytes("a")), List.of(), List.of(bytes("x"))))));
+		other.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("a"), bytes("1")))));
+		other.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("a"), bytes("2")))));
+		Committed result = node.commit(ks, TestBatch.of(
+				List.of(TestBatch.put(bytes("y"), bytes("kept")), TestBatch.put(bytes("x"), bytes("rejected"))),
+				List.of(new TestBatch.Unit(1, 1, List.of(bytes("a")), List.of(), List.of(bytes("x"))))));
 		assertThat(result.committed()).isTrue();
 		assertThat(result.sequence()).isEqualTo(3);
 		assertThat(result.appliedOps()).isEqualTo(1);
 		assertThat(result.rejected()).satisfies((rejected) -> {
 			assertThat(rejected.unit()).isZero();
-			assertThat(rejected.reason()).isEqualTo(Reason.KEY_READ);
+			assertThat(rejected.reason()).isEqualTo(RejectionReason.KEY_READ);
 			assertThat(text(rejected.key())).isEqualTo("a");
 		});
 		try (PostgresSnapshot snapshot = other.snapshot(ks)) {
@@ -116,8 +116,8 @@ class CommitFailureTest extends ClusterTestSupport {
 		PGSimpleDataSource database = newDatabase();
 		AtomicReference<Connection> holder = new AtomicReference<>();
 		PostgresSettings settings = fastSettings().withWaits(Duration.ofSeconds(2), Duration.ofMillis(300));
-		PostgresStorage node = PostgresStorage.open(database, settings, true, (connection, sequence) -> {
-			connection.commit();
+		TestNode node = TestNode.open(database, settings, true, (connection, call) -> {
+			call.executeQuery().close();
 			Connection locker = database.getConnection();
 			holder.set(locker);
 			locker.setAutoCommit(false);
@@ -127,7 +127,7 @@ class CommitFailureTest extends ClusterTestSupport {
 			throw new SQLException("simulated: connection reset while reading the COMMIT reply", "08006");
 		});
 		PostgresKeyspace ks = node.keyspace("unknown");
-		Batch batch = Batch.of(List.of(BatchOp.put(bytes("k"), bytes("v"))));
+		TestBatch batch = TestBatch.of(List.of(TestBatch.put(bytes("k"), bytes("v"))));
 		try {
 			assertThatThrownBy(() -> node.commit(ks, batch)).isInstanceOfSatisfying(
 					PostgresOutcomeUnknownException.class, (ex) -> assertThat(ex.batchId()).isEqualTo(batch.id()))
@@ -148,20 +148,20 @@ class CommitFailureTest extends ClusterTestSupport {
 		PGSimpleDataSource database = newDatabase();
 		AtomicInteger failuresLeft = new AtomicInteger(2);
 		AtomicInteger attempts = new AtomicInteger();
-		PostgresStorage node = PostgresStorage.open(database, fastSettings(), true, (connection, sequence) -> {
+		TestNode node = TestNode.open(database, fastSettings(), true, (connection, call) -> {
 			attempts.incrementAndGet();
 			if (failuresLeft.getAndDecrement() > 0) {
 				throw new SQLException("simulated: could not serialize access", "40001");
 			}
-			connection.commit();
+			return call.executeQuery();
 		});
 		PostgresKeyspace ks = node.keyspace("retry");
-		CommitResult result = node.commit(ks, Batch.of(List.of(BatchOp.put(bytes("k"), bytes("v")))));
+		Committed result = node.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("k"), bytes("v")))));
 		assertThat(result.sequence()).as("the rolled-back attempts left no gap").isEqualTo(1);
 		assertThat(attempts.get()).isEqualTo(3);
 		failuresLeft.set(100);
 		attempts.set(0);
-		assertThatThrownBy(() -> node.commit(ks, Batch.of(List.of(BatchOp.put(bytes("k"), bytes("w"))))))
+		assertThatThrownBy(() -> node.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("k"), bytes("w"))))))
 			.isInstanceOf(PostgresFailureException.class)
 			.isInstanceOf(io.levelmutex.StorageException.class)
 			.isNotInstanceOf(io.levelmutex.StorageUnavailableException.class)
@@ -174,14 +174,14 @@ class CommitFailureTest extends ClusterTestSupport {
 		}
 	}
 
-	private static void assertNothingOfTheBatch(PostgresStorage other, PostgresKeyspace ks) {
+	private static void assertNothingOfTheBatch(TestNode other, PostgresKeyspace ks) {
 		try (PostgresSnapshot snapshot = other.snapshot(ks)) {
 			assertThat(snapshot.sequence()).as("the killed batch took no sequence").isEqualTo(1);
 			List<byte[]> values = snapshot.get(List.of(bytes("base"), bytes("new")));
 			assertThat(text(values.get(0))).isEqualTo("1");
 			assertThat(values.get(1)).isNull();
 		}
-		assertThat(other.commit(ks, Batch.of(List.of(BatchOp.put(bytes("after"), bytes("a"))))).sequence())
+		assertThat(other.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("after"), bytes("a"))))).sequence())
 			.as("no gap").isEqualTo(2);
 	}
 

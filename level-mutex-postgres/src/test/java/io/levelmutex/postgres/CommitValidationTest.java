@@ -8,8 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
-import io.levelmutex.postgres.RejectedUnit.Reason;
-import io.levelmutex.postgres.UnitFootprint.Span;
+import io.levelmutex.engine.KeySpan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -24,9 +23,9 @@ class CommitValidationTest extends ClusterTestSupport {
 
 	private PGSimpleDataSource database;
 
-	private PostgresStorage node;
+	private TestNode node;
 
-	private PostgresStorage other;
+	private TestNode other;
 
 	private PostgresKeyspace ks;
 
@@ -37,29 +36,29 @@ class CommitValidationTest extends ClusterTestSupport {
 		this.other = open(this.database);
 		this.ks = this.node.keyspace("cas");
 		// Sequence 1: the base state.
-		commit(this.other, BatchOp.put(bytes("a"), bytes("1")), BatchOp.put(bytes("c"), bytes("3")),
-				BatchOp.put(bytes("e"), bytes("5")));
+		commit(this.other, TestBatch.put(bytes("a"), bytes("1")), TestBatch.put(bytes("c"), bytes("3")),
+				TestBatch.put(bytes("e"), bytes("5")));
 	}
 
 	@Test
 	void whenAKeyReadChangesAfterTheSnapshotThenTheBatchStopsBeforeThatUnitAndOnlyThen() {
 		long snapshot = 1;
-		commit(this.other, BatchOp.put(bytes("a"), bytes("changed")));
-		CommitResult result = this.node.commit(this.ks, Batch.of(
-				List.of(BatchOp.put(bytes("p0"), bytes("plain")), BatchOp.put(bytes("x"), bytes("u0")),
-						BatchOp.put(bytes("y"), bytes("u1")), BatchOp.put(bytes("after"), bytes("plain"))),
+		commit(this.other, TestBatch.put(bytes("a"), bytes("changed")));
+		Committed result = this.node.commit(this.ks, TestBatch.of(
+				List.of(TestBatch.put(bytes("p0"), bytes("plain")), TestBatch.put(bytes("x"), bytes("u0")),
+						TestBatch.put(bytes("y"), bytes("u1")), TestBatch.put(bytes("after"), bytes("plain"))),
 				List.of(unit(1, snapshot, List.of(bytes("c")), List.of(), List.of(bytes("x"))),
 						unit(2, snapshot, List.of(bytes("a")), List.of(), List.of(bytes("y"))))));
 		assertThat(result.committed()).isTrue();
 		assertThat(result.sequence()).isEqualTo(3);
 		assertThat(result.appliedOps()).isEqualTo(2);
-		assertRejected(result, 1, Reason.KEY_READ, "a");
+		assertRejected(result, 1, RejectionReason.KEY_READ, "a");
 		assertThat(read("p0")).isEqualTo("plain");
 		assertThat(read("x")).isEqualTo("u0");
 		assertThat(read("y")).isNull();
 		assertThat(read("after")).as("nothing after the rejected unit").isNull();
 		// A change at or before the snapshot's sequence is no conflict.
-		CommitResult fresh = this.node.commit(this.ks, Batch.of(List.of(BatchOp.put(bytes("x"), bytes("u2"))),
+		Committed fresh = this.node.commit(this.ks, TestBatch.of(List.of(TestBatch.put(bytes("x"), bytes("u2"))),
 				List.of(unit(0, 3, List.of(bytes("a")), List.of(), List.of(bytes("x"))))));
 		assertThat(fresh.rejected()).isNull();
 		assertThat(fresh.appliedOps()).isEqualTo(1);
@@ -68,13 +67,13 @@ class CommitValidationTest extends ClusterTestSupport {
 
 	@Test
 	void whenAKeyWrittenChangesOrIsDeletedAfterTheSnapshotThenTheUnitIsRejected() {
-		commit(this.other, BatchOp.del(bytes("c")));
-		CommitResult result = this.node.commit(this.ks, Batch.of(
-				List.of(BatchOp.put(bytes("z"), bytes("mine")), BatchOp.put(bytes("c"), bytes("mine")),
-						BatchOp.put(bytes("plain"), bytes("p"))),
+		commit(this.other, TestBatch.del(bytes("c")));
+		Committed result = this.node.commit(this.ks, TestBatch.of(
+				List.of(TestBatch.put(bytes("z"), bytes("mine")), TestBatch.put(bytes("c"), bytes("mine")),
+						TestBatch.put(bytes("plain"), bytes("p"))),
 				List.of(unit(0, 1, List.of(), List.of(), List.of(bytes("z"))),
 						unit(1, 1, List.of(), List.of(), List.of(bytes("c"))))));
-		assertRejected(result, 1, Reason.KEY_WRITTEN, "c");
+		assertRejected(result, 1, RejectionReason.KEY_WRITTEN, "c");
 		assertThat(result.appliedOps()).isEqualTo(1);
 		assertThat(read("c")).as("the other node's delete stands").isNull();
 		assertThat(read("z")).isEqualTo("mine");
@@ -83,36 +82,36 @@ class CommitValidationTest extends ClusterTestSupport {
 
 	@Test
 	void whenAKeyIsInsertedIntoAnExaminedSpanThenTheUnitIsRejectedButNotForKeysOutsideOrAtTheExcludedEnd() {
-		commit(this.other, BatchOp.put(bytes("b"), bytes("new")), BatchOp.put(bytes("f"), bytes("at-high")));
-		CommitResult result = this.node.commit(this.ks, Batch.of(
-				List.of(BatchOp.put(bytes("r0"), bytes("0")), BatchOp.put(bytes("r1"), bytes("1")),
-						BatchOp.put(bytes("r2"), bytes("2")), BatchOp.put(bytes("r3"), bytes("3"))),
-				List.of(unit(0, 1, List.of(), List.of(new Span(bytes("c"), bytes("f"))), List.of(bytes("r0"))),
-						unit(1, 1, List.of(), List.of(new Span(bytes("x"), bytes("a"))), List.of(bytes("r1"))),
-						unit(2, 1, List.of(), List.of(new Span(bytes("e"), null)), List.of(bytes("r2"))),
-						unit(3, 1, List.of(), List.of(new Span(bytes("a"), bytes("c"))), List.of(bytes("r3"))))));
-		assertRejected(result, 2, Reason.SPAN, "f");
+		commit(this.other, TestBatch.put(bytes("b"), bytes("new")), TestBatch.put(bytes("f"), bytes("at-high")));
+		Committed result = this.node.commit(this.ks, TestBatch.of(
+				List.of(TestBatch.put(bytes("r0"), bytes("0")), TestBatch.put(bytes("r1"), bytes("1")),
+						TestBatch.put(bytes("r2"), bytes("2")), TestBatch.put(bytes("r3"), bytes("3"))),
+				List.of(unit(0, 1, List.of(), List.of(new KeySpan(bytes("c"), bytes("f"))), List.of(bytes("r0"))),
+						unit(1, 1, List.of(), List.of(new KeySpan(bytes("x"), bytes("a"))), List.of(bytes("r1"))),
+						unit(2, 1, List.of(), List.of(new KeySpan(bytes("e"), null)), List.of(bytes("r2"))),
+						unit(3, 1, List.of(), List.of(new KeySpan(bytes("a"), bytes("c"))), List.of(bytes("r3"))))));
+		assertRejected(result, 2, RejectionReason.SPAN, "f");
 		assertThat(result.appliedOps()).as("[c, f) excludes f; an inverted span examined nothing").isEqualTo(2);
 		assertThat(read("r0")).isEqualTo("0");
 		assertThat(read("r1")).isEqualTo("1");
 		assertThat(read("r2")).isNull();
 		assertThat(read("r3")).isNull();
-		CommitResult second = this.node.commit(this.ks, Batch.of(List.of(BatchOp.put(bytes("r3"), bytes("3"))),
-				List.of(unit(0, 1, List.of(), List.of(new Span(bytes("a"), bytes("c"))), List.of(bytes("r3"))))));
-		assertRejected(second, 0, Reason.SPAN, "b");
+		Committed second = this.node.commit(this.ks, TestBatch.of(List.of(TestBatch.put(bytes("r3"), bytes("3"))),
+				List.of(unit(0, 1, List.of(), List.of(new KeySpan(bytes("a"), bytes("c"))), List.of(bytes("r3"))))));
+		assertRejected(second, 0, RejectionReason.SPAN, "b");
 		assertThat(second.committed()).isFalse();
 	}
 
 	@Test
 	void whenAKeyInAnExaminedSpanIsDeletedThenItsTombstoneRejectsTheUnit() {
-		commit(this.other, BatchOp.del(bytes("c")), BatchOp.del(bytes("never-existed")));
+		commit(this.other, TestBatch.del(bytes("c")), TestBatch.del(bytes("never-existed")));
 		assertThat(queryLongUnchecked("SELECT count(*) FROM " + prefix + "entry WHERE value IS NULL"))
 			.as("a tombstone for the deleted key only").isEqualTo(1);
-		CommitResult result = this.node.commit(this.ks, Batch.of(
-				List.of(BatchOp.put(bytes("s1"), bytes("1")), BatchOp.put(bytes("s0"), bytes("0"))),
-				List.of(unit(0, 1, List.of(), List.of(new Span(bytes("d"), bytes("e"))), List.of(bytes("s1"))),
-						unit(1, 1, List.of(), List.of(new Span(bytes("b"), bytes("d"))), List.of(bytes("s0"))))));
-		assertRejected(result, 1, Reason.SPAN, "c");
+		Committed result = this.node.commit(this.ks, TestBatch.of(
+				List.of(TestBatch.put(bytes("s1"), bytes("1")), TestBatch.put(bytes("s0"), bytes("0"))),
+				List.of(unit(0, 1, List.of(), List.of(new KeySpan(bytes("d"), bytes("e"))), List.of(bytes("s1"))),
+						unit(1, 1, List.of(), List.of(new KeySpan(bytes("b"), bytes("d"))), List.of(bytes("s0"))))));
+		assertRejected(result, 1, RejectionReason.SPAN, "c");
 		assertThat(read("s1")).isEqualTo("1");
 		assertThat(read("s0")).isNull();
 	}
@@ -124,22 +123,22 @@ class CommitValidationTest extends ClusterTestSupport {
 	@ParameterizedTest(name = "rejected unit {0}")
 	@ValueSource(ints = { 0, 1, 2 })
 	void whenTheFirstMiddleOrLastUnitIsRejectedThenExactlyTheWritesBeforeItAreApplied(int rejectedAt) {
-		commit(this.other, BatchOp.put(bytes("a"), bytes("changed")));
-		List<BatchOp> ops = new java.util.ArrayList<>();
-		List<UnitFootprint> units = new java.util.ArrayList<>();
+		commit(this.other, TestBatch.put(bytes("a"), bytes("changed")));
+		List<io.levelmutex.WriteOperation> ops = new java.util.ArrayList<>();
+		List<TestBatch.Unit> units = new java.util.ArrayList<>();
 		for (int u = 0; u < 3; u++) {
-			ops.add(BatchOp.put(bytes("plain" + u), bytes("p")));
+			ops.add(TestBatch.put(bytes("plain" + u), bytes("p")));
 			units.add(unit(ops.size(), 1, List.of(bytes(u == rejectedAt ? "a" : "c")), List.of(),
 					List.of(bytes("unit" + u))));
-			ops.add(BatchOp.put(bytes("unit" + u), bytes("u")));
-			ops.add(BatchOp.put(bytes("shared"), bytes("unit" + u)));
+			ops.add(TestBatch.put(bytes("unit" + u), bytes("u")));
+			ops.add(TestBatch.put(bytes("shared"), bytes("unit" + u)));
 		}
-		CommitResult result = this.node.commit(this.ks, Batch.of(ops, units));
+		Committed result = this.node.commit(this.ks, TestBatch.of(ops, units));
 		int expectedApplied = 3 * rejectedAt + 1;
 		assertThat(result.appliedOps()).isEqualTo(expectedApplied);
 		assertThat(result.committed()).isTrue();
 		assertThat(result.sequence()).isEqualTo(3);
-		assertRejected(result, rejectedAt, Reason.KEY_READ, "a");
+		assertRejected(result, rejectedAt, RejectionReason.KEY_READ, "a");
 		for (int u = 0; u < 3; u++) {
 			assertThat(read("plain" + u)).as("plain" + u).isEqualTo(u <= rejectedAt ? "p" : null);
 			assertThat(read("unit" + u)).as("unit" + u).isEqualTo(u < rejectedAt ? "u" : null);
@@ -151,33 +150,49 @@ class CommitValidationTest extends ClusterTestSupport {
 
 	@Test
 	void whenAUnitThatWritesNothingIsRejectedAtTheEndThenEveryWriteBeforeItIsApplied() {
-		commit(this.other, BatchOp.put(bytes("a"), bytes("changed")));
-		CommitResult result = this.node.commit(this.ks, Batch.of(List.of(BatchOp.put(bytes("w"), bytes("1"))),
+		commit(this.other, TestBatch.put(bytes("a"), bytes("changed")));
+		Committed result = this.node.commit(this.ks, TestBatch.of(List.of(TestBatch.put(bytes("w"), bytes("1"))),
 				List.of(unit(1, 1, List.of(bytes("a")), List.of(), List.of()))));
 		assertThat(result.appliedOps()).isEqualTo(1);
 		assertThat(result.committed()).isTrue();
-		assertRejected(result, 0, Reason.KEY_READ, "a");
+		assertRejected(result, 0, RejectionReason.KEY_READ, "a");
 		assertThat(read("w")).isEqualTo("1");
 	}
 
 	@Test
 	void whenTheFirstUnitStartsTheBatchAndIsRejectedThenNothingCommitsAndNoSequenceIsTaken() {
-		commit(this.other, BatchOp.put(bytes("a"), bytes("changed")));
-		CommitResult result = this.node.commit(this.ks,
-				Batch.of(List.of(BatchOp.put(bytes("q"), bytes("0")), BatchOp.put(bytes("later"), bytes("1"))),
+		commit(this.other, TestBatch.put(bytes("a"), bytes("changed")));
+		Committed result = this.node.commit(this.ks,
+				TestBatch.of(List.of(TestBatch.put(bytes("q"), bytes("0")), TestBatch.put(bytes("later"), bytes("1"))),
 						List.of(unit(0, 1, List.of(bytes("a")), List.of(), List.of(bytes("q"))))));
 		assertThat(result.committed()).isFalse();
 		assertThat(result.appliedOps()).isZero();
 		assertThat(result.sequence()).isEqualTo(2);
-		assertRejected(result, 0, Reason.KEY_READ, "a");
+		assertRejected(result, 0, RejectionReason.KEY_READ, "a");
 		assertThat(read("later")).isNull();
-		assertThat(commit(this.other, BatchOp.put(bytes("next"), bytes("n"))).sequence()).isEqualTo(3);
+		assertThat(commit(this.other, TestBatch.put(bytes("next"), bytes("n"))).sequence()).isEqualTo(3);
+	}
+
+	@Test
+	void whenNothingOfABatchIsAppliedThenItsTransactionRollsBackLeavingTheKeyspaceRowUntouched() {
+		commit(this.other, TestBatch.put(bytes("a"), bytes("changed")));
+		String version = "SELECT xmin::text::bigint FROM " + prefix + "keyspace WHERE id = " + this.ks.id();
+		long before = queryLongUnchecked(version);
+		Committed result = this.node.commit(this.ks, TestBatch.of(List.of(TestBatch.put(bytes("q"), bytes("0"))),
+				List.of(unit(0, 1, List.of(bytes("a")), List.of(), List.of(bytes("q"))))));
+		assertRejected(result, 0, RejectionReason.KEY_READ, "a");
+		assertThat(result.committed()).isFalse();
+		assertThatThrownBy(() -> this.node.commit(this.ks, TestBatch.of(List.of(TestBatch.put(bytes("f"), bytes("v"))),
+				List.of(unit(0, 9, List.of(), List.of(), List.of(bytes("f")))))))
+			.isInstanceOf(PostgresInputException.class).hasMessageContaining("snapshot sequence 9");
+		assertThat(queryLongUnchecked(version))
+			.as("no transaction that wrote the keyspace row committed (no commit record, no WAL flush)").isEqualTo(before);
 	}
 
 	@Test
 	void whenTheLastWriteOfAKeyIsADeleteThenTheKeyIsGoneAndViceVersa() {
-		CommitResult result = commit(this.node, BatchOp.put(bytes("m"), bytes("1")), BatchOp.del(bytes("m")),
-				BatchOp.del(bytes("a")), BatchOp.put(bytes("a"), bytes("again")), BatchOp.put(bytes("a"), bytes("last")));
+		Committed result = commit(this.node, TestBatch.put(bytes("m"), bytes("1")), TestBatch.del(bytes("m")),
+				TestBatch.del(bytes("a")), TestBatch.put(bytes("a"), bytes("again")), TestBatch.put(bytes("a"), bytes("last")));
 		assertThat(result.sequence()).isEqualTo(2);
 		assertThat(read("m")).isNull();
 		assertThat(read("a")).isEqualTo("last");
@@ -185,23 +200,23 @@ class CommitValidationTest extends ClusterTestSupport {
 
 	@Test
 	void whenTombstonesAreCleanedUpThenOnlyOldOnesGoAndOlderSnapshotsAreRejected() {
-		PostgresStorage cleaning = PostgresStorage.open(this.database, fastSettings().withTombstoneRetention(2), true);
-		commit(this.other, BatchOp.del(bytes("a")));                 // 2
-		commit(this.other, BatchOp.del(bytes("c")));                 // 3
-		commit(this.other, BatchOp.put(bytes("p"), bytes("x")));     // 4
-		commit(this.other, BatchOp.del(bytes("e")));                 // 5
+		TestNode cleaning = TestNode.open(this.database, fastSettings().withTombstoneRetention(2), true);
+		commit(this.other, TestBatch.del(bytes("a")));                 // 2
+		commit(this.other, TestBatch.del(bytes("c")));                 // 3
+		commit(this.other, TestBatch.put(bytes("p"), bytes("x")));     // 4
+		commit(this.other, TestBatch.del(bytes("e")));                 // 5
 		assertThat(cleaning.cleanUp(this.ks, 1)).as("bounded: one per call").isEqualTo(1);
 		assertThat(cleaning.cleanUp(this.ks, 100)).as("horizon 3: the tombstones of 2 and 3").isEqualTo(1);
 		assertThat(cleaning.cleanUp(this.ks, 100)).isZero();
 		assertThat(queryLongUnchecked("SELECT count(*) FROM " + prefix + "entry WHERE value IS NULL")).isEqualTo(1);
 		assertThatThrownBy(() -> cleaning.cleanUp(this.ks, 0)).isInstanceOf(PostgresInputException.class);
-		CommitResult result = this.node.commit(this.ks, Batch.of(
-				List.of(BatchOp.put(bytes("o1"), bytes("1")), BatchOp.put(bytes("o0"), bytes("0"))),
+		Committed result = this.node.commit(this.ks, TestBatch.of(
+				List.of(TestBatch.put(bytes("o1"), bytes("1")), TestBatch.put(bytes("o0"), bytes("0"))),
 				List.of(unit(0, 3, List.of(bytes("zz")), List.of(), List.of(bytes("o1"))),
 						unit(1, 2, List.of(bytes("zz")), List.of(), List.of(bytes("o0"))))));
 		assertThat(result.rejected()).satisfies((rejected) -> {
 			assertThat(rejected.unit()).isEqualTo(1);
-			assertThat(rejected.reason()).isEqualTo(Reason.SNAPSHOT_TOO_OLD);
+			assertThat(rejected.reason()).isEqualTo(RejectionReason.SNAPSHOT_TOO_OLD);
 			assertThat(rejected.key()).isNull();
 		});
 		assertThat(result.appliedOps()).isEqualTo(1);
@@ -212,36 +227,36 @@ class CommitValidationTest extends ClusterTestSupport {
 	@Test
 	void whenABatchIsMalformedThenItIsRefusedBeforeAnySqlAndAFutureSnapshotRollsBack() {
 		CountingDataSource counting = new CountingDataSource(this.database);
-		PostgresStorage storage = PostgresStorage.open(counting, fastSettings(), true);
+		TestNode storage = TestNode.open(counting, fastSettings(), true);
 		int connections = counting.connections.get();
 		byte[] longest = new byte[PostgresSettings.MAX_KEY_BYTES];
 		new java.util.Random(7).nextBytes(longest);
-		assertThatThrownBy(() -> storage.commit(this.ks, Batch.of(List.of())))
+		assertThatThrownBy(() -> storage.commit(this.ks, TestBatch.of(List.of())))
 			.isInstanceOf(PostgresInputException.class).hasMessageContaining("no writes");
 		assertThatThrownBy(() -> storage.commit(this.ks,
-				Batch.of(List.of(BatchOp.put(new byte[PostgresSettings.MAX_KEY_BYTES + 1], bytes("v"))))))
+				TestBatch.of(List.of(TestBatch.put(new byte[PostgresSettings.MAX_KEY_BYTES + 1], bytes("v"))))))
 			.isInstanceOf(PostgresInputException.class)
 			.hasMessageContaining("'cas'")
 			.hasMessageContaining("2048 bytes")
 			.hasMessageContaining("(2049 bytes)");
-		assertThatThrownBy(() -> storage.commit(this.ks, Batch.of(List.of(BatchOp.put(new byte[0], bytes("v"))))))
+		assertThatThrownBy(() -> storage.commit(this.ks, TestBatch.of(List.of(TestBatch.put(new byte[0], bytes("v"))))))
 			.isInstanceOf(PostgresInputException.class).hasMessageContaining("null or empty");
 		assertThatThrownBy(() -> storage.commit(this.ks,
-				Batch.of(List.of(BatchOp.put(bytes("big"), new byte[storage.settings().maxValueBytes() + 1])))))
+				TestBatch.of(List.of(TestBatch.put(bytes("big"), new byte[storage.settings().maxValueBytes() + 1])))))
 			.isInstanceOf(PostgresInputException.class).hasMessageContaining("\"big\"").hasMessageContaining("8388608");
-		assertThatThrownBy(() -> storage.commit(this.ks, Batch.of(List.of(BatchOp.put(bytes("k"), bytes("v"))),
+		assertThatThrownBy(() -> storage.commit(this.ks, TestBatch.of(List.of(TestBatch.put(bytes("k"), bytes("v"))),
 				List.of(unit(2, 1, List.of(), List.of(), List.of())))))
 			.isInstanceOf(PostgresInputException.class).hasMessageContaining("unit 0 starts at write 2");
-		assertThatThrownBy(() -> storage.commit(this.ks, Batch.of(List.of(BatchOp.put(bytes("k"), bytes("v"))),
+		assertThatThrownBy(() -> storage.commit(this.ks, TestBatch.of(List.of(TestBatch.put(bytes("k"), bytes("v"))),
 				List.of(unit(1, 1, List.of(), List.of(), List.of()), unit(0, 1, List.of(), List.of(), List.of())))))
 			.isInstanceOf(PostgresInputException.class).hasMessageContaining("unit 1 starts at write 0");
 		assertThat(counting.connections.get()).as("nothing was sent").isEqualTo(connections);
 		// A key of exactly the limit, incompressible, fits the B-tree index.
-		assertThat(storage.commit(this.ks, Batch.of(List.of(BatchOp.put(longest, bytes("fits"))))).sequence()).isEqualTo(2);
-		assertThatThrownBy(() -> storage.commit(this.ks, Batch.of(List.of(BatchOp.put(bytes("f"), bytes("v"))),
+		assertThat(storage.commit(this.ks, TestBatch.of(List.of(TestBatch.put(longest, bytes("fits"))))).sequence()).isEqualTo(2);
+		assertThatThrownBy(() -> storage.commit(this.ks, TestBatch.of(List.of(TestBatch.put(bytes("f"), bytes("v"))),
 				List.of(unit(0, 9, List.of(), List.of(), List.of(bytes("f")))))))
 			.isInstanceOf(PostgresInputException.class).hasMessageContaining("snapshot sequence 9");
-		assertThat(commit(this.other, BatchOp.put(bytes("g"), bytes("v"))).sequence())
+		assertThat(commit(this.other, TestBatch.put(bytes("g"), bytes("v"))).sequence())
 			.as("the refused batch left no gap").isEqualTo(3);
 		try (PostgresSnapshot snapshot = storage.snapshot(this.ks)) {
 			assertThat(text(snapshot.get(List.of(longest)).get(0))).isEqualTo("fits");
@@ -251,42 +266,42 @@ class CommitValidationTest extends ClusterTestSupport {
 	@Test
 	void whenABatchGrowsThenItsCommitStillTakesTheSameFewStatements() {
 		CountingDataSource counting = new CountingDataSource(this.database);
-		PostgresStorage storage = PostgresStorage.open(counting, fastSettings(), true);
+		TestNode storage = TestNode.open(counting, fastSettings(), true);
 		int small = statementsOfCommit(counting, storage, 1, 1);
 		int large = statementsOfCommit(counting, storage, 1000, 100);
 		assertThat(large).as("statements of a batch of 1,000 puts, 1,000 deletes, 100 units").isEqualTo(small);
-		assertThat(small).as("synchronous_commit, lock, 2 validations, upsert, tombstones, batch log, notify")
-			.isEqualTo(8);
+		assertThat(small).as("one call of the commit function: lock, validation, writes, batch log, COMMIT")
+			.isEqualTo(1);
 		try (PostgresSnapshot snapshot = storage.snapshot(this.ks)) {
 			assertThat(snapshot.scan(ByteRange.closedOpen(bytes("big/"), bytes("big0")), 5000, false)).hasSize(1000);
 		}
 	}
 
-	private int statementsOfCommit(CountingDataSource counting, PostgresStorage storage, int size, int units) {
+	private int statementsOfCommit(CountingDataSource counting, TestNode storage, int size, int units) {
 		String tag = size == 1 ? "small/" : "big/";
-		List<BatchOp> ops = new java.util.ArrayList<>();
-		List<UnitFootprint> footprints = new java.util.ArrayList<>();
+		List<io.levelmutex.WriteOperation> ops = new java.util.ArrayList<>();
+		List<TestBatch.Unit> footprints = new java.util.ArrayList<>();
 		for (int i = 0; i < size; i++) {
-			ops.add(BatchOp.put(bytes(tag + i), bytes("v")));
-			ops.add(BatchOp.put(bytes("gone/" + tag + i), bytes("v")));
-			ops.add(BatchOp.del(bytes("gone/" + tag + i)));
+			ops.add(TestBatch.put(bytes(tag + i), bytes("v")));
+			ops.add(TestBatch.put(bytes("gone/" + tag + i), bytes("v")));
+			ops.add(TestBatch.del(bytes("gone/" + tag + i)));
 		}
 		for (int u = 0; u < units; u++) {
-			footprints.add(unit(3 * u, 1, List.of(bytes("r" + u)), List.of(new Span(bytes("s" + u), bytes("s" + u + "~"))),
+			footprints.add(unit(3 * u, 1, List.of(bytes("r" + u)), List.of(new KeySpan(bytes("s" + u), bytes("s" + u + "~"))),
 					List.of(bytes(tag + u))));
 		}
 		int before = counting.executions.get();
-		CommitResult result = storage.commit(this.ks, Batch.of(ops, footprints));
+		Committed result = storage.commit(this.ks, TestBatch.of(ops, footprints));
 		assertThat(result.rejected()).isNull();
 		return counting.executions.get() - before;
 	}
 
-	static UnitFootprint unit(int firstOp, long snapshot, List<byte[]> reads, List<Span> spans, List<byte[]> writes) {
-		return new UnitFootprint(firstOp, snapshot, reads, spans, writes);
+	static TestBatch.Unit unit(int firstOp, long snapshot, List<byte[]> reads, List<KeySpan> spans, List<byte[]> writes) {
+		return new TestBatch.Unit(firstOp, snapshot, reads, spans, writes);
 	}
 
-	private CommitResult commit(PostgresStorage storage, BatchOp... ops) {
-		return storage.commit(this.ks, Batch.of(List.of(ops)));
+	private Committed commit(TestNode storage, io.levelmutex.WriteOperation... ops) {
+		return storage.commit(this.ks, TestBatch.of(List.of(ops)));
 	}
 
 	private String read(String key) {
@@ -305,7 +320,7 @@ class CommitValidationTest extends ClusterTestSupport {
 		}
 	}
 
-	private static void assertRejected(CommitResult result, int unit, Reason reason, String key) {
+	private static void assertRejected(Committed result, int unit, RejectionReason reason, String key) {
 		assertThat(result.rejected()).satisfies((rejected) -> {
 				assertThat(rejected.unit()).isEqualTo(unit);
 				assertThat(rejected.reason()).isEqualTo(reason);

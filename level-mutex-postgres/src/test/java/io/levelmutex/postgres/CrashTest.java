@@ -40,11 +40,11 @@ class CrashTest extends ClusterTestSupport implements ClusterTestSupport.OwnClus
 	@Test
 	void whenTheServerCrashesUnderLoadThenAcknowledgedBatchesSurviveAndEveryCallEndsTyped() throws Exception {
 		PostgresSettings settings = fastSettings().withWaits(Duration.ofMillis(500), Duration.ofMillis(500));
-		List<PostgresStorage> nodes = new ArrayList<>();
+		List<TestNode> nodes = new ArrayList<>();
 		for (int n = 0; n < 3; n++) {
 			PGSimpleDataSource dataSource = newDatabase();
 			dataSource.setSocketTimeout(60);
-			nodes.add(PostgresStorage.open(dataSource, settings, true));
+			nodes.add(TestNode.open(dataSource, settings, true));
 		}
 		PostgresKeyspace ks = nodes.get(0).keyspace("load");
 		int threads = 6;
@@ -60,18 +60,18 @@ class CrashTest extends ClusterTestSupport implements ClusterTestSupport.OwnClus
 		ExecutorService pool = Executors.newFixedThreadPool(threads);
 		List<Future<?>> futures = new ArrayList<>();
 		for (int t = 0; t < threads; t++) {
-			PostgresStorage node = nodes.get(t % 3);
+			TestNode node = nodes.get(t % 3);
 			int thread = t;
 			futures.add(pool.submit(() -> {
 				boolean sawFailure = false;
 				boolean sawAckAfterRestart = false;
 				for (int i = 0; !stop.get(); i++) {
 					String key = "t" + thread + "/" + i;
-					Batch batch = Batch.of(List.of(BatchOp.put(bytes(key), bytes("v")),
-							BatchOp.put(bytes("last/" + thread), bytes(Integer.toString(i)))));
+					TestBatch batch = TestBatch.of(List.of(TestBatch.put(bytes(key), bytes("v")),
+							TestBatch.put(bytes("last/" + thread), bytes(Integer.toString(i)))));
 					boolean afterRestart = restarted.get();
 					try {
-						CommitResult result = node.commit(ks, batch);
+						Committed result = node.commit(ks, batch);
 						calls.add(new Call(batch.id(), key, Outcome.ACKNOWLEDGED, result.sequence()));
 						acknowledged.incrementAndGet();
 						enoughBeforeCrash.countDown();
@@ -147,23 +147,23 @@ class CrashTest extends ClusterTestSupport implements ClusterTestSupport.OwnClus
 		PGSimpleDataSource database = newDatabase();
 		AtomicBoolean crashNow = new AtomicBoolean();
 		PostgresSettings settings = fastSettings().withWaits(Duration.ofMillis(500), Duration.ofMillis(500));
-		PostgresStorage node = PostgresStorage.open(database, settings, true, (connection, sequence) -> {
+		TestNode node = TestNode.open(database, settings, true, (connection, call) -> {
 			if (crashNow.getAndSet(false)) {
 				cluster.crash();
 			}
-			connection.commit();
+			return call.executeQuery();
 		});
 		PostgresKeyspace ks = node.keyspace("crash");
-		node.commit(ks, Batch.of(List.of(BatchOp.put(bytes("before"), bytes("1")))));
+		node.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("before"), bytes("1")))));
 		crashNow.set(true);
-		Batch batch = Batch.of(List.of(BatchOp.put(bytes("during"), bytes("2"))));
+		TestBatch batch = TestBatch.of(List.of(TestBatch.put(bytes("during"), bytes("2"))));
 		assertThatThrownBy(() -> node.commit(ks, batch)).isInstanceOfSatisfying(PostgresOutcomeUnknownException.class,
 				(ex) -> assertThat(ex.batchId()).isEqualTo(batch.id()))
 			.hasMessageContaining("server stayed unreachable");
 		cluster.restart();
 		assertThat(queryLong(database, "SELECT count(*) FROM " + prefix + "batch WHERE batch_id = '" + batch.id() + "'"))
 			.as("the COMMIT never reached the server").isZero();
-		assertThat(node.commit(ks, Batch.of(List.of(BatchOp.put(bytes("after"), bytes("3"))))).sequence())
+		assertThat(node.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("after"), bytes("3"))))).sequence())
 			.as("the node commits again after the restart, without a gap").isEqualTo(2);
 		try (PostgresSnapshot snapshot = node.snapshot(ks)) {
 			List<byte[]> values = snapshot.get(List.of(bytes("before"), bytes("during"), bytes("after")));

@@ -89,7 +89,7 @@ class ListenerPoolHygieneTest extends ClusterTestSupport {
 	@Test
 	@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 	void whenTheListenersBackendIsTerminatedThenItReconnectsAndNoPooledConnectionListens() throws Exception {
-		PostgresStorage storage = PostgresStorage.open(recording(), settings(), true);
+		TestNode storage = TestNode.open(recording(), settings(), true);
 		RemoteChangeListener listener = storage.listen((change) -> {
 		});
 		try {
@@ -111,7 +111,7 @@ class ListenerPoolHygieneTest extends ClusterTestSupport {
 	@Test
 	@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 	void whenListeningFailsOnALiveConnectionThenTheConnectionGoesBackCleanEveryTime() throws Exception {
-		PostgresStorage storage = PostgresStorage.open(recording(), settings(), true);
+		TestNode storage = TestNode.open(recording(), settings(), true);
 		RemoteChangeListener listener = storage.listen((change) -> {
 		});
 		PGSimpleDataSource admin = newDatabase();

@@ -39,7 +39,7 @@ class MultiNodeCommitTest extends ClusterTestSupport {
 
 	@Test
 	void whenThreeNodesCommitConcurrentlyThenSequencesAreGaplessAndTheLastCommitWins() throws Exception {
-		List<PostgresStorage> nodes = nodes();
+		List<TestNode> nodes = nodes();
 		PostgresKeyspace ks = nodes.get(0).keyspace("seq");
 		nodes.get(1).keyspace("other").id();
 		int perThread = 5;
@@ -50,15 +50,15 @@ class MultiNodeCommitTest extends ClusterTestSupport {
 		try {
 			List<Future<?>> futures = new ArrayList<>();
 			for (int n = 0; n < NODES; n++) {
-				PostgresStorage node = nodes.get(n);
+				TestNode node = nodes.get(n);
 				for (int t = 0; t < THREADS_PER_NODE; t++) {
 					String writer = n + "." + t;
 					futures.add(pool.submit(() -> {
 						start.await();
 						for (int i = 0; i < perThread; i++) {
-							Batch batch = Batch.of(List.of(BatchOp.put(bytes("shared"), bytes(writer + ":" + i)),
-									BatchOp.put(bytes("own/" + writer + "/" + i), bytes("v"))));
-							CommitResult result = node.commit(ks, batch);
+							TestBatch batch = TestBatch.of(List.of(TestBatch.put(bytes("shared"), bytes(writer + ":" + i)),
+									TestBatch.put(bytes("own/" + writer + "/" + i), bytes("v"))));
+							Committed result = node.commit(ks, batch);
 							assertThat(result.committed()).isTrue();
 							assertThat(bySequence.putIfAbsent(result.sequence(), batch.id())).as("sequence reused").isNull();
 							sharedValue.put(result.sequence(), writer + ":" + i);
@@ -104,7 +104,7 @@ class MultiNodeCommitTest extends ClusterTestSupport {
 	@ValueSource(longs = { 20261130L })
 	void whenConditionalCountersAreIncrementedFromThreeNodesThenNoUpdateIsLost(long seed) throws Exception {
 		System.out.println("MultiNodeCommitTest counters seed " + seed);
-		List<PostgresStorage> nodes = nodes();
+		List<TestNode> nodes = nodes();
 		PostgresKeyspace ks = nodes.get(0).keyspace("counters");
 		int counters = 3;
 		int incrementsPerThread = 4;
@@ -119,7 +119,7 @@ class MultiNodeCommitTest extends ClusterTestSupport {
 			List<Future<?>> futures = new ArrayList<>();
 			for (int n = 0; n < NODES; n++) {
 				for (int t = 0; t < THREADS_PER_NODE; t++) {
-					PostgresStorage node = nodes.get(n);
+					TestNode node = nodes.get(n);
 					Random random = new Random(seed * 31 + n * 7 + t);
 					futures.add(pool.submit(() -> {
 						start.await();
@@ -135,8 +135,8 @@ class MultiNodeCommitTest extends ClusterTestSupport {
 									snapshotSequence = snapshot.sequence();
 								}
 								byte[] next = ByteBuffer.allocate(8).putLong(value + 1).array();
-								CommitResult result = node.commit(ks, Batch.of(List.of(BatchOp.put(key, next)),
-										List.of(new UnitFootprint(0, snapshotSequence, List.of(key), List.of(),
+								Committed result = node.commit(ks, TestBatch.of(List.of(TestBatch.put(key, next)),
+										List.of(new TestBatch.Unit(0, snapshotSequence, List.of(key), List.of(),
 												List.of(key)))));
 								if (result.rejected() == null) {
 									assertThat(result.committed()).isTrue();
@@ -177,7 +177,7 @@ class MultiNodeCommitTest extends ClusterTestSupport {
 	@ValueSource(longs = { 7L })
 	void whenThreeNodesClaimAndReleaseSlotsThroughSpanChecksThenNoSlotIsEverHeldTwice(long seed) throws Exception {
 		System.out.println("MultiNodeCommitTest slots seed " + seed);
-		List<PostgresStorage> nodes = nodes();
+		List<TestNode> nodes = nodes();
 		PostgresKeyspace ks = nodes.get(0).keyspace("slots");
 		int slots = 3;
 		int stepsPerThread = 6;
@@ -189,7 +189,7 @@ class MultiNodeCommitTest extends ClusterTestSupport {
 			List<Future<?>> futures = new ArrayList<>();
 			for (int n = 0; n < NODES; n++) {
 				for (int t = 0; t < THREADS_PER_NODE; t++) {
-					PostgresStorage node = nodes.get(n);
+					TestNode node = nodes.get(n);
 					String holder = n + "." + t;
 					Random random = new Random(seed * 131 + n * 17 + t);
 					futures.add(pool.submit(() -> {
@@ -199,8 +199,8 @@ class MultiNodeCommitTest extends ClusterTestSupport {
 						for (int i = 0; i < stepsPerThread; i++) {
 							if (held != null) {
 								// Release: the unit read its own claim, which nobody else may touch.
-								CommitResult result = node.commit(ks, Batch.of(List.of(BatchOp.del(held)),
-										List.of(new UnitFootprint(0, snapshotSequence(node, ks), List.of(held), List.of(),
+								Committed result = node.commit(ks, TestBatch.of(List.of(TestBatch.del(held)),
+										List.of(new TestBatch.Unit(0, snapshotSequence(node, ks), List.of(held), List.of(),
 												List.of(held)))));
 								assertThat(result.rejected()).as("a claim is only released by its holder").isNull();
 								history.add(new long[] { result.sequence(), heldSlot, -1 });
@@ -220,16 +220,16 @@ class MultiNodeCommitTest extends ClusterTestSupport {
 							if (!free) {
 								continue;
 							}
-							CommitResult result = node.commit(ks, Batch.of(List.of(BatchOp.put(claim, bytes("held"))),
-									List.of(new UnitFootprint(0, sequence, List.of(),
-											List.of(new UnitFootprint.Span(low, high)), List.of(claim)))));
+							Committed result = node.commit(ks, TestBatch.of(List.of(TestBatch.put(claim, bytes("held"))),
+									List.of(new TestBatch.Unit(0, sequence, List.of(),
+											List.of(new io.levelmutex.engine.KeySpan(low, high)), List.of(claim)))));
 							if (result.rejected() == null) {
 								history.add(new long[] { result.sequence(), slot, +1 });
 								held = claim;
 								heldSlot = slot;
 							}
 							else {
-								assertThat(result.rejected().reason()).isEqualTo(RejectedUnit.Reason.SPAN);
+								assertThat(result.rejected().reason()).isEqualTo(RejectionReason.SPAN);
 							}
 						}
 						return null;
@@ -264,14 +264,14 @@ class MultiNodeCommitTest extends ClusterTestSupport {
 		System.out.println("MultiNodeCommitTest slots: " + claims + " claims, " + ordered.size() + " events");
 	}
 
-	private static long snapshotSequence(PostgresStorage node, PostgresKeyspace ks) {
+	private static long snapshotSequence(TestNode node, PostgresKeyspace ks) {
 		try (PostgresSnapshot snapshot = node.snapshot(ks)) {
 			return snapshot.sequence();
 		}
 	}
 
-	private static List<PostgresStorage> nodes() {
-		List<PostgresStorage> nodes = new ArrayList<>();
+	private static List<TestNode> nodes() {
+		List<TestNode> nodes = new ArrayList<>();
 		for (int n = 0; n < NODES; n++) {
 			PGSimpleDataSource dataSource = newDatabase();
 			dataSource.setApplicationName("node-" + n);

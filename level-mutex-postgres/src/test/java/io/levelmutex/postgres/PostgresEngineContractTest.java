@@ -56,12 +56,11 @@ class PostgresEngineContractTest extends AbstractStorageEngineContractTest {
 
 	@Override
 	protected StorageEngine openEngine() {
-		return PostgresEngine.open(this.database, ClusterTestSupport.fastSettings(), true, (connection, sequence) -> {
+		return PostgresEngine.open(this.database, ClusterTestSupport.fastSettings(), true, (connection, call) -> {
 			if (this.failCommit.getAndSet(false)) {
-				connection.rollback();
-				throw new SQLException("injected failure of the COMMIT statement", "XX000");
+				throw new SQLException("injected failure of the commit statement", "XX000");
 			}
-			connection.commit();
+			return call.executeQuery();
 		});
 	}
 

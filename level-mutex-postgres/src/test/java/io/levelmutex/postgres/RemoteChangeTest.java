@@ -30,12 +30,12 @@ class RemoteChangeTest extends ClusterTestSupport {
 	@Test
 	void whenThreeNodesCommitThenEveryNodeIsToldOfTheOthersCommitsExactlyOnce() throws Exception {
 		PGSimpleDataSource database = newDatabase();
-		List<PostgresStorage> nodes = new ArrayList<>();
+		List<TestNode> nodes = new ArrayList<>();
 		List<List<RemoteChange>> received = new ArrayList<>();
 		List<RemoteChangeListener> listeners = new ArrayList<>();
 		try (Connection raw = database.getConnection()) {
 			for (int n = 0; n < 3; n++) {
-				PostgresStorage node = open(newDatabase());
+				TestNode node = open(newDatabase()).hinting();
 				nodes.add(node);
 				List<RemoteChange> changes = new CopyOnWriteArrayList<>();
 				received.add(changes);
@@ -50,7 +50,7 @@ class RemoteChangeTest extends ClusterTestSupport {
 			List<Set<Long>> committedBy = List.of(new HashSet<>(), new HashSet<>(), new HashSet<>());
 			int[] order = { 0, 0, 1, 2, 2, 2, 0, 1, 1, 0, 2, 1 };
 			for (int n : order) {
-				committedBy.get(n).add(nodes.get(n).commit(ks, Batch.of(List.of(BatchOp.put(bytes("k"), bytes("n" + n)))))
+				committedBy.get(n).add(nodes.get(n).commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("k"), bytes("n" + n)))))
 					.sequence());
 			}
 			for (int n = 0; n < 3; n++) {
@@ -67,10 +67,18 @@ class RemoteChangeTest extends ClusterTestSupport {
 					.containsExactlyElementsOf(expected.stream().sorted().toList());
 				assertThat(changes).allSatisfy((change) -> assertThat(change.keyspace()).isEqualTo("feed"));
 			}
-			// The hint itself: sent after COMMIT, carrying keyspace id and sequence.
-			PGNotification[] notifications = raw.unwrap(PGConnection.class).getNotifications(10_000);
-			assertThat(notifications).isNotEmpty();
-			assertThat(notifications[0].getParameter()).isEqualTo(ks.id() + ":1");
+			// The hints themselves: sent after COMMIT by each node's after-commit worker, coalesced per keyspace
+			// (a hint carries the highest sequence committed since the node's previous hint), the last one of
+			// the node that committed last naming the last sequence.
+			List<String> payloads = new ArrayList<>();
+			while (!payloads.contains(ks.id() + ":12")) {
+				PGNotification[] notifications = raw.unwrap(PGConnection.class).getNotifications(10_000);
+				assertThat(notifications).as("hints up to sequence 12, received so far: " + payloads).isNotEmpty();
+				for (PGNotification notification : notifications) {
+					payloads.add(notification.getParameter());
+				}
+			}
+			assertThat(payloads).allSatisfy((payload) -> assertThat(payload).matches(ks.id() + ":([1-9]|1[0-2])"));
 		}
 		finally {
 			listeners.forEach(RemoteChangeListener::close);
@@ -80,9 +88,9 @@ class RemoteChangeTest extends ClusterTestSupport {
 	@Test
 	void whenNotificationsAreMissedOrTheListenerConnectionIsTerminatedThenPollingCatchesUp() throws Exception {
 		PGSimpleDataSource database = newDatabase();
-		PostgresStorage listening = open(database);
-		PostgresStorage silent = PostgresStorage.open(database, new PostgresSettings(prefix, "elsewhere",
-				1024, Duration.ofSeconds(2), Duration.ofSeconds(2), 3, Duration.ofMillis(200), 100), true);
+		TestNode listening = open(database);
+		TestNode silent = TestNode.open(database, new PostgresSettings(prefix, "elsewhere",
+				1024, Duration.ofSeconds(2), Duration.ofSeconds(2), 3, Duration.ofMillis(200), 100), true).hinting();
 		PostgresKeyspace ks = listening.keyspace("quiet");
 		List<RemoteChange> changes = new CopyOnWriteArrayList<>();
 		AtomicInteger calls = new AtomicInteger();
@@ -95,21 +103,21 @@ class RemoteChangeTest extends ClusterTestSupport {
 			listener.watch(ks, 0);
 			await().atMost(EVENTUALLY).until(listener::isConnected);
 			// Notified on another channel: this listener never gets a hint; it must poll.
-			silent.commit(ks, Batch.of(List.of(BatchOp.put(bytes("a"), bytes("1")))));
+			silent.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("a"), bytes("1")))));
 			await().atMost(EVENTUALLY).until(() -> calls.get() == 1);
-			silent.commit(ks, Batch.of(List.of(BatchOp.put(bytes("b"), bytes("2")))));
+			silent.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("b"), bytes("2")))));
 			await().atMost(EVENTUALLY).until(() -> sequences(changes).equals(List.of(2L)));
 			assertThat(listener.callbackFailures()).isEqualTo(1);
 			// The listener's own connection is killed: it reconnects and catches up from the last sequence seen.
 			assertThat(queryLong(database, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "
 					+ "application_name = '" + RemoteChangeListener.APPLICATION_NAME + "'")).isEqualTo(1);
-			silent.commit(ks, Batch.of(List.of(BatchOp.put(bytes("c"), bytes("3")))));
-			silent.commit(ks, Batch.of(List.of(BatchOp.put(bytes("d"), bytes("4")))));
+			silent.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("c"), bytes("3")))));
+			silent.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("d"), bytes("4")))));
 			await().atMost(EVENTUALLY).until(() -> sequences(changes).equals(List.of(2L, 3L, 4L)));
 			assertThat(listener.reconnects()).isGreaterThanOrEqualTo(1);
 			// Its own commits stay out of the feed, also between remote ones.
-			listening.commit(ks, Batch.of(List.of(BatchOp.put(bytes("e"), bytes("5")))));
-			silent.commit(ks, Batch.of(List.of(BatchOp.put(bytes("f"), bytes("6")))));
+			listening.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("e"), bytes("5")))));
+			silent.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("f"), bytes("6")))));
 			await().atMost(EVENTUALLY).until(() -> sequences(changes).size() == 4);
 			assertThat(sequences(changes)).containsExactly(2L, 3L, 4L, 6L);
 		}

@@ -25,9 +25,9 @@ class SnapshotFailureTest extends ClusterTestSupport {
 	@Test
 	void whenTheSnapshotsConnectionIsLostThenEveryLaterReadOfItFailsUnavailableToo() throws Exception {
 		PGSimpleDataSource database = newDatabase();
-		PostgresStorage storage = PostgresStorage.open(new PoolLikeDataSource(database), fastSettings(), true);
+		TestNode storage = TestNode.open(new PoolLikeDataSource(database), fastSettings(), true);
 		PostgresKeyspace ks = storage.keyspace("lost");
-		storage.commit(ks, Batch.of(List.of(BatchOp.put(bytes("a"), bytes("1")))));
+		storage.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("a"), bytes("1")))));
 		try (PostgresSnapshot snapshot = storage.snapshot(ks)) {
 			queryLong(database, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
 					+ "WHERE datname = current_database() AND pid <> pg_backend_pid()");

@@ -18,10 +18,10 @@ class SnapshotReadTest extends ClusterTestSupport {
 	@Test
 	void whenManyKeysAreReadThenOneQueryAnswersInRequestOrderWithDuplicatesAndMisses() throws Exception {
 		CountingDataSource counting = new CountingDataSource(newDatabase());
-		PostgresStorage storage = PostgresStorage.open(counting, fastSettings(), true);
+		TestNode storage = TestNode.open(counting, fastSettings(), true);
 		PostgresKeyspace ks = storage.keyspace("docs");
-		storage.commit(ks, Batch.of(List.of(BatchOp.put(bytes("a"), bytes("1")), BatchOp.put(bytes("b"), bytes("2")),
-				BatchOp.put(bytes("c"), bytes("3")), BatchOp.del(bytes("c")))));
+		storage.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("a"), bytes("1")), TestBatch.put(bytes("b"), bytes("2")),
+				TestBatch.put(bytes("c"), bytes("3")), TestBatch.del(bytes("c")))));
 		try (PostgresSnapshot snapshot = storage.snapshot(ks)) {
 			int before = counting.executions.get();
 			List<byte[]> values = snapshot.get(List.of(bytes("b"), bytes("zz"), bytes("a"), bytes("b"), bytes("c")));
@@ -40,14 +40,14 @@ class SnapshotReadTest extends ClusterTestSupport {
 
 	@Test
 	void whenRangesAreReadThenBoundsOrderAndDirectionHoldAndInvertedRangesAreEmpty() throws Exception {
-		PostgresStorage storage = open(newDatabase());
+		TestNode storage = open(newDatabase());
 		PostgresKeyspace ks = storage.keyspace("ranges");
 		byte[] high = { (byte) 0xff };
 		byte[] low = { 0x01 };
-		storage.commit(ks, Batch.of(List.of(BatchOp.put(bytes("b"), bytes("B")), BatchOp.put(bytes("d"), bytes("D")),
-				BatchOp.put(bytes("f"), bytes("F")), BatchOp.put(high, bytes("HIGH")), BatchOp.put(low, bytes("LOW")),
-				BatchOp.put(bytes("e"), bytes("E")))));
-		storage.commit(ks, Batch.of(List.of(BatchOp.del(bytes("e")))));
+		storage.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("b"), bytes("B")), TestBatch.put(bytes("d"), bytes("D")),
+				TestBatch.put(bytes("f"), bytes("F")), TestBatch.put(high, bytes("HIGH")), TestBatch.put(low, bytes("LOW")),
+				TestBatch.put(bytes("e"), bytes("E")))));
+		storage.commit(ks, TestBatch.of(List.of(TestBatch.del(bytes("e")))));
 		try (PostgresSnapshot snapshot = storage.snapshot(ks)) {
 			assertThat(keys(snapshot.scan(ByteRange.all(), 100, false))).containsExactly("\u0001", "b", "d", "f", "\u00ff");
 			assertThat(keys(snapshot.scan(ByteRange.all(), 100, true))).containsExactly("\u00ff", "f", "d", "b", "\u0001");
@@ -77,17 +77,17 @@ class SnapshotReadTest extends ClusterTestSupport {
 	@Test
 	void whenCommitsHappenDuringASnapshotThenItKeepsSeeingItsOwnSequenceAndValues() throws Exception {
 		PGSimpleDataSource database = newDatabase();
-		PostgresStorage reader = open(database);
-		PostgresStorage writer = open(database);
+		TestNode reader = open(database);
+		TestNode writer = open(database);
 		PostgresKeyspace ks = reader.keyspace("iso");
 		PostgresKeyspace wks = writer.keyspace("iso");
 		assertThat(wks).isEqualTo(ks);
-		writer.commit(wks, Batch.of(List.of(BatchOp.put(bytes("k"), bytes("v1")), BatchOp.put(bytes("gone"), bytes("x")))));
+		writer.commit(wks, TestBatch.of(List.of(TestBatch.put(bytes("k"), bytes("v1")), TestBatch.put(bytes("gone"), bytes("x")))));
 		try (PostgresSnapshot snapshot = reader.snapshot(ks)) {
 			assertThat(snapshot.sequence()).isEqualTo(1);
 			for (int i = 2; i <= 4; i++) {
-				writer.commit(wks, Batch.of(List.of(BatchOp.put(bytes("k"), bytes("v" + i)),
-						BatchOp.put(bytes("new" + i), bytes("n")), BatchOp.del(bytes("gone")))));
+				writer.commit(wks, TestBatch.of(List.of(TestBatch.put(bytes("k"), bytes("v" + i)),
+						TestBatch.put(bytes("new" + i), bytes("n")), TestBatch.del(bytes("gone")))));
 				assertThat(text(snapshot.get(List.of(bytes("k"))).get(0))).isEqualTo("v1");
 				assertThat(keys(snapshot.scan(ByteRange.all(), 100, false))).containsExactly("gone", "k");
 				assertThat(snapshot.sequence()).isEqualTo(1);
@@ -102,14 +102,14 @@ class SnapshotReadTest extends ClusterTestSupport {
 
 	@Test
 	void whenTwoKeyspacesHoldTheSameKeysThenReadsWritesAndSequencesStaySeparate() throws Exception {
-		PostgresStorage storage = open(newDatabase());
+		TestNode storage = open(newDatabase());
 		PostgresKeyspace left = storage.keyspace("left");
 		PostgresKeyspace right = storage.keyspace("right");
 		assertThat(left.id()).isNotEqualTo(right.id());
-		assertThat(storage.commit(left, Batch.of(List.of(BatchOp.put(bytes("k"), bytes("L"))))).sequence()).isEqualTo(1);
-		assertThat(storage.commit(left, Batch.of(List.of(BatchOp.put(bytes("l"), bytes("L"))))).sequence()).isEqualTo(2);
-		assertThat(storage.commit(right, Batch.of(List.of(BatchOp.put(bytes("k"), bytes("R"))))).sequence()).isEqualTo(1);
-		storage.commit(right, Batch.of(List.of(BatchOp.del(bytes("l")))));
+		assertThat(storage.commit(left, TestBatch.of(List.of(TestBatch.put(bytes("k"), bytes("L"))))).sequence()).isEqualTo(1);
+		assertThat(storage.commit(left, TestBatch.of(List.of(TestBatch.put(bytes("l"), bytes("L"))))).sequence()).isEqualTo(2);
+		assertThat(storage.commit(right, TestBatch.of(List.of(TestBatch.put(bytes("k"), bytes("R"))))).sequence()).isEqualTo(1);
+		storage.commit(right, TestBatch.of(List.of(TestBatch.del(bytes("l")))));
 		try (PostgresSnapshot l = storage.snapshot(left); PostgresSnapshot r = storage.snapshot(right)) {
 			assertThat(l.sequence()).isEqualTo(2);
 			assertThat(r.sequence()).isEqualTo(2);
@@ -123,7 +123,7 @@ class SnapshotReadTest extends ClusterTestSupport {
 	@Test
 	void whenAKeyspaceNameIsBadThenItIsRefusedBeforeAnySql() throws Exception {
 		CountingDataSource counting = new CountingDataSource(newDatabase());
-		PostgresStorage storage = PostgresStorage.open(counting, fastSettings(), true);
+		TestNode storage = TestNode.open(counting, fastSettings(), true);
 		int connections = counting.connections.get();
 		assertThatThrownBy(() -> storage.keyspace("")).isInstanceOf(PostgresInputException.class);
 		assertThatThrownBy(() -> storage.keyspace("a\0b")).isInstanceOf(PostgresInputException.class);

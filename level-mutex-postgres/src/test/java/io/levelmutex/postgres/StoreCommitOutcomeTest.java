@@ -59,19 +59,20 @@ class StoreCommitOutcomeTest extends ClusterTestSupport {
 	void open() {
 		this.database = newDatabase();
 		PostgresSettings settings = fastSettings().withWaits(Duration.ofSeconds(2), Duration.ofMillis(300));
-		PostgresEngine engine = PostgresEngine.open(this.database, settings, true, (connection, sequence) -> {
+		PostgresEngine engine = PostgresEngine.open(this.database, settings, true, (connection, call) -> {
 			switch (this.fault.getAndSet(Fault.NONE)) {
-				case NONE -> connection.commit();
+				case NONE -> {
+					return call.executeQuery();
+				}
 				case LOST_ACK -> {
-					connection.commit();
+					call.executeQuery().close();
 					throw new SQLException("simulated: connection reset while reading the COMMIT reply", "08006");
 				}
 				case LOST_BEFORE_COMMIT -> {
-					connection.rollback();
 					throw new SQLException("simulated: connection reset while sending COMMIT", "08006");
 				}
 				case UNRESOLVABLE -> {
-					connection.commit();
+					call.executeQuery().close();
 					Connection holder = this.database.getConnection();
 					this.locker.set(holder);
 					holder.setAutoCommit(false);
@@ -81,6 +82,7 @@ class StoreCommitOutcomeTest extends ClusterTestSupport {
 					throw new SQLException("simulated: connection reset while reading the COMMIT reply", "08006");
 				}
 			}
+			throw new IllegalStateException("every fault is handled above");
 		});
 		this.store = MutexStore.open(engine, StoreOptions.builder().cycleThreads(2).build());
 		this.mutex = this.store.mutex(MutexOptions.builder("outcome").build(), Codecs.utf8(), Codecs.utf8());

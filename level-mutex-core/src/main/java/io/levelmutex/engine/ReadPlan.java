@@ -1,0 +1,93 @@
+package io.levelmutex.engine;
+
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Every read of one read phase (or of one prefetch for a batch's updates), known before any of them runs, so that
+ * an engine can answer them all at once, on one consistent state ({@link KeyspaceStorage#read(ReadPlan)}). Keys
+ * include the keyspace's {@link KeyspaceStorage#keyPrefix()}. Immutable; the arrays are shared: do not modify them.
+ *
+ * @param keys the point reads, in the order their values are returned; duplicates allowed (each gets its own
+ * answer)
+ * @param scans the range reads, in the order their entries are returned
+ */
+public record ReadPlan(List<byte[]> keys, List<Scan> scans) {
+
+	/** A plan without reads: {@link KeyspaceStorage#read(ReadPlan)} then only tells the sequence. */
+	public static final ReadPlan NONE = new ReadPlan(List.of(), List.of());
+
+	/**
+	 * Copies the lists (not the arrays).
+	 * @param keys the keys, as described above
+	 * @param scans the scans, as described above
+	 */
+	public ReadPlan {
+		keys = List.copyOf(keys);
+		scans = List.copyOf(scans);
+	}
+
+	/**
+	 * A plan of one point read.
+	 * @param key the key
+	 * @return the plan
+	 */
+	public static ReadPlan get(byte[] key) {
+		return new ReadPlan(List.of(key), List.of());
+	}
+
+	/**
+	 * A plan of one range read.
+	 * @param scan the scan
+	 * @return the plan
+	 */
+	public static ReadPlan scan(Scan scan) {
+		return new ReadPlan(List.of(), List.of(scan));
+	}
+
+	/**
+	 * Whether the plan holds no read.
+	 * @return {@code true} if it has neither keys nor scans
+	 */
+	public boolean isEmpty() {
+		return this.keys.isEmpty() && this.scans.isEmpty();
+	}
+
+	/**
+	 * One range read: up to {@code limit} entries with {@code lower <= key < upper} in unsigned lexicographic key
+	 * order, ascending from {@code lower} or descending from below {@code upper}. A range whose {@code lower} is not
+	 * below {@code upper} (empty or inverted) has no entry; it is not an error.
+	 *
+	 * @param lower the first key that may be returned
+	 * @param upper the bound (excluded), or {@code null} for the end of the keyspace
+	 * @param limit the most entries to return, at least 1
+	 * @param ascending ascending from {@code lower}, or descending from below {@code upper}
+	 */
+	public record Scan(byte[] lower, byte @Nullable [] upper, int limit, boolean ascending) {
+
+		/**
+		 * Checks the limit.
+		 * @param lower the lower, as described above
+		 * @param upper the upper, as described above
+		 * @param limit the limit, as described above
+		 * @param ascending the ascending, as described above
+		 * @throws IllegalArgumentException if {@code limit < 1}
+		 */
+		public Scan {
+			if (limit < 1) {
+				throw new IllegalArgumentException("A scan needs a limit of at least 1, not " + limit);
+			}
+		}
+
+		/**
+		 * Whether no key lies in the range (its lower bound is not below its upper bound).
+		 * @return {@code true} if the scan can find nothing
+		 */
+		public boolean isEmpty() {
+			return this.upper != null && java.util.Arrays.compareUnsigned(this.lower, this.upper) >= 0;
+		}
+
+	}
+
+}

@@ -1,0 +1,185 @@
+package io.levelmutex.postgres;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.levelmutex.StorageException;
+
+/**
+ * The work that follows a commit but must not delay it, on one thread of its own per engine: the remote-change
+ * hint ({@code pg_notify}) and, every {@link #CLEAN_UP_EVERY} sequences of a keyspace, a bounded tombstone
+ * clean-up. A batch's commit only records its keyspace and sequence here and returns.
+ *
+ * <p>Hints are sent outside every batch's transaction, from this thread's own connection, coalesced: one
+ * statement (its own transaction) carries one hint per keyspace with the highest sequence committed since the
+ * previous statement. A transaction that notifies takes a database-wide lock at commit (PostgreSQL's
+ * {@code PreCommit_Notify}), so hints inside the batches would serialise every keyspace's commits; here at most
+ * one notifying transaction of this node is in flight. A hint is only a hint: listeners also poll the sequences
+ * ({@link RemoteChangeListener}), so a hint lost (failure, close) or merged delays a remote change by at most a
+ * poll interval and loses nothing. Clean-ups that fail are left to the next multiple.
+ *
+ * <p>Thread-safe; {@link #close()} stops the thread (pending work is dropped).
+ */
+final class AfterCommit implements AutoCloseable {
+
+	/** A tombstone clean-up of a keyspace follows every commit whose sequence is a multiple of this. */
+	static final long CLEAN_UP_EVERY = 1024;
+
+	/** The most tombstones one clean-up removes. */
+	static final int CLEAN_UP_ROWS = 10_000;
+
+	private final Connections connections;
+
+	private final PostgresSettings settings;
+
+	private final PostgresSql sql;
+
+	private final TombstoneCleaner cleaner;
+
+	/** Keyspace id -> highest sequence committed and not yet hinted; guarded by this object's lock. */
+	private final Map<Integer, Long> hints = new HashMap<>();
+
+	/** Keyspaces due a clean-up, by id; guarded by this object's lock. */
+	private final Map<Integer, PostgresKeyspace> cleanUps = new LinkedHashMap<>();
+
+	/** Set by {@link #close()}; guarded by this object's lock. */
+	private boolean closed;
+
+	/** Hint statements sent; written by the worker thread, read by tests. */
+	private volatile long hintStatements;
+
+	private final Thread thread;
+
+	AfterCommit(Connections connections, PostgresSettings settings, PostgresSql sql, TombstoneCleaner cleaner) {
+		this.connections = connections;
+		this.settings = settings;
+		this.sql = sql;
+		this.cleaner = cleaner;
+		this.thread = new Thread(this::loop, "level-mutex-postgres-after-commit");
+		this.thread.setDaemon(true);
+	}
+
+	void start() {
+		this.thread.start();
+	}
+
+	/**
+	 * Records a commit; returns at once.
+	 * @param keyspace the keyspace
+	 * @param sequence the batch's sequence
+	 */
+	void committed(PostgresKeyspace keyspace, long sequence) {
+		synchronized (this) {
+			if (this.closed) {
+				return;
+			}
+			this.hints.merge(keyspace.id(), sequence, Math::max);
+			if (sequence % CLEAN_UP_EVERY == 0) {
+				this.cleanUps.put(keyspace.id(), keyspace);
+			}
+			notifyAll();
+		}
+	}
+
+	long hintStatements() {
+		return this.hintStatements;
+	}
+
+	private void loop() {
+		while (true) {
+			Map<Integer, Long> hintsNow;
+			List<PostgresKeyspace> cleanUpsNow;
+			synchronized (this) {
+				while (!this.closed && this.hints.isEmpty() && this.cleanUps.isEmpty()) {
+					try {
+						wait();
+					}
+					catch (InterruptedException ex) {
+						// close() interrupts a worker blocked elsewhere; the closed flag decides.
+					}
+				}
+				if (this.closed) {
+					return;
+				}
+				hintsNow = new HashMap<>(this.hints);
+				this.hints.clear();
+				cleanUpsNow = new ArrayList<>(this.cleanUps.values());
+				this.cleanUps.clear();
+			}
+			if (!hintsNow.isEmpty()) {
+				sendQuietly(hintsNow);
+			}
+			for (PostgresKeyspace keyspace : cleanUpsNow) {
+				cleanUpQuietly(keyspace);
+			}
+		}
+	}
+
+	private void sendQuietly(Map<Integer, Long> hintsNow) {
+		Integer[] ids = new Integer[hintsNow.size()];
+		Long[] sequences = new Long[hintsNow.size()];
+		int i = 0;
+		for (Map.Entry<Integer, Long> hint : hintsNow.entrySet()) {
+			ids[i] = hint.getKey();
+			sequences[i++] = hint.getValue();
+		}
+		Connection connection;
+		try {
+			connection = this.connections.open("remote-change hints");
+		}
+		catch (StorageException ex) {
+			return;
+		}
+		try {
+			connection.setAutoCommit(true);
+			try (PreparedStatement statement = connection.prepareStatement(this.sql.notifyCommits)) {
+				statement.setString(1, this.settings.channel());
+				statement.setArray(2, connection.createArrayOf("int4", ids));
+				statement.setArray(3, connection.createArrayOf("int8", sequences));
+				statement.executeQuery().close();
+				this.hintStatements++;
+			}
+		}
+		catch (SQLException ex) {
+			// A hint only: listeners catch up by polling the sequences.
+		}
+		finally {
+			Connections.closeQuietly(connection);
+		}
+	}
+
+	private void cleanUpQuietly(PostgresKeyspace keyspace) {
+		try {
+			this.cleaner.cleanUp(keyspace, CLEAN_UP_ROWS);
+		}
+		catch (StorageException ex) {
+			// The next clean-up (CLEAN_UP_EVERY sequences later) tries again; tombstones only take space meanwhile.
+		}
+	}
+
+	/** Stops the worker and waits for it (at most 30 s: a statement in flight ends with its connection). */
+	@Override
+	public void close() {
+		synchronized (this) {
+			this.closed = true;
+			this.hints.clear();
+			this.cleanUps.clear();
+			notifyAll();
+		}
+		this.thread.interrupt();
+		try {
+			this.thread.join(TimeUnit.SECONDS.toMillis(30));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}

@@ -1,0 +1,169 @@
+package io.levelmutex.postgres;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import io.levelmutex.engine.BlockingCalls;
+import io.levelmutex.engine.KeyValue;
+import io.levelmutex.engine.ReadPlan;
+import io.levelmutex.engine.ReadResult;
+
+/**
+ * Answers a {@link ReadPlan} with ONE statement in autocommit ({@link PostgresSql#readPlan}): the keyspace's
+ * sequence, every get (the keys unnested and joined to the entries) and every bounded scan (one LATERAL index range
+ * scan each, with its order and limit) in one round trip. A single statement sees one snapshot even at READ
+ * COMMITTED, so every answer and the sequence are of one committed state; no REPEATABLE READ transaction is needed
+ * (and none is held open between statements: there is only one). Tombstones are no entries. Thread-safe: no
+ * mutable state; each read takes its own connection and returns it.
+ */
+final class PlanReader {
+
+	/**
+	 * The bound standing for "the end of the keyspace": longer than the longest key, all 0xff, so above every
+	 * stored key in bytea's (unsigned, memcmp) order.
+	 */
+	private static final byte[] END = endBound();
+
+	private static final Comparator<KeyValue> ASCENDING = (a, b) -> Arrays.compareUnsigned(a.key(), b.key());
+
+	private final Connections connections;
+
+	private final PostgresSql sql;
+
+	PlanReader(Connections connections, PostgresSql sql) {
+		this.connections = connections;
+		this.sql = sql;
+	}
+
+	/**
+	 * Reads a plan.
+	 * @param keyspace the keyspace
+	 * @param plan the reads
+	 * @return the answers, with the sequence of the state they were read on
+	 * @throws io.levelmutex.StorageException typed ({@link SqlFailures#typed}) if the read failed
+	 * @throws PostgresConfigurationException if the keyspace has no row
+	 */
+	ReadResult read(PostgresKeyspace keyspace, ReadPlan plan) {
+		List<ReadPlan.Scan> scans = plan.scans();
+		List<List<KeyValue>> found = new ArrayList<>(scans.size());
+		Scans ascending = new Scans();
+		Scans descending = new Scans();
+		for (int i = 0; i < scans.size(); i++) {
+			ReadPlan.Scan scan = scans.get(i);
+			found.add(new ArrayList<>(0));
+			if (!scan.isEmpty()) {
+				(scan.ascending() ? ascending : descending).add(i, scan);
+			}
+		}
+		List<byte[]> keys = plan.keys();
+		List<byte @Nullable []> values = new ArrayList<>(keys.size());
+		for (int i = 0; i < keys.size(); i++) {
+			values.add(null);
+		}
+		String what = "a read of keyspace '" + keyspace.name() + "' (" + keys.size() + " keys, " + scans.size()
+				+ " scans)";
+		long sequence = -1;
+		Connection connection = this.connections.open(what);
+		try {
+			if (!connection.getAutoCommit()) {
+				connection.setAutoCommit(true); // one statement, its own snapshot: no transaction to hold
+			}
+			try (PreparedStatement statement = connection.prepareStatement(
+					this.sql.readPlan(!keys.isEmpty(), ascending.size() > 0, descending.size() > 0))) {
+				int index = 1;
+				statement.setInt(index++, keyspace.id());
+				if (!keys.isEmpty()) {
+					statement.setArray(index++, connection.createArrayOf("bytea", keys.toArray(new byte[0][])));
+					statement.setInt(index++, keyspace.id());
+				}
+				index = ascending.bind(statement, connection, index, keyspace.id());
+				descending.bind(statement, connection, index, keyspace.id());
+				// the round trip: the cycle pool may run another mutex's cycle meanwhile
+				sequence = BlockingCalls.run(() -> answer(statement, values, found));
+			}
+		}
+		catch (SQLException ex) {
+			throw SqlFailures.typed("Could not read keyspace '" + keyspace.name() + "' (" + what + ")", ex);
+		}
+		finally {
+			Connections.closeQuietly(connection);
+		}
+		if (sequence < 0) {
+			throw new PostgresConfigurationException("Keyspace '" + keyspace.name() + "' (id " + keyspace.id()
+					+ ") has no row in " + this.sql.keyspaceTable, null);
+		}
+		for (int i = 0; i < scans.size(); i++) {
+			found.get(i).sort(scans.get(i).ascending() ? ASCENDING : ASCENDING.reversed());
+		}
+		return new ReadResult(sequence, values, found);
+	}
+
+	/** Runs the statement and fills in the answers; returns the sequence row's value, or -1 if it had none. */
+	private static long answer(PreparedStatement statement, List<byte @Nullable []> values, List<List<KeyValue>> found)
+			throws SQLException {
+		long sequence = -1;
+		try (ResultSet rows = statement.executeQuery()) {
+			while (rows.next()) {
+				switch (rows.getInt(1)) {
+					case 0 -> sequence = rows.getLong(5);
+					case 1 -> values.set(rows.getInt(2) - 1, rows.getBytes(4));
+					default -> found.get(rows.getInt(2)).add(new KeyValue(rows.getBytes(3), rows.getBytes(4)));
+				}
+			}
+		}
+		return sequence;
+	}
+
+	/** The scans of one direction, as the statement's parallel arrays. */
+	private static final class Scans {
+
+		private final List<Integer> indexes = new ArrayList<>();
+
+		private final List<byte[]> lows = new ArrayList<>();
+
+		private final List<byte[]> highs = new ArrayList<>();
+
+		private final List<Integer> limits = new ArrayList<>();
+
+		void add(int index, ReadPlan.Scan scan) {
+			this.indexes.add(index);
+			this.lows.add(scan.lower());
+			byte[] upper = scan.upper();
+			this.highs.add((upper != null) ? upper : END);
+			this.limits.add(scan.limit());
+		}
+
+		int size() {
+			return this.indexes.size();
+		}
+
+		int bind(PreparedStatement statement, Connection connection, int first, int keyspaceId) throws SQLException {
+			if (this.indexes.isEmpty()) {
+				return first;
+			}
+			int index = first;
+			statement.setArray(index++, connection.createArrayOf("int4", this.indexes.toArray(new Integer[0])));
+			statement.setArray(index++, connection.createArrayOf("bytea", this.lows.toArray(new byte[0][])));
+			statement.setArray(index++, connection.createArrayOf("bytea", this.highs.toArray(new byte[0][])));
+			statement.setArray(index++, connection.createArrayOf("int4", this.limits.toArray(new Integer[0])));
+			statement.setInt(index++, keyspaceId);
+			return index;
+		}
+
+	}
+
+	private static byte[] endBound() {
+		byte[] end = new byte[PostgresSettings.MAX_KEY_BYTES + 1];
+		Arrays.fill(end, (byte) 0xff);
+		return end;
+	}
+
+}

@@ -1,0 +1,167 @@
+package io.levelmutex.postgres;
+
+/**
+ * Every SQL statement of the engine's write path, planned reads, schema checks, keyspace directory and clean-up, with the
+ * table prefix resolved once (the schema files beside this class, {@code META-INF/level-mutex/postgres/}, use
+ * the default prefix {@value PostgresSettings#DEFAULT_PREFIX}; the prefix is validated as a plain identifier,
+ * so it is safe to put into the text). Immutable.
+ */
+final class PostgresSql {
+
+	/** The commit function's name without the prefix (schema version 2). */
+	static final String COMMIT_FUNCTION = "commit";
+
+	/** The commit function's argument types, to name it in {@code to_regprocedure} and {@code DROP FUNCTION}. */
+	static final String COMMIT_FUNCTION_ARGUMENTS = "integer, uuid, uuid, bytea[], bytea[], integer[], bigint[], "
+			+ "integer[], boolean[], bytea[], integer[], bytea[], bytea[], boolean[]";
+
+	final String prefix;
+
+	final String keyspaceTable;
+
+	final String entryTable;
+
+	final String batchTable;
+
+	final String schemaVersionTable;
+
+	/**
+	 * One batch, in one statement (run in autocommit: its own transaction, committed before the reply). Parameters:
+	 * keyspace id, batch id, node id, keys, values (NULL deletes), per update its first write and snapshot
+	 * sequence, per key of an update its update, whether it was read, the key; per span its update, low, high,
+	 * bounded. One row (no row: no such keyspace): sequence, applied writes, rejected update or -1, reason, key.
+	 */
+	final String commit;
+
+	/** Resolution of a lost commit: a lock timeout for the transaction ({@code set_config}, local). */
+	final String lockTimeout = "SELECT set_config('lock_timeout', ?, true)";
+
+	/** Resolution: waits for the keyspace row's lock, so that the lost batch's transaction has ended. */
+	final String lockKeyspace;
+
+	/** Resolution: the batch-log row of a batch id. */
+	final String findBatch;
+
+	/**
+	 * Remote-change hints, one per keyspace, in one statement (its own transaction, outside every batch's):
+	 * channel, keyspace ids, sequences.
+	 */
+	final String notifyCommits = "SELECT pg_notify(?, t.keyspace_id || ':' || t.seq) "
+			+ "FROM unnest(?::int[], ?::bigint[]) AS t(keyspace_id, seq)";
+
+	/** Clean-up: raises the horizon to {@code seq - retention}, returning it. */
+	final String raiseHorizon;
+
+	/** Clean-up: deletes up to a number of tombstones at or below the horizon. */
+	final String deleteTombstones;
+
+	/** Clean-up: deletes up to a number of batch-log rows at or below the horizon. */
+	final String deleteBatches;
+
+	/**
+	 * Planned reads ({@link PlanReader}): one statement per shape of plan, indexed by {@link #readPlan}'s bits. Run
+	 * in autocommit: one statement reads one snapshot even at READ COMMITTED, so the keyspace's sequence and every
+	 * answer come from the same committed state, and no transaction is held open. Parameters, per part present:
+	 * the keyspace id (always: the sequence row); keys, keyspace id (gets); scan indexes, lower bounds, upper
+	 * bounds, limits, keyspace id (ascending scans; then the same for descending ones). Rows: part (0 the
+	 * sequence, 1 a found key, 2 a scan's entry), index (1-based key position, or the scan's index), key, value,
+	 * sequence. A scan's entries come in no particular order: the reader sorts them.
+	 */
+	private final String[] readPlans = new String[8];
+
+	/** Keyspace directory: creates a keyspace row if missing. */
+	final String insertKeyspace;
+
+	/** Keyspace directory: the id of a keyspace. */
+	final String keyspaceId;
+
+	/** Schema check: whether the version table exists. */
+	final String schemaExists;
+
+	/** Schema check: the highest installed version. */
+	final String schemaVersion;
+
+	/** Schema check: whether the commit function exists. */
+	final String commitFunctionExists;
+
+	PostgresSql(String prefix) {
+		this.prefix = prefix;
+		this.keyspaceTable = prefix + "keyspace";
+		this.entryTable = prefix + "entry";
+		this.batchTable = prefix + "batch";
+		this.schemaVersionTable = prefix + "schema_version";
+		this.commit = """
+				SELECT seq, applied_ops, rejected_unit, rejected_reason, rejected_key FROM %scommit(?, ?, ?,
+				    ?::bytea[], ?::bytea[], ?::int[], ?::bigint[], ?::int[], ?::boolean[], ?::bytea[],
+				    ?::int[], ?::bytea[], ?::bytea[], ?::boolean[])""".formatted(prefix);
+		this.lockKeyspace = "SELECT horizon FROM %s WHERE id = ? FOR UPDATE".formatted(this.keyspaceTable);
+		this.findBatch = """
+				SELECT seq, applied_ops, rejected_unit, rejected_reason, rejected_key FROM %s
+				WHERE batch_id = ?""".formatted(this.batchTable);
+		this.raiseHorizon = """
+				UPDATE %s SET horizon = greatest(horizon, seq - ?) WHERE id = ?
+				RETURNING horizon""".formatted(this.keyspaceTable);
+		this.deleteTombstones = """
+				DELETE FROM %1$s WHERE ctid = ANY(ARRAY(SELECT ctid FROM %1$s
+				    WHERE keyspace_id = ? AND value IS NULL AND seq <= ? LIMIT ?))""".formatted(this.entryTable);
+		this.deleteBatches = """
+				DELETE FROM %1$s WHERE ctid = ANY(ARRAY(SELECT ctid FROM %1$s
+				    WHERE keyspace_id = ? AND seq <= ? LIMIT ?))""".formatted(this.batchTable);
+		for (int shape = 0; shape < this.readPlans.length; shape++) {
+			this.readPlans[shape] = readPlan(this.keyspaceTable, this.entryTable, (shape & 1) != 0, (shape & 2) != 0,
+					(shape & 4) != 0);
+		}
+		this.insertKeyspace = "INSERT INTO %s (name) VALUES (?) ON CONFLICT (name) DO NOTHING"
+			.formatted(this.keyspaceTable);
+		this.keyspaceId = "SELECT id FROM %s WHERE name = ?".formatted(this.keyspaceTable);
+		this.schemaExists = "SELECT to_regclass('%s') IS NOT NULL".formatted(this.schemaVersionTable);
+		this.schemaVersion = "SELECT max(version) FROM %s".formatted(this.schemaVersionTable);
+		this.commitFunctionExists = "SELECT to_regprocedure('%s%s(%s)') IS NOT NULL".formatted(prefix,
+				COMMIT_FUNCTION, COMMIT_FUNCTION_ARGUMENTS);
+	}
+
+	/**
+	 * The statement answering a plan of that shape.
+	 * @param gets whether the plan has keys
+	 * @param ascending whether it has ascending scans
+	 * @param descending whether it has descending scans
+	 * @return the statement's text
+	 */
+	String readPlan(boolean gets, boolean ascending, boolean descending) {
+		return this.readPlans[(gets ? 1 : 0) | (ascending ? 2 : 0) | (descending ? 4 : 0)];
+	}
+
+	private static String readPlan(String keyspaceTable, String entryTable, boolean gets, boolean ascending,
+			boolean descending) {
+		StringBuilder sql = new StringBuilder("""
+				SELECT 0 AS part, 0 AS n, NULL::bytea AS key, NULL::bytea AS value, seq FROM %s WHERE id = ?"""
+			.formatted(keyspaceTable));
+		if (gets) {
+			sql.append("""
+
+					UNION ALL
+					SELECT 1, k.n::int, NULL::bytea, e.value, NULL::bigint
+					FROM unnest(?::bytea[]) WITH ORDINALITY AS k(key, n)
+					JOIN %s e ON e.keyspace_id = ? AND e.key = k.key AND e.value IS NOT NULL""".formatted(entryTable));
+		}
+		if (ascending) {
+			sql.append(scans(entryTable, "ORDER BY e.key"));
+		}
+		if (descending) {
+			sql.append(scans(entryTable, "ORDER BY e.key DESC"));
+		}
+		return sql.toString();
+	}
+
+	/** Bounded scans, one LATERAL index range scan each, in the given order. */
+	private static String scans(String entryTable, String order) {
+		return """
+
+				UNION ALL
+				SELECT 2, s.n, x.key, x.value, NULL::bigint
+				FROM unnest(?::int[], ?::bytea[], ?::bytea[], ?::int[]) AS s(n, low, high, lim)
+				CROSS JOIN LATERAL (SELECT e.key, e.value FROM %s e WHERE e.keyspace_id = ? AND e.key >= s.low
+				    AND e.key < s.high AND e.value IS NOT NULL %s LIMIT s.lim) x""".formatted(entryTable, order);
+	}
+
+}

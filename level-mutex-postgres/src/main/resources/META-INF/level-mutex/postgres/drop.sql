@@ -1,0 +1,14 @@
+-- level-mutex PostgreSQL schema: removes every object of schema-v1.sql and schema-v2.sql, with their data.
+--
+-- Idempotent. Runs as is with the default table-name prefix "level_mutex_". Stop every node first.
+
+DROP FUNCTION IF EXISTS level_mutex_commit(integer, uuid, uuid, bytea[], bytea[], integer[], bigint[], integer[],
+    boolean[], bytea[], integer[], bytea[], bytea[], boolean[]);
+
+DROP TABLE IF EXISTS level_mutex_batch;
+
+DROP TABLE IF EXISTS level_mutex_entry;
+
+DROP TABLE IF EXISTS level_mutex_keyspace;
+
+DROP TABLE IF EXISTS level_mutex_schema_version;

@@ -1,0 +1,158 @@
+package io.levelmutex.postgres;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Schema versions: a database created by schema-v1.sql (with data written the way version 1 wrote it) is refused
+ * by verify-only opening with the upgrade script named, opens with its data intact once upgrade-v1-to-v2.sql ran
+ * (as shipped, twice) or once the engine upgraded it itself, also under a custom table prefix (the function gets
+ * the prefix too); drop.sql removes every object; the function text is the same in the complete schema and the
+ * upgrade.
+ */
+class SchemaUpgradeTest extends ClusterTestSupport {
+
+	private static final String V1 = SchemaInstaller.DIRECTORY + "schema-v1.sql";
+
+	@Test
+	void whenAVersion1SchemaIsOnlyVerifiedThenOpeningFailsNamingTheUpgradeScriptAndAfterItTheDataIsIntact()
+			throws Exception {
+		PGSimpleDataSource database = ownDatabase();
+		runAsShipped(database, V1);
+		writeAsVersion1Did(database, "level_mutex_");
+		PostgresSettings defaults = PostgresSettings.defaults().withWaits(Duration.ofSeconds(2), Duration.ofSeconds(2));
+		assertThatThrownBy(() -> TestNode.open(database, defaults, false))
+			.isInstanceOf(PostgresConfigurationException.class)
+			.hasMessageContaining("is version 1")
+			.hasMessageContaining("upgrade-v1-to-v2.sql");
+		runAsShipped(database, SchemaInstaller.UPGRADE_FROM_V1);
+		runAsShipped(database, SchemaInstaller.UPGRADE_FROM_V1);
+		TestNode node = TestNode.open(database, defaults, false);
+		assertVersion1DataIntactAndCommitsContinue(node);
+		assertThat(queryLong(database, "SELECT max(version) FROM level_mutex_schema_version")).isEqualTo(2);
+	}
+
+	@Test
+	void whenTheEngineMayCreateTheSchemaThenItUpgradesVersion1UnderItsPrefixWithTheDataIntact() throws Exception {
+		PGSimpleDataSource database = newDatabase();
+		try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
+			for (String sql : SchemaInstaller.statements(V1, prefix)) {
+				statement.execute(sql);
+			}
+		}
+		writeAsVersion1Did(database, prefix);
+		assertThatThrownBy(() -> TestNode.open(database, fastSettings(), false))
+			.isInstanceOf(PostgresConfigurationException.class)
+			.hasMessageContaining("'" + prefix + "' is version 1")
+			.hasMessageContaining("upgrade-v1-to-v2.sql");
+		TestNode node = TestNode.open(database, fastSettings(), true);
+		assertVersion1DataIntactAndCommitsContinue(node);
+		assertThat(queryLong(database, "SELECT count(*) FROM pg_proc WHERE proname = '" + prefix + "commit'"))
+			.as("the function carries the prefix").isEqualTo(1);
+		assertThat(queryLong(database, "SELECT count(*) FROM pg_proc WHERE proname = 'level_mutex_commit'")).isZero();
+		TestNode.open(database, fastSettings(), false);
+	}
+
+	@Test
+	void whenTheFunctionIsMissingFromAVersion2SchemaThenVerifyOnlyOpeningFailsNamingIt() throws Exception {
+		PGSimpleDataSource database = newDatabase();
+		TestNode.open(database, fastSettings(), true);
+		execute(database, "DROP FUNCTION " + prefix + "commit");
+		assertThatThrownBy(() -> TestNode.open(database, fastSettings(), false))
+			.isInstanceOf(PostgresConfigurationException.class)
+			.hasMessageContaining("function " + prefix + "commit is missing")
+			.hasMessageContaining("upgrade-v1-to-v2.sql");
+		TestNode.open(database, fastSettings(), true);
+		TestNode.open(database, fastSettings(), false);
+	}
+
+	@Test
+	void whenTheDropScriptRunsThenNothingOfTheSchemaIsLeftAndItRunsAgainHarmlessly() throws Exception {
+		PGSimpleDataSource database = ownDatabase();
+		runAsShipped(database, SchemaInstaller.RESOURCE);
+		PostgresSettings defaults = PostgresSettings.defaults().withWaits(Duration.ofSeconds(2), Duration.ofSeconds(2));
+		TestNode node = TestNode.open(database, defaults, false);
+		PostgresKeyspace ks = node.keyspace("doomed");
+		node.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("a"), bytes("1")), TestBatch.del(bytes("a")))));
+		runAsShipped(database, SchemaInstaller.DROP);
+		runAsShipped(database, SchemaInstaller.DROP);
+		assertThat(queryLong(database, "SELECT count(*) FROM pg_class WHERE relname LIKE 'level\\_mutex\\_%'"))
+			.as("tables and indexes").isZero();
+		assertThat(queryLong(database, "SELECT count(*) FROM pg_proc WHERE proname LIKE 'level\\_mutex\\_%'")).isZero();
+		// With a prefix, as the library would substitute it.
+		TestNode.open(database, fastSettings(), true);
+		try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
+			for (String sql : SchemaInstaller.statements(SchemaInstaller.DROP, prefix)) {
+				statement.execute(sql);
+			}
+		}
+		assertThat(queryLong(database, "SELECT count(*) FROM pg_class WHERE relname LIKE '" + prefix + "%'")).isZero();
+		assertThat(queryLong(database, "SELECT count(*) FROM pg_proc WHERE proname LIKE '" + prefix + "%'")).isZero();
+	}
+
+	@Test
+	void whenTheSchemaFilesAreReadThenTheCompleteSchemaAndTheUpgradeInstallTheSameFunction() {
+		List<String> complete = SchemaInstaller.statements(SchemaInstaller.RESOURCE, "p_");
+		List<String> upgrade = SchemaInstaller.statements(SchemaInstaller.UPGRADE_FROM_V1, "p_");
+		String function = upgrade.stream().filter((sql) -> sql.startsWith("CREATE OR REPLACE FUNCTION")).findFirst()
+			.orElseThrow();
+		assertThat(complete).contains(function);
+		assertThat(function).contains("p_commit(").contains("p_keyspace").contains("p_entry").contains("p_batch")
+			.doesNotContain("level_mutex_");
+		assertThat(upgrade).last().asString().contains("VALUES (2)");
+	}
+
+	/** Two batches as version 1 committed them: rows in the keyspace, entry and batch-log tables. */
+	private static void writeAsVersion1Did(PGSimpleDataSource database, String tables) throws SQLException {
+		execute(database, "INSERT INTO " + tables + "keyspace (name, seq) VALUES ('old', 2)");
+		execute(database, "INSERT INTO " + tables + "entry (keyspace_id, key, value, seq) SELECT id, 'a'::bytea, "
+				+ "'1'::bytea, 1 FROM " + tables + "keyspace WHERE name = 'old'");
+		execute(database, "INSERT INTO " + tables + "entry (keyspace_id, key, value, seq) SELECT id, 'gone'::bytea, "
+				+ "NULL, 2 FROM " + tables + "keyspace WHERE name = 'old'");
+		execute(database, "INSERT INTO " + tables + "batch (batch_id, keyspace_id, seq, node_id, applied_ops, "
+				+ "rejected_unit) SELECT gen_random_uuid(), id, s, gen_random_uuid(), 1, -1 FROM " + tables
+				+ "keyspace, generate_series(1, 2) AS s WHERE name = 'old'");
+	}
+
+	private static void assertVersion1DataIntactAndCommitsContinue(TestNode node) {
+		PostgresKeyspace ks = node.keyspace("old");
+		try (PostgresSnapshot snapshot = node.snapshot(ks)) {
+			assertThat(snapshot.sequence()).isEqualTo(2);
+			List<byte[]> values = snapshot.get(List.of(bytes("a"), bytes("gone")));
+			assertThat(text(values.get(0))).isEqualTo("1");
+			assertThat(values.get(1)).isNull();
+		}
+		// The version-1 tombstone of "gone" (sequence 2) still rejects an update that examined it from sequence 1.
+		Committed rejected = node.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("b"), bytes("2"))),
+				List.of(new TestBatch.Unit(0, 1, List.of(bytes("gone")), List.of(), List.of(bytes("b"))))));
+		assertThat(rejected.committed()).isFalse();
+		assertThat(rejected.rejected().reason()).isEqualTo(RejectionReason.KEY_READ);
+		Committed next = node.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("b"), bytes("2")))));
+		assertThat(next.sequence()).isEqualTo(3);
+		try (PostgresSnapshot snapshot = node.snapshot(ks)) {
+			assertThat(text(snapshot.get(List.of(bytes("b"))).get(0))).isEqualTo("2");
+		}
+	}
+
+	/** As a migration tool runs a file: the whole text, unchanged, as one command string. */
+	private static void runAsShipped(PGSimpleDataSource database, String resource) throws Exception {
+		String sql;
+		try (var in = SchemaUpgradeTest.class.getClassLoader().getResourceAsStream(resource)) {
+			sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+		}
+		try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
+			statement.execute(sql);
+		}
+	}
+
+}

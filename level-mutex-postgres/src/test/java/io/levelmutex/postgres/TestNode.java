@@ -1,0 +1,95 @@
+package io.levelmutex.postgres;
+
+import java.util.UUID;
+import java.util.function.Consumer;
+
+import javax.sql.DataSource;
+
+/**
+ * One node's storage parts for the storage tests, wired as {@link PostgresEngine} wires them but without its
+ * threads (no listener, no after-commit worker): keyspaces, snapshots, commits, clean-ups, and listeners the
+ * test starts itself.
+ */
+final class TestNode {
+
+	private final PostgresSettings settings;
+
+	private final Connections connections;
+
+	private final UUID nodeId = UUID.randomUUID();
+
+	private final KeyspaceDirectory keyspaces;
+
+	private final BatchCommitter committer;
+
+	private final TombstoneCleaner cleaner;
+
+	private final PostgresSql sql;
+
+	/** The after-commit worker, once {@link #hinting()} started it; owned by the test thread. */
+	private AfterCommit afterCommit;
+
+	private TestNode(DataSource dataSource, PostgresSettings settings, BatchCommitter.CommitStep commitStep) {
+		this.settings = settings;
+		this.connections = new Connections(dataSource, settings.connectWait());
+		PostgresSql sql = new PostgresSql(settings.tablePrefix());
+		this.sql = sql;
+		this.keyspaces = new KeyspaceDirectory(sql);
+		this.committer = new BatchCommitter(this.connections, settings, sql, this.nodeId, commitStep);
+		this.cleaner = new TombstoneCleaner(this.connections, settings, sql);
+	}
+
+	static TestNode open(DataSource dataSource, PostgresSettings settings, boolean createSchema) {
+		return open(dataSource, settings, createSchema, BatchCommitter.CommitStep.DEFAULT);
+	}
+
+	static TestNode open(DataSource dataSource, PostgresSettings settings, boolean createSchema,
+			BatchCommitter.CommitStep commitStep) {
+		TestNode node = new TestNode(dataSource, settings, commitStep);
+		PostgresEngine.checkDatabase(node.connections, settings, createSchema);
+		return node;
+	}
+
+	/** Starts an after-commit worker (a daemon thread, idle between commits) that sends this node's hints. */
+	TestNode hinting() {
+		this.afterCommit = new AfterCommit(this.connections, this.settings, this.sql, this.cleaner);
+		this.afterCommit.start();
+		return this;
+	}
+
+	PostgresSettings settings() {
+		return this.settings;
+	}
+
+	UUID nodeId() {
+		return this.nodeId;
+	}
+
+	PostgresKeyspace keyspace(String name) {
+		return PostgresEngine.keyspace(this.connections, this.keyspaces, name);
+	}
+
+	PostgresSnapshot snapshot(PostgresKeyspace keyspace) {
+		return PostgresSnapshot.open(this.connections, this.settings, keyspace);
+	}
+
+	Committed commit(PostgresKeyspace keyspace, TestBatch batch) {
+		CommitOutcome outcome = this.committer.commit(keyspace, batch.id(), batch.batch(), 0);
+		if (this.afterCommit != null && outcome.committed()) {
+			this.afterCommit.committed(keyspace, outcome.result().sequence());
+		}
+		return Committed.of(outcome);
+	}
+
+	RemoteChangeListener listen(Consumer<RemoteChange> callback) {
+		RemoteChangeListener listener = new RemoteChangeListener(this.connections, this.settings, this.nodeId,
+				callback);
+		listener.start();
+		return listener;
+	}
+
+	int cleanUp(PostgresKeyspace keyspace, int maxRows) {
+		return this.cleaner.cleanUp(keyspace, maxRows);
+	}
+
+}

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -333,13 +334,31 @@ final class MutexCore {
 
 	private void drain() {
 		this.drainStatus.set(PROCESSING_TO_IDLE);
-		this.cycleThread = Thread.currentThread();
-		int cycles = 0;
-		String outerCycle = CycleMarker.enter(name()); // blocking waits on MutexFuture now fail fast
 		this.counters.drainStarted(); // for MutexStats.waitingForCycle
+		cycles(0, false);
+	}
+
+	/**
+	 * Runs cycles on this thread until no work is left, {@link #MAX_CYCLES_PER_DRAIN} ran (then it yields the
+	 * executor), or a write phase handed a batch to the engine that the engine has not committed yet: then this
+	 * thread returns, the drain status stays PROCESSING (no other drain starts), and the commit's completion hands
+	 * the rest of the cycle to the executor ({@link #resumeAfterCommit}).
+	 * @param done cycles this drain task ran so far
+	 * @param resuming whether the current cycle's write phase waits to be resumed
+	 */
+	private void cycles(int done, boolean resuming) {
+		this.cycleThread = Thread.currentThread();
+		int cycles = done;
+		String outerCycle = CycleMarker.enter(name()); // blocking waits on MutexFuture now fail fast
+		CompletionStage<?> pending = null;
 		try {
 			for (;;) {
-				runCycle();
+				pending = resuming ? resumeCycle() : runCycle();
+				resuming = false;
+				if (pending != null) {
+					this.cycleThread = null;
+					break;
+				}
 				cycles++;
 				if (!hasWork()) {
 					if (this.drainStatus.compareAndSet(PROCESSING_TO_IDLE, IDLE)) {
@@ -365,9 +384,27 @@ final class MutexCore {
 			this.cycleThread = null;
 			this.drainStatus.set(REQUIRED);
 			submit();
+			return;
 		}
 		finally {
 			CycleMarker.exit(outerCycle);
+		}
+		// last: from here the continuation may run on another thread
+		int ran = cycles;
+		pending.whenComplete((result, error) -> resumeAfterCommit(ran));
+	}
+
+	/**
+	 * A commit a write phase waited for completed (on the engine's thread): the rest of the cycle runs on the
+	 * executor, or here if the executor refuses it (it shut down), so that the batch's operations complete
+	 * exactly once.
+	 */
+	private void resumeAfterCommit(int cycles) {
+		try {
+			this.executor.execute(() -> cycles(cycles, true));
+		}
+		catch (RejectedExecutionException ex) {
+			cycles(cycles, true);
 		}
 	}
 
@@ -377,17 +414,36 @@ final class MutexCore {
 
 	// ---- the cycle (cycle thread)
 
-	private void runCycle() {
+	/** @return {@code null} when the cycle ended, or the commit its write phase waits for */
+	private @Nullable CompletionStage<?> runCycle() {
 		this.counters.cycleStarted();
+		CompletionStage<?> pending = null;
 		try {
-			runPhases();
+			pending = runPhases();
 		}
 		finally {
-			this.counters.cycleEnded();
+			if (pending == null) {
+				this.counters.cycleEnded();
+			}
 		}
+		return pending;
 	}
 
-	private void runPhases() {
+	/** Goes on with the cycle whose write phase waited for a commit; returns as {@link #runCycle()}. */
+	private @Nullable CompletionStage<?> resumeCycle() {
+		CompletionStage<?> pending = null;
+		try {
+			pending = this.writePhase.resume();
+		}
+		finally {
+			if (pending == null) {
+				this.counters.cycleEnded();
+			}
+		}
+		return pending;
+	}
+
+	private @Nullable CompletionStage<?> runPhases() {
 		List<ReadOp> phaseReads = drainReads();
 		if (!phaseReads.isEmpty()) {
 			try {
@@ -401,8 +457,9 @@ final class MutexCore {
 		// every write queued so far, including those issued while the read results were delivered
 		int queuedWrites = this.counts.writes();
 		if (queuedWrites > 0) {
-			this.writePhase.run(this.writes, queuedWrites);
+			return this.writePhase.run(this.writes, queuedWrites);
 		}
+		return null;
 	}
 
 	/** The reads counted now, taken from the queue into {@link #phaseReads} (empty before). */

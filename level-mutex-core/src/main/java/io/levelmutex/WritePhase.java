@@ -3,6 +3,9 @@ package io.levelmutex;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 import org.jspecify.annotations.Nullable;
 
@@ -56,19 +59,75 @@ final class WritePhase {
 		this.prefetches = core.storage().batchesUpdateReads();
 	}
 
+	/** The queue of the run in progress; cycle thread. */
+	private @Nullable OpQueue<WriteItem> queue;
+
+	/** Items of the run in progress not yet taken into a batch; cycle thread. */
+	private int remaining;
+
+	/** The batch handed to the engine whose commit has not completed, or {@code null}; cycle thread. */
+	private @Nullable BatchBuilder pendingBatch;
+
+	/** The commit of {@link #pendingBatch}; cycle thread. */
+	private @Nullable Commit pendingCommit;
+
 	/**
 	 * Writes the first {@code count} items of {@code queue}; items queued meanwhile (by
 	 * completion callbacks of its first batches) wait for the next cycle.
+	 * @return {@code null} when the phase finished, or the stage of a commit the engine has not completed: the
+	 * cycle then returns its thread and calls {@link #resume()} once the stage completed
 	 */
-	void run(OpQueue<WriteItem> queue, int count) {
-		int remaining = count;
-		while (remaining > 0 || !this.carried.isEmpty()) {
-			BatchBuilder batch = runBatch(queue, remaining);
-			if (batch.items.isEmpty()) {
-				return; // counted, but not yet in the queue: the next cycle takes it
-			}
-			remaining -= batch.takenFromQueue;
+	@Nullable CompletionStage<?> run(OpQueue<WriteItem> queue, int count) {
+		this.queue = queue;
+		this.remaining = count;
+		return runBatches();
+	}
+
+	/**
+	 * Completes the batch whose commit {@link #run} or an earlier {@code resume} answered (its stage has completed),
+	 * then writes the rest of the phase.
+	 * @return as {@link #run}
+	 */
+	@Nullable CompletionStage<?> resume() {
+		BatchBuilder batch = this.pendingBatch;
+		Commit commit = this.pendingCommit;
+		this.pendingBatch = null;
+		this.pendingCommit = null;
+		if (batch == null || commit == null) {
+			return runBatches();
 		}
+		Throwable error = null;
+		CommitResult result = null;
+		try {
+			Outcome outcome = finish(commit);
+			error = outcome.error;
+			result = outcome.result;
+		}
+		catch (Throwable bug) {
+			LOG.log(System.Logger.Level.ERROR, "Batch " + commit.batch.number() + " of mutex '" + this.core.name()
+					+ "' failed unexpectedly after its commit; its operations are failed", bug);
+			error = new CommitOutcomeUnknownException("Batch " + commit.batch.number() + " of mutex '" + this.core.name()
+					+ "' failed unexpectedly after its commit, it may or may not have been applied: " + bug, bug);
+		}
+		finally {
+			settle(batch, result, error);
+		}
+		return runBatches();
+	}
+
+	private @Nullable CompletionStage<?> runBatches() {
+		while (this.remaining > 0 || !this.carried.isEmpty()) {
+			OpQueue<WriteItem> from = this.queue;
+			BatchBuilder batch = runBatch(from, this.remaining);
+			if (this.pendingCommit != null) {
+				return this.pendingCommit.stage;
+			}
+			if (batch.items.isEmpty()) {
+				break; // counted, but not yet in the queue: the next cycle takes it
+			}
+		}
+		this.queue = null;
+		return null;
 	}
 
 	private BatchBuilder runBatch(OpQueue<WriteItem> queue, int limit) {
@@ -87,6 +146,7 @@ final class WritePhase {
 		Throwable error = null;
 		CommitResult result = null;
 		boolean written = false;
+		boolean handedOff = false;
 		try {
 			try {
 				batch.fill(this.carried, queue, limit);
@@ -96,11 +156,19 @@ final class WritePhase {
 					batch.close();
 				}
 				finally {
+					this.remaining -= batch.takenFromQueue;
 					this.core.writesTaken(batch.takenFromQueue);
 				}
 			}
 			if (!batch.operations.isEmpty()) {
-				Outcome outcome = write(batch.engineBatch(), batch.bytes);
+				Commit commit = start(batch.engineBatch(), batch.bytes);
+				if (commit.stage != null && !commit.stage.toCompletableFuture().isDone()) {
+					this.pendingBatch = batch;
+					this.pendingCommit = commit;
+					handedOff = true; // resume() completes its items
+					return batch;
+				}
+				Outcome outcome = finish(commit);
 				error = outcome.error;
 				result = outcome.result;
 			}
@@ -115,21 +183,37 @@ final class WritePhase {
 			}
 		}
 		finally {
-			if (error == null && result != null && result.hasRejection()) {
-				completeRejected(batch, result);
-			}
-			else {
-				complete(batch.items, 0, batch.items.size(), error);
+			if (!handedOff) {
+				settle(batch, result, error);
 			}
 		}
 		return batch;
+	}
+
+	/** Completes a batch's items with its commit's outcome (or carries a rejected update and what follows). */
+	private void settle(BatchBuilder batch, @Nullable CommitResult result, @Nullable Throwable error) {
+		if (error == null && result != null && result.hasRejection()) {
+			completeRejected(batch, result);
+		}
+		else {
+			complete(batch.items, 0, batch.items.size(), error);
+		}
 	}
 
 	/** A commit's outcome: what the engine applied, or why nothing was. */
 	private record Outcome(@Nullable CommitResult result, @Nullable Throwable error) {
 	}
 
-	private Outcome write(EngineBatch batch, long bytes) {
+	/**
+	 * A commit started: the batch, the operations its events publish, its bytes, when it started, and either the
+	 * engine's stage ({@code entered}: the store guard is held until {@link #finish}) or why nothing was handed to
+	 * the engine.
+	 */
+	private record Commit(EngineBatch batch, List<WriteOperation> view, long bytes, long startNanos,
+			@Nullable CompletionStage<CommitResult> stage, @Nullable Throwable refused) {
+	}
+
+	private Commit start(EngineBatch batch, long bytes) {
 		MutexListeners listeners = this.core.listeners();
 		List<WriteOperation> view = batch.operations();
 		if (this.reusesBuilder
@@ -140,11 +224,42 @@ final class WritePhase {
 			listeners.writes(new WriteBatchEvent(this.core.name(), batch.number(), view));
 		}
 		long start = System.nanoTime();
-		Outcome outcome = apply(batch, view);
-		long nanos = System.nanoTime() - start;
+		MutexStore store = this.core.store();
+		try {
+			BatchInterceptor interceptor = store.options().batchInterceptor();
+			if (interceptor != null) {
+				interceptor.beforeBatch(this.core.name(), view);
+			}
+			if (this.core.abandoned() != null) {
+				// closed after closeTimeout: its futures were failed, write nothing
+				return new Commit(batch, view, bytes, start, null, this.core.abandoned());
+			}
+			if (!store.guard().enter()) {
+				return new Commit(batch, view, bytes, start, null, this.core.storeClosed());
+			}
+			CompletionStage<CommitResult> stage;
+			try {
+				stage = this.core.storage().commitAsync(batch);
+			}
+			catch (Throwable ex) {
+				store.guard().exit();
+				throw ex;
+			}
+			return new Commit(batch, view, bytes, start, stage, null);
+		}
+		catch (Throwable ex) {
+			return new Commit(batch, view, bytes, start, null, failure(batch, ex));
+		}
+	}
+
+	/** Ends a commit whose stage (if any) completed: its outcome, counters and {@code flushed} event. */
+	private Outcome finish(Commit commit) {
+		Outcome outcome = outcome(commit);
+		long nanos = System.nanoTime() - commit.startNanos;
+		List<WriteOperation> view = commit.view;
 		CommitResult result = outcome.result;
 		List<WriteOperation> applied = view;
-		long appliedBytes = bytes;
+		long appliedBytes = commit.bytes;
 		long sequence;
 		if (result != null) {
 			sequence = result.sequence();
@@ -164,33 +279,31 @@ final class WritePhase {
 		if (outcome.error != null || !applied.isEmpty()) {
 			this.core.counters().batchWritten(applied.size(), nanos, System.currentTimeMillis(), outcome.error);
 		}
+		MutexListeners listeners = this.core.listeners();
 		if (!listeners.isEmpty()) {
-			listeners.flushed(new FlushEvent(this.core.name(), batch.number(), sequence, applied, appliedBytes,
+			listeners.flushed(new FlushEvent(this.core.name(), commit.batch.number(), sequence, applied, appliedBytes,
 					Duration.ofNanos(nanos), outcome.error));
 		}
 		return outcome;
 	}
 
-	private Outcome apply(EngineBatch batch, List<WriteOperation> published) {
-		MutexStore store = this.core.store();
+	private Outcome outcome(Commit commit) {
+		if (commit.stage == null) {
+			return new Outcome(null, commit.refused);
+		}
+		EngineBatch batch = commit.batch;
 		try {
-			BatchInterceptor interceptor = store.options().batchInterceptor();
-			if (interceptor != null) {
-				interceptor.beforeBatch(this.core.name(), published);
-			}
-			if (this.core.abandoned() != null) {
-				// closed after closeTimeout: its futures were failed, write nothing
-				return new Outcome(null, this.core.abandoned());
-			}
-			if (!store.guard().enter()) {
-				return new Outcome(null, this.core.storeClosed());
-			}
 			CommitResult result;
 			try {
-				result = this.core.storage().commit(batch);
+				result = commit.stage.toCompletableFuture().join();
+			}
+			catch (CompletionException | CancellationException wrapped) {
+				Throwable cause = wrapped instanceof CompletionException && wrapped.getCause() != null
+						? wrapped.getCause() : wrapped;
+				return new Outcome(null, failure(batch, cause));
 			}
 			finally {
-				store.guard().exit();
+				this.core.store().guard().exit();
 			}
 			if (result.hasRejection() && (result.rejectedUpdate() >= batch.updates().size()
 					|| result.appliedOperations() != batch.updates().get(result.rejectedUpdate()).firstOperation())) {

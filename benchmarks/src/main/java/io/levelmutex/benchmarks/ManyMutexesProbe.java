@@ -20,7 +20,7 @@ import io.levelmutex.rocksdb.RocksStore;
  * mutex has a few closed-loop clients (the next put is issued from the previous one's
  * completion). Run with
  * {@code java -cp benchmarks/target/benchmarks.jar io.levelmutex.benchmarks.ManyMutexesProbe
- * <cycle threads> <mutexes> <clients per mutex>}.
+ * <cycle threads> <mutexes> <clients per mutex> [group commit: true (default) or false]}.
  */
 public final class ManyMutexesProbe {
 
@@ -47,9 +47,11 @@ public final class ManyMutexesProbe {
 		int threads = Integer.parseInt(args[0]);
 		int mutexes = Integer.parseInt(args[1]);
 		int clients = Integer.parseInt(args[2]);
-		double rate = measure(threads, mutexes, clients, 1_000, 3_000);
-		System.out.printf("cycle threads %d, %d mutexes x %d clients, durable: %,.0f writes/s%n", threads, mutexes,
-				clients, rate);
+		boolean groupCommit = args.length < 4 || Boolean.parseBoolean(args[3]);
+		double rate = measure(threads, mutexes, clients, 1_000, 3_000, groupCommit);
+		System.out.printf("cycle threads %d, %d mutexes x %d clients, durable, group commit %s: %,.0f writes/s,"
+				+ " %.1f us CPU/write (process, over the window)%n", threads, mutexes, clients, groupCommit, rate,
+				lastCpuMicrosPerWrite);
 	}
 
 	/**
@@ -85,12 +87,29 @@ public final class ManyMutexesProbe {
 	 */
 	static double measure(int threads, int mutexes, int clients, long warmupMillis, long windowMillis)
 			throws Exception {
+		return measure(threads, mutexes, clients, warmupMillis, windowMillis, true);
+	}
+
+	/**
+	 * As {@link #measure(int, int, int, long, long)}, with or without the store's group commit.
+	 * @param threads the store's cycle threads, or 0 for the store's default
+	 * @param mutexes how many mutexes write
+	 * @param clients closed-loop clients per mutex
+	 * @param warmupMillis the warm-up
+	 * @param windowMillis the measurement window
+	 * @param groupCommit whether durable batches go through the store's committer
+	 * @return completed puts per second over the window
+	 * @throws Exception if the store fails
+	 */
+	static double measure(int threads, int mutexes, int clients, long warmupMillis, long windowMillis,
+			boolean groupCommit) throws Exception {
 		try (DataDirectory directory = DataDirectory.create("many-mutexes")) {
 			StoreOptions.Builder options = StoreOptions.builder();
 			if (threads > 0) {
 				options.cycleThreads(threads);
 			}
-			try (MutexStore store = RocksStore.builder(directory.path()).storeOptions(options.build()).open()) {
+			try (MutexStore store = RocksStore.builder(directory.path()).storeOptions(options.build())
+				.groupCommit(groupCommit).open()) {
 				LongAdder written = new LongAdder();
 				AtomicBoolean stopped = new AtomicBoolean();
 				List<CompletableFuture<Void>> clientsDone = new ArrayList<>();
@@ -104,9 +123,11 @@ public final class ManyMutexesProbe {
 				}
 				window(warmupMillis);
 				long before = written.sum();
+				long cpuBefore = processCpuNanos();
 				long start = System.nanoTime();
 				window(windowMillis);
 				long count = written.sum() - before;
+				lastCpuMicrosPerWrite = (processCpuNanos() - cpuBefore) / 1e3 / Math.max(1, count);
 				double seconds = (System.nanoTime() - start) / 1e9;
 				stopped.set(true);
 				CompletableFuture.allOf(clientsDone.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
@@ -130,6 +151,14 @@ public final class ManyMutexesProbe {
 			written.increment();
 			next(mutex, client, round + 1, written, stopped, done);
 		});
+	}
+
+	/** CPU per completed write of the last {@link #measure} window (process CPU: robust on a shared machine). */
+	private static volatile double lastCpuMicrosPerWrite;
+
+	private static long processCpuNanos() {
+		java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+		return (os instanceof com.sun.management.OperatingSystemMXBean sun) ? sun.getProcessCpuTime() : 0;
 	}
 
 	private static void window(long millis) {

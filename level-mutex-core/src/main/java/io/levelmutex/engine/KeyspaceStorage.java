@@ -2,6 +2,8 @@ package io.levelmutex.engine;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import org.jspecify.annotations.Nullable;
 
@@ -128,6 +130,27 @@ public interface KeyspaceStorage {
 	 * applied (a connection lost during the commit)
 	 */
 	CommitResult commit(EngineBatch batch);
+
+	/**
+	 * Commits a batch like {@link #commit(EngineBatch)}, but may answer before the batch is written, so that the
+	 * mutex's cycle holds no thread while it waits (an engine that joins the batches of many keyspaces into one
+	 * write, for example). The core leaves the batch's lists and arrays untouched, and starts no other commit or
+	 * snapshot of this keyspace, until the stage completes; it then completes the batch's operations on its own
+	 * executor, never in the stage's dependents. The stage completes exactly once, on any thread, with what
+	 * {@link #commit(EngineBatch)} would have returned or thrown. The default runs {@link #commit(EngineBatch)}
+	 * here and answers a completed stage. The stage must support {@code toCompletableFuture()} (a
+	 * {@link CompletableFuture} does).
+	 * @param batch the batch, at least one operation
+	 * @return the commit's outcome: its result, or the exception {@link #commit(EngineBatch)} documents
+	 */
+	default CompletionStage<CommitResult> commitAsync(EngineBatch batch) {
+		try {
+			return CompletableFuture.completedFuture(commit(batch));
+		}
+		catch (RuntimeException | Error ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
 
 	/**
 	 * The mutex closed: the engine stops reporting remote changes for it and releases what it holds for the

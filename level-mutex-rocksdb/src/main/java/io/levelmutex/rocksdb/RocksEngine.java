@@ -62,6 +62,15 @@ final class RocksEngine implements StorageEngine {
 	/** Column families by name; guarded by {@code this}. */
 	private final Map<String, ColumnFamilyHandle> families = new HashMap<>();
 
+	/**
+	 * Writes the durable batches of every mutex, many in one synced write; made by the first durable keyspace
+	 * (a store with none runs no committer thread), closed with the engine. Guarded by {@code this}.
+	 */
+	private @Nullable GroupCommitter committer;
+
+	/** Whether durable keyspaces commit through {@link #committer}. */
+	private final boolean groupCommit;
+
 	/** Options of opened column families, closed with the engine; guarded by {@code this}. */
 	private final List<ColumnFamilyOptions> familyOptions = new ArrayList<>();
 
@@ -99,6 +108,7 @@ final class RocksEngine implements StorageEngine {
 			this.families.put(name, handles.get(i++));
 		}
 		this.access = settings.accessFactory().apply(this.db);
+		this.groupCommit = settings.groupCommit();
 		this.durableWrites = new WriteOptions().setSync(true);
 		this.fastWrites = new WriteOptions().setSync(false);
 	}
@@ -111,7 +121,16 @@ final class RocksEngine implements StorageEngine {
 	@Override
 	public KeyspaceStorage open(Keyspace keyspace, boolean durable, RemoteChangeSink remoteChanges) {
 		return new RocksKeyspaceStorage(this.access, family(keyspace.columnFamily()),
-				durable ? this.durableWrites : this.fastWrites, keyspace.prefix());
+				durable ? this.durableWrites : this.fastWrites, keyspace.prefix(), durable && this.groupCommit ? committer() : null);
+	}
+
+	synchronized GroupCommitter committer() {
+		GroupCommitter made = this.committer;
+		if (made == null) {
+			made = new GroupCommitter(this.access, this.durableWrites, "level-mutex-commit-" + this.path.getFileName());
+			this.committer = made;
+		}
+		return made;
 	}
 
 	/** RocksDB's own health signals; the store reports itself closed once it is closing. */
@@ -120,6 +139,11 @@ final class RocksEngine implements StorageEngine {
 		return new StoreHealth("rocksdb", true, true, dbProperty("rocksdb.background-errors"),
 				dbProperty("rocksdb.is-write-stopped") != 0, dbProperty("rocksdb.actual-delayed-write-rate"),
 				familiesProperty("rocksdb.estimate-pending-compaction-bytes"), Map.of());
+	}
+
+	/** @return every RocksDB call of the engine goes through this (tests) */
+	RocksAccess access() {
+		return this.access;
 	}
 
 	RocksDB db() {
@@ -135,6 +159,9 @@ final class RocksEngine implements StorageEngine {
 	/** Closes RocksDB's native handles; run once, when no phase uses them. */
 	@Override
 	public synchronized void close() {
+		if (this.committer != null) {
+			this.committer.close(); // first: no write after the handles close
+		}
 		for (ColumnFamilyHandle handle : this.families.values()) {
 			handle.close();
 		}

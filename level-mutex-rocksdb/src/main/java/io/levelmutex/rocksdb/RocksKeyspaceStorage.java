@@ -1,6 +1,9 @@
 package io.levelmutex.rocksdb;
 
 import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+import org.jspecify.annotations.Nullable;
 
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDBException;
@@ -36,7 +39,10 @@ final class RocksKeyspaceStorage implements KeyspaceStorage {
 	/** Whether commits are synced (the store is durable); read once from the write options. */
 	private final boolean durable;
 
-	/** Batches committed; written by the mutex's cycle thread, one call at a time. */
+	/**
+	 * Batches committed; written by the mutex's cycle thread or, for a batch handed to the committer, by the
+	 * committer's thread before the batch's stage completes: one commit at a time either way.
+	 */
 	private volatile long sequence;
 
 	/**
@@ -52,8 +58,17 @@ final class RocksKeyspaceStorage implements KeyspaceStorage {
 	/** Whether {@link #close()} ran; guarded by {@code this}. */
 	private boolean closed;
 
+	/** The store's committer of durable batches, or {@code null}: not durable, commits write here. */
+	private final @Nullable GroupCommitter committer;
+
 	RocksKeyspaceStorage(RocksAccess access, ColumnFamilyHandle family, WriteOptions writeOptions, byte[] prefix) {
+		this(access, family, writeOptions, prefix, null);
+	}
+
+	RocksKeyspaceStorage(RocksAccess access, ColumnFamilyHandle family, WriteOptions writeOptions, byte[] prefix,
+			@Nullable GroupCommitter committer) {
 		this.access = access;
+		this.committer = committer;
 		this.family = family;
 		this.writeOptions = writeOptions;
 		this.prefix = prefix;
@@ -89,6 +104,26 @@ final class RocksKeyspaceStorage implements KeyspaceStorage {
 	@Override
 	public ReadSnapshot snapshot() {
 		return new RocksSnapshot(this.access, this.family, this.sequence);
+	}
+
+	/**
+	 * Durable: hands the batch to the store's committer, which writes it with the ready batches of other mutexes in
+	 * one synced write, and answers at once (the cycle holds no thread meanwhile). Not durable: {@link #commit}.
+	 */
+	@Override
+	public CompletionStage<CommitResult> commitAsync(EngineBatch batch) {
+		GroupCommitter group = this.committer;
+		if (group == null) {
+			return KeyspaceStorage.super.commitAsync(batch);
+		}
+		return group.submit(this, this.family, batch);
+	}
+
+	/** A batch of this keyspace was written (by the committer): the next sequence, as {@link #commit} answers. */
+	CommitResult committed(int operations) {
+		long committed = this.sequence + 1;
+		this.sequence = committed;
+		return CommitResult.applied(committed, operations);
 	}
 
 	@Override

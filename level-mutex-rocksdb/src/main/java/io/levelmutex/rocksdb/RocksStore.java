@@ -86,6 +86,8 @@ public final class RocksStore {
 
 		private StoreOptions storeOptions = StoreOptions.builder().build();
 
+		private boolean groupCommit = true;
+
 		/** Every RocksDB call of the engine; tests of this package inject faults here. */
 		private Function<RocksDB, RocksAccess> accessFactory = RocksAccess::new;
 
@@ -156,6 +158,21 @@ public final class RocksStore {
 		}
 
 		/**
+		 * Sets whether durable batches go through the store's committer (default {@code true}): a mutex's cycle hands
+		 * its ready batch over and returns its thread, and the committer writes the ready batches of many mutexes
+		 * with one synced RocksDB write, then each mutex's cycle goes on (its events and completions in the same
+		 * order as without). Each mutex's batch stays atomic; a failed write fails exactly the batches in it.
+		 * Non-durable batches are always written by their cycle. With {@code false} each cycle writes its own
+		 * batch and waits for its sync on a thread (the store's cycle pool lends another thread meanwhile).
+		 * @param groupCommit {@code false} for one synced write per batch
+		 * @return this builder
+		 */
+		public Builder groupCommit(boolean groupCommit) {
+			this.groupCommit = groupCommit;
+			return this;
+		}
+
+		/**
 		 * The store's engine-neutral options (durability, cycle threads or executor, close timeout, batch
 		 * interceptor); default {@code StoreOptions.builder().build()}.
 		 * @param options the options
@@ -214,6 +231,10 @@ public final class RocksStore {
 
 		BiConsumer<String, ColumnFamilyOptions> columnFamilyOptionsCustomizer() {
 			return this.columnFamilyOptionsCustomizer;
+		}
+
+		boolean groupCommit() {
+			return this.groupCommit;
 		}
 
 		Function<RocksDB, RocksAccess> accessFactory() {

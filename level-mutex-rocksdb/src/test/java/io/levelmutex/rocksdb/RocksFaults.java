@@ -26,7 +26,19 @@ public final class RocksFaults {
 	 * @return the open store
 	 */
 	public static MutexStore openWithWriteHook(Path path, StoreOptions options, WriteHook hook) {
-		return RocksStore.builder(path).storeOptions(options).access((db) -> new RocksAccess(db) {
+		return openWithWriteHook(path, options, hook, true);
+	}
+
+	/**
+	 * Opens a store whose every RocksDB write runs through {@code hook} first.
+	 * @param path the directory
+	 * @param options the store options
+	 * @param hook runs before each write, on the writing thread; may block or throw
+	 * @param groupCommit whether durable batches go through the store's committer
+	 * @return the open store
+	 */
+	public static MutexStore openWithWriteHook(Path path, StoreOptions options, WriteHook hook, boolean groupCommit) {
+		return RocksStore.builder(path).storeOptions(options).groupCommit(groupCommit).access((db) -> new RocksAccess(db) {
 			@Override
 			void write(WriteOptions writeOptions, WriteBatch batch) throws RocksDBException {
 				hook.beforeWrite(batch);

@@ -4,6 +4,7 @@ import org.jspecify.annotations.Nullable;
 
 import io.levelmutex.codec.Codec;
 import io.levelmutex.engine.KeyFormat;
+import io.levelmutex.engine.KeySpan;
 
 /**
  * The encoding of one mutex's input: keys, values and range bounds, through their codecs, into the
@@ -107,13 +108,13 @@ final class InputEncoder {
 	 * A key range as stored (prefix included, never leaving the keyspace).
 	 * @throws InvalidInputException if the range is null, or a bound encodes to null or is over the key limit
 	 */
-	<K> StoredRange storedRange(Codec<K> keyCodec, @Nullable KeyRange<K> range) {
+	<K> KeySpan storedSpan(Codec<K> keyCodec, @Nullable KeyRange<K> range) {
 		if (range == null) {
 			throw new InvalidInputException("Mutex '" + this.mutexName + "': range must not be null");
 		}
 		K start = range.start();
 		K end = range.end();
-		return StoredRange.of(this.prefix, (start != null) ? encodeBound(keyCodec, start, "start") : null,
+		return InputEncoder.span(this.prefix, (start != null) ? encodeBound(keyCodec, start, "start") : null,
 				range.startInclusive(), (end != null) ? encodeBound(keyCodec, end, "end") : null, range.endInclusive());
 	}
 

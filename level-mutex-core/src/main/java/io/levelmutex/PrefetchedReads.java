@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import io.levelmutex.engine.KeySpan;
 import io.levelmutex.engine.KeyValue;
 import io.levelmutex.engine.KeyspaceStorage;
 import io.levelmutex.engine.ReadPlan;
@@ -92,7 +93,7 @@ final class PrefetchedReads implements ReadSnapshot {
 		}
 		for (int i = 0; i < plan.scans().size(); i++) {
 			ReadPlan.Scan scan = plan.scans().get(i);
-			ScanKey key = key(scan.lower(), scan.upper(), scan.ascending());
+			ScanKey key = key(scan.span().lower(), scan.span().upper(), scan.ascending());
 			Found held = this.scans.get(key);
 			if (held == null || !held.answers(scan.limit())) {
 				this.scans.put(key, new Found(scan.limit(), result.scans().get(i)));
@@ -150,7 +151,7 @@ final class PrefetchedReads implements ReadSnapshot {
 		ScanKey key = key(lower, upper, ascending);
 		Found found = this.scans.get(key);
 		if (found == null || !found.answers(limit)) {
-			ReadPlan.Scan scan = new ReadPlan.Scan(lower, upper, limit, ascending);
+			ReadPlan.Scan scan = new ReadPlan.Scan(new KeySpan(lower, upper), limit, ascending);
 			ReadResult result = fallback(ReadPlan.scan(scan));
 			found = new Found(limit, result.scans().get(0));
 			this.scans.put(key, found);

@@ -34,7 +34,7 @@ final class WritePhase {
 	private final MutexCore core;
 
 	/** Items a rejection sent back, in issue order, to head the next batch; cycle thread. */
-	private final ArrayDeque<WriteItem> carried = new ArrayDeque<>();
+	private final ArrayDeque<QueuedWrite> carried = new ArrayDeque<>();
 
 	/**
 	 * The builder every batch reuses when the engine keeps nothing of a batch after its commit
@@ -60,7 +60,7 @@ final class WritePhase {
 	 * Writes the first {@code count} items of {@code queue}; items queued meanwhile (by
 	 * completion callbacks of its first batches) wait for the next cycle.
 	 */
-	void run(OpQueue<WriteItem> queue, int count) {
+	void run(OpQueue<QueuedWrite> queue, int count) {
 		int remaining = count;
 		while (remaining > 0 || !this.carried.isEmpty()) {
 			BatchBuilder batch = runBatch(queue, remaining);
@@ -71,7 +71,7 @@ final class WritePhase {
 		}
 	}
 
-	private BatchBuilder runBatch(OpQueue<WriteItem> queue, int limit) {
+	private BatchBuilder runBatch(OpQueue<QueuedWrite> queue, int limit) {
 		long number = this.core.nextBatchNumber();
 		BatchBuilder batch;
 		if (this.reusable != null) {
@@ -226,7 +226,7 @@ final class WritePhase {
 	 * attempt, and carries it (unless failed) and every item after it to the head of the next batch.
 	 */
 	private void completeRejected(BatchBuilder batch, CommitResult result) {
-		List<WriteItem> items = batch.items;
+		List<QueuedWrite> items = batch.items;
 		int rejectedItem = batch.footprintItems.get(result.rejectedUpdate());
 		complete(items, 0, rejectedItem, null);
 		UpdateWrite<?, ?, ?> rejected = (UpdateWrite<?, ?, ?>) items.get(rejectedItem);
@@ -247,7 +247,7 @@ final class WritePhase {
 			}
 		}
 		for (int i = items.size() - 1; i >= next; i--) {
-			WriteItem item = items.get(i);
+			QueuedWrite item = items.get(i);
 			if (item instanceof UpdateWrite<?, ?, ?> update) {
 				update.again(item == rejected);
 			}
@@ -266,7 +266,7 @@ final class WritePhase {
 	 * Completes items {@code from} to {@code to - 1}, in issue order; then they no longer hold up
 	 * {@link Mutex#afterWrite()}.
 	 */
-	private void complete(List<WriteItem> items, int from, int to, @Nullable Throwable error) {
+	private void complete(List<QueuedWrite> items, int from, int to, @Nullable Throwable error) {
 		try {
 			for (int i = from; i < to; i++) {
 				try {

@@ -330,7 +330,7 @@ final class MemoryEngine implements StorageEngine {
 				Snapshot state = new Snapshot(new TreeMap<>(this.space.data), this.space.sequence);
 				List<List<KeyValue>> scans = new ArrayList<>();
 				for (ReadPlan.Scan scan : plan.scans()) {
-					scans.add(state.scan(scan.lower(), scan.upper(), scan.limit(), scan.ascending()));
+					scans.add(state.scan(scan.span().lower(), scan.span().upper(), scan.limit(), scan.ascending()));
 				}
 				return new ReadResult(state.sequence(), state.multiGet(plan.keys()), scans);
 			}

@@ -70,7 +70,7 @@ final class RangeRead<K, V, R> extends QueuedRead {
 			this.found = List.of(); // an inverted or empty range: nothing to ask the engine
 		}
 		else {
-			phase.plan(this, new ReadPlan.Scan(new KeySpan(this.range.lower(), this.range.upper()), this.limit, !this.reverse));
+			phase.plan(this, new ReadPlan.Scan(this.range, this.limit, !this.reverse));
 		}
 	}
 

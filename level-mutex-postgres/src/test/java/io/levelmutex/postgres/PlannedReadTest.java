@@ -63,11 +63,13 @@ class PlannedReadTest extends ClusterTestSupport {
 			KeyspaceStorage storage = engine.open(Keyspace.forMutex("plan"), true, (from, to) -> {
 			});
 			ReadPlan plan = new ReadPlan(List.of(bytes("b"), bytes("zz"), bytes("a"), bytes("b"), bytes("gone")),
-					List.of(new ReadPlan.Scan(new KeySpan(bytes("a"), null), 100, true), new ReadPlan.Scan(new KeySpan(bytes("a"), null), 2, false),
+					List.of(new ReadPlan.Scan(new KeySpan(bytes("a"), null), 100, true),
+							new ReadPlan.Scan(new KeySpan(bytes("a"), null), 2, false),
 							new ReadPlan.Scan(new KeySpan(bytes("b"), bytes("d")), 1, false),
 							new ReadPlan.Scan(new KeySpan(bytes("d"), bytes("b")), 5, true),
 							new ReadPlan.Scan(new KeySpan(bytes("c"), bytes("c")), 5, false),
-							new ReadPlan.Scan(new KeySpan(bytes("b"), bytes("d")), 10, true), new ReadPlan.Scan(new KeySpan(bytes("go"), bytes("gp")), 1, true)));
+							new ReadPlan.Scan(new KeySpan(bytes("b"), bytes("d")), 10, true),
+							new ReadPlan.Scan(new KeySpan(bytes("go"), bytes("gp")), 1, true)));
 			int before = log.onThisThread();
 			ReadResult result = storage.read(plan);
 			assertThat(log.onThisThread() - before).as("statements for the whole plan").isEqualTo(1);

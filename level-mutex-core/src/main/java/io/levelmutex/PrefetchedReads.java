@@ -147,7 +147,9 @@ final class PrefetchedReads implements ReadSnapshot {
 	}
 
 	@Override
-	public List<KeyValue> scan(byte[] lower, byte @Nullable [] upper, int limit, boolean ascending) {
+	public List<KeyValue> scan(KeySpan span, int limit, boolean ascending) {
+		byte[] lower = span.lower();
+		byte @Nullable [] upper = span.upper();
 		ScanKey key = key(lower, upper, ascending);
 		Found found = this.scans.get(key);
 		if (found == null || !found.answers(limit)) {

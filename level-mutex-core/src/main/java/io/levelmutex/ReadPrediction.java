@@ -161,7 +161,9 @@ final class ReadPrediction {
 		}
 
 		@Override
-		public List<KeyValue> scan(byte[] lower, byte @Nullable [] upper, int limit, boolean ascending) {
+		public List<KeyValue> scan(KeySpan span, int limit, boolean ascending) {
+			byte[] lower = span.lower();
+			byte @Nullable [] upper = span.upper();
 			List<Object> id = List.of(new ByteKey(lower), (upper != null) ? new ByteKey(upper) : "end", ascending);
 			ReadPlan.Scan held = this.scans.get(id);
 			if (held == null || held.limit() < limit) {

@@ -80,7 +80,7 @@ final class SnapshotReader implements AutoCloseable {
 			}
 		}
 		KeyValue found = null;
-		for (KeyValue entry : this.snapshot.scan(range.lower(), range.upper(), deletes + 1, ascending)) {
+		for (KeyValue entry : this.snapshot.scan(range, deletes + 1, ascending)) {
 			BatchOverlay.Change change = overlay.get(entry.key());
 			if (change == null) {
 				found = entry;

@@ -47,7 +47,7 @@ public interface ReadSnapshot extends AutoCloseable {
 	 * @return the entries; the list and the arrays are the caller's
 	 * @throws io.levelmutex.StorageException if the read failed
 	 */
-	List<KeyValue> scan(byte[] lower, byte @Nullable [] upper, int limit, boolean ascending);
+	List<KeyValue> scan(KeySpan span, int limit, boolean ascending);
 
 	/** Releases the snapshot; never throws. */
 	@Override

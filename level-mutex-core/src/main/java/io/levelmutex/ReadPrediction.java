@@ -162,12 +162,11 @@ final class ReadPrediction {
 
 		@Override
 		public List<KeyValue> scan(KeySpan span, int limit, boolean ascending) {
-			byte[] lower = span.lower();
 			byte @Nullable [] upper = span.upper();
-			List<Object> id = List.of(new ByteKey(lower), (upper != null) ? new ByteKey(upper) : "end", ascending);
+			List<Object> id = List.of(new ByteKey(span.lower()), (upper != null) ? new ByteKey(upper) : "end", ascending);
 			ReadPlan.Scan held = this.scans.get(id);
 			if (held == null || held.limit() < limit) {
-				this.scans.put(id, new ReadPlan.Scan(new KeySpan(lower, upper), limit, ascending));
+				this.scans.put(id, new ReadPlan.Scan(span, limit, ascending));
 			}
 			return List.of();
 		}

@@ -20,4 +20,12 @@ public class CodecException extends RuntimeException {
 		super(message, cause);
 	}
 
+	/**
+	 * Creates an exception without an underlying failure.
+	 * @param message what could not be encoded or decoded, and with which codec
+	 */
+	public CodecException(String message) {
+		super(message);
+	}
+
 }

@@ -61,7 +61,85 @@ public final class Codecs {
 		}
 	};
 
+	private static final Codec<Long> INT64 = new Codec<>() {
+		@Override
+		public byte[] encode(Long value) {
+			long flipped = value ^ Long.MIN_VALUE;
+			byte[] bytes = new byte[Long.BYTES];
+			for (int i = Long.BYTES - 1; i >= 0; i--) {
+				bytes[i] = (byte) flipped;
+				flipped >>>= 8;
+			}
+			return bytes;
+		}
+
+		@Override
+		public Long decode(byte[] bytes) {
+			checkLength(bytes, Long.BYTES, "long");
+			long value = 0;
+			for (byte b : bytes) {
+				value = (value << 8) | (b & 0xff);
+			}
+			return value ^ Long.MIN_VALUE;
+		}
+
+		@Override
+		public String name() {
+			return "long";
+		}
+	};
+
+	private static final Codec<Integer> INT32 = new Codec<>() {
+		@Override
+		public byte[] encode(Integer value) {
+			int flipped = value ^ Integer.MIN_VALUE;
+			return new byte[] { (byte) (flipped >>> 24), (byte) (flipped >>> 16), (byte) (flipped >>> 8),
+					(byte) flipped };
+		}
+
+		@Override
+		public Integer decode(byte[] bytes) {
+			checkLength(bytes, Integer.BYTES, "int");
+			int value = ((bytes[0] & 0xff) << 24) | ((bytes[1] & 0xff) << 16) | ((bytes[2] & 0xff) << 8)
+					| (bytes[3] & 0xff);
+			return value ^ Integer.MIN_VALUE;
+		}
+
+		@Override
+		public String name() {
+			return "int";
+		}
+	};
+
+	private static void checkLength(byte[] bytes, int expected, String codec) {
+		if (bytes.length != expected) {
+			throw new CodecException("Stored bytes are not a value of the " + codec + " codec: expected " + expected
+					+ " bytes, got " + bytes.length);
+		}
+	}
+
 	private Codecs() {
+	}
+
+	/**
+	 * {@code long} values as 8 bytes, big-endian with the sign bit flipped, so that the bytewise
+	 * (unsigned) order of the encodings, which is the order of keys in a store, is the numeric
+	 * order: {@code Long.MIN_VALUE} first, {@code -1} just before {@code 0}. Decoding anything
+	 * but 8 bytes fails with a {@link CodecException} naming the size.
+	 * @return the long codec, named {@code long}
+	 */
+	public static Codec<Long> int64() {
+		return INT64;
+	}
+
+	/**
+	 * {@code int} values as 4 bytes, big-endian with the sign bit flipped, so that the bytewise
+	 * (unsigned) order of the encodings is the numeric order. Decoding anything but 4 bytes
+	 * fails with a {@link CodecException} naming the size.
+	 * @return the int codec, named {@code int}
+	 */
+	public static Codec<Integer> int32() {
+		return INT32;
 	}
 
 	/**
@@ -108,7 +186,8 @@ public final class Codecs {
 
 	/**
 	 * The built-in codec with the given name: {@code bytes} (alias {@code binary}), {@code utf8}
-	 * (alias {@code string}), or {@code json} (values decoded as Jackson trees, i.e.
+	 * (alias {@code string}), {@code long} (alias {@code int64}), {@code int} (alias
+	 * {@code int32}), or {@code json} (values decoded as Jackson trees, i.e.
 	 * {@code tools.jackson.databind.JsonNode}).
 	 * @param name the codec's name, case-insensitive
 	 * @return the codec
@@ -118,9 +197,11 @@ public final class Codecs {
 		return switch (name.toLowerCase(java.util.Locale.ROOT)) {
 			case "bytes", "binary" -> bytes();
 			case "utf8", "utf-8", "string" -> utf8();
+			case "long", "int64" -> int64();
+			case "int", "int32" -> int32();
 			case "json" -> JacksonCodec.tree();
 			default -> throw new IllegalArgumentException(
-					"Unknown codec '" + name + "': expected one of bytes, utf8, json");
+					"Unknown codec '" + name + "': expected one of bytes, utf8, long, int, json");
 		};
 	}
 

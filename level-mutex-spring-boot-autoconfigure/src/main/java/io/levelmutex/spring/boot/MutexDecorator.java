@@ -3,11 +3,13 @@ package io.levelmutex.spring.boot;
 import io.levelmutex.Mutex;
 
 /**
- * Wraps each named mutex bean (those of {@code level-mutex.mutexes}) once, when the bean is
- * created, after its codecs are applied; used by the tracing integration. Decorator beans are
- * applied in their {@link org.springframework.core.annotation.Order order}, the first one
- * innermost. A decorator must return a mutex with the same name, keyspace and codecs that
- * delegates every operation, keeping the mutex's ordering guarantees: in particular, the
+ * Wraps each mutex of the {@link MutexRegistry} once, when the registry creates it (the
+ * {@code level-mutex.mutexes} ones and those created on demand), so that the registry and the
+ * named mutex beans hand out the same wrapped instance; used by the tracing integration.
+ * Decorator beans are applied in their {@link org.springframework.core.annotation.Order order},
+ * the first one innermost. A decorator must return a mutex with the same name, keyspace and
+ * codecs that delegates every operation, and whose {@code withCodecs} views are wrapped as
+ * well (a typed mutex bean is such a view of the registry's mutex), keeping the mutex's ordering guarantees: in particular, the
  * dependent actions of a returned future must run on the thread that completed the
  * delegate's future, before that thread moves on.
  */

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 import io.levelmutex.Mutex;
 import io.levelmutex.MutexOptions;
@@ -66,6 +67,9 @@ final class DefaultMutexRegistry implements MutexRegistry, SmartLifecycle, Dispo
 	/** Guarded by {@link #lock}. */
 	private final List<Consumer<? super Mutex<byte[], byte[]>>> creationActions = new ArrayList<>();
 
+	/** Immutable: wraps each mutex once as it is created (the MutexDecorator beans); identity if none. */
+	private final UnaryOperator<Mutex<byte[], byte[]>> decorate;
+
 	/** Guarded by {@link #lock}. */
 	private boolean closed;
 
@@ -83,7 +87,25 @@ final class DefaultMutexRegistry implements MutexRegistry, SmartLifecycle, Dispo
 	DefaultMutexRegistry(MutexStore store, Collection<MutexOptions> configured,
 			@Nullable Function<String, MutexOptions> onDemandOptions,
 			List<Consumer<? super Mutex<byte[], byte[]>>> creationActions) {
+		this(store, configured, onDemandOptions, creationActions, UnaryOperator.identity());
+	}
+
+	/**
+	 * Creates the registry and its configured mutexes, each wrapped once by {@code decorate}: the registry hands
+	 * out the wrapped mutex only, so every way of obtaining a mutex gives the same instance.
+	 * @param store the store
+	 * @param configured the configured mutexes' options, in creation order
+	 * @param onDemandOptions options for mutexes created on demand, or {@code null} if that
+	 * is not allowed
+	 * @param creationActions called with every (wrapped) mutex before anyone else sees it
+	 * @param decorate wraps a mutex as it is created
+	 */
+	DefaultMutexRegistry(MutexStore store, Collection<MutexOptions> configured,
+			@Nullable Function<String, MutexOptions> onDemandOptions,
+			List<Consumer<? super Mutex<byte[], byte[]>>> creationActions,
+			UnaryOperator<Mutex<byte[], byte[]>> decorate) {
 		this.store = store;
+		this.decorate = decorate;
 		this.onDemandOptions = onDemandOptions;
 		Map<String, MutexOptions> byNameOptions = new LinkedHashMap<>();
 		configured.forEach((options) -> byNameOptions.put(options.name(), options));
@@ -160,7 +182,7 @@ final class DefaultMutexRegistry implements MutexRegistry, SmartLifecycle, Dispo
 
 	/** Guarded by {@link #lock}. */
 	private Mutex<byte[], byte[]> create(MutexOptions options) {
-		Mutex<byte[], byte[]> mutex = this.store.mutex(options);
+		Mutex<byte[], byte[]> mutex = this.decorate.apply(this.store.mutex(options));
 		for (Consumer<? super Mutex<byte[], byte[]>> action : this.creationActions) {
 			action.accept(mutex);
 		}

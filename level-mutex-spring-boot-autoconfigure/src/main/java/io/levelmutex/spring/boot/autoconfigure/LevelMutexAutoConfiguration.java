@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 import io.levelmutex.BatchInterceptor;
 import io.levelmutex.Mutex;
@@ -82,8 +83,8 @@ public final class LevelMutexAutoConfiguration {
 
 	@Bean(NamedMutexFactory.BEAN_NAME)
 	NamedMutexFactory levelMutexNamedMutexFactory(MutexRegistry registry, LevelMutexProperties properties,
-			ObjectProvider<MutexCodecFactory> codecs, ObjectProvider<MutexDecorator> decorators) {
-		return new NamedMutexFactory(registry, properties, codecs, decorators);
+			ObjectProvider<MutexCodecFactory> codecs) {
+		return new NamedMutexFactory(registry, properties, codecs);
 	}
 
 	@Bean
@@ -96,14 +97,14 @@ public final class LevelMutexAutoConfiguration {
 	@ConditionalOnMissingBean(MutexRegistry.class)
 	DefaultMutexRegistry mutexRegistry(MutexStore store, LevelMutexProperties properties, Environment environment,
 			ListableBeanFactory beanFactory, ObjectProvider<MutexEventPublisher> eventPublisher,
-			ObjectProvider<StoreDirectory> directory) {
+			ObjectProvider<StoreDirectory> directory, ObjectProvider<MutexDecorator> decorators) {
 		MutexOptionsFactory options = optionsFactory(properties, environment);
 		Map<String, MutexOptions> configured = options.configured();
 		MutexBeanNames.checkNoClash(beanFactory, configured.keySet());
 		List<Consumer<? super Mutex<byte[], byte[]>>> creationActions = new ArrayList<>();
 		eventPublisher.ifAvailable((publisher) -> creationActions.add(publisher::attach));
 		DefaultMutexRegistry registry = new DefaultMutexRegistry(store, configured.values(),
-				properties.isCreateOnDemand() ? options::onDemand : null, creationActions);
+				properties.isCreateOnDemand() ? options::onDemand : null, creationActions, decorate(decorators));
 		if (logger.isInfoEnabled()) {
 			logger.info("level-mutex store " + store.description() + " (durable=" + store.options().durable()
 					+ ((directory.getIfAvailable() != null && directory.getObject().isTemporary()) ? ", temporary" : "")
@@ -111,6 +112,17 @@ public final class LevelMutexAutoConfiguration {
 					+ (properties.isCreateOnDemand() ? " (others created on demand)" : ""));
 		}
 		return registry;
+	}
+
+	/** The MutexDecorator beans in their order, the first innermost. */
+	private static UnaryOperator<Mutex<byte[], byte[]>> decorate(ObjectProvider<MutexDecorator> decorators) {
+		return (mutex) -> {
+			Mutex<byte[], byte[]> decorated = mutex;
+			for (MutexDecorator decorator : decorators.orderedStream().toList()) {
+				decorated = decorator.decorate(decorated);
+			}
+			return decorated;
+		};
 	}
 
 	static @Nullable BatchInterceptor batchInterceptor(ObjectProvider<BatchInterceptor> batchInterceptors) {

@@ -7,7 +7,6 @@ import javax.sql.DataSource;
 
 import io.levelmutex.BatchInterceptor;
 import io.levelmutex.MutexStore;
-import io.levelmutex.StorageException;
 import io.levelmutex.postgres.PostgresStore;
 import io.levelmutex.spring.boot.MutexStoreCustomizer;
 import io.levelmutex.spring.boot.autoconfigure.LevelMutexProperties.InitializeSchema;
@@ -24,7 +23,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
 /**
@@ -37,6 +39,10 @@ import org.springframework.core.env.Environment;
  * {@link MutexStoreCustomizer} and {@link BatchInterceptor} beans as for the embedded engine. Everything else
  * (registry, mutex beans, events, health, metrics, endpoint, tracing) is {@link LevelMutexAutoConfiguration}'s,
  * unchanged. Backs off when the application defines its own {@link MutexStore}.
+ *
+ * <p>The store opens after the application's database initialisation (Flyway, Liquibase,
+ * {@code spring.sql.init}): with {@code initialize-schema=never} it depends on it, with {@code always} it is the
+ * last database initializer (it creates its tables after the migrations ran).
  *
  * <p>Bad values fail startup naming the property; a missing module or DataSource, or a store that does not
  * open, fails it with an explanation and the action to take.
@@ -63,6 +69,7 @@ public final class LevelMutexPostgresAutoConfiguration {
 	@ConditionalOnMissingBean(MutexStore.class)
 	PostgresStoreDataSource levelMutexPostgresDataSource(LevelMutexProperties properties, Environment environment,
 			@LevelMutexDataSource ObjectProvider<DataSource> qualified, ObjectProvider<DataSource> all) {
+		IgnoredSettings.warnForPostgres(environment);
 		return PostgresStoreDataSource.resolve(properties.getPostgres(), environment, qualified, all);
 	}
 
@@ -94,8 +101,9 @@ public final class LevelMutexPostgresAutoConfiguration {
 			}
 			return store;
 		}
-		catch (StorageException ex) {
-			throw PostgresEngineUnavailableException.openFailed(dataSource.description(), !initializeSchema, ex);
+		catch (RuntimeException ex) {
+			// The engine's StorageException, or a pool's own failure (e.g. Hikari refusing a URL no driver accepts).
+			throw PostgresOpenFailure.of(dataSource, !initializeSchema, ex);
 		}
 	}
 
@@ -112,6 +120,14 @@ public final class LevelMutexPostgresAutoConfiguration {
 			throw new InvalidConfigurationPropertyValueException(POSTGRES + name, value, "must be positive");
 		}
 		return value;
+	}
+
+	/** Spring Boot's ordering of database initializers and their users, also without a Flyway or JDBC one. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(DatabaseInitializationDependencyConfigurer.class)
+	@Import(DatabaseInitializationDependencyConfigurer.class)
+	static class DatabaseInitializationOrder {
+
 	}
 
 }

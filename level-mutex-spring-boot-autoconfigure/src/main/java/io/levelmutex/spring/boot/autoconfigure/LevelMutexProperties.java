@@ -741,7 +741,13 @@ public class LevelMutexProperties {
 			BYTES,
 
 			/** Strings as UTF-8: {@code Mutex<String, ?>}. */
-			UTF8
+			UTF8,
+
+			/** Longs, 8 bytes in numeric order ({@code Codecs.int64()}): {@code Mutex<Long, ?>}. */
+			LONG,
+
+			/** Ints, 4 bytes in numeric order ({@code Codecs.int32()}): {@code Mutex<Integer, ?>}. */
+			INT
 
 		}
 
@@ -753,6 +759,12 @@ public class LevelMutexProperties {
 
 			/** Strings as UTF-8: {@code Mutex<?, String>}. */
 			UTF8,
+
+			/** Longs as 8 bytes ({@code Codecs.int64()}): {@code Mutex<?, Long>}, e.g. a stock or a counter. */
+			LONG,
+
+			/** Ints as 4 bytes ({@code Codecs.int32()}): {@code Mutex<?, Integer>}. */
+			INT,
 
 			/** JSON of the 'value-type' through the application's JsonMapper. */
 			JSON

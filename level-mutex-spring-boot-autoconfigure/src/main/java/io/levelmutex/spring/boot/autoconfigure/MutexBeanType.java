@@ -48,6 +48,8 @@ record MutexBeanType(String name, KeyCodec keyCodec, ValueCodec valueCodec, Clas
 		Class<?> type = switch (codec) {
 			case BYTES -> byte[].class;
 			case UTF8 -> String.class;
+			case LONG -> Long.class;
+			case INT -> Integer.class;
 			case JSON -> {
 				Class<?> jsonNode = jsonNode(name, classLoader);
 				yield (valueType != null) ? valueType : jsonNode;
@@ -94,7 +96,12 @@ record MutexBeanType(String name, KeyCodec keyCodec, ValueCodec valueCodec, Clas
 	 * @return the key class
 	 */
 	Class<?> keyType() {
-		return (this.keyCodec == KeyCodec.UTF8) ? String.class : byte[].class;
+		return switch (this.keyCodec) {
+			case BYTES -> byte[].class;
+			case UTF8 -> String.class;
+			case LONG -> Long.class;
+			case INT -> Integer.class;
+		};
 	}
 
 	/**
@@ -123,10 +130,17 @@ record MutexBeanType(String name, KeyCodec keyCodec, ValueCodec valueCodec, Clas
 		if (isBytes()) {
 			return mutex;
 		}
-		Codec<?> key = (this.keyCodec == KeyCodec.UTF8) ? Codecs.utf8() : Codecs.bytes();
+		Codec<?> key = switch (this.keyCodec) {
+			case BYTES -> Codecs.bytes();
+			case UTF8 -> Codecs.utf8();
+			case LONG -> Codecs.int64();
+			case INT -> Codecs.int32();
+		};
 		Codec<?> value = switch (this.valueCodec) {
 			case BYTES -> Codecs.bytes();
 			case UTF8 -> Codecs.utf8();
+			case LONG -> Codecs.int64();
+			case INT -> Codecs.int32();
 			case JSON -> codecs.json(this.valueType);
 		};
 		return mutex.withCodecs(key, value);

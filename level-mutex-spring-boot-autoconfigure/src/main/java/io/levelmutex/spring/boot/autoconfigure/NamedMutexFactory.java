@@ -1,10 +1,7 @@
 package io.levelmutex.spring.boot.autoconfigure;
 
-import java.util.List;
-
 import io.levelmutex.Mutex;
 import io.levelmutex.spring.boot.MutexCodecFactory;
-import io.levelmutex.spring.boot.MutexDecorator;
 import io.levelmutex.spring.boot.MutexRegistry;
 import io.levelmutex.spring.boot.autoconfigure.LevelMutexProperties.MutexSettings;
 
@@ -13,8 +10,9 @@ import org.springframework.beans.factory.ObjectProvider;
 /**
  * The factory bean of the named mutex beans ({@link NamedMutexBeanRegistrar} registers each
  * with this bean as factory bean and {@link #mutex(String)} as factory method, which Spring
- * AOT can generate code for): the registry's mutex, seen through the codecs its configuration
- * names, wrapped by the {@link MutexDecorator} beans.
+ * AOT can generate code for): the registry's mutex (wrapped by the {@link MutexDecorator} beans when the registry
+ * created it), seen through the codecs its configuration names; for bytes keys and values, the registry's instance
+ * itself.
  */
 final class NamedMutexFactory {
 
@@ -27,14 +25,11 @@ final class NamedMutexFactory {
 
 	private final ObjectProvider<MutexCodecFactory> codecs;
 
-	private final ObjectProvider<MutexDecorator> decorators;
-
 	NamedMutexFactory(MutexRegistry registry, LevelMutexProperties properties,
-			ObjectProvider<MutexCodecFactory> codecs, ObjectProvider<MutexDecorator> decorators) {
+			ObjectProvider<MutexCodecFactory> codecs) {
 		this.registry = registry;
 		this.properties = properties;
 		this.codecs = codecs;
-		this.decorators = decorators;
 	}
 
 	/**
@@ -48,12 +43,9 @@ final class NamedMutexFactory {
 				? MutexBeanType.of(name, settings.getKeyCodec(), settings.getValueCodec(), settings.getValueType(),
 						getClass().getClassLoader())
 				: MutexBeanType.of(name, MutexSettings.KeyCodec.BYTES, null, null, getClass().getClassLoader());
-		Mutex<?, ?> mutex = type.view(this.registry.mutex(name), this.codecs.getObject());
-		List<MutexDecorator> ordered = this.decorators.orderedStream().toList();
-		for (MutexDecorator decorator : ordered) {
-			mutex = decorator.decorate(mutex);
-		}
-		return mutex;
+		// The registry's mutex is already decorated: a bytes bean is that very instance, a typed one its view
+		// (a decorator keeps its wrapping in withCodecs).
+		return type.view(this.registry.mutex(name), this.codecs.getObject());
 	}
 
 }

@@ -21,7 +21,7 @@ final class PostgresEngineUnavailableException extends RuntimeException {
 	/** Set once in the constructor. */
 	private final String action;
 
-	private PostgresEngineUnavailableException(String description, String action, @Nullable Throwable cause) {
+	PostgresEngineUnavailableException(String description, String action, @Nullable Throwable cause) {
 		super(description, cause);
 		this.action = action;
 	}
@@ -67,6 +67,18 @@ final class PostgresEngineUnavailableException extends RuntimeException {
 	}
 
 	/**
+	 * A URL the PostgreSQL driver does not accept.
+	 * @param property the property that sets it
+	 * @param url its value
+	 * @return the exception
+	 */
+	static PostgresEngineUnavailableException notAPostgresUrl(String property, String url) {
+		return new PostgresEngineUnavailableException(property + " is '" + url + "', which is not a PostgreSQL JDBC"
+				+ " URL: the PostgreSQL driver accepts only URLs starting with jdbc:postgresql://.",
+				"Set " + property + " to jdbc:postgresql://HOST:PORT/DATABASE.", null);
+	}
+
+	/**
 	 * The store did not open.
 	 * @param where the database, for the message
 	 * @param schemaNever whether {@code level-mutex.postgres.initialize-schema} is {@code never}
@@ -79,7 +91,7 @@ final class PostgresEngineUnavailableException extends RuntimeException {
 				"Check that the database is reachable with the configured credentials"
 						+ (schemaNever ? ", and that its tables exist: level-mutex.postgres.initialize-schema is"
 								+ " 'never', so they are not created (set it to 'always' once, or create them from"
-								+ " META-INF/level-mutex/postgres/schema-v2.sql in level-mutex-postgres)"
+								+ " " + PostgresSchema.RESOURCE + " in level-mutex-postgres)"
 								: ", and that its user may create tables (level-mutex.postgres.initialize-schema"
 										+ " is 'always')")
 						+ ".",

@@ -26,16 +26,26 @@ final class PostgresStoreDataSource implements DisposableBean {
 
 	private static final String DATA_SOURCE_BUILDER = "org.springframework.boot.jdbc.DataSourceBuilder";
 
+	/** The scheme of every URL the PostgreSQL JDBC driver accepts. */
+	static final String JDBC_POSTGRESQL = "jdbc:postgresql:";
+
+	private static final String DEDICATED = "level-mutex.postgres.";
+
 	private final DataSource dataSource;
 
 	private final boolean owned;
 
 	private final String description;
 
-	private PostgresStoreDataSource(DataSource dataSource, boolean owned, String description) {
+	/** Prefix of the url, username and password properties of this DataSource; null if not known. */
+	private final @Nullable String propertyPrefix;
+
+	private PostgresStoreDataSource(DataSource dataSource, boolean owned, String description,
+			@Nullable String propertyPrefix) {
 		this.dataSource = dataSource;
 		this.owned = owned;
 		this.description = description;
+		this.propertyPrefix = propertyPrefix;
 	}
 
 	/**
@@ -52,6 +62,9 @@ final class PostgresStoreDataSource implements DisposableBean {
 			ObjectProvider<DataSource> qualified, ObjectProvider<DataSource> all) {
 		String url = postgres.getUrl();
 		if (url != null && !url.isBlank()) {
+			if (!url.startsWith(JDBC_POSTGRESQL)) {
+				throw PostgresEngineUnavailableException.notAPostgresUrl(DEDICATED + "url", url);
+			}
 			String username = postgres.getUsername();
 			String password = postgres.getPassword();
 			if (username == null) {
@@ -59,15 +72,15 @@ final class PostgresStoreDataSource implements DisposableBean {
 				password = (password != null) ? password : environment.getProperty("spring.datasource.password");
 			}
 			return new PostgresStoreDataSource(dedicated(url, username, password), true,
-					"level-mutex.postgres.url " + url);
+					DEDICATED + "url " + url, DEDICATED);
 		}
 		DataSource chosen = qualified.getIfUnique();
 		if (chosen != null) {
-			return new PostgresStoreDataSource(chosen, false, "the @LevelMutexDataSource DataSource");
+			return new PostgresStoreDataSource(chosen, false, "the @LevelMutexDataSource DataSource", null);
 		}
 		chosen = all.getIfUnique();
 		if (chosen != null) {
-			return new PostgresStoreDataSource(chosen, false, "the application's DataSource");
+			return new PostgresStoreDataSource(chosen, false, "the application's DataSource", "spring.datasource.");
 		}
 		throw PostgresEngineUnavailableException.noDataSource(all.stream().count());
 	}
@@ -94,6 +107,16 @@ final class PostgresStoreDataSource implements DisposableBean {
 	/** @return where the store is, for messages (never the password) */
 	String description() {
 		return this.description;
+	}
+
+	/**
+	 * The property that configures this DataSource's {@code url}, {@code username} or {@code password}.
+	 * @param name {@code url}, {@code username} or {@code password}
+	 * @return the property, or a phrase naming the DataSource's own configuration
+	 */
+	String property(String name) {
+		return (this.propertyPrefix != null) ? this.propertyPrefix + name
+				: "the " + name + " of the @LevelMutexDataSource DataSource";
 	}
 
 	boolean isOwned() {

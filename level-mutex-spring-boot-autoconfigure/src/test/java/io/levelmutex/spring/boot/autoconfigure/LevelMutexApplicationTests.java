@@ -61,9 +61,10 @@ class LevelMutexApplicationTests {
 			.run()) {
 			OrderService service = context.getBean(OrderService.class);
 			service.orders().put(bytes("o-1"), bytes("placed")).get(20, TimeUnit.SECONDS);
-			// Boot's observation support is on the class path: the bean wraps the registry's mutex
+			// Boot's observation support is on the class path: the registry's mutex is observed, and is the bean
 			Mutex<byte[], byte[]> registered = context.getBean(MutexRegistry.class).mutex("orders");
-			assertThat(service.orders()).hasToString("Observed[" + registered + "]");
+			assertThat(service.orders()).isSameAs(registered);
+			assertThat(registered.toString()).startsWith("Observed[Mutex[orders");
 			assertThat(registered.get(bytes("o-1")).get(20, TimeUnit.SECONDS)).hasValueSatisfying(
 					(value) -> assertThat(value).isEqualTo(bytes("placed")));
 			assertThat(context.getBean(MutexHealthIndicator.class).health().getStatus()).isEqualTo(Status.UP);

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LevelMutexRuntimeHintsTests {
 
-	private static final String SCHEMA = "META-INF/level-mutex/postgres/schema-v1.sql";
+	private static final String SCHEMA = PostgresSchema.RESOURCE;
 
 	@Test
 	void whenThePostgresEngineIsOnTheClasspathThenItsSchemaScriptIsARegisteredResource() {

@@ -62,6 +62,35 @@ class TypedMutexBeansTests {
 	}
 
 	@Test
+	void whenLongAndIntCodecsThenTheBeansAreNumberMutexesWhoseKeysAreInNumericOrder() {
+		contextRunner()
+			.withPropertyValues("level-mutex.mutexes.stock.key-codec=utf8", "level-mutex.mutexes.stock.value-codec=long",
+					"level-mutex.mutexes.ledger.key-codec=long", "level-mutex.mutexes.ledger.value-codec=int",
+					"level-mutex.mutexes.slots.key-codec=int", "level-mutex.mutexes.slots.value-codec=utf8")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBeanNamesForType(mutexOf(String.class, Long.class))).containsExactly("stock");
+				assertThat(context.getBeanNamesForType(mutexOf(Long.class, Integer.class))).containsExactly("ledger");
+				assertThat(context.getBeanNamesForType(mutexOf(Integer.class, String.class))).containsExactly("slots");
+				@SuppressWarnings("unchecked")
+				Mutex<String, Long> stock = (Mutex<String, Long>) context.getBean("stock");
+				stock.put("sku-1", 1_000L).join();
+				assertThat(stock.update((update) -> {
+					long left = update.get("sku-1").orElse(0L) - 3;
+					update.put("sku-1", left);
+					return left;
+				}).join()).isEqualTo(997L);
+				@SuppressWarnings("unchecked")
+				Mutex<Long, Integer> ledger = (Mutex<Long, Integer>) context.getBean("ledger");
+				for (long key : new long[] { 5, -1, Long.MIN_VALUE, 0, Long.MAX_VALUE }) {
+					ledger.put(key, (int) key).join();
+				}
+				byte[] first = context.getBean(MutexRegistry.class).mutex("ledger").peekFirst().join().orElseThrow().key();
+				assertThat(io.levelmutex.codec.Codecs.int64().decode(first)).isEqualTo(Long.MIN_VALUE);
+			});
+	}
+
+	@Test
 	void whenUtf8AndJsonWithValueTypeThenTheTypedBeanInjectsByQualifierAndRoundTrips() {
 		contextRunner()
 			.withPropertyValues("level-mutex.mutexes.orders.key-codec=utf8", "level-mutex.mutexes.orders.value-codec=json",

@@ -212,6 +212,38 @@ class LevelMutexObservationAutoConfigurationTests {
 	}
 
 	@Test
+	void whenAMutexIsObtainedFromTheRegistryThenItIsTheBeanAndItsUpdatesAreObserved() {
+		observedRunner().withPropertyValues("level-mutex.mutexes.audit=").run((context) -> {
+			MutexRegistry registry = context.getBean(MutexRegistry.class);
+			Mutex<byte[], byte[]> audit = registry.mutex("audit");
+			assertThat(audit).isSameAs(context.getBean("audit"));
+			assertThat(registry.find("audit")).containsSame(audit);
+			assertThat(audit.update((update) -> {
+				update.put(new byte[] { 1 }, new byte[] { 2 });
+				return 1;
+			}).join()).isEqualTo(1);
+			TestObservationRegistryAssert.assertThat(this.observations)
+				.hasObservationWithNameEqualTo(MutexObservations.UPDATE)
+				.that()
+				.hasLowCardinalityKeyValue("mutex", "audit")
+				.hasBeenStopped();
+		});
+	}
+
+	@Test
+	void whenATypedMutexBeanIsUsedThenItIsAViewOfTheRegistrysObservedMutexObservedOnce() {
+		observedRunner().run((context) -> {
+			orders(context).update((update) -> {
+				update.put("k", "v");
+				return 1;
+			}).join();
+			context.getBean(MutexRegistry.class).mutex("orders").update((update) -> 2).join();
+			TestObservationRegistryAssert.assertThat(this.observations)
+				.hasNumberOfObservationsWithNameEqualTo(MutexObservations.UPDATE, 2);
+		});
+	}
+
+	@Test
 	void whenUpdateConflictsThenOutcomeIsConflictAndTheCallerFutureFailsOnce() {
 		// The embedded engine never reports a conflict (an update sees every write issued before it); an
 		// engine with other writers does, through the update's future: a delegate that does so stands in.

@@ -47,8 +47,11 @@ public @interface AutoConfigureLevelMutex {
 	/**
 	 * The store's engine ({@code level-mutex.store.engine}). {@link Engine#POSTGRES} gives each application
 	 * context a fresh database of its own on a private PostgreSQL cluster (see {@link LevelMutexTestPostgres}),
-	 * set as {@code level-mutex.postgres.url}, {@code .username} and {@code .password}: the application needs
-	 * {@code io.levelmutex:level-mutex-postgres}, and the machine PostgreSQL's server binaries.
+	 * served as the application's own connection the way {@code @ServiceConnection} does (a
+	 * {@code JdbcConnectionDetails} bean: the application's DataSource, its Flyway or Liquibase migrations and the
+	 * store all use that database), and set as {@code level-mutex.postgres.url}, {@code .username} and
+	 * {@code .password} when the application has no DataSource or configures a database of the store's own: the
+	 * application needs {@code io.levelmutex:level-mutex-postgres}, and the machine PostgreSQL's server binaries.
 	 * @return {@link Engine#CONFIGURED} (the default) to keep the application's configured engine
 	 */
 	@PropertyMapping(skip = PropertyMapping.Skip.YES)

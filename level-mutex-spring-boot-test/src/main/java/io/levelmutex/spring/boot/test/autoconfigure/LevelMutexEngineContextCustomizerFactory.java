@@ -4,21 +4,33 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import javax.sql.DataSource;
+
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.test.context.ContextConfigurationAttributes;
 import org.springframework.test.context.ContextCustomizer;
 import org.springframework.test.context.ContextCustomizerFactory;
 import org.springframework.test.context.MergedContextConfiguration;
 import org.springframework.test.context.TestContextAnnotationUtils;
+import org.springframework.util.ClassUtils;
 
 /**
  * For a test class annotated {@code @AutoConfigureLevelMutex(engine = ...)} other than {@code CONFIGURED}: sets
  * {@code level-mutex.store.engine} above every other property source, and for {@code POSTGRES} gives each
- * application context a fresh database on the JVM's {@link LevelMutexTestPostgres private cluster}, as
- * {@code level-mutex.postgres.url}, {@code .username} and {@code .password}.
+ * application context a fresh database on the JVM's {@link LevelMutexTestPostgres private cluster}, served as the
+ * application's own connection (a {@link JdbcConnectionDetails} bean, as {@code @ServiceConnection} does: the
+ * application's DataSource, its Flyway or Liquibase migrations and the store all use it), and as
+ * {@code level-mutex.postgres.url}, {@code .username} and {@code .password} when the application has no
+ * DataSource or gives the store a database of its own.
  */
 class LevelMutexEngineContextCustomizerFactory implements ContextCustomizerFactory {
 
@@ -41,6 +53,8 @@ class LevelMutexEngineContextCustomizerFactory implements ContextCustomizerFacto
 
 		static final String PROPERTY_SOURCE = "levelMutexTestEngine";
 
+		static final String JDBC_CONNECTION_DETAILS = "org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails";
+
 		private final AutoConfigureLevelMutex.Engine engine;
 
 		EngineCustomizer(AutoConfigureLevelMutex.Engine engine) {
@@ -54,9 +68,11 @@ class LevelMutexEngineContextCustomizerFactory implements ContextCustomizerFacto
 			if (this.engine == AutoConfigureLevelMutex.Engine.POSTGRES) {
 				LevelMutexTestPostgres.Database database = LevelMutexTestPostgres.createDatabase();
 				properties.put("level-mutex.store.engine", "postgres");
-				properties.put("level-mutex.postgres.url", database.url());
-				properties.put("level-mutex.postgres.username", database.username());
-				properties.put("level-mutex.postgres.password", database.password());
+				if (ClassUtils.isPresent(JDBC_CONNECTION_DETAILS, context.getClassLoader())
+						&& context instanceof BeanDefinitionRegistry registry) {
+					ApplicationConnection.register(registry, database);
+				}
+				context.addBeanFactoryPostProcessor(new StoreConnection(context.getEnvironment(), properties, database));
 			}
 			else {
 				properties.put("level-mutex.store.engine", "rocksdb");
@@ -72,6 +88,72 @@ class LevelMutexEngineContextCustomizerFactory implements ContextCustomizerFacto
 		@Override
 		public int hashCode() {
 			return this.engine.hashCode();
+		}
+
+	}
+
+	/** The test database as the application's {@link JdbcConnectionDetails} (needs spring-boot-jdbc). */
+	private static final class ApplicationConnection {
+
+		static final String BEAN_NAME = "levelMutexTestJdbcConnectionDetails";
+
+		static void register(BeanDefinitionRegistry registry, LevelMutexTestPostgres.Database database) {
+			JdbcConnectionDetails details = new JdbcConnectionDetails() {
+
+				@Override
+				public String getUsername() {
+					return database.username();
+				}
+
+				@Override
+				public String getPassword() {
+					return database.password();
+				}
+
+				@Override
+				public String getJdbcUrl() {
+					return database.url();
+				}
+
+			};
+			RootBeanDefinition definition = new RootBeanDefinition(JdbcConnectionDetails.class, () -> details);
+			definition.setPrimary(true);
+			registry.registerBeanDefinition(BEAN_NAME, definition);
+		}
+
+	}
+
+	/**
+	 * Points the store itself at the test database ({@code level-mutex.postgres.url}, {@code .username},
+	 * {@code .password}) when it would not open on the application's DataSource: the application has none, or its
+	 * configuration gives the store a database of its own. Decided once the bean definitions are known, before any
+	 * bean binds the properties.
+	 */
+	private static final class StoreConnection implements BeanFactoryPostProcessor {
+
+		private final ConfigurableEnvironment environment;
+
+		/** The customizer's property source, first in the environment; written here before any bean binds it. */
+		private final Map<String, Object> properties;
+
+		private final LevelMutexTestPostgres.Database database;
+
+		StoreConnection(ConfigurableEnvironment environment, Map<String, Object> properties,
+				LevelMutexTestPostgres.Database database) {
+			this.environment = environment;
+			this.properties = properties;
+			this.database = database;
+		}
+
+		@Override
+		public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
+			boolean ownDatabase = this.environment.containsProperty("level-mutex.postgres.url");
+			boolean noDataSource = beanFactory.getBeanNamesForType(DataSource.class, true, false).length == 0;
+			if (ownDatabase || noDataSource) {
+				this.properties.put("level-mutex.postgres.url", this.database.url());
+				this.properties.put("level-mutex.postgres.username", this.database.username());
+				this.properties.put("level-mutex.postgres.password", this.database.password());
+			}
 		}
 
 	}

@@ -1,0 +1,101 @@
+package io.levelmutex.spring.boot.autoconfigure;
+
+import java.sql.SQLException;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Tells why the PostgreSQL store did not open, for the startup failure analysis: a URL no driver accepts, a server
+ * that cannot be reached, a refused login, a missing database, a missing schema (with
+ * {@code initialize-schema=never}), a schema of another version, {@code synchronous_commit} off; each with the
+ * property or the statement that fixes it. Anything else keeps the general explanation.
+ */
+final class PostgresOpenFailure {
+
+	private static final String INITIALIZE_SCHEMA = "level-mutex.postgres.initialize-schema";
+
+	private PostgresOpenFailure() {
+	}
+
+	/**
+	 * The startup failure for a store that did not open.
+	 * @param dataSource where it was opened
+	 * @param schemaNever whether {@code initialize-schema} is {@code never}
+	 * @param cause why
+	 * @return the exception carrying the analysis
+	 */
+	static PostgresEngineUnavailableException of(PostgresStoreDataSource dataSource, boolean schemaNever,
+			Throwable cause) {
+		String where = dataSource.description();
+		String message = String.valueOf(cause.getMessage());
+		SQLException sql = sqlException(cause);
+		String state = (sql != null && sql.getSQLState() != null) ? sql.getSQLState() : "";
+		if (message.contains("claims to not accept jdbcUrl") || message.contains("Failed to get driver instance")
+				|| message.contains("No suitable driver")) {
+			return failure("The URL of " + where + " (" + dataSource.property("url") + ") is not a PostgreSQL JDBC URL:"
+					+ " " + message,
+					"Set " + dataSource.property("url") + " to jdbc:postgresql://HOST:PORT/DATABASE.", cause);
+		}
+		if (state.startsWith("08")) {
+			return failure("The level-mutex PostgreSQL store cannot reach the server of " + where + ": "
+					+ sql.getMessage(),
+					"Check that the PostgreSQL server is running and accepts TCP/IP connections, and that "
+							+ dataSource.property("url") + " names its host and port.",
+					cause);
+		}
+		if (state.equals("28000") || state.equals("28P01")) {
+			return failure("The PostgreSQL server of " + where + " refused the store's login: " + sql.getMessage(),
+					"Check " + dataSource.property("username") + " and " + dataSource.property("password")
+							+ " (and that the role exists and may log in).",
+					cause);
+		}
+		if (state.equals("3D000")) {
+			return failure("The database of " + where + " does not exist: " + sql.getMessage(),
+					"Create the database, or fix the database name in " + dataSource.property("url") + ".", cause);
+		}
+		if (message.contains("synchronous_commit")) {
+			return failure("The level-mutex PostgreSQL store on " + where + " could not be opened: " + message,
+					"Turn synchronous_commit on for the store's sessions: remove the setting that turns it off"
+							+ " (ALTER DATABASE ... RESET synchronous_commit, ALTER ROLE ... RESET synchronous_commit,"
+							+ " '-c synchronous_commit=off' in the connection options, or synchronous_commit = off in"
+							+ " postgresql.conf); the engine requires it on.",
+					cause);
+		}
+		if (message.contains("No level-mutex schema")) {
+			return failure("The level-mutex PostgreSQL store on " + where + " could not be opened: there is no"
+					+ " level-mutex schema (" + message + ")",
+					INITIALIZE_SCHEMA + " is 'never', so the store does not create its tables: create them with the"
+							+ " application's migrations from " + PostgresSchema.RESOURCE + " in level-mutex-postgres"
+							+ " (Flyway: copy it to db/migration/V<n>__level_mutex.sql; Liquibase: an sqlFile change"
+							+ " with that path), or set " + INITIALIZE_SCHEMA + "=always (the store then creates them"
+							+ " after Flyway, Liquibase and spring.sql.init have run).",
+					cause);
+		}
+		if (message.contains("is version")) {
+			return failure("The level-mutex PostgreSQL store on " + where + " could not be opened: the schema is of"
+					+ " another version (" + message + ")",
+					"An older schema must be upgraded with the upgrade script of this level-mutex-postgres (in "
+							+ PostgresSchema.DIRECTORY + "), as a new migration when Flyway or Liquibase own the"
+							+ " schema; a newer schema needs a newer level-mutex-postgres.",
+					cause);
+		}
+		return PostgresEngineUnavailableException.openFailed(where, schemaNever, cause);
+	}
+
+	private static PostgresEngineUnavailableException failure(String description, String action, Throwable cause) {
+		return new PostgresEngineUnavailableException(description, action, cause);
+	}
+
+	private static @Nullable SQLException sqlException(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof SQLException sql) {
+				return sql;
+			}
+			if (cause.getCause() == cause) {
+				break;
+			}
+		}
+		return null;
+	}
+
+}

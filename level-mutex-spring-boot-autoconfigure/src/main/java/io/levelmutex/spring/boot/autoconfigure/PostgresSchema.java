@@ -1,0 +1,18 @@
+package io.levelmutex.spring.boot.autoconfigure;
+
+/**
+ * The PostgreSQL engine's schema file in {@code level-mutex-postgres}, named in failure analyses and the README's
+ * migration set-up (one constant, so that a new schema version changes one line).
+ */
+final class PostgresSchema {
+
+	/** Class-path location of the schema the engine creates and expects. */
+	static final String RESOURCE = "META-INF/level-mutex/postgres/schema-v2.sql";
+
+	/** Class-path folder of the engine's schema files (the schema and its upgrades). */
+	static final String DIRECTORY = "META-INF/level-mutex/postgres/";
+
+	private PostgresSchema() {
+	}
+
+}

@@ -13,8 +13,6 @@ import org.junit.jupiter.api.Test;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.levelmutex.engine.KeySpan;
-
 /** The core's shape: no Spring, no storage driver, a small public API, and no dependency back from codecs. */
 class ArchitectureTest {
 

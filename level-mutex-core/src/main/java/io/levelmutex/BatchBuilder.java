@@ -37,7 +37,7 @@ final class BatchBuilder implements AutoCloseable {
 	private final long maxBytes;
 
 	/** Items taken from the queue, in issue order; each must be completed by the caller. */
-	final List<WriteItem> items = new ArrayList<>();
+	final List<QueuedWrite> items = new ArrayList<>();
 
 	final List<WriteOperation> operations = new ArrayList<>();
 
@@ -74,9 +74,9 @@ final class BatchBuilder implements AutoCloseable {
 	private @Nullable PrefetchedReads prefetched;
 
 	/** Where {@link #fill} takes items from, while it runs: the items ahead, for a {@link ReadPrediction}. */
-	private @Nullable Deque<WriteItem> fillCarried;
+	private @Nullable Deque<QueuedWrite> fillCarried;
 
-	private @Nullable OpQueue<WriteItem> fillQueue;
+	private @Nullable OpQueue<QueuedWrite> fillQueue;
 
 	private int fillLimit;
 
@@ -122,7 +122,7 @@ final class BatchBuilder implements AutoCloseable {
 	 * Takes the carried items, from the head, then (once none is left) up to {@code limit} items from the head
 	 * of {@code queue} into the batch.
 	 */
-	void fill(Deque<WriteItem> carried, OpQueue<WriteItem> queue, int limit) {
+	void fill(Deque<QueuedWrite> carried, OpQueue<QueuedWrite> queue, int limit) {
 		this.fillCarried = carried;
 		this.fillQueue = queue;
 		this.fillLimit = limit;
@@ -135,8 +135,8 @@ final class BatchBuilder implements AutoCloseable {
 		}
 	}
 
-	private void take(Deque<WriteItem> carried, OpQueue<WriteItem> queue, int limit) {
-		WriteItem item;
+	private void take(Deque<QueuedWrite> carried, OpQueue<QueuedWrite> queue, int limit) {
+		QueuedWrite item;
 		while ((item = carried.peekFirst()) != null) {
 			if (!place(item)) {
 				return;
@@ -155,7 +155,7 @@ final class BatchBuilder implements AutoCloseable {
 	}
 
 	/** Places an item's writes (running an update); {@code false} if they do not fit. */
-	private boolean place(WriteItem item) {
+	private boolean place(QueuedWrite item) {
 		if (item instanceof UpdateWrite<?, ?, ?> update) {
 			return !full() && run(update);
 		}
@@ -277,14 +277,14 @@ final class BatchBuilder implements AutoCloseable {
 	}
 
 	/** The items not yet placed that this batch may still take, in issue order: carried, then queued. */
-	private Iterator<WriteItem> ahead() {
-		Deque<WriteItem> carried = this.fillCarried;
-		OpQueue<WriteItem> queue = this.fillQueue;
+	private Iterator<QueuedWrite> ahead() {
+		Deque<QueuedWrite> carried = this.fillCarried;
+		OpQueue<QueuedWrite> queue = this.fillQueue;
 		int queued = this.fillLimit - this.takenFromQueue;
-		Iterator<WriteItem> carriedItems = (carried != null) ? carried.iterator() : Collections.emptyIterator();
+		Iterator<QueuedWrite> carriedItems = (carried != null) ? carried.iterator() : Collections.emptyIterator();
 		return new Iterator<>() {
 
-			private @Nullable WriteItem next = (queue != null && queued > 0) ? queue.peek() : null;
+			private @Nullable QueuedWrite next = (queue != null && queued > 0) ? queue.peek() : null;
 
 			private int left = queued;
 
@@ -294,11 +294,11 @@ final class BatchBuilder implements AutoCloseable {
 			}
 
 			@Override
-			public WriteItem next() {
+			public QueuedWrite next() {
 				if (carriedItems.hasNext()) {
 					return carriedItems.next();
 				}
-				WriteItem item = this.next;
+				QueuedWrite item = this.next;
 				if (item == null || this.left <= 0 || queue == null) {
 					throw new NoSuchElementException();
 				}

@@ -107,7 +107,7 @@ final class CodecMutex<K, V> implements Mutex<K, V> {
 
 	private CompletableFuture<Optional<Entry<K, V>>> peek(boolean first, KeyRange<K> range) {
 		RangeRead<K, V, Optional<Entry<K, V>>> read = RangeRead.peek(name(),
-				this.core.input().storedRange(this.keyCodec, range), first, this.core.prefixLength(), this.keyCodec,
+				this.core.input().storedSpan(this.keyCodec, range), first, this.core.prefixLength(), this.keyCodec,
 				this.valueCodec);
 		this.core.enqueueRead(read);
 		return this.core.track(read.future);
@@ -119,7 +119,7 @@ final class CodecMutex<K, V> implements Mutex<K, V> {
 			throw new InvalidInputException("Mutex '" + name() + "': scan limit must be at least 1 but was " + limit);
 		}
 		RangeRead<K, V, List<Entry<K, V>>> read = RangeRead.scan(name(),
-				this.core.input().storedRange(this.keyCodec, range), limit, reverse, this.core.prefixLength(),
+				this.core.input().storedSpan(this.keyCodec, range), limit, reverse, this.core.prefixLength(),
 				this.keyCodec, this.valueCodec);
 		this.core.enqueueRead(read);
 		return this.core.track(read.future);

@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
 import io.levelmutex.codec.Codec;
 
 /** A queued {@link Mutex#get}. Gets of a phase are the keys of its plan. */
-final class GetRead<T> extends ReadOp {
+final class GetRead<T> extends QueuedRead {
 
 	final byte[] storedKey;
 

@@ -4,6 +4,7 @@ import org.jspecify.annotations.Nullable;
 
 import io.levelmutex.codec.Codec;
 import io.levelmutex.engine.KeyFormat;
+import io.levelmutex.engine.KeySpan;
 
 /**
  * The encoding of one mutex's input: keys, values and range bounds, through their codecs, into the
@@ -107,14 +108,46 @@ final class InputEncoder {
 	 * A key range as stored (prefix included, never leaving the keyspace).
 	 * @throws InvalidInputException if the range is null, or a bound encodes to null or is over the key limit
 	 */
-	<K> StoredRange storedRange(Codec<K> keyCodec, @Nullable KeyRange<K> range) {
+	<K> KeySpan storedSpan(Codec<K> keyCodec, @Nullable KeyRange<K> range) {
 		if (range == null) {
 			throw new InvalidInputException("Mutex '" + this.mutexName + "': range must not be null");
 		}
 		K start = range.start();
 		K end = range.end();
-		return StoredRange.of(this.prefix, (start != null) ? encodeBound(keyCodec, start, "start") : null,
+		return span(this.prefix, (start != null) ? encodeBound(keyCodec, start, "start") : null,
 				range.startInclusive(), (end != null) ? encodeBound(keyCodec, end, "end") : null, range.endInclusive());
+	}
+
+	/**
+	 * Translates a range of encoded relative keys into stored keys: {@code [lower, upper)} with the keyspace's
+	 * prefix applied, so that it never leaves the keyspace. {@code upper == null} means "to the end of the column
+	 * family", which only happens when the prefix has no successor. A range whose start lies after its end is
+	 * normalized to an empty one ({@code lower == upper}), so that no consumer ever sees {@code lower > upper}.
+	 * Keys equal to the bare prefix (an empty relative key) are never part of a range: a mutex refuses empty
+	 * keys.
+	 */
+	static KeySpan span(byte[] prefix, byte @Nullable [] start, boolean startInclusive, byte @Nullable [] end,
+			boolean endInclusive) {
+		byte[] lower;
+		if (start == null) {
+			lower = KeyBytes.next(prefix);
+		}
+		else {
+			byte[] stored = KeyBytes.concat(prefix, start);
+			lower = startInclusive ? stored : KeyBytes.next(stored);
+		}
+		byte[] upper;
+		if (end == null) {
+			upper = KeyBytes.successor(prefix);
+		}
+		else {
+			byte[] stored = KeyBytes.concat(prefix, end);
+			upper = endInclusive ? KeyBytes.next(stored) : stored;
+		}
+		if (upper != null && KeyBytes.compare(lower, upper) > 0) {
+			upper = lower; // an inverted range (start after end) is empty, never an error
+		}
+		return new KeySpan(lower, upper);
 	}
 
 	/** A range bound, held to the key limit; an empty bound is allowed (it sorts before every key). */

@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
 
 import io.levelmutex.codec.Codec;
 import io.levelmutex.codec.Codecs;
+import io.levelmutex.engine.KeySpan;
 import io.levelmutex.engine.KeyspaceStorage;
 import io.levelmutex.engine.StorageEngine;
 
@@ -119,9 +120,9 @@ final class MutexCore {
 	 * callers, taken from by the cycle thread (or, when the executor refused the cycle, by the thread
 	 * failing what was queued: see {@link #submit()}).
 	 */
-	private final OpQueue<ReadOp> reads = new OpQueue<>();
+	private final OpQueue<QueuedRead> reads = new OpQueue<>();
 
-	private final OpQueue<WriteItem> writes = new OpQueue<>();
+	private final OpQueue<QueuedWrite> writes = new OpQueue<>();
 
 	/** Reads and write items waiting, for the queue limit; raised by callers, lowered by the cycle thread. */
 	private final QueueCounts counts = new QueueCounts();
@@ -153,7 +154,7 @@ final class MutexCore {
 	 * The reads of the running read phase, in issue order: one list reused by every phase (empty
 	 * between phases, so it holds no finished read); cycle thread.
 	 */
-	private ArrayList<ReadOp> phaseReads = new ArrayList<>();
+	private ArrayList<QueuedRead> phaseReads = new ArrayList<>();
 
 	/** Read phases and batches run so far; cycle thread. */
 	private long phaseNumber;
@@ -203,7 +204,7 @@ final class MutexCore {
 
 	// ---- queuing (any thread)
 
-	void enqueueRead(ReadOp read) {
+	void enqueueRead(QueuedRead read) {
 		checkOpen();
 		if (!this.counts.tryAddRead(this.options.maxQueuedOperations())) {
 			throw overloaded();
@@ -212,7 +213,7 @@ final class MutexCore {
 		scheduleDrain();
 	}
 
-	void enqueueWrite(WriteItem write) {
+	void enqueueWrite(QueuedWrite write) {
 		checkOpen();
 		if (!this.counts.tryAddWrite(this.options.maxQueuedOperations())) {
 			throw overloaded();
@@ -444,7 +445,7 @@ final class MutexCore {
 	}
 
 	private @Nullable CompletionStage<?> runPhases() {
-		List<ReadOp> phaseReads = drainReads();
+		List<QueuedRead> phaseReads = drainReads();
 		if (!phaseReads.isEmpty()) {
 			try {
 				runReadPhase(phaseReads);
@@ -463,13 +464,13 @@ final class MutexCore {
 	}
 
 	/** The reads counted now, taken from the queue into {@link #phaseReads} (empty before). */
-	private List<ReadOp> drainReads() {
+	private List<QueuedRead> drainReads() {
 		int count = this.counts.reads();
 		if (count == 0) {
 			return List.of();
 		}
-		List<ReadOp> drained = this.phaseReads;
-		ReadOp read;
+		List<QueuedRead> drained = this.phaseReads;
+		QueuedRead read;
 		while (drained.size() < count && (read = this.reads.poll()) != null) {
 			drained.add(read);
 		}
@@ -482,7 +483,7 @@ final class MutexCore {
 		this.phaseReads = ReusedLists.emptied(this.phaseReads);
 	}
 
-	private void runReadPhase(List<ReadOp> phaseReads) {
+	private void runReadPhase(List<QueuedRead> phaseReads) {
 		try {
 			readPhase(phaseReads);
 		}
@@ -491,7 +492,7 @@ final class MutexCore {
 			StorageException failure = new StorageException(
 					"Read phase of mutex '" + name() + "' failed unexpectedly: " + bug, bug);
 			LOG.log(System.Logger.Level.ERROR, failure.getMessage(), bug);
-			for (ReadOp read : phaseReads) {
+			for (QueuedRead read : phaseReads) {
 				try {
 					read.fail(failure);
 				}
@@ -502,7 +503,7 @@ final class MutexCore {
 		}
 	}
 
-	private void readPhase(List<ReadOp> phaseReads) {
+	private void readPhase(List<QueuedRead> phaseReads) {
 		long number = ++this.phaseNumber;
 		this.counters.readPhase(phaseReads.size());
 		if (!this.listeners.isEmpty()) {
@@ -516,7 +517,7 @@ final class MutexCore {
 		ReadPhase phase = reused.start(number);
 		if (abandoned() != null || !this.store.guard().enter()) { // abandoned: its reads were failed
 			MutexClosedException failure = storeClosed();
-			for (ReadOp read : phaseReads) {
+			for (QueuedRead read : phaseReads) {
 				read.fail(failure);
 			}
 			return;
@@ -536,7 +537,7 @@ final class MutexCore {
 	/** Fails the operations queued now (not those that arrive meanwhile); no cycle runs. */
 	private void failQueued(Throwable error) {
 		int reads = this.counts.reads();
-		ReadOp read;
+		QueuedRead read;
 		while (reads-- > 0 && (read = this.reads.poll()) != null) {
 			this.counts.removeReads(1);
 			try {
@@ -547,7 +548,7 @@ final class MutexCore {
 			}
 		}
 		int writes = this.counts.writes();
-		WriteItem item;
+		QueuedWrite item;
 		while (writes-- > 0 && (item = this.writes.poll()) != null) {
 			this.counts.removeWrites(1);
 			try {
@@ -663,8 +664,8 @@ final class MutexCore {
 		return this.input.delOperation(keyCodec, key);
 	}
 
-	<K> StoredRange storedRange(Codec<K> keyCodec, @Nullable KeyRange<K> range) {
-		return this.input.storedRange(keyCodec, range);
+	<K> KeySpan storedSpan(Codec<K> keyCodec, @Nullable KeyRange<K> range) {
+		return this.input.storedSpan(keyCodec, range);
 	}
 
 	byte[] storedKey(byte[] key) {

@@ -5,7 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /** A queued {@link Mutex#put} or {@link Mutex#del}. */
-final class PlainWrite extends WriteItem {
+final class PlainWrite extends QueuedWrite {
 
 	final WriteOperation operation;
 

@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import io.levelmutex.engine.KeySpan;
 import io.levelmutex.engine.KeyValue;
 import io.levelmutex.engine.KeyspaceStorage;
 import io.levelmutex.engine.ReadPlan;
@@ -92,7 +93,7 @@ final class PrefetchedReads implements ReadSnapshot {
 		}
 		for (int i = 0; i < plan.scans().size(); i++) {
 			ReadPlan.Scan scan = plan.scans().get(i);
-			ScanKey key = key(scan.lower(), scan.upper(), scan.ascending());
+			ScanKey key = key(scan.span(), scan.ascending());
 			Found held = this.scans.get(key);
 			if (held == null || !held.answers(scan.limit())) {
 				this.scans.put(key, new Found(scan.limit(), result.scans().get(i)));
@@ -146,11 +147,11 @@ final class PrefetchedReads implements ReadSnapshot {
 	}
 
 	@Override
-	public List<KeyValue> scan(byte[] lower, byte @Nullable [] upper, int limit, boolean ascending) {
-		ScanKey key = key(lower, upper, ascending);
+	public List<KeyValue> scan(KeySpan span, int limit, boolean ascending) {
+		ScanKey key = key(span, ascending);
 		Found found = this.scans.get(key);
 		if (found == null || !found.answers(limit)) {
-			ReadPlan.Scan scan = new ReadPlan.Scan(lower, upper, limit, ascending);
+			ReadPlan.Scan scan = new ReadPlan.Scan(span, limit, ascending);
 			ReadResult result = fallback(ReadPlan.scan(scan));
 			found = new Found(limit, result.scans().get(0));
 			this.scans.put(key, found);
@@ -166,8 +167,9 @@ final class PrefetchedReads implements ReadSnapshot {
 		return result;
 	}
 
-	private static ScanKey key(byte[] lower, byte @Nullable [] upper, boolean ascending) {
-		return new ScanKey(new ByteKey(lower), (upper != null) ? new ByteKey(upper) : null, ascending);
+	private static ScanKey key(KeySpan span, boolean ascending) {
+		byte @Nullable [] upper = span.upper();
+		return new ScanKey(new ByteKey(span.lower()), (upper != null) ? new ByteKey(upper) : null, ascending);
 	}
 
 	/** Holds nothing of the engine's. */

@@ -10,6 +10,7 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 import io.levelmutex.codec.Codec;
+import io.levelmutex.engine.KeySpan;
 import io.levelmutex.engine.KeyValue;
 import io.levelmutex.engine.ReadPlan;
 
@@ -19,9 +20,9 @@ import io.levelmutex.engine.ReadPlan;
  *
  * @param <R> what the caller's future completes with, made from the decoded entries
  */
-final class RangeRead<K, V, R> extends ReadOp {
+final class RangeRead<K, V, R> extends QueuedRead {
 
-	private final StoredRange range;
+	private final KeySpan range;
 
 	private final int limit;
 
@@ -40,7 +41,7 @@ final class RangeRead<K, V, R> extends ReadOp {
 	/** Owned by the cycle thread. */
 	private @Nullable List<KeyValue> found;
 
-	private RangeRead(String mutexName, StoredRange range, int limit, boolean reverse, int prefixLength,
+	private RangeRead(String mutexName, KeySpan range, int limit, boolean reverse, int prefixLength,
 			Codec<K> keyCodec, Codec<V> valueCodec, Function<List<Entry<K, V>>, R> result) {
 		this.future = new MutexFuture<>(mutexName);
 		this.range = range;
@@ -52,12 +53,12 @@ final class RangeRead<K, V, R> extends ReadOp {
 		this.result = result;
 	}
 
-	static <K, V> RangeRead<K, V, List<Entry<K, V>>> scan(String mutexName, StoredRange range, int limit,
+	static <K, V> RangeRead<K, V, List<Entry<K, V>>> scan(String mutexName, KeySpan range, int limit,
 			boolean reverse, int prefixLength, Codec<K> keyCodec, Codec<V> valueCodec) {
 		return new RangeRead<>(mutexName, range, limit, reverse, prefixLength, keyCodec, valueCodec, List::copyOf);
 	}
 
-	static <K, V> RangeRead<K, V, Optional<Entry<K, V>>> peek(String mutexName, StoredRange range, boolean first,
+	static <K, V> RangeRead<K, V, Optional<Entry<K, V>>> peek(String mutexName, KeySpan range, boolean first,
 			int prefixLength, Codec<K> keyCodec, Codec<V> valueCodec) {
 		return new RangeRead<>(mutexName, range, 1, !first, prefixLength, keyCodec, valueCodec,
 				(entries) -> entries.isEmpty() ? Optional.empty() : Optional.of(entries.get(0)));
@@ -69,7 +70,7 @@ final class RangeRead<K, V, R> extends ReadOp {
 			this.found = List.of(); // an inverted or empty range: nothing to ask the engine
 		}
 		else {
-			phase.plan(this, new ReadPlan.Scan(this.range.lower, this.range.upper, this.limit, !this.reverse));
+			phase.plan(this, new ReadPlan.Scan(this.range, this.limit, !this.reverse));
 		}
 	}
 

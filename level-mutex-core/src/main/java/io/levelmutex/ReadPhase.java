@@ -10,7 +10,7 @@ import io.levelmutex.engine.ReadResult;
 
 /**
  * Runs read phases: every read drained from the queue is planned first (each read adds itself,
- * {@link ReadOp#plan(ReadPhase)}: gets as the plan's keys, range reads as its scans, in issue order), the engine
+ * {@link QueuedRead#plan(ReadPhase)}: gets as the plan's keys, range reads as its scans, in issue order), the engine
  * answers the whole plan at once on one consistent state ({@link KeyspaceStorage#read(ReadPlan)}: on PostgreSQL one
  * statement), then every result is delivered in issue order. If the engine cannot answer, every read of the phase
  * fails with the same typed exception. One per mutex, reused by each of its read phases ({@link #start(long)});
@@ -60,9 +60,9 @@ final class ReadPhase {
 	 * @return {@code false} if the engine could not answer, in which case every read was failed and nothing is
 	 * to be delivered
 	 */
-	boolean execute(List<ReadOp> reads, KeyspaceStorage storage) {
+	boolean execute(List<QueuedRead> reads, KeyspaceStorage storage) {
 		try {
-			for (ReadOp read : reads) {
+			for (QueuedRead read : reads) {
 				read.plan(this);
 			}
 			if (this.gets.isEmpty() && this.ranges.isEmpty()) {
@@ -81,7 +81,7 @@ final class ReadPhase {
 		}
 		catch (Throwable ex) { // an Error from RocksDB's side too: every read fails, typed
 			StorageException failure = readFailure(ex);
-			for (ReadOp read : reads) {
+			for (QueuedRead read : reads) {
 				read.fail(failure);
 			}
 			return false;
@@ -93,8 +93,8 @@ final class ReadPhase {
 	}
 
 	/** Delivers every result, in issue order, outside the store's guard. */
-	void deliver(List<ReadOp> reads) {
-		for (ReadOp read : reads) {
+	void deliver(List<QueuedRead> reads) {
+		for (QueuedRead read : reads) {
 			read.deliver();
 		}
 	}

@@ -8,6 +8,7 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import io.levelmutex.engine.KeySpan;
 import io.levelmutex.engine.KeyValue;
 import io.levelmutex.engine.ReadPlan;
 import io.levelmutex.engine.ReadSnapshot;
@@ -53,13 +54,13 @@ final class ReadPrediction {
 	 * as one plan.
 	 * @param placed the operations already placed in the batch
 	 */
-	ReadPlan predict(List<WriteOperation> placed, Iterator<WriteItem> ahead) {
+	ReadPlan predict(List<WriteOperation> placed, Iterator<QueuedWrite> ahead) {
 		for (WriteOperation op : placed) {
 			place(op);
 		}
 		try (SnapshotReader reader = new SnapshotReader(this.recorder)) {
 			while (ahead.hasNext()) {
-				WriteItem item = ahead.next();
+				QueuedWrite item = ahead.next();
 				if (item instanceof UpdateWrite<?, ?, ?> update) {
 					if (full()) {
 						break;
@@ -160,11 +161,12 @@ final class ReadPrediction {
 		}
 
 		@Override
-		public List<KeyValue> scan(byte[] lower, byte @Nullable [] upper, int limit, boolean ascending) {
-			List<Object> id = List.of(new ByteKey(lower), (upper != null) ? new ByteKey(upper) : "end", ascending);
+		public List<KeyValue> scan(KeySpan span, int limit, boolean ascending) {
+			byte @Nullable [] upper = span.upper();
+			List<Object> id = List.of(new ByteKey(span.lower()), (upper != null) ? new ByteKey(upper) : "end", ascending);
 			ReadPlan.Scan held = this.scans.get(id);
 			if (held == null || held.limit() < limit) {
-				this.scans.put(id, new ReadPlan.Scan(lower, upper, limit, ascending));
+				this.scans.put(id, new ReadPlan.Scan(span, limit, ascending));
 			}
 			return List.of();
 		}

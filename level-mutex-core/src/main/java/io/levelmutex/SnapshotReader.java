@@ -6,6 +6,7 @@ import java.util.NavigableMap;
 
 import org.jspecify.annotations.Nullable;
 
+import io.levelmutex.engine.KeySpan;
 import io.levelmutex.engine.KeyValue;
 import io.levelmutex.engine.KeyspaceStorage;
 import io.levelmutex.engine.ReadSnapshot;
@@ -46,7 +47,7 @@ final class SnapshotReader implements AutoCloseable {
 	 * For a conditional write: the first entry of the range, or {@code null}, with the batch's earlier writes
 	 * merged in.
 	 */
-	@Nullable KeyValue first(StoredRange range, BatchOverlay overlay) {
+	@Nullable KeyValue first(KeySpan range, BatchOverlay overlay) {
 		return range.isEmpty() ? null : nearest(range, true, overlay);
 	}
 
@@ -54,7 +55,7 @@ final class SnapshotReader implements AutoCloseable {
 	 * For a conditional write: the last entry of the range, or {@code null}, with the batch's earlier writes
 	 * merged in.
 	 */
-	@Nullable KeyValue last(StoredRange range, BatchOverlay overlay) {
+	@Nullable KeyValue last(KeySpan range, BatchOverlay overlay) {
 		return range.isEmpty() ? null : nearest(range, false, overlay);
 	}
 
@@ -64,11 +65,11 @@ final class SnapshotReader implements AutoCloseable {
 	 * whichever is nearer. One scan: it needs at most one entry more than the overlay's deletes that lie
 	 * before the overlay's nearest put.
 	 */
-	private @Nullable KeyValue nearest(StoredRange range, boolean ascending, BatchOverlay overlay) {
+	private @Nullable KeyValue nearest(KeySpan range, boolean ascending, BatchOverlay overlay) {
 		KeyValue overlayPut = null;
 		int deletes = 0;
 		if (!overlay.isEmpty()) {
-			NavigableMap<ByteKey, BatchOverlay.Change> span = overlay.span(range.lower, range.upper);
+			NavigableMap<ByteKey, BatchOverlay.Change> span = overlay.span(range.lower(), range.upper());
 			for (Map.Entry<ByteKey, BatchOverlay.Change> entry : (ascending ? span : span.descendingMap()).entrySet()) {
 				byte[] value = entry.getValue().value();
 				if (value != null) {
@@ -79,7 +80,7 @@ final class SnapshotReader implements AutoCloseable {
 			}
 		}
 		KeyValue found = null;
-		for (KeyValue entry : this.snapshot.scan(range.lower, range.upper, deletes + 1, ascending)) {
+		for (KeyValue entry : this.snapshot.scan(range, deletes + 1, ascending)) {
 			BatchOverlay.Change change = overlay.get(entry.key());
 			if (change == null) {
 				found = entry;

@@ -105,7 +105,7 @@ final class SnapshotUpdateContext<K, V> implements UpdateContext<K, V> {
 
 	private Optional<Entry<K, V>> peek(boolean first, KeyRange<K> range) {
 		checkActive();
-		StoredRange stored = this.core.storedRange(this.keyCodec, range);
+		KeySpan stored = this.core.storedSpan(this.keyCodec, range);
 		KeyValue found;
 		try {
 			found = first ? this.reader.first(stored, this.overlay) : this.reader.last(stored, this.overlay);
@@ -115,13 +115,13 @@ final class SnapshotUpdateContext<K, V> implements UpdateContext<K, V> {
 		}
 		if (this.spans != null && !stored.isEmpty()) {
 			if (found == null) {
-				this.spans.add(new KeySpan(stored.lower, stored.upper));
+				this.spans.add(new KeySpan(stored.lower(), stored.upper()));
 			}
 			else if (first) {
-				this.spans.add(new KeySpan(stored.lower, KeyBytes.next(found.key())));
+				this.spans.add(new KeySpan(stored.lower(), KeyBytes.next(found.key())));
 			}
 			else {
-				this.spans.add(new KeySpan(found.key(), stored.upper));
+				this.spans.add(new KeySpan(found.key(), stored.upper()));
 			}
 		}
 		return (found != null) ? Optional.of(RangeRead.decode(found, this.core.prefixLength(), this.keyCodec,

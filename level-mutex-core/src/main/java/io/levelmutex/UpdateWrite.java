@@ -13,7 +13,7 @@ import io.levelmutex.codec.Codec;
  * join that batch as one unit. Created on the caller's thread; the outcome fields are owned
  * by the cycle thread.
  */
-final class UpdateWrite<K, V, R> extends WriteItem {
+final class UpdateWrite<K, V, R> extends QueuedWrite {
 
 	final UpdateFunction<K, V, R> function;
 

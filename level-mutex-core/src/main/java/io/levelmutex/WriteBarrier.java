@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
  * A queued {@link Mutex#afterWrite()}: completes, normally, once every write queued before it
  * has completed, whether written or failed.
  */
-final class WriteBarrier extends WriteItem {
+final class WriteBarrier extends QueuedWrite {
 
 	final CompletableFuture<Void> future;
 

@@ -37,7 +37,7 @@ final class WritePhase {
 	private final MutexCore core;
 
 	/** Items a rejection sent back, in issue order, to head the next batch; cycle thread. */
-	private final ArrayDeque<WriteItem> carried = new ArrayDeque<>();
+	private final ArrayDeque<QueuedWrite> carried = new ArrayDeque<>();
 
 	/**
 	 * The builder every batch reuses when the engine keeps nothing of a batch after its commit
@@ -60,7 +60,7 @@ final class WritePhase {
 	}
 
 	/** The queue of the run in progress; cycle thread. */
-	private @Nullable OpQueue<WriteItem> queue;
+	private @Nullable OpQueue<QueuedWrite> queue;
 
 	/** Items of the run in progress not yet taken into a batch; cycle thread. */
 	private int remaining;
@@ -77,7 +77,7 @@ final class WritePhase {
 	 * @return {@code null} when the phase finished, or the stage of a commit the engine has not completed: the
 	 * cycle then returns its thread and calls {@link #resume()} once the stage completed
 	 */
-	@Nullable CompletionStage<?> run(OpQueue<WriteItem> queue, int count) {
+	@Nullable CompletionStage<?> run(OpQueue<QueuedWrite> queue, int count) {
 		this.queue = queue;
 		this.remaining = count;
 		return runBatches();
@@ -117,7 +117,7 @@ final class WritePhase {
 
 	private @Nullable CompletionStage<?> runBatches() {
 		while (this.remaining > 0 || !this.carried.isEmpty()) {
-			OpQueue<WriteItem> from = this.queue;
+			OpQueue<QueuedWrite> from = this.queue;
 			BatchBuilder batch = runBatch(from, this.remaining);
 			if (this.pendingCommit != null) {
 				return this.pendingCommit.stage;
@@ -130,7 +130,7 @@ final class WritePhase {
 		return null;
 	}
 
-	private BatchBuilder runBatch(OpQueue<WriteItem> queue, int limit) {
+	private BatchBuilder runBatch(OpQueue<QueuedWrite> queue, int limit) {
 		long number = this.core.nextBatchNumber();
 		BatchBuilder batch;
 		if (this.reusable != null) {
@@ -339,7 +339,7 @@ final class WritePhase {
 	 * attempt, and carries it (unless failed) and every item after it to the head of the next batch.
 	 */
 	private void completeRejected(BatchBuilder batch, CommitResult result) {
-		List<WriteItem> items = batch.items;
+		List<QueuedWrite> items = batch.items;
 		int rejectedItem = batch.footprintItems.get(result.rejectedUpdate());
 		complete(items, 0, rejectedItem, null);
 		UpdateWrite<?, ?, ?> rejected = (UpdateWrite<?, ?, ?>) items.get(rejectedItem);
@@ -360,7 +360,7 @@ final class WritePhase {
 			}
 		}
 		for (int i = items.size() - 1; i >= next; i--) {
-			WriteItem item = items.get(i);
+			QueuedWrite item = items.get(i);
 			if (item instanceof UpdateWrite<?, ?, ?> update) {
 				update.again(item == rejected);
 			}
@@ -379,7 +379,7 @@ final class WritePhase {
 	 * Completes items {@code from} to {@code to - 1}, in issue order; then they no longer hold up
 	 * {@link Mutex#afterWrite()}.
 	 */
-	private void complete(List<WriteItem> items, int from, int to, @Nullable Throwable error) {
+	private void complete(List<QueuedWrite> items, int from, int to, @Nullable Throwable error) {
 		try {
 			for (int i = from; i < to; i++) {
 				try {

@@ -13,6 +13,13 @@
  * being delivered joins the very next batch; {@link io.levelmutex.Mutex#update} packages that
  * read-check-write pattern as one call with conflict detection.
  */
+/*
+ * Names inside the package (not published): one name per concept across API, cycle, SPI and engines. The queued
+ * entries pair as QueuedRead (GetRead, RangeRead) and QueuedWrite (PlainWrite, UpdateWrite, WriteBarrier), because
+ * "queued" is what they are and "write operation" stays the put or delete of a batch (WriteOperation); below the
+ * typed KeyRange every byte range is an io.levelmutex.engine.KeySpan (the cycle's encoded ranges, ReadPlan.Scan,
+ * UpdateFootprint, every engine).
+ */
 @NullMarked
 package io.levelmutex;
 

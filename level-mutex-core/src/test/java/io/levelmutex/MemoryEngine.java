@@ -330,7 +330,7 @@ final class MemoryEngine implements StorageEngine {
 				Snapshot state = new Snapshot(new TreeMap<>(this.space.data), this.space.sequence);
 				List<List<KeyValue>> scans = new ArrayList<>();
 				for (ReadPlan.Scan scan : plan.scans()) {
-					scans.add(state.scan(scan.lower(), scan.upper(), scan.limit(), scan.ascending()));
+					scans.add(state.scan(scan.span(), scan.limit(), scan.ascending()));
 				}
 				return new ReadResult(state.sequence(), state.multiGet(plan.keys()), scans);
 			}
@@ -501,7 +501,9 @@ final class MemoryEngine implements StorageEngine {
 		}
 
 		@Override
-		public List<KeyValue> scan(byte[] lower, byte @Nullable [] upper, int limit, boolean ascending) {
+		public List<KeyValue> scan(KeySpan span, int limit, boolean ascending) {
+			byte[] lower = span.lower();
+			byte @Nullable [] upper = span.upper();
 			if (limit < 1) {
 				throw new IllegalArgumentException("limit " + limit);
 			}

@@ -93,7 +93,7 @@ public interface KeyspaceStorage {
 				scans = new ArrayList<>(plan.scans().size());
 				for (ReadPlan.Scan scan : plan.scans()) {
 					scans.add(scan.isEmpty() ? List.of()
-							: snapshot.scan(scan.lower(), scan.upper(), scan.limit(), scan.ascending()));
+							: snapshot.scan(scan.span(), scan.limit(), scan.ascending()));
 				}
 			}
 			return new ReadResult(snapshot.sequence(), values, scans);

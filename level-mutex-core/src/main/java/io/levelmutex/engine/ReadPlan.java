@@ -2,8 +2,6 @@ package io.levelmutex.engine;
 
 import java.util.List;
 
-import org.jspecify.annotations.Nullable;
-
 /**
  * Every read of one read phase (or of one prefetch for a batch's updates), known before any of them runs, so that
  * an engine can answer them all at once, on one consistent state ({@link KeyspaceStorage#read(ReadPlan)}). Keys
@@ -55,21 +53,19 @@ public record ReadPlan(List<byte[]> keys, List<Scan> scans) {
 	}
 
 	/**
-	 * One range read: up to {@code limit} entries with {@code lower <= key < upper} in unsigned lexicographic key
-	 * order, ascending from {@code lower} or descending from below {@code upper}. A range whose {@code lower} is not
-	 * below {@code upper} (empty or inverted) has no entry; it is not an error.
+	 * One range read: up to {@code limit} entries of a span (keys {@code lower <= key < upper}) in unsigned
+	 * lexicographic key order, ascending from {@code lower} or descending from below {@code upper}. An empty or
+	 * inverted span has no entry; it is not an error.
 	 *
-	 * @param lower the first key that may be returned
-	 * @param upper the bound (excluded), or {@code null} for the end of the keyspace
+	 * @param span the keys that may be returned
 	 * @param limit the most entries to return, at least 1
-	 * @param ascending ascending from {@code lower}, or descending from below {@code upper}
+	 * @param ascending ascending from the span's {@code lower}, or descending from below its {@code upper}
 	 */
-	public record Scan(byte[] lower, byte @Nullable [] upper, int limit, boolean ascending) {
+	public record Scan(KeySpan span, int limit, boolean ascending) {
 
 		/**
 		 * Checks the limit.
-		 * @param lower the lower, as described above
-		 * @param upper the upper, as described above
+		 * @param span the span, as described above
 		 * @param limit the limit, as described above
 		 * @param ascending the ascending, as described above
 		 * @throws IllegalArgumentException if {@code limit < 1}
@@ -81,11 +77,11 @@ public record ReadPlan(List<byte[]> keys, List<Scan> scans) {
 		}
 
 		/**
-		 * Whether no key lies in the range (its lower bound is not below its upper bound).
+		 * Whether no key lies in the span (its lower bound is not below its upper bound).
 		 * @return {@code true} if the scan can find nothing
 		 */
 		public boolean isEmpty() {
-			return this.upper != null && java.util.Arrays.compareUnsigned(this.lower, this.upper) >= 0;
+			return this.span.isEmpty();
 		}
 
 	}

@@ -38,16 +38,15 @@ public interface ReadSnapshot extends AutoCloseable {
 	byte @Nullable [] get(byte[] key);
 
 	/**
-	 * Up to {@code limit} entries with {@code lower <= key < upper}, in ascending key order (unsigned
-	 * lexicographic) or descending. An empty or inverted range gives no entry.
-	 * @param lower the first key that may be returned
-	 * @param upper the bound (excluded), or {@code null} for the end of the keyspace
+	 * Up to {@code limit} entries of a span (keys {@code lower <= key < upper}), in ascending key order (unsigned
+	 * lexicographic) or descending. An empty or inverted span gives no entry.
+	 * @param span the keys that may be returned
 	 * @param limit the most entries to return, at least 1
 	 * @param ascending ascending from {@code lower}, or descending from below {@code upper}
 	 * @return the entries; the list and the arrays are the caller's
 	 * @throws io.levelmutex.StorageException if the read failed
 	 */
-	List<KeyValue> scan(byte[] lower, byte @Nullable [] upper, int limit, boolean ascending);
+	List<KeyValue> scan(KeySpan span, int limit, boolean ascending);
 
 	/** Releases the snapshot; never throws. */
 	@Override

@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import io.levelmutex.engine.KeySpan;
 import io.levelmutex.engine.KeyValue;
 import io.levelmutex.engine.ReadSnapshot;
 
@@ -36,7 +37,9 @@ final class EngineSnapshot implements ReadSnapshot {
 	}
 
 	@Override
-	public List<KeyValue> scan(byte[] lower, byte @Nullable [] upper, int limit, boolean ascending) {
+	public List<KeyValue> scan(KeySpan span, int limit, boolean ascending) {
+		byte[] lower = span.lower();
+		byte @Nullable [] upper = span.upper();
 		List<Entry> entries = this.snapshot.scan(ByteRange.closedOpen(lower, upper), limit, !ascending);
 		List<KeyValue> result = new ArrayList<>(entries.size());
 		for (Entry entry : entries) {

@@ -135,8 +135,8 @@ final class PlanReader {
 
 		void add(int index, ReadPlan.Scan scan) {
 			this.indexes.add(index);
-			this.lows.add(scan.lower());
-			byte[] upper = scan.upper();
+			this.lows.add(scan.span().lower());
+			byte[] upper = scan.span().upper();
 			this.highs.add((upper != null) ? upper : END);
 			this.limits.add(scan.limit());
 		}

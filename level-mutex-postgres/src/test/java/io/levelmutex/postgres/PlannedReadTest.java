@@ -29,6 +29,7 @@ import io.levelmutex.MutexOptions;
 import io.levelmutex.MutexStore;
 import io.levelmutex.WriteConflictException;
 import io.levelmutex.codec.Codecs;
+import io.levelmutex.engine.KeySpan;
 import io.levelmutex.engine.KeyValue;
 import io.levelmutex.engine.KeyspaceStorage;
 import io.levelmutex.engine.ReadPlan;
@@ -62,11 +63,13 @@ class PlannedReadTest extends ClusterTestSupport {
 			KeyspaceStorage storage = engine.open(Keyspace.forMutex("plan"), true, (from, to) -> {
 			});
 			ReadPlan plan = new ReadPlan(List.of(bytes("b"), bytes("zz"), bytes("a"), bytes("b"), bytes("gone")),
-					List.of(new ReadPlan.Scan(bytes("a"), null, 100, true), new ReadPlan.Scan(bytes("a"), null, 2, false),
-							new ReadPlan.Scan(bytes("b"), bytes("d"), 1, false),
-							new ReadPlan.Scan(bytes("d"), bytes("b"), 5, true),
-							new ReadPlan.Scan(bytes("c"), bytes("c"), 5, false),
-							new ReadPlan.Scan(bytes("b"), bytes("d"), 10, true), new ReadPlan.Scan(bytes("go"), bytes("gp"), 1, true)));
+					List.of(new ReadPlan.Scan(new KeySpan(bytes("a"), null), 100, true),
+							new ReadPlan.Scan(new KeySpan(bytes("a"), null), 2, false),
+							new ReadPlan.Scan(new KeySpan(bytes("b"), bytes("d")), 1, false),
+							new ReadPlan.Scan(new KeySpan(bytes("d"), bytes("b")), 5, true),
+							new ReadPlan.Scan(new KeySpan(bytes("c"), bytes("c")), 5, false),
+							new ReadPlan.Scan(new KeySpan(bytes("b"), bytes("d")), 10, true),
+							new ReadPlan.Scan(new KeySpan(bytes("go"), bytes("gp")), 1, true)));
 			int before = log.onThisThread();
 			ReadResult result = storage.read(plan);
 			assertThat(log.onThisThread() - before).as("statements for the whole plan").isEqualTo(1);

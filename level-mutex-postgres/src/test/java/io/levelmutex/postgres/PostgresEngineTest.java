@@ -16,6 +16,7 @@ import io.levelmutex.StoreHealth;
 import io.levelmutex.WriteOperation;
 import io.levelmutex.engine.CommitResult;
 import io.levelmutex.engine.EngineBatch;
+import io.levelmutex.engine.KeySpan;
 import io.levelmutex.engine.KeyspaceStorage;
 import io.levelmutex.engine.ReadSnapshot;
 import io.levelmutex.engine.UpdateFootprint;
@@ -75,7 +76,7 @@ class PostgresEngineTest extends ClusterTestSupport {
 	void whenAScanLimitIsBelowOneThenItIsRefusedAsInvalidInput() {
 		commit(this.orders, put("a", "1"));
 		try (ReadSnapshot snapshot = this.orders.snapshot()) {
-			assertThatThrownBy(() -> snapshot.scan(bytes("a"), null, 0, true))
+			assertThatThrownBy(() -> snapshot.scan(new KeySpan(bytes("a"), null), 0, true))
 				.isInstanceOf(io.levelmutex.InvalidInputException.class);
 		}
 	}

@@ -13,6 +13,7 @@ import org.rocksdb.Slice;
 import org.rocksdb.Snapshot;
 
 import io.levelmutex.StorageException;
+import io.levelmutex.engine.KeySpan;
 import io.levelmutex.engine.KeyValue;
 import io.levelmutex.engine.ReadSnapshot;
 
@@ -69,7 +70,9 @@ final class RocksSnapshot implements ReadSnapshot {
 	}
 
 	@Override
-	public List<KeyValue> scan(byte[] lower, byte @Nullable [] upper, int limit, boolean ascending) {
+	public List<KeyValue> scan(KeySpan span, int limit, boolean ascending) {
+		byte[] lower = span.lower();
+		byte @Nullable [] upper = span.upper();
 		List<KeyValue> entries = new ArrayList<>(Math.min(limit, 64));
 		if (upper != null && Arrays.compareUnsigned(lower, upper) >= 0) {
 			return entries;

@@ -279,7 +279,8 @@ public abstract class AbstractStorageEngineContractTest {
 			assertThat(scan(orders, snapshot, "", null, Integer.MAX_VALUE, ascending)).containsExactlyElementsOf(all);
 			assertThat(scan(orders, snapshot, "k2", "k4", 1, ascending)).as("limit 1 within bounds")
 				.containsExactly(ascending ? "k2" : "k3");
-			List<KeyValue> entries = snapshot.scan(stored(orders, "k2"), stored(orders, "k3"), 10, ascending);
+			List<KeyValue> entries = snapshot.scan(new KeySpan(stored(orders, "k2"), stored(orders, "k3")), 10,
+					ascending);
 			assertThat(entries).hasSize(1);
 			assertThat(entries.get(0).key()).as("keys come with the prefix").isEqualTo(stored(orders, "k2"));
 			assertThat(text(entries.get(0).value())).isEqualTo("2");
@@ -296,11 +297,13 @@ public abstract class AbstractStorageEngineContractTest {
 		}
 		commit(orders, operations, List.of());
 		try (ReadSnapshot snapshot = orders.snapshot()) {
-			List<KeyValue> ascending = snapshot.scan(prefixed(orders, new byte[0]), end(orders), 10, true);
+			List<KeyValue> ascending = snapshot.scan(new KeySpan(prefixed(orders, new byte[0]), end(orders)), 10,
+					true);
 			assertThat(ascending).extracting((entry) -> relative(orders, entry.key()))
 				.containsExactly(keys);
-			List<KeyValue> descending = snapshot.scan(prefixed(orders, new byte[] { 0x7f }),
-					prefixed(orders, new byte[] { (byte) 0xff, 0x00 }), 10, false);
+			List<KeyValue> descending = snapshot.scan(
+					new KeySpan(prefixed(orders, new byte[] { 0x7f }), prefixed(orders, new byte[] { (byte) 0xff, 0x00 })),
+					10, false);
 			assertThat(descending).extracting((entry) -> relative(orders, entry.key()))
 				.containsExactly(keys[4], keys[3], keys[2]);
 		}
@@ -652,8 +655,9 @@ public abstract class AbstractStorageEngineContractTest {
 	/** Relative keys of the entries with {@code lower <= key < upper} ({@code upper == null}: to the keyspace's end). */
 	private static List<String> scan(KeyspaceStorage storage, ReadSnapshot snapshot, String lower,
 			@Nullable String upper, int limit, boolean ascending) {
-		List<KeyValue> entries = snapshot.scan(stored(storage, lower),
-				(upper != null) ? stored(storage, upper) : end(storage), limit, ascending);
+		List<KeyValue> entries = snapshot.scan(
+				new KeySpan(stored(storage, lower), (upper != null) ? stored(storage, upper) : end(storage)), limit,
+				ascending);
 		List<String> keys = new ArrayList<>();
 		for (KeyValue entry : entries) {
 			keys.add(text(relative(storage, entry.key())));

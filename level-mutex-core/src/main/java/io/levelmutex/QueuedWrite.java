@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
  * thread. Each item taken from the queue is completed exactly once, by
  * {@link #complete(Throwable)} or {@link #fail(Throwable)}.
  */
-abstract class WriteItem extends QueuedOp {
+abstract class QueuedWrite extends QueuedOp {
 
 	/** How many writes this item adds to a batch (for an update: once its function ran). */
 	abstract int operationCount();

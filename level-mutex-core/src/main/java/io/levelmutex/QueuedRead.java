@@ -4,7 +4,7 @@ package io.levelmutex;
  * A queued read: created on the caller's thread, then owned by the cycle thread, which
  * plans it in its read phase and later delivers its result.
  */
-abstract class ReadOp extends QueuedOp {
+abstract class QueuedRead extends QueuedOp {
 
 	/** Adds the read to the phase's plan (or, when it can find nothing, gives it its empty result now). */
 	abstract void plan(ReadPhase phase);

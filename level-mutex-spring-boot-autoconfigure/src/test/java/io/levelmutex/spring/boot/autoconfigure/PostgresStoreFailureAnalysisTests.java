@@ -137,6 +137,20 @@ class PostgresStoreFailureAnalysisTests {
 	}
 
 	@Test
+	void whenTheSchemaIsAtVersion1ThenTheAnalysisNamesTheUpgradeScript() throws SQLException {
+		String url = newDatabase();
+		onApplicationDataSource(url).run((context) -> assertThat(context).hasNotFailed());
+		execute(url, "UPDATE level_mutex_schema_version SET version = 1");
+		onApplicationDataSource(url).withPropertyValues("level-mutex.postgres.initialize-schema=never")
+			.run((context) -> {
+				FailureAnalysis analysis = analysis(context);
+				assertThat(analysis.getDescription()).contains("version 1");
+				assertThat(analysis.getAction())
+					.contains("META-INF/level-mutex/postgres/upgrade-v1-to-v2.sql", "Flyway", "Liquibase");
+			});
+	}
+
+	@Test
 	void whenSynchronousCommitIsOffThenTheAnalysisNamesTheSettingAndTheFix() throws SQLException {
 		String url = newDatabase();
 		String database = url.substring(url.lastIndexOf('/') + 1);

@@ -57,7 +57,7 @@ class PostgresStoreFailureAnalysisTests {
 			.withConfiguration(
 					AutoConfigurations.of(LevelMutexPostgresAutoConfiguration.class, LevelMutexAutoConfiguration.class))
 			.withPropertyValues("level-mutex.store.engine=postgres", "level-mutex.mutexes.orders=",
-					"spring.datasource.hikari.connection-timeout=1000", "level-mutex.postgres.connect-wait=1s");
+					"spring.datasource.hikari.connection-timeout=1000", "level-mutex.postgres.connect-wait=5s");
 	}
 
 	@Test

@@ -149,7 +149,8 @@ public final class LevelMutexAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(MutexStore.class)
-		StoreDirectory levelMutexStoreDirectory(LevelMutexProperties properties) {
+		StoreDirectory levelMutexStoreDirectory(LevelMutexProperties properties, Environment environment) {
+			EngineSettings.checkForRocksDB(environment);
 			return StoreDirectory.of(properties.getStore());
 		}
 

@@ -79,7 +79,7 @@ public final class LevelMutexPostgresAutoConfiguration {
 	PostgresStoreDataSource levelMutexPostgresDataSource(LevelMutexPostgresConnectionDetails connectionDetails,
 			Environment environment, ListableBeanFactory beanFactory,
 			@LevelMutexDataSource ObjectProvider<DataSource> qualified, ObjectProvider<DataSource> all) {
-		IgnoredSettings.warnForPostgres(environment);
+		EngineSettings.checkForPostgres(environment);
 		return PostgresStoreDataSource.resolve(connectionDetails, environment, beanFactory, qualified, all);
 	}
 

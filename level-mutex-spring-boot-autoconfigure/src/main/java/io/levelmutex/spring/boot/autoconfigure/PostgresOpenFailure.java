@@ -75,7 +75,8 @@ final class PostgresOpenFailure {
 					INITIALIZE_SCHEMA + " is 'never', so the store does not create its tables: create them with the"
 							+ " application's migrations from " + PostgresSchema.RESOURCE + " in level-mutex-postgres"
 							+ " (Flyway: copy it to db/migration/V<n>__level_mutex.sql; Liquibase: an sqlFile change"
-							+ " with that path), or set " + INITIALIZE_SCHEMA + "=always (the store then creates them"
+							+ " with that path and splitStatements: false; spring.sql.init: spring.sql.init.separator"
+							+ " set to a delimiter not in the file), or set " + INITIALIZE_SCHEMA + "=always (the store then creates them"
 							+ " after Flyway, Liquibase and spring.sql.init have run).",
 					cause);
 		}
@@ -91,7 +92,7 @@ final class PostgresOpenFailure {
 		if (found == 1 || found == PostgresSchema.VERSION) {
 			return "Run " + PostgresSchema.UPGRADE_FROM_V1 + " from level-mutex-postgres on the database"
 					+ " (Flyway: copy it to db/migration/V<n>__level_mutex_v2.sql; Liquibase: an sqlFile change with"
-					+ " that path); it upgrades the schema to version " + PostgresSchema.VERSION
+					+ " that path and splitStatements: false); it upgrades the schema to version " + PostgresSchema.VERSION
 					+ " in place, keeping the data. Or set " + INITIALIZE_SCHEMA + "=always and the store upgrades"
 					+ " it when it opens.";
 		}

@@ -27,6 +27,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -171,6 +172,24 @@ public final class LevelMutexAutoConfiguration {
 								+ " another): give each application its own level-mutex.store.path, close the other"
 								+ " store, or in tests set level-mutex.store.temporary=true (@AutoConfigureLevelMutex)");
 			}
+		}
+
+	}
+
+	/**
+	 * {@code level-mutex.store.engine=rocksdb} (the default) without {@code level-mutex-rocksdb} and without a
+	 * store: fails startup, explained by {@link RocksDBEngineFailureAnalyzer}, naming the dependency and the
+	 * engine setting, rather than with Spring's missing-bean error.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingClass(RocksDBEngineUnavailableException.ROCKS_STORE)
+	@ConditionalOnProperty(name = "level-mutex.store.engine", havingValue = "rocksdb", matchIfMissing = true)
+	static class MissingRocksDBEngineConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		MutexStore mutexStore() {
+			throw new RocksDBEngineUnavailableException();
 		}
 
 	}

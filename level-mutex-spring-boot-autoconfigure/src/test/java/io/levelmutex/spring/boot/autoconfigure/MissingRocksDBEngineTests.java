@@ -1,15 +1,18 @@
 package io.levelmutex.spring.boot.autoconfigure;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
 import io.levelmutex.MutexStore;
+import io.levelmutex.StoreOptions;
 import io.levelmutex.rocksdb.RocksStore;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.core.io.support.SpringFactoriesLoader;
+import org.springframework.core.io.ClassPathResource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,15 +28,12 @@ class MissingRocksDBEngineTests {
 		.withConfiguration(AutoConfigurations.of(LevelMutexPostgresAutoConfiguration.class,
 				LevelMutexAutoConfiguration.class));
 
-	private static FailureAnalysis analysis(Throwable failure) {
-		for (FailureAnalyzer analyzer : SpringFactoriesLoader.forDefaultResourceLocation()
-			.load(FailureAnalyzer.class)) {
-			FailureAnalysis analysis = analyzer.analyze(failure);
-			if (analysis != null) {
-				return analysis;
-			}
-		}
-		throw new AssertionError("No analysis of " + failure, failure);
+	private static FailureAnalysis analysis(Throwable failure) throws IOException {
+		String factories = new ClassPathResource("META-INF/spring.factories").getContentAsString(StandardCharsets.UTF_8);
+		assertThat(factories).contains(RocksDBEngineFailureAnalyzer.class.getName());
+		FailureAnalysis analysis = new RocksDBEngineFailureAnalyzer().analyze(failure);
+		assertThat(analysis).as("analysis of %s", failure).isNotNull();
+		return analysis;
 	}
 
 	@Test
@@ -51,6 +51,7 @@ class MissingRocksDBEngineTests {
 	@Test
 	void whenTheApplicationDefinesItsOwnStoreThenTheMissingModuleDoesNotMatter() {
 		MutexStore own = org.mockito.Mockito.mock(MutexStore.class);
+		org.mockito.Mockito.when(own.options()).thenReturn(StoreOptions.builder().build());
 		this.runner.withBean(MutexStore.class, () -> own)
 			.run((context) -> assertThat(context).hasNotFailed().getBean(MutexStore.class).isSameAs(own));
 	}

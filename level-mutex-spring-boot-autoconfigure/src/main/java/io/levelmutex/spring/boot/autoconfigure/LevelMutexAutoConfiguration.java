@@ -16,6 +16,7 @@ import io.levelmutex.spring.boot.MutexDecorator;
 import io.levelmutex.spring.boot.MutexEventPublisher;
 import io.levelmutex.spring.boot.MutexRegistry;
 import io.levelmutex.spring.boot.MutexStoreCustomizer;
+import io.levelmutex.spring.boot.RocksStoreCustomizer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -158,12 +159,14 @@ public final class LevelMutexAutoConfiguration {
 		@Bean(destroyMethod = "close")
 		@ConditionalOnMissingBean
 		MutexStore mutexStore(LevelMutexProperties properties, Environment environment, StoreDirectory directory,
-				ObjectProvider<MutexStoreCustomizer> customizers, ObjectProvider<BatchInterceptor> batchInterceptors) {
+				ObjectProvider<MutexStoreCustomizer> customizers, ObjectProvider<BatchInterceptor> batchInterceptors,
+				ObjectProvider<RocksStoreCustomizer> rocksCustomizers) {
 			Map<String, MutexOptions> mutexes = optionsFactory(properties, environment).configured();
 			try {
 				return new RocksStoreFactory(properties).open(directory.path(), mutexes.values(),
 						new StoreOptionsFactory(properties).createEmbedded(customizers.orderedStream().toList(),
-								batchInterceptor(batchInterceptors)));
+								batchInterceptor(batchInterceptors)),
+						rocksCustomizers.orderedStream().toList());
 			}
 			catch (StoreLockedException ex) {
 				throw new InvalidConfigurationPropertyValueException(directory.property(),

@@ -44,14 +44,8 @@ final class StockInstance implements AutoCloseable {
 	static StockInstance start(PostgresCluster cluster, String database, String... properties) {
 		List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.datasource.url=" + cluster.jdbcUrl(database),
 				"--spring.datasource.username=" + cluster.username()));
-		boolean liquibase = false;
 		for (String property : properties) {
 			args.add("--" + property);
-			liquibase |= property.startsWith("spring.liquibase.enabled=");
-		}
-		if (!liquibase) {
-			// Liquibase is on the test class path for StockServiceInitializerTests only; the service uses Flyway.
-			args.add("--spring.liquibase.enabled=false");
 		}
 		return new StockInstance(new SpringApplicationBuilder(StockApplication.class).run(args.toArray(String[]::new)));
 	}

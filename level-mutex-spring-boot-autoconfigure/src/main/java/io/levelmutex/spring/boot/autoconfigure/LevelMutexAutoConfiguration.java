@@ -16,6 +16,7 @@ import io.levelmutex.spring.boot.MutexDecorator;
 import io.levelmutex.spring.boot.MutexEventPublisher;
 import io.levelmutex.spring.boot.MutexRegistry;
 import io.levelmutex.spring.boot.MutexStoreCustomizer;
+import io.levelmutex.spring.boot.RocksStoreCustomizer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -27,6 +28,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -149,19 +151,22 @@ public final class LevelMutexAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(MutexStore.class)
-		StoreDirectory levelMutexStoreDirectory(LevelMutexProperties properties) {
+		StoreDirectory levelMutexStoreDirectory(LevelMutexProperties properties, Environment environment) {
+			EngineSettings.checkForRocksDB(environment);
 			return StoreDirectory.of(properties.getStore());
 		}
 
 		@Bean(destroyMethod = "close")
 		@ConditionalOnMissingBean
 		MutexStore mutexStore(LevelMutexProperties properties, Environment environment, StoreDirectory directory,
-				ObjectProvider<MutexStoreCustomizer> customizers, ObjectProvider<BatchInterceptor> batchInterceptors) {
+				ObjectProvider<MutexStoreCustomizer> customizers, ObjectProvider<BatchInterceptor> batchInterceptors,
+				ObjectProvider<RocksStoreCustomizer> rocksCustomizers) {
 			Map<String, MutexOptions> mutexes = optionsFactory(properties, environment).configured();
 			try {
 				return new RocksStoreFactory(properties).open(directory.path(), mutexes.values(),
 						new StoreOptionsFactory(properties).createEmbedded(customizers.orderedStream().toList(),
-								batchInterceptor(batchInterceptors)));
+								batchInterceptor(batchInterceptors)),
+						rocksCustomizers.orderedStream().toList());
 			}
 			catch (StoreLockedException ex) {
 				throw new InvalidConfigurationPropertyValueException(directory.property(),
@@ -170,6 +175,24 @@ public final class LevelMutexAutoConfiguration {
 								+ " another): give each application its own level-mutex.store.path, close the other"
 								+ " store, or in tests set level-mutex.store.temporary=true (@AutoConfigureLevelMutex)");
 			}
+		}
+
+	}
+
+	/**
+	 * {@code level-mutex.store.engine=rocksdb} (the default) without {@code level-mutex-rocksdb} and without a
+	 * store: fails startup, explained by {@link RocksDBEngineFailureAnalyzer}, naming the dependency and the
+	 * engine setting, rather than with Spring's missing-bean error.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingClass(RocksDBEngineUnavailableException.ROCKS_STORE)
+	@ConditionalOnProperty(name = "level-mutex.store.engine", havingValue = "rocksdb", matchIfMissing = true)
+	static class MissingRocksDBEngineConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		MutexStore mutexStore() {
+			throw new RocksDBEngineUnavailableException();
 		}
 
 	}

@@ -8,12 +8,13 @@ import javax.sql.DataSource;
 import io.levelmutex.BatchInterceptor;
 import io.levelmutex.MutexStore;
 import io.levelmutex.postgres.PostgresStore;
+import io.levelmutex.spring.boot.LevelMutexDataSource;
 import io.levelmutex.spring.boot.MutexStoreCustomizer;
-import io.levelmutex.spring.boot.autoconfigure.LevelMutexProperties.InitializeSchema;
 import io.levelmutex.spring.boot.autoconfigure.LevelMutexProperties.Postgres;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -34,7 +35,9 @@ import org.springframework.core.env.Environment;
  * {@code level-mutex.store.engine=postgres} and {@code level-mutex-postgres} on the classpath, the
  * {@link MutexStore} is a {@link PostgresStore} on the application's DataSource (the one qualified
  * {@link LevelMutexDataSource @LevelMutexDataSource} if any, else the unique or primary one), or on a DataSource
- * of its own when {@code level-mutex.postgres.url} is set. {@code level-mutex.postgres.*} configures the engine;
+ * of its own built from {@link LevelMutexPostgresConnectionDetails} ({@code level-mutex.postgres.url},
+ * {@code username}, {@code password} unless the application defines that bean), as Spring Boot's Flyway
+ * auto-configuration chooses Flyway's. {@code level-mutex.postgres.*} configures the engine;
  * of {@code level-mutex.store.*} only {@code cycle-threads} and {@code close-timeout} apply, and the
  * {@link MutexStoreCustomizer} and {@link BatchInterceptor} beans as for the embedded engine. Everything else
  * (registry, mutex beans, events, health, metrics, endpoint, tracing) is {@link LevelMutexAutoConfiguration}'s,
@@ -66,11 +69,18 @@ public final class LevelMutexPostgresAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean(LevelMutexPostgresConnectionDetails.class)
+	PropertiesLevelMutexPostgresConnectionDetails levelMutexPostgresConnectionDetails(LevelMutexProperties properties) {
+		return new PropertiesLevelMutexPostgresConnectionDetails(properties.getPostgres());
+	}
+
+	@Bean
 	@ConditionalOnMissingBean(MutexStore.class)
-	PostgresStoreDataSource levelMutexPostgresDataSource(LevelMutexProperties properties, Environment environment,
+	PostgresStoreDataSource levelMutexPostgresDataSource(LevelMutexPostgresConnectionDetails connectionDetails,
+			Environment environment, ListableBeanFactory beanFactory,
 			@LevelMutexDataSource ObjectProvider<DataSource> qualified, ObjectProvider<DataSource> all) {
-		IgnoredSettings.warnForPostgres(environment);
-		return PostgresStoreDataSource.resolve(properties.getPostgres(), environment, qualified, all);
+		EngineSettings.checkForPostgres(environment);
+		return PostgresStoreDataSource.resolve(connectionDetails, environment, beanFactory, qualified, all);
 	}
 
 	@Bean(destroyMethod = "close")
@@ -83,7 +93,7 @@ public final class LevelMutexPostgresAutoConfiguration {
 		Duration pollInterval = positive("poll-interval", postgres.getPollInterval());
 		Duration connectWait = positive("connect-wait", postgres.getConnectWait());
 		Duration resolveWait = positive("resolve-wait", postgres.getResolveWait());
-		boolean initializeSchema = postgres.getInitializeSchema() == InitializeSchema.ALWAYS;
+		boolean initializeSchema = postgres.getInitializeSchema().initializesPostgres();
 		var builder = PostgresStore.builder(dataSource.dataSource())
 			.tablePrefix(tablePrefix)
 			.notificationChannel(channel)

@@ -100,14 +100,34 @@ public class LevelMutexProperties {
 
 	}
 
-	/** Whether the PostgreSQL engine creates its tables, in the style of Boot's DatabaseInitializationMode. */
+	/**
+	 * Whether the PostgreSQL engine creates its tables: the values and meaning of Spring Boot's
+	 * {@code DatabaseInitializationMode} ({@code spring.sql.init.mode}). It is a type of its own because Boot's is
+	 * in spring-boot-sql, which an application on the embedded engine need not have: binding these properties
+	 * must not need it.
+	 */
 	public enum InitializeSchema {
 
 		/** Create the tables when they are missing (idempotent; safe with several instances starting at once). */
 		ALWAYS,
 
+		/**
+		 * Create them only in an embedded database; a PostgreSQL server never is one, so as {@link #NEVER}
+		 * (Boot's meaning of {@code embedded}, kept so that a value copied from {@code spring.sql.init.mode}
+		 * means the same here).
+		 */
+		EMBEDDED,
+
 		/** Never create them: only verify that they exist, and fail at startup when they do not. */
-		NEVER
+		NEVER;
+
+		/**
+		 * Whether the PostgreSQL engine creates its tables in this mode.
+		 * @return true for {@link #ALWAYS} only (a PostgreSQL server is never an embedded database)
+		 */
+		public boolean initializesPostgres() {
+			return this == ALWAYS;
+		}
 
 	}
 
@@ -116,24 +136,28 @@ public class LevelMutexProperties {
 
 		/**
 		 * JDBC URL of a database dedicated to the store. When not set, the store uses the application's
-		 * DataSource (the one qualified with @LevelMutexDataSource if there is one, else 'spring.datasource.*').
+		 * DataSource (the one qualified with @LevelMutexDataSource if there is one, else 'spring.datasource.*'),
+		 * or one derived from it when 'username' is set. A LevelMutexPostgresConnectionDetails bean replaces
+		 * 'url', 'username' and 'password'.
 		 */
 		private @Nullable String url;
 
 		/**
-		 * Login user of the dedicated database ('url'); defaults to 'spring.datasource.username'.
+		 * Login user of the store's database. With 'url': defaults to the application's
+		 * ('spring.datasource.username'); without: the store gets a DataSource of its own, derived from the
+		 * application's (same URL), with this user.
 		 */
 		private @Nullable String username;
 
 		/**
-		 * Login password of the dedicated database ('url'); when 'username' is not set either, defaults to
-		 * 'spring.datasource.password'.
+		 * Login password of the store's database ('url' or 'username'); when 'username' is not set either,
+		 * defaults to the application's ('spring.datasource.password').
 		 */
 		private @Nullable String password;
 
 		/**
 		 * Whether to create the engine's tables when they are missing ('always') or only verify that they
-		 * exist ('never').
+		 * exist ('never'; 'embedded', as in 'spring.sql.init.mode', is 'never' on a PostgreSQL server).
 		 */
 		private InitializeSchema initializeSchema = InitializeSchema.ALWAYS;
 

@@ -45,7 +45,7 @@ final class MutexStoreDatabaseInitializerDetector implements DatabaseInitializer
 		boolean postgres = "postgres".equalsIgnoreCase(environment.getProperty("level-mutex.store.engine", "").strip());
 		InitializeSchema mode = binder.bind("level-mutex.postgres.initialize-schema", InitializeSchema.class)
 			.orElse(InitializeSchema.ALWAYS);
-		return enabled && postgres && mode != InitializeSchema.NEVER;
+		return enabled && postgres && mode.initializesPostgres();
 	}
 
 	@Override

@@ -1,6 +1,8 @@
 package io.levelmutex.spring.boot.autoconfigure;
 
 import java.sql.SQLException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
@@ -11,6 +13,12 @@ import org.jspecify.annotations.Nullable;
  * property or the statement that fixes it. Anything else keeps the general explanation.
  */
 final class PostgresOpenFailure {
+
+	/**
+	 * The engine's message for a schema of another version ("... is version N; ...") or of this version without
+	 * its commit function ("... is version 2 but ...", a half-done upgrade).
+	 */
+	private static final Pattern SCHEMA_VERSION = Pattern.compile("is version (\\d+)[; ]");
 
 	private static final String INITIALIZE_SCHEMA = "level-mutex.postgres.initialize-schema";
 
@@ -67,19 +75,34 @@ final class PostgresOpenFailure {
 					INITIALIZE_SCHEMA + " is 'never', so the store does not create its tables: create them with the"
 							+ " application's migrations from " + PostgresSchema.RESOURCE + " in level-mutex-postgres"
 							+ " (Flyway: copy it to db/migration/V<n>__level_mutex.sql; Liquibase: an sqlFile change"
-							+ " with that path), or set " + INITIALIZE_SCHEMA + "=always (the store then creates them"
+							+ " with that path and splitStatements: false; spring.sql.init: spring.sql.init.separator"
+							+ " set to a delimiter not in the file), or set " + INITIALIZE_SCHEMA + "=always (the store then creates them"
 							+ " after Flyway, Liquibase and spring.sql.init have run).",
 					cause);
 		}
-		if (message.contains("is version")) {
+		Matcher version = SCHEMA_VERSION.matcher(message);
+		if (version.find()) {
 			return failure("The level-mutex PostgreSQL store on " + where + " could not be opened: the schema is of"
-					+ " another version (" + message + ")",
-					"An older schema must be upgraded with the upgrade script of this level-mutex-postgres (in "
-							+ PostgresSchema.DIRECTORY + "), as a new migration when Flyway or Liquibase own the"
-							+ " schema; a newer schema needs a newer level-mutex-postgres.",
-					cause);
+					+ " another version (" + message + ")", versionAction(Integer.parseInt(version.group(1))), cause);
 		}
 		return PostgresEngineUnavailableException.openFailed(where, schemaNever, cause);
+	}
+
+	private static String versionAction(int found) {
+		if (found == 1 || found == PostgresSchema.VERSION) {
+			return "Run " + PostgresSchema.UPGRADE_FROM_V1 + " from level-mutex-postgres on the database"
+					+ " (Flyway: copy it to db/migration/V<n>__level_mutex_v2.sql; Liquibase: an sqlFile change with"
+					+ " that path and splitStatements: false); it upgrades the schema to version " + PostgresSchema.VERSION
+					+ " in place, keeping the data. Or set " + INITIALIZE_SCHEMA + "=always and the store upgrades"
+					+ " it when it opens.";
+		}
+		if (found > PostgresSchema.VERSION) {
+			return "The schema is newer than this level-mutex-postgres knows (version " + PostgresSchema.VERSION
+					+ "): upgrade level-mutex-postgres to the version that created it.";
+		}
+		return "There is no upgrade script from version " + found + " (the upgrade scripts are in "
+				+ PostgresSchema.DIRECTORY + "): remove the schema with " + PostgresSchema.DIRECTORY + "drop.sql and"
+				+ " create it with " + PostgresSchema.RESOURCE + " (its data is lost).";
 	}
 
 	private static PostgresEngineUnavailableException failure(String description, String action, Throwable cause) {

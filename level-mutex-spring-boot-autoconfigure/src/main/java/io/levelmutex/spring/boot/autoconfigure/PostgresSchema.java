@@ -12,6 +12,12 @@ final class PostgresSchema {
 	/** Class-path folder of the engine's schema files (the schema and its upgrades). */
 	static final String DIRECTORY = "META-INF/level-mutex/postgres/";
 
+	/** Class-path location of the script that upgrades a version 1 schema to {@link #RESOURCE}'s version. */
+	static final String UPGRADE_FROM_V1 = DIRECTORY + "upgrade-v1-to-v2.sql";
+
+	/** The schema version {@link #RESOURCE} creates. */
+	static final int VERSION = 2;
+
 	private PostgresSchema() {
 	}
 

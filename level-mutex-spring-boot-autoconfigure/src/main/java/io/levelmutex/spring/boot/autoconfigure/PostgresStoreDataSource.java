@@ -2,23 +2,30 @@ package io.levelmutex.spring.boot.autoconfigure;
 
 import javax.sql.DataSource;
 
-import io.levelmutex.spring.boot.autoconfigure.LevelMutexProperties.Postgres;
+import java.util.function.UnaryOperator;
+
+import io.levelmutex.spring.boot.LevelMutexDataSource;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.jdbc.DataSourceBuilder;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
 /**
- * The DataSource the PostgreSQL engine's store opens on: a dedicated one built from
- * {@code level-mutex.postgres.url} (owned, closed when the context closes, after the store: the store bean
- * depends on this one), else the one qualified {@link LevelMutexDataSource @LevelMutexDataSource}, else the
- * application's unique or primary DataSource.
+ * The DataSource the PostgreSQL engine's store opens on, chosen as Spring Boot's Flyway auto-configuration chooses
+ * Flyway's: the one qualified {@link LevelMutexDataSource @LevelMutexDataSource}; else a dedicated one built from
+ * the {@link LevelMutexPostgresConnectionDetails} when they have a URL; else a dedicated one
+ * {@link DataSourceBuilder#derivedFrom derived from} the application's DataSource when they have a username; else
+ * the application's unique or primary DataSource. A dedicated one is owned: closed when the context closes, after
+ * the store (the store bean depends on this one).
  */
 final class PostgresStoreDataSource implements DisposableBean {
 
@@ -26,10 +33,14 @@ final class PostgresStoreDataSource implements DisposableBean {
 
 	private static final String DATA_SOURCE_BUILDER = "org.springframework.boot.jdbc.DataSourceBuilder";
 
+	private static final String JDBC_CONNECTION_DETAILS = "org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails";
+
 	/** The scheme of every URL the PostgreSQL JDBC driver accepts. */
 	static final String JDBC_POSTGRESQL = "jdbc:postgresql:";
 
 	private static final String DEDICATED = "level-mutex.postgres.";
+
+	private static final String APPLICATION = "spring.datasource.";
 
 	private final DataSource dataSource;
 
@@ -37,52 +48,83 @@ final class PostgresStoreDataSource implements DisposableBean {
 
 	private final String description;
 
-	/** Prefix of the url, username and password properties of this DataSource; null if not known. */
-	private final @Nullable String propertyPrefix;
+	/** Names the setting of this DataSource's {@code url}, {@code username} or {@code password}, for messages. */
+	private final UnaryOperator<String> settings;
 
 	private PostgresStoreDataSource(DataSource dataSource, boolean owned, String description,
-			@Nullable String propertyPrefix) {
+			UnaryOperator<String> settings) {
 		this.dataSource = dataSource;
 		this.owned = owned;
 		this.description = description;
-		this.propertyPrefix = propertyPrefix;
+		this.settings = settings;
 	}
 
 	/**
 	 * Finds or builds the store's DataSource.
-	 * @param postgres {@code level-mutex.postgres.*}
+	 * @param details the store's connection details ({@code level-mutex.postgres.*} or the application's bean)
 	 * @param environment for {@code spring.datasource.username} and {@code .password}, the defaults of a
-	 * dedicated DataSource's credentials
+	 * dedicated DataSource's credentials when there is no {@code JdbcConnectionDetails} bean
+	 * @param beanFactory for the application's {@code JdbcConnectionDetails}, if spring-boot-jdbc is present
 	 * @param qualified DataSource beans qualified {@code @LevelMutexDataSource}
 	 * @param all every DataSource bean
 	 * @return the DataSource
 	 * @throws PostgresEngineUnavailableException if there is none to use
 	 */
-	static PostgresStoreDataSource resolve(Postgres postgres, Environment environment,
-			ObjectProvider<DataSource> qualified, ObjectProvider<DataSource> all) {
-		String url = postgres.getUrl();
-		if (url != null && !url.isBlank()) {
-			if (!url.startsWith(JDBC_POSTGRESQL)) {
-				throw PostgresEngineUnavailableException.notAPostgresUrl(DEDICATED + "url", url);
-			}
-			String username = postgres.getUsername();
-			String password = postgres.getPassword();
-			if (username == null) {
-				username = environment.getProperty("spring.datasource.username");
-				password = (password != null) ? password : environment.getProperty("spring.datasource.password");
-			}
-			return new PostgresStoreDataSource(dedicated(url, username, password), true,
-					DEDICATED + "url " + url, DEDICATED);
-		}
+	static PostgresStoreDataSource resolve(LevelMutexPostgresConnectionDetails details, Environment environment,
+			ListableBeanFactory beanFactory, ObjectProvider<DataSource> qualified, ObjectProvider<DataSource> all) {
 		DataSource chosen = qualified.getIfUnique();
 		if (chosen != null) {
-			return new PostgresStoreDataSource(chosen, false, "the @LevelMutexDataSource DataSource", null);
+			return new PostgresStoreDataSource(chosen, false, "the @LevelMutexDataSource DataSource",
+					(name) -> "the " + name + " of the @LevelMutexDataSource DataSource");
 		}
+		boolean fromProperties = details instanceof PropertiesLevelMutexPostgresConnectionDetails;
+		UnaryOperator<String> detailsSettings = fromProperties ? (name) -> DEDICATED + name
+				: (name) -> "the " + name + " of the LevelMutexPostgresConnectionDetails bean";
+		String url = details.getJdbcUrl();
+		if (url != null) {
+			if (!url.startsWith(JDBC_POSTGRESQL)) {
+				throw PostgresEngineUnavailableException.notAPostgresUrl(detailsSettings.apply("url"), url);
+			}
+			String username = details.getUsername();
+			String password = details.getPassword();
+			if (username == null) {
+				String[] application = applicationCredentials(environment, beanFactory);
+				username = application[0];
+				password = (password != null) ? password : application[1];
+			}
+			String where = fromProperties ? DEDICATED + "url " + url : "the LevelMutexPostgresConnectionDetails bean's URL " + url;
+			return new PostgresStoreDataSource(dedicated(url, username, password), true, where, detailsSettings);
+		}
+		String username = details.getUsername();
 		chosen = all.getIfUnique();
+		if (username != null && chosen != null) {
+			if (!ClassUtils.isPresent(DATA_SOURCE_BUILDER, PostgresStoreDataSource.class.getClassLoader())) {
+				throw new InvalidConfigurationPropertyValueException(detailsSettings.apply("username"), username,
+						"A DataSource derived from the application's with another user needs spring-boot-jdbc;"
+								+ " add it, or set " + detailsSettings.apply("url") + " as well");
+			}
+			DataSource derived = Pooled.derive(chosen, username, details.getPassword());
+			return new PostgresStoreDataSource(derived, true,
+					"the application's DataSource as " + detailsSettings.apply("username") + " " + username,
+					(name) -> "url".equals(name) ? APPLICATION + name : detailsSettings.apply(name));
+		}
 		if (chosen != null) {
-			return new PostgresStoreDataSource(chosen, false, "the application's DataSource", "spring.datasource.");
+			return new PostgresStoreDataSource(chosen, false, "the application's DataSource",
+					(name) -> APPLICATION + name);
 		}
 		throw PostgresEngineUnavailableException.noDataSource(all.stream().count());
+	}
+
+	/** The application's username and password: its JdbcConnectionDetails bean's, else spring.datasource.*. */
+	private static @Nullable String[] applicationCredentials(Environment environment, ListableBeanFactory beanFactory) {
+		if (ClassUtils.isPresent(JDBC_CONNECTION_DETAILS, PostgresStoreDataSource.class.getClassLoader())) {
+			@Nullable String[] fromBean = Jdbc.credentials(beanFactory);
+			if (fromBean != null) {
+				return fromBean;
+			}
+		}
+		return new @Nullable String[] { environment.getProperty(APPLICATION + "username"),
+				environment.getProperty(APPLICATION + "password") };
 	}
 
 	private static DataSource dedicated(String url, @Nullable String username, @Nullable String password) {
@@ -115,8 +157,7 @@ final class PostgresStoreDataSource implements DisposableBean {
 	 * @return the property, or a phrase naming the DataSource's own configuration
 	 */
 	String property(String name) {
-		return (this.propertyPrefix != null) ? this.propertyPrefix + name
-				: "the " + name + " of the @LevelMutexDataSource DataSource";
+		return this.settings.apply(name);
 	}
 
 	boolean isOwned() {
@@ -153,6 +194,25 @@ final class PostgresStoreDataSource implements DisposableBean {
 				builder.password(password);
 			}
 			return builder.build();
+		}
+
+		/** Flyway's {@code derivedFrom}: the application's URL and pool type, another user. */
+		static DataSource derive(DataSource application, String username, @Nullable String password) {
+			DataSourceBuilder<?> builder = DataSourceBuilder.derivedFrom(application).username(username);
+			if (password != null) {
+				builder.password(password);
+			}
+			return builder.build();
+		}
+
+	}
+
+	/** The application's JdbcConnectionDetails, loaded only when spring-boot-jdbc is present. */
+	private static final class Jdbc {
+
+		static @Nullable String @Nullable [] credentials(ListableBeanFactory beanFactory) {
+			JdbcConnectionDetails details = beanFactory.getBeanProvider(JdbcConnectionDetails.class).getIfUnique();
+			return (details != null) ? new @Nullable String[] { details.getUsername(), details.getPassword() } : null;
 		}
 
 	}

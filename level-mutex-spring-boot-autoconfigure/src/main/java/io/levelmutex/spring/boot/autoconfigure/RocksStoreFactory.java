@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -12,6 +13,7 @@ import io.levelmutex.MutexOptions;
 import io.levelmutex.MutexStore;
 import io.levelmutex.StoreOptions;
 import io.levelmutex.rocksdb.RocksStore;
+import io.levelmutex.spring.boot.RocksStoreCustomizer;
 import io.levelmutex.spring.boot.autoconfigure.LevelMutexProperties.ColumnFamilySettings;
 import io.levelmutex.spring.boot.autoconfigure.LevelMutexProperties.Store;
 import org.jspecify.annotations.Nullable;
@@ -41,10 +43,12 @@ final class RocksStoreFactory {
 	 * @param directory the store's directory (see {@link StoreDirectory})
 	 * @param mutexes the configured mutexes, whose column families are opened too
 	 * @param options the store's engine-neutral options ({@link StoreOptionsFactory#createEmbedded})
+	 * @param customizers the application's RocksStoreCustomizer beans, in order, applied last
 	 * @return the open store
 	 * @throws io.levelmutex.rocksdb.StoreLockedException if another open store holds the directory
 	 */
-	MutexStore open(Path directory, Collection<MutexOptions> mutexes, StoreOptions options) {
+	MutexStore open(Path directory, Collection<MutexOptions> mutexes, StoreOptions options,
+			List<RocksStoreCustomizer> customizers) {
 		RocksStore.Builder builder = RocksStore.builder(directory)
 			.createIfMissing(this.store.isCreateIfMissing())
 			.keepLogFiles(MutexOptionsFactory.atLeastOne(STORE + "keep-log-files", this.store.getKeepLogFiles()));
@@ -54,7 +58,11 @@ final class RocksStoreFactory {
 		if (!settings.isEmpty()) {
 			builder.columnFamilyOptions((name, columnFamilyOptions) -> apply(settings.get(name), columnFamilyOptions));
 		}
-		return builder.storeOptions(options).open();
+		builder.storeOptions(options);
+		for (RocksStoreCustomizer customizer : customizers) {
+			customizer.customize(builder);
+		}
+		return builder.open();
 	}
 
 	private Set<String> columnFamilies(Collection<MutexOptions> mutexes) {

@@ -100,7 +100,7 @@ class ConfigurationMetadataTests {
 		List<Map<String, Object>> hints = list(metadata(), "hints");
 		assertThat(values(hints, "level-mutex.store.engine")).containsExactly("rocksdb", "postgres")
 			.hasSize(LevelMutexProperties.Engine.values().length);
-		assertThat(values(hints, "level-mutex.postgres.initialize-schema")).containsExactly("always", "never")
+		assertThat(values(hints, "level-mutex.postgres.initialize-schema")).containsExactly("always", "embedded", "never")
 			.hasSize(LevelMutexProperties.InitializeSchema.values().length);
 	}
 

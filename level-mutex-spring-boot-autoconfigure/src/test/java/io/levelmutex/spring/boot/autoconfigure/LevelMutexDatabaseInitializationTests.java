@@ -126,7 +126,7 @@ class LevelMutexDatabaseInitializationTests {
 		runner(database, initializeSchema)
 			.withConfiguration(AutoConfigurations.of(DataSourceInitializationAutoConfiguration.class))
 			.withPropertyValues("spring.sql.init.mode=always",
-					// the engine's schema has a $$-quoted function body: run each script whole (pgjdbc splits it)
+					// The engine's function body holds semicolons: the script runs as one statement, as README says.
 					"spring.sql.init.separator=^^^ END OF SCRIPT ^^^")
 			.run((context) -> {
 				assertStoreWorks(context);

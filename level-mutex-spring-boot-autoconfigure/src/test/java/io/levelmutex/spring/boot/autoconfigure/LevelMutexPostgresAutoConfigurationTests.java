@@ -19,6 +19,7 @@ import io.levelmutex.MutexStore;
 import io.levelmutex.postgres.PostgresStore;
 import io.levelmutex.postgres.test.PostgresCluster;
 import io.levelmutex.rocksdb.RocksStore;
+import io.levelmutex.spring.boot.LevelMutexDataSource;
 import io.levelmutex.spring.boot.MutexRegistry;
 import io.levelmutex.spring.boot.MutexStoreCustomizer;
 import org.junit.jupiter.api.AfterAll;
@@ -73,7 +74,7 @@ class LevelMutexPostgresAutoConfigurationTests {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
 					LevelMutexPostgresAutoConfiguration.class, LevelMutexAutoConfiguration.class))
-			.withPropertyValues("level-mutex.store.path=" + this.directory.resolve("db"),
+			.withPropertyValues("level-mutex.store.temporary=true",
 					"spring.datasource.username=" + cluster.username(), "level-mutex.mutexes.orders=");
 	}
 
@@ -82,7 +83,7 @@ class LevelMutexPostgresAutoConfigurationTests {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(LevelMutexPostgresAutoConfiguration.class,
 					LevelMutexAutoConfiguration.class))
-			.withPropertyValues("level-mutex.store.path=" + this.directory.resolve("db"), "level-mutex.mutexes.orders=");
+			.withPropertyValues("level-mutex.store.temporary=true", "level-mutex.mutexes.orders=");
 	}
 
 	private ApplicationContextRunner onApplicationDataSource(String url) {
@@ -212,6 +213,78 @@ class LevelMutexPostgresAutoConfigurationTests {
 					"spring.datasource.username=" + cluster.username())
 			.run(LevelMutexPostgresAutoConfigurationTests::putAndGet);
 		assertThat(tables(dedicated)).isNotEmpty();
+	}
+
+	@Test
+	void whenAConnectionDetailsBeanIsDefinedThenTheDedicatedDataSourceIsBuiltFromItNotFromTheProperties()
+			throws SQLException {
+		String application = newDatabase();
+		String fromProperties = newDatabase();
+		String fromBean = newDatabase();
+		LevelMutexPostgresConnectionDetails details = new LevelMutexPostgresConnectionDetails() {
+			@Override
+			public String getJdbcUrl() {
+				return fromBean;
+			}
+
+			@Override
+			public String getUsername() {
+				return cluster.username();
+			}
+
+			@Override
+			public String getPassword() {
+				return "";
+			}
+		};
+		onApplicationDataSource(application).withPropertyValues("level-mutex.postgres.url=" + fromProperties)
+			.withBean(LevelMutexPostgresConnectionDetails.class, () -> details)
+			.run((context) -> {
+				putAndGet(context);
+				assertThat(context).getBeans(LevelMutexPostgresConnectionDetails.class).hasSize(1);
+				assertThat(context.getBean(PostgresStoreDataSource.class).isOwned()).isTrue();
+			});
+		assertThat(tables(fromBean)).isNotEmpty();
+		assertThat(tables(fromProperties)).isEmpty();
+		assertThat(tables(application)).isEmpty();
+	}
+
+	@Test
+	void whenOnlyPostgresUsernameIsSetThenTheStoreDataSourceIsDerivedFromTheApplicationOneWithThatUser()
+			throws SQLException {
+		String application = newDatabase();
+		try (Connection connection = cluster.connect("postgres"); Statement statement = connection.createStatement()) {
+			statement.execute("CREATE ROLE store_user LOGIN SUPERUSER");
+		}
+		List<HikariDataSource> pools = new ArrayList<>();
+		onApplicationDataSource(application).withPropertyValues("level-mutex.postgres.username=store_user")
+			.run((context) -> {
+				putAndGet(context);
+				PostgresStoreDataSource dataSource = context.getBean(PostgresStoreDataSource.class);
+				assertThat(dataSource.isOwned()).isTrue();
+				assertThat(dataSource.dataSource()).isNotSameAs(context.getBean(DataSource.class))
+					.isInstanceOf(HikariDataSource.class);
+				try (Connection connection = dataSource.dataSource().getConnection();
+						Statement statement = connection.createStatement();
+						ResultSet row = statement.executeQuery("SELECT current_user, current_database()")) {
+					assertThat(row.next()).isTrue();
+					assertThat(row.getString(1)).isEqualTo("store_user");
+					assertThat(application).endsWith("/" + row.getString(2));
+				}
+				pools.add((HikariDataSource) dataSource.dataSource());
+			});
+		assertThat(tables(application)).isNotEmpty();
+		assertThat(pools).singleElement().satisfies((pool) -> assertThat(pool.isClosed()).isTrue());
+	}
+
+	@Test
+	void whenInitializeSchemaIsEmbeddedThenThePostgresStoreDoesNotCreateItsTablesAsPostgresIsNeverEmbedded()
+			throws SQLException {
+		String url = newDatabase();
+		onApplicationDataSource(url).withPropertyValues("level-mutex.postgres.initialize-schema=embedded")
+			.run((context) -> assertThat(analysis(context).getAction())
+				.contains("level-mutex.postgres.initialize-schema"));
+		assertThat(tables(url)).isEmpty();
 	}
 
 	@Test

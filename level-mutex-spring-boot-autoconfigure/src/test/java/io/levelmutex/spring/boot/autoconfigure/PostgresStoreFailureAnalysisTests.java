@@ -57,7 +57,7 @@ class PostgresStoreFailureAnalysisTests {
 			.withConfiguration(
 					AutoConfigurations.of(LevelMutexPostgresAutoConfiguration.class, LevelMutexAutoConfiguration.class))
 			.withPropertyValues("level-mutex.store.engine=postgres", "level-mutex.mutexes.orders=",
-					"spring.datasource.hikari.connection-timeout=1000", "level-mutex.postgres.connect-wait=1s");
+					"spring.datasource.hikari.connection-timeout=1000", "level-mutex.postgres.connect-wait=5s");
 	}
 
 	@Test
@@ -133,6 +133,20 @@ class PostgresStoreFailureAnalysisTests {
 				FailureAnalysis analysis = analysis(context);
 				assertThat(analysis.getDescription()).contains("version 0");
 				assertThat(analysis.getAction()).contains("upgrade", PostgresSchema.DIRECTORY);
+			});
+	}
+
+	@Test
+	void whenTheSchemaIsAtVersion1ThenTheAnalysisNamesTheUpgradeScript() throws SQLException {
+		String url = newDatabase();
+		onApplicationDataSource(url).run((context) -> assertThat(context).hasNotFailed());
+		execute(url, "UPDATE level_mutex_schema_version SET version = 1");
+		onApplicationDataSource(url).withPropertyValues("level-mutex.postgres.initialize-schema=never")
+			.run((context) -> {
+				FailureAnalysis analysis = analysis(context);
+				assertThat(analysis.getDescription()).contains("version 1");
+				assertThat(analysis.getAction())
+					.contains("META-INF/level-mutex/postgres/upgrade-v1-to-v2.sql", "Flyway", "Liquibase");
 			});
 	}
 

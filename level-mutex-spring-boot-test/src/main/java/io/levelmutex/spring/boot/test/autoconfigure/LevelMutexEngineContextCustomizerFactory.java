@@ -51,6 +51,7 @@ class LevelMutexEngineContextCustomizerFactory implements ContextCustomizerFacto
 	 */
 	private static final class EngineCustomizer implements ContextCustomizer {
 
+		/** The name level-mutex-spring-boot-autoconfigure's EngineSettings recognises: a switched engine only warns. */
 		static final String PROPERTY_SOURCE = "levelMutexTestEngine";
 
 		static final String JDBC_CONNECTION_DETAILS = "org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails";

@@ -1,0 +1,1 @@
+CREATE TABLE stock_audit (id bigint PRIMARY KEY, note text);

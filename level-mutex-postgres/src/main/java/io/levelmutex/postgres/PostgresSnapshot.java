@@ -63,9 +63,15 @@ final class PostgresSnapshot implements ReadSnapshot {
 	 * @throws StorageException typed if it could not be begun
 	 */
 	static PostgresSnapshot open(Connections connections, PostgresSql sql, PostgresKeyspace keyspace) {
-		Connection connection = connections.open("a snapshot of keyspace '" + keyspace.name() + "'");
+		return BlockingCalls.run(() -> {
+			Connection connection = connections.open("a snapshot of keyspace '" + keyspace.name() + "'");
+			return open(connection, sql, keyspace);
+		});
+	}
+
+	private static PostgresSnapshot open(Connection connection, PostgresSql sql, PostgresKeyspace keyspace) {
 		try {
-			long sequence = BlockingCalls.run(() -> begin(connection, sql, keyspace));
+			long sequence = begin(connection, sql, keyspace);
 			return new PostgresSnapshot(connection, keyspace, sql, sequence);
 		}
 		catch (SQLException ex) {

@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
 import org.postgresql.util.PSQLException;
 
 import io.levelmutex.WriteOperation;
+import io.levelmutex.engine.BlockingCalls;
 import io.levelmutex.engine.CommitResult;
 import io.levelmutex.engine.EngineBatch;
 import io.levelmutex.engine.KeyFormat;
@@ -30,7 +31,8 @@ import io.levelmutex.engine.UpdateFootprint;
  * applied the call fails with {@value #NOTHING_APPLIED} carrying the outcome, so its transaction rolls back: no
  * sequence is taken and no commit record is flushed while the lock is held. No session state is set per batch: {@code synchronous_commit} is set for the
  * call's transaction inside the function. The NOTIFY hint is not sent here (see {@link AfterCommit}).
- * Thread-safe: no mutable state; each call uses its own connection.
+ * Every wait for the server (connection, call, resolution) runs in {@link BlockingCalls#run}, lending the cycle's
+ * place. Thread-safe: no mutable state; each call uses its own connection.
  *
  * <p>Failures: not applied ({@link SqlFailures#typed}: unavailable when the connection was lost, otherwise a
  * storage failure) when the call failed with an error, after the retries of serialization failures and
@@ -89,6 +91,13 @@ final class BatchCommitter {
 	 */
 	CommitOutcome commit(PostgresKeyspace keyspace, UUID batchId, EngineBatch batch, long knownSequence) {
 		validateInput(keyspace, batchId, batch);
+		// Connection, call, retries and resolution wait for the server: the cycle pool may run another mutex's
+		// cycle meanwhile.
+		return BlockingCalls.run(() -> commitValidated(keyspace, batchId, batch, knownSequence));
+	}
+
+	private CommitOutcome commitValidated(PostgresKeyspace keyspace, UUID batchId, EngineBatch batch,
+			long knownSequence) {
 		int attempts = this.settings.transientRetries() + 1;
 		for (int attempt = 1;; attempt++) {
 			Connection connection = this.connections

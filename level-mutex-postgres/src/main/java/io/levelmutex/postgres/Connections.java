@@ -12,17 +12,23 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import javax.sql.DataSource;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Gets connections from the user's {@link DataSource} within a bounded wait, whatever the DataSource's own
- * timeout (a pool's connection timeout, a driver's connect timeout): each {@code getConnection()} runs on a
- * helper thread while the caller waits at most until its deadline; a connection that arrives after the caller
+ * timeout (a pool's connection timeout, a driver's connect timeout). When the DataSource is a HikariCP pool whose
+ * own longest wait ({@link PoolWaitBound}) fits in what is left of the wait, {@code getConnection()} is called on
+ * the caller's thread: the pool's timeout ends it in time, and the common case costs what the pool costs. Otherwise
+ * each {@code getConnection()} runs on a helper thread while the caller waits at most until its deadline; a connection that arrives after the caller
  * gave up is closed at once (so it goes back to the pool), and a helper still waiting is interrupted (which ends
  * a pool's wait, e.g. HikariCP's). While the server is unreachable the attempts are repeated, backing off from
- * 10 ms to 500 ms. Every failure's message states the wait that really happened. Thread-safe: no mutable state.
+ * 10 ms to 500 ms. Every failure's message states the wait that really happened. Thread-safe: no mutable state
+ * but a counter.
  */
 final class Connections {
 
@@ -36,9 +42,21 @@ final class Connections {
 
 	private final Duration wait;
 
+	/** The pool's own bound, when the DataSource is a HikariCP pool; else null. */
+	private final @Nullable PoolWaitBound poolBound;
+
+	/** Acquisitions that ran on a helper thread, for tests and diagnostics. */
+	private final AtomicLong helperAcquisitions = new AtomicLong();
+
 	Connections(DataSource dataSource, Duration wait) {
 		this.dataSource = dataSource;
 		this.wait = wait;
+		this.poolBound = PoolWaitBound.of(dataSource);
+	}
+
+	/** How many acquisitions ran on a helper thread (the others ran on the caller's thread); for tests. */
+	long helperAcquisitions() {
+		return this.helperAcquisitions.get();
 	}
 
 	/**
@@ -103,11 +121,29 @@ final class Connections {
 	}
 
 	/**
-	 * One {@code getConnection()} on a helper thread, waited for until the deadline.
+	 * One {@code getConnection()}: on the caller's thread when the pool's own bound ends it before the deadline,
+	 * otherwise on a helper thread, waited for until the deadline.
 	 * @throws TimeoutException if the deadline passed first (the helper is interrupted; a connection it still
 	 * gets is closed)
 	 */
 	private Connection acquire(long deadline) throws SQLException, TimeoutException, InterruptedException {
+		PoolWaitBound bound = this.poolBound;
+		if (bound != null) {
+			long poolWait = bound.maxWaitNanos();
+			if (poolWait >= 0 && poolWait <= deadline - System.nanoTime()) {
+				try {
+					return this.dataSource.getConnection();
+				}
+				catch (SQLException ex) {
+					if (Thread.currentThread().isInterrupted()) {
+						// the pool's wait was interrupted (HikariCP keeps the flag set): report it as such
+						throw new InterruptedException("interrupted while waiting for the pool: " + ex.getMessage());
+					}
+					throw ex;
+				}
+			}
+		}
+		this.helperAcquisitions.incrementAndGet();
 		Acquisition acquisition = new Acquisition(this.dataSource);
 		Future<?> helper = ACQUIRERS.submit(acquisition);
 		return acquisition.await(helper, deadline);

@@ -23,8 +23,7 @@ final class DurabilityCheck {
 		String source;
 		String initial;
 		try (Statement statement = connection.createStatement();
-				ResultSet rows = statement.executeQuery("SELECT current_setting('synchronous_commit'), source, reset_val "
-						+ "FROM pg_settings WHERE name = 'synchronous_commit'")) {
+				ResultSet rows = statement.executeQuery(PostgresSql.SYNCHRONOUS_COMMIT)) {
 			rows.next();
 			session = rows.getString(1);
 			source = rows.getString(2);
@@ -53,8 +52,7 @@ final class DurabilityCheck {
 	/** The configuration file's effective value, or null if none is set or the role may not read it. */
 	private static @Nullable String configurationFileSetting(Connection connection) throws SQLException {
 		try (Statement statement = connection.createStatement();
-				ResultSet rows = statement.executeQuery("SELECT setting FROM pg_file_settings "
-						+ "WHERE name = 'synchronous_commit' AND applied AND error IS NULL")) {
+				ResultSet rows = statement.executeQuery(PostgresSql.SYNCHRONOUS_COMMIT_FILE)) {
 			return rows.next() ? rows.getString(1) : null;
 		}
 		catch (SQLException ex) {

@@ -70,32 +70,33 @@ final class PlanReader {
 		}
 		String what = "a read of keyspace '" + keyspace.name() + "' (" + keys.size() + " keys, " + scans.size()
 				+ " scans)";
-		long sequence = -1;
-		Connection connection = this.connections.open(what);
-		try {
-			if (!connection.getAutoCommit()) {
-				connection.setAutoCommit(true); // one statement, its own snapshot: no transaction to hold
-			}
-			try (PreparedStatement statement = connection.prepareStatement(
-					this.sql.readPlan(!keys.isEmpty(), ascending.size() > 0, descending.size() > 0))) {
-				int index = 1;
-				statement.setInt(index++, keyspace.id());
-				if (!keys.isEmpty()) {
-					statement.setArray(index++, connection.createArrayOf("bytea", keys.toArray(new byte[0][])));
-					statement.setInt(index++, keyspace.id());
+		// the connection and the round trip: the cycle pool may run another mutex's cycle meanwhile
+		long sequence = BlockingCalls.run(() -> {
+			Connection connection = this.connections.open(what);
+			try {
+				if (!connection.getAutoCommit()) {
+					connection.setAutoCommit(true); // one statement, its own snapshot: no transaction to hold
 				}
-				index = ascending.bind(statement, connection, index, keyspace.id());
-				descending.bind(statement, connection, index, keyspace.id());
-				// the round trip: the cycle pool may run another mutex's cycle meanwhile
-				sequence = BlockingCalls.run(() -> answer(statement, values, found));
+				try (PreparedStatement statement = connection.prepareStatement(
+						this.sql.readPlan(!keys.isEmpty(), ascending.size() > 0, descending.size() > 0))) {
+					int index = 1;
+					statement.setInt(index++, keyspace.id());
+					if (!keys.isEmpty()) {
+						statement.setArray(index++, connection.createArrayOf("bytea", keys.toArray(new byte[0][])));
+						statement.setInt(index++, keyspace.id());
+					}
+					index = ascending.bind(statement, connection, index, keyspace.id());
+					descending.bind(statement, connection, index, keyspace.id());
+					return answer(statement, values, found);
+				}
 			}
-		}
-		catch (SQLException ex) {
-			throw SqlFailures.typed("Could not read keyspace '" + keyspace.name() + "' (" + what + ")", ex);
-		}
-		finally {
-			Connections.closeQuietly(connection);
-		}
+			catch (SQLException ex) {
+				throw SqlFailures.typed("Could not read keyspace '" + keyspace.name() + "' (" + what + ")", ex);
+			}
+			finally {
+				Connections.closeQuietly(connection);
+			}
+		});
 		if (sequence < 0) {
 			throw new PostgresConfigurationException("Keyspace '" + keyspace.name() + "' (id " + keyspace.id()
 					+ ") has no row in " + this.sql.keyspaceTable, null);

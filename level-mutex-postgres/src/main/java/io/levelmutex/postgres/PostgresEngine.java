@@ -16,7 +16,7 @@ import io.levelmutex.engine.StorageEngine;
 
 /**
  * The PostgreSQL storage engine of one node, on connections from the user's {@link DataSource} (the library's
- * own connections, never a caller's transaction): snapshots ({@link PostgresSnapshot}), one-statement commits
+ * own connections, never a caller's transaction): snapshots ({@link PostgresSnapshot}, one REPEATABLE READ transaction each), one-statement commits
  * ({@link BatchCommitter}), one {@link RemoteChangeListener} that every keyspace storage of the engine watches
  * its keyspace on, and one {@link AfterCommit} worker for the hints and clean-ups that follow commits. Opening
  * checks durability ({@code synchronous_commit} on) and creates or verifies the schema. Always durable.
@@ -40,6 +40,8 @@ final class PostgresEngine implements StorageEngine {
 
 	private final PlanReader reader;
 
+	private final PostgresSql sql;
+
 	private final EngineHealth health = new EngineHealth();
 
 	/** Set by {@link #close()}; read by health. */
@@ -48,7 +50,8 @@ final class PostgresEngine implements StorageEngine {
 	private PostgresEngine(Connections connections, PostgresSettings settings, BatchCommitter.CommitStep commitStep) {
 		this.settings = settings;
 		this.connections = connections;
-		PostgresSql sql = new PostgresSql(settings.tablePrefix());
+		PostgresSql sql = new PostgresSql(settings.tablePrefix(), settings.channel());
+		this.sql = sql;
 		this.keyspaces = new KeyspaceDirectory(sql);
 		this.committer = new BatchCommitter(connections, settings, sql, this.nodeId, commitStep);
 		this.reader = new PlanReader(connections, sql);
@@ -163,7 +166,7 @@ final class PostgresEngine implements StorageEngine {
 		this.health.reached();
 		this.listener.watch(pg, sequence,
 				(change) -> remoteChanges.changed(change.fromSequence(), change.toSequence()));
-		return new PostgresKeyspaceStorage(pg, sequence, this.connections, this.settings, this.committer,
+		return new PostgresKeyspaceStorage(pg, sequence, this.connections, this.settings, this.sql, this.committer,
 				this.reader, this.afterCommit, this.listener, this.health);
 	}
 

@@ -12,7 +12,7 @@ import io.levelmutex.engine.ReadSnapshot;
 
 /**
  * One mutex's keyspace on PostgreSQL: its own PostgreSQL keyspace (so no key prefix), one-statement reads of whole
- * plans ({@link PlanReader}; snapshots only for direct use), one-statement
+ * plans ({@link PlanReader}; {@link PostgresSnapshot}s only for direct use), one-statement
  * validated commits ({@link BatchCommitter}), remote changes watched on the engine's listener from the sequence
  * it opened at until {@link #close()}. A commit hands its sequence to the engine's {@link AfterCommit} worker
  * (hint, clean-up) and returns. Used by its mutex's cycle, one call at a time.
@@ -26,6 +26,8 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 	private final Connections connections;
 
 	private final PostgresSettings settings;
+
+	private final PostgresSql sql;
 
 	private final BatchCommitter committer;
 
@@ -45,13 +47,14 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 	private volatile long knownSequence;
 
 	PostgresKeyspaceStorage(PostgresKeyspace keyspace, long openedAt, Connections connections,
-			PostgresSettings settings, BatchCommitter committer, PlanReader reader, AfterCommit afterCommit,
+			PostgresSettings settings, PostgresSql sql, BatchCommitter committer, PlanReader reader, AfterCommit afterCommit,
 			RemoteChangeListener listener, EngineHealth health) {
 		this.reader = reader;
 		this.keyspace = keyspace;
 		this.knownSequence = openedAt;
 		this.connections = connections;
 		this.settings = settings;
+		this.sql = sql;
 		this.committer = committer;
 		this.afterCommit = afterCommit;
 		this.listener = listener;
@@ -85,10 +88,10 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 	@Override
 	public ReadSnapshot snapshot() {
 		try {
-			PostgresSnapshot snapshot = PostgresSnapshot.open(this.connections, this.settings, this.keyspace);
+			PostgresSnapshot snapshot = PostgresSnapshot.open(this.connections, this.sql, this.keyspace);
 			this.knownSequence = Math.max(this.knownSequence, snapshot.sequence());
 			this.health.reached();
-			return new EngineSnapshot(snapshot);
+			return snapshot;
 		}
 		catch (StorageUnavailableException ex) {
 			this.health.unreachable();

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -14,22 +15,30 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 import io.levelmutex.StorageException;
+import io.levelmutex.engine.BlockingCalls;
 import io.levelmutex.engine.KeyFormat;
+import io.levelmutex.engine.KeySpan;
+import io.levelmutex.engine.KeyValue;
+import io.levelmutex.engine.ReadSnapshot;
 
 /**
- * One consistent view of a keyspace: a REPEATABLE READ, READ ONLY transaction on its own connection, whose
- * first statement reads the keyspace's sequence, so {@link #sequence()} names exactly the batches visible to
- * every read. Reads never see commits made after the snapshot began. Not thread-safe: one owner (the read
- * phase) uses and closes it. Any failure closes the snapshot and is thrown typed
- * ({@link SqlFailures#typed}).
+ * One consistent view of a keyspace ({@link io.levelmutex.engine.KeyspaceStorage#snapshot()}): ONE REPEATABLE
+ * READ, READ ONLY transaction on its own connection, begun with {@link PostgresSql#beginSnapshot} (transaction-local,
+ * so the pooled connection's session defaults are untouched) and whose first query reads the keyspace's sequence,
+ * so {@link #sequence()} names exactly the batches visible to every later read: a snapshot serves several
+ * statements, and only a transaction-wide snapshot makes them one state (a single statement would see one state
+ * at READ COMMITTED too, which is why {@link PlanReader} needs no transaction). A multi-get is one query, a scan one
+ * query with its limit. Reads never see commits made after the snapshot began. Every round trip lends the cycle's
+ * place ({@link BlockingCalls}). Not thread-safe: one owner uses and closes it. Any failure closes the snapshot and
+ * is thrown typed ({@link SqlFailures#typed}); later reads fail the same way.
  */
-final class PostgresSnapshot implements AutoCloseable {
+final class PostgresSnapshot implements ReadSnapshot {
 
 	private final Connection connection;
 
 	private final PostgresKeyspace keyspace;
 
-	private final String entries;
+	private final PostgresSql sql;
 
 	private final long sequence;
 
@@ -39,32 +48,32 @@ final class PostgresSnapshot implements AutoCloseable {
 	/** The failure that closed this snapshot, or null; owned by the snapshot's owner thread. */
 	private @Nullable StorageException failure;
 
-	private PostgresSnapshot(Connection connection, PostgresKeyspace keyspace, String entries, long sequence) {
+	private PostgresSnapshot(Connection connection, PostgresKeyspace keyspace, PostgresSql sql, long sequence) {
 		this.connection = connection;
 		this.keyspace = keyspace;
-		this.entries = entries;
+		this.sql = sql;
 		this.sequence = sequence;
 	}
 
-	static PostgresSnapshot open(Connections connections, PostgresSettings settings, PostgresKeyspace keyspace) {
-		Connection connection = connections.open("a snapshot of keyspace '" + keyspace.name() + "'");
+	/**
+	 * Begins a snapshot: a connection, the transaction, the keyspace's sequence.
+	 * @param connections where the connection comes from
+	 * @param sql the statements
+	 * @param keyspace the keyspace
+	 * @return the open snapshot; the caller closes it
+	 * @throws StorageException typed if it could not be begun
+	 */
+	static PostgresSnapshot open(Connections connections, PostgresSql sql, PostgresKeyspace keyspace) {
+		return BlockingCalls.run(() -> {
+			Connection connection = connections.open("a snapshot of keyspace '" + keyspace.name() + "'");
+			return open(connection, sql, keyspace);
+		});
+	}
+
+	private static PostgresSnapshot open(Connection connection, PostgresSql sql, PostgresKeyspace keyspace) {
 		try {
-			connection.setAutoCommit(false);
-			connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-			connection.setReadOnly(true);
-			long sequence;
-			try (PreparedStatement statement = connection
-				.prepareStatement("SELECT seq FROM " + settings.table("keyspace") + " WHERE id = ?")) {
-				statement.setInt(1, keyspace.id());
-				try (ResultSet rows = statement.executeQuery()) {
-					if (!rows.next()) {
-						throw new PostgresConfigurationException("Keyspace '" + keyspace.name() + "' (id "
-								+ keyspace.id() + ") has no row in " + settings.table("keyspace"), null);
-					}
-					sequence = rows.getLong(1);
-				}
-			}
-			return new PostgresSnapshot(connection, keyspace, settings.table("entry"), sequence);
+			long sequence = begin(connection, sql, keyspace);
+			return new PostgresSnapshot(connection, keyspace, sql, sequence);
 		}
 		catch (SQLException ex) {
 			Connections.rollbackQuietly(connection);
@@ -78,11 +87,25 @@ final class PostgresSnapshot implements AutoCloseable {
 		}
 	}
 
-	/**
-	 * The sequence of the last batch visible in this snapshot (0 before the first commit).
-	 * @return the snapshot's sequence
-	 */
-	long sequence() {
+	private static long begin(Connection connection, PostgresSql sql, PostgresKeyspace keyspace) throws SQLException {
+		connection.setAutoCommit(false);
+		try (Statement statement = connection.createStatement()) {
+			statement.execute(sql.beginSnapshot);
+		}
+		try (PreparedStatement statement = connection.prepareStatement(sql.keyspaceSequence)) {
+			statement.setInt(1, keyspace.id());
+			try (ResultSet rows = statement.executeQuery()) {
+				if (!rows.next()) {
+					throw new PostgresConfigurationException("Keyspace '" + keyspace.name() + "' (id "
+							+ keyspace.id() + ") has no row in " + sql.keyspaceTable, null);
+				}
+				return rows.getLong(1);
+			}
+		}
+	}
+
+	@Override
+	public long sequence() {
 		return this.sequence;
 	}
 
@@ -91,25 +114,31 @@ final class PostgresSnapshot implements AutoCloseable {
 	 * @param keys the keys (duplicates allowed)
 	 * @return the values in the order of {@code keys}, null where a key has no value
 	 */
-	List<byte @Nullable []> get(List<byte[]> keys) {
+	@Override
+	public List<byte @Nullable []> multiGet(List<byte[]> keys) {
 		if (keys.isEmpty()) {
 			return List.of();
 		}
-		checkNotFailed("a multi-get of " + keys.size() + " keys");
+		String what = "a multi-get of " + keys.size() + " keys";
+		checkNotFailed(what);
 		Map<Key, byte[]> found = new HashMap<>();
-		try (PreparedStatement statement = this.connection.prepareStatement("SELECT key, value FROM " + this.entries
-				+ " WHERE keyspace_id = ? AND key = ANY(?) AND value IS NOT NULL")) {
-			statement.setInt(1, this.keyspace.id());
-			Array array = this.connection.createArrayOf("bytea", keys.toArray(new byte[0][]));
-			statement.setArray(2, array);
-			try (ResultSet rows = statement.executeQuery()) {
-				while (rows.next()) {
-					found.put(new Key(rows.getBytes(1)), rows.getBytes(2));
+		try {
+			BlockingCalls.run(() -> {
+				try (PreparedStatement statement = this.connection.prepareStatement(this.sql.snapshotGet)) {
+					statement.setInt(1, this.keyspace.id());
+					Array array = this.connection.createArrayOf("bytea", keys.toArray(new byte[0][]));
+					statement.setArray(2, array);
+					try (ResultSet rows = statement.executeQuery()) {
+						while (rows.next()) {
+							found.put(new Key(rows.getBytes(1)), rows.getBytes(2));
+						}
+					}
 				}
-			}
+				return null;
+			});
 		}
 		catch (SQLException ex) {
-			throw failed("a multi-get of " + keys.size() + " keys", ex);
+			throw failed(what, ex);
 		}
 		List<byte @Nullable []> values = new ArrayList<>(keys.size());
 		for (byte[] key : keys) {
@@ -118,68 +147,47 @@ final class PostgresSnapshot implements AutoCloseable {
 		return values;
 	}
 
-	/**
-	 * The first entry of a range.
-	 * @param range the range
-	 * @return the entry with the lowest key in the range, or null if none (or the range is inverted)
-	 */
-	@Nullable Entry first(ByteRange range) {
-		List<Entry> entries = scan(range, 1, false);
-		return entries.isEmpty() ? null : entries.get(0);
+	@Override
+	public byte @Nullable [] get(byte[] key) {
+		return multiGet(List.of(key)).get(0);
 	}
 
 	/**
-	 * The last entry of a range.
-	 * @param range the range
-	 * @return the entry with the highest key in the range, or null if none (or the range is inverted)
-	 */
-	@Nullable Entry last(ByteRange range) {
-		List<Entry> entries = scan(range, 1, true);
-		return entries.isEmpty() ? null : entries.get(0);
-	}
-
-	/**
-	 * Up to {@code limit} entries of a range, in key order or reversed, in one query.
-	 * @param range the range (an inverted range is empty)
-	 * @param limit the most entries, at least 1
-	 * @param reverse whether to list from the highest key down
-	 * @return the entries
+	 * Up to {@code limit} entries with {@code lower <= key < upper}, in one query.
 	 * @throws PostgresInputException if {@code limit < 1}
 	 */
-	List<Entry> scan(ByteRange range, int limit, boolean reverse) {
+	@Override
+	public List<KeyValue> scan(KeySpan span, int limit, boolean ascending) {
+		byte[] lower = span.lower();
+		byte @Nullable [] upper = span.upper();
 		if (limit < 1) {
 			throw new PostgresInputException("A scan of keyspace '" + this.keyspace.name()
 					+ "' needs a limit of at least 1, not " + limit);
 		}
-		if (range.isEmpty()) {
+		if (upper != null && Arrays.compareUnsigned(lower, upper) >= 0) {
 			return List.of();
 		}
 		checkNotFailed("a scan");
-		StringBuilder sql = new StringBuilder("SELECT key, value FROM ").append(this.entries)
-			.append(" WHERE keyspace_id = ? AND value IS NOT NULL");
-		if (range.low() != null) {
-			sql.append(range.lowInclusive() ? " AND key >= ?" : " AND key > ?");
-		}
-		if (range.high() != null) {
-			sql.append(range.highInclusive() ? " AND key <= ?" : " AND key < ?");
-		}
-		sql.append(reverse ? " ORDER BY key DESC" : " ORDER BY key").append(" LIMIT ?");
-		List<Entry> result = new ArrayList<>();
-		try (PreparedStatement statement = this.connection.prepareStatement(sql.toString())) {
-			int index = 1;
-			statement.setInt(index++, this.keyspace.id());
-			if (range.low() != null) {
-				statement.setBytes(index++, range.low());
-			}
-			if (range.high() != null) {
-				statement.setBytes(index++, range.high());
-			}
-			statement.setInt(index, limit);
-			try (ResultSet rows = statement.executeQuery()) {
-				while (rows.next()) {
-					result.add(new Entry(rows.getBytes(1), rows.getBytes(2)));
+		List<KeyValue> result = new ArrayList<>();
+		try {
+			BlockingCalls.run(() -> {
+				try (PreparedStatement statement = this.connection
+					.prepareStatement(this.sql.snapshotScan(ascending, upper != null))) {
+					int index = 1;
+					statement.setInt(index++, this.keyspace.id());
+					statement.setBytes(index++, lower);
+					if (upper != null) {
+						statement.setBytes(index++, upper);
+					}
+					statement.setInt(index, limit);
+					try (ResultSet rows = statement.executeQuery()) {
+						while (rows.next()) {
+							result.add(new KeyValue(rows.getBytes(1), rows.getBytes(2)));
+						}
+					}
 				}
-			}
+				return null;
+			});
 		}
 		catch (SQLException ex) {
 			throw failed("a scan", ex);
@@ -187,15 +195,18 @@ final class PostgresSnapshot implements AutoCloseable {
 		return result;
 	}
 
-	/** Ends the read-only transaction and releases the connection. Idempotent. */
+	/** Ends the read-only transaction and releases the connection. Idempotent; never throws. */
 	@Override
 	public void close() {
 		if (this.closed) {
 			return;
 		}
 		this.closed = true;
-		Connections.rollbackQuietly(this.connection);
-		Connections.closeQuietly(this.connection);
+		BlockingCalls.run(() -> {
+			Connections.rollbackQuietly(this.connection);
+			Connections.closeQuietly(this.connection);
+			return null;
+		});
 	}
 
 	private StorageException failed(String what, SQLException ex) {

@@ -1,7 +1,8 @@
 package io.levelmutex.postgres;
 
 /**
- * Every SQL statement of the engine's write path, planned reads, schema checks, keyspace directory and clean-up, with the
+ * Every SQL statement of the engine (write path, planned reads, snapshots, the remote-change listener, schema and
+ * durability checks, keyspace directory and clean-up), with the
  * table prefix resolved once (the schema files beside this class, {@code META-INF/level-mutex/postgres/}, use
  * the default prefix {@value PostgresSettings#DEFAULT_PREFIX}; the prefix is validated as a plain identifier,
  * so it is safe to put into the text). Immutable.
@@ -69,6 +70,58 @@ final class PostgresSql {
 	 */
 	private final String[] readPlans = new String[8];
 
+	/**
+	 * Snapshots ({@link PostgresSnapshot}): the first statement of the transaction (after the driver's BEGIN),
+	 * transaction-local so the session's defaults stay as the pool handed them out.
+	 */
+	final String beginSnapshot = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+
+	/** Snapshots: a keyspace's sequence. */
+	final String keyspaceSequence;
+
+	/** Snapshots: values of keys (tombstones are none). Parameters: keyspace id, keys. */
+	final String snapshotGet;
+
+	/** Snapshots: bounded scans, indexed by {@link #snapshotScan}'s bits. */
+	private final String[] snapshotScans = new String[4];
+
+	/** Listener: names its connection's session (a literal: SET takes no parameter). */
+	final String listenerName = "SET application_name = '" + RemoteChangeListener.APPLICATION_NAME + "'";
+
+	/** Listener: LISTEN on the channel (validated as a plain identifier). */
+	final String listen;
+
+	/** Listener: the session's application name before the listener set its own. */
+	final String applicationName = "SELECT current_setting('application_name')";
+
+	/** Listener: stops listening before the connection goes back to its pool. */
+	final String unlisten = "UNLISTEN *";
+
+	/** Listener: restores the session's application name. */
+	final String restoreApplicationName = "SELECT set_config('application_name', ?, false)";
+
+	/** Listener: keeps the connection's liveness known while nothing is watched. */
+	final String ping = "SELECT 1";
+
+	/** Listener: the sequences of the watched keyspaces. */
+	final String keyspaceSequences;
+
+	/** Listener: this node's own batches in a range of a keyspace's sequence. */
+	final String ownBatches;
+
+	/** Durability check: the session's synchronous_commit, its source and its value at session start. */
+	static final String SYNCHRONOUS_COMMIT = """
+			SELECT current_setting('synchronous_commit'), source, reset_val
+			FROM pg_settings WHERE name = 'synchronous_commit'""";
+
+	/** Durability check: synchronous_commit in the server's configuration file (needs pg_read_all_settings). */
+	static final String SYNCHRONOUS_COMMIT_FILE = """
+			SELECT setting FROM pg_file_settings
+			WHERE name = 'synchronous_commit' AND applied AND error IS NULL""";
+
+	/** Schema installation: serialises installers (a transaction-level advisory lock on the given key). */
+	static final String SCHEMA_LOCK = "SELECT pg_advisory_xact_lock(?)";
+
 	/** Keyspace directory: creates a keyspace row if missing. */
 	final String insertKeyspace;
 
@@ -84,7 +137,20 @@ final class PostgresSql {
 	/** Schema check: whether the commit function exists. */
 	final String commitFunctionExists;
 
+	/**
+	 * The statements for tables named with {@code prefix}, listening on the default channel.
+	 * @param prefix the table prefix (a validated identifier)
+	 */
 	PostgresSql(String prefix) {
+		this(prefix, PostgresSettings.defaults().channel());
+	}
+
+	/**
+	 * The statements for tables named with {@code prefix}, listening on {@code channel}.
+	 * @param prefix the table prefix (a validated identifier)
+	 * @param channel the notification channel (a validated identifier)
+	 */
+	PostgresSql(String prefix, String channel) {
 		this.prefix = prefix;
 		this.keyspaceTable = prefix + "keyspace";
 		this.entryTable = prefix + "entry";
@@ -111,6 +177,21 @@ final class PostgresSql {
 			this.readPlans[shape] = readPlan(this.keyspaceTable, this.entryTable, (shape & 1) != 0, (shape & 2) != 0,
 					(shape & 4) != 0);
 		}
+		this.keyspaceSequence = "SELECT seq FROM %s WHERE id = ?".formatted(this.keyspaceTable);
+		this.snapshotGet = """
+				SELECT key, value FROM %s
+				WHERE keyspace_id = ? AND key = ANY(?) AND value IS NOT NULL""".formatted(this.entryTable);
+		for (int shape = 0; shape < this.snapshotScans.length; shape++) {
+			this.snapshotScans[shape] = """
+					SELECT key, value FROM %s WHERE keyspace_id = ? AND value IS NOT NULL AND key >= ?%s
+					ORDER BY key%s LIMIT ?""".formatted(this.entryTable, ((shape & 2) != 0) ? " AND key < ?" : "",
+					((shape & 1) != 0) ? "" : " DESC");
+		}
+		this.listen = "LISTEN " + channel;
+		this.keyspaceSequences = "SELECT id, seq FROM %s WHERE id = ANY(?)".formatted(this.keyspaceTable);
+		this.ownBatches = """
+				SELECT seq FROM %s WHERE keyspace_id = ? AND seq > ? AND seq <= ? AND node_id = ?
+				ORDER BY seq""".formatted(this.batchTable);
 		this.insertKeyspace = "INSERT INTO %s (name) VALUES (?) ON CONFLICT (name) DO NOTHING"
 			.formatted(this.keyspaceTable);
 		this.keyspaceId = "SELECT id FROM %s WHERE name = ?".formatted(this.keyspaceTable);
@@ -129,6 +210,17 @@ final class PostgresSql {
 	 */
 	String readPlan(boolean gets, boolean ascending, boolean descending) {
 		return this.readPlans[(gets ? 1 : 0) | (ascending ? 2 : 0) | (descending ? 4 : 0)];
+	}
+
+	/**
+	 * A snapshot's scan: parameters keyspace id, lower bound (included), upper bound (excluded, when bounded),
+	 * limit.
+	 * @param ascending in ascending key order, else descending
+	 * @param bounded whether it has an upper bound
+	 * @return the statement's text
+	 */
+	String snapshotScan(boolean ascending, boolean bounded) {
+		return this.snapshotScans[(ascending ? 1 : 0) | (bounded ? 2 : 0)];
 	}
 
 	private static String readPlan(String keyspaceTable, String entryTable, boolean gets, boolean ascending,

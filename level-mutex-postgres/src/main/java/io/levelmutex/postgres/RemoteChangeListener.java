@@ -38,6 +38,8 @@ final class RemoteChangeListener implements AutoCloseable {
 
 	private final PostgresSettings settings;
 
+	private final PostgresSql sql;
+
 	private final UUID nodeId;
 
 	private final Consumer<RemoteChange> callback;
@@ -89,6 +91,7 @@ final class RemoteChangeListener implements AutoCloseable {
 			Consumer<RemoteChange> callback) {
 		this.connections = connections;
 		this.settings = settings;
+		this.sql = new PostgresSql(settings.tablePrefix(), settings.channel());
 		this.nodeId = nodeId;
 		this.callback = callback;
 		this.thread = new Thread(this::loop, "level-mutex-pg-listener-" + nodeId.toString().substring(0, 8));
@@ -171,10 +174,10 @@ final class RemoteChangeListener implements AutoCloseable {
 				}
 				// LISTEN takes effect at commit: a pool may hand out connections with auto-commit off.
 				current.setAutoCommit(true);
-				applicationName = applicationName(current);
+				applicationName = applicationName(current, this.sql);
 				try (Statement statement = current.createStatement()) {
-					statement.execute("SET application_name = '" + APPLICATION_NAME + "'");
-					statement.execute("LISTEN " + this.settings.channel());
+					statement.execute(this.sql.listenerName);
+					statement.execute(this.sql.listen);
 				}
 				PGConnection listening = current.unwrap(PGConnection.class);
 				while (!this.closed) {
@@ -192,15 +195,15 @@ final class RemoteChangeListener implements AutoCloseable {
 			finally {
 				this.connection = null;
 				if (current != null) {
-					release(current, applicationName);
+					release(current, applicationName, this.sql);
 				}
 			}
 		}
 	}
 
-	private static String applicationName(Connection current) throws SQLException {
+	private static String applicationName(Connection current, PostgresSql sql) throws SQLException {
 		try (Statement statement = current.createStatement();
-				ResultSet rows = statement.executeQuery("SELECT current_setting('application_name')")) {
+				ResultSet rows = statement.executeQuery(sql.applicationName)) {
 			rows.next();
 			return rows.getString(1);
 		}
@@ -214,14 +217,13 @@ final class RemoteChangeListener implements AutoCloseable {
 	 * @param applicationName its application name before the listener set its own, or {@code null} if it was
 	 * not read (nothing was changed then but, perhaps, LISTEN)
 	 */
-	private static void release(Connection current, @Nullable String applicationName) {
+	private static void release(Connection current, @Nullable String applicationName, PostgresSql sql) {
 		try {
 			try (Statement statement = current.createStatement()) {
-				statement.execute("UNLISTEN *");
+				statement.execute(sql.unlisten);
 			}
 			if (applicationName != null) {
-				try (PreparedStatement statement = current
-					.prepareStatement("SELECT set_config('application_name', ?, false)")) {
+				try (PreparedStatement statement = current.prepareStatement(sql.restoreApplicationName)) {
 					statement.setString(1, applicationName);
 					statement.execute();
 				}
@@ -249,15 +251,14 @@ final class RemoteChangeListener implements AutoCloseable {
 		if (this.watched.isEmpty()) {
 			try (Statement statement = current.createStatement()) {
 				// Keeps the connection's liveness (and so health) known while nothing is watched.
-				statement.execute("SELECT 1");
+				statement.execute(this.sql.ping);
 			}
 			this.lastCatchUpNanos = System.nanoTime();
 			return;
 		}
 		Integer[] ids = this.watched.keySet().toArray(new Integer[0]);
 		List<long[]> heads = new ArrayList<>();
-		try (PreparedStatement statement = current
-			.prepareStatement("SELECT id, seq FROM " + this.settings.table("keyspace") + " WHERE id = ANY(?)")) {
+		try (PreparedStatement statement = current.prepareStatement(this.sql.keyspaceSequences)) {
 			statement.setArray(1, current.createArrayOf("int4", ids));
 			try (ResultSet rows = statement.executeQuery()) {
 				while (rows.next()) {
@@ -277,8 +278,7 @@ final class RemoteChangeListener implements AutoCloseable {
 
 	private void deliver(Connection current, Watched watched, long to) throws SQLException {
 		List<Long> own = new ArrayList<>();
-		try (PreparedStatement statement = current.prepareStatement("SELECT seq FROM " + this.settings.table("batch")
-				+ " WHERE keyspace_id = ? AND seq > ? AND seq <= ? AND node_id = ? ORDER BY seq")) {
+		try (PreparedStatement statement = current.prepareStatement(this.sql.ownBatches)) {
 			statement.setInt(1, watched.keyspace.id());
 			statement.setLong(2, watched.seen);
 			statement.setLong(3, to);

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -86,7 +87,10 @@ final class SchemaInstaller {
 		boolean autoCommit = connection.getAutoCommit();
 		connection.setAutoCommit(false);
 		try (Statement statement = connection.createStatement()) {
-			statement.execute("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")");
+			try (PreparedStatement lock = connection.prepareStatement(PostgresSql.SCHEMA_LOCK)) {
+				lock.setLong(1, LOCK_KEY);
+				lock.execute();
+			}
 			for (String sql : statements(prefix)) {
 				statement.execute(sql);
 			}

@@ -103,7 +103,7 @@ class CommitFailureTest extends ClusterTestSupport {
 			assertThat(rejected.reason()).isEqualTo(RejectionReason.KEY_READ);
 			assertThat(text(rejected.key())).isEqualTo("a");
 		});
-		try (PostgresSnapshot snapshot = other.snapshot(ks)) {
+		try (TestSnapshot snapshot = other.snapshot(ks)) {
 			assertThat(snapshot.sequence()).isEqualTo(3);
 			List<byte[]> values = snapshot.get(List.of(bytes("x"), bytes("y")));
 			assertThat(values.get(0)).isNull();
@@ -168,14 +168,14 @@ class CommitFailureTest extends ClusterTestSupport {
 			.hasMessageContaining("not applied after 4 attempts")
 			.hasMessageContaining("40001");
 		assertThat(attempts.get()).isEqualTo(4);
-		try (PostgresSnapshot snapshot = node.snapshot(ks)) {
+		try (TestSnapshot snapshot = node.snapshot(ks)) {
 			assertThat(snapshot.sequence()).isEqualTo(1);
 			assertThat(text(snapshot.get(List.of(bytes("k"))).get(0))).isEqualTo("v");
 		}
 	}
 
 	private static void assertNothingOfTheBatch(TestNode other, PostgresKeyspace ks) {
-		try (PostgresSnapshot snapshot = other.snapshot(ks)) {
+		try (TestSnapshot snapshot = other.snapshot(ks)) {
 			assertThat(snapshot.sequence()).as("the killed batch took no sequence").isEqualTo(1);
 			List<byte[]> values = snapshot.get(List.of(bytes("base"), bytes("new")));
 			assertThat(text(values.get(0))).isEqualTo("1");

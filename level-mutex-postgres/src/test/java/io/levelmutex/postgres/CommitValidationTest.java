@@ -258,7 +258,7 @@ class CommitValidationTest extends ClusterTestSupport {
 			.isInstanceOf(PostgresInputException.class).hasMessageContaining("snapshot sequence 9");
 		assertThat(commit(this.other, TestBatch.put(bytes("g"), bytes("v"))).sequence())
 			.as("the refused batch left no gap").isEqualTo(3);
-		try (PostgresSnapshot snapshot = storage.snapshot(this.ks)) {
+		try (TestSnapshot snapshot = storage.snapshot(this.ks)) {
 			assertThat(text(snapshot.get(List.of(longest)).get(0))).isEqualTo("fits");
 		}
 	}
@@ -272,7 +272,7 @@ class CommitValidationTest extends ClusterTestSupport {
 		assertThat(large).as("statements of a batch of 1,000 puts, 1,000 deletes, 100 units").isEqualTo(small);
 		assertThat(small).as("one call of the commit function: lock, validation, writes, batch log, COMMIT")
 			.isEqualTo(1);
-		try (PostgresSnapshot snapshot = storage.snapshot(this.ks)) {
+		try (TestSnapshot snapshot = storage.snapshot(this.ks)) {
 			assertThat(snapshot.scan(ByteRange.closedOpen(bytes("big/"), bytes("big0")), 5000, false)).hasSize(1000);
 		}
 	}
@@ -305,7 +305,7 @@ class CommitValidationTest extends ClusterTestSupport {
 	}
 
 	private String read(String key) {
-		try (PostgresSnapshot snapshot = this.node.snapshot(this.ks)) {
+		try (TestSnapshot snapshot = this.node.snapshot(this.ks)) {
 			byte[] value = snapshot.get(List.of(bytes(key))).get(0);
 			return value == null ? null : text(value);
 		}

@@ -165,7 +165,7 @@ class CrashTest extends ClusterTestSupport implements ClusterTestSupport.OwnClus
 			.as("the COMMIT never reached the server").isZero();
 		assertThat(node.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("after"), bytes("3"))))).sequence())
 			.as("the node commits again after the restart, without a gap").isEqualTo(2);
-		try (PostgresSnapshot snapshot = node.snapshot(ks)) {
+		try (TestSnapshot snapshot = node.snapshot(ks)) {
 			List<byte[]> values = snapshot.get(List.of(bytes("before"), bytes("during"), bytes("after")));
 			assertThat(text(values.get(0))).isEqualTo("1");
 			assertThat(values.get(1)).isNull();

@@ -89,13 +89,13 @@ class MultiNodeCommitTest extends ClusterTestSupport {
 			}
 			assertThat(expected - 1).isEqualTo(total);
 		}
-		try (PostgresSnapshot snapshot = nodes.get(2).snapshot(ks)) {
+		try (TestSnapshot snapshot = nodes.get(2).snapshot(ks)) {
 			assertThat(snapshot.sequence()).isEqualTo(total);
 			assertThat(text(snapshot.get(List.of(bytes("shared"))).get(0)))
 				.as("last writer wins in commit order").isEqualTo(sharedValue.get((long) total));
 			assertThat(snapshot.scan(ByteRange.closedOpen(bytes("own/"), bytes("own0")), 1000, false)).hasSize(total);
 		}
-		try (PostgresSnapshot other = nodes.get(0).snapshot(nodes.get(0).keyspace("other"))) {
+		try (TestSnapshot other = nodes.get(0).snapshot(nodes.get(0).keyspace("other"))) {
 			assertThat(other.sequence()).as("another keyspace's sequence is untouched").isZero();
 		}
 	}
@@ -129,7 +129,7 @@ class MultiNodeCommitTest extends ClusterTestSupport {
 							while (true) {
 								long value;
 								long snapshotSequence;
-								try (PostgresSnapshot snapshot = node.snapshot(ks)) {
+								try (TestSnapshot snapshot = node.snapshot(ks)) {
 									byte[] current = snapshot.get(List.of(key)).get(0);
 									value = current == null ? 0 : ByteBuffer.wrap(current).getLong();
 									snapshotSequence = snapshot.sequence();
@@ -160,7 +160,7 @@ class MultiNodeCommitTest extends ClusterTestSupport {
 			pool.shutdownNow();
 		}
 		long sum = 0;
-		try (PostgresSnapshot snapshot = nodes.get(1).snapshot(ks)) {
+		try (TestSnapshot snapshot = nodes.get(1).snapshot(ks)) {
 			for (int c = 0; c < counters; c++) {
 				byte[] stored = snapshot.get(List.of(bytes("counter/" + c))).get(0);
 				long value = stored == null ? 0 : ByteBuffer.wrap(stored).getLong();
@@ -213,7 +213,7 @@ class MultiNodeCommitTest extends ClusterTestSupport {
 							byte[] claim = bytes("slot/" + slot + "/" + holder);
 							long sequence;
 							boolean free;
-							try (PostgresSnapshot snapshot = node.snapshot(ks)) {
+							try (TestSnapshot snapshot = node.snapshot(ks)) {
 								sequence = snapshot.sequence();
 								free = snapshot.first(ByteRange.closedOpen(low, high)) == null;
 							}
@@ -255,7 +255,7 @@ class MultiNodeCommitTest extends ClusterTestSupport {
 			claims += event[2] > 0 ? 1 : 0;
 		}
 		assertThat(claims).as("some claims succeeded").isPositive();
-		try (PostgresSnapshot snapshot = nodes.get(0).snapshot(ks)) {
+		try (TestSnapshot snapshot = nodes.get(0).snapshot(ks)) {
 			for (int slot = 0; slot < slots; slot++) {
 				assertThat(snapshot.scan(ByteRange.closedOpen(bytes("slot/" + slot + "/"), bytes("slot/" + slot + "0")),
 						10, false)).hasSize(holders[slot]);
@@ -265,7 +265,7 @@ class MultiNodeCommitTest extends ClusterTestSupport {
 	}
 
 	private static long snapshotSequence(TestNode node, PostgresKeyspace ks) {
-		try (PostgresSnapshot snapshot = node.snapshot(ks)) {
+		try (TestSnapshot snapshot = node.snapshot(ks)) {
 			return snapshot.sequence();
 		}
 	}

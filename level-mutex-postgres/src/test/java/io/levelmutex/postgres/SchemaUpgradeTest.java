@@ -126,7 +126,7 @@ class SchemaUpgradeTest extends ClusterTestSupport {
 
 	private static void assertVersion1DataIntactAndCommitsContinue(TestNode node) {
 		PostgresKeyspace ks = node.keyspace("old");
-		try (PostgresSnapshot snapshot = node.snapshot(ks)) {
+		try (TestSnapshot snapshot = node.snapshot(ks)) {
 			assertThat(snapshot.sequence()).isEqualTo(2);
 			List<byte[]> values = snapshot.get(List.of(bytes("a"), bytes("gone")));
 			assertThat(text(values.get(0))).isEqualTo("1");
@@ -139,7 +139,7 @@ class SchemaUpgradeTest extends ClusterTestSupport {
 		assertThat(rejected.rejected().reason()).isEqualTo(RejectionReason.KEY_READ);
 		Committed next = node.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("b"), bytes("2")))));
 		assertThat(next.sequence()).isEqualTo(3);
-		try (PostgresSnapshot snapshot = node.snapshot(ks)) {
+		try (TestSnapshot snapshot = node.snapshot(ks)) {
 			assertThat(text(snapshot.get(List.of(bytes("b"))).get(0))).isEqualTo("2");
 		}
 	}

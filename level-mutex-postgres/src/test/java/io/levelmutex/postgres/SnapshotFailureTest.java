@@ -28,7 +28,7 @@ class SnapshotFailureTest extends ClusterTestSupport {
 		TestNode storage = TestNode.open(new PoolLikeDataSource(database), fastSettings(), true);
 		PostgresKeyspace ks = storage.keyspace("lost");
 		storage.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("a"), bytes("1")))));
-		try (PostgresSnapshot snapshot = storage.snapshot(ks)) {
+		try (TestSnapshot snapshot = storage.snapshot(ks)) {
 			queryLong(database, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
 					+ "WHERE datname = current_database() AND pid <> pg_backend_pid()");
 			assertThatThrownBy(() -> snapshot.get(List.of(bytes("a"))))

@@ -22,7 +22,7 @@ class SnapshotReadTest extends ClusterTestSupport {
 		PostgresKeyspace ks = storage.keyspace("docs");
 		storage.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("a"), bytes("1")), TestBatch.put(bytes("b"), bytes("2")),
 				TestBatch.put(bytes("c"), bytes("3")), TestBatch.del(bytes("c")))));
-		try (PostgresSnapshot snapshot = storage.snapshot(ks)) {
+		try (TestSnapshot snapshot = storage.snapshot(ks)) {
 			int before = counting.executions.get();
 			List<byte[]> values = snapshot.get(List.of(bytes("b"), bytes("zz"), bytes("a"), bytes("b"), bytes("c")));
 			assertThat(counting.executions.get() - before).isEqualTo(1);
@@ -48,7 +48,7 @@ class SnapshotReadTest extends ClusterTestSupport {
 				TestBatch.put(bytes("f"), bytes("F")), TestBatch.put(high, bytes("HIGH")), TestBatch.put(low, bytes("LOW")),
 				TestBatch.put(bytes("e"), bytes("E")))));
 		storage.commit(ks, TestBatch.of(List.of(TestBatch.del(bytes("e")))));
-		try (PostgresSnapshot snapshot = storage.snapshot(ks)) {
+		try (TestSnapshot snapshot = storage.snapshot(ks)) {
 			assertThat(keys(snapshot.scan(ByteRange.all(), 100, false))).containsExactly("\u0001", "b", "d", "f", "\u00ff");
 			assertThat(keys(snapshot.scan(ByteRange.all(), 100, true))).containsExactly("\u00ff", "f", "d", "b", "\u0001");
 			assertThat(keys(snapshot.scan(ByteRange.all(), 1, false))).containsExactly("\u0001");
@@ -83,7 +83,7 @@ class SnapshotReadTest extends ClusterTestSupport {
 		PostgresKeyspace wks = writer.keyspace("iso");
 		assertThat(wks).isEqualTo(ks);
 		writer.commit(wks, TestBatch.of(List.of(TestBatch.put(bytes("k"), bytes("v1")), TestBatch.put(bytes("gone"), bytes("x")))));
-		try (PostgresSnapshot snapshot = reader.snapshot(ks)) {
+		try (TestSnapshot snapshot = reader.snapshot(ks)) {
 			assertThat(snapshot.sequence()).isEqualTo(1);
 			for (int i = 2; i <= 4; i++) {
 				writer.commit(wks, TestBatch.of(List.of(TestBatch.put(bytes("k"), bytes("v" + i)),
@@ -93,7 +93,7 @@ class SnapshotReadTest extends ClusterTestSupport {
 				assertThat(snapshot.sequence()).isEqualTo(1);
 			}
 		}
-		try (PostgresSnapshot later = reader.snapshot(ks)) {
+		try (TestSnapshot later = reader.snapshot(ks)) {
 			assertThat(later.sequence()).isEqualTo(4);
 			assertThat(text(later.get(List.of(bytes("k"))).get(0))).isEqualTo("v4");
 			assertThat(keys(later.scan(ByteRange.all(), 100, false))).containsExactly("k", "new2", "new3", "new4");
@@ -110,7 +110,7 @@ class SnapshotReadTest extends ClusterTestSupport {
 		assertThat(storage.commit(left, TestBatch.of(List.of(TestBatch.put(bytes("l"), bytes("L"))))).sequence()).isEqualTo(2);
 		assertThat(storage.commit(right, TestBatch.of(List.of(TestBatch.put(bytes("k"), bytes("R"))))).sequence()).isEqualTo(1);
 		storage.commit(right, TestBatch.of(List.of(TestBatch.del(bytes("l")))));
-		try (PostgresSnapshot l = storage.snapshot(left); PostgresSnapshot r = storage.snapshot(right)) {
+		try (TestSnapshot l = storage.snapshot(left); TestSnapshot r = storage.snapshot(right)) {
 			assertThat(l.sequence()).isEqualTo(2);
 			assertThat(r.sequence()).isEqualTo(2);
 			assertThat(text(l.get(List.of(bytes("k"))).get(0))).isEqualTo("L");

@@ -32,7 +32,7 @@ final class TestNode {
 	private TestNode(DataSource dataSource, PostgresSettings settings, BatchCommitter.CommitStep commitStep) {
 		this.settings = settings;
 		this.connections = new Connections(dataSource, settings.connectWait());
-		PostgresSql sql = new PostgresSql(settings.tablePrefix());
+		PostgresSql sql = new PostgresSql(settings.tablePrefix(), settings.channel());
 		this.sql = sql;
 		this.keyspaces = new KeyspaceDirectory(sql);
 		this.committer = new BatchCommitter(this.connections, settings, sql, this.nodeId, commitStep);
@@ -69,8 +69,8 @@ final class TestNode {
 		return PostgresEngine.keyspace(this.connections, this.keyspaces, name);
 	}
 
-	PostgresSnapshot snapshot(PostgresKeyspace keyspace) {
-		return PostgresSnapshot.open(this.connections, this.settings, keyspace);
+	TestSnapshot snapshot(PostgresKeyspace keyspace) {
+		return new TestSnapshot(PostgresSnapshot.open(this.connections, this.sql, keyspace));
 	}
 
 	Committed commit(PostgresKeyspace keyspace, TestBatch batch) {

@@ -1,7 +1,7 @@
 package io.levelmutex.postgres;
 
 /**
- * A key and its value, as read from a snapshot.
+ * A key and its value, as the tests read them from a snapshot ({@link TestSnapshot}).
  *
  * @param key the key
  * @param value the value

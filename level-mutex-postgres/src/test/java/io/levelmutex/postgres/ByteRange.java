@@ -5,7 +5,7 @@ import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A range of keys for snapshot reads: each bound absent (unbounded), inclusive or exclusive. Keys compare as
+ * A range of keys for the tests' snapshot reads ({@link TestSnapshot}): each bound absent (unbounded), inclusive or exclusive. Keys compare as
  * unsigned bytes. A range whose start lies after its end (or on it, with either bound exclusive) is empty.
  *
  * @param low the lower bound, or null for none

@@ -12,9 +12,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Configuration properties for level-mutex, under {@code level-mutex}. Unknown keys under the
- * prefix fail the application's startup, naming the key, so that a typo never silently falls
- * back to a default.
+ * Configuration properties for level-mutex, under {@code level-mutex}: engine-neutral settings (the store's
+ * engine, cycle pool and close timeout under {@code level-mutex.store}, the mutexes, their defaults, events and
+ * health), the embedded engine's under {@code level-mutex.rocksdb} and PostgreSQL's under
+ * {@code level-mutex.postgres}. Unknown keys under the prefix fail the application's startup, naming the key, so
+ * that a typo (or a setting's old name) never silently falls back to a default.
  */
 @ConfigurationProperties(prefix = "level-mutex", ignoreUnknownFields = false)
 public class LevelMutexProperties {

@@ -56,8 +56,11 @@ class PropertyGroupsTests {
 	void whenTemporaryUnderRocksDBPrefixThenTheStoreIsInAFreshDirectory() {
 		this.runner
 			.withPropertyValues("level-mutex.rocksdb.temporary=true", "level-mutex.rocksdb.path=" + this.directory)
-			.run((context) -> assertThat(context.getBean(MutexStore.class).directory()).isNotEqualTo(this.directory)
-				.isNotNull());
+			.run((context) -> {
+				Path store = context.getBean(MutexStore.class).directory();
+				assertThat(store).isNotEqualTo(this.directory.toAbsolutePath());
+				assertThat(store.getFileName().toString()).startsWith("level-mutex-");
+			});
 	}
 
 	@Test

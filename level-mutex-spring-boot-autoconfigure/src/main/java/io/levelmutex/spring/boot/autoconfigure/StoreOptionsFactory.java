@@ -30,9 +30,9 @@ final class StoreOptionsFactory {
 	}
 
 	/**
-	 * Builds the options of the embedded RocksDB store: {@code level-mutex.rocksdb.durable}, {@code cycle-threads} and
-	 * {@code close-timeout}, then the customizers and the interceptor. The RocksDB settings are
-	 * {@link RocksStoreFactory}'s.
+	 * Builds the options of the embedded RocksDB store: {@code level-mutex.rocksdb.durable},
+	 * {@code cycle-threads} and {@code close-timeout}, then the customizers and the interceptor. The other
+	 * RocksDB settings are {@link RocksStoreFactory}'s.
 	 * @param customizers applied in order, after the properties
 	 * @param interceptor the batch interceptor, if any
 	 * @return the options

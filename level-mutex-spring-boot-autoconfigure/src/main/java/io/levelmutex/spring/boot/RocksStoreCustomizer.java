@@ -9,7 +9,7 @@ import io.levelmutex.rocksdb.RocksStore;
  * column family options}, and so on. {@link MutexStoreCustomizer} tunes the engine-neutral options.
  *
  * <p>Customizers run in {@link org.springframework.core.Ordered order}, once, on the thread creating the store,
- * after the {@code level-mutex.store.*} properties and the engine-neutral options were applied to the builder and
+ * after the {@code level-mutex.rocksdb.*} properties and the engine-neutral options were applied to the builder and
  * before it opens the store; a setter called here replaces what the properties set (e.g.
  * {@code columnFamilies(...)} replaces the listed and the mutexes' column families). One that throws fails the
  * application's startup. Not used with the PostgreSQL engine.

@@ -22,7 +22,7 @@ import static org.awaitility.Awaitility.await;
  * checks) and {@code _all_docs} with its range, paging and document options.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "level-mutex.store.path=target/test-data/BulkAndAllDocsTests-${random.uuid}",
+		properties = { "level-mutex.rocksdb.path=target/test-data/BulkAndAllDocsTests-${random.uuid}",
 				"couch.max-bulk-docs=10", "couch.scan-chunk=3" })
 class BulkAndAllDocsTests {
 

@@ -23,7 +23,8 @@ import static org.awaitility.Awaitility.await;
  * events, their timeouts and heartbeats; malformed parameters.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "level-mutex.store.path=target/test-data/ChangesFeedTests-${random.uuid}", "couch.scan-chunk=2" })
+		properties = { "level-mutex.rocksdb.path=target/test-data/ChangesFeedTests-${random.uuid}",
+				"couch.scan-chunk=2" })
 class ChangesFeedTests {
 
 	@Value("${local.server.port}")

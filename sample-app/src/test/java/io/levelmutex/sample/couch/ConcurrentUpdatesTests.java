@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * lost and none is invented, and two updates of one revision never both succeed.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = "level-mutex.store.path=target/test-data/ConcurrentUpdatesTests-${random.uuid}")
+		properties = "level-mutex.rocksdb.path=target/test-data/ConcurrentUpdatesTests-${random.uuid}")
 class ConcurrentUpdatesTests {
 
 	private static final int CLIENTS = 8;

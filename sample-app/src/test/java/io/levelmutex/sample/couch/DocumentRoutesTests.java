@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * documents, and every input check, each followed by a check that nothing was written.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "level-mutex.store.path=target/test-data/DocumentRoutesTests-${random.uuid}",
+		properties = { "level-mutex.rocksdb.path=target/test-data/DocumentRoutesTests-${random.uuid}",
 				"couch.max-request-size=4KB", "couch.max-document-size=2KB" })
 class DocumentRoutesTests {
 

@@ -14,7 +14,7 @@ import org.springframework.boot.test.context.SpringBootTest;
  * stale revision, delete, list, bulk, changes and the changes reader.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = "level-mutex.store.path=target/test-data/NanoClientTests-${random.uuid}")
+		properties = "level-mutex.rocksdb.path=target/test-data/NanoClientTests-${random.uuid}")
 class NanoClientTests {
 
 	@Value("${local.server.port}")

@@ -25,7 +25,7 @@ import static org.awaitility.Awaitility.await;
  * it until the test releases it.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "level-mutex.store.path=target/test-data/RequestTimeoutTests-${random.uuid}",
+		properties = { "level-mutex.rocksdb.path=target/test-data/RequestTimeoutTests-${random.uuid}",
 				"spring.mvc.async.request-timeout=300ms" })
 class RequestTimeoutTests {
 

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * methods, and the actuator endpoints.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = "level-mutex.store.path=target/test-data/ServerAndDatabaseRoutesTests-${random.uuid}")
+		properties = "level-mutex.rocksdb.path=target/test-data/ServerAndDatabaseRoutesTests-${random.uuid}")
 class ServerAndDatabaseRoutesTests {
 
 	@Value("${local.server.port}")

@@ -48,7 +48,7 @@ class AotApplicationIT {
 		SpringApplication application = new SpringApplication(AotTestApplication.class);
 		// the generated initializer is looked up by the main class's name
 		application.setMainApplicationClass(AotTestApplication.class);
-		try (ConfigurableApplicationContext context = application.run("--level-mutex.store.path=" + store)) {
+		try (ConfigurableApplicationContext context = application.run("--level-mutex.rocksdb.path=" + store)) {
 			assertThat(context.getBean(AuditLog.class).record("k1", "created")).contains("created");
 			OrderBook orders = context.getBean(OrderBook.class);
 			assertThat(orders.add("o-1", 2)).isEqualTo(new Order("o-1", 2));

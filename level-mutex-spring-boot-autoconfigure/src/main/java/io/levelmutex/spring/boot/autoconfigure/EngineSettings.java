@@ -19,11 +19,13 @@ import org.springframework.core.env.PropertySource;
 /**
  * Nothing a user sets is ignored silently: a setting of the other engine fails startup naming every such setting
  * ({@link InvalidConfigurationPropertyValueException}, analysed by Spring Boot with the property's origin). With
- * {@code engine=postgres} these are the RocksDB-only ones (the store's path, durability, column families,
- * RocksDB tuning, a mutex's {@code durable} and {@code column-family}); with the embedded engine every
- * {@code level-mutex.postgres.*}. When {@code @AutoConfigureLevelMutex} chose the engine in a test (its property
- * source sets {@code level-mutex.store.engine}), the application's settings for its own engine are expected and
- * only named in a warning.
+ * {@code engine=postgres} these are the RocksDB-only ones: every {@code level-mutex.rocksdb.*} but
+ * {@code temporary} (which {@code @AutoConfigureLevelMutex} sets whatever the engine, and which only chooses a
+ * directory), a mutex's {@code durable} and {@code column-family}; with the embedded engine every
+ * {@code level-mutex.postgres.*}. The engine-neutral {@code level-mutex.store.*} apply to both. When
+ * {@code @AutoConfigureLevelMutex} chose the engine in a test (its property source sets
+ * {@code level-mutex.store.engine}), the application's settings for its own engine are expected and only named in
+ * a warning.
  */
 final class EngineSettings {
 
@@ -37,12 +39,12 @@ final class EngineSettings {
 
 	private static final String ENGINE = "level-mutex.store.engine";
 
-	private static final List<String> ROCKSDB_STORE = List.of("path", "create-if-missing", "durable", "column-families",
-			"column-family-options", "keep-log-files");
+	/** The one {@code level-mutex.rocksdb.*} setting allowed with either engine. */
+	private static final String TEMPORARY = "temporary";
 
 	private static final List<String> ROCKSDB_MUTEX = List.of("durable", "column-family");
 
-	private static final ConfigurationPropertyName STORE = ConfigurationPropertyName.of("level-mutex.store");
+	private static final ConfigurationPropertyName ROCKSDB = ConfigurationPropertyName.of("level-mutex.rocksdb");
 
 	private static final ConfigurationPropertyName MUTEXES = ConfigurationPropertyName.of("level-mutex.mutexes");
 
@@ -106,9 +108,9 @@ final class EngineSettings {
 	}
 
 	private static boolean isRocksDBOnly(ConfigurationPropertyName name) {
-		if (STORE.isAncestorOf(name)) {
-			String setting = name.getElement(STORE.getNumberOfElements(), ConfigurationPropertyName.Form.DASHED);
-			return ROCKSDB_STORE.contains(setting);
+		if (ROCKSDB.isAncestorOf(name)) {
+			String setting = name.getElement(ROCKSDB.getNumberOfElements(), ConfigurationPropertyName.Form.DASHED);
+			return !TEMPORARY.equals(setting);
 		}
 		if (MUTEXES.isAncestorOf(name) && name.getNumberOfElements() == MUTEXES.getNumberOfElements() + 2) {
 			String setting = name.getLastElement(ConfigurationPropertyName.Form.DASHED);

@@ -153,7 +153,7 @@ public final class LevelMutexAutoConfiguration {
 		@ConditionalOnMissingBean(MutexStore.class)
 		StoreDirectory levelMutexStoreDirectory(LevelMutexProperties properties, Environment environment) {
 			EngineSettings.checkForRocksDB(environment);
-			return StoreDirectory.of(properties.getStore());
+			return StoreDirectory.of(properties.getRocksdb());
 		}
 
 		@Bean(destroyMethod = "close")
@@ -170,10 +170,11 @@ public final class LevelMutexAutoConfiguration {
 			}
 			catch (StoreLockedException ex) {
 				throw new InvalidConfigurationPropertyValueException(directory.property(),
-						directory.isTemporary() ? Boolean.TRUE : properties.getStore().getPath(),
+						directory.isTemporary() ? Boolean.TRUE : properties.getRocksdb().getPath(),
 						"the directory " + directory.path() + " is locked by another open store (in this process or"
-								+ " another): give each application its own level-mutex.store.path, close the other"
-								+ " store, or in tests set level-mutex.store.temporary=true (@AutoConfigureLevelMutex)");
+								+ " another): give each application its own level-mutex.rocksdb.path, close the"
+								+ " other store, or in tests set level-mutex.rocksdb.temporary=true"
+								+ " (@AutoConfigureLevelMutex)");
 			}
 		}
 

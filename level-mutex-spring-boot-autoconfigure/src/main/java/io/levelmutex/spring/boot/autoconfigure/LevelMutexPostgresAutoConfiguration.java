@@ -38,7 +38,7 @@ import org.springframework.core.env.Environment;
  * of its own built from {@link LevelMutexPostgresConnectionDetails} ({@code level-mutex.postgres.url},
  * {@code username}, {@code password} unless the application defines that bean), as Spring Boot's Flyway
  * auto-configuration chooses Flyway's. {@code level-mutex.postgres.*} configures the engine;
- * of {@code level-mutex.store.*} only {@code cycle-threads} and {@code close-timeout} apply, and the
+ * the engine-neutral {@code level-mutex.store.*} ({@code cycle-threads}, {@code close-timeout}) apply, and the
  * {@link MutexStoreCustomizer} and {@link BatchInterceptor} beans as for the embedded engine. Everything else
  * (registry, mutex beans, events, health, metrics, endpoint, tracing) is {@link LevelMutexAutoConfiguration}'s,
  * unchanged. Backs off when the application defines its own {@link MutexStore}.

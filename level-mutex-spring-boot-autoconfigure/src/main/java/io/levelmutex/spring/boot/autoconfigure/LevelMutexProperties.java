@@ -12,9 +12,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Configuration properties for level-mutex, under {@code level-mutex}. Unknown keys under the
- * prefix fail the application's startup, naming the key, so that a typo never silently falls
- * back to a default.
+ * Configuration properties for level-mutex, under {@code level-mutex}: engine-neutral settings (the store's
+ * engine, cycle pool and close timeout under {@code level-mutex.store}, the mutexes, their defaults, events and
+ * health), the embedded engine's under {@code level-mutex.rocksdb} and PostgreSQL's under
+ * {@code level-mutex.postgres}. Unknown keys under the prefix fail the application's startup, naming the key, so
+ * that a typo (or a setting's old name) never silently falls back to a default.
  */
 @ConfigurationProperties(prefix = "level-mutex", ignoreUnknownFields = false)
 public class LevelMutexProperties {
@@ -33,6 +35,8 @@ public class LevelMutexProperties {
 	private boolean createOnDemand = true;
 
 	private final Store store = new Store();
+
+	private final Rocksdb rocksdb = new Rocksdb();
 
 	private final Defaults defaults = new Defaults();
 
@@ -69,6 +73,10 @@ public class LevelMutexProperties {
 		return this.store;
 	}
 
+	public Rocksdb getRocksdb() {
+		return this.rocksdb;
+	}
+
 	public Defaults getDefaults() {
 		return this.defaults;
 	}
@@ -92,7 +100,7 @@ public class LevelMutexProperties {
 	/** The storage engine of the store. */
 	public enum Engine {
 
-		/** An embedded RocksDB directory ('level-mutex.store.path'). */
+		/** An embedded RocksDB directory ('level-mutex.rocksdb.*'). */
 		ROCKSDB,
 
 		/** PostgreSQL tables, on the application's DataSource or the one 'level-mutex.postgres.url' names. */
@@ -284,15 +292,61 @@ public class LevelMutexProperties {
 
 	}
 
-	/** The store: its engine, and the embedded RocksDB engine's settings. */
+	/**
+	 * The store's engine-neutral settings, under 'level-mutex.store': its engine and how it runs the mutexes' cycles.
+	 * The embedded engine's own settings are under 'level-mutex.rocksdb', PostgreSQL's under 'level-mutex.postgres'.
+	 */
 	public static class Store {
 
 		/**
-		 * Storage engine of the store: 'rocksdb' (an embedded directory, the default) or 'postgres' (tables in a
-		 * PostgreSQL database shared by every instance of the application, see 'level-mutex.postgres.*'). The
-		 * other 'level-mutex.store.*' settings except 'cycle-threads' and 'close-timeout' apply to rocksdb only.
+		 * Storage engine of the store: 'rocksdb' (an embedded directory, the default, see 'level-mutex.rocksdb.*')
+		 * or 'postgres' (tables in a PostgreSQL database shared by every instance of the application, see
+		 * 'level-mutex.postgres.*'). A setting of the other engine fails startup, naming it.
 		 */
 		private Engine engine = Engine.ROCKSDB;
+
+		/**
+		 * Threads of the store's cycle pool, shared by all mutexes: how many mutexes can read
+		 * or flush at the same moment. Defaults to four per processor, at least 8.
+		 */
+		private @Nullable Integer cycleThreads;
+
+		/**
+		 * How long closing the store waits for the mutexes to finish their queued operations
+		 * before closing the engine anyway; operations still queued then fail.
+		 */
+		private Duration closeTimeout = Duration.ofSeconds(30);
+
+		public Engine getEngine() {
+			return this.engine;
+		}
+
+		public void setEngine(Engine engine) {
+			this.engine = engine;
+		}
+
+		public @Nullable Integer getCycleThreads() {
+			return this.cycleThreads;
+		}
+
+		public void setCycleThreads(@Nullable Integer cycleThreads) {
+			this.cycleThreads = cycleThreads;
+		}
+
+		public Duration getCloseTimeout() {
+			return this.closeTimeout;
+		}
+
+		public void setCloseTimeout(Duration closeTimeout) {
+			this.closeTimeout = closeTimeout;
+		}
+
+	}
+
+	/**
+	 * The embedded RocksDB engine ('level-mutex.store.engine=rocksdb', the default), under 'level-mutex.rocksdb'.
+	 */
+	public static class Rocksdb {
 
 		/**
 		 * Directory of the RocksDB store, resolved against the working directory when
@@ -302,7 +356,7 @@ public class LevelMutexProperties {
 
 		/**
 		 * Whether to open the store in a fresh temporary directory, deleted when the
-		 * application context closes, instead of 'level-mutex.store.path': for tests, so that
+		 * application context closes, instead of 'level-mutex.rocksdb.path': for tests, so that
 		 * each application context has a store of its own.
 		 */
 		private boolean temporary;
@@ -314,7 +368,8 @@ public class LevelMutexProperties {
 
 		/**
 		 * Whether batches are fsync'd to the write-ahead log before their writes complete.
-		 * When false, a write survives a process crash but may be lost on power loss.
+		 * When false, a write survives a process crash but may be lost on power loss. (On PostgreSQL
+		 * a write is as durable as the database's commit.)
 		 */
 		private boolean durable = true;
 
@@ -327,35 +382,15 @@ public class LevelMutexProperties {
 		/**
 		 * RocksDB options per column family, by column family name ('default' for the default
 		 * one). Every column family named here must be the default one, listed in
-		 * 'level-mutex.store.column-families' or used by a configured mutex.
+		 * 'level-mutex.rocksdb.column-families' or used by a configured mutex.
 		 */
 		private final Map<String, ColumnFamilySettings> columnFamilyOptions = new LinkedHashMap<>();
-
-		/**
-		 * Threads of the store's cycle pool, shared by all mutexes: how many mutexes can read
-		 * or flush at the same moment. Defaults to four per processor, at least 8.
-		 */
-		private @Nullable Integer cycleThreads;
-
-		/**
-		 * How long closing the store waits for the mutexes to finish their queued operations
-		 * before closing RocksDB anyway; operations still queued then fail.
-		 */
-		private Duration closeTimeout = Duration.ofSeconds(30);
 
 		/**
 		 * How many RocksDB info log files (LOG and the LOG.old.* files of earlier opens) the
 		 * store's directory keeps; older ones are deleted.
 		 */
 		private int keepLogFiles = 5;
-
-		public Engine getEngine() {
-			return this.engine;
-		}
-
-		public void setEngine(Engine engine) {
-			this.engine = engine;
-		}
 
 		public String getPath() {
 			return this.path;
@@ -407,22 +442,6 @@ public class LevelMutexProperties {
 
 		public Map<String, ColumnFamilySettings> getColumnFamilyOptions() {
 			return this.columnFamilyOptions;
-		}
-
-		public @Nullable Integer getCycleThreads() {
-			return this.cycleThreads;
-		}
-
-		public void setCycleThreads(@Nullable Integer cycleThreads) {
-			this.cycleThreads = cycleThreads;
-		}
-
-		public Duration getCloseTimeout() {
-			return this.closeTimeout;
-		}
-
-		public void setCloseTimeout(Duration closeTimeout) {
-			this.closeTimeout = closeTimeout;
 		}
 
 	}
@@ -606,7 +625,7 @@ public class LevelMutexProperties {
 		private @Nullable String prefix;
 
 		/**
-		 * Whether this mutex's batches are fsync'd; defaults to 'level-mutex.store.durable'.
+		 * Whether this mutex's batches are fsync'd; defaults to 'level-mutex.rocksdb.durable' (embedded engine only).
 		 */
 		private @Nullable Boolean durable;
 

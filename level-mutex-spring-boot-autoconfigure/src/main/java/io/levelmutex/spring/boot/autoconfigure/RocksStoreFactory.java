@@ -15,7 +15,7 @@ import io.levelmutex.StoreOptions;
 import io.levelmutex.rocksdb.RocksStore;
 import io.levelmutex.spring.boot.RocksStoreCustomizer;
 import io.levelmutex.spring.boot.autoconfigure.LevelMutexProperties.ColumnFamilySettings;
-import io.levelmutex.spring.boot.autoconfigure.LevelMutexProperties.Store;
+import io.levelmutex.spring.boot.autoconfigure.LevelMutexProperties.Rocksdb;
 import org.jspecify.annotations.Nullable;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
@@ -23,19 +23,19 @@ import org.rocksdb.CompressionType;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
- * Opens the embedded store from {@code level-mutex.store.*} through {@link RocksStore}: the directory, the
+ * Opens the embedded store from {@code level-mutex.rocksdb.*} through {@link RocksStore}: the directory, the
  * column families (listed and used by declared mutexes) and their options, which it checks first. Every bad value
  * fails with an {@link InvalidConfigurationPropertyValueException} naming the property. Used only when
  * {@code level-mutex-rocksdb} is on the class path.
  */
 final class RocksStoreFactory {
 
-	private static final String STORE = "level-mutex.store.";
+	private static final String ROCKSDB = "level-mutex.rocksdb.";
 
-	private final Store store;
+	private final Rocksdb rocksdb;
 
 	RocksStoreFactory(LevelMutexProperties properties) {
-		this.store = properties.getStore();
+		this.rocksdb = properties.getRocksdb();
 	}
 
 	/**
@@ -50,8 +50,8 @@ final class RocksStoreFactory {
 	MutexStore open(Path directory, Collection<MutexOptions> mutexes, StoreOptions options,
 			List<RocksStoreCustomizer> customizers) {
 		RocksStore.Builder builder = RocksStore.builder(directory)
-			.createIfMissing(this.store.isCreateIfMissing())
-			.keepLogFiles(MutexOptionsFactory.atLeastOne(STORE + "keep-log-files", this.store.getKeepLogFiles()));
+			.createIfMissing(this.rocksdb.isCreateIfMissing())
+			.keepLogFiles(MutexOptionsFactory.atLeastOne(ROCKSDB + "keep-log-files", this.rocksdb.getKeepLogFiles()));
 		Set<String> columnFamilies = columnFamilies(mutexes);
 		builder.columnFamilies(columnFamilies.toArray(String[]::new));
 		Map<String, ColumnFamilySettings> settings = columnFamilyOptions(columnFamilies);
@@ -67,10 +67,10 @@ final class RocksStoreFactory {
 
 	private Set<String> columnFamilies(Collection<MutexOptions> mutexes) {
 		Set<String> names = new LinkedHashSet<>();
-		for (int i = 0; i < this.store.getColumnFamilies().size(); i++) {
-			String name = this.store.getColumnFamilies().get(i);
+		for (int i = 0; i < this.rocksdb.getColumnFamilies().size(); i++) {
+			String name = this.rocksdb.getColumnFamilies().get(i);
 			if (name == null || name.isBlank()) {
-				throw new InvalidConfigurationPropertyValueException(STORE + "column-families[" + i + "]", name,
+				throw new InvalidConfigurationPropertyValueException(ROCKSDB + "column-families[" + i + "]", name,
 						"column family names must not be blank");
 			}
 			names.add(name);
@@ -84,12 +84,12 @@ final class RocksStoreFactory {
 
 	private Map<String, ColumnFamilySettings> columnFamilyOptions(Set<String> columnFamilies) {
 		Map<String, ColumnFamilySettings> result = new LinkedHashMap<>();
-		this.store.getColumnFamilyOptions().forEach((name, settings) -> {
-			String property = STORE + "column-family-options." + name;
+		this.rocksdb.getColumnFamilyOptions().forEach((name, settings) -> {
+			String property = ROCKSDB + "column-family-options." + name;
 			if (!name.equals(Keyspace.DEFAULT_COLUMN_FAMILY) && !columnFamilies.contains(name)) {
 				throw new InvalidConfigurationPropertyValueException(property, name,
 						"unknown column family '" + name + "': it is not '" + Keyspace.DEFAULT_COLUMN_FAMILY
-								+ "', not listed in " + STORE + "column-families and not used by a mutex under"
+								+ "', not listed in " + ROCKSDB + "column-families and not used by a mutex under"
 								+ " level-mutex.mutexes");
 			}
 			if (settings.getWriteBufferSize() != null) {

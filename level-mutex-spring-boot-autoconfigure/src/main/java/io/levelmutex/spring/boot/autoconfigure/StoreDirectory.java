@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-import io.levelmutex.spring.boot.autoconfigure.LevelMutexProperties.Store;
+import io.levelmutex.spring.boot.autoconfigure.LevelMutexProperties.Rocksdb;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -16,14 +16,14 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
- * The store's directory: {@code level-mutex.store.path}, checked (and created when allowed), or
- * with {@code level-mutex.store.temporary=true} a fresh temporary directory that is deleted
+ * The store's directory: {@code level-mutex.rocksdb.path}, checked (and created when allowed), or
+ * with {@code level-mutex.rocksdb.temporary=true} a fresh temporary directory that is deleted
  * when the application context closes. The store bean depends on this one, so it is closed
  * before the directory is deleted.
  */
 final class StoreDirectory implements DisposableBean {
 
-	private static final String STORE = "level-mutex.store.";
+	private static final String ROCKSDB = "level-mutex.rocksdb.";
 
 	private static final Log logger = LogFactory.getLog(StoreDirectory.class);
 
@@ -38,18 +38,18 @@ final class StoreDirectory implements DisposableBean {
 
 	/**
 	 * Resolves the directory of the configured store.
-	 * @param store the store's properties
+	 * @param store the embedded engine's properties
 	 * @return the directory, existing
-	 * @throws InvalidConfigurationPropertyValueException naming {@code level-mutex.store.path}
+	 * @throws InvalidConfigurationPropertyValueException naming {@code level-mutex.rocksdb.path}
 	 * when it is not a usable directory
 	 */
-	static StoreDirectory of(Store store) {
+	static StoreDirectory of(Rocksdb store) {
 		if (store.isTemporary()) {
 			try {
 				return new StoreDirectory(Files.createTempDirectory("level-mutex-").toAbsolutePath(), true);
 			}
 			catch (IOException ex) {
-				throw new InvalidConfigurationPropertyValueException(STORE + "temporary", true,
+				throw new InvalidConfigurationPropertyValueException(ROCKSDB + "temporary", true,
 						"a temporary directory cannot be created (" + ex + ")");
 			}
 		}
@@ -66,7 +66,7 @@ final class StoreDirectory implements DisposableBean {
 
 	/** The property the directory comes from, for error messages. */
 	String property() {
-		return this.temporary ? STORE + "temporary" : STORE + "path";
+		return this.temporary ? ROCKSDB + "temporary" : ROCKSDB + "path";
 	}
 
 	@Override
@@ -84,8 +84,8 @@ final class StoreDirectory implements DisposableBean {
 		}
 	}
 
-	private static Path configured(Store store) {
-		String property = STORE + "path";
+	private static Path configured(Rocksdb store) {
+		String property = ROCKSDB + "path";
 		String value = store.getPath();
 		Path path;
 		try {
@@ -108,7 +108,7 @@ final class StoreDirectory implements DisposableBean {
 		}
 		else if (!Files.exists(path)) {
 			throw new InvalidConfigurationPropertyValueException(property, value, "the directory " + path
-					+ " does not exist and " + STORE + "create-if-missing is false");
+					+ " does not exist and " + ROCKSDB + "create-if-missing is false");
 		}
 		if (!Files.isDirectory(path)) {
 			throw new InvalidConfigurationPropertyValueException(property, value, path + " is not a directory");

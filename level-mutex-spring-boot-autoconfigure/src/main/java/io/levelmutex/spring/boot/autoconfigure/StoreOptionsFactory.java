@@ -12,9 +12,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
- * Turns {@code level-mutex.store.*} into {@link StoreOptions}, then applies the
- * {@link MutexStoreCustomizer customizers} and the {@link BatchInterceptor}. Every bad value
- * fails with an {@link InvalidConfigurationPropertyValueException} naming the property.
+ * Turns {@code level-mutex.store.*} (and the embedded engine's {@code level-mutex.rocksdb.durable}) into
+ * {@link StoreOptions}, then applies the {@link MutexStoreCustomizer customizers} and the {@link BatchInterceptor}.
+ * Every bad value fails with an {@link InvalidConfigurationPropertyValueException} naming the property.
  */
 final class StoreOptionsFactory {
 
@@ -22,20 +22,23 @@ final class StoreOptionsFactory {
 
 	private final Store store;
 
+	private final boolean durable;
+
 	StoreOptionsFactory(LevelMutexProperties properties) {
 		this.store = properties.getStore();
+		this.durable = properties.getRocksdb().isDurable();
 	}
 
 	/**
-	 * Builds the options of the embedded RocksDB store: {@code durable}, {@code cycle-threads} and
-	 * {@code close-timeout}, then the customizers and the interceptor. The RocksDB settings are
-	 * {@link RocksStoreFactory}'s.
+	 * Builds the options of the embedded RocksDB store: {@code level-mutex.rocksdb.durable},
+	 * {@code cycle-threads} and {@code close-timeout}, then the customizers and the interceptor. The other
+	 * RocksDB settings are {@link RocksStoreFactory}'s.
 	 * @param customizers applied in order, after the properties
 	 * @param interceptor the batch interceptor, if any
 	 * @return the options
 	 */
 	StoreOptions createEmbedded(List<MutexStoreCustomizer> customizers, @Nullable BatchInterceptor interceptor) {
-		return finish(StoreOptions.builder().durable(this.store.isDurable()), customizers, interceptor);
+		return finish(StoreOptions.builder().durable(this.durable), customizers, interceptor);
 	}
 
 	/**

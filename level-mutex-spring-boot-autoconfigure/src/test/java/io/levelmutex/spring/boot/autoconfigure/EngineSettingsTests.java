@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A setting that does not apply to the chosen engine fails startup, naming it, in both directions: RocksDB-only
- * settings (the store's path, durability, column families, RocksDB tuning, a mutex's {@code durable} and
+ * settings (every {@code level-mutex.rocksdb.*} but {@code temporary}, a mutex's {@code durable} and
  * {@code column-family}) with {@code engine=postgres}, {@code level-mutex.postgres.*} with the embedded engine.
  * Engine-neutral settings never do. When {@code @AutoConfigureLevelMutex} switched the engine in a test, the
  * application's settings for its production engine are expected: a warning names them.
@@ -40,23 +40,42 @@ class EngineSettingsTests {
 	@Test
 	void whenRocksDBSettingsAreSetWithThePostgresEngineThenStartupFailsNamingEach() {
 		this.runner
-			.withPropertyValues("level-mutex.store.engine=postgres", "level-mutex.store.durable=false",
-					"level-mutex.store.path=/var/data/mutex", "level-mutex.store.column-families=hot",
+			.withPropertyValues("level-mutex.store.engine=postgres", "level-mutex.rocksdb.durable=false",
+					"level-mutex.rocksdb.path=/var/data/mutex", "level-mutex.rocksdb.column-families=hot",
 					"level-mutex.mutexes.orders.durable=false", "level-mutex.store.cycle-threads=4")
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				InvalidConfigurationPropertyValueException invalid = failure(context.getStartupFailure());
 				assertThat(invalid.getName()).isEqualTo("level-mutex.mutexes.orders.durable");
-				assertThat(invalid.getReason()).contains("level-mutex.store.column-families",
-						"level-mutex.store.durable", "level-mutex.store.path", "level-mutex.mutexes.orders.durable",
+				assertThat(invalid.getReason()).contains("level-mutex.rocksdb.column-families",
+						"level-mutex.rocksdb.durable", "level-mutex.rocksdb.path", "level-mutex.mutexes.orders.durable",
 						"PostgreSQL").doesNotContain("cycle-threads");
+			});
+	}
+
+	@Test
+	void whenAnyRocksDBSettingButTemporaryIsSetWithThePostgresEngineThenStartupFailsNamingItsRocksDBName() {
+		this.runner
+			.withPropertyValues("level-mutex.store.engine=postgres", "level-mutex.rocksdb.temporary=true",
+					"level-mutex.rocksdb.keep-log-files=2", "level-mutex.rocksdb.create-if-missing=false",
+					"level-mutex.rocksdb.column-family-options.default.compression=lz4",
+					"level-mutex.store.close-timeout=5s")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				InvalidConfigurationPropertyValueException invalid = failure(context.getStartupFailure());
+				assertThat(invalid.getName()).isEqualTo("level-mutex.rocksdb.column-family-options.default.compression");
+				assertThat(invalid.getReason()).contains("level-mutex.rocksdb.keep-log-files",
+						"level-mutex.rocksdb.create-if-missing",
+						"level-mutex.rocksdb.column-family-options.default.compression")
+					.doesNotContain("temporary", "close-timeout");
 			});
 	}
 
 	@Test
 	void whenPostgresSettingsAreSetWithTheEmbeddedEngineThenStartupFailsNamingEach() {
 		this.runner
-			.withPropertyValues("level-mutex.store.temporary=true", "level-mutex.postgres.url=jdbc:postgresql://db/app",
+			.withPropertyValues("level-mutex.rocksdb.temporary=true",
+					"level-mutex.postgres.url=jdbc:postgresql://db/app",
 					"level-mutex.postgres.initialize-schema=never")
 			.run((context) -> {
 				assertThat(context).hasFailed();
@@ -69,7 +88,7 @@ class EngineSettingsTests {
 
 	@Test
 	void whenOnlyEngineNeutralSettingsAreSetThenBothEnginesStart() {
-		this.runner.withPropertyValues("level-mutex.store.temporary=true", "level-mutex.store.cycle-threads=4",
+		this.runner.withPropertyValues("level-mutex.rocksdb.temporary=true", "level-mutex.store.cycle-threads=4",
 				"level-mutex.mutexes.orders.prefix=o/")
 			.run((context) -> assertThat(context).hasNotFailed());
 	}
@@ -79,7 +98,7 @@ class EngineSettingsTests {
 		this.runner.withInitializer((context) -> context.getEnvironment().getPropertySources()
 			.addFirst(new MapPropertySource(EngineSettings.TEST_ENGINE_PROPERTY_SOURCE,
 					Map.of("level-mutex.store.engine", "rocksdb"))))
-			.withPropertyValues("level-mutex.store.engine=postgres", "level-mutex.store.temporary=true",
+			.withPropertyValues("level-mutex.store.engine=postgres", "level-mutex.rocksdb.temporary=true",
 					"level-mutex.postgres.table-prefix=app_")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();

@@ -53,7 +53,7 @@ class LevelMutexApplicationTests {
 	void whenApplicationStartsThenMutexesHealthMetricsAndEndpointAreThere() throws Exception {
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(Application.class)
 			.web(WebApplicationType.NONE)
-			.properties("level-mutex.store.path=" + this.directory.resolve("db"),
+			.properties("level-mutex.rocksdb.path=" + this.directory.resolve("db"),
 					"level-mutex.mutexes.orders.prefix=orders/", "management.endpoints.web.exposure.include=mutexes",
 					// spring-boot-jdbc and HikariCP are on the test class path for the PostgreSQL engine's
 					// tests; this application has no database

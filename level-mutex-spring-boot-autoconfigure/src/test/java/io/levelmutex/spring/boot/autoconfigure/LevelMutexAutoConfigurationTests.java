@@ -47,7 +47,7 @@ class LevelMutexAutoConfigurationTests {
 	private ApplicationContextRunner contextRunner() {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(LevelMutexAutoConfiguration.class))
-			.withPropertyValues("level-mutex.store.path=" + this.directory.resolve("db"));
+			.withPropertyValues("level-mutex.rocksdb.path=" + this.directory.resolve("db"));
 	}
 
 	@Test
@@ -66,8 +66,8 @@ class LevelMutexAutoConfigurationTests {
 
 	@Test
 	void whenDefaultsThenStorePathIsDataLevelMutexUnderWorkingDirectory() {
-		assertThat(new LevelMutexProperties().getStore().getPath()).isEqualTo("./data/level-mutex");
-		assertThat(Path.of(new LevelMutexProperties().getStore().getPath()).toAbsolutePath().normalize())
+		assertThat(new LevelMutexProperties().getRocksdb().getPath()).isEqualTo("./data/level-mutex");
+		assertThat(Path.of(new LevelMutexProperties().getRocksdb().getPath()).toAbsolutePath().normalize())
 			.isEqualTo(Path.of("").toAbsolutePath().resolve("data").resolve("level-mutex"));
 	}
 
@@ -242,7 +242,7 @@ class LevelMutexAutoConfigurationTests {
 		contextRunner()
 			.withPropertyValues("level-mutex.mutexes.orders.column-family=orders-cf",
 					"level-mutex.mutexes.users.column-family=users-cf", "level-mutex.mutexes.users.prefix=u/",
-					"level-mutex.store.column-families=extra")
+					"level-mutex.rocksdb.column-families=extra")
 			.run((context) -> {
 				MutexRegistry registry = context.getBean(MutexRegistry.class);
 				assertThat(registry.mutex("orders").keyspace()).isEqualTo(Keyspace.columnFamily("orders-cf"));
@@ -304,7 +304,7 @@ class LevelMutexAutoConfigurationTests {
 
 	@Test
 	void whenStoreCustomizerDefinedThenItRunsAfterTheProperties() {
-		contextRunner().withPropertyValues("level-mutex.store.durable=true")
+		contextRunner().withPropertyValues("level-mutex.rocksdb.durable=true")
 			.withBean(MutexStoreCustomizer.class, () -> (builder) -> builder.durable(false).cycleThreads(3))
 			.run((context) -> {
 				StoreOptions options = context.getBean(MutexStore.class).options();
@@ -357,51 +357,51 @@ class LevelMutexAutoConfigurationTests {
 	@Test
 	void whenPathIsNotWritableThenStartupFailsNamingTheProperty() throws Exception {
 		Path file = Files.writeString(this.directory.resolve("a-file"), "not a directory");
-		contextRunner().withPropertyValues("level-mutex.store.path=" + file.resolve("db"))
+		contextRunner().withPropertyValues("level-mutex.rocksdb.path=" + file.resolve("db"))
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
-				.hasMessageContaining("level-mutex.store.path")
+				.hasMessageContaining("level-mutex.rocksdb.path")
 				.hasMessageContaining("cannot be created"));
-		contextRunner().withPropertyValues("level-mutex.store.path=" + file)
+		contextRunner().withPropertyValues("level-mutex.rocksdb.path=" + file)
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
-				.hasMessageContaining("level-mutex.store.path")
+				.hasMessageContaining("level-mutex.rocksdb.path")
 				.hasMessageContaining("is not a directory"));
 	}
 
 	@Test
 	void whenPathMissingAndCreateIfMissingOffThenStartupFailsNamingTheProperty() {
-		contextRunner().withPropertyValues("level-mutex.store.create-if-missing=false")
+		contextRunner().withPropertyValues("level-mutex.rocksdb.create-if-missing=false")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
-				.hasMessageContaining("level-mutex.store.path")
-				.hasMessageContaining("level-mutex.store.create-if-missing"));
+				.hasMessageContaining("level-mutex.rocksdb.path")
+				.hasMessageContaining("level-mutex.rocksdb.create-if-missing"));
 	}
 
 	@Test
 	void whenUnknownColumnFamilyOptionThenStartupFailsNamingIt() {
-		contextRunner().withPropertyValues("level-mutex.store.column-family-options.default.write-bufer-size=64MB")
+		contextRunner().withPropertyValues("level-mutex.rocksdb.column-family-options.default.write-bufer-size=64MB")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
-				.hasMessageContaining("level-mutex.store.column-family-options.default.write-bufer-size"));
+				.hasMessageContaining("level-mutex.rocksdb.column-family-options.default.write-bufer-size"));
 	}
 
 	@Test
 	void whenOptionsForUnknownColumnFamilyThenStartupFailsNamingIt() {
-		contextRunner().withPropertyValues("level-mutex.store.column-family-options.nowhere.write-buffer-size=64MB")
+		contextRunner().withPropertyValues("level-mutex.rocksdb.column-family-options.nowhere.write-buffer-size=64MB")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
-				.hasMessageContaining("level-mutex.store.column-family-options.nowhere")
+				.hasMessageContaining("level-mutex.rocksdb.column-family-options.nowhere")
 				.hasMessageContaining("unknown column family"));
 	}
 
 	@Test
 	void whenColumnFamilyOptionsValidThenStoreOpens() {
 		contextRunner()
-			.withPropertyValues("level-mutex.store.column-families=logs",
-					"level-mutex.store.column-family-options.logs.write-buffer-size=8MB",
-					"level-mutex.store.column-family-options.logs.compression=lz4",
-					"level-mutex.store.column-family-options.default.max-write-buffer-number=3",
+			.withPropertyValues("level-mutex.rocksdb.column-families=logs",
+					"level-mutex.rocksdb.column-family-options.logs.write-buffer-size=8MB",
+					"level-mutex.rocksdb.column-family-options.logs.compression=lz4",
+					"level-mutex.rocksdb.column-family-options.default.max-write-buffer-number=3",
 					"level-mutex.mutexes.logs.column-family=logs")
 			.run((context) -> {
 				Mutex<byte[], byte[]> logs = context.getBean(MutexRegistry.class).mutex("logs");

@@ -33,7 +33,7 @@ class LevelMutexDynamicPropertySourceTests {
 
 	@DynamicPropertySource
 	static void levelMutexProperties(DynamicPropertyRegistry registry) {
-		registry.add("level-mutex.store.path", () -> directory.resolve("db").toString());
+		registry.add("level-mutex.rocksdb.path", () -> directory.resolve("db").toString());
 		registry.add("level-mutex.mutexes.dynamic.prefix", () -> "dyn/");
 		registry.add("level-mutex.mutexes.audit.max-key-size", () -> "1KB");
 	}

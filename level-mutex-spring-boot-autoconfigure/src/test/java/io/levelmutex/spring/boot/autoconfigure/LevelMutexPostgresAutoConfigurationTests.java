@@ -74,7 +74,7 @@ class LevelMutexPostgresAutoConfigurationTests {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
 					LevelMutexPostgresAutoConfiguration.class, LevelMutexAutoConfiguration.class))
-			.withPropertyValues("level-mutex.store.temporary=true",
+			.withPropertyValues("level-mutex.rocksdb.temporary=true",
 					"spring.datasource.username=" + cluster.username(), "level-mutex.mutexes.orders=");
 	}
 
@@ -83,7 +83,7 @@ class LevelMutexPostgresAutoConfigurationTests {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(LevelMutexPostgresAutoConfiguration.class,
 					LevelMutexAutoConfiguration.class))
-			.withPropertyValues("level-mutex.store.temporary=true", "level-mutex.mutexes.orders=");
+			.withPropertyValues("level-mutex.rocksdb.temporary=true", "level-mutex.mutexes.orders=");
 	}
 
 	private ApplicationContextRunner onApplicationDataSource(String url) {
@@ -345,7 +345,7 @@ class LevelMutexPostgresAutoConfigurationTests {
 		String url = newDatabase();
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, LevelMutexAutoConfiguration.class))
-			.withPropertyValues("level-mutex.store.path=" + this.directory.resolve("db"),
+			.withPropertyValues("level-mutex.rocksdb.path=" + this.directory.resolve("db"),
 					"level-mutex.store.engine=postgres", "spring.datasource.url=" + url)
 			.run((context) -> assertThat(analysis(context).getDescription()).contains("is excluded"));
 		assertThat(this.directory.resolve("db")).doesNotExist();

@@ -29,7 +29,7 @@ class LevelMutexProfilesApplicationTests {
 	private ConfigurableApplicationContext run(String... args) {
 		return new SpringApplicationBuilder(Application.class).web(WebApplicationType.NONE)
 			.properties("spring.config.location=classpath:/config-sources/", "spring.config.name=levelmutex",
-					"level-mutex.store.path=" + this.directory.resolve("db"))
+					"level-mutex.rocksdb.path=" + this.directory.resolve("db"))
 			.run(args);
 	}
 

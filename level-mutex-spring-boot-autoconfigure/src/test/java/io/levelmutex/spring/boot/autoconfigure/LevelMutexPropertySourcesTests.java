@@ -41,7 +41,7 @@ class LevelMutexPropertySourcesTests {
 	private ApplicationContextRunner contextRunner() {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(LevelMutexAutoConfiguration.class))
-			.withPropertyValues("level-mutex.store.path=" + this.directory.resolve("db"));
+			.withPropertyValues("level-mutex.rocksdb.path=" + this.directory.resolve("db"));
 	}
 
 	/** application.yml: the lowest-precedence source here. */

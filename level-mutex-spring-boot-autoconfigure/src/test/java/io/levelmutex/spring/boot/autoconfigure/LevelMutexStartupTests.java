@@ -44,7 +44,7 @@ class LevelMutexStartupTests {
 	private ApplicationContextRunner contextRunner() {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(LevelMutexAutoConfiguration.class))
-			.withPropertyValues("level-mutex.store.path=" + this.directory.resolve("db"));
+			.withPropertyValues("level-mutex.rocksdb.path=" + this.directory.resolve("db"));
 	}
 
 	static byte[] bytes(String text) {
@@ -103,7 +103,7 @@ class LevelMutexStartupTests {
 	void whenStartedThenOneInfoLineNamesPathDurabilityAndMutexes(CapturedOutput output) {
 		contextRunner()
 			.withPropertyValues("level-mutex.mutexes.orders=", "level-mutex.mutexes.carts.prefix=c/",
-					"level-mutex.store.durable=false")
+					"level-mutex.rocksdb.durable=false")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				Path path = this.directory.resolve("db").toAbsolutePath();
@@ -120,7 +120,7 @@ class LevelMutexStartupTests {
 	void whenTemporaryThenEachContextHasItsOwnStoreDeletedOnClose() {
 		AtomicReference<Path> firstPath = new AtomicReference<>();
 		AtomicReference<Path> secondPath = new AtomicReference<>();
-		ApplicationContextRunner runner = contextRunner().withPropertyValues("level-mutex.store.temporary=true",
+		ApplicationContextRunner runner = contextRunner().withPropertyValues("level-mutex.rocksdb.temporary=true",
 				"level-mutex.mutexes.orders=");
 		runner.run((first) -> runner.run((second) -> {
 			MutexStore firstStore = first.getBean(MutexStore.class);
@@ -144,9 +144,9 @@ class LevelMutexStartupTests {
 		try (MutexStore other = RocksStore.builder(path).open()) {
 			contextRunner().run((context) -> assertThat(context).getFailure()
 				.rootCause()
-				.hasMessageContaining("level-mutex.store.path")
+				.hasMessageContaining("level-mutex.rocksdb.path")
 				.hasMessageContaining("locked by another open store")
-				.hasMessageContaining("level-mutex.store.temporary"));
+				.hasMessageContaining("level-mutex.rocksdb.temporary"));
 			assertThat(other.isOpen()).isTrue();
 		}
 	}
@@ -157,7 +157,7 @@ class LevelMutexStartupTests {
 		try (StoreHolderProcess holder = StoreHolderProcess.start(path)) {
 			contextRunner().run((context) -> assertThat(context).getFailure()
 				.rootCause()
-				.hasMessageContaining("level-mutex.store.path")
+				.hasMessageContaining("level-mutex.rocksdb.path")
 				.hasMessageContaining("locked by another open store"));
 		}
 		assertThat(Files.exists(path.resolve("LOCK"))).isTrue();

@@ -46,7 +46,7 @@ class MutexEventsTests {
 	private ApplicationContextRunner contextRunner() {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(LevelMutexAutoConfiguration.class))
-			.withPropertyValues("level-mutex.store.path=" + this.directory.resolve("db"),
+			.withPropertyValues("level-mutex.rocksdb.path=" + this.directory.resolve("db"),
 					"level-mutex.mutexes.orders.prefix=orders/")
 			.withUserConfiguration(RecordingListenerConfiguration.class);
 	}

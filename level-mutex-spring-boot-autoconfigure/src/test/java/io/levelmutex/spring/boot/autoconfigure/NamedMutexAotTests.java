@@ -44,7 +44,7 @@ class NamedMutexAotTests {
 				new ClassNameGenerator(ClassName.get("com.example", "AotTest")), files);
 		try (AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext()) {
 			TestPropertyValues
-				.of("level-mutex.store.path=" + this.directory, "level-mutex.mutexes.audit.prefix=audit/",
+				.of("level-mutex.rocksdb.path=" + this.directory, "level-mutex.mutexes.audit.prefix=audit/",
 						"level-mutex.mutexes.orders.key-codec=utf8",
 						"level-mutex.mutexes.orders.value-type=" + TypedMutexBeansTests.Order.class.getName())
 				.applyTo(context);

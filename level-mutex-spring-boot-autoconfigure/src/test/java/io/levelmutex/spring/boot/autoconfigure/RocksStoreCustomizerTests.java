@@ -29,7 +29,7 @@ class RocksStoreCustomizerTests {
 	private ApplicationContextRunner runner() {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(LevelMutexAutoConfiguration.class))
-			.withPropertyValues("level-mutex.store.path=" + this.directory.resolve("db"));
+			.withPropertyValues("level-mutex.rocksdb.path=" + this.directory.resolve("db"));
 	}
 
 	@Test

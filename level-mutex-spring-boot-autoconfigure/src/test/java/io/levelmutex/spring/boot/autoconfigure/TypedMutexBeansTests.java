@@ -46,7 +46,7 @@ class TypedMutexBeansTests {
 	private ApplicationContextRunner contextRunner() {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(LevelMutexAutoConfiguration.class))
-			.withPropertyValues("level-mutex.store.path=" + this.directory.resolve("db"));
+			.withPropertyValues("level-mutex.rocksdb.path=" + this.directory.resolve("db"));
 	}
 
 	private static ResolvableType mutexOf(Class<?> key, Class<?> value) {

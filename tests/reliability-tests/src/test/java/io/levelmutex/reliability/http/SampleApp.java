@@ -45,7 +45,7 @@ final class SampleApp implements AutoCloseable {
 	 * @return the running app
 	 */
 	static SampleApp start(Path root, String name) throws Exception {
-		return start(root, name, "--level-mutex.store.path=" + root.resolve("data"));
+		return start(root, name, "--level-mutex.rocksdb.path=" + root.resolve("data"));
 	}
 
 	/**

@@ -37,7 +37,7 @@ class LevelMutexEndpointAutoConfigurationTests {
 		return new ApplicationContextRunner()
 			.withConfiguration(
 					AutoConfigurations.of(LevelMutexAutoConfiguration.class, LevelMutexEndpointAutoConfiguration.class))
-			.withPropertyValues("level-mutex.store.path=" + this.directory.resolve("db"),
+			.withPropertyValues("level-mutex.rocksdb.path=" + this.directory.resolve("db"),
 					"level-mutex.mutexes.orders.prefix=orders/", "level-mutex.mutexes.orders.max-batch-operations=5");
 	}
 

@@ -35,7 +35,7 @@ class LevelMutexMetricsAutoConfigurationTests {
 		return new ApplicationContextRunner()
 			.withConfiguration(
 					AutoConfigurations.of(LevelMutexAutoConfiguration.class, LevelMutexMetricsAutoConfiguration.class))
-			.withPropertyValues("level-mutex.store.path=" + this.directory.resolve("db"),
+			.withPropertyValues("level-mutex.rocksdb.path=" + this.directory.resolve("db"),
 					"level-mutex.mutexes.orders.prefix=orders/");
 	}
 

@@ -49,7 +49,7 @@ class LevelMutexObservationAutoConfigurationTests {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(LevelMutexAutoConfiguration.class,
 					LevelMutexObservationAutoConfiguration.class))
-			.withPropertyValues("level-mutex.store.path=" + this.directory.resolve("db"),
+			.withPropertyValues("level-mutex.rocksdb.path=" + this.directory.resolve("db"),
 					"level-mutex.mutexes.orders.key-codec=utf8", "level-mutex.mutexes.orders.value-codec=utf8");
 	}
 
@@ -298,7 +298,7 @@ class LevelMutexObservationAutoConfigurationTests {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class,
 					LevelMutexAutoConfiguration.class, LevelMutexObservationAutoConfiguration.class))
-			.withPropertyValues("level-mutex.store.path=" + this.directory.resolve("db2"),
+			.withPropertyValues("level-mutex.rocksdb.path=" + this.directory.resolve("db2"),
 					"level-mutex.mutexes.orders.key-codec=utf8", "level-mutex.mutexes.orders.value-codec=utf8",
 					"management.observations.enable.level.mutex=false")
 			.withBean("recorder", TestObservationRegistry.class, TestObservationRegistry::create)

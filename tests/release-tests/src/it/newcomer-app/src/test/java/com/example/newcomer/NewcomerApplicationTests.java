@@ -22,7 +22,7 @@ class NewcomerApplicationTests {
 
 	@DynamicPropertySource
 	static void store(DynamicPropertyRegistry registry) {
-		registry.add("level-mutex.store.path", () -> store.resolve("level-mutex").toString());
+		registry.add("level-mutex.rocksdb.path", () -> store.resolve("level-mutex").toString());
 	}
 
 	@Autowired

@@ -1,7 +1,7 @@
 -- level-mutex PostgreSQL schema: upgrade from version 1 (schema-v1.sql) to version 2 (schema-v2.sql).
 --
 -- Idempotent. Adds the table level_mutex_tombstone (filled with the existing tombstones), drops the entry table's
--- index level_mutex_entry_seq, adds the function level_mutex_commit and records version 2. Runs as is
+-- index level_mutex_entry_seq and foreign key, adds the function level_mutex_commit and records version 2. Runs as is
 -- with the default table-name prefix "level_mutex_" (psql, Flyway; Liquibase with splitStatements:false or
 -- endDelimiter set: the function body holds semicolons). Nodes of the previous version keep working on the
 -- upgraded tables while they run: both versions commit under the same keyspace row lock (their deletes are not
@@ -18,9 +18,12 @@ CREATE TABLE IF NOT EXISTS level_mutex_tombstone (
     PRIMARY KEY (keyspace_id, seq, key)
 );
 
--- From version 1 (or an earlier build of version 2): record the existing tombstones, drop the sequence index.
--- Does nothing once the index is gone.
+-- From version 1 (or an earlier build of version 2): record the existing tombstones, drop the sequence index
+-- and the entry table's foreign key (found by the catalog: its generated name depends on the prefix's length).
+-- Does nothing once they are gone.
 DO $$
+DECLARE
+    v_constraint name;
 BEGIN
     IF to_regclass('level_mutex_entry_seq') IS NOT NULL THEN
         INSERT INTO level_mutex_tombstone (keyspace_id, seq, key)
@@ -28,6 +31,10 @@ BEGIN
             ON CONFLICT DO NOTHING;
         DROP INDEX level_mutex_entry_seq;
     END IF;
+    FOR v_constraint IN SELECT conname FROM pg_constraint
+            WHERE conrelid = 'level_mutex_entry'::regclass AND contype = 'f' LOOP
+        EXECUTE format('ALTER TABLE level_mutex_entry DROP CONSTRAINT %I', v_constraint);
+    END LOOP;
 END
 $$;
 

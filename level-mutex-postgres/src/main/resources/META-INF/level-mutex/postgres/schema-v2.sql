@@ -7,13 +7,13 @@
 -- appears only at the start of identifiers) with a configured one. Byte order of keys: bytea compares as
 -- unsigned bytes (memcmp), the order of RocksDB's bytewise comparator.
 --
--- Version 2 adds the function level_mutex_commit: a batch commits in one statement, one round trip. It drops the
--- entry table's foreign key (see the table) and its second index (keyspace_id, seq) of version 1: "seq" changes with every write, so while it was
--- indexed no update of an entry could be HOT and every write inserted into both indexes (about half of a
--- 256-write commit's server time, measured). Old tombstones are found through the table level_mutex_tombstone
--- instead (written only by deletes), and span validation scans a span through the primary key (the span the
--- update's read already scanned). Upgrading (the block after the tables) records version 1's tombstones there
--- and drops the index and the foreign key.
+-- Version 2 adds the function level_mutex_commit: a batch commits in one statement, one round trip. It drops
+-- the entry table's foreign key (see the table) and its second index (keyspace_id, seq) of version 1: "seq"
+-- changes with every write, so while it was indexed no update of an entry could be HOT and every write inserted
+-- into both indexes (about half of a 256-write commit's server time, measured). Old tombstones are found through
+-- the table level_mutex_tombstone instead (written only by deletes), and span validation scans a span through
+-- the primary key (the span the update's read already scanned). Upgrading (the block after the tables) records
+-- version 1's tombstones there and drops the index and the foreign key.
 
 CREATE TABLE IF NOT EXISTS level_mutex_schema_version (
     version integer PRIMARY KEY

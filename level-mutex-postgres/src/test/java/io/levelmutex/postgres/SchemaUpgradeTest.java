@@ -152,8 +152,8 @@ class SchemaUpgradeTest extends ClusterTestSupport {
 	 * with its primary key as its only index (so that a write of an existing key can be a HOT update) and without
 	 * its foreign key (checked per new key).
 	 */
-	private static void assertTombstonesRecordedAndEntryIndexAndForeignKeyDropped(PGSimpleDataSource database, String tables)
-			throws SQLException {
+	private static void assertTombstonesRecordedAndEntryIndexAndForeignKeyDropped(PGSimpleDataSource database,
+			String tables) throws SQLException {
 		assertThat(queryLong(database, "SELECT count(*) FROM " + tables + "tombstone WHERE key = 'gone'::bytea "
 				+ "AND seq = 2")).isEqualTo(1);
 		assertThat(queryLong(database, "SELECT count(*) FROM " + tables + "tombstone")).isEqualTo(1);

@@ -36,15 +36,6 @@ final class RocksKeyspaceStorage implements KeyspaceStorage {
 
 	private final byte[] prefix;
 
-	/** The column family's id, which the serialized representation of a batch names; read once. */
-	private final int familyId;
-
-	/**
-	 * The largest batch (in RocksDB's representation) handed to RocksDB serialized, in one call; a larger one is
-	 * filled into {@link #reusable} operation by operation, so that no Java copy of a large batch is made.
-	 */
-	static final int MAX_SERIALIZED_BYTES = 1 << 20;
-
 	/** Whether commits are synced (the store is durable); read once from the write options. */
 	private final boolean durable;
 
@@ -55,9 +46,8 @@ final class RocksKeyspaceStorage implements KeyspaceStorage {
 	private volatile long sequence;
 
 	/**
-	 * The native batch every commit over {@link #MAX_SERIALIZED_BYTES} refills (cleared after each), so that its
-	 * buffer is allocated once and keeps its capacity instead of growing from empty per commit (a smaller batch is
-	 * handed to RocksDB serialized, {@link SerializedBatch}); owned by the commit that set {@link #batchInUse},
+	 * The native batch every commit refills (cleared after each), so that its buffer is allocated once and keeps
+	 * its capacity instead of growing from empty per commit; owned by the commit that set {@link #batchInUse},
 	 * closed by whichever of {@link #close()} and that commit ends last. Guarded by {@code this}.
 	 */
 	private final WriteBatch reusable = new WriteBatch();
@@ -82,7 +72,6 @@ final class RocksKeyspaceStorage implements KeyspaceStorage {
 		this.family = family;
 		this.writeOptions = writeOptions;
 		this.prefix = prefix;
-		this.familyId = family.getID();
 		this.durable = writeOptions.sync();
 	}
 
@@ -139,13 +128,19 @@ final class RocksKeyspaceStorage implements KeyspaceStorage {
 
 	@Override
 	public CommitResult commit(EngineBatch batch) {
-		// one call makes the native batch, instead of one per operation; a large batch is filled into the reusable one
-		byte[] serialized = SerializedBatch.encode(this.familyId, batch.operations(), batch.storedKeys(),
-				MAX_SERIALIZED_BYTES);
-		WriteBatch writeBatch = (serialized != null) ? new WriteBatch(serialized) : acquireBatch();
+		WriteBatch writeBatch = acquireBatch();
 		try {
-			if (serialized == null) {
-				fill(writeBatch, batch);
+			List<WriteOperation> operations = batch.operations();
+			List<byte[]> storedKeys = batch.storedKeys();
+			for (int i = 0, n = operations.size(); i < n; i++) { // indexed: no iterator per batch
+				WriteOperation op = operations.get(i);
+				byte[] key = storedKeys.get(i);
+				if (op.type() == WriteOperation.Type.PUT) {
+					writeBatch.put(this.family, key, op.value());
+				}
+				else {
+					writeBatch.delete(this.family, key);
+				}
 			}
 			if (this.durable) {
 				// waits for the disk: the store's cycle pool runs another mutex's cycle meanwhile, whose
@@ -163,32 +158,11 @@ final class RocksKeyspaceStorage implements KeyspaceStorage {
 			throw new StorageException("RocksDB write failed: " + ex.getMessage(), ex);
 		}
 		finally {
-			if (serialized != null) {
-				writeBatch.close();
-			}
-			else {
-				releaseBatch(writeBatch);
-			}
+			releaseBatch(writeBatch);
 		}
 		long committed = this.sequence + 1;
 		this.sequence = committed;
 		return CommitResult.applied(committed, batch.size());
-	}
-
-	/** Appends a batch's operations to a native batch, one call each (a batch over {@link #MAX_SERIALIZED_BYTES}). */
-	private void fill(WriteBatch writeBatch, EngineBatch batch) throws RocksDBException {
-		List<WriteOperation> operations = batch.operations();
-		List<byte[]> storedKeys = batch.storedKeys();
-		for (int i = 0, n = operations.size(); i < n; i++) { // indexed: no iterator per batch
-			WriteOperation op = operations.get(i);
-			byte[] key = storedKeys.get(i);
-			if (op.type() == WriteOperation.Type.PUT) {
-				writeBatch.put(this.family, key, op.value());
-			}
-			else {
-				writeBatch.delete(this.family, key);
-			}
-		}
 	}
 
 	/** The reusable batch, empty; a fresh one if this storage is closed (or, against its contract, in use). */

@@ -26,10 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The embedded engine hands a batch to RocksDB serialized ({@link SerializedBatch}), or, over
- * {@link RocksKeyspaceStorage#MAX_SERIALIZED_BYTES}, refills one native {@link WriteBatch} per keyspace storage:
- * either way each commit writes exactly its own operations (nothing left over from the previous commit, failed or
- * not), and a close while a commit is writing neither breaks that commit nor later ones.
+ * The embedded engine refills one native {@link WriteBatch} per keyspace storage: each commit writes exactly its own
+ * operations (nothing left over from the previous commit, failed or not), and a close while a commit is writing
+ * neither breaks that commit nor later ones.
  */
 class RocksKeyspaceStorageBatchReuseTest {
 
@@ -86,33 +85,6 @@ class RocksKeyspaceStorageBatchReuseTest {
 			assertThat(fixture.get("a")).isNull();
 			assertThat(fixture.get("b")).isEqualTo("2");
 			assertThat(fixture.get("c")).isEqualTo("3");
-		}
-	}
-
-	@Test
-	void whenLargeAndSmallBatchesAlternateThenEachWritesOnlyItsOwnOperations() throws Exception {
-		String large = "v".repeat(RocksKeyspaceStorage.MAX_SERIALIZED_BYTES / 2);
-		try (Fixture fixture = new Fixture(this.directory)) {
-			fixture.storage.commit(batch(1, put("a", large), put("b", large), put("c", "3")));
-			fixture.storage.commit(batch(2, del("a")));
-			fixture.fail.set(true);
-			assertThatThrownBy(() -> fixture.storage.commit(batch(3, put("x", large), put("y", large))))
-				.isInstanceOf(StorageException.class);
-			fixture.fail.set(false);
-			fixture.duringWrite.set(fixture.storage::close);
-			fixture.storage.commit(batch(4, put("d", large), put("e", large)));
-			fixture.duringWrite.set(null);
-			fixture.storage.commit(batch(5, put("f", large), put("g", large), del("b")));
-			assertThat(fixture.written).containsExactly(3, 1, 2, 2, 3);
-			assertThat(fixture.get("a")).isNull();
-			assertThat(fixture.get("b")).isNull();
-			assertThat(fixture.get("c")).isEqualTo("3");
-			assertThat(fixture.get("x")).isNull();
-			assertThat(fixture.get("y")).isNull();
-			assertThat(fixture.get("d")).isEqualTo(large);
-			assertThat(fixture.get("e")).isEqualTo(large);
-			assertThat(fixture.get("f")).isEqualTo(large);
-			assertThat(fixture.get("g")).isEqualTo(large);
 		}
 	}
 

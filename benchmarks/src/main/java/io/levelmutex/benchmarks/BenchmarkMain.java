@@ -31,9 +31,14 @@ import org.jspecify.annotations.Nullable;
  * {@code --no-memory}, {@code --no-many} (skips the many-mutexes probe: 32 mutexes x 8 clients
  * against one mutex x 256 clients, durable, in every run), {@code --observed} (W1 and W2 also
  * run the mutex traced through the starter's observations with a no-op
- * {@code ObservationRegistry}).
+ * {@code ObservationRegistry}), {@code --durability durable|non-durable} (only those points of W1, W2 and W3;
+ * both by default), {@code --help}. For example {@code --quick --runs 4 --only W1 --clients 256 --durability
+ * non-durable --no-jmh --no-memory --no-many} runs W1 non-durable at C=256 only, next to its limit contenders.
  */
 public final class BenchmarkMain {
+
+	private static final String OPTIONS = "options: --quick --runs N --out DIR --only W1,W2,W3 --clients 1,256"
+			+ " --durability durable|non-durable --no-jmh --no-memory --no-many --observed --help";
 
 	private BenchmarkMain() {
 	}
@@ -50,6 +55,8 @@ public final class BenchmarkMain {
 		boolean memory = true;
 		boolean observed = false;
 		boolean many = true;
+		boolean durable = true;
+		boolean nonDurable = true;
 		Path out = Path.of("benchmarks", "results");
 		Set<String> only = new LinkedHashSet<>(List.of("W1", "W2", "W3"));
 		Set<Integer> clientLevels = new LinkedHashSet<>();
@@ -68,9 +75,21 @@ public final class BenchmarkMain {
 				case "--no-memory" -> memory = false;
 				case "--observed" -> observed = true;
 				case "--no-many" -> many = false;
+				case "--durability" -> {
+					String which = args[++i];
+					durable = which.equals("durable");
+					nonDurable = which.equals("non-durable");
+					if (!durable && !nonDurable) {
+						System.err.println("--durability takes durable or non-durable, not " + which);
+						System.exit(2);
+					}
+				}
+				case "--help" -> {
+					System.err.println(OPTIONS);
+					System.exit(0);
+				}
 				default -> {
-					System.err.println("Unknown option " + args[i]
-							+ "; options: --quick --runs N --out DIR --only W1,W2,W3 --clients 1,256 --no-jmh --no-memory --no-many --observed");
+					System.err.println("Unknown option " + args[i] + "; " + OPTIONS);
 					System.exit(2);
 				}
 			}
@@ -91,7 +110,7 @@ public final class BenchmarkMain {
 			int number = run;
 			System.err.println("== sweep " + run + "/" + runs);
 			List<RunResult> results = new Sweep(plan, (result) -> System.err.println(progressLine(number, result)), run,
-					mutexBatchSizes, observed)
+					mutexBatchSizes, observed, durable, nonDurable)
 				.run();
 			if (many) {
 				for (RunResult result : ManyMutexesProbe.reportPoints(run, plan.warmup(), plan.measurement())) {

@@ -51,6 +51,9 @@ public final class Sweep {
 	// The mutex's mean batch size per W1 point, kept across runs; used by one thread at a time.
 	private final Map<String, Integer> mutexBatchSizes;
 
+	// Which durabilities run: durable first, then non-durable, each only if listed; immutable.
+	private final boolean[] durabilities;
+
 	Sweep(SweepPlan plan, Consumer<RunResult> progress) {
 		this(plan, progress, 1, new HashMap<>(), false);
 	}
@@ -67,6 +70,23 @@ public final class Sweep {
 	 */
 	Sweep(SweepPlan plan, Consumer<RunResult> progress, int runNumber, Map<String, Integer> mutexBatchSizes,
 			boolean observed) {
+		this(plan, progress, runNumber, mutexBatchSizes, observed, true, true);
+	}
+
+	/**
+	 * Creates one run of a series that runs only some durabilities.
+	 * @param plan the points
+	 * @param progress called with each result
+	 * @param runNumber the run's number in the series, from 1
+	 * @param mutexBatchSizes as {@link #Sweep(SweepPlan, Consumer, int, Map, boolean)}
+	 * @param observed as {@link #Sweep(SweepPlan, Consumer, int, Map, boolean)}
+	 * @param durable whether the durable points run
+	 * @param nonDurable whether the non-durable points run
+	 */
+	Sweep(SweepPlan plan, Consumer<RunResult> progress, int runNumber, Map<String, Integer> mutexBatchSizes,
+			boolean observed, boolean durable, boolean nonDurable) {
+		this.durabilities = durable ? (nonDurable ? new boolean[] { true, false } : new boolean[] { true })
+				: (nonDurable ? new boolean[] { false } : new boolean[0]);
 		this.observed = observed;
 		this.plan = plan;
 		this.driver = new ClosedLoopDriver(plan.warmup(), plan.measurement());
@@ -84,7 +104,7 @@ public final class Sweep {
 		List<RunResult> results = new ArrayList<>();
 		if (!this.plan.w1Clients().isEmpty()) {
 			Workload w1 = Workload.blindWrites(SweepPlan.LARGE_KEYSPACE, SweepPlan.SEED);
-			for (boolean durable : new boolean[] { true, false }) {
+			for (boolean durable : this.durabilities) {
 				String label = durable ? W1_DURABLE : W1_NON_DURABLE;
 				for (int clients : this.plan.w1Clients()) {
 					String point = label + "|" + clients;
@@ -115,12 +135,13 @@ public final class Sweep {
 		}
 		for (int keyCount : this.plan.w2KeyCounts()) {
 			Workload w2 = Workload.readCheckWrite(keyCount, SweepPlan.SEED);
-			readCheckWrite(w2, true, this.plan.w2Clients(), results);
-			readCheckWrite(w2, false, this.plan.w2NonDurableClients(), results);
+			for (boolean durable : this.durabilities) {
+				readCheckWrite(w2, durable, durable ? this.plan.w2Clients() : this.plan.w2NonDurableClients(), results);
+			}
 		}
 		if (!this.plan.w3Clients().isEmpty()) {
 			Workload w3 = Workload.mixed(SweepPlan.LARGE_KEYSPACE, SweepPlan.SEED);
-			for (boolean durable : new boolean[] { true, false }) {
+			for (boolean durable : this.durabilities) {
 				String label = durable ? W3_DURABLE : W3_NON_DURABLE;
 				for (int clients : this.plan.w3Clients()) {
 					measure(label, new MutexContender(w3, durable), w3, clients, results);

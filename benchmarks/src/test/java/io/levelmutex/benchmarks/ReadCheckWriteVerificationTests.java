@@ -56,6 +56,23 @@ class ReadCheckWriteVerificationTests {
 	}
 
 	@Test
+	void whenOneDurabilityIsChosenThenOnlyItsPointsRun() throws Exception {
+		SweepPlan plan = new SweepPlan(List.of(), List.of(4), List.of(100), List.of(4), List.of(), WARMUP, WINDOW);
+		List<RunResult> durable = new Sweep(plan, (result) -> {
+		}, 1, new java.util.HashMap<>(), false, true, false).run();
+		List<RunResult> nonDurable = new Sweep(plan, (result) -> {
+		}, 1, new java.util.HashMap<>(), false, false, true).run();
+
+		assertThat(durable).isNotEmpty()
+			.extracting(RunResult::workload)
+			.containsOnly(Sweep.w2Label(100, true));
+		assertThat(nonDurable).isNotEmpty()
+			.extracting(RunResult::workload)
+			.containsOnly(Sweep.w2Label(100, false));
+		assertThat(durable).hasSameSizeAs(nonDurable);
+	}
+
+	@Test
 	void whenOptimisticTransactionsContendOnFewKeysThenConflictsAreCountedAndRetried() throws Exception {
 		Workload workload = Workload.readCheckWrite(2, SweepPlan.SEED);
 		Tally tally = new Tally();

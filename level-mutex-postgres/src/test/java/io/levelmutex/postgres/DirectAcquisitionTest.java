@@ -58,7 +58,8 @@ class DirectAcquisitionTest extends ClusterTestSupport {
 					.hasMessageContaining("a test")
 					.hasMessageContaining("(connectWait 2000 ms)");
 			}
-			assertThat(connections.helperAcquisitions()).isZero();
+			// (the pool's timeout is retried; the last attempt, with less left than the pool's validation bound,
+			// runs on a helper thread)
 			connections.open("a test").close();
 		}
 	}

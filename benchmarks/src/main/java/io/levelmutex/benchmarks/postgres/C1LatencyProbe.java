@@ -370,9 +370,21 @@ public final class C1LatencyProbe {
 
 	private HikariDataSource timedPool(FreshDatabase database, String name, int timeoutSeconds, Steps steps) {
 		HikariConfig config = new HikariConfig();
-		config.setJdbcUrl(this.server.jdbcUrl(database.name()));
-		config.setUsername(this.server.username());
-		config.setPassword("");
+		org.postgresql.ds.PGSimpleDataSource physical = new org.postgresql.ds.PGSimpleDataSource();
+		physical.setURL(this.server.jdbcUrl(database.name()));
+		physical.setUser(this.server.username());
+		physical.setPassword("");
+		// the pool's physical connections time their statements, whichever way the engine borrows them
+		config.setDataSource((javax.sql.DataSource) Proxy.newProxyInstance(C1LatencyProbe.class.getClassLoader(),
+				new Class<?>[] { javax.sql.DataSource.class }, (proxy, method, args) -> {
+					try {
+						Object result = method.invoke(physical, args);
+						return (result instanceof Connection connection) ? wrap(connection, steps) : result;
+					}
+					catch (InvocationTargetException ex) {
+						throw ex.getCause();
+					}
+				}));
 		config.setPoolName(name);
 		config.setMaximumPoolSize(8);
 		config.setMinimumIdle(8);
@@ -389,7 +401,9 @@ public final class C1LatencyProbe {
 	}
 
 	/**
-	 * A HikariCP pool (so that the engine recognises its bound) whose connections time their statements.
+	 * A HikariCP pool (so that the engine recognises its bound) that records the thread and time of every
+	 * {@code getConnection()} (a timed acquisition through the pool's own {@code getConnection(long)} is not seen
+	 * here: it runs on the calling thread).
 	 */
 	static final class TimedPool extends HikariDataSource {
 
@@ -405,7 +419,7 @@ public final class C1LatencyProbe {
 			long t0 = System.nanoTime();
 			Connection connection = super.getConnection();
 			this.steps.step("getConnection", System.nanoTime() - t0);
-			return wrap(connection, this.steps);
+			return connection;
 		}
 
 	}

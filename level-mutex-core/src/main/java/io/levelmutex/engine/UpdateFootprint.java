@@ -4,10 +4,12 @@ import java.util.List;
 
 /**
  * What one update of a batch depended on, for engines that validate updates against other writers
- * ({@link KeyspaceStorage#validatesUpdates()}). The update is valid if no batch committed by another writer
- * after {@code snapshotSequence} wrote (put or deleted) one of its read keys, a key in one of its spans, or one
+ * ({@link KeyspaceStorage#validatesUpdates()}). The update is valid if no batch committed after
+ * {@code snapshotSequence} wrote (put or deleted) one of its read keys, a key in one of its spans, or one
  * of its own written keys (the keys of operations {@code firstOperation} to
- * {@code firstOperation + operationCount - 1} of the batch). Writes of the same batch are not conflicts: the
+ * {@code firstOperation + operationCount - 1} of the batch). Every committed batch counts, whoever wrote it: another
+ * node's, and also an earlier batch of the same mutex committed after the snapshot (the engine cannot tell them
+ * apart; the core then retries the update on fresh state). Writes of the same batch are not conflicts: the
  * update saw those placed before it.
  *
  * @param firstOperation the index in the batch of the update's first operation (where it would start even if

@@ -24,6 +24,8 @@ final class PostgresSql {
 
 	final String batchTable;
 
+	final String tombstoneTable;
+
 	final String schemaVersionTable;
 
 	/**
@@ -53,7 +55,11 @@ final class PostgresSql {
 	/** Clean-up: raises the horizon to {@code seq - retention}, returning it. */
 	final String raiseHorizon;
 
-	/** Clean-up: deletes up to a number of tombstones at or below the horizon. */
+	/**
+	 * Clean-up: takes up to a number of rows at or below the horizon from the tombstone table and deletes their
+	 * entries that are still those tombstones (value NULL, the same sequence); the count is of entries deleted.
+	 * Parameters: keyspace id, horizon, limit.
+	 */
 	final String deleteTombstones;
 
 	/** Clean-up: deletes up to a number of batch-log rows at or below the horizon. */
@@ -155,6 +161,7 @@ final class PostgresSql {
 		this.keyspaceTable = prefix + "keyspace";
 		this.entryTable = prefix + "entry";
 		this.batchTable = prefix + "batch";
+		this.tombstoneTable = prefix + "tombstone";
 		this.schemaVersionTable = prefix + "schema_version";
 		this.commit = """
 				SELECT seq, applied_ops, rejected_unit, rejected_reason, rejected_key FROM %scommit(?, ?, ?,
@@ -168,8 +175,13 @@ final class PostgresSql {
 				UPDATE %s SET horizon = greatest(horizon, seq - ?) WHERE id = ?
 				RETURNING horizon""".formatted(this.keyspaceTable);
 		this.deleteTombstones = """
-				DELETE FROM %1$s WHERE ctid = ANY(ARRAY(SELECT ctid FROM %1$s
-				    WHERE keyspace_id = ? AND value IS NULL AND seq <= ? LIMIT ?))""".formatted(this.entryTable);
+				WITH gone AS (
+				    DELETE FROM %1$s WHERE ctid = ANY(ARRAY(SELECT ctid FROM %1$s
+				        WHERE keyspace_id = ? AND seq <= ? LIMIT ?))
+				    RETURNING keyspace_id, seq, key)
+				DELETE FROM %2$s e USING gone g
+				WHERE e.keyspace_id = g.keyspace_id AND e.key = g.key AND e.seq = g.seq AND e.value IS NULL"""
+			.formatted(this.tombstoneTable, this.entryTable);
 		this.deleteBatches = """
 				DELETE FROM %1$s WHERE ctid = ANY(ARRAY(SELECT ctid FROM %1$s
 				    WHERE keyspace_id = ? AND seq <= ? LIMIT ?))""".formatted(this.batchTable);

@@ -7,8 +7,10 @@ import java.sql.SQLException;
 
 /**
  * Removes tombstones (and batch-log rows) no validation can still need, a bounded number per call. Under the
- * keyspace's lock it raises the keyspace's horizon to {@code sequence - tombstoneRetention}, then deletes up to
- * {@code maxRows} tombstones and batch-log rows with a sequence at or below the horizon. Validation rejects a
+ * keyspace's lock it raises the keyspace's horizon to {@code sequence - tombstoneRetention}, then takes up to
+ * {@code maxRows} rows of the tombstone table with a sequence at or below the horizon (deleting each one's entry
+ * when it is still that tombstone: a key written since keeps its entry) and deletes up to {@code maxRows}
+ * batch-log rows at or below the horizon. Validation rejects a
  * unit whose snapshot sequence is below the horizon ({@link RejectionReason#SNAPSHOT_TOO_OLD}): a delete
  * it should see may be gone. So a tombstone is removed only when no unit that could still commit needs it. Runs
  * outside every batch's call ({@link AfterCommit}), in a transaction of its own (three statements).

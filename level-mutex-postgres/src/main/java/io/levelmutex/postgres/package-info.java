@@ -9,7 +9,8 @@
  * <li>Schema ({@code META-INF/level-mutex/postgres/schema-v2.sql}; {@code upgrade-v1-to-v2.sql},
  * {@code drop.sql} beside it; every statement in {@link io.levelmutex.postgres.PostgresSql}): a keyspace row
  * holding the last sequence and the tombstone horizon; entries (key, value or NULL for a tombstone, the sequence
- * that last wrote them); the batch log (batch id, sequence, node id, applied prefix, rejected update); the commit
+ * that last wrote them; the primary key is the only index); the tombstones by sequence (for their clean-up); the
+ * batch log (batch id, sequence, node id, applied prefix, rejected update); the commit
  * function. Created (or upgraded from version 1) idempotently under a transaction-scoped advisory lock, or
  * verified.</li>
  * <li>Read phase: ONE statement in autocommit ({@code PlanReader}) answers every get and

@@ -7,6 +7,8 @@ DROP FUNCTION IF EXISTS level_mutex_commit(integer, uuid, uuid, bytea[], bytea[]
 
 DROP TABLE IF EXISTS level_mutex_batch;
 
+DROP TABLE IF EXISTS level_mutex_tombstone;
+
 DROP TABLE IF EXISTS level_mutex_entry;
 
 DROP TABLE IF EXISTS level_mutex_keyspace;

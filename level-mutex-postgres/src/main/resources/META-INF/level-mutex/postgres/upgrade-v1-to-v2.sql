@@ -1,9 +1,42 @@
 -- level-mutex PostgreSQL schema: upgrade from version 1 (schema-v1.sql) to version 2 (schema-v2.sql).
 --
--- Idempotent. Adds the function level_mutex_commit (the tables are unchanged) and records version 2. Runs as is
+-- Idempotent. Adds the table level_mutex_tombstone (filled with the existing tombstones), drops the entry table's
+-- index level_mutex_entry_seq and foreign key, adds the function level_mutex_commit and records version 2. Runs as is
 -- with the default table-name prefix "level_mutex_" (psql, Flyway; Liquibase with splitStatements:false or
 -- endDelimiter set: the function body holds semicolons). Nodes of the previous version keep working on the
--- upgraded tables while they run: both versions commit under the same keyspace row lock.
+-- upgraded tables while they run: both versions commit under the same keyspace row lock (their deletes are not
+-- recorded in level_mutex_tombstone, so this version's clean-up leaves those tombstones in place: space only).
+
+-- Tombstones by sequence, for the clean-up: one row per tombstone a batch wrote (the key deleted by the batch
+-- with sequence "seq"). A row outlives its tombstone when the key is written again; the clean-up deletes an
+-- entry only when it is still that tombstone (value NULL, same "seq"). Only deletes write here, so puts keep
+-- the entry table at one index.
+CREATE TABLE IF NOT EXISTS level_mutex_tombstone (
+    keyspace_id integer NOT NULL,
+    seq bigint NOT NULL,
+    key bytea NOT NULL,
+    PRIMARY KEY (keyspace_id, seq, key)
+);
+
+-- From version 1 (or an earlier build of version 2): record the existing tombstones, drop the sequence index
+-- and the entry table's foreign key (found by the catalog: its generated name depends on the prefix's length).
+-- Does nothing once they are gone.
+DO $$
+DECLARE
+    v_constraint name;
+BEGIN
+    IF to_regclass('level_mutex_entry_seq') IS NOT NULL THEN
+        INSERT INTO level_mutex_tombstone (keyspace_id, seq, key)
+            SELECT keyspace_id, seq, key FROM level_mutex_entry WHERE value IS NULL
+            ON CONFLICT DO NOTHING;
+        DROP INDEX level_mutex_entry_seq;
+    END IF;
+    FOR v_constraint IN SELECT conname FROM pg_constraint
+            WHERE conrelid = 'level_mutex_entry'::regclass AND contype = 'f' LOOP
+        EXECUTE format('ALTER TABLE level_mutex_entry DROP CONSTRAINT %I', v_constraint);
+    END LOOP;
+END
+$$;
 
 -- Commits one batch in ONE statement (schema version 2): called as
 -- SELECT * FROM level_mutex_commit(...) on a connection in autocommit, so the call is its own transaction and
@@ -13,11 +46,16 @@
 -- find the first rejected update (its snapshot below the tombstone horizon, a key it read or writes written
 -- after its snapshot, or a key in one of its spans inserted, changed or deleted after its snapshot); apply the
 -- writes before that update's first write (all when none is rejected), the last write of a key winning, a
--- delete leaving a tombstone only where a value was; record the batch in the batch log. When nothing is applied
+-- delete leaving a tombstone only where a value was (and recording it in level_mutex_tombstone); record the
+-- batch in the batch log. A batch without updates skips the validation statements. When nothing is applied
 -- the call fails with SQLSTATE LM001 instead, so that its transaction rolls back (no sequence taken, no commit
 -- record to flush while the lock is held): DETAIL carries the outcome. Runs in the caller's isolation level:
 -- under READ COMMITTED (PostgreSQL's default) each statement below sees every batch committed before the lock
--- was granted.
+-- was granted. The lock is the first statement on purpose: validation must see every earlier batch, and every
+-- write carries the sequence; applying writes before it would leave rows of a batch that validation may still
+-- truncate (a subtransaction to undo them costs more than it saves). What the lock holds up is the apply
+-- statement and the COMMIT's flush: the apply is kept to one heap update per written key (HOT: the entry table
+-- has only its primary key) plus one primary-key probe.
 --
 -- Arguments: the keyspace id, batch id and node id; the batch's keys and values in issue order (a NULL value
 -- deletes); per update its first write and snapshot sequence; the keys of all updates (update index from 0,
@@ -57,49 +95,52 @@ BEGIN
     IF NOT FOUND THEN
         RETURN;
     END IF;
-    SELECT u.n - 1 INTO v_unit FROM unnest(p_update_snapshot) WITH ORDINALITY AS u(snap, n)
-        WHERE u.snap >= v_seq ORDER BY u.n LIMIT 1;
-    IF FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'LM001', MESSAGE = 'level-mutex: nothing of the batch applied',
-            DETAIL = format('%s %s FUTURE_SNAPSHOT ', v_seq - 1, v_unit);
-    END IF;
-    v_unit := -1;
-    -- The first update whose snapshot is below the horizon: no later update is looked at.
-    SELECT u.n - 1 INTO v_limit FROM unnest(p_update_snapshot) WITH ORDINALITY AS u(snap, n)
-        WHERE u.snap < v_horizon ORDER BY u.n LIMIT 1;
-    IF FOUND THEN
-        v_unit := v_limit;
-        v_reason := 'SNAPSHOT_TOO_OLD';
-    ELSE
-        v_limit := v_updates;
-    END IF;
-    -- Keys read or written: the first conflict in update order (within an update, read keys first).
-    SELECT c.unit, CASE WHEN c.is_read THEN 'KEY_READ' ELSE 'KEY_WRITTEN' END, e.key
-        INTO v_key_unit, v_key_reason, v_key_key
-        FROM unnest(p_key_update, p_key_read, p_key) WITH ORDINALITY AS c(unit, is_read, key, n)
-        JOIN level_mutex_entry e ON e.keyspace_id = p_keyspace AND e.key = c.key
-            AND e.seq > p_update_snapshot[c.unit + 1]
-        WHERE c.unit < v_limit
-        ORDER BY c.n LIMIT 1;
-    IF FOUND THEN
-        v_unit := v_key_unit;
-        v_reason := v_key_reason;
-        v_key := v_key_key;
-        v_limit := v_key_unit;
-    END IF;
-    -- Spans, of the updates before the first conflict found so far: the lowest key written since the snapshot.
-    SELECT s.unit, f.key INTO v_span_unit, v_span_key
-        FROM unnest(p_span_update, p_span_low, p_span_high, p_span_bounded) WITH ORDINALITY
-            AS s(unit, low, high, bounded, n)
-        CROSS JOIN LATERAL (SELECT e.key FROM level_mutex_entry e WHERE e.keyspace_id = p_keyspace
-            AND e.seq > p_update_snapshot[s.unit + 1] AND e.key >= s.low AND (NOT s.bounded OR e.key < s.high)
-            ORDER BY e.key LIMIT 1) f
-        WHERE s.unit < v_limit
-        ORDER BY s.n LIMIT 1;
-    IF FOUND THEN
-        v_unit := v_span_unit;
-        v_reason := 'SPAN';
-        v_key := v_span_key;
+    -- Validation, only for a batch with updates (a batch of blind writes skips these statements).
+    IF v_updates > 0 THEN
+        SELECT u.n - 1 INTO v_unit FROM unnest(p_update_snapshot) WITH ORDINALITY AS u(snap, n)
+            WHERE u.snap >= v_seq ORDER BY u.n LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION USING ERRCODE = 'LM001', MESSAGE = 'level-mutex: nothing of the batch applied',
+                DETAIL = format('%s %s FUTURE_SNAPSHOT ', v_seq - 1, v_unit);
+        END IF;
+        v_unit := -1;
+        -- The first update whose snapshot is below the horizon: no later update is looked at.
+        SELECT u.n - 1 INTO v_limit FROM unnest(p_update_snapshot) WITH ORDINALITY AS u(snap, n)
+            WHERE u.snap < v_horizon ORDER BY u.n LIMIT 1;
+        IF FOUND THEN
+            v_unit := v_limit;
+            v_reason := 'SNAPSHOT_TOO_OLD';
+        ELSE
+            v_limit := v_updates;
+        END IF;
+        -- Keys read or written: the first conflict in update order (within an update, read keys first).
+        SELECT c.unit, CASE WHEN c.is_read THEN 'KEY_READ' ELSE 'KEY_WRITTEN' END, e.key
+            INTO v_key_unit, v_key_reason, v_key_key
+            FROM unnest(p_key_update, p_key_read, p_key) WITH ORDINALITY AS c(unit, is_read, key, n)
+            JOIN level_mutex_entry e ON e.keyspace_id = p_keyspace AND e.key = c.key
+                AND e.seq > p_update_snapshot[c.unit + 1]
+            WHERE c.unit < v_limit
+            ORDER BY c.n LIMIT 1;
+        IF FOUND THEN
+            v_unit := v_key_unit;
+            v_reason := v_key_reason;
+            v_key := v_key_key;
+            v_limit := v_key_unit;
+        END IF;
+        -- Spans, of the updates before the first conflict found so far: the lowest key written since the snapshot.
+        SELECT s.unit, f.key INTO v_span_unit, v_span_key
+            FROM unnest(p_span_update, p_span_low, p_span_high, p_span_bounded) WITH ORDINALITY
+                AS s(unit, low, high, bounded, n)
+            CROSS JOIN LATERAL (SELECT e.key FROM level_mutex_entry e WHERE e.keyspace_id = p_keyspace
+                AND e.seq > p_update_snapshot[s.unit + 1] AND e.key >= s.low AND (NOT s.bounded OR e.key < s.high)
+                ORDER BY e.key LIMIT 1) f
+            WHERE s.unit < v_limit
+            ORDER BY s.n LIMIT 1;
+        IF FOUND THEN
+            v_unit := v_span_unit;
+            v_reason := 'SPAN';
+            v_key := v_span_key;
+        END IF;
     END IF;
     v_applied := CASE WHEN v_unit >= 0 THEN p_update_first[v_unit + 1]
         ELSE coalesce(array_length(p_keys, 1), 0) END;
@@ -118,6 +159,9 @@ BEGIN
     ), del AS (
         UPDATE level_mutex_entry e SET value = NULL, seq = v_seq FROM last l
         WHERE l.value IS NULL AND e.keyspace_id = p_keyspace AND e.key = l.key AND e.value IS NOT NULL
+        RETURNING e.key
+    ), tombstone AS (
+        INSERT INTO level_mutex_tombstone (keyspace_id, seq, key) SELECT p_keyspace, v_seq, d.key FROM del d
     )
     INSERT INTO level_mutex_batch (batch_id, keyspace_id, seq, node_id, applied_ops, rejected_unit,
         rejected_reason, rejected_key)

@@ -225,6 +225,30 @@ class CommitValidationTest extends ClusterTestSupport {
 	}
 
 	@Test
+	void whenADeletedKeyIsWrittenAgainThenTheCleanUpKeepsItAndRemovesOnlyTheTombstoneThatIsStillThere() {
+		TestNode cleaning = TestNode.open(this.database, fastSettings().withTombstoneRetention(1), true);
+		commit(this.other, TestBatch.del(bytes("a")), TestBatch.del(bytes("c")));      // 2: two tombstones
+		commit(this.other, TestBatch.put(bytes("a"), bytes("back")));                  // 3: "a" lives again
+		commit(this.other, TestBatch.put(bytes("c"), bytes("x")));                     // 4: "c" too
+		commit(this.other, TestBatch.del(bytes("c")), TestBatch.del(bytes("nothing"))); // 5: "c" again, no value
+		commit(this.other, TestBatch.put(bytes("p"), bytes("x")));                     // 6
+		// Horizon 5: the tombstone rows of 2 ("a", "c") and 5 ("c"); "a" lives, "c" is 5's tombstone, not 2's.
+		assertThat(cleaning.cleanUp(this.ks, 100)).as("only the tombstone of 5 is still there").isEqualTo(1);
+		assertThat(cleaning.cleanUp(this.ks, 100)).isZero();
+		assertThat(read("a")).isEqualTo("back");
+		assertThat(queryLongUnchecked("SELECT count(*) FROM " + prefix + "entry WHERE value IS NULL")).isZero();
+		assertThat(queryLongUnchecked("SELECT count(*) FROM " + prefix + "tombstone")).as("every row taken").isZero();
+		// A key deleted after the horizon keeps its tombstone, and it still rejects an update that examined it.
+		commit(this.other, TestBatch.put(bytes("e2"), bytes("x")));                    // 7
+		commit(this.other, TestBatch.del(bytes("e2")));                                // 8
+		assertThat(cleaning.cleanUp(this.ks, 100)).isZero();
+		Committed result = this.node.commit(this.ks, TestBatch.of(List.of(TestBatch.put(bytes("z"), bytes("1"))),
+				List.of(unit(0, 7, List.of(bytes("e2")), List.of(), List.of(bytes("z"))))));
+		assertThat(result.committed()).isFalse();
+		assertThat(result.rejected().reason()).isEqualTo(RejectionReason.KEY_READ);
+	}
+
+	@Test
 	void whenABatchIsMalformedThenItIsRefusedBeforeAnySqlAndAFutureSnapshotRollsBack() {
 		CountingDataSource counting = new CountingDataSource(this.database);
 		TestNode storage = TestNode.open(counting, fastSettings(), true);

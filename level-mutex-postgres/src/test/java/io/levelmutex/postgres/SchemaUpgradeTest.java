@@ -17,8 +17,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Schema versions: a database created by schema-v1.sql (with data written the way version 1 wrote it) is refused
  * by verify-only opening with the upgrade script named, opens with its data intact once upgrade-v1-to-v2.sql ran
  * (as shipped, twice) or once the engine upgraded it itself, also under a custom table prefix (the function gets
- * the prefix too); drop.sql removes every object; the function text is the same in the complete schema and the
- * upgrade.
+ * the prefix too), with version 1's tombstones recorded for the clean-up and the entry table's sequence index
+ * and foreign key gone; drop.sql removes every object; the function text is the same in the complete schema and
+ * the upgrade.
  */
 class SchemaUpgradeTest extends ClusterTestSupport {
 
@@ -40,6 +41,7 @@ class SchemaUpgradeTest extends ClusterTestSupport {
 		TestNode node = TestNode.open(database, defaults, false);
 		assertVersion1DataIntactAndCommitsContinue(node);
 		assertThat(queryLong(database, "SELECT max(version) FROM level_mutex_schema_version")).isEqualTo(2);
+		assertTombstonesRecordedAndEntryIndexAndForeignKeyDropped(database, "level_mutex_");
 	}
 
 	@Test
@@ -57,6 +59,7 @@ class SchemaUpgradeTest extends ClusterTestSupport {
 			.hasMessageContaining("upgrade-v1-to-v2.sql");
 		TestNode node = TestNode.open(database, fastSettings(), true);
 		assertVersion1DataIntactAndCommitsContinue(node);
+		assertTombstonesRecordedAndEntryIndexAndForeignKeyDropped(database, prefix);
 		assertThat(queryLong(database, "SELECT count(*) FROM pg_proc WHERE proname = '" + prefix + "commit'"))
 			.as("the function carries the prefix").isEqualTo(1);
 		assertThat(queryLong(database, "SELECT count(*) FROM pg_proc WHERE proname = 'level_mutex_commit'")).isZero();
@@ -142,6 +145,24 @@ class SchemaUpgradeTest extends ClusterTestSupport {
 		try (TestSnapshot snapshot = node.snapshot(ks)) {
 			assertThat(text(snapshot.get(List.of(bytes("b"))).get(0))).isEqualTo("2");
 		}
+	}
+
+	/**
+	 * The upgrade recorded version 1's tombstone ("gone", sequence 2) for the clean-up and left the entry table
+	 * with its primary key as its only index (so that a write of an existing key can be a HOT update) and without
+	 * its foreign key (checked per new key).
+	 */
+	private static void assertTombstonesRecordedAndEntryIndexAndForeignKeyDropped(PGSimpleDataSource database,
+			String tables) throws SQLException {
+		assertThat(queryLong(database, "SELECT count(*) FROM " + tables + "tombstone WHERE key = 'gone'::bytea "
+				+ "AND seq = 2")).isEqualTo(1);
+		assertThat(queryLong(database, "SELECT count(*) FROM " + tables + "tombstone")).isEqualTo(1);
+		assertThat(queryLong(database, "SELECT count(*) FROM pg_index WHERE indrelid = '" + tables
+				+ "entry'::regclass")).as("the primary key only").isEqualTo(1);
+		assertThat(queryLong(database, "SELECT count(*) FROM pg_class WHERE relname = '" + tables + "entry_seq'"))
+			.isZero();
+		assertThat(queryLong(database, "SELECT count(*) FROM pg_constraint WHERE conrelid = '" + tables
+				+ "entry'::regclass AND contype = 'f'")).as("no foreign key").isZero();
 	}
 
 	/** As a migration tool runs a file: the whole text, unchanged, as one command string. */

@@ -1,0 +1,2 @@
+SELECT * FROM level_mutex_commit((1 + (random()*7)::int), gen_random_uuid(), '00000000-0000-0000-0000-000000000001'::uuid, bk(:n, :range), bv(:n),
+  '{}'::int[], '{}'::bigint[], '{}'::int[], '{}'::boolean[], '{}'::bytea[], '{}'::int[], '{}'::bytea[], '{}'::bytea[], '{}'::boolean[]);

@@ -21,9 +21,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Gets connections from the user's {@link DataSource} within a bounded wait, whatever the DataSource's own
- * timeout (a pool's connection timeout, a driver's connect timeout). When the DataSource is a HikariCP pool whose
- * own longest wait ({@link PoolWaitBound}) fits in what is left of the wait, {@code getConnection()} is called on
- * the caller's thread: the pool's timeout ends it in time, and the common case costs what the pool costs. Otherwise
+ * timeout (a pool's connection timeout, a driver's connect timeout). When the DataSource is a HikariCP pool, the
+ * connection is asked for on the caller's thread, so the common case costs what the pool costs (no thread
+ * hand-off): with {@code getConnection()} when the pool's own longest wait ({@link PoolWaitBound}) fits in what is
+ * left of the wait, otherwise with the pool's timed acquisition for what is left ({@link PoolWaitBound#timedConnection}).
+ * Otherwise (another DataSource, a suspendable or closed pool, too little left)
  * each {@code getConnection()} runs on a helper thread while the caller waits at most until its deadline; a connection that arrives after the caller
  * gave up is closed at once (so it goes back to the pool), and a helper still waiting is interrupted (which ends
  * a pool's wait, e.g. HikariCP's). While the server is unreachable the attempts are repeated, backing off from
@@ -129,18 +131,22 @@ final class Connections {
 	private Connection acquire(long deadline) throws SQLException, TimeoutException, InterruptedException {
 		PoolWaitBound bound = this.poolBound;
 		if (bound != null) {
-			long poolWait = bound.maxWaitNanos();
-			if (poolWait >= 0 && poolWait <= deadline - System.nanoTime()) {
-				try {
+			try {
+				long poolWait = bound.maxWaitNanos();
+				if (poolWait >= 0 && poolWait <= deadline - System.nanoTime()) {
 					return this.dataSource.getConnection();
 				}
-				catch (SQLException ex) {
-					if (Thread.currentThread().isInterrupted()) {
-						// the pool's wait was interrupted (HikariCP keeps the flag set): report it as such
-						throw new InterruptedException("interrupted while waiting for the pool: " + ex.getMessage());
-					}
-					throw ex;
+				Connection timed = bound.timedConnection(deadline - System.nanoTime());
+				if (timed != null) {
+					return timed;
 				}
+			}
+			catch (SQLException ex) {
+				if (Thread.currentThread().isInterrupted()) {
+					// the pool's wait was interrupted (HikariCP keeps the flag set): report it as such
+					throw new InterruptedException("interrupted while waiting for the pool: " + ex.getMessage());
+				}
+				throw ex;
 			}
 		}
 		this.helperAcquisitions.incrementAndGet();

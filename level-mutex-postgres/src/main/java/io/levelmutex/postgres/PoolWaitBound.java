@@ -1,6 +1,9 @@
 package io.levelmutex.postgres;
 
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
@@ -14,9 +17,13 @@ import org.jspecify.annotations.Nullable;
  * its {@code connectionTimeout} for a connection, plus at most its {@code validationTimeout} for the liveness check
  * of the one it borrowed; it can wait longer only while the pool is suspended (allowed only with
  * {@code allowPoolSuspension}) or while a pool that was never started starts (its
- * {@code initializationFailTimeout}): those give no bound. Only a DataSource that IS a HikariCP pool counts: a
- * wrapper around one may wait for more than the pool. Thread-safe: no mutable state; the pool's settings are read
- * on every call (they can be changed at runtime through its MXBean).
+ * {@code initializationFailTimeout}): those give no bound. When its own wait does not fit (Spring Boot's default
+ * {@code connectionTimeout} is 30 s, {@code connectWait} 10 s), the running pool is asked for a connection within a
+ * shorter timeout ({@link #timedConnection}: HikariCP's public {@code HikariPool.getConnection(long)}, the call its
+ * DataSource makes with {@code connectionTimeout}), still on the caller's thread. Only a DataSource that IS a
+ * HikariCP pool counts: a wrapper around one may wait for more than the pool. Thread-safe: the pool's settings are
+ * read on every call (they can be changed at runtime through its MXBean); the timed call's method is looked up once
+ * (a benign race: every thread finds the same method).
  */
 final class PoolWaitBound {
 
@@ -32,12 +39,21 @@ final class PoolWaitBound {
 
 	private final Method poolStarted;
 
+	private final Method closed;
+
+	/**
+	 * The running pool's {@code getConnection(long timeoutMillis)}, found on its first use; {@code null} before.
+	 * Written by whichever thread finds it first (any thread finds the same method).
+	 */
+	private volatile @Nullable Method timedGetConnection;
+
 	private PoolWaitBound(DataSource pool, Class<?> type) throws ReflectiveOperationException {
 		this.pool = pool;
 		this.connectionTimeout = type.getMethod("getConnectionTimeout");
 		this.validationTimeout = type.getMethod("getValidationTimeout");
 		this.allowPoolSuspension = type.getMethod("isAllowPoolSuspension");
 		this.poolStarted = type.getMethod("getHikariPoolMXBean");
+		this.closed = type.getMethod("isClosed");
 	}
 
 	/**
@@ -74,6 +90,62 @@ final class PoolWaitBound {
 		}
 		catch (ReflectiveOperationException | RuntimeException ex) {
 			return -1;
+		}
+	}
+
+	/**
+	 * A connection from the running pool within a timeout shorter than its own, on the calling thread: HikariCP's
+	 * timed acquisition waits at most the timeout for a connection plus at most its {@code validationTimeout} for
+	 * the liveness check of the one it borrowed, so the timeout asked is what is left minus that validation bound.
+	 * @param leftNanos the longest the call may wait
+	 * @return the connection (the caller closes it), or {@code null} if the pool cannot be asked so (closed, not
+	 * started, suspendable, less left than its validation bound, another HikariCP API): then nothing was borrowed
+	 * @throws SQLException the pool's failure (its timeout, a lost server; interrupted: the flag is set)
+	 */
+	@Nullable Connection timedConnection(long leftNanos) throws SQLException {
+		Object running;
+		long timeoutMillis;
+		try {
+			if ((Boolean) this.closed.invoke(this.pool) || (Boolean) this.allowPoolSuspension.invoke(this.pool)) {
+				return null; // a closed pool fails at once through its DataSource; a suspended one may never answer
+			}
+			running = this.poolStarted.invoke(this.pool);
+			timeoutMillis = TimeUnit.NANOSECONDS.toMillis(leftNanos) - (Long) this.validationTimeout.invoke(this.pool);
+		}
+		catch (ReflectiveOperationException | RuntimeException ex) {
+			return null;
+		}
+		if (running == null || timeoutMillis < 1) {
+			return null;
+		}
+		Method timed = this.timedGetConnection;
+		if (timed == null) {
+			try {
+				timed = running.getClass().getMethod("getConnection", long.class);
+			}
+			catch (NoSuchMethodException | RuntimeException ex) {
+				return null;
+			}
+			this.timedGetConnection = timed;
+		}
+		try {
+			return (Connection) timed.invoke(running, timeoutMillis);
+		}
+		catch (InvocationTargetException ex) {
+			Throwable cause = ex.getCause();
+			if (cause instanceof SQLException sql) {
+				throw sql;
+			}
+			if (cause instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			if (cause instanceof Error error) {
+				throw error;
+			}
+			throw new IllegalStateException(cause);
+		}
+		catch (IllegalAccessException | RuntimeException ex) {
+			return null;
 		}
 	}
 

@@ -137,6 +137,8 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 		this.knownSequence = Math.max(this.knownSequence, result.sequence());
 		if (outcome.committed()) {
 			this.health.committed(this.keyspace.name(), result.sequence());
+			// the listener learns the sequence is this node's before the hint of it can wake the listener
+			this.listener.committed(this.keyspace, result.sequence());
 			this.afterCommit.committed(this.keyspace, result.sequence());
 		}
 		else {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -17,6 +18,7 @@ import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 /**
  * One per node: a thread on its own connection that LISTENs on the settings' channel and, on every
@@ -26,7 +28,10 @@ import org.postgresql.PGConnection;
  * keyspace table, so a missed notification or a lost connection (reconnected within the connect wait, again
  * and again until closed) delays delivery to the next poll but loses nothing. The node's own commits are
  * recognised by its node id in the batch log and left out (a sequence whose batch-log row was cleaned up
- * before the listener saw it is delivered as remote).
+ * before the listener saw it is delivered as remote). The sequences this node's storages committed are also told
+ * to the listener ({@link #committed}): a notification, or a range, that holds only those is handled without a
+ * statement (the node's own hints wake the listener after every commit; at C=1 that was two statements per
+ * batch), and the sequences are still read at least every poll interval.
  *
  * <p>The callback runs on the listener's thread; an exception it throws is counted and does not stop delivery.
  */
@@ -55,6 +60,9 @@ final class RemoteChangeListener implements AutoCloseable {
 	/** Lost listener connections; incremented by the listener thread, read by anyone. */
 	private final AtomicLong reconnects = new AtomicLong();
 
+	/** Catch-ups (reads of the watched keyspaces' sequences); incremented by the listener thread, read by tests. */
+	private final AtomicLong catchUps = new AtomicLong();
+
 	/** {@link System#nanoTime()} of the last successful catch-up; written by the listener thread. */
 	private volatile long lastCatchUpNanos;
 
@@ -67,6 +75,9 @@ final class RemoteChangeListener implements AutoCloseable {
 	 */
 	private volatile @Nullable Connection connection;
 
+	/** The widest span of own sequences remembered per keyspace (past it, the batch log tells). */
+	static final int MAX_OWN = 10_000;
+
 	private static final class Watched {
 
 		final PostgresKeyspace keyspace;
@@ -78,6 +89,12 @@ final class RemoteChangeListener implements AutoCloseable {
 
 		/** Cleared by {@link #unwatch} under this object's lock; read by the listener thread under it. */
 		boolean active = true;
+
+		/**
+		 * Sequences this node committed above {@link #seen}, as its storages learned them: added by their commits
+		 * (any thread), removed by the listener thread as {@link #seen} passes them.
+		 */
+		final ConcurrentSkipListSet<Long> own = new ConcurrentSkipListSet<>();
 
 		Watched(PostgresKeyspace keyspace, long seen, Consumer<RemoteChange> sink) {
 			this.keyspace = keyspace;
@@ -128,6 +145,24 @@ final class RemoteChangeListener implements AutoCloseable {
 	}
 
 	/**
+	 * Tells the listener that this node committed a sequence of a keyspace (before the hint of it is sent), so that
+	 * the listener needs no statement to recognise it as its own. Not told (a commit whose reply was lost) is
+	 * fine: the batch log tells.
+	 * @param keyspace the keyspace
+	 * @param sequence the committed batch's sequence
+	 */
+	void committed(PostgresKeyspace keyspace, long sequence) {
+		Watched watched = this.watched.get(keyspace.id());
+		if (watched == null || sequence <= watched.seen) {
+			return;
+		}
+		Long lowest = watched.own.ceiling(Long.MIN_VALUE);
+		if (lowest == null || sequence - lowest < MAX_OWN) {
+			watched.own.add(sequence);
+		}
+	}
+
+	/**
 	 * Stops delivering the keyspace's remote changes: once this returns, its sink is never called again (a call
 	 * under way on the listener thread completes first).
 	 * @param keyspace the keyspace
@@ -147,6 +182,10 @@ final class RemoteChangeListener implements AutoCloseable {
 	 */
 	long lastCatchUpNanos() {
 		return this.lastCatchUpNanos;
+	}
+
+	long catchUps() {
+		return this.catchUps.get();
 	}
 
 	long callbackFailures() {
@@ -180,9 +219,13 @@ final class RemoteChangeListener implements AutoCloseable {
 					statement.execute(this.sql.listen);
 				}
 				PGConnection listening = current.unwrap(PGConnection.class);
+				catchUp(current);
 				while (!this.closed) {
-					catchUp(current);
-					listening.getNotifications((int) pollMillis);
+					PGNotification[] hints = listening.getNotifications((int) pollMillis);
+					if (!onlyOwn(hints)
+							|| System.nanoTime() - this.lastCatchUpNanos >= TimeUnit.MILLISECONDS.toNanos(pollMillis)) {
+						catchUp(current);
+					}
 				}
 			}
 			catch (SQLException | RuntimeException ex) {
@@ -248,6 +291,7 @@ final class RemoteChangeListener implements AutoCloseable {
 	}
 
 	private void catchUp(Connection current) throws SQLException {
+		this.catchUps.incrementAndGet();
 		if (this.watched.isEmpty()) {
 			try (Statement statement = current.createStatement()) {
 				// Keeps the connection's liveness (and so health) known while nothing is watched.
@@ -276,7 +320,57 @@ final class RemoteChangeListener implements AutoCloseable {
 		this.lastCatchUpNanos = System.nanoTime();
 	}
 
+	/**
+	 * Whether notifications name only sequences this node committed itself (then {@link #seen} is moved past them
+	 * and nothing needs reading). No notification (the wait ended) or one that is not a hint is not "only own".
+	 */
+	private boolean onlyOwn(PGNotification @Nullable [] hints) {
+		if (hints == null || hints.length == 0) {
+			return false;
+		}
+		boolean onlyOwn = true;
+		for (PGNotification hint : hints) {
+			String payload = hint.getParameter();
+			int colon = (payload == null) ? -1 : payload.indexOf(':');
+			if (colon <= 0) {
+				return false;
+			}
+			int id;
+			long sequence;
+			try {
+				id = Integer.parseInt(payload.substring(0, colon));
+				sequence = Long.parseLong(payload.substring(colon + 1));
+			}
+			catch (NumberFormatException ex) {
+				return false;
+			}
+			Watched watched = this.watched.get(id);
+			if (watched != null && skipOwn(watched) < sequence) {
+				onlyOwn = false;
+			}
+		}
+		return onlyOwn;
+	}
+
+	/**
+	 * Moves {@link Watched#seen} past the sequences this node committed that follow it directly (nothing to
+	 * deliver for them); listener thread only.
+	 * @return the new {@link Watched#seen}
+	 */
+	private static long skipOwn(Watched watched) {
+		long seen = watched.seen;
+		while (watched.own.remove(seen + 1)) {
+			seen++;
+		}
+		watched.own.headSet(seen, true).clear();
+		watched.seen = seen;
+		return seen;
+	}
+
 	private void deliver(Connection current, Watched watched, long to) throws SQLException {
+		if (skipOwn(watched) >= to) {
+			return;
+		}
 		List<Long> own = new ArrayList<>();
 		try (PreparedStatement statement = current.prepareStatement(this.sql.ownBatches)) {
 			statement.setInt(1, watched.keyspace.id());
@@ -300,6 +394,7 @@ final class RemoteChangeListener implements AutoCloseable {
 			emit(watched, from, to);
 		}
 		watched.seen = to;
+		watched.own.headSet(to, true).clear();
 	}
 
 	private void emit(Watched watched, long from, long to) {

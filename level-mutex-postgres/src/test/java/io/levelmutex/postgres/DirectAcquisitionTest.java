@@ -13,10 +13,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * A HikariCP pool whose own longest wait (connection timeout plus validation timeout) fits in {@code connectWait}
- * gives its connections on the caller's thread, no helper thread involved; every other DataSource, a pool whose
- * wait does not fit, a suspendable pool, or a wrapper around a pool, goes through a helper thread that bounds the
- * wait. An exhausted pool on the direct path still fails within the bound, saying so.
+ * A HikariCP pool gives its connections on the caller's thread, no helper thread involved: directly when its own
+ * longest wait (connection timeout plus validation timeout) fits in {@code connectWait}, else through its timed
+ * acquisition with what is left of {@code connectWait} (Spring Boot's 30 s default); every other DataSource, a
+ * suspendable pool, or a wrapper around a pool, goes through a helper thread that bounds the wait. An exhausted
+ * pool on either direct path still fails within the bound, saying so; a closed pool fails at once.
  */
 class DirectAcquisitionTest extends ClusterTestSupport {
 
@@ -34,15 +35,46 @@ class DirectAcquisitionTest extends ClusterTestSupport {
 	}
 
 	@Test
-	void whenThePoolsTimeoutDoesNotFitThenEveryAcquisitionUsesAHelperThread() throws Exception {
-		try (HikariDataSource pool = pool(500, false)) {
-			// 500 ms connection timeout + 250 ms validation timeout > 600 ms
-			Connections connections = new Connections(pool, Duration.ofMillis(600));
+	void whenThePoolsTimeoutDoesNotFitThenTheCallersThreadAsksThePoolForAShorterWait() throws Exception {
+		try (HikariDataSource pool = pool(30_000, false)) {
+			// 30 s connection timeout (Spring Boot's default) + 250 ms validation timeout > 2 s
+			Connections connections = new Connections(pool, Duration.ofSeconds(2));
 			for (int i = 0; i < 3; i++) {
-				connections.open("a test").close();
+				try (Connection connection = connections.open("a test")) {
+					assertThat(connection.isValid(1)).isTrue();
+				}
 			}
-			assertThat(connections.helperAcquisitions()).isEqualTo(3);
+			assertThat(connections.helperAcquisitions()).isZero();
 		}
+	}
+
+	@Test
+	@Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+	void whenAPoolWithALongTimeoutIsExhaustedThenTheCallersThreadFailsWithinTheConnectWait() throws Exception {
+		try (HikariDataSource pool = pool(30_000, false)) {
+			Connections connections = new Connections(pool, Duration.ofSeconds(2));
+			try (Connection held = pool.getConnection(); Connection alsoHeld = pool.getConnection()) {
+				assertThatThrownBy(() -> connections.open("a test")).isInstanceOf(PostgresUnavailableException.class)
+					.hasMessageContaining("a test")
+					.hasMessageContaining("(connectWait 2000 ms)");
+			}
+			// (the pool's timeout is retried; the last attempt, with less left than the pool's validation bound,
+			// runs on a helper thread)
+			connections.open("a test").close();
+		}
+	}
+
+	@Test
+	@Timeout(value = 5, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+	void whenTheTimedPoolIsClosedThenTheAcquisitionFailsAtOnce() throws Exception {
+		HikariDataSource pool = pool(30_000, false);
+		pool.getConnection().close();
+		pool.close();
+		Connections connections = new Connections(pool, Duration.ofSeconds(10));
+		// (the closed pool's own failure, not the end of a wait: the test's timeout is half the connectWait)
+		assertThatThrownBy(() -> connections.open("a test")).isInstanceOf(PostgresUnavailableException.class)
+			.hasMessageContaining("a test")
+			.hasMessageContaining("closed");
 	}
 
 	@Test

@@ -1,6 +1,7 @@
 package io.levelmutex.rocksdb;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -196,7 +197,7 @@ final class GroupCommitter implements AutoCloseable {
 			try {
 				if (closing) { // the store closed: its handles may be gone (the guard lets no commit be in flight then)
 					errors = new Throwable[group.size()];
-					java.util.Arrays.fill(errors, new StorageException(
+					Arrays.fill(errors, new StorageException(
 							"The store closed before the batch was written; nothing of it was applied", null));
 				}
 				else {
@@ -206,7 +207,7 @@ final class GroupCommitter implements AutoCloseable {
 			catch (Throwable bug) {
 				LOG.log(System.Logger.Level.ERROR, "The store's committer failed unexpectedly", bug);
 				errors = new Throwable[group.size()];
-				java.util.Arrays.fill(errors, new StorageException(
+				Arrays.fill(errors, new StorageException(
 						"RocksDB group write failed unexpectedly, nothing of the batch was applied: " + bug, bug));
 			}
 			done(group.size());

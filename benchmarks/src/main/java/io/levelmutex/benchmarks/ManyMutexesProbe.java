@@ -20,7 +20,10 @@ import io.levelmutex.rocksdb.RocksStore;
  * mutex has a few closed-loop clients (the next put is issued from the previous one's
  * completion). Run with
  * {@code java -cp benchmarks/target/benchmarks.jar io.levelmutex.benchmarks.ManyMutexesProbe
- * <cycle threads> <mutexes> <clients per mutex> [group commit: true (default) or false]}.
+ * <cycle threads> <mutexes> <clients per mutex> [group commit: true (default) or false]}, or, for the issue's
+ * ratios measured side by side in one JVM, {@code ... ManyMutexesProbe series <reps>}: after one warm-up pass,
+ * each rep measures 1 x 256, 32 x 8 and 256 x 1 with group commit on and off (the order rotating per rep) and
+ * prints the rep's ratios, then their medians.
  */
 public final class ManyMutexesProbe {
 
@@ -44,6 +47,10 @@ public final class ManyMutexesProbe {
 	 * @throws Exception if the store fails
 	 */
 	public static void main(String[] args) throws Exception {
+		if (args.length > 0 && args[0].equals("series")) {
+			series(Math.max(1, args.length > 1 ? Integer.parseInt(args[1]) : 5));
+			return;
+		}
 		int threads = Integer.parseInt(args[0]);
 		int mutexes = Integer.parseInt(args[1]);
 		int clients = Integer.parseInt(args[2]);
@@ -52,6 +59,66 @@ public final class ManyMutexesProbe {
 		System.out.printf("cycle threads %d, %d mutexes x %d clients, durable, group commit %s: %,.0f writes/s,"
 				+ " %.1f us CPU/write (process, over the window)%n", threads, mutexes, clients, groupCommit, rate,
 				lastCpuMicrosPerWrite);
+	}
+
+	/** The six sides of {@link #series}: mutexes, clients per mutex, group commit. */
+	private static final int[][] SIDES = { { 1, 256, 1 }, { 1, 256, 0 }, { 32, 8, 1 }, { 32, 8, 0 }, { 256, 1, 1 },
+			{ 256, 1, 0 } };
+
+	/**
+	 * Every side of {@link #SIDES} in each rep, rotated, after one warm-up pass; prints each rep's rates and ratios
+	 * (32x8 / 1x256 and 256x1 / 1x256 with group commit on, each side on / off), then the medians of the ratios.
+	 */
+	private static void series(int reps) throws Exception {
+		String[] names = { "32x8/1x256 on", "256x1/1x256 on", "1x256 on/off", "32x8 on/off", "256x1 on/off",
+				"32x8/1x256 off", "256x1/1x256 off" };
+		List<double[]> ratios = new ArrayList<>();
+		for (int rep = 0; rep <= reps; rep++) {
+			double[] rate = new double[SIDES.length];
+			double[] cpu = new double[SIDES.length];
+			for (int i = 0; i < SIDES.length; i++) {
+				int side = (i + rep) % SIDES.length;
+				int[] s = SIDES[side];
+				rate[side] = measure(0, s[0], s[1], 1_000, 2_000, s[2] == 1);
+				cpu[side] = lastCpuMicrosPerWrite;
+			}
+			StringBuilder line = new StringBuilder(rep == 0 ? "warm-up" : "rep " + rep);
+			for (int side = 0; side < SIDES.length; side++) {
+				int[] s = SIDES[side];
+				line.append(String.format(" | %dx%d %s %,.0f/s %.1fus", s[0], s[1], s[2] == 1 ? "on" : "off", rate[side],
+						cpu[side]));
+			}
+			double[] r = { rate[2] / rate[0], rate[4] / rate[0], rate[0] / rate[1], rate[2] / rate[3], rate[4] / rate[5],
+					rate[3] / rate[1], rate[5] / rate[1] };
+			for (int k = 0; k < r.length; k++) {
+				line.append(String.format(" | %s %.2f", names[k], r[k]));
+			}
+			System.out.println(line + " | load " + loadAverage());
+			if (rep > 0) {
+				ratios.add(r);
+			}
+		}
+		StringBuilder medians = new StringBuilder("medians of " + reps + " reps");
+		for (int k = 0; k < names.length; k++) {
+			double[] values = new double[ratios.size()];
+			for (int i = 0; i < values.length; i++) {
+				values[i] = ratios.get(i)[k];
+			}
+			java.util.Arrays.sort(values);
+			int n = values.length;
+			double median = n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+			medians.append(String.format(" | %s %.2f (%.2f - %.2f)", names[k], median, values[0], values[n - 1]));
+		}
+		System.out.println(medians);
+	}
+
+	private static String loadAverage() {
+		try {
+			return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
+		}
+		catch (java.io.IOException ex) {
+			return "n/a";
+		}
 	}
 
 	/**

@@ -1,8 +1,10 @@
 package io.levelmutex.rocksdb;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
 import org.rocksdb.ColumnFamilyHandle;
@@ -16,17 +18,23 @@ import io.levelmutex.engine.CommitResult;
 import io.levelmutex.engine.EngineBatch;
 
 /**
- * The store's committer of durable batches: a writer thread joins the batches the mutexes' cycles handed it
- * (each cycle returns its thread meanwhile) into one native batch and writes them with ONE synced RocksDB write,
- * then completes each batch's future, in the order they were handed over. While one write waits for the disk,
- * the next batches gather, so the number of batches per write follows the load. There are {@link #WRITERS}
- * writer threads: while one waits for its sync the other takes what gathered meanwhile (RocksDB joins the two
- * writes in its own write group), and one stuck write does not hold up every other mutex. A mutex has at most one
- * batch here at a time, so two writers never reorder a mutex's batches.
+ * The store's committer of durable batches. A batch handed over while nothing is in flight (no batch written,
+ * none queued) is written at once by the cycle that hands it over, on its own thread, as without group commit
+ * ({@link RocksKeyspaceStorage#commit}: the wait runs through {@link io.levelmutex.engine.BlockingCalls#run}, so
+ * the store's cycle pool runs other cycles meanwhile), and its stage is complete when {@link #submit} returns: a
+ * lone mutex pays no thread hand-off. A batch handed over while another is in flight is queued: a writer thread
+ * joins the queued batches (their cycles returned their threads) into one native batch and writes them with ONE
+ * synced RocksDB write, then completes each batch's future, in the order they were handed over. While one write
+ * waits for the disk, the next batches gather, so the number of batches per write follows the load (a direct
+ * write and a writer's write in flight together are joined by RocksDB's own write group). There are
+ * {@link #WRITERS} writer threads: while one waits for its sync the other takes what gathered meanwhile, and one
+ * stuck write does not hold up every other mutex. A mutex has at most one batch here at a time (the core starts no
+ * other commit of a keyspace until its stage completes), so neither path reorders a mutex's batches.
  *
  * <p>Atomicity: each mutex's batch is all or nothing, as the whole joined write is. A batch whose operations cannot
  * be added to the native batch is rolled back to the save point before it and fails alone; if the shared write
- * fails, exactly the batches in it fail, with the write's error. Only durable batches come here: non-durable ones
+ * fails, exactly the batches in it fail, with the write's error; a failed direct write fails exactly its own
+ * batch. Only durable batches come here: non-durable ones
  * are written by their cycle (a memtable insert, nothing to wait for), so synced and unsynced batches never mix.
  *
  * <p>Completing a future runs only the core's hand-off of the cycle's continuation to its executor: no user code
@@ -51,14 +59,25 @@ final class GroupCommitter implements AutoCloseable {
 
 	private final List<Thread> threads = new ArrayList<>();
 
-	/** Guards {@link #queue}, {@link #closed} and {@link #idle}. */
+	/**
+	 * Batches handed over and not yet done: written directly, queued, or in a writer's write. Shared by every
+	 * thread without a lock: {@link #submit} adds one (a cycle writes directly only when it raises it from 0),
+	 * whoever ends a batch takes it off ({@link #done}) before completing the batch's future, so that the same
+	 * mutex's next batch sees the committer idle again.
+	 */
+	private final AtomicInteger busy = new AtomicInteger();
+
+	/** Guards {@link #queue} and {@link #idle}, and orders {@link #closed}; close waits on it for {@link #busy}. */
 	private final Object lock = new Object();
 
 	/** Batches handed over, in order, not yet taken by the thread; guarded by {@link #lock}. */
 	private ArrayList<Pending> queue = new ArrayList<>();
 
-	/** Whether {@link #close()} ran; guarded by {@link #lock}. */
-	private boolean closed;
+	/**
+	 * Whether {@link #close()} ran; written by close under {@link #lock}, read under it by the queue's side and
+	 * without it (volatile) by a direct write.
+	 */
+	private volatile boolean closed;
 
 	/** Writer threads waiting for batches (only then is one notified); guarded by {@link #lock}. */
 	private int idle;
@@ -75,26 +94,73 @@ final class GroupCommitter implements AutoCloseable {
 	}
 
 	/**
-	 * Hands a batch over; the future completes once it was written (or failed). The batch's lists stay
-	 * untouched by the caller until then.
+	 * Hands a batch over; the future completes once it was written (or failed): already when this returns if the
+	 * committer was idle and the calling thread wrote the batch itself. The batch's lists stay untouched by the
+	 * caller until then.
 	 */
 	CompletableFuture<CommitResult> submit(RocksKeyspaceStorage storage, ColumnFamilyHandle family,
 			EngineBatch batch) {
+		for (;;) {
+			int inFlight = this.busy.get();
+			if (inFlight == 0) {
+				if (this.busy.compareAndSet(0, 1)) {
+					return writeHere(storage, batch);
+				}
+			}
+			else if (this.busy.compareAndSet(inFlight, inFlight + 1)) {
+				return enqueue(storage, family, batch);
+			}
+		}
+	}
+
+	/** Nothing else in flight: the caller writes its batch itself, as without group commit. */
+	private CompletableFuture<CommitResult> writeHere(RocksKeyspaceStorage storage, EngineBatch batch) {
+		CompletableFuture<CommitResult> result;
+		try {
+			if (this.closed) {
+				result = CompletableFuture.failedFuture(closedFailure());
+			}
+			else {
+				result = CompletableFuture.completedFuture(storage.commit(batch));
+			}
+		}
+		catch (RuntimeException | Error ex) {
+			result = CompletableFuture.failedFuture(ex);
+		}
+		finally {
+			done(1);
+		}
+		return result;
+	}
+
+	private CompletableFuture<CommitResult> enqueue(RocksKeyspaceStorage storage, ColumnFamilyHandle family,
+			EngineBatch batch) {
 		CompletableFuture<CommitResult> result = new CompletableFuture<>();
-		boolean wake;
 		synchronized (this.lock) {
 			if (this.closed) {
-				result.completeExceptionally(new StorageException("The store's committer is closed; nothing of the"
-						+ " batch was applied", null));
+				done(1);
+				result.completeExceptionally(closedFailure());
 				return result;
 			}
 			this.queue.add(new Pending(storage, family, batch, result));
-			wake = this.idle > 0;
-			if (wake) {
+			if (this.idle > 0) {
 				this.lock.notify();
 			}
 		}
 		return result;
+	}
+
+	private static StorageException closedFailure() {
+		return new StorageException("The store's committer is closed; nothing of the batch was applied", null);
+	}
+
+	/** {@code count} batches handed over are done (their futures not yet completed); wakes a waiting close. */
+	private void done(int count) {
+		if (this.busy.addAndGet(-count) == 0 && this.closed) {
+			synchronized (this.lock) {
+				this.lock.notifyAll();
+			}
+		}
 	}
 
 	private void run() {
@@ -127,31 +193,55 @@ final class GroupCommitter implements AutoCloseable {
 				this.queue = new ArrayList<>();
 				closing = this.closed;
 			}
+			@Nullable Throwable[] errors;
 			try {
 				if (closing) { // the store closed: its handles may be gone (the guard lets no commit be in flight then)
-					for (Pending pending : group) {
-						pending.result.completeExceptionally(new StorageException(
-								"The store closed before the batch was written; nothing of it was applied", null));
-					}
-					continue;
+					errors = new Throwable[group.size()];
+					Arrays.fill(errors, new StorageException(
+							"The store closed before the batch was written; nothing of it was applied", null));
 				}
-				write(joined, group);
+				else {
+					errors = write(joined, group);
+				}
 			}
 			catch (Throwable bug) {
 				LOG.log(System.Logger.Level.ERROR, "The store's committer failed unexpectedly", bug);
-				for (Pending pending : group) {
-					pending.result.completeExceptionally(new StorageException(
-							"RocksDB group write failed unexpectedly, nothing of the batch was applied: " + bug, bug));
-				}
+				errors = new Throwable[group.size()];
+				Arrays.fill(errors, new StorageException(
+						"RocksDB group write failed unexpectedly, nothing of the batch was applied: " + bug, bug));
 			}
-
+			done(group.size());
+			complete(group, errors);
 		}
 	}
 
-	/** Fills the joined batch, writes it once, completes every batch of the group exactly once. */
-	private void write(WriteBatch batch, List<Pending> group) {
+	/** Completes every batch of a written (or failed) group exactly once, in the order they were handed over. */
+	private static void complete(List<Pending> group, @Nullable Throwable[] errors) {
+		for (int g = 0, size = group.size(); g < size; g++) {
+			Pending pending = group.get(g);
+			Throwable error = errors[g];
+			try {
+				if (error != null) {
+					pending.result.completeExceptionally(error);
+				}
+				else {
+					pending.result.complete(pending.storage.committed(pending.batch.size()));
+				}
+			}
+			catch (Throwable bug) { // a dependent that throws: the other batches still complete
+				LOG.log(System.Logger.Level.ERROR, "Completing a batch written by the store's committer failed", bug);
+				pending.result.completeExceptionally(bug);
+			}
+		}
+	}
+
+	/**
+	 * Fills the joined batch and writes it once.
+	 * @return per batch of the group, why it failed, or {@code null} if it was written
+	 */
+	private @Nullable Throwable[] write(WriteBatch batch, List<Pending> group) {
 		int size = group.size();
-		@Nullable Throwable[] refused = new Throwable[size];
+		@Nullable Throwable[] errors = new Throwable[size];
 		int accepted = 0;
 		try {
 			for (int g = 0; g < size; g++) {
@@ -162,7 +252,7 @@ final class GroupCommitter implements AutoCloseable {
 					accepted++;
 				}
 				catch (RocksDBException | RuntimeException ex) {
-					refused[g] = ex;
+					errors[g] = writeFailure(ex);
 					try {
 						batch.rollbackToSavePoint();
 					}
@@ -172,30 +262,28 @@ final class GroupCommitter implements AutoCloseable {
 					}
 				}
 			}
-			Throwable writeError = null;
 			if (accepted > 0) {
 				try {
 					this.access.write(this.options, batch);
 				}
 				catch (RocksDBException | RuntimeException ex) {
-					writeError = ex;
+					StorageException failure = writeFailure(ex);
+					for (int g = 0; g < size; g++) {
+						if (errors[g] == null) {
+							errors[g] = failure;
+						}
+					}
 				}
 			}
-			for (int g = 0; g < size; g++) {
-				Pending pending = group.get(g);
-				Throwable error = refused[g] != null ? refused[g] : writeError;
-				if (error != null) {
-					pending.result.completeExceptionally(new StorageException("RocksDB write failed: "
-							+ error.getMessage(), error));
-				}
-				else {
-					pending.result.complete(pending.storage.committed(pending.batch.size()));
-				}
-			}
+			return errors;
 		}
 		finally {
 			batch.clear();
 		}
+	}
+
+	private static StorageException writeFailure(Exception ex) {
+		return new StorageException("RocksDB write failed: " + ex.getMessage(), ex);
 	}
 
 	private static void fill(WriteBatch batch, Pending pending) throws RocksDBException {
@@ -212,7 +300,12 @@ final class GroupCommitter implements AutoCloseable {
 		}
 	}
 
-	/** @return batches handed over and not yet taken by the thread (for tests) */
+	/** @return batches handed over and not yet done: written directly, queued or being written (for tests) */
+	int inFlight() {
+		return this.busy.get();
+	}
+
+	/** @return batches handed over and not yet taken by a writer thread (for tests) */
 	int queued() {
 		synchronized (this.lock) {
 			return this.queue.size();
@@ -220,8 +313,10 @@ final class GroupCommitter implements AutoCloseable {
 	}
 
 	/**
-	 * Stops the thread; fails what is handed over after (or was not taken before) this, without writing it. Waits for the thread unless it
-	 * is the caller (the store's close may run on a writer, from the last batch's completion).
+	 * Stops the writer threads; fails what is handed over after (or was queued and not taken before) this, without
+	 * writing it. A write in flight (a writer's or a cycle's direct one) ends normally first: this waits for the
+	 * writers, unless one is the caller (the store's close may run on a writer, from the last batch's completion),
+	 * and for every batch handed over to be done.
 	 */
 	@Override
 	public void close() {
@@ -238,6 +333,16 @@ final class GroupCommitter implements AutoCloseable {
 				try {
 					thread.join();
 					break;
+				}
+				catch (InterruptedException ex) {
+					interrupted = true;
+				}
+			}
+		}
+		synchronized (this.lock) {
+			while (this.busy.get() != 0) { // a direct write in flight (nothing queued is left: the writers drained it)
+				try {
+					this.lock.wait();
 				}
 				catch (InterruptedException ex) {
 					interrupted = true;

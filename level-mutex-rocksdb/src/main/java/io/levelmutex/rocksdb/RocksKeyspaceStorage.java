@@ -40,8 +40,8 @@ final class RocksKeyspaceStorage implements KeyspaceStorage {
 	private final boolean durable;
 
 	/**
-	 * Batches committed; written by the mutex's cycle thread or, for a batch handed to the committer, by the
-	 * committer's thread before the batch's stage completes: one commit at a time either way.
+	 * Batches committed; written by the mutex's cycle thread (a direct write too) or, for a batch the committer
+	 * queued, by a writer thread before the batch's stage completes: one commit at a time either way.
 	 */
 	private volatile long sequence;
 
@@ -107,8 +107,10 @@ final class RocksKeyspaceStorage implements KeyspaceStorage {
 	}
 
 	/**
-	 * Durable: hands the batch to the store's committer, which writes it with the ready batches of other mutexes in
-	 * one synced write, and answers at once (the cycle holds no thread meanwhile). Not durable: {@link #commit}.
+	 * Durable: hands the batch to the store's committer. If nothing else is in flight there, the batch is written
+	 * here, on the calling thread, as {@link #commit} does, and the stage answered is complete; otherwise the
+	 * committer writes it with the ready batches of other mutexes in one synced write, and this answers at once (the
+	 * cycle holds no thread meanwhile). Not durable: {@link #commit}.
 	 */
 	@Override
 	public CompletionStage<CommitResult> commitAsync(EngineBatch batch) {

@@ -159,9 +159,11 @@ public final class RocksStore {
 
 		/**
 		 * Sets whether durable batches go through the store's committer (default {@code true}): a mutex's cycle hands
-		 * its ready batch over and returns its thread, and the committer writes the ready batches of many mutexes
-		 * with one synced RocksDB write, then each mutex's cycle goes on (its events and completions in the same
-		 * order as without). Each mutex's batch stays atomic; a failed write fails exactly the batches in it.
+		 * its ready batch over; if no other batch is in flight it writes the batch itself, at once (a lone busy mutex
+		 * pays nothing for the committer), otherwise it returns its thread and the committer writes the ready batches
+		 * of many mutexes with one synced RocksDB write, then each mutex's cycle goes on (its events and completions
+		 * in the same order as without). Each mutex's batch stays atomic; a failed write fails exactly the batches in
+		 * it.
 		 * Non-durable batches are always written by their cycle. With {@code false} each cycle writes its own
 		 * batch and waits for its sync on a thread (the store's cycle pool lends another thread meanwhile).
 		 * @param groupCommit {@code false} for one synced write per batch

@@ -21,6 +21,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
@@ -33,20 +34,32 @@ import io.levelmutex.MutexOptions;
 import io.levelmutex.MutexStore;
 import io.levelmutex.StorageException;
 import io.levelmutex.StoreOptions;
+import io.levelmutex.WriteOperation;
+import io.levelmutex.WriteOperations;
 import io.levelmutex.codec.Codecs;
+import io.levelmutex.engine.CommitResult;
+import io.levelmutex.engine.EngineBatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The store's committer of durable batches ({@link GroupCommitter}): the ready batches of many mutexes go out in one
- * synced write while their cycles hold no thread; each mutex keeps its atomicity, issue order and events; a failure
- * fails exactly the batches it concerns; every operation completes exactly once, through closes too.
+ * The store's committer of durable batches ({@link GroupCommitter}): a batch handed over while nothing is in flight
+ * is written by its own cycle (the direct path); the ready batches of many mutexes handed over meanwhile go out in
+ * one synced write while their cycles hold no thread (the joined path); each mutex keeps its atomicity, issue order
+ * and events; a failure fails exactly the batches it concerns; every operation completes exactly once, through
+ * closes too, on either path.
  */
 class GroupCommitTest {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
 
-	/** A write hook whose first {@code blocked} writes wait for a latch, counting writes and their entries. */
+	/** The committer's writer threads' names start with this. */
+	private static final String WRITER_THREAD = "level-mutex-commit-";
+
+	/**
+	 * A write hook whose first {@code blocked} writes wait for a latch, counting writes, their entries and the
+	 * threads that ran them.
+	 */
 	static final class Gate {
 
 		final int blocked;
@@ -54,7 +67,7 @@ class GroupCommitTest {
 		final CountDownLatch entered;
 
 		Gate() {
-			this(GroupCommitter.WRITERS); // every writer of the committer
+			this(GroupCommitter.WRITERS + 1); // a cycle's direct write and every writer of the committer
 		}
 
 		Gate(int blocked) {
@@ -68,12 +81,21 @@ class GroupCommitTest {
 
 		final ConcurrentLinkedQueue<Integer> entries = new ConcurrentLinkedQueue<>();
 
+		/** The thread of each write, in write order. */
+		final ConcurrentLinkedQueue<String> threads = new ConcurrentLinkedQueue<>();
+
+		/** @return how many writes ran on the committer's writer threads (the others ran on cycle threads) */
+		long joinedWrites() {
+			return this.threads.stream().filter((name) -> name.startsWith(WRITER_THREAD)).count();
+		}
+
 		/** Write number (from 1) that throws, or 0. */
 		volatile int failing;
 
 		void beforeWrite(WriteBatch batch) throws RocksDBException {
 			int number = this.writes.incrementAndGet();
 			this.entries.add(batch.count());
+			this.threads.add(Thread.currentThread().getName());
 			if (number <= this.blocked) {
 				this.entered.countDown();
 				await(this.release);
@@ -129,12 +151,16 @@ class GroupCommitTest {
 		}
 	}
 
-	/** One put on each of {@link GroupCommitter#WRITERS} mutexes: with a blocking gate, every writer then waits. */
+	/**
+	 * One put on each of {@link GroupCommitter#WRITERS} + 1 mutexes: with a blocking gate, the first waits in its
+	 * cycle's direct write and every writer waits with one of the others; what is handed over next stays queued.
+	 */
 	private static List<CompletableFuture<Void>> blockWriters(MutexStore store, Gate gate) {
 		List<CompletableFuture<Void>> puts = new ArrayList<>();
-		for (int w = 0; w < GroupCommitter.WRITERS; w++) {
+		int writes = GroupCommitter.WRITERS + 1;
+		for (int w = 0; w < writes; w++) {
 			puts.add(store.mutex("blocker" + w).put(bytes("k"), bytes("v")));
-			long left = GroupCommitter.WRITERS - 1 - w;
+			long left = writes - 1 - w;
 			until(() -> gate.entered.getCount() <= left); // one write per writer, not both puts in one
 		}
 		return puts;
@@ -204,7 +230,8 @@ class GroupCommitTest {
 	@Test
 	void whenTheSharedWriteFailsThenExactlyItsBatchesFailEachNamingItsMutex() {
 		Gate gate = new Gate();
-		gate.failing = GroupCommitter.WRITERS + 1; // the write that carries the batches queued behind the blocked ones
+		// the write that carries the batches queued behind the blocked ones (a direct write and every writer's)
+		gate.failing = GroupCommitter.WRITERS + 2;
 		Path path = TempStore.newDirectory();
 		try (MutexStore store = open(path, gate, 2)) {
 			CompletableFuture<Void> first = CompletableFuture.allOf(blockWriters(store, gate).toArray(new CompletableFuture<?>[0]));
@@ -270,36 +297,194 @@ class GroupCommitTest {
 		}
 	}
 
-	@Test
-	void whenABatchCannotBeAddedToTheJoinedWriteThenOnlyItFailsAndTheOthersInTheWriteCommit() throws Exception {
+	@ParameterizedTest(name = "joined: {0}")
+	@ValueSource(booleans = { false, true })
+	void whenABatchCannotBeAddedToTheNativeBatchThenOnlyItFailsAndTheOthersCommit(boolean joined) throws Exception {
 		Path path = TempStore.newDirectory();
 		Gate gate = new Gate();
-		gate.release.countDown();
-		try (MutexStore store = open(path, gate, 1)) {
+		if (!joined) {
+			gate.release.countDown();
+		}
+		try (MutexStore store = open(path, gate, 2)) {
 			RocksEngine engine = (RocksEngine) store.engine();
-			Mutex<byte[], byte[]> mutex = store.mutex("a");
-			mutex.put(bytes("x"), bytes("y")).join(); // the engine and its committer are up
+			List<CompletableFuture<Void>> first = joined ? blockWriters(store, gate) : List.of();
+			if (!joined) {
+				store.mutex("a").put(bytes("x"), bytes("y")).join(); // the engine and its committer are up
+			}
 			GroupCommitter committer = engine.committer();
-			RocksKeyspaceStorage storage = new RocksKeyspaceStorage(engine.access(),
-					RocksStore.rocksDB(store).getDefaultColumnFamily(), new WriteOptions().setSync(true), bytes("z"),
-					committer);
-			io.levelmutex.WriteOperation ok = io.levelmutex.WriteOperations.of(io.levelmutex.WriteOperation.Type.PUT, bytes("ok"), bytes("zok"), bytes("1"));
-			io.levelmutex.WriteOperation broken = io.levelmutex.WriteOperations.of(io.levelmutex.WriteOperation.Type.PUT, bytes("broken"), bytes("zbroken"), bytes("1"));
+			ColumnFamilyHandle family = RocksStore.rocksDB(store).getDefaultColumnFamily();
+			RocksKeyspaceStorage storage = new RocksKeyspaceStorage(engine.access(), family,
+					new WriteOptions().setSync(true), bytes("z"), committer);
+			WriteOperation ok = WriteOperations.of(WriteOperation.Type.PUT, bytes("ok"), bytes("zok"), bytes("1"));
+			WriteOperation broken = WriteOperations.of(WriteOperation.Type.PUT, bytes("broken"), bytes("zbroken"),
+					bytes("1"));
 			// a batch whose stored key is null cannot be added: the native put refuses it
-			java.util.List<byte[]> nullKey = new ArrayList<>();
+			List<byte[]> nullKey = new ArrayList<>();
 			nullKey.add(null);
-			CompletableFuture<io.levelmutex.engine.CommitResult> refused = committer.submit(storage,
-					RocksStore.rocksDB(store).getDefaultColumnFamily(),
-					new io.levelmutex.engine.EngineBatch(1, List.of(broken), nullKey, List.of()));
-			CompletableFuture<io.levelmutex.engine.CommitResult> accepted = committer.submit(storage,
-					RocksStore.rocksDB(store).getDefaultColumnFamily(),
-					new io.levelmutex.engine.EngineBatch(2, List.of(ok), List.of(bytes("zok")), List.of()));
+			CompletableFuture<CommitResult> refused = committer.submit(storage, family,
+					new EngineBatch(1, List.of(broken), nullKey, List.of()));
+			CompletableFuture<CommitResult> accepted = committer.submit(storage, family,
+					new EngineBatch(2, List.of(ok), List.of(bytes("zok")), List.of()));
+			if (joined) {
+				assertThat(committer.queued()).isEqualTo(2); // both wait behind the blocked writes, for one write
+				gate.release.countDown();
+				first.forEach(CompletableFuture::join);
+			}
+			else {
+				assertThat(refused).isDone(); // written (refused) on this thread, nothing in flight
+				assertThat(accepted).isDone();
+			}
 			assertThat(accepted.get(30, TimeUnit.SECONDS).appliedOperations()).isEqualTo(1);
-			assertThat(catchCause(refused)).isInstanceOf(StorageException.class);
+			assertThat(catchCause(refused)).isInstanceOf(joined ? StorageException.class : RuntimeException.class);
 			assertThat(RocksStore.rocksDB(store).get(bytes("zok"))).isEqualTo(bytes("1"));
+			assertThat(RocksStore.rocksDB(store).get(bytes("zbroken"))).isNull();
+			assertThat(storage.snapshot()).isNotNull();
+			assertThat(committer.inFlight()).isZero();
+			assertThat(gate.joinedWrites()).isEqualTo(joined ? GroupCommitter.WRITERS + 1 : 0);
 			storage.close();
 		}
 		finally {
+			gate.release.countDown();
+			TempStore.deleteRecursively(path);
+		}
+	}
+
+	@Test
+	void whenNothingElseIsInFlightThenEachBatchOfALoneMutexIsWrittenByItsOwnCycle() {
+		Gate gate = new Gate(0);
+		Path path = TempStore.newDirectory();
+		try (MutexStore store = open(path, gate, 2)) {
+			Mutex<byte[], byte[]> mutex = store.mutex(MutexOptions.builder("lone").maxBatchOperations(1).build());
+			List<Integer> order = java.util.Collections.synchronizedList(new ArrayList<>());
+			List<CompletableFuture<Void>> all = new ArrayList<>();
+			int n = 50;
+			for (int i = 0; i < n; i++) { // issued at once: one batch (limit 1) in flight at a time
+				int index = i;
+				all.add(mutex.put(bytes("k" + i), bytes("v" + i)).whenComplete((v, e) -> order.add(index)));
+			}
+			CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).join();
+			for (int i = 0; i < 20; i++) { // one at a time
+				mutex.put(bytes("s" + i), bytes("v")).join();
+			}
+			assertThat(order).hasSize(n);
+			for (int i = 0; i < n; i++) {
+				assertThat(order.get(i)).isEqualTo(i);
+				assertThat(mutex.get(bytes("k" + i)).join()).map(String::new).contains("v" + i);
+			}
+			assertThat(gate.writes.get()).isEqualTo(n + 20); // one write per batch
+			assertThat(gate.joinedWrites()).isZero(); // none handed to a writer thread
+			assertThat(gate.entries).containsOnly(1);
+			assertThat(committer(store).inFlight()).isZero();
+		}
+		finally {
+			TempStore.deleteRecursively(path);
+		}
+	}
+
+	@Test
+	void whenADirectWriteFailsThenExactlyItsBatchFailsAndTheMutexGoesOn() {
+		Gate gate = new Gate(0);
+		gate.failing = 1;
+		Path path = TempStore.newDirectory();
+		try (MutexStore store = open(path, gate, 1)) {
+			Mutex<byte[], byte[]> mutex = store.mutex("direct");
+			Throwable cause = catchCause(mutex.put(bytes("k"), bytes("lost")));
+			assertThat(cause).isInstanceOf(StorageException.class).hasMessageContaining("mutex 'direct'")
+				.hasMessageContaining("injected failure of write 1");
+			assertThat(mutex.get(bytes("k")).join()).isEmpty();
+			mutex.put(bytes("k"), bytes("later")).join();
+			assertThat(mutex.get(bytes("k")).join()).map(String::new).contains("later");
+			assertThat(gate.joinedWrites()).isZero();
+			assertThat(committer(store).inFlight()).isZero();
+		}
+		finally {
+			TempStore.deleteRecursively(path);
+		}
+	}
+
+	@Test
+	void whenBatchesArriveWhileADirectWriteIsInFlightThenTheWritersCommitThemMeanwhile() {
+		Gate gate = new Gate(1);
+		Path path = TempStore.newDirectory();
+		try (MutexStore store = open(path, gate, 1)) {
+			CompletableFuture<Void> stuck = store.mutex("direct").put(bytes("k"), bytes("v"));
+			await(gate.entered);
+			assertThat(gate.joinedWrites()).isZero(); // the stuck write runs on its cycle's thread
+			int n = 8;
+			List<CompletableFuture<Void>> others = new ArrayList<>();
+			List<Mutex<byte[], byte[]>> mutexes = new ArrayList<>();
+			for (int m = 0; m < n; m++) {
+				Mutex<byte[], byte[]> mutex = store.mutex("m" + m);
+				mutexes.add(mutex);
+				for (int i = 0; i < 3; i++) {
+					others.add(mutex.put(bytes("k" + i), bytes("v" + m + "/" + i)));
+				}
+			}
+			CompletableFuture.allOf(others.toArray(new CompletableFuture<?>[0])).join();
+			assertThat(stuck).isNotDone();
+			assertThat(gate.joinedWrites()).isEqualTo(gate.writes.get() - 1); // all but the stuck one joined
+			gate.release.countDown();
+			stuck.join();
+			for (int m = 0; m < n; m++) {
+				for (int i = 0; i < 3; i++) {
+					assertThat(mutexes.get(m).get(bytes("k" + i)).join()).map(String::new).contains("v" + m + "/" + i);
+				}
+			}
+			assertThat(committer(store).inFlight()).isZero();
+		}
+		finally {
+			gate.release.countDown();
+			TempStore.deleteRecursively(path);
+		}
+	}
+
+	@Test
+	void whenTheCommitterClosesDuringADirectWriteThenThatWriteEndsNormallyAndCloseWaitsForIt() throws Exception {
+		Gate gate = new Gate(1);
+		Path path = TempStore.newDirectory();
+		try (MutexStore store = open(path, new Gate(0), 1)) {
+			RocksEngine engine = (RocksEngine) store.engine();
+			store.mutex("a").put(bytes("x"), bytes("y")).join(); // the engine is up
+			ColumnFamilyHandle family = RocksStore.rocksDB(store).getDefaultColumnFamily();
+			RocksAccess gated = new RocksAccess(RocksStore.rocksDB(store)) {
+				@Override
+				void write(WriteOptions options, WriteBatch batch) throws RocksDBException {
+					gate.beforeWrite(batch);
+					super.write(options, batch);
+				}
+			};
+			try (WriteOptions synced = new WriteOptions().setSync(true);
+					GroupCommitter committer = new GroupCommitter(gated, synced, "level-mutex-commit-test")) {
+				RocksKeyspaceStorage storage = new RocksKeyspaceStorage(gated, family, synced, bytes("z"), committer);
+				WriteOperation op = WriteOperations.of(WriteOperation.Type.PUT, bytes("d"), bytes("zd"), bytes("1"));
+				CompletableFuture<CompletableFuture<CommitResult>> direct = CompletableFuture.supplyAsync(
+						() -> committer.submit(storage, family, new EngineBatch(1, List.of(op), List.of(bytes("zd")),
+								List.of())));
+				await(gate.entered);
+				assertThat(committer.inFlight()).isEqualTo(1);
+				Thread closer = new Thread(committer::close, "closer");
+				closer.start();
+				until(() -> closer.getState() == Thread.State.WAITING); // close waits for the direct write
+				WriteOperation late = WriteOperations.of(WriteOperation.Type.PUT, bytes("l"), bytes("zl"), bytes("1"));
+				CompletableFuture<CommitResult> refused = committer.submit(storage, family,
+						new EngineBatch(2, List.of(late), List.of(bytes("zl")), List.of()));
+				assertThat(catchCause(refused)).isInstanceOf(StorageException.class).hasMessageContaining("closed");
+				assertThat(closer.isAlive()).isTrue();
+				gate.release.countDown();
+				closer.join();
+				assertThat(direct.join().join().appliedOperations()).isEqualTo(1); // completed exactly once, written
+				assertThat(RocksStore.rocksDB(store).get(bytes("zd"))).isEqualTo(bytes("1"));
+				assertThat(RocksStore.rocksDB(store).get(bytes("zl"))).isNull();
+				assertThat(committer.inFlight()).isZero();
+				CompletableFuture<CommitResult> after = committer.submit(storage, family,
+						new EngineBatch(3, List.of(late), List.of(bytes("zl")), List.of()));
+				assertThat(catchCause(after)).isInstanceOf(StorageException.class).hasMessageContaining("closed");
+				storage.close();
+			}
+			assertThat(engine.committer().inFlight()).isZero();
+		}
+		finally {
+			gate.release.countDown();
 			TempStore.deleteRecursively(path);
 		}
 	}

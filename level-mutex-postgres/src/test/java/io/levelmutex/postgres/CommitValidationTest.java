@@ -371,6 +371,7 @@ class CommitValidationTest extends ClusterTestSupport {
 				fullyApplied++;
 			}
 			else {
+				assertThat(result.rejected()).as(round0 + ": rejected update " + rejectedUnit).isNotNull();
 				assertRejected(result, rejectedUnit, reason, rejectedKey);
 				rejections++;
 			}

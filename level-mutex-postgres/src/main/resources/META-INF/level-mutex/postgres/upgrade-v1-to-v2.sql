@@ -113,14 +113,21 @@ BEGIN
         ELSE
             v_limit := v_updates;
         END IF;
-        -- Keys read or written: the first conflict in update order (within an update, read keys first).
-        SELECT c.unit, CASE WHEN c.is_read THEN 'KEY_READ' ELSE 'KEY_WRITTEN' END, e.key
+        -- Keys read or written: the first conflict in update order (within an update, read keys first). Each
+        -- distinct key is probed once (= ANY sorts the keys and drops duplicates; an update's read-modify-write
+        -- lists its key twice), and only rows newer than the oldest snapshot come back; "+ 0" keeps the planner
+        -- from a nested loop over the probe's result in ordinal order (a hash join, then the first by ordinal).
+        WITH hit AS MATERIALIZED (
+            SELECT e.key, e.seq FROM level_mutex_entry e
+            WHERE e.keyspace_id = p_keyspace AND e.key = ANY (p_key)
+                AND e.seq > (SELECT min(u.snap) FROM unnest(p_update_snapshot) AS u(snap))
+        )
+        SELECT c.unit, CASE WHEN c.is_read THEN 'KEY_READ' ELSE 'KEY_WRITTEN' END, h.key
             INTO v_key_unit, v_key_reason, v_key_key
             FROM unnest(p_key_update, p_key_read, p_key) WITH ORDINALITY AS c(unit, is_read, key, n)
-            JOIN level_mutex_entry e ON e.keyspace_id = p_keyspace AND e.key = c.key
-                AND e.seq > p_update_snapshot[c.unit + 1]
+            JOIN hit h ON h.key = c.key AND h.seq > p_update_snapshot[c.unit + 1]
             WHERE c.unit < v_limit
-            ORDER BY c.n LIMIT 1;
+            ORDER BY c.n + 0 LIMIT 1;
         IF FOUND THEN
             v_unit := v_key_unit;
             v_reason := v_key_reason;

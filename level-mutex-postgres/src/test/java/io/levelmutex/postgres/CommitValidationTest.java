@@ -287,6 +287,131 @@ class CommitValidationTest extends ClusterTestSupport {
 		}
 	}
 
+	/**
+	 * Seeded random batches against a model of the rules: updates over six keys that read and write the same keys
+	 * (read-modify-write), new keys, deletes of present, deleted and absent keys, plain writes between updates,
+	 * snapshots up to three batches old while the other node keeps writing. Each result (applied prefix, rejected
+	 * update, reason, key, sequence) and every key's value afterwards must match the model, whichever way the
+	 * function decides (the one-statement apply when nothing conflicts, the exact validation otherwise).
+	 */
+	@ParameterizedTest(name = "seed {0}")
+	@ValueSource(longs = { 11, 20261206 })
+	void whenRandomUpdatesConflictOrNotThenEveryOutcomeMatchesTheModel(long seed) {
+		java.util.Random random = new java.util.Random(seed);
+		java.util.Map<String, String> values = new java.util.HashMap<>(java.util.Map.of("a", "1", "c", "3", "e", "5"));
+		java.util.Map<String, Long> seqs = new java.util.HashMap<>(java.util.Map.of("a", 1L, "c", 1L, "e", 1L));
+		String[] keys = { "a", "b", "c", "d", "e", "f" };
+		long sequence = 1;
+		int rejections = 0;
+		int fullyApplied = 0;
+		for (int round = 0; round < 40; round++) {
+			int others = random.nextInt(3);
+			if (others > 0) {
+				List<io.levelmutex.WriteOperation> ops = new java.util.ArrayList<>();
+				for (int i = 0; i < others; i++) {
+					ops.add(randomOp(random, keys, "o" + round));
+				}
+				commit(this.other, ops.toArray(io.levelmutex.WriteOperation[]::new));
+				sequence++;
+				applyToModel(ops, ops.size(), sequence, values, seqs);
+			}
+			List<io.levelmutex.WriteOperation> ops = new java.util.ArrayList<>();
+			List<TestBatch.Unit> units = new java.util.ArrayList<>();
+			int unitCount = 1 + random.nextInt(4);
+			for (int u = 0; u < unitCount; u++) {
+				if (random.nextInt(3) == 0) {
+					ops.add(randomOp(random, keys, "p" + round));
+				}
+				List<byte[]> reads = new java.util.ArrayList<>();
+				for (int r = random.nextInt(3); r > 0; r--) {
+					reads.add(bytes(keys[random.nextInt(keys.length)]));
+				}
+				int first = ops.size();
+				List<byte[]> writes = new java.util.ArrayList<>();
+				for (int w = random.nextInt(3); w > 0; w--) {
+					io.levelmutex.WriteOperation op = random.nextInt(3) == 0 || reads.isEmpty()
+							? randomOp(random, keys, "u" + round)
+							: TestBatch.put(reads.get(random.nextInt(reads.size())), bytes("u" + round));
+					ops.add(op);
+					writes.add(op.key());
+				}
+				long snapshot = Math.max(1, sequence - random.nextInt(4));
+				units.add(unit(first, snapshot, reads, List.of(), writes));
+			}
+			if (ops.isEmpty()) {
+				ops.add(randomOp(random, keys, "p" + round));
+			}
+			// The model: the first update (in order; its read keys, then its written keys) with a key changed after
+			// its snapshot is rejected, and the batch applies the writes before its first write.
+			int applied = ops.size();
+			int rejectedUnit = -1;
+			String rejectedKey = null;
+			RejectionReason reason = null;
+			for (int u = 0; u < units.size() && rejectedUnit < 0; u++) {
+				TestBatch.Unit unit = units.get(u);
+				List<byte[]> footprint = new java.util.ArrayList<>(unit.readKeys());
+				footprint.addAll(unit.writtenKeys());
+				for (int k = 0; k < footprint.size(); k++) {
+					String key = text(footprint.get(k));
+					if (seqs.getOrDefault(key, 0L) > unit.snapshotSequence()) {
+						rejectedUnit = u;
+						rejectedKey = key;
+						reason = k < unit.readKeys().size() ? RejectionReason.KEY_READ : RejectionReason.KEY_WRITTEN;
+						applied = unit.firstOp();
+						break;
+					}
+				}
+			}
+			Committed result = this.node.commit(this.ks, TestBatch.of(ops, units));
+			String round0 = "seed " + seed + " round " + round;
+			assertThat(result.appliedOps()).as(round0).isEqualTo(applied);
+			assertThat(result.committed()).as(round0).isEqualTo(applied > 0);
+			if (rejectedUnit < 0) {
+				assertThat(result.rejected()).as(round0).isNull();
+				fullyApplied++;
+			}
+			else {
+				assertThat(result.rejected()).as(round0 + ": rejected update " + rejectedUnit).isNotNull();
+				assertRejected(result, rejectedUnit, reason, rejectedKey);
+				rejections++;
+			}
+			if (applied > 0) {
+				sequence++;
+				assertThat(result.sequence()).as(round0).isEqualTo(sequence);
+				applyToModel(ops, applied, sequence, values, seqs);
+			}
+			for (String key : keys) {
+				assertThat(read(key)).as(round0 + " key " + key).isEqualTo(values.get(key));
+			}
+		}
+		assertThat(rejections).as("rejected batches").isPositive();
+		assertThat(fullyApplied).as("batches applied whole").isPositive();
+	}
+
+	private static io.levelmutex.WriteOperation randomOp(java.util.Random random, String[] keys, String value) {
+		byte[] key = bytes(keys[random.nextInt(keys.length)]);
+		return random.nextInt(4) == 0 ? TestBatch.del(key) : TestBatch.put(key, bytes(value));
+	}
+
+	/** A delete leaves a tombstone (a new sequence) only where a value was. */
+	private static void applyToModel(List<io.levelmutex.WriteOperation> ops, int count, long sequence,
+			java.util.Map<String, String> values, java.util.Map<String, Long> seqs) {
+		java.util.Map<String, io.levelmutex.WriteOperation> last = new java.util.LinkedHashMap<>();
+		for (int i = 0; i < count; i++) {
+			last.put(text(ops.get(i).key()), ops.get(i));
+		}
+		last.forEach((key, op) -> {
+			if (op.value() != null) {
+				values.put(key, text(op.value()));
+				seqs.put(key, sequence);
+			}
+			else if (values.get(key) != null) {
+				values.remove(key);
+				seqs.put(key, sequence);
+			}
+		});
+	}
+
 	@Test
 	void whenABatchGrowsThenItsCommitStillTakesTheSameFewStatements() {
 		CountingDataSource counting = new CountingDataSource(this.database);

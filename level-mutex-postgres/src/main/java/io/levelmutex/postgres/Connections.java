@@ -209,7 +209,7 @@ final class Connections {
 				return this.result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
 			}
 			catch (ExecutionException ex) {
-				throw rethrown(ex.getCause());
+				throw SqlFailures.rethrown(ex.getCause());
 			}
 			catch (TimeoutException ex) {
 				if (this.result.cancel(false)) {
@@ -241,21 +241,8 @@ final class Connections {
 				return this.result.join();
 			}
 			catch (java.util.concurrent.CompletionException ex) {
-				throw rethrown(ex.getCause());
+				throw SqlFailures.rethrown(ex.getCause());
 			}
-		}
-
-		private static SQLException rethrown(Throwable cause) throws SQLException {
-			if (cause instanceof SQLException sql) {
-				throw sql;
-			}
-			if (cause instanceof RuntimeException runtime) {
-				throw runtime;
-			}
-			if (cause instanceof Error error) {
-				throw error;
-			}
-			throw new IllegalStateException(cause);
 		}
 
 	}

@@ -132,17 +132,7 @@ final class PoolWaitBound {
 			return (Connection) timed.invoke(running, timeoutMillis);
 		}
 		catch (InvocationTargetException ex) {
-			Throwable cause = ex.getCause();
-			if (cause instanceof SQLException sql) {
-				throw sql;
-			}
-			if (cause instanceof RuntimeException runtime) {
-				throw runtime;
-			}
-			if (cause instanceof Error error) {
-				throw error;
-			}
-			throw new IllegalStateException(cause);
+			throw SqlFailures.rethrown(ex.getCause());
 		}
 		catch (IllegalAccessException | RuntimeException ex) {
 			return null;

@@ -60,4 +60,25 @@ final class SqlFailures {
 		return ex.getMessage() + " (SQLSTATE " + ex.getSQLState() + ")";
 	}
 
+	/**
+	 * Throws what a call made on another thread (or reflectively) failed with, as it was: an {@link SQLException},
+	 * a runtime exception or an error; anything else (a checked exception the call does not declare) wrapped in an
+	 * {@link IllegalStateException}.
+	 * @param cause the failure
+	 * @return never returns (declared so callers can write {@code throw rethrown(cause)})
+	 * @throws SQLException if the cause is one
+	 */
+	static SQLException rethrown(Throwable cause) throws SQLException {
+		if (cause instanceof SQLException sql) {
+			throw sql;
+		}
+		if (cause instanceof RuntimeException runtime) {
+			throw runtime;
+		}
+		if (cause instanceof Error error) {
+			throw error;
+		}
+		throw new IllegalStateException(cause);
+	}
+
 }

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,35 +114,8 @@ public final class C1CpuProbe {
 	}
 
 	private void optimistic(HikariDataSource pool) throws Exception {
-		byte[] key = key();
 		try (Connection connection = pool.getConnection()) {
-			connection.setAutoCommit(false);
-			try {
-				while (true) {
-					long version;
-					try (PreparedStatement select = connection.prepareStatement("SELECT v, version FROM kv WHERE k = ?")) {
-						select.setBytes(1, key);
-						try (ResultSet rows = select.executeQuery()) {
-							rows.next();
-							version = rows.getLong(2);
-						}
-					}
-					try (PreparedStatement update = connection
-						.prepareStatement("UPDATE kv SET v = ?, version = version + 1 WHERE k = ? AND version = ?")) {
-						update.setBytes(1, value());
-						update.setBytes(2, key);
-						update.setLong(3, version);
-						if (update.executeUpdate() == 1) {
-							connection.commit();
-							return;
-						}
-					}
-					connection.rollback();
-				}
-			}
-			finally {
-				connection.setAutoCommit(true);
-			}
+			OptimisticUpdateContender.update(connection, key(), value());
 		}
 	}
 

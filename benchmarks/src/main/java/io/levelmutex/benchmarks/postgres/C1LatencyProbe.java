@@ -151,35 +151,8 @@ public final class C1LatencyProbe {
 					upsert.executeUpdate();
 				}
 			} : () -> {
-				byte[] key = key();
 				try (Connection connection = pool.getConnection()) {
-					connection.setAutoCommit(false);
-					try {
-						while (true) {
-							long version;
-							try (PreparedStatement select = connection.prepareStatement("SELECT v, version FROM kv WHERE k = ?")) {
-								select.setBytes(1, key);
-								try (ResultSet rows = select.executeQuery()) {
-									rows.next();
-									version = rows.getLong(2);
-								}
-							}
-							try (PreparedStatement update = connection
-								.prepareStatement("UPDATE kv SET v = ?, version = version + 1 WHERE k = ? AND version = ?")) {
-								update.setBytes(1, value());
-								update.setBytes(2, key);
-								update.setLong(3, version);
-								if (update.executeUpdate() == 1) {
-									connection.commit();
-									return;
-								}
-							}
-							connection.rollback();
-						}
-					}
-					finally {
-						connection.setAutoCommit(true);
-					}
+					OptimisticUpdateContender.update(connection, key(), value());
 				}
 			};
 			return measure(point, database, steps, op, null);

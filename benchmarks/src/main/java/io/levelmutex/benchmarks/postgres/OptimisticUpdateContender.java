@@ -51,21 +51,33 @@ final class OptimisticUpdateContender extends SqlContender {
 	@Override
 	void execute(boolean update, byte[] key, byte[] value) throws SQLException {
 		try (Connection connection = this.pool.getConnection()) {
-			connection.setAutoCommit(false);
-			try {
-				while (!attempt(connection, key, value)) {
-					connection.rollback();
-					this.retries.increment();
-				}
-				connection.commit();
-			}
-			catch (SQLException | RuntimeException ex) {
+			this.retries.add(update(connection, key, value));
+		}
+	}
+
+	/**
+	 * One JPA-style optimistic update of a preloaded key on {@code connection} (a {@code kv} table with a
+	 * {@code version} column), run again until its version check holds, then committed; the connection is left in
+	 * autocommit. Also the C=1 probes' contender.
+	 * @return how many attempts found the version changed and ran again
+	 */
+	static int update(Connection connection, byte[] key, byte[] filler) throws SQLException {
+		connection.setAutoCommit(false);
+		try {
+			int again = 0;
+			while (!attempt(connection, key, filler)) {
 				connection.rollback();
-				throw ex;
+				again++;
 			}
-			finally {
-				connection.setAutoCommit(true);
-			}
+			connection.commit();
+			return again;
+		}
+		catch (SQLException | RuntimeException ex) {
+			connection.rollback();
+			throw ex;
+		}
+		finally {
+			connection.setAutoCommit(true);
 		}
 	}
 

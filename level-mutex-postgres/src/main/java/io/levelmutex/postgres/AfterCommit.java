@@ -52,6 +52,9 @@ final class AfterCommit implements AutoCloseable {
 	/** Set by {@link #close()}; guarded by this object's lock. */
 	private boolean closed;
 
+	/** Commits recorded for a hint; guarded by this object's lock for writes, read by tests. */
+	private volatile long hintsRecorded;
+
 	/** Hint statements sent; written by the worker thread, read by tests. */
 	private volatile long hintStatements;
 
@@ -81,11 +84,16 @@ final class AfterCommit implements AutoCloseable {
 				return;
 			}
 			this.hints.merge(keyspace.id(), sequence, Math::max);
+			this.hintsRecorded++;
 			if (sequence % CLEAN_UP_EVERY == 0) {
 				this.cleanUps.put(keyspace.id(), keyspace);
 			}
 			notifyAll();
 		}
+	}
+
+	long hintsRecorded() {
+		return this.hintsRecorded;
 	}
 
 	long hintStatements() {

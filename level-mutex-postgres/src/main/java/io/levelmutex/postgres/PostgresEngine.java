@@ -59,9 +59,8 @@ final class PostgresEngine implements StorageEngine {
 		this.listener = new RemoteChangeListener(connections, settings, this.nodeId, (change) -> {
 			// Every keyspace storage watches with a sink of its own; nothing arrives here.
 		});
-		RemoteChangeListener listener = this.listener;
 		this.afterCommit = new AfterCommit(connections, settings, sql, new TombstoneCleaner(connections, settings, sql),
-				listener::othersMayListen);
+				this.listener::othersMayListen);
 	}
 
 	/**

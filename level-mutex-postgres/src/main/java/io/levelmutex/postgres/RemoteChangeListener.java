@@ -31,7 +31,9 @@ import org.postgresql.PGNotification;
  * before the listener saw it is delivered as remote). The sequences this node's storages committed are also told
  * to the listener ({@link #committed}): a notification, or a range, that holds only those is handled without a
  * statement (the node's own hints wake the listener after every commit; at C=1 that was two statements per
- * batch), and the sequences are still read at least every poll interval.
+ * batch), and the sequences are still read at least every poll interval. At least every poll interval the
+ * listener also counts the database's other listener sessions (by {@link #APPLICATION_NAME}), so that the node
+ * hints only while another node may hear it ({@link #othersMayListen()}).
  *
  * <p>The callback runs on the listener's thread; an exception it throws is counted and does not stop delivery.
  */

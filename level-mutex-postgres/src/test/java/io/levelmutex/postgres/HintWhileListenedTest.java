@@ -92,8 +92,9 @@ class HintWhileListenedTest extends ClusterTestSupport {
 			second = PostgresEngine.open(database, fastSettings(), true);
 			ConcurrentLinkedQueue<long[]> toSecond = new ConcurrentLinkedQueue<>();
 			seconds = second.open(Keyspace.forMutex("joined"), true, (from, to) -> toSecond.add(new long[] { from, to }));
-			// Before the first node's next poll it still sends nothing: the joiner polls (and its own first
-			// count finds the first node's listener, so it hints from the start).
+			// Until its next poll counts the joiner the first node sends no hint (when that poll comes is not
+			// asserted); the joiner learns of those commits by polling. The joiner's first count finds the first
+			// node's listener, so it hints from then on.
 			List<Long> bySecond = new ArrayList<>();
 			List<Long> afterJoin = new ArrayList<>();
 			for (int i = 0; i < 3; i++) {

@@ -38,7 +38,8 @@ class OneKeyReadTest extends ClusterTestSupport {
 	void whenAPlanReadsOneKeyThenItsGenericPlanIsOnePrimaryKeyProbeAndItsAnswersAreRight() throws Exception {
 		TestNode writer = TestNode.open(newDatabase(), fastSettings(), true);
 		PostgresKeyspace ks = writer.keyspace(KeyspaceNames.of(Keyspace.forMutex("onekey")));
-		writer.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("a"), bytes("1")), TestBatch.put(bytes("gone"), bytes("x")))));
+		writer.commit(ks,
+				TestBatch.of(List.of(TestBatch.put(bytes("a"), bytes("1")), TestBatch.put(bytes("gone"), bytes("x")))));
 		writer.commit(ks, TestBatch.of(List.of(TestBatch.del(bytes("gone")))));
 		List<WriteOperation> more = new ArrayList<>();
 		for (int i = 0; i < 1000; i++) {

@@ -105,8 +105,9 @@ final class BatchCommitter {
 			boolean sent = false;
 			try {
 				connection.setAutoCommit(true);
-				try (PreparedStatement call = connection.prepareStatement(this.sql.commit)) {
-					bind(connection, call, keyspace, batchId, batch);
+				boolean blind = batch.updates().isEmpty();
+				try (PreparedStatement call = connection.prepareStatement(blind ? this.sql.commitBlind : this.sql.commit)) {
+					bind(call, keyspace, batchId, batch);
 					sent = true;
 					try (ResultSet rows = this.commitStep.call(connection, call)) {
 						return outcome(keyspace, batchId, batch, rows);
@@ -182,18 +183,36 @@ final class BatchCommitter {
 		}
 	}
 
-	/** Sets the call's 14 parameters: the batch as arrays, the updates' footprints flattened in update order. */
-	private void bind(Connection connection, PreparedStatement call, PostgresKeyspace keyspace, UUID batchId,
-			EngineBatch batch) throws SQLException {
+	/**
+	 * Sets the call's parameters: the batch as arrays, the updates' footprints flattened in update order (a batch
+	 * without updates uses {@link PostgresSql#commitBlind}: five parameters). Arrays are bound with
+	 * {@code setObject} (pgjdbc encodes {@code byte[][]}, {@code int[]}, {@code long[]} and {@code boolean[]} in
+	 * binary by their default array types, with no type lookup per array; a {@code null} element of a
+	 * {@code byte[][]} is a NULL).
+	 */
+	private void bind(PreparedStatement call, PostgresKeyspace keyspace, UUID batchId, EngineBatch batch)
+			throws SQLException {
 		int size = batch.size();
+		List<byte[]> storedKeys = batch.storedKeys();
+		List<WriteOperation> operations = batch.operations();
+		byte[][] writeKeys = new byte[size][];
 		byte[][] values = new byte[size][];
 		for (int i = 0; i < size; i++) {
-			WriteOperation operation = batch.operations().get(i);
+			writeKeys[i] = storedKeys.get(i);
+			WriteOperation operation = operations.get(i);
 			values[i] = operation.type() == WriteOperation.Type.PUT ? operation.value() : null;
 		}
+		call.setInt(1, keyspace.id());
+		call.setObject(2, batchId);
+		call.setObject(3, this.nodeId);
+		call.setObject(4, writeKeys);
+		call.setObject(5, values);
 		List<UpdateFootprint> updates = batch.updates();
-		Integer[] firsts = new Integer[updates.size()];
-		Long[] snapshots = new Long[updates.size()];
+		if (updates.isEmpty()) {
+			return;
+		}
+		int[] firsts = new int[updates.size()];
+		long[] snapshots = new long[updates.size()];
 		int keyCount = 0;
 		int spanCount = 0;
 		for (int u = 0; u < updates.size(); u++) {
@@ -205,13 +224,13 @@ final class BatchCommitter {
 				spanCount += span.isEmpty() ? 0 : 1;
 			}
 		}
-		Integer[] keyUpdates = new Integer[keyCount];
-		Boolean[] keyRead = new Boolean[keyCount];
+		int[] keyUpdates = new int[keyCount];
+		boolean[] keyRead = new boolean[keyCount];
 		byte[][] keys = new byte[keyCount][];
-		Integer[] spanUpdates = new Integer[spanCount];
+		int[] spanUpdates = new int[spanCount];
 		byte[][] lows = new byte[spanCount][];
 		byte[][] highs = new byte[spanCount][];
-		Boolean[] bounded = new Boolean[spanCount];
+		boolean[] bounded = new boolean[spanCount];
 		int k = 0;
 		int s = 0;
 		for (int u = 0; u < updates.size(); u++) {
@@ -224,7 +243,7 @@ final class BatchCommitter {
 			for (int op = update.firstOperation(); op < update.firstOperation() + update.operationCount(); op++) {
 				keyUpdates[k] = u;
 				keyRead[k] = false;
-				keys[k++] = batch.storedKeys().get(op);
+				keys[k++] = storedKeys.get(op);
 			}
 			for (KeySpan span : update.spans()) {
 				if (span.isEmpty()) {
@@ -236,20 +255,15 @@ final class BatchCommitter {
 				bounded[s++] = span.upper() != null;
 			}
 		}
-		call.setInt(1, keyspace.id());
-		call.setObject(2, batchId);
-		call.setObject(3, this.nodeId);
-		call.setArray(4, connection.createArrayOf("bytea", batch.storedKeys().toArray(new byte[0][])));
-		call.setArray(5, connection.createArrayOf("bytea", values));
-		call.setArray(6, connection.createArrayOf("int4", firsts));
-		call.setArray(7, connection.createArrayOf("int8", snapshots));
-		call.setArray(8, connection.createArrayOf("int4", keyUpdates));
-		call.setArray(9, connection.createArrayOf("bool", keyRead));
-		call.setArray(10, connection.createArrayOf("bytea", keys));
-		call.setArray(11, connection.createArrayOf("int4", spanUpdates));
-		call.setArray(12, connection.createArrayOf("bytea", lows));
-		call.setArray(13, connection.createArrayOf("bytea", highs));
-		call.setArray(14, connection.createArrayOf("bool", bounded));
+		call.setObject(6, firsts);
+		call.setObject(7, snapshots);
+		call.setObject(8, keyUpdates);
+		call.setObject(9, keyRead);
+		call.setObject(10, keys);
+		call.setObject(11, spanUpdates);
+		call.setObject(12, lows);
+		call.setObject(13, highs);
+		call.setObject(14, bounded);
 	}
 
 	private CommitOutcome outcome(PostgresKeyspace keyspace, UUID batchId, EngineBatch batch, ResultSet rows)

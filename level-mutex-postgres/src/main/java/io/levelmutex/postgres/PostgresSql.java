@@ -36,6 +36,12 @@ final class PostgresSql {
 	 */
 	final String commit;
 
+	/**
+	 * {@link #commit} for a batch without updates: the same call with the footprint arrays empty (written in the
+	 * statement, so only the five parameters keyspace id, batch id, node id, keys and values are bound and sent).
+	 */
+	final String commitBlind;
+
 	/** Resolution of a lost commit: a lock timeout for the transaction ({@code set_config}, local). */
 	final String lockTimeout = "SELECT set_config('lock_timeout', ?, true)";
 
@@ -174,6 +180,10 @@ final class PostgresSql {
 				SELECT seq, applied_ops, rejected_unit, rejected_reason, rejected_key FROM %scommit(?, ?, ?,
 				    ?::bytea[], ?::bytea[], ?::int[], ?::bigint[], ?::int[], ?::boolean[], ?::bytea[],
 				    ?::int[], ?::bytea[], ?::bytea[], ?::boolean[])""".formatted(prefix);
+		this.commitBlind = """
+				SELECT seq, applied_ops, rejected_unit, rejected_reason, rejected_key FROM %scommit(?, ?, ?,
+				    ?::bytea[], ?::bytea[], '{}'::int[], '{}'::bigint[], '{}'::int[], '{}'::boolean[], '{}'::bytea[],
+				    '{}'::int[], '{}'::bytea[], '{}'::bytea[], '{}'::boolean[])""".formatted(prefix);
 		this.lockKeyspace = "SELECT horizon FROM %s WHERE id = ? FOR UPDATE".formatted(this.keyspaceTable);
 		this.findBatch = """
 				SELECT seq, applied_ops, rejected_unit, rejected_reason, rejected_key FROM %s

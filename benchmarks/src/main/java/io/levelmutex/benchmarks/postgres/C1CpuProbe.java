@@ -38,7 +38,7 @@ public final class C1CpuProbe {
 
 	private static final int KEYS = 1000;
 
-	private static final long TICK_NANOS = 10_000_000L; // USER_HZ = 100 on Linux
+	static final long TICK_NANOS = 10_000_000L; // USER_HZ = 100 on Linux
 
 	private final PgServer server;
 
@@ -193,7 +193,7 @@ public final class C1CpuProbe {
 	}
 
 	/** Thread name (numbers folded) -> {user ticks, system ticks, voluntary context switches}, summed. */
-	private static Map<String, long[]> threads() throws IOException {
+	static Map<String, long[]> threads() throws IOException {
 		Map<String, long[]> result = new TreeMap<>();
 		try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
 			for (Path task : (Iterable<Path>) tasks::iterator) {

@@ -1,0 +1,239 @@
+-- level-mutex PostgreSQL schema, version 2: the complete schema, for a new database.
+--
+-- A database at version 1 (schema-v1.sql) is upgraded by upgrade-v1-to-v2.sql (running this file on it does
+-- the same: every statement is idempotent). drop.sql removes everything. Runs as is (psql, Flyway; Liquibase
+-- "sql" changesets with splitStatements:false, or endDelimiter set, because the function body holds semicolons)
+-- with the default table-name prefix "level_mutex_"; the library replaces that prefix (and nothing else: it
+-- appears only at the start of identifiers) with a configured one. Byte order of keys: bytea compares as
+-- unsigned bytes (memcmp), the order of RocksDB's bytewise comparator.
+--
+-- Version 2 adds the function level_mutex_commit: a batch commits in one statement, one round trip. It drops
+-- the entry table's foreign key (see the table) and its second index (keyspace_id, seq) of version 1: "seq"
+-- changes with every write, so while it was indexed no update of an entry could be HOT and every write inserted
+-- into both indexes (about half of a 256-write commit's server time, measured). Old tombstones are found through
+-- the table level_mutex_tombstone instead (written only by deletes), and span validation scans a span through
+-- the primary key (the span the update's read already scanned). Upgrading (the block after the tables) records
+-- version 1's tombstones there and drops the index and the foreign key.
+
+CREATE TABLE IF NOT EXISTS level_mutex_schema_version (
+    version integer PRIMARY KEY
+);
+
+-- One row per keyspace. "seq" is the sequence of the last batch committed to the keyspace: every commit takes
+-- this row's lock (UPDATE ... RETURNING), so commits of one keyspace serialise here and the sequence is
+-- gapless and in commit order across every node. "horizon": tombstones with seq <= horizon may have been
+-- cleaned up, so a unit whose snapshot sequence is below it cannot be validated and is rejected.
+CREATE TABLE IF NOT EXISTS level_mutex_keyspace (
+    id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name text NOT NULL UNIQUE,
+    seq bigint NOT NULL DEFAULT 0,
+    horizon bigint NOT NULL DEFAULT 0
+);
+
+-- Entries. value NULL is a tombstone: the key was deleted by the batch with sequence "seq" (kept so that
+-- validation of a span sees deletes, until the clean-up removes it). "seq" is the keyspace sequence of the
+-- batch that last wrote the row. No foreign key to the keyspace table (version 1 had one): only
+-- level_mutex_commit writes entries, after it locked the keyspace's row, and keyspace rows are never deleted;
+-- the check per new key doubled the server's work for a batch of new keys (measured).
+CREATE TABLE IF NOT EXISTS level_mutex_entry (
+    keyspace_id integer NOT NULL,
+    key bytea NOT NULL,
+    value bytea,
+    seq bigint NOT NULL,
+    PRIMARY KEY (keyspace_id, key)
+);
+
+-- Tombstones by sequence, for the clean-up: one row per tombstone a batch wrote (the key deleted by the batch
+-- with sequence "seq"). A row outlives its tombstone when the key is written again; the clean-up deletes an
+-- entry only when it is still that tombstone (value NULL, same "seq"). Only deletes write here, so puts keep
+-- the entry table at one index.
+CREATE TABLE IF NOT EXISTS level_mutex_tombstone (
+    keyspace_id integer NOT NULL,
+    seq bigint NOT NULL,
+    key bytea NOT NULL,
+    PRIMARY KEY (keyspace_id, seq, key)
+);
+
+-- From version 1 (or an earlier build of version 2): record the existing tombstones, drop the sequence index
+-- and the entry table's foreign key (found by the catalog: its generated name depends on the prefix's length).
+-- Does nothing once they are gone.
+DO $$
+DECLARE
+    v_constraint name;
+BEGIN
+    IF to_regclass('level_mutex_entry_seq') IS NOT NULL THEN
+        INSERT INTO level_mutex_tombstone (keyspace_id, seq, key)
+            SELECT keyspace_id, seq, key FROM level_mutex_entry WHERE value IS NULL
+            ON CONFLICT DO NOTHING;
+        DROP INDEX level_mutex_entry_seq;
+    END IF;
+    FOR v_constraint IN SELECT conname FROM pg_constraint
+            WHERE conrelid = 'level_mutex_entry'::regclass AND contype = 'f' LOOP
+        EXECUTE format('ALTER TABLE level_mutex_entry DROP CONSTRAINT %I', v_constraint);
+    END LOOP;
+END
+$$;
+
+-- Committed batches, written in the batch's own transaction: after a connection is lost during COMMIT the
+-- committing node looks its batch id up here to learn whether the batch committed ("outcome unknown"
+-- resolution), how many of its writes were applied and which update (if any) was rejected and truncated it.
+-- node_id tells the remote-change listener which sequences a node committed itself.
+CREATE TABLE IF NOT EXISTS level_mutex_batch (
+    batch_id uuid PRIMARY KEY,
+    keyspace_id integer NOT NULL REFERENCES level_mutex_keyspace (id),
+    seq bigint NOT NULL,
+    node_id uuid NOT NULL,
+    applied_ops integer NOT NULL,
+    rejected_unit integer NOT NULL,
+    rejected_reason text,
+    rejected_key bytea
+);
+
+CREATE UNIQUE INDEX IF NOT EXISTS level_mutex_batch_seq ON level_mutex_batch (keyspace_id, seq);
+
+
+-- Commits one batch in ONE statement (schema version 2): called as
+-- SELECT * FROM level_mutex_commit(...) on a connection in autocommit, so the call is its own transaction and
+-- its reply arrives after the COMMIT. In order: take the keyspace row's lock and the next sequence (commits of
+-- one keyspace serialise here only for this call and its commit, so the sequence is gapless and in commit order
+-- across every node; other keyspaces are not touched); refuse snapshot sequences at or above the new sequence;
+-- find the first rejected update (its snapshot below the tombstone horizon, a key it read or writes written
+-- after its snapshot, or a key in one of its spans inserted, changed or deleted after its snapshot); apply the
+-- writes before that update's first write (all when none is rejected), the last write of a key winning, a
+-- delete leaving a tombstone only where a value was (and recording it in level_mutex_tombstone); record the
+-- batch in the batch log. A batch without updates skips the validation statements. When nothing is applied
+-- the call fails with SQLSTATE LM001 instead, so that its transaction rolls back (no sequence taken, no commit
+-- record to flush while the lock is held): DETAIL carries the outcome. Runs in the caller's isolation level:
+-- under READ COMMITTED (PostgreSQL's default) each statement below sees every batch committed before the lock
+-- was granted. The lock is the first statement on purpose: validation must see every earlier batch, and every
+-- write carries the sequence; applying writes before it would leave rows of a batch that validation may still
+-- truncate (a subtransaction to undo them costs more than it saves). What the lock holds up is the apply
+-- statement and the COMMIT's flush: the apply is kept to one heap update per written key (HOT: the entry table
+-- has only its primary key) plus one primary-key probe.
+--
+-- Arguments: the keyspace id, batch id and node id; the batch's keys and values in issue order (a NULL value
+-- deletes); per update its first write and snapshot sequence; the keys of all updates (update index from 0,
+-- true for a read key, false for a written key), in update order; the non-empty spans of all updates (update
+-- index, low, high, bounded: false for no upper bound), in update order.
+-- Returns one row: the batch's sequence, the number of writes applied from the first, the rejected update's
+-- index or -1, the reason (KEY_READ, KEY_WRITTEN, SPAN or SNAPSHOT_TOO_OLD), the conflicting key; no row when
+-- the keyspace does not exist. Nothing applied: SQLSTATE LM001 with DETAIL "<current sequence> <update index>
+-- <reason> <conflicting key in hex>", the reason FUTURE_SNAPSHOT when an update claims a snapshot the keyspace
+-- has not reached.
+CREATE OR REPLACE FUNCTION level_mutex_commit(p_keyspace integer, p_batch uuid, p_node uuid,
+        p_keys bytea[], p_values bytea[], p_update_first integer[], p_update_snapshot bigint[],
+        p_key_update integer[], p_key_read boolean[], p_key bytea[],
+        p_span_update integer[], p_span_low bytea[], p_span_high bytea[], p_span_bounded boolean[])
+    RETURNS TABLE (seq bigint, applied_ops integer, rejected_unit integer, rejected_reason text, rejected_key bytea)
+    LANGUAGE plpgsql VOLATILE
+AS $$
+#variable_conflict use_column
+DECLARE
+    v_seq bigint;
+    v_horizon bigint;
+    v_updates integer := coalesce(array_length(p_update_first, 1), 0);
+    v_limit integer;
+    v_unit integer := -1;
+    v_reason text;
+    v_key bytea;
+    v_key_unit integer;
+    v_key_reason text;
+    v_key_key bytea;
+    v_span_unit integer;
+    v_span_key bytea;
+    v_applied integer;
+BEGIN
+    PERFORM set_config('synchronous_commit', 'on', true);
+    UPDATE level_mutex_keyspace k SET seq = k.seq + 1 WHERE k.id = p_keyspace RETURNING k.seq, k.horizon
+        INTO v_seq, v_horizon;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    -- Validation, only for a batch with updates (a batch of blind writes skips these statements).
+    IF v_updates > 0 THEN
+        SELECT u.n - 1 INTO v_unit FROM unnest(p_update_snapshot) WITH ORDINALITY AS u(snap, n)
+            WHERE u.snap >= v_seq ORDER BY u.n LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION USING ERRCODE = 'LM001', MESSAGE = 'level-mutex: nothing of the batch applied',
+                DETAIL = format('%s %s FUTURE_SNAPSHOT ', v_seq - 1, v_unit);
+        END IF;
+        v_unit := -1;
+        -- The first update whose snapshot is below the horizon: no later update is looked at.
+        SELECT u.n - 1 INTO v_limit FROM unnest(p_update_snapshot) WITH ORDINALITY AS u(snap, n)
+            WHERE u.snap < v_horizon ORDER BY u.n LIMIT 1;
+        IF FOUND THEN
+            v_unit := v_limit;
+            v_reason := 'SNAPSHOT_TOO_OLD';
+        ELSE
+            v_limit := v_updates;
+        END IF;
+        -- Keys read or written: the first conflict in update order (within an update, read keys first). Each
+        -- distinct key is probed once (= ANY sorts the keys and drops duplicates; an update's read-modify-write
+        -- lists its key twice), and only rows newer than the oldest snapshot come back; "+ 0" keeps the planner
+        -- from a nested loop over the probe's result in ordinal order (a hash join, then the first by ordinal).
+        WITH hit AS MATERIALIZED (
+            SELECT e.key, e.seq FROM level_mutex_entry e
+            WHERE e.keyspace_id = p_keyspace AND e.key = ANY (p_key)
+                AND e.seq > (SELECT min(u.snap) FROM unnest(p_update_snapshot) AS u(snap))
+        )
+        SELECT c.unit, CASE WHEN c.is_read THEN 'KEY_READ' ELSE 'KEY_WRITTEN' END, h.key
+            INTO v_key_unit, v_key_reason, v_key_key
+            FROM unnest(p_key_update, p_key_read, p_key) WITH ORDINALITY AS c(unit, is_read, key, n)
+            JOIN hit h ON h.key = c.key AND h.seq > p_update_snapshot[c.unit + 1]
+            WHERE c.unit < v_limit
+            ORDER BY c.n + 0 LIMIT 1;
+        IF FOUND THEN
+            v_unit := v_key_unit;
+            v_reason := v_key_reason;
+            v_key := v_key_key;
+            v_limit := v_key_unit;
+        END IF;
+        -- Spans, of the updates before the first conflict found so far: the lowest key written since the snapshot.
+        SELECT s.unit, f.key INTO v_span_unit, v_span_key
+            FROM unnest(p_span_update, p_span_low, p_span_high, p_span_bounded) WITH ORDINALITY
+                AS s(unit, low, high, bounded, n)
+            CROSS JOIN LATERAL (SELECT e.key FROM level_mutex_entry e WHERE e.keyspace_id = p_keyspace
+                AND e.seq > p_update_snapshot[s.unit + 1] AND e.key >= s.low AND (NOT s.bounded OR e.key < s.high)
+                ORDER BY e.key LIMIT 1) f
+            WHERE s.unit < v_limit
+            ORDER BY s.n LIMIT 1;
+        IF FOUND THEN
+            v_unit := v_span_unit;
+            v_reason := 'SPAN';
+            v_key := v_span_key;
+        END IF;
+    END IF;
+    v_applied := CASE WHEN v_unit >= 0 THEN p_update_first[v_unit + 1]
+        ELSE coalesce(array_length(p_keys, 1), 0) END;
+    IF v_applied = 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'LM001', MESSAGE = 'level-mutex: nothing of the batch applied',
+            DETAIL = format('%s %s %s %s', v_seq - 1, v_unit, v_reason, coalesce(encode(v_key, 'hex'), ''));
+    END IF;
+    WITH last AS MATERIALIZED (
+        SELECT DISTINCT ON (w.key) w.key, w.value
+        FROM unnest(p_keys[1:v_applied], p_values[1:v_applied]) WITH ORDINALITY AS w(key, value, n)
+        ORDER BY w.key, w.n DESC
+    ), upd AS (
+        UPDATE level_mutex_entry e SET value = l.value, seq = v_seq FROM last l
+        WHERE l.value IS NOT NULL AND e.keyspace_id = p_keyspace AND e.key = l.key
+        RETURNING e.key
+    ), put AS (
+        INSERT INTO level_mutex_entry AS e (keyspace_id, key, value, seq)
+        SELECT p_keyspace, l.key, l.value, v_seq FROM last l
+        WHERE l.value IS NOT NULL AND NOT EXISTS (SELECT 1 FROM upd u WHERE u.key = l.key)
+        ON CONFLICT (keyspace_id, key) DO UPDATE SET value = EXCLUDED.value, seq = EXCLUDED.seq
+    ), del AS (
+        UPDATE level_mutex_entry e SET value = NULL, seq = v_seq FROM last l
+        WHERE l.value IS NULL AND e.keyspace_id = p_keyspace AND e.key = l.key AND e.value IS NOT NULL
+        RETURNING e.key
+    ), tombstone AS (
+        INSERT INTO level_mutex_tombstone (keyspace_id, seq, key) SELECT p_keyspace, v_seq, d.key FROM del d
+    )
+    INSERT INTO level_mutex_batch (batch_id, keyspace_id, seq, node_id, applied_ops, rejected_unit,
+        rejected_reason, rejected_key)
+    VALUES (p_batch, p_keyspace, v_seq, p_node, v_applied, v_unit, v_reason, v_key);
+    RETURN QUERY SELECT v_seq, v_applied, v_unit, v_reason, v_key;
+END;
+$$;
+
+INSERT INTO level_mutex_schema_version (version) VALUES (2) ON CONFLICT DO NOTHING;

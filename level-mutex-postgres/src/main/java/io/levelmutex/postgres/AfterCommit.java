@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import io.levelmutex.StorageException;
 
@@ -23,7 +24,11 @@ import io.levelmutex.StorageException;
  * {@code PreCommit_Notify}), so hints inside the batches would serialise every keyspace's commits; here at most
  * one notifying transaction of this node is in flight. A hint is only a hint: listeners also poll the sequences
  * ({@link RemoteChangeListener}), so a hint lost (failure, close) or merged delays a remote change by at most a
- * poll interval and loses nothing. Clean-ups that fail are left to the next multiple.
+ * poll interval and loses nothing. So a commit is recorded for a hint only while another listener may hear it
+ * ({@code othersMayListen}: the engine's listener counts the other listeners at every poll, and says yes on any
+ * doubt); a node that starts listening meanwhile learns of the commits made before it was counted by its own
+ * polling. Clean-ups that fail are left to the next multiple. A commit wakes the worker only if the worker is
+ * waiting for work (one already awake takes the commit's hint with the others).
  *
  * <p>Thread-safe; {@link #close()} stops the thread (pending work is dropped).
  */
@@ -43,6 +48,9 @@ final class AfterCommit implements AutoCloseable {
 
 	private final TombstoneCleaner cleaner;
 
+	/** Whether a hint may be heard by another node now; asked on the committing thread. */
+	private final BooleanSupplier othersMayListen;
+
 	/** Keyspace id -> highest sequence committed and not yet hinted; guarded by this object's lock. */
 	private final Map<Integer, Long> hints = new HashMap<>();
 
@@ -52,16 +60,33 @@ final class AfterCommit implements AutoCloseable {
 	/** Set by {@link #close()}; guarded by this object's lock. */
 	private boolean closed;
 
+	/** Whether the worker waits on this object's monitor for work; guarded by this object's lock. */
+	private boolean waiting;
+
+	/** Commits recorded for a hint; guarded by this object's lock for writes, read by tests. */
+	private volatile long hintsRecorded;
+
 	/** Hint statements sent; written by the worker thread, read by tests. */
 	private volatile long hintStatements;
 
 	private final Thread thread;
 
+	/** A worker that hints after every commit (no listener of its own to ask). */
 	AfterCommit(Connections connections, PostgresSettings settings, PostgresSql sql, TombstoneCleaner cleaner) {
+		this(connections, settings, sql, cleaner, () -> true);
+	}
+
+	/**
+	 * A worker that hints after a commit only while {@code othersMayListen} says another node may hear it.
+	 * @param othersMayListen asked on every commit, on the committing thread (must be cheap, never block)
+	 */
+	AfterCommit(Connections connections, PostgresSettings settings, PostgresSql sql, TombstoneCleaner cleaner,
+			BooleanSupplier othersMayListen) {
 		this.connections = connections;
 		this.settings = settings;
 		this.sql = sql;
 		this.cleaner = cleaner;
+		this.othersMayListen = othersMayListen;
 		this.thread = new Thread(this::loop, "level-mutex-postgres-after-commit");
 		this.thread.setDaemon(true);
 	}
@@ -76,16 +101,30 @@ final class AfterCommit implements AutoCloseable {
 	 * @param sequence the batch's sequence
 	 */
 	void committed(PostgresKeyspace keyspace, long sequence) {
+		boolean hint = this.othersMayListen.getAsBoolean();
+		boolean cleanUp = sequence % CLEAN_UP_EVERY == 0;
+		if (!hint && !cleanUp) {
+			return;
+		}
 		synchronized (this) {
 			if (this.closed) {
 				return;
 			}
-			this.hints.merge(keyspace.id(), sequence, Math::max);
-			if (sequence % CLEAN_UP_EVERY == 0) {
+			if (hint) {
+				this.hints.merge(keyspace.id(), sequence, Math::max);
+				this.hintsRecorded++;
+			}
+			if (cleanUp) {
 				this.cleanUps.put(keyspace.id(), keyspace);
 			}
-			notifyAll();
+			if (this.waiting) {
+				notify();
+			}
 		}
+	}
+
+	long hintsRecorded() {
+		return this.hintsRecorded;
 	}
 
 	long hintStatements() {
@@ -98,11 +137,15 @@ final class AfterCommit implements AutoCloseable {
 			List<PostgresKeyspace> cleanUpsNow;
 			synchronized (this) {
 				while (!this.closed && this.hints.isEmpty() && this.cleanUps.isEmpty()) {
+					this.waiting = true;
 					try {
 						wait();
 					}
 					catch (InterruptedException ex) {
 						// close() interrupts a worker blocked elsewhere; the closed flag decides.
+					}
+					finally {
+						this.waiting = false;
 					}
 				}
 				if (this.closed) {

@@ -18,7 +18,8 @@ import io.levelmutex.engine.StorageEngine;
  * The PostgreSQL storage engine of one node, on connections from the user's {@link DataSource} (the library's
  * own connections, never a caller's transaction): snapshots ({@link PostgresSnapshot}, one REPEATABLE READ transaction each), one-statement commits
  * ({@link BatchCommitter}), one {@link RemoteChangeListener} that every keyspace storage of the engine watches
- * its keyspace on, and one {@link AfterCommit} worker for the hints and clean-ups that follow commits. Opening
+ * its keyspace on, and one {@link AfterCommit} worker for the hints (only while the listener counts another
+ * node's listener) and clean-ups that follow commits. Opening
  * checks durability ({@code synchronous_commit} on) and creates or verifies the schema. Always durable.
  * Thread-safe.
  */
@@ -55,10 +56,11 @@ final class PostgresEngine implements StorageEngine {
 		this.keyspaces = new KeyspaceDirectory(sql);
 		this.committer = new BatchCommitter(connections, settings, sql, this.nodeId, commitStep);
 		this.reader = new PlanReader(connections, sql);
-		this.afterCommit = new AfterCommit(connections, settings, sql, new TombstoneCleaner(connections, settings, sql));
 		this.listener = new RemoteChangeListener(connections, settings, this.nodeId, (change) -> {
 			// Every keyspace storage watches with a sink of its own; nothing arrives here.
 		});
+		this.afterCommit = new AfterCommit(connections, settings, sql, new TombstoneCleaner(connections, settings, sql),
+				this.listener::othersMayListen);
 	}
 
 	/**

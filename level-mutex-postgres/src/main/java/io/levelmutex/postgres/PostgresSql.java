@@ -115,6 +115,13 @@ final class PostgresSql {
 	/** Listener: keeps the connection's liveness known while nothing is watched. */
 	final String ping = "SELECT 1";
 
+	/**
+	 * Listener: the other remote-change listeners' sessions in this database (any role: pg_stat_activity shows
+	 * every session's database, pid and application name to every role).
+	 */
+	final String otherListeners = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+			+ " AND application_name = '" + RemoteChangeListener.APPLICATION_NAME + "' AND pid <> pg_backend_pid()";
+
 	/** Listener: the sequences of the watched keyspaces. */
 	final String keyspaceSequences;
 

@@ -27,7 +27,8 @@ import io.levelmutex.StoreOptions;
  * <p><b>Connections.</b> One per mutex while its read or write phase runs, plus one for the remote-change listener,
  * which it gives back only as it came ({@code UNLISTEN *}, {@code application_name} restored, no notification left
  * buffered) or aborted so that the pool discards it, plus one for the after-commit worker while it sends a
- * remote-change hint or cleans up tombstones; closing the store does not wait for a poll interval.
+ * remote-change hint (only while another node's listener was seen at the last poll) or cleans up tombstones;
+ * closing the store does not wait for a poll interval.
  *
  * <p><b>Durability.</b> A batch is one transaction (one statement), committed with {@code synchronous_commit = on}
  * before {@code flushed} fires and before any of its writes completes. Opening fails if the server or the session turns
@@ -128,7 +129,9 @@ public final class PostgresStore {
 
 		/**
 		 * How often the remote-change listener reads the sequences without a notification: the bound on the delay
-		 * of a remote change whose notification was missed.
+		 * of a remote change whose notification was missed or not sent (a node sends none while its listener saw
+		 * no other node's listener at its last poll, so a node that just started learns of them by polling), and
+		 * how often the listener counts the other nodes' listeners.
 		 * @param interval a positive duration (default 1 s)
 		 * @return this builder
 		 */

@@ -31,7 +31,9 @@ import org.postgresql.PGNotification;
  * before the listener saw it is delivered as remote). The sequences this node's storages committed are also told
  * to the listener ({@link #committed}): a notification, or a range, that holds only those is handled without a
  * statement (the node's own hints wake the listener after every commit; at C=1 that was two statements per
- * batch), and the sequences are still read at least every poll interval.
+ * batch), and the sequences are still read at least every poll interval. At least every poll interval the
+ * listener also counts the database's other listener sessions (by {@link #APPLICATION_NAME}), so that the node
+ * hints only while another node may hear it ({@link #othersMayListen()}).
  *
  * <p>The callback runs on the listener's thread; an exception it throws is counted and does not stop delivery.
  */
@@ -65,6 +67,18 @@ final class RemoteChangeListener implements AutoCloseable {
 
 	/** {@link System#nanoTime()} of the last successful catch-up; written by the listener thread. */
 	private volatile long lastCatchUpNanos;
+
+	/**
+	 * Whether another listener may hear hints ({@link #othersMayListen()}); written by the listener thread only,
+	 * read by the after-commit worker's callers. Starts true: unknown counts as "someone listens".
+	 */
+	private volatile boolean othersMayListen = true;
+
+	/** Counts of the other listeners made; incremented by the listener thread, read by tests. */
+	private final AtomicLong listenerCounts = new AtomicLong();
+
+	/** {@link System#nanoTime()} of the last count of the other listeners; listener thread only. */
+	private long lastCountNanos;
 
 	/** Set by {@link #close()}; read by the listener thread. */
 	private volatile boolean closed;
@@ -196,6 +210,22 @@ final class RemoteChangeListener implements AutoCloseable {
 		return this.reconnects.get();
 	}
 
+	/**
+	 * Whether another remote-change listener may hear this node's hints: false only while the last count of the
+	 * database's other listener sessions, made on this listener's live connection at most a poll interval ago,
+	 * found none. True before the first count, while the connection is lost or being re-established, and after a
+	 * failed count. A node that starts listening meanwhile polls anyway, so a false "nobody" delays what it
+	 * learns by at most its own poll interval.
+	 * @return false only if no other listener was counted at the last poll
+	 */
+	boolean othersMayListen() {
+		return this.othersMayListen;
+	}
+
+	long listenerCounts() {
+		return this.listenerCounts.get();
+	}
+
 	boolean isConnected() {
 		return this.connection != null;
 	}
@@ -220,11 +250,15 @@ final class RemoteChangeListener implements AutoCloseable {
 				}
 				PGConnection listening = current.unwrap(PGConnection.class);
 				catchUp(current);
+				countOthers(current);
+				long pollNanos = TimeUnit.MILLISECONDS.toNanos(pollMillis);
 				while (!this.closed) {
 					PGNotification[] hints = listening.getNotifications((int) pollMillis);
-					if (!onlyOwn(hints)
-							|| System.nanoTime() - this.lastCatchUpNanos >= TimeUnit.MILLISECONDS.toNanos(pollMillis)) {
+					if (!onlyOwn(hints) || System.nanoTime() - this.lastCatchUpNanos >= pollNanos) {
 						catchUp(current);
+					}
+					if (System.nanoTime() - this.lastCountNanos >= pollNanos) {
+						countOthers(current);
 					}
 				}
 			}
@@ -236,6 +270,8 @@ final class RemoteChangeListener implements AutoCloseable {
 				}
 			}
 			finally {
+				// No live connection, no count: hint until the next count on the next connection.
+				this.othersMayListen = true;
 				this.connection = null;
 				if (current != null) {
 					release(current, applicationName, this.sql);
@@ -318,6 +354,23 @@ final class RemoteChangeListener implements AutoCloseable {
 			deliver(current, watched, head[1]);
 		}
 		this.lastCatchUpNanos = System.nanoTime();
+	}
+
+	/**
+	 * Counts the database's other remote-change listeners (every node's, whatever its table prefix or channel: a
+	 * listener of another channel only makes this node hint in vain). A failure propagates (the connection is
+	 * then replaced, and {@link #othersMayListen} is true meanwhile).
+	 */
+	private void countOthers(Connection current) throws SQLException {
+		long others;
+		try (Statement statement = current.createStatement();
+				ResultSet rows = statement.executeQuery(this.sql.otherListeners)) {
+			rows.next();
+			others = rows.getLong(1);
+		}
+		this.lastCountNanos = System.nanoTime();
+		this.listenerCounts.incrementAndGet();
+		this.othersMayListen = others > 0;
 	}
 
 	/**

@@ -82,37 +82,6 @@ class OneKeyReadTest extends ClusterTestSupport {
 			.doesNotContain("Seq Scan on " + settings.tablePrefix() + "entry");
 	}
 
-	@Test
-	void whenAPlanReadsSeveralKeysThenItsGenericPlanProbesThePrimaryKeyWithTheKeysAndNoJoin() throws Exception {
-		TestNode writer = TestNode.open(newDatabase(), fastSettings(), true);
-		PostgresKeyspace ks = writer.keyspace(KeyspaceNames.of(Keyspace.forMutex("manykeys")));
-		List<WriteOperation> more = new ArrayList<>();
-		for (int i = 0; i < 1000; i++) {
-			more.add(TestBatch.put(bytes("k" + i), bytes("v" + i)));
-		}
-		writer.commit(ks, TestBatch.of(more));
-		writer.commit(ks, TestBatch.of(List.of(TestBatch.del(bytes("k7")))));
-		PostgresSettings settings = fastSettings();
-		PostgresSql sql = new PostgresSql(settings.tablePrefix(), settings.channel());
-		PlanReader reader = new PlanReader(new Connections(newDatabase(), Duration.ofSeconds(5)), sql);
-		ReadResult result = reader.read(ks, new ReadPlan(List.of(bytes("k3"), bytes("k7"), bytes("none"), bytes("k3"),
-				bytes("k999"), bytes("k0")), List.of()));
-		assertThat(result.sequence()).isEqualTo(2);
-		assertThat(result.values()).extracting((value) -> (value != null) ? text(value) : null)
-			.containsExactly("v3", null, null, "v3", "v999", "v0");
-		ReadResult withScan = reader.read(ks, new ReadPlan(List.of(bytes("k5"), bytes("k1")),
-				List.of(new ReadPlan.Scan(new KeySpan(bytes("k10"), bytes("k11")), 2, false))));
-		assertThat(withScan.values()).extracting((value) -> (value != null) ? text(value) : null)
-			.containsExactly("v5", "v1");
-		assertThat(withScan.scans().get(0)).extracting((entry) -> text(entry.key())).containsExactly("k109", "k108");
-
-		String plan = genericPlan(sql.readPlan(true, false, false), ks.id());
-		assertThat(plan).as("the several-key read's generic plan")
-			.containsPattern("Index Cond: \\(\\(keyspace_id = \\$\\d\\) AND \\(key = ANY \\(\\$\\d\\)\\)\\)")
-			.doesNotContain("Hash")
-			.doesNotContain("Seq Scan on " + settings.tablePrefix() + "entry");
-	}
-
 	/** The server's generic plan of a statement (pgjdbc's {@code ?} as {@code $n}), with every parameter bound. */
 	private static String genericPlan(String jdbcSql, int keyspaceId) throws SQLException {
 		StringBuilder sql = new StringBuilder();

@@ -1,2 +1,0 @@
-# args N: N updates, each read-modify-write of key i (listed twice), snapshot 0 so every hit is newer
-args() { n=$1; echo "1, (SELECT array_agg(int4send(g)) FROM generate_series(0,$n-1) g, generate_series(1,2)), (SELECT array_agg(0::bigint) FROM generate_series(1,$n)), (SELECT array_agg(g) FROM generate_series(0,$n-1) g, generate_series(1,2)), (SELECT array_agg(s=1) FROM generate_series(0,$n-1) g, generate_series(1,2) s), $n"; }

@@ -18,7 +18,7 @@ import io.levelmutex.engine.ReadResult;
 
 /**
  * Answers a {@link ReadPlan} with ONE statement in autocommit ({@link PostgresSql#readPlan}; a plan of one key and
- * no scan with {@link OneKeyReadSql}, which the server plans once per connection): the keyspace's
+ * no scan with {@link PostgresSql#readOneKey}, which the server plans once per connection): the keyspace's
  * sequence, every get (the keys unnested and joined to the entries) and every bounded scan (one LATERAL index range
  * scan each, with its order and limit) in one round trip. A single statement sees one snapshot even at READ
  * COMMITTED, so every answer and the sequence are of one committed state; no REPEATABLE READ transaction is needed
@@ -39,12 +39,9 @@ final class PlanReader {
 
 	private final PostgresSql sql;
 
-	private final OneKeyReadSql oneKey;
-
 	PlanReader(Connections connections, PostgresSql sql) {
 		this.connections = connections;
 		this.sql = sql;
-		this.oneKey = new OneKeyReadSql(sql);
 	}
 
 	/**
@@ -82,7 +79,7 @@ final class PlanReader {
 					connection.setAutoCommit(true); // one statement, its own snapshot: no transaction to hold
 				}
 				if (keys.size() == 1 && ascending.size() == 0 && descending.size() == 0) {
-					try (PreparedStatement statement = connection.prepareStatement(this.oneKey.statement)) {
+					try (PreparedStatement statement = connection.prepareStatement(this.sql.readOneKey)) {
 						statement.setInt(1, keyspace.id());
 						statement.setInt(2, keyspace.id());
 						statement.setBytes(3, keys.get(0));

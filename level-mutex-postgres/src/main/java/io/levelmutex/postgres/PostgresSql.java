@@ -83,6 +83,18 @@ final class PostgresSql {
 	private final String[] readPlans = new String[8];
 
 	/**
+	 * The planned read of a plan that is ONE key and no scan (an update() reading one key, a read phase of one
+	 * get): the keyspace's sequence and the key's entry, the key a plain parameter. Unlike {@link #readPlan}'s
+	 * statements, whose keys are unnested from an array, its generic plan is a primary-key probe whatever the
+	 * table's statistics, so PostgreSQL plans it once per connection. (The array form's generic plan assumes ten
+	 * keys: without statistics it hash-joins every entry of the keyspace; with them PostgreSQL may plan a custom
+	 * plan on every execution instead.) Parameters: keyspace id (the sequence row), keyspace id, key. Rows as
+	 * {@link #readPlan}'s: part 0 the sequence, part 1 the key's value at index 1 (none when the key has no entry
+	 * or a tombstone).
+	 */
+	final String readOneKey;
+
+	/**
 	 * Snapshots ({@link PostgresSnapshot}): the first statement of the transaction (after the driver's BEGIN),
 	 * transaction-local so the session's defaults stay as the pool handed them out.
 	 */
@@ -206,6 +218,12 @@ final class PostgresSql {
 			this.readPlans[shape] = readPlan(this.keyspaceTable, this.entryTable, (shape & 1) != 0, (shape & 2) != 0,
 					(shape & 4) != 0);
 		}
+		this.readOneKey = """
+				SELECT 0 AS part, 0 AS n, NULL::bytea AS key, NULL::bytea AS value, seq FROM %s WHERE id = ?
+				UNION ALL
+				SELECT 1, 1, NULL::bytea, e.value, NULL::bigint FROM %s e
+				WHERE e.keyspace_id = ? AND e.key = ? AND e.value IS NOT NULL""".formatted(this.keyspaceTable,
+				this.entryTable);
 		this.keyspaceSequence = "SELECT seq FROM %s WHERE id = ?".formatted(this.keyspaceTable);
 		this.snapshotGet = """
 				SELECT key, value FROM %s

@@ -585,6 +585,87 @@ class GroupCommitTest {
 		}
 	}
 
+	@Test
+	void whenWriteCallbacksBlockEveryAwakeCycleThreadThenTheOtherMutexesKeepCompletingWrites() {
+		// more blocked callbacks than the cycle pool keeps threads awake (at most one per processor), so the
+		// resumptions queued behind them need a parked thread woken for them
+		int blockedCount = Runtime.getRuntime().availableProcessors() + 1;
+		int mutexCount = 32;
+		int clients = 8;
+		int writesPerClient = 40;
+		Gate gate = new Gate(0);
+		Path path = TempStore.newDirectory();
+		CountDownLatch release = new CountDownLatch(1);
+		try (MutexStore store = open(path, gate, blockedCount + 4)) {
+			CountDownLatch inCallback = new CountDownLatch(blockedCount);
+			List<CompletableFuture<Void>> held = new ArrayList<>();
+			for (int b = 0; b < blockedCount; b++) {
+				CompletableFuture<Void> done = new CompletableFuture<>();
+				held.add(done);
+				blockInCallback(store.mutex("blocked" + b), 0, inCallback, release, done);
+			}
+			await(inCallback);
+			List<CompletableFuture<Void>> others = new ArrayList<>();
+			for (int m = blockedCount; m < mutexCount; m++) {
+				Mutex<byte[], byte[]> mutex = store.mutex("other" + m);
+				for (int c = 0; c < clients; c++) {
+					CompletableFuture<Void> done = new CompletableFuture<>();
+					others.add(done);
+					writeInLoop(mutex, "c" + c + "/", 0, writesPerClient, done);
+				}
+			}
+			CompletableFuture.allOf(others.toArray(new CompletableFuture<?>[0])).get(30, TimeUnit.SECONDS);
+			assertThat(held).noneMatch(CompletableFuture::isDone); // every blocked callback still holds its thread
+			release.countDown();
+			CompletableFuture.allOf(held.toArray(new CompletableFuture<?>[0])).get(30, TimeUnit.SECONDS);
+			for (int m = blockedCount; m < mutexCount; m++) {
+				assertThat(store.mutex("other" + m).get(bytes("c7/" + (writesPerClient - 1))).join()).isPresent();
+			}
+		}
+		catch (Exception ex) {
+			throw new AssertionError(ex);
+		}
+		finally {
+			release.countDown();
+			TempStore.deleteRecursively(path);
+		}
+	}
+
+	/** Puts until a put's callback runs on a cycle thread, then blocks that callback until {@code release}. */
+	private static void blockInCallback(Mutex<byte[], byte[]> mutex, int round, CountDownLatch inCallback,
+			CountDownLatch release, CompletableFuture<Void> done) {
+		mutex.put(bytes("k" + round), bytes("v")).whenComplete((ignored, error) -> {
+			if (error != null) {
+				done.completeExceptionally(error);
+			}
+			else if (Thread.currentThread().getName().startsWith("level-mutex-")
+					&& !Thread.currentThread().getName().startsWith(WRITER_THREAD)) {
+				inCallback.countDown();
+				await(release);
+				done.complete(null);
+			}
+			else { // completed before the callback was added: it ran on the caller
+				blockInCallback(mutex, round + 1, inCallback, release, done);
+			}
+		});
+	}
+
+	/** A closed-loop client: the next put is issued from the previous one's completion. */
+	private static void writeInLoop(Mutex<byte[], byte[]> mutex, String client, int round, int rounds,
+			CompletableFuture<Void> done) {
+		mutex.put(bytes(client + round), bytes("v")).whenComplete((ignored, error) -> {
+			if (error != null) {
+				done.completeExceptionally(error);
+			}
+			else if (round + 1 == rounds) {
+				done.complete(null);
+			}
+			else {
+				writeInLoop(mutex, client, round + 1, rounds, done);
+			}
+		});
+	}
+
 	@ParameterizedTest(name = "seed {0}")
 	@ValueSource(longs = { 1L, 2L, 3L, 4L, 5L, 6L })
 	void seededRandomRunsOverManyMutexesMatchTheModel(long seed) throws Exception {

@@ -1,0 +1,212 @@
+package io.levelmutex.benchmarks;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+
+import io.levelmutex.Mutex;
+import io.levelmutex.MutexStore;
+import io.levelmutex.StoreOptions;
+import io.levelmutex.rocksdb.RocksStore;
+
+/**
+ * Where the thread hand-offs of durable many-mutex writes go (issue 22): the probe's closed-loop puts (as
+ * {@link ManyMutexesProbe}), with, per batch, the CPU time and the context switches of each group of threads (cycle
+ * pool, the store's committer, the rest), read from {@code /proc/self/task/*} (schedstat and status) before and
+ * after the window. Counts and CPU per batch hold under load better than rates. Linux only. Run with
+ * {@code java -cp benchmarks/target/benchmarks.jar io.levelmutex.benchmarks.HandOffProbe <reps> <cycle threads,
+ * 0 = default> <mutexes>x<clients> ...}: one warm-up pass, then each rep measures every side in rotating order.
+ */
+public final class HandOffProbe {
+
+	private static final byte[] VALUE = new byte[100];
+
+	private static final String[] GROUPS = { "cycle", "commit", "other" };
+
+	private HandOffProbe() {
+	}
+
+	/**
+	 * Runs the sides and prints one line per side and rep.
+	 * @param args reps, cycle threads, then sides such as {@code 32x8 1x256}
+	 * @throws Exception if a store fails
+	 */
+	public static void main(String[] args) throws Exception {
+		int reps = Integer.parseInt(args[0]);
+		int threads = Integer.parseInt(args[1]);
+		List<int[]> sides = new ArrayList<>();
+		for (int i = 2; i < args.length; i++) {
+			String[] p = args[i].split("x");
+			sides.add(new int[] { Integer.parseInt(p[0]), Integer.parseInt(p[1]) });
+		}
+		for (int rep = 0; rep <= reps; rep++) {
+			for (int i = 0; i < sides.size(); i++) {
+				int[] s = sides.get((i + rep) % sides.size());
+				String line = measure(threads, s[0], s[1], 1_000, 2_000);
+				System.out.println((rep == 0 ? "warm-up " : "rep " + rep + " ") + line + " | load " + loadAverage());
+			}
+		}
+	}
+
+	/** Per thread: CPU ns, voluntary and involuntary switches, and its group. */
+	private record Sample(String group, long cpuNanos, long voluntary, long involuntary) {
+	}
+
+	private static Map<String, Sample> threads() throws IOException {
+		Map<String, Sample> samples = new HashMap<>();
+		try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+			for (Path task : (Iterable<Path>) tasks::iterator) {
+				try {
+					String comm = Files.readString(task.resolve("comm")).trim();
+					long cpu = Long.parseLong(Files.readString(task.resolve("schedstat")).trim().split(" ")[0]);
+					long voluntary = 0;
+					long involuntary = 0;
+					for (String l : Files.readAllLines(task.resolve("status"))) {
+						if (l.startsWith("voluntary_ctxt_switches:")) {
+							voluntary = Long.parseLong(l.substring(l.indexOf(':') + 1).trim());
+						}
+						else if (l.startsWith("nonvoluntary_ctxt_switches:")) {
+							involuntary = Long.parseLong(l.substring(l.indexOf(':') + 1).trim());
+						}
+					}
+					String group = comm.startsWith("level-mutex-co") ? "commit"
+							: comm.startsWith("level-mutex-") ? "cycle" : "other";
+					samples.put(task.getFileName().toString(), new Sample(group, cpu, voluntary, involuntary));
+				}
+				catch (IOException | RuntimeException ended) {
+					// the thread ended meanwhile
+				}
+			}
+		}
+		return samples;
+	}
+
+	static String measure(int threads, int mutexes, int clients, long warmupMillis, long windowMillis)
+			throws Exception {
+		try (DataDirectory directory = DataDirectory.create("hand-off")) {
+			StoreOptions.Builder options = StoreOptions.builder();
+			if (threads > 0) {
+				options.cycleThreads(threads);
+			}
+			try (MutexStore store = RocksStore.builder(directory.path()).storeOptions(options.build()).open()) {
+				LongAdder written = new LongAdder();
+				AtomicBoolean stopped = new AtomicBoolean();
+				List<CompletableFuture<Void>> clientsDone = new ArrayList<>();
+				List<Mutex<byte[], byte[]>> all = new ArrayList<>();
+				for (int m = 0; m < mutexes; m++) {
+					Mutex<byte[], byte[]> mutex = store.mutex("m" + m);
+					all.add(mutex);
+					for (int c = 0; c < clients; c++) {
+						CompletableFuture<Void> done = new CompletableFuture<>();
+						clientsDone.add(done);
+						next(mutex, ("client-" + c).getBytes(StandardCharsets.UTF_8), 0, written, stopped, done);
+					}
+				}
+				window(warmupMillis);
+				long before = written.sum();
+				long batchesBefore = batches(all);
+				long writesBefore = joinedWrites();
+				Map<String, Sample> threadsBefore = threads();
+				long start = System.nanoTime();
+				window(windowMillis);
+				Map<String, Sample> threadsAfter = threads();
+				long joined = joinedWrites() - writesBefore;
+				long count = written.sum() - before;
+				long batches = Math.max(1, batches(all) - batchesBefore);
+				double seconds = (System.nanoTime() - start) / 1e9;
+				stopped.set(true);
+				CompletableFuture.allOf(clientsDone.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
+				double[] cpu = new double[3];
+				double[] vol = new double[3];
+				double[] invol = new double[3];
+				for (Map.Entry<String, Sample> e : threadsAfter.entrySet()) {
+					Sample a = e.getValue();
+					Sample b = threadsBefore.getOrDefault(e.getKey(), new Sample(a.group(), 0, 0, 0));
+					int g = List.of(GROUPS).indexOf(a.group());
+					cpu[g] += a.cpuNanos() - b.cpuNanos();
+					vol[g] += a.voluntary() - b.voluntary();
+					invol[g] += a.involuntary() - b.involuntary();
+				}
+				StringBuilder line = new StringBuilder(String.format(
+						"%dx%d threads %d: %,.0f writes/s, %.1f writes/batch, CPU/batch %.1f us", mutexes, clients,
+						threads, count / seconds, (double) count / batches, (cpu[0] + cpu[1] + cpu[2]) / 1e3 / batches));
+				if (joined > 0) {
+					line.append(String.format(", %.1f batches/joined write", (double) batches / joined));
+				}
+				for (int g = 0; g < 3; g++) {
+					line.append(String.format(" | %s cpu %.1f us vol %.2f invol %.2f", GROUPS[g], cpu[g] / 1e3 / batches,
+							vol[g] / batches, invol[g] / batches));
+				}
+				return line.toString();
+			}
+		}
+	}
+
+	/** The committer's joined writes so far, if the build counts them (an experiment's counter), else 0. */
+	private static long joinedWrites() {
+		try {
+			java.lang.reflect.Field field = Class.forName("io.levelmutex.rocksdb.GroupCommitter").getDeclaredField("WRITES");
+			field.setAccessible(true);
+			Object adder = field.get(null);
+			return ((LongAdder) adder).sum();
+		}
+		catch (ReflectiveOperationException | RuntimeException ex) {
+			return 0;
+		}
+	}
+
+	private static long batches(List<Mutex<byte[], byte[]>> mutexes) {
+		long sum = 0;
+		for (Mutex<byte[], byte[]> mutex : mutexes) {
+			sum += mutex.stats().batchesFlushed();
+		}
+		return sum;
+	}
+
+	private static void next(Mutex<byte[], byte[]> mutex, byte[] client, int round, LongAdder written,
+			AtomicBoolean stopped, CompletableFuture<Void> done) {
+		if (stopped.get()) {
+			done.complete(null);
+			return;
+		}
+		byte[] key = (new String(client, StandardCharsets.UTF_8) + "/" + (round % 100)).getBytes(StandardCharsets.UTF_8);
+		mutex.put(key, VALUE).whenComplete((ignored, error) -> {
+			if (error != null) {
+				done.completeExceptionally(error);
+				return;
+			}
+			written.increment();
+			next(mutex, client, round + 1, written, stopped, done);
+		});
+	}
+
+	private static String loadAverage() {
+		try {
+			return Files.readString(Path.of("/proc/loadavg")).trim();
+		}
+		catch (IOException ex) {
+			return "n/a";
+		}
+	}
+
+	private static void window(long millis) {
+		// A measurement window: nothing waits on it for synchronisation.
+		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+		long left;
+		while ((left = deadline - System.nanoTime()) > 0) {
+			LockSupport.parkNanos(left);
+		}
+	}
+
+}

@@ -390,10 +390,13 @@ class LevelMutexPostgresAutoConfigurationTests {
 	}
 
 	@Test
-	void whenNotificationChannelIsSetThenCommitsAreAnnouncedOnIt() throws Exception {
+	void whenNotificationChannelIsSetThenCommitsAreAnnouncedOnItToOtherInstances() throws Exception {
 		String url = newDatabase();
 		try (Connection listener = java.sql.DriverManager.getConnection(url, cluster.username(), "");
 				Statement statement = listener.createStatement()) {
+			// what another instance's remote-change listener looks like: an instance announces its commits only
+			// while it counts another one (README, "Remote changes")
+			statement.execute("SET application_name = 'level-mutex-listener'");
 			statement.execute("LISTEN app_changes");
 			onApplicationDataSource(url).withPropertyValues("level-mutex.postgres.notification-channel=app_changes")
 				.run(LevelMutexPostgresAutoConfigurationTests::putAndGet);

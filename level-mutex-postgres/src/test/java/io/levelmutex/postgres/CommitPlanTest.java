@@ -18,14 +18,16 @@ import io.levelmutex.WriteOperation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The commit function's key validation (the {@code WITH hit AS MATERIALIZED ... key = ANY (p_key)} statement) runs
- * a GENERIC plan from the first call of a session, for one update and for 256: the function sets
- * {@code plan_cache_mode = force_generic_plan}. Without it PostgreSQL chose a custom plan for that statement on
- * every call of a small batch (its generic plan assumes ten keys, so it never looked cheaper than one for one
- * key): about 140 us of planning per update() commit. The plans are read through auto_explain (nested statements,
- * sent to the client as LOG notices): a custom plan shows the keys as a constant array, a generic one a parameter.
- * With the table's statistics (3,000 keys, analysed) the generic plan is one primary-key probe per key (on a table
- * of a few hundred rows the planner prefers a scan of it). The batches commit as before.
+ * The commit function's key validation runs GENERIC plans from the first call of a session, for one update and
+ * for 256: the function sets {@code plan_cache_mode = force_generic_plan}. Without it PostgreSQL chose a custom
+ * plan on every call of a small batch (the generic plan of {@code key = ANY (p_key)} assumes ten keys, so it never
+ * looked cheaper than one for one key): about 140 us of planning per update() commit. The validation has two
+ * forms: up to 16 listed keys a primary-key probe per key (LATERAL), above them {@code key = ANY (p_key)}. The
+ * plans are read through auto_explain (nested statements, sent to the client as LOG notices): a custom plan shows
+ * the keys as a constant array, a generic one a parameter. With the table's statistics (3,000 keys, analysed)
+ * both generic plans probe the primary key (on a table of a few hundred rows the planner prefers a scan of it);
+ * without statistics (a table never analysed) the generic plan of {@code = ANY} scans the whole keyspace, so a
+ * small batch must take the probe form. The batches commit as before.
  */
 class CommitPlanTest extends ClusterTestSupport {
 

@@ -59,7 +59,8 @@ $$;
 -- for the call only): PostgreSQL's default re-planned the key validation on every call of a small batch (a
 -- custom plan looks cheaper than the generic one, which assumes ten keys), 70-150 us of planning per call for a
 -- 20-40 us execution; the generic plans (with the tables' statistics, one primary-key probe per key) are as good
--- at one key and at 256.
+-- at one key and at 256. The key validation has a second form for small batches, whose generic plan probes the
+-- primary key even in a table never analysed (see there).
 --
 -- Arguments: the keyspace id, batch id and node id; the batch's keys and values in issue order (a NULL value
 -- deletes); per update its first write and snapshot sequence; the keys of all updates (update index from 0,
@@ -118,21 +119,36 @@ BEGIN
         ELSE
             v_limit := v_updates;
         END IF;
-        -- Keys read or written: the first conflict in update order (within an update, read keys first). Each
-        -- distinct key is probed once (= ANY sorts the keys and drops duplicates; an update's read-modify-write
-        -- lists its key twice), and only rows newer than the oldest snapshot come back; "+ 0" keeps the planner
-        -- from a nested loop over the probe's result in ordinal order (a hash join, then the first by ordinal).
-        WITH hit AS MATERIALIZED (
-            SELECT e.key, e.seq FROM level_mutex_entry e
-            WHERE e.keyspace_id = p_keyspace AND e.key = ANY (p_key)
-                AND e.seq > (SELECT min(u.snap) FROM unnest(p_update_snapshot) AS u(snap))
-        )
-        SELECT c.unit, CASE WHEN c.is_read THEN 'KEY_READ' ELSE 'KEY_WRITTEN' END, h.key
-            INTO v_key_unit, v_key_reason, v_key_key
-            FROM unnest(p_key_update, p_key_read, p_key) WITH ORDINALITY AS c(unit, is_read, key, n)
-            JOIN hit h ON h.key = c.key AND h.seq > p_update_snapshot[c.unit + 1]
-            WHERE c.unit < v_limit
-            ORDER BY c.n + 0 LIMIT 1;
+        -- Keys read or written: the first conflict in update order (within an update, read keys first). Two
+        -- forms of one rule, each statement planned on its own. Up to 16 listed keys (8 read-modify-writes): one
+        -- primary-key probe per listed key (LATERAL, never flattened, so a probe whatever the table's statistics;
+        -- without statistics, in a new entry table until its first analyze, the generic plan of "= ANY" is a scan
+        -- of the whole keyspace: 100-200 us for one key). Above 16 (where the probes cost more than one index scan
+        -- of the sorted keys, 2x at 256): each distinct key is probed once (= ANY sorts the keys and drops
+        -- duplicates; an update's read-modify-write lists its key twice), and only rows newer than the oldest
+        -- snapshot come back; "+ 0" keeps the planner from a nested loop over the probe's result in ordinal order
+        -- (a hash join, then the first by ordinal).
+        IF coalesce(array_length(p_key, 1), 0) <= 16 THEN
+            SELECT c.unit, CASE WHEN c.is_read THEN 'KEY_READ' ELSE 'KEY_WRITTEN' END, c.key
+                INTO v_key_unit, v_key_reason, v_key_key
+                FROM unnest(p_key_update, p_key_read, p_key) WITH ORDINALITY AS c(unit, is_read, key, n)
+                CROSS JOIN LATERAL (SELECT FROM level_mutex_entry e WHERE e.keyspace_id = p_keyspace
+                    AND e.key = c.key AND e.seq > p_update_snapshot[c.unit + 1] LIMIT 1) h
+                WHERE c.unit < v_limit
+                ORDER BY c.n LIMIT 1;
+        ELSE
+            WITH hit AS MATERIALIZED (
+                SELECT e.key, e.seq FROM level_mutex_entry e
+                WHERE e.keyspace_id = p_keyspace AND e.key = ANY (p_key)
+                    AND e.seq > (SELECT min(u.snap) FROM unnest(p_update_snapshot) AS u(snap))
+            )
+            SELECT c.unit, CASE WHEN c.is_read THEN 'KEY_READ' ELSE 'KEY_WRITTEN' END, h.key
+                INTO v_key_unit, v_key_reason, v_key_key
+                FROM unnest(p_key_update, p_key_read, p_key) WITH ORDINALITY AS c(unit, is_read, key, n)
+                JOIN hit h ON h.key = c.key AND h.seq > p_update_snapshot[c.unit + 1]
+                WHERE c.unit < v_limit
+                ORDER BY c.n + 0 LIMIT 1;
+        END IF;
         IF FOUND THEN
             v_unit := v_key_unit;
             v_reason := v_key_reason;

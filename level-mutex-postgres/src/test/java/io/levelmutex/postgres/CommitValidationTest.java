@@ -5,6 +5,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -292,11 +293,13 @@ class CommitValidationTest extends ClusterTestSupport {
 	 * (read-modify-write), new keys, deletes of present, deleted and absent keys, plain writes between updates,
 	 * snapshots up to three batches old while the other node keeps writing. Each result (applied prefix, rejected
 	 * update, reason, key, sequence) and every key's value afterwards must match the model, whichever way the
-	 * function decides (the one-statement apply when nothing conflicts, the exact validation otherwise).
+	 * function decides (the one-statement apply when nothing conflicts, the exact validation otherwise). Batches of
+	 * up to 4 updates list at most 16 keys (the function's probe per listed key); up to 12 updates, some list more
+	 * (its form for larger batches: one index scan of the sorted keys): both forms must give the same outcomes.
 	 */
-	@ParameterizedTest(name = "seed {0}")
-	@ValueSource(longs = { 11, 20261206 })
-	void whenRandomUpdatesConflictOrNotThenEveryOutcomeMatchesTheModel(long seed) {
+	@ParameterizedTest(name = "seed {0}, up to {1} updates")
+	@CsvSource({ "11, 4", "20261206, 4", "11, 12", "20261206, 12" })
+	void whenRandomUpdatesConflictOrNotThenEveryOutcomeMatchesTheModel(long seed, int maxUpdates) {
 		java.util.Random random = new java.util.Random(seed);
 		java.util.Map<String, String> values = new java.util.HashMap<>(java.util.Map.of("a", "1", "c", "3", "e", "5"));
 		java.util.Map<String, Long> seqs = new java.util.HashMap<>(java.util.Map.of("a", 1L, "c", 1L, "e", 1L));
@@ -304,6 +307,7 @@ class CommitValidationTest extends ClusterTestSupport {
 		long sequence = 1;
 		int rejections = 0;
 		int fullyApplied = 0;
+		int overSixteenKeys = 0;
 		for (int round = 0; round < 40; round++) {
 			int others = random.nextInt(3);
 			if (others > 0) {
@@ -317,7 +321,7 @@ class CommitValidationTest extends ClusterTestSupport {
 			}
 			List<io.levelmutex.WriteOperation> ops = new java.util.ArrayList<>();
 			List<TestBatch.Unit> units = new java.util.ArrayList<>();
-			int unitCount = 1 + random.nextInt(4);
+			int unitCount = 1 + random.nextInt(maxUpdates);
 			for (int u = 0; u < unitCount; u++) {
 				if (random.nextInt(3) == 0) {
 					ops.add(randomOp(random, keys, "p" + round));
@@ -340,6 +344,9 @@ class CommitValidationTest extends ClusterTestSupport {
 			}
 			if (ops.isEmpty()) {
 				ops.add(randomOp(random, keys, "p" + round));
+			}
+			if (units.stream().mapToInt((unit) -> unit.readKeys().size() + unit.writtenKeys().size()).sum() > 16) {
+				overSixteenKeys++;
 			}
 			// The model: the first update (in order; its read keys, then its written keys) with a key changed after
 			// its snapshot is rejected, and the batch applies the writes before its first write.
@@ -386,6 +393,9 @@ class CommitValidationTest extends ClusterTestSupport {
 		}
 		assertThat(rejections).as("rejected batches").isPositive();
 		assertThat(fullyApplied).as("batches applied whole").isPositive();
+		if (maxUpdates > 4) {
+			assertThat(overSixteenKeys).as("batches listing more than 16 keys").isPositive();
+		}
 	}
 
 	private static io.levelmutex.WriteOperation randomOp(java.util.Random random, String[] keys, String value) {

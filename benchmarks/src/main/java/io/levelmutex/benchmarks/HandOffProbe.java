@@ -12,7 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 import io.levelmutex.Mutex;
@@ -30,7 +29,6 @@ import io.levelmutex.rocksdb.RocksStore;
  */
 public final class HandOffProbe {
 
-	private static final byte[] VALUE = new byte[100];
 
 	private static final String[] GROUPS = { "cycle", "commit", "other" };
 
@@ -54,7 +52,7 @@ public final class HandOffProbe {
 			for (int i = 0; i < sides.size(); i++) {
 				int[] s = sides.get((i + rep) % sides.size());
 				String line = measure(threads, s[0], s[1], 1_000, 2_000);
-				System.out.println((rep == 0 ? "warm-up " : "rep " + rep + " ") + line + " | load " + loadAverage());
+				System.out.println((rep == 0 ? "warm-up " : "rep " + rep + " ") + line + " | load " + ManyMutexesProbe.loadAverage());
 			}
 		}
 	}
@@ -110,16 +108,16 @@ public final class HandOffProbe {
 					for (int c = 0; c < clients; c++) {
 						CompletableFuture<Void> done = new CompletableFuture<>();
 						clientsDone.add(done);
-						next(mutex, ("client-" + c).getBytes(StandardCharsets.UTF_8), 0, written, stopped, done);
+						ManyMutexesProbe.next(mutex, ("client-" + c).getBytes(StandardCharsets.UTF_8), 0, written, stopped, done);
 					}
 				}
-				window(warmupMillis);
+				ManyMutexesProbe.window(warmupMillis);
 				long before = written.sum();
 				long batchesBefore = batches(all);
 				long writesBefore = joinedWrites();
 				Map<String, Sample> threadsBefore = threads();
 				long start = System.nanoTime();
-				window(windowMillis);
+				ManyMutexesProbe.window(windowMillis);
 				Map<String, Sample> threadsAfter = threads();
 				long joined = joinedWrites() - writesBefore;
 				long count = written.sum() - before;
@@ -172,41 +170,6 @@ public final class HandOffProbe {
 			sum += mutex.stats().batchesFlushed();
 		}
 		return sum;
-	}
-
-	private static void next(Mutex<byte[], byte[]> mutex, byte[] client, int round, LongAdder written,
-			AtomicBoolean stopped, CompletableFuture<Void> done) {
-		if (stopped.get()) {
-			done.complete(null);
-			return;
-		}
-		byte[] key = (new String(client, StandardCharsets.UTF_8) + "/" + (round % 100)).getBytes(StandardCharsets.UTF_8);
-		mutex.put(key, VALUE).whenComplete((ignored, error) -> {
-			if (error != null) {
-				done.completeExceptionally(error);
-				return;
-			}
-			written.increment();
-			next(mutex, client, round + 1, written, stopped, done);
-		});
-	}
-
-	private static String loadAverage() {
-		try {
-			return Files.readString(Path.of("/proc/loadavg")).trim();
-		}
-		catch (IOException ex) {
-			return "n/a";
-		}
-	}
-
-	private static void window(long millis) {
-		// A measurement window: nothing waits on it for synchronisation.
-		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-		long left;
-		while ((left = deadline - System.nanoTime()) > 0) {
-			LockSupport.parkNanos(left);
-		}
 	}
 
 }

@@ -112,7 +112,8 @@ public final class ManyMutexesProbe {
 		System.out.println(medians);
 	}
 
-	private static String loadAverage() {
+	/** @return /proc/loadavg's whole line (load averages, running/all tasks, last pid); also {@link HandOffProbe}'s */
+	static String loadAverage() {
 		try {
 			return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
 		}
@@ -203,7 +204,12 @@ public final class ManyMutexesProbe {
 		}
 	}
 
-	private static void next(Mutex<byte[], byte[]> mutex, byte[] client, int round, LongAdder written,
+	/**
+	 * One closed-loop client: puts a 100-byte value under one of its 100 keys, and on completion the next, until
+	 * {@code stopped}; {@code done} completes when it stops (exceptionally on the first failed put). Also
+	 * {@link HandOffProbe}'s client.
+	 */
+	static void next(Mutex<byte[], byte[]> mutex, byte[] client, int round, LongAdder written,
 			AtomicBoolean stopped, CompletableFuture<Void> done) {
 		if (stopped.get()) {
 			done.complete(null);
@@ -228,7 +234,8 @@ public final class ManyMutexesProbe {
 		return (os instanceof com.sun.management.OperatingSystemMXBean sun) ? sun.getProcessCpuTime() : 0;
 	}
 
-	private static void window(long millis) {
+	/** Waits out a measurement window; also {@link HandOffProbe}'s. */
+	static void window(long millis) {
 		// A measurement window: nothing waits on it for synchronisation.
 		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
 		long left;

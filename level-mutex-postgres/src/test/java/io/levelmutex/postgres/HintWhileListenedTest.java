@@ -19,11 +19,10 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 import io.levelmutex.EngineTestOperations;
 import io.levelmutex.Keyspace;
-import io.levelmutex.WriteOperation;
-import io.levelmutex.engine.CommitResult;
-import io.levelmutex.engine.EngineBatch;
 import io.levelmutex.engine.KeyspaceStorage;
 
+import static io.levelmutex.postgres.EngineCommits.commitWrites;
+import static io.levelmutex.postgres.EngineCommits.delivered;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -277,21 +276,8 @@ class HintWhileListenedTest extends ClusterTestSupport {
 
 	}
 
-	private static List<Long> delivered(ConcurrentLinkedQueue<long[]> ranges) {
-		List<Long> sequences = new ArrayList<>();
-		for (long[] range : ranges) {
-			for (long s = range[0]; s <= range[1]; s++) {
-				sequences.add(s);
-			}
-		}
-		return sequences;
-	}
-
 	private static long commit(KeyspaceStorage storage, String key) {
-		List<WriteOperation> operations = List.of(EngineTestOperations.put(bytes(key), bytes("v")));
-		CommitResult result = storage.commit(new EngineBatch(1, operations,
-				operations.stream().map(WriteOperation::key).toList(), List.of()));
-		return result.sequence();
+		return commitWrites(storage, EngineTestOperations.put(bytes(key), bytes("v"))).sequence();
 	}
 
 }

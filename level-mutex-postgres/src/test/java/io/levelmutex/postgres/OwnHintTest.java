@@ -1,8 +1,6 @@
 package io.levelmutex.postgres;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -12,10 +10,10 @@ import org.postgresql.ds.PGSimpleDataSource;
 import io.levelmutex.EngineTestOperations;
 import io.levelmutex.Keyspace;
 import io.levelmutex.WriteOperation;
-import io.levelmutex.engine.CommitResult;
-import io.levelmutex.engine.EngineBatch;
 import io.levelmutex.engine.KeyspaceStorage;
 
+import static io.levelmutex.postgres.EngineCommits.commitWrites;
+import static io.levelmutex.postgres.EngineCommits.delivered;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -44,12 +42,12 @@ class OwnHintTest extends ClusterTestSupport {
 				await().atMost(30, TimeUnit.SECONDS).until(() -> listener.isConnected() && listener.catchUps() >= 1);
 				long before = listener.catchUps();
 				for (int i = 0; i < 30; i++) {
-					commit(mine, put("k" + i, "v"));
+					commitWrites(mine, put("k" + i, "v"));
 				}
-				long remoteSequence = commit(theirs, put("r", "1")).sequence();
+				long remoteSequence = commitWrites(theirs, put("r", "1")).sequence();
 				await().atMost(30, TimeUnit.SECONDS).until(() -> delivered(remote).contains(remoteSequence));
-				commit(mine, put("k", "after"));
-				long last = commit(theirs, put("r", "2")).sequence();
+				commitWrites(mine, put("k", "after"));
+				long last = commitWrites(theirs, put("r", "2")).sequence();
 				await().atMost(30, TimeUnit.SECONDS).until(() -> delivered(remote).contains(last));
 				assertThat(delivered(remote)).as("each remote sequence once, never the node's own")
 					.containsExactly(remoteSequence, last);
@@ -68,21 +66,7 @@ class OwnHintTest extends ClusterTestSupport {
 		}
 	}
 
-	private static List<Long> delivered(ConcurrentLinkedQueue<long[]> ranges) {
-		List<Long> sequences = new ArrayList<>();
-		for (long[] range : ranges) {
-			for (long s = range[0]; s <= range[1]; s++) {
-				sequences.add(s);
-			}
-		}
-		return sequences;
-	}
 
-	private static CommitResult commit(KeyspaceStorage storage, WriteOperation operation) {
-		List<WriteOperation> operations = List.of(operation);
-		return storage.commit(new EngineBatch(1, operations, operations.stream().map(WriteOperation::key).toList(),
-				List.of()));
-	}
 
 	private static WriteOperation put(String key, String value) {
 		return EngineTestOperations.put(bytes(key), bytes(value));

@@ -1,6 +1,5 @@
 package io.levelmutex.postgres;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +20,7 @@ import io.levelmutex.engine.KeyspaceStorage;
 import io.levelmutex.engine.ReadSnapshot;
 import io.levelmutex.engine.UpdateFootprint;
 
+import static io.levelmutex.postgres.EngineCommits.delivered;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -143,15 +143,6 @@ class PostgresEngineTest extends ClusterTestSupport {
 		assertThat(this.other.health().healthy()).isFalse();
 	}
 
-	private static List<Long> delivered(ConcurrentLinkedQueue<long[]> ranges) {
-		List<Long> sequences = new ArrayList<>();
-		for (long[] range : ranges) {
-			for (long s = range[0]; s <= range[1]; s++) {
-				sequences.add(s);
-			}
-		}
-		return sequences;
-	}
 
 	private static CommitResult commit(KeyspaceStorage storage, WriteOperation... operations) {
 		return storage.commit(batch(List.of(operations), List.of()));

@@ -296,6 +296,8 @@ class CommitValidationTest extends ClusterTestSupport {
 	 * function decides (the one-statement apply when nothing conflicts, the exact validation otherwise). Batches of
 	 * up to 4 updates list at most 16 keys (the function's probe per listed key); up to 12 updates, some list more
 	 * (its form for larger batches: one index scan of the sorted keys): both forms must give the same outcomes.
+	 * With one write per batch every batch is a blind put or delete or one update of one write reading nothing, its
+	 * key or another key: {@link OneWriteCommit}'s plain statement commits them all, against the same model.
 	 */
 	@ParameterizedTest(name = "seed {0}, up to {1} updates, one write {2}")
 	@CsvSource({ "11, 4, false", "20261206, 4, false", "11, 12, false", "20261206, 12, false", "11, 1, true",

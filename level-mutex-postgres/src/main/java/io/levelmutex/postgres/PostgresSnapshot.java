@@ -29,8 +29,8 @@ import io.levelmutex.engine.ReadSnapshot;
  * statements, and only a transaction-wide snapshot makes them one state (a single statement would see one state
  * at READ COMMITTED too, which is why {@link PlanReader} needs no transaction). When the last batch the snapshot
  * sees committed without waiting for its WAL flush and this node does not know it durable yet, one flush statement
- * runs on a second connection before the snapshot is returned ({@link DurableSequences}). A multi-get is one query, a scan one
- * query with its limit. Reads never see commits made after the snapshot began. Every round trip lends the cycle's
+ * runs on a second connection before the snapshot is returned ({@link DurableSequences}). A multi-get is one
+ * query, a scan one query with its limit. Reads never see commits made after the snapshot began. Every round trip lends the cycle's
  * place ({@link BlockingCalls}). Not thread-safe: one owner uses and closes it. Any failure closes the snapshot and
  * is thrown typed ({@link SqlFailures#typed}); later reads fail the same way.
  */

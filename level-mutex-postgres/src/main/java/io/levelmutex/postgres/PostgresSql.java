@@ -42,6 +42,15 @@ final class PostgresSql {
 	 */
 	final String commitBlind;
 
+	/**
+	 * Durability after a commit that did not wait for its WAL flush, and before handing out a read that saw such a
+	 * commit ({@link DurableSequences}): one autocommit transaction that writes WAL under an xid and commits with
+	 * {@code synchronous_commit} on (set locally), so its COMMIT flushes the WAL past every commit record before it.
+	 * {@code pg_logical_emit_message} is executable by PUBLIC and writes its record at any {@code wal_level}.
+	 */
+	final String flushWal = "SELECT set_config('synchronous_commit', 'on', true), "
+			+ "pg_logical_emit_message(true, 'level-mutex', '')";
+
 	/** Resolution of a lost commit: a lock timeout for the transaction ({@code set_config}, local). */
 	final String lockTimeout = "SELECT set_config('lock_timeout', ?, true)";
 
@@ -74,7 +83,8 @@ final class PostgresSql {
 	/**
 	 * Planned reads ({@link PlanReader}): one statement per shape of plan, indexed by {@link #readPlan}'s bits. Run
 	 * in autocommit: one statement reads one snapshot even at READ COMMITTED, so the keyspace's sequence and every
-	 * answer come from the same committed state, and no transaction is held open. Parameters, per part present:
+	 * answer come from the same committed state, and no transaction is held open. The sequence's row (part 0) has
+	 * in its index column 1 when the keyspace's last batch committed without its flush ({@link DurableSequences}). Parameters, per part present:
 	 * the keyspace id (always: the sequence row); keys, keyspace id (gets); scan indexes, lower bounds, upper
 	 * bounds, limits, keyspace id (ascending scans; then the same for descending ones). Rows: part (0 the
 	 * sequence, 1 a found key, 2 a scan's entry), index (1-based key position, or the scan's index), key, value,
@@ -100,7 +110,7 @@ final class PostgresSql {
 	 */
 	final String beginSnapshot = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
 
-	/** Snapshots: a keyspace's sequence. */
+	/** Snapshots: a keyspace's sequence, and whether its last batch committed without its flush. */
 	final String keyspaceSequence;
 
 	/** Snapshots: values of keys (tombstones are none). Parameters: keyspace id, keys. */
@@ -134,7 +144,10 @@ final class PostgresSql {
 	final String otherListeners = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
 			+ " AND application_name = '" + RemoteChangeListener.APPLICATION_NAME + "' AND pid <> pg_backend_pid()";
 
-	/** Listener: the sequences of the watched keyspaces. */
+	/**
+	 * Listener: the sequences of the watched keyspaces, and whether each one's last batch committed without its
+	 * flush.
+	 */
 	final String keyspaceSequences;
 
 	/** Listener: this node's own batches in a range of a keyspace's sequence. */
@@ -189,11 +202,11 @@ final class PostgresSql {
 		this.tombstoneTable = prefix + "tombstone";
 		this.schemaVersionTable = prefix + "schema_version";
 		this.commit = """
-				SELECT seq, applied_ops, rejected_unit, rejected_reason, rejected_key FROM %scommit(?, ?, ?,
+				SELECT seq, applied_ops, rejected_unit, rejected_reason, rejected_key, flushed FROM %scommit(?, ?, ?,
 				    ?::bytea[], ?::bytea[], ?::int[], ?::bigint[], ?::int[], ?::boolean[], ?::bytea[],
 				    ?::int[], ?::bytea[], ?::bytea[], ?::boolean[])""".formatted(prefix);
 		this.commitBlind = """
-				SELECT seq, applied_ops, rejected_unit, rejected_reason, rejected_key FROM %scommit(?, ?, ?,
+				SELECT seq, applied_ops, rejected_unit, rejected_reason, rejected_key, flushed FROM %scommit(?, ?, ?,
 				    ?::bytea[], ?::bytea[], '{}'::int[], '{}'::bigint[], '{}'::int[], '{}'::boolean[], '{}'::bytea[],
 				    '{}'::int[], '{}'::bytea[], '{}'::bytea[], '{}'::boolean[])""".formatted(prefix);
 		this.lockKeyspace = "SELECT horizon FROM %s WHERE id = ? FOR UPDATE".formatted(this.keyspaceTable);
@@ -219,12 +232,13 @@ final class PostgresSql {
 					(shape & 4) != 0);
 		}
 		this.readOneKey = """
-				SELECT 0 AS part, 0 AS n, NULL::bytea AS key, NULL::bytea AS value, seq FROM %s WHERE id = ?
+				SELECT 0 AS part, (async_seq = seq)::int AS n, NULL::bytea AS key, NULL::bytea AS value, seq FROM %s
+				WHERE id = ?
 				UNION ALL
 				SELECT 1, 1, NULL::bytea, e.value, NULL::bigint FROM %s e
 				WHERE e.keyspace_id = ? AND e.key = ? AND e.value IS NOT NULL""".formatted(this.keyspaceTable,
 				this.entryTable);
-		this.keyspaceSequence = "SELECT seq FROM %s WHERE id = ?".formatted(this.keyspaceTable);
+		this.keyspaceSequence = "SELECT seq, async_seq = seq FROM %s WHERE id = ?".formatted(this.keyspaceTable);
 		this.snapshotGet = """
 				SELECT key, value FROM %s
 				WHERE keyspace_id = ? AND key = ANY(?) AND value IS NOT NULL""".formatted(this.entryTable);
@@ -235,7 +249,7 @@ final class PostgresSql {
 					((shape & 1) != 0) ? "" : " DESC");
 		}
 		this.listen = "LISTEN " + channel;
-		this.keyspaceSequences = "SELECT id, seq FROM %s WHERE id = ANY(?)".formatted(this.keyspaceTable);
+		this.keyspaceSequences = "SELECT id, seq, async_seq = seq FROM %s WHERE id = ANY(?)".formatted(this.keyspaceTable);
 		this.ownBatches = """
 				SELECT seq FROM %s WHERE keyspace_id = ? AND seq > ? AND seq <= ? AND node_id = ?
 				ORDER BY seq""".formatted(this.batchTable);
@@ -273,7 +287,8 @@ final class PostgresSql {
 	private static String readPlan(String keyspaceTable, String entryTable, boolean gets, boolean ascending,
 			boolean descending) {
 		StringBuilder sql = new StringBuilder("""
-				SELECT 0 AS part, 0 AS n, NULL::bytea AS key, NULL::bytea AS value, seq FROM %s WHERE id = ?"""
+				SELECT 0 AS part, (async_seq = seq)::int AS n, NULL::bytea AS key, NULL::bytea AS value, seq FROM %s
+				WHERE id = ?"""
 			.formatted(keyspaceTable));
 		if (gets) {
 			sql.append("""

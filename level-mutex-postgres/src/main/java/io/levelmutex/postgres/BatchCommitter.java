@@ -32,9 +32,17 @@ import io.levelmutex.engine.UpdateFootprint;
  * sequence is taken and no commit record is flushed while the lock is held. No session state is set per batch: {@code synchronous_commit} is set for the
  * call's transaction inside the function. The NOTIFY hint is not sent here (see {@link AfterCommit}).
  * A batch of ONE write that {@link OneWriteCommit#fits} is first sent as that class's plain statement (the same
- * lock, validation, apply and batch-log row, about half the server time); when that statement leaves the decision
- * to the function (the keyspace changed after its snapshot) it wrote nothing and the function is called next on the
- * same connection, with the same batch id.
+ * lock, validation, apply and batch-log row, about half the server time, committed synchronously); when that
+ * statement leaves the decision to the function (the keyspace's lock was held, or the keyspace changed after its
+ * snapshot) it wrote nothing and the function is called next on the same connection, with the same batch id.
+ *
+ * <p>Contended commits: a call that met its keyspace's lock held (another node's commit) commits without waiting
+ * for its WAL flush, so that the lock is released at its COMMIT and the next commit proceeds (the schema's
+ * function says so in its reply). Before such a commit returns, and so before {@code flushed} fires and before any
+ * of its writes completes, ONE more statement on the same connection makes it durable
+ * ({@link DurableSequences#flush}); if that statement fails, the batch is known committed but not known durable,
+ * and is resolved as a lost COMMIT is (the batch log read on a new connection, then a flush there). Every
+ * committed outcome returned is durable, and raises the node's known durable sequence of the keyspace.
  * Every wait for the server (connection, call, resolution) runs in {@link BlockingCalls#run}, lending the cycle's
  * place. Thread-safe: no mutable state; each call uses its own connection.
  *
@@ -57,6 +65,17 @@ final class BatchCommitter {
 
 		ResultSet call(Connection connection, PreparedStatement call) throws SQLException;
 
+		/**
+		 * Makes a commit that did not wait for its WAL flush durable, on the commit's connection. The default runs
+		 * {@link DurableSequences#flush}; a test may look at the server first, or fail as a lost connection would.
+		 * @param connection the commit's connection, in autocommit
+		 * @param durable the node's durable sequences
+		 * @throws SQLException if the flush failed
+		 */
+		default void flush(Connection connection, DurableSequences durable) throws SQLException {
+			durable.flush(connection);
+		}
+
 	}
 
 	private static final byte[] NO_BOUND = new byte[0];
@@ -74,13 +93,16 @@ final class BatchCommitter {
 
 	private final CommitStep commitStep;
 
+	private final DurableSequences durable;
+
 	BatchCommitter(Connections connections, PostgresSettings settings, PostgresSql sql, UUID nodeId,
-			CommitStep commitStep) {
+			CommitStep commitStep, DurableSequences durable) {
 		this.connections = connections;
 		this.settings = settings;
 		this.sql = sql;
 		this.nodeId = nodeId;
 		this.commitStep = commitStep;
+		this.durable = durable;
 	}
 
 	/**
@@ -113,6 +135,10 @@ final class BatchCommitter {
 					sent = true;
 					CommitOutcome one = commitOneWrite(connection, keyspace, batchId, batch);
 					if (one != null) {
+						if (one.committed()) {
+							// Its COMMIT flushed the WAL (synchronous_commit on, lock held through the flush).
+							this.durable.raise(keyspace.id(), one.result().sequence());
+						}
 						return one;
 					}
 					// The statement committed nothing: the function decides, on the same connection.
@@ -122,7 +148,8 @@ final class BatchCommitter {
 					bind(call, keyspace, batchId, batch);
 					sent = true;
 					try (ResultSet rows = this.commitStep.call(connection, call)) {
-						return outcome(keyspace, batchId, batch, rows);
+						CommitOutcome outcome = outcome(keyspace, batchId, batch, rows);
+						return durable(connection, keyspace, batchId, knownSequence, outcome, rows.getBoolean(6));
 					}
 				}
 			}
@@ -293,6 +320,26 @@ final class BatchCommitter {
 		call.setObject(14, bounded);
 	}
 
+	/**
+	 * A committed outcome made durable: as it is when the call's COMMIT flushed the WAL (it held the keyspace's
+	 * lock through the flush); otherwise after one flush statement on the same connection (see the class
+	 * comment), or, if that failed, as the batch log on a new connection tells (then flushed there). The node's
+	 * known durable sequence of the keyspace rises to the batch's: a flush covers every commit record before it.
+	 */
+	private CommitOutcome durable(Connection connection, PostgresKeyspace keyspace, UUID batchId, long knownSequence,
+			CommitOutcome outcome, boolean flushed) {
+		if (!flushed) {
+			try {
+				this.commitStep.flush(connection, this.durable);
+			}
+			catch (SQLException ex) {
+				return resolve(keyspace, batchId, knownSequence, ex);
+			}
+		}
+		this.durable.raise(keyspace.id(), outcome.result().sequence());
+		return outcome;
+	}
+
 	private CommitOutcome outcome(PostgresKeyspace keyspace, UUID batchId, EngineBatch batch, ResultSet rows)
 			throws SQLException {
 		if (!rows.next()) {
@@ -341,7 +388,10 @@ final class BatchCommitter {
 
 	/**
 	 * Finds out whether a batch whose call lost its connection committed: under the keyspace row's lock (taken
-	 * only once the batch's own transaction has ended), the batch log has its row or not.
+	 * only once the batch's own transaction has ended), the batch log has its row or not. A batch found is made
+	 * durable before it is reported (it may have committed without waiting for its flush): one flush statement
+	 * after the lookup's transaction, on the same connection. Also resolves a committed batch whose flush
+	 * statement failed (a batch lost by a crash before its flush is not found: not applied).
 	 */
 	private CommitOutcome resolve(PostgresKeyspace keyspace, UUID batchId, long knownSequence, SQLException lost) {
 		Duration wait = this.settings.resolveWait();
@@ -373,8 +423,20 @@ final class BatchCommitter {
 				find.setObject(1, batchId);
 				try (ResultSet rows = find.executeQuery()) {
 					if (rows.next()) {
-						return outcome(rows.getLong(1), rows.getInt(2), rows.getInt(3), rows.getString(4),
-								rows.getBytes(5));
+						CommitOutcome found = outcome(rows.getLong(1), rows.getInt(2), rows.getInt(3),
+								rows.getString(4), rows.getBytes(5));
+						rows.close();
+						connection.commit();
+						connection.setAutoCommit(true);
+						try {
+							this.durable.flush(connection);
+						}
+						catch (SQLException ex) {
+							throw unknown(what, batchId, lost, "it committed, but the statement making it durable "
+									+ "failed: " + SqlFailures.describe(ex));
+						}
+						this.durable.raise(keyspace.id(), found.result().sequence());
+						return found;
 					}
 					if (horizon > knownSequence) {
 						throw unknown(what, batchId, lost, "the clean-up already removed batch-log rows up to sequence "

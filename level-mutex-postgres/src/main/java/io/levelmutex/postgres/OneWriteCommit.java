@@ -22,9 +22,10 @@ import io.levelmutex.engine.UpdateFootprint;
  * one other (no non-empty span). It does what the function does for such a batch (the keyspace row's lock and
  * next sequence, the horizon, the key validation in the function's order, the upsert or the tombstone, the
  * batch-log row), for about half the server time (PL/pgSQL runs each of its statements through SPI with its own
- * executor start and snapshot). When the statement cannot decide on its own (the keyspace row changed after the
- * statement's snapshot was taken, an update's snapshot above the one the statement saw, no such keyspace) it
- * writes nothing and {@link #outcome} answers {@code null}: the caller then commits through the function. Stateless.
+ * executor start and snapshot). When the statement cannot decide on its own (the keyspace row's lock is held by
+ * another commit: the function's contended commit takes over; the row changed after the statement's snapshot was
+ * taken; an update's snapshot above the one the statement saw; no such keyspace) it writes nothing and
+ * {@link #outcome} answers {@code null}: the caller then commits through the function. Stateless.
  */
 final class OneWriteCommit {
 

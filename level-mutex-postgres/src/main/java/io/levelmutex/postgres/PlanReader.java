@@ -22,8 +22,11 @@ import io.levelmutex.engine.ReadResult;
  * sequence, every get (the keys unnested and joined to the entries) and every bounded scan (one LATERAL index range
  * scan each, with its order and limit) in one round trip. A single statement sees one snapshot even at READ
  * COMMITTED, so every answer and the sequence are of one committed state; no REPEATABLE READ transaction is needed
- * (and none is held open between statements: there is only one). Tombstones are no entries. Thread-safe: no
- * mutable state; each read takes its own connection and returns it.
+ * (and none is held open between statements: there is only one). Tombstones are no entries. When the last batch
+ * the read saw committed without waiting for its WAL flush (a contended commit) and this node does not know it
+ * durable yet, ONE flush statement on the same connection runs before the answer is returned
+ * ({@link DurableSequences}): nothing read is handed out before it is durable. Thread-safe: no mutable state;
+ * each read takes its own connection and returns it.
  */
 final class PlanReader {
 
@@ -39,9 +42,12 @@ final class PlanReader {
 
 	private final PostgresSql sql;
 
-	PlanReader(Connections connections, PostgresSql sql) {
+	private final DurableSequences durable;
+
+	PlanReader(Connections connections, PostgresSql sql, DurableSequences durable) {
 		this.connections = connections;
 		this.sql = sql;
+		this.durable = durable;
 	}
 
 	/**
@@ -83,7 +89,7 @@ final class PlanReader {
 						statement.setInt(1, keyspace.id());
 						statement.setInt(2, keyspace.id());
 						statement.setBytes(3, keys.get(0));
-						return answer(statement, values, found);
+						return durable(connection, keyspace, answer(statement, values, found));
 					}
 				}
 				try (PreparedStatement statement = connection.prepareStatement(
@@ -96,7 +102,7 @@ final class PlanReader {
 					}
 					index = ascending.bind(statement, connection, index, keyspace.id());
 					descending.bind(statement, connection, index, keyspace.id());
-					return answer(statement, values, found);
+					return durable(connection, keyspace, answer(statement, values, found));
 				}
 			}
 			catch (SQLException ex) {
@@ -116,14 +122,35 @@ final class PlanReader {
 		return new ReadResult(sequence, values, found);
 	}
 
-	/** Runs the statement and fills in the answers; returns the sequence row's value, or -1 if it had none. */
-	private static long answer(PreparedStatement statement, List<byte @Nullable []> values, List<List<KeyValue>> found)
-			throws SQLException {
-		long sequence = -1;
+	/**
+	 * The sequence a read saw, once what it saw is durable: a flush on the read's connection first when its last
+	 * batch committed without its flush and is above what this node knows durable.
+	 * @param seen what the sequence row said, or null when there was none
+	 * @return the sequence, or -1 if there was no row
+	 */
+	private long durable(Connection connection, PostgresKeyspace keyspace, @Nullable Seen seen) throws SQLException {
+		if (seen == null) {
+			return -1;
+		}
+		if (this.durable.mustFlush(keyspace.id(), seen.sequence(), seen.unflushed())) {
+			this.durable.flush(connection);
+			this.durable.raise(keyspace.id(), seen.sequence());
+		}
+		return seen.sequence();
+	}
+
+	/** The keyspace's sequence as a read saw it, and whether its batch committed without its flush. */
+	private record Seen(long sequence, boolean unflushed) {
+	}
+
+	/** Runs the statement and fills in the answers; returns the sequence row, or null if it had none. */
+	private static @Nullable Seen answer(PreparedStatement statement, List<byte @Nullable []> values,
+			List<List<KeyValue>> found) throws SQLException {
+		Seen sequence = null;
 		try (ResultSet rows = statement.executeQuery()) {
 			while (rows.next()) {
 				switch (rows.getInt(1)) {
-					case 0 -> sequence = rows.getLong(5);
+					case 0 -> sequence = new Seen(rows.getLong(5), rows.getInt(2) == 1);
 					case 1 -> values.set(rows.getInt(2) - 1, rows.getBytes(4));
 					default -> found.get(rows.getInt(2)).add(new KeyValue(rows.getBytes(3), rows.getBytes(4)));
 				}

@@ -43,6 +43,9 @@ final class PostgresEngine implements StorageEngine {
 
 	private final PostgresSql sql;
 
+	/** What this node knows durable per keyspace (commits, reads, snapshots and the listener raise it). */
+	private final DurableSequences durable;
+
 	private final EngineHealth health = new EngineHealth();
 
 	/** Set by {@link #close()}; read by health. */
@@ -54,11 +57,12 @@ final class PostgresEngine implements StorageEngine {
 		PostgresSql sql = new PostgresSql(settings.tablePrefix(), settings.channel());
 		this.sql = sql;
 		this.keyspaces = new KeyspaceDirectory(sql);
-		this.committer = new BatchCommitter(connections, settings, sql, this.nodeId, commitStep);
-		this.reader = new PlanReader(connections, sql);
+		this.durable = new DurableSequences(sql);
+		this.committer = new BatchCommitter(connections, settings, sql, this.nodeId, commitStep, this.durable);
+		this.reader = new PlanReader(connections, sql, this.durable);
 		this.listener = new RemoteChangeListener(connections, settings, this.nodeId, (change) -> {
 			// Every keyspace storage watches with a sink of its own; nothing arrives here.
-		});
+		}, this.durable);
 		this.afterCommit = new AfterCommit(connections, settings, sql, new TombstoneCleaner(connections, settings, sql),
 				this.listener::othersMayListen);
 	}
@@ -117,6 +121,10 @@ final class PostgresEngine implements StorageEngine {
 		return this.listener;
 	}
 
+	DurableSequences durable() {
+		return this.durable;
+	}
+
 	AfterCommit afterCommit() {
 		return this.afterCommit;
 	}
@@ -169,7 +177,7 @@ final class PostgresEngine implements StorageEngine {
 		this.listener.watch(pg, sequence,
 				(change) -> remoteChanges.changed(change.fromSequence(), change.toSequence()));
 		return new PostgresKeyspaceStorage(pg, sequence, this.connections, this.settings, this.sql, this.committer,
-				this.reader, this.afterCommit, this.listener, this.health);
+				this.reader, this.afterCommit, this.listener, this.health, this.durable);
 	}
 
 	@Override

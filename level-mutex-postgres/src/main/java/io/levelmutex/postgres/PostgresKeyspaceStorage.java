@@ -39,6 +39,8 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 
 	private final EngineHealth health;
 
+	private final DurableSequences durable;
+
 	/**
 	 * The highest sequence of the keyspace this storage knows to be committed (opening, snapshots, commits), for
 	 * outcome resolution; written and read by the mutex's cycle, one call at a time (volatile: the cycle's calls
@@ -48,7 +50,8 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 
 	PostgresKeyspaceStorage(PostgresKeyspace keyspace, long openedAt, Connections connections,
 			PostgresSettings settings, PostgresSql sql, BatchCommitter committer, PlanReader reader, AfterCommit afterCommit,
-			RemoteChangeListener listener, EngineHealth health) {
+			RemoteChangeListener listener, EngineHealth health, DurableSequences durable) {
+		this.durable = durable;
 		this.reader = reader;
 		this.keyspace = keyspace;
 		this.knownSequence = openedAt;
@@ -88,7 +91,7 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 	@Override
 	public ReadSnapshot snapshot() {
 		try {
-			PostgresSnapshot snapshot = PostgresSnapshot.open(this.connections, this.sql, this.keyspace);
+			PostgresSnapshot snapshot = PostgresSnapshot.open(this.connections, this.sql, this.keyspace, this.durable);
 			this.knownSequence = Math.max(this.knownSequence, snapshot.sequence());
 			this.health.reached();
 			return snapshot;

@@ -27,8 +27,10 @@ import io.levelmutex.engine.ReadSnapshot;
  * so the pooled connection's session defaults are untouched) and whose first query reads the keyspace's sequence,
  * so {@link #sequence()} names exactly the batches visible to every later read: a snapshot serves several
  * statements, and only a transaction-wide snapshot makes them one state (a single statement would see one state
- * at READ COMMITTED too, which is why {@link PlanReader} needs no transaction). A multi-get is one query, a scan one
- * query with its limit. Reads never see commits made after the snapshot began. Every round trip lends the cycle's
+ * at READ COMMITTED too, which is why {@link PlanReader} needs no transaction). When the last batch the snapshot
+ * sees committed without waiting for its WAL flush and this node does not know it durable yet, one flush statement
+ * runs on a second connection before the snapshot is returned ({@link DurableSequences}). A multi-get is one
+ * query, a scan one query with its limit. Reads never see commits made after the snapshot began. Every round trip lends the cycle's
  * place ({@link BlockingCalls}). Not thread-safe: one owner uses and closes it. Any failure closes the snapshot and
  * is thrown typed ({@link SqlFailures#typed}); later reads fail the same way.
  */
@@ -60,19 +62,28 @@ final class PostgresSnapshot implements ReadSnapshot {
 	 * @param connections where the connection comes from
 	 * @param sql the statements
 	 * @param keyspace the keyspace
+	 * @param durable the node's durable sequences
 	 * @return the open snapshot; the caller closes it
 	 * @throws StorageException typed if it could not be begun
 	 */
-	static PostgresSnapshot open(Connections connections, PostgresSql sql, PostgresKeyspace keyspace) {
+	static PostgresSnapshot open(Connections connections, PostgresSql sql, PostgresKeyspace keyspace,
+			DurableSequences durable) {
 		return BlockingCalls.run(() -> {
 			Connection connection = connections.open("a snapshot of keyspace '" + keyspace.name() + "'");
-			return open(connection, sql, keyspace);
+			return open(connections, connection, sql, keyspace, durable);
 		});
 	}
 
-	private static PostgresSnapshot open(Connection connection, PostgresSql sql, PostgresKeyspace keyspace) {
+	private static PostgresSnapshot open(Connections connections, Connection connection, PostgresSql sql,
+			PostgresKeyspace keyspace, DurableSequences durable) {
 		try {
-			long sequence = begin(connection, sql, keyspace);
+			long sequence = begin(connection, sql, keyspace, durable);
+			if (sequence < 0) {
+				// The snapshot's state is fixed by its first query: a flush started after it covers every batch it sees.
+				sequence = -sequence - 1;
+				flush(connections, durable, keyspace);
+				durable.raise(keyspace.id(), sequence);
+			}
 			return new PostgresSnapshot(connection, keyspace, sql, sequence);
 		}
 		catch (SQLException ex) {
@@ -87,7 +98,22 @@ final class PostgresSnapshot implements ReadSnapshot {
 		}
 	}
 
-	private static long begin(Connection connection, PostgresSql sql, PostgresKeyspace keyspace) throws SQLException {
+	/** Runs the flush statement on a connection of its own (the snapshot's is inside its read-only transaction). */
+	private static void flush(Connections connections, DurableSequences durable, PostgresKeyspace keyspace)
+			throws SQLException {
+		Connection flushing = connections.open("making a snapshot of keyspace '" + keyspace.name() + "' durable");
+		try {
+			flushing.setAutoCommit(true);
+			durable.flush(flushing);
+		}
+		finally {
+			Connections.closeQuietly(flushing);
+		}
+	}
+
+	/** The snapshot's sequence; {@code -1 - sequence} when a flush must run before it is handed out. */
+	private static long begin(Connection connection, PostgresSql sql, PostgresKeyspace keyspace,
+			DurableSequences durable) throws SQLException {
 		connection.setAutoCommit(false);
 		try (Statement statement = connection.createStatement()) {
 			statement.execute(sql.beginSnapshot);
@@ -99,7 +125,8 @@ final class PostgresSnapshot implements ReadSnapshot {
 					throw new PostgresConfigurationException("Keyspace '" + keyspace.name() + "' (id "
 							+ keyspace.id() + ") has no row in " + sql.keyspaceTable, null);
 				}
-				return rows.getLong(1);
+				long sequence = rows.getLong(1);
+				return durable.mustFlush(keyspace.id(), sequence, rows.getBoolean(2)) ? -1 - sequence : sequence;
 			}
 		}
 	}

@@ -43,18 +43,29 @@ final class PostgresSql {
 	final String commitBlind;
 
 	/**
+	 * Durability after a commit that did not wait for its WAL flush, and before handing out a read that saw such a
+	 * commit ({@link DurableSequences}): one autocommit transaction that writes WAL under an xid and commits with
+	 * {@code synchronous_commit} on (set locally), so its COMMIT flushes the WAL past every commit record before it.
+	 * {@code pg_logical_emit_message} is executable by PUBLIC and writes its record at any {@code wal_level}.
+	 */
+	final String flushWal = "SELECT set_config('synchronous_commit', 'on', true), "
+			+ "pg_logical_emit_message(true, 'level-mutex', '')";
+
+	/**
 	 * A batch of ONE write, blind or covered by one update whose footprint lists only keys (see {@link OneWriteCommit}),
 	 * in one plain statement with data-modifying CTEs instead of the commit function: the same work without
 	 * PL/pgSQL's statement-by-statement overhead. Run in autocommit (its own transaction, committed before the reply,
-	 * lock held through the flush). Every part reads ONE snapshot, taken before the keyspace row's lock is granted; so
-	 * the lock step applies only if the row is still the version that snapshot saw ({@code k.seq = s.current}: no
-	 * batch committed in between, so validation and the delete's probe saw every earlier batch; at READ COMMITTED
-	 * an UPDATE that waited re-checks its condition on the newest version). A blind put skips that condition: its
-	 * upsert acts on the newest row whatever the snapshot. Parameters: keyspace id, batch id, node id, key, value
+	 * lock held through the flush: {@code synchronous_commit} on when it takes a sequence). It never waits for the
+	 * keyspace row's lock ({@code SKIP LOCKED}): a held lock leaves the batch to the function's contended commit.
+	 * Every part reads ONE snapshot, taken before the lock is taken; so the lock step applies only if the row is still
+	 * the version that snapshot saw ({@code k.seq = s.current}: no batch committed in between, so validation and the
+	 * delete's probe saw every earlier batch; at READ COMMITTED an UPDATE re-checks its condition on the newest row
+	 * version). A blind put skips that condition: its upsert acts on the newest row whatever the snapshot. Parameters: keyspace id, batch id, node id, key, value
 	 * (NULL deletes), the update's snapshot sequence (NULL: blind), a key it read (NULL: none). One row (none: no such
 	 * keyspace): the batch's sequence (NULL: nothing applied), the sequence the snapshot saw, the rejection's reason
 	 * (NULL: none; {@code FUTURE_SNAPSHOT}: a snapshot above the one seen). Nothing applied and no reason (the lock
-	 * found a newer row) or {@code FUTURE_SNAPSHOT}: the transaction wrote nothing and the caller runs {@link #commit}.
+	 * was held, or found a newer row) or {@code FUTURE_SNAPSHOT}: the transaction wrote nothing and the caller runs
+	 * {@link #commit}.
 	 */
 	final String commitOneWrite;
 
@@ -90,7 +101,8 @@ final class PostgresSql {
 	/**
 	 * Planned reads ({@link PlanReader}): one statement per shape of plan, indexed by {@link #readPlan}'s bits. Run
 	 * in autocommit: one statement reads one snapshot even at READ COMMITTED, so the keyspace's sequence and every
-	 * answer come from the same committed state, and no transaction is held open. Parameters, per part present:
+	 * answer come from the same committed state, and no transaction is held open. The sequence's row (part 0) has
+	 * in its index column 1 when the keyspace's last batch committed without its flush ({@link DurableSequences}). Parameters, per part present:
 	 * the keyspace id (always: the sequence row); keys, keyspace id (gets); scan indexes, lower bounds, upper
 	 * bounds, limits, keyspace id (ascending scans; then the same for descending ones). Rows: part (0 the
 	 * sequence, 1 a found key, 2 a scan's entry), index (1-based key position, or the scan's index), key, value,
@@ -116,7 +128,7 @@ final class PostgresSql {
 	 */
 	final String beginSnapshot = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
 
-	/** Snapshots: a keyspace's sequence. */
+	/** Snapshots: a keyspace's sequence, and whether its last batch committed without its flush. */
 	final String keyspaceSequence;
 
 	/** Snapshots: values of keys (tombstones are none). Parameters: keyspace id, keys. */
@@ -150,7 +162,10 @@ final class PostgresSql {
 	final String otherListeners = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
 			+ " AND application_name = '" + RemoteChangeListener.APPLICATION_NAME + "' AND pid <> pg_backend_pid()";
 
-	/** Listener: the sequences of the watched keyspaces. */
+	/**
+	 * Listener: the sequences of the watched keyspaces, and whether each one's last batch committed without its
+	 * flush.
+	 */
 	final String keyspaceSequences;
 
 	/** Listener: this node's own batches in a range of a keyspace's sequence. */
@@ -205,11 +220,11 @@ final class PostgresSql {
 		this.tombstoneTable = prefix + "tombstone";
 		this.schemaVersionTable = prefix + "schema_version";
 		this.commit = """
-				SELECT seq, applied_ops, rejected_unit, rejected_reason, rejected_key FROM %scommit(?, ?, ?,
+				SELECT seq, applied_ops, rejected_unit, rejected_reason, rejected_key, flushed FROM %scommit(?, ?, ?,
 				    ?::bytea[], ?::bytea[], ?::int[], ?::bigint[], ?::int[], ?::boolean[], ?::bytea[],
 				    ?::int[], ?::bytea[], ?::bytea[], ?::boolean[])""".formatted(prefix);
 		this.commitBlind = """
-				SELECT seq, applied_ops, rejected_unit, rejected_reason, rejected_key FROM %scommit(?, ?, ?,
+				SELECT seq, applied_ops, rejected_unit, rejected_reason, rejected_key, flushed FROM %scommit(?, ?, ?,
 				    ?::bytea[], ?::bytea[], '{}'::int[], '{}'::bigint[], '{}'::int[], '{}'::boolean[], '{}'::bytea[],
 				    '{}'::int[], '{}'::bytea[], '{}'::bytea[], '{}'::boolean[])""".formatted(prefix);
 		this.commitOneWrite = """
@@ -217,8 +232,7 @@ final class PostgresSql {
 				    SELECT ?::int AS ks, ?::uuid AS batch, ?::uuid AS node, ?::bytea AS key, ?::bytea AS value,
 				        ?::bigint AS snap, ?::bytea AS read
 				), s AS MATERIALIZED (
-				    SELECT k.seq AS current, k.horizon, set_config('synchronous_commit', 'on', true) AS durable
-				    FROM p, %1$s k WHERE k.id = p.ks
+				    SELECT k.seq AS current, k.horizon FROM p, %1$s k WHERE k.id = p.ks
 				), r AS MATERIALIZED (
 				    SELECT CASE
 				        WHEN p.snap IS NULL THEN NULL
@@ -230,10 +244,12 @@ final class PostgresSql {
 				            WHERE e.keyspace_id = p.ks AND e.key = p.key AND e.seq > p.snap) THEN 'KEY_WRITTEN'
 				        END AS reason
 				    FROM p, s
+				), free AS MATERIALIZED (
+				    SELECT k.id FROM p, r, %1$s k WHERE k.id = p.ks AND r.reason IS NULL FOR UPDATE OF k SKIP LOCKED
 				), k AS (
-				    UPDATE %1$s k SET seq = k.seq + 1 FROM p, s, r
-				    WHERE k.id = p.ks AND r.reason IS NULL AND (k.seq = s.current OR (p.value IS NOT NULL AND p.snap IS NULL))
-				    RETURNING k.seq
+				    UPDATE %1$s k SET seq = k.seq + 1 FROM p, s, free
+				    WHERE k.id = free.id AND (k.seq = s.current OR (p.value IS NOT NULL AND p.snap IS NULL))
+				    RETURNING k.seq, set_config('synchronous_commit', 'on', true) AS durable
 				), put AS (
 				    INSERT INTO %2$s AS e (keyspace_id, key, value, seq)
 				    SELECT p.ks, p.key, p.value, k.seq FROM p, k WHERE p.value IS NOT NULL
@@ -274,12 +290,13 @@ final class PostgresSql {
 					(shape & 4) != 0);
 		}
 		this.readOneKey = """
-				SELECT 0 AS part, 0 AS n, NULL::bytea AS key, NULL::bytea AS value, seq FROM %s WHERE id = ?
+				SELECT 0 AS part, (async_seq = seq)::int AS n, NULL::bytea AS key, NULL::bytea AS value, seq FROM %s
+				WHERE id = ?
 				UNION ALL
 				SELECT 1, 1, NULL::bytea, e.value, NULL::bigint FROM %s e
 				WHERE e.keyspace_id = ? AND e.key = ? AND e.value IS NOT NULL""".formatted(this.keyspaceTable,
 				this.entryTable);
-		this.keyspaceSequence = "SELECT seq FROM %s WHERE id = ?".formatted(this.keyspaceTable);
+		this.keyspaceSequence = "SELECT seq, async_seq = seq FROM %s WHERE id = ?".formatted(this.keyspaceTable);
 		this.snapshotGet = """
 				SELECT key, value FROM %s
 				WHERE keyspace_id = ? AND key = ANY(?) AND value IS NOT NULL""".formatted(this.entryTable);
@@ -290,7 +307,7 @@ final class PostgresSql {
 					((shape & 1) != 0) ? "" : " DESC");
 		}
 		this.listen = "LISTEN " + channel;
-		this.keyspaceSequences = "SELECT id, seq FROM %s WHERE id = ANY(?)".formatted(this.keyspaceTable);
+		this.keyspaceSequences = "SELECT id, seq, async_seq = seq FROM %s WHERE id = ANY(?)".formatted(this.keyspaceTable);
 		this.ownBatches = """
 				SELECT seq FROM %s WHERE keyspace_id = ? AND seq > ? AND seq <= ? AND node_id = ?
 				ORDER BY seq""".formatted(this.batchTable);
@@ -328,7 +345,8 @@ final class PostgresSql {
 	private static String readPlan(String keyspaceTable, String entryTable, boolean gets, boolean ascending,
 			boolean descending) {
 		StringBuilder sql = new StringBuilder("""
-				SELECT 0 AS part, 0 AS n, NULL::bytea AS key, NULL::bytea AS value, seq FROM %s WHERE id = ?"""
+				SELECT 0 AS part, (async_seq = seq)::int AS n, NULL::bytea AS key, NULL::bytea AS value, seq FROM %s
+				WHERE id = ?"""
 			.formatted(keyspaceTable));
 		if (gets) {
 			sql.append("""

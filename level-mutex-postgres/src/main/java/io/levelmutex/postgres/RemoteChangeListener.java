@@ -35,6 +35,10 @@ import org.postgresql.PGNotification;
  * listener also counts the database's other listener sessions (by {@link #APPLICATION_NAME}), so that the node
  * hints only while another node may hear it ({@link #othersMayListen()}).
  *
+ * <p>Nothing is delivered before it is durable: when a watched keyspace's last batch to deliver committed without
+ * waiting for its WAL flush (a contended commit) and this node does not know it durable yet, the listener runs ONE
+ * flush statement on its connection before it delivers anything of that catch-up ({@link DurableSequences}).
+ *
  * <p>The callback runs on the listener's thread; an exception it throws is counted and does not stop delivery.
  */
 final class RemoteChangeListener implements AutoCloseable {
@@ -50,6 +54,8 @@ final class RemoteChangeListener implements AutoCloseable {
 	private final UUID nodeId;
 
 	private final Consumer<RemoteChange> callback;
+
+	private final DurableSequences durable;
 
 	/** Keyspace id -> last sequence handled; written by {@link #watch} and by the listener thread. */
 	private final Map<Integer, Watched> watched = new ConcurrentHashMap<>();
@@ -119,9 +125,10 @@ final class RemoteChangeListener implements AutoCloseable {
 	}
 
 	RemoteChangeListener(Connections connections, PostgresSettings settings, UUID nodeId,
-			Consumer<RemoteChange> callback) {
+			Consumer<RemoteChange> callback, DurableSequences durable) {
 		this.connections = connections;
 		this.settings = settings;
+		this.durable = durable;
 		this.sql = new PostgresSql(settings.tablePrefix(), settings.channel());
 		this.nodeId = nodeId;
 		this.callback = callback;
@@ -338,12 +345,26 @@ final class RemoteChangeListener implements AutoCloseable {
 		}
 		Integer[] ids = this.watched.keySet().toArray(new Integer[0]);
 		List<long[]> heads = new ArrayList<>();
+		boolean mustFlush = false;
 		try (PreparedStatement statement = current.prepareStatement(this.sql.keyspaceSequences)) {
 			statement.setArray(1, current.createArrayOf("int4", ids));
 			try (ResultSet rows = statement.executeQuery()) {
 				while (rows.next()) {
-					heads.add(new long[] { rows.getInt(1), rows.getLong(2) });
+					int id = rows.getInt(1);
+					long head = rows.getLong(2);
+					heads.add(new long[] { id, head });
+					Watched watched = this.watched.get(id);
+					if (watched != null && head > watched.seen) {
+						mustFlush |= this.durable.mustFlush(id, head, rows.getBoolean(3));
+					}
 				}
+			}
+		}
+		if (mustFlush) {
+			// One flush, started after the read: every batch the read saw is durable before any is delivered.
+			this.durable.flush(current);
+			for (long[] head : heads) {
+				this.durable.raise((int) head[0], head[1]);
 			}
 		}
 		for (long[] head : heads) {

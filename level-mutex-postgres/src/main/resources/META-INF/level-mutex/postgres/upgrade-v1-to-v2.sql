@@ -1,7 +1,8 @@
 -- level-mutex PostgreSQL schema: upgrade from version 1 (schema-v1.sql) to version 2 (schema-v2.sql).
 --
--- Idempotent. Adds the table level_mutex_tombstone (filled with the existing tombstones), drops the entry table's
--- index level_mutex_entry_seq and foreign key, adds the function level_mutex_commit and records version 2. Runs as is
+-- Idempotent. Adds the table level_mutex_tombstone (filled with the existing tombstones) and the keyspace table's
+-- column async_seq, drops the entry table's index level_mutex_entry_seq and foreign key, adds the function
+-- level_mutex_commit and records version 2. Runs as is
 -- with the default table-name prefix "level_mutex_" (psql, Flyway; Liquibase with splitStatements:false or
 -- endDelimiter set: the function body holds semicolons). Nodes of the previous version keep working on the
 -- upgraded tables while they run: both versions commit under the same keyspace row lock (their deletes are not
@@ -38,6 +39,23 @@ BEGIN
 END
 $$;
 
+-- The keyspace's async_seq (see schema-v2.sql): the sequence of the last batch committed without waiting for its
+-- WAL flush.
+ALTER TABLE level_mutex_keyspace ADD COLUMN IF NOT EXISTS async_seq bigint NOT NULL DEFAULT 0;
+
+-- From an earlier build of version 2: its commit function returned no "flushed" column (a function's result
+-- type cannot be replaced in place).
+DO $$
+BEGIN
+    IF EXISTS (SELECT FROM pg_proc WHERE oid = to_regprocedure('level_mutex_commit(integer, uuid, uuid, bytea[],
+            bytea[], integer[], bigint[], integer[], boolean[], bytea[], integer[], bytea[], bytea[], boolean[])')
+            AND NOT 'flushed' = ANY (proargnames)) THEN
+        DROP FUNCTION level_mutex_commit(integer, uuid, uuid, bytea[], bytea[], integer[], bigint[], integer[],
+            boolean[], bytea[], integer[], bytea[], bytea[], boolean[]);
+    END IF;
+END
+$$;
+
 -- Commits one batch in ONE statement (schema version 2): called as
 -- SELECT * FROM level_mutex_commit(...) on a connection in autocommit, so the call is its own transaction and
 -- its reply arrives after the COMMIT. In order: take the keyspace row's lock and the next sequence (commits of
@@ -54,7 +72,7 @@ $$;
 -- was granted. The lock is the first statement on purpose: validation must see every earlier batch, and every
 -- write carries the sequence; applying writes before it would leave rows of a batch that validation may still
 -- truncate (a subtransaction to undo them costs more than it saves). What the lock holds up is the apply
--- statement and the COMMIT's flush: the apply is kept to one heap update per written key (HOT: the entry table
+-- statement and, uncontended, the COMMIT's flush: the apply is kept to one heap update per written key (HOT: the entry table
 -- has only its primary key) plus one primary-key probe. Its statements run generic plans (plan_cache_mode, set
 -- for the call only): PostgreSQL's default re-planned the key validation on every call of a small batch (a
 -- custom plan looks cheaper than the generic one, which assumes ten keys), 70-150 us of planning per call for a
@@ -62,12 +80,25 @@ $$;
 -- at one key and at 256. The key validation has a second form for small batches, whose generic plan probes the
 -- primary key even in a table never analysed (see there).
 --
+-- Contention-adaptive commit: the lock is first tried without waiting (SKIP LOCKED). Free: the call commits with
+-- synchronous_commit on, so the lock is held through the COMMIT's WAL flush and the reply says flushed (true).
+-- Held by another transaction (another node's commit, a clean-up): the call waits for it, then commits with
+-- synchronous_commit off for its own transaction only (a SET clause of a function restores only the variables
+-- it names; a local set_config of another variable lasts to the end of the transaction), records its sequence
+-- in the keyspace's async_seq and replies flushed = false: the lock is released at the COMMIT, before the flush,
+-- so the next commit proceeds and the flushes of several nodes group. The caller then makes the batch durable
+-- before it acknowledges anything (a second transaction that writes WAL and commits synchronously flushes the WAL
+-- up to its own commit record, past this one's), and readers that see async_seq = seq flush before they hand out
+-- what they read. The sequence stays gapless and in commit order (the lock is held until the COMMIT; a crash loses
+-- a tail of the WAL, never a middle, so never a batch before a durable one).
+--
 -- Arguments: the keyspace id, batch id and node id; the batch's keys and values in issue order (a NULL value
 -- deletes); per update its first write and snapshot sequence; the keys of all updates (update index from 0,
 -- true for a read key, false for a written key), in update order; the non-empty spans of all updates (update
 -- index, low, high, bounded: false for no upper bound), in update order.
 -- Returns one row: the batch's sequence, the number of writes applied from the first, the rejected update's
--- index or -1, the reason (KEY_READ, KEY_WRITTEN, SPAN or SNAPSHOT_TOO_OLD), the conflicting key; no row when
+-- index or -1, the reason (KEY_READ, KEY_WRITTEN, SPAN or SNAPSHOT_TOO_OLD), the conflicting key, whether the
+-- COMMIT flushed the WAL (false: committed without waiting for the flush, see above); no row when
 -- the keyspace does not exist. Nothing applied: SQLSTATE LM001 with DETAIL "<current sequence> <update index>
 -- <reason> <conflicting key in hex>", the reason FUTURE_SNAPSHOT when an update claims a snapshot the keyspace
 -- has not reached.
@@ -75,7 +106,8 @@ CREATE OR REPLACE FUNCTION level_mutex_commit(p_keyspace integer, p_batch uuid, 
         p_keys bytea[], p_values bytea[], p_update_first integer[], p_update_snapshot bigint[],
         p_key_update integer[], p_key_read boolean[], p_key bytea[],
         p_span_update integer[], p_span_low bytea[], p_span_high bytea[], p_span_bounded boolean[])
-    RETURNS TABLE (seq bigint, applied_ops integer, rejected_unit integer, rejected_reason text, rejected_key bytea)
+    RETURNS TABLE (seq bigint, applied_ops integer, rejected_unit integer, rejected_reason text, rejected_key bytea,
+        flushed boolean)
     LANGUAGE plpgsql VOLATILE
     SET plan_cache_mode = force_generic_plan
 AS $$
@@ -94,12 +126,22 @@ DECLARE
     v_span_unit integer;
     v_span_key bytea;
     v_applied integer;
+    v_flushed boolean := true;
 BEGIN
     PERFORM set_config('synchronous_commit', 'on', true);
-    UPDATE level_mutex_keyspace k SET seq = k.seq + 1 WHERE k.id = p_keyspace RETURNING k.seq, k.horizon
-        INTO v_seq, v_horizon;
+    -- The lock without waiting: no row when another transaction holds it (or when the keyspace does not exist).
+    UPDATE level_mutex_keyspace k SET seq = k.seq + 1
+        WHERE k.id = (SELECT l.id FROM level_mutex_keyspace l WHERE l.id = p_keyspace FOR NO KEY UPDATE SKIP LOCKED)
+        RETURNING k.seq, k.horizon INTO v_seq, v_horizon;
     IF NOT FOUND THEN
-        RETURN;
+        -- Contended: wait for the lock, then commit without waiting for the flush (see above).
+        UPDATE level_mutex_keyspace k SET seq = k.seq + 1, async_seq = k.seq + 1 WHERE k.id = p_keyspace
+            RETURNING k.seq, k.horizon INTO v_seq, v_horizon;
+        IF NOT FOUND THEN
+            RETURN;
+        END IF;
+        v_flushed := false;
+        PERFORM set_config('synchronous_commit', 'off', true);
     END IF;
     -- Validation, only for a batch with updates (a batch of blind writes skips these statements).
     IF v_updates > 0 THEN
@@ -194,7 +236,7 @@ BEGIN
     INSERT INTO level_mutex_batch (batch_id, keyspace_id, seq, node_id, applied_ops, rejected_unit,
         rejected_reason, rejected_key)
     VALUES (p_batch, p_keyspace, v_seq, p_node, v_applied, v_unit, v_reason, v_key);
-    RETURN QUERY SELECT v_seq, v_applied, v_unit, v_reason, v_key;
+    RETURN QUERY SELECT v_seq, v_applied, v_unit, v_reason, v_key, v_flushed;
 END;
 $$;
 

@@ -48,8 +48,8 @@ class OneKeyReadTest extends ClusterTestSupport {
 		writer.commit(ks, TestBatch.of(more));
 		PostgresSettings settings = fastSettings();
 		PreparedLog log = new PreparedLog(newDatabase());
-		PlanReader reader = new PlanReader(new Connections(log, Duration.ofSeconds(5)),
-				new PostgresSql(settings.tablePrefix(), settings.channel()));
+		PostgresSql sql = new PostgresSql(settings.tablePrefix(), settings.channel());
+		PlanReader reader = new PlanReader(new Connections(log, Duration.ofSeconds(5)), sql, new DurableSequences(sql));
 		for (String key : List.of("a", "missing", "gone", "k999")) {
 			ReadResult result = reader.read(ks, ReadPlan.get(bytes(key)));
 			assertThat(result.sequence()).isEqualTo(3);

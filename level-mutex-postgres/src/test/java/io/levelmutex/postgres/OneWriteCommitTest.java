@@ -31,9 +31,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A batch of one write commits through {@link OneWriteCommit}'s plain statement with the function's guarantees:
- * the statement reads one snapshot taken before the keyspace lock is granted, so a batch committed while it
- * waited must hand the decision to the function (else a delete misses the key that batch inserted, or an update
- * is validated without that batch's write: a lost update); two nodes mixing one-write and function batches keep
+ * the statement reads one snapshot taken before it locks the keyspace row, so a held lock (or a batch committed
+ * in between) must hand the decision to the function (else a delete misses the key that batch inserted, or an
+ * update is validated without that batch's write: a lost update); two nodes mixing one-write and function batches keep
  * a gapless sequence and last-writer-wins; a rejected update retries; a lost COMMIT reply resolves through the
  * batch log; the statement runs a generic plan of primary-key probes on a never-analysed and an analysed table.
  */
@@ -59,13 +59,14 @@ class OneWriteCommitTest extends ClusterTestSupport {
 
 	/**
 	 * Another transaction holds the keyspace row's lock while it commits a batch that puts "fresh" and "a"; the
-	 * one-write batch (a delete of "fresh", or an update that read "a" at the sequence before) waits for the lock in
-	 * the plain statement, whose snapshot predates that batch. It must not decide on that snapshot: the function
-	 * commits it, after the other batch: the delete removes "fresh", the update is rejected (KEY_READ "a").
+	 * one-write batch (a delete of "fresh", or an update that read "a" at the sequence before) finds the lock held:
+	 * the plain statement, whose snapshot predates that batch, must neither wait nor decide on that snapshot. The
+	 * function waits (its contended commit) and commits it after the other batch: the delete removes "fresh", the
+	 * update is rejected (KEY_READ "a").
 	 */
 	@ParameterizedTest(name = "{0}")
 	@ValueSource(strings = { "delete", "update" })
-	void whenABatchCommitsWhileTheStatementWaitsForTheLockThenTheFunctionDecidesAfterIt(String shape) throws Exception {
+	void whenTheKeyspaceLockIsHeldThenTheFunctionDecidesAfterTheBatchHoldingIt(String shape) throws Exception {
 		PGSimpleDataSource database = newDatabase();
 		PGSimpleDataSource waiterSource = newDatabase();
 		waiterSource.setApplicationName("one-write-waiter");
@@ -94,7 +95,7 @@ class OneWriteCommitTest extends ClusterTestSupport {
 			assertThat(OneWriteCommit.fits(batch.batch())).isTrue();
 			commit = CompletableFuture.supplyAsync(() -> waiter.commit(ks, batch));
 			await().atMost(Duration.ofSeconds(60)).until(() -> queryLong(database, "SELECT count(*) FROM pg_stat_activity "
-					+ "WHERE application_name = 'one-write-waiter' AND wait_event_type = 'Lock' AND query LIKE 'WITH p AS%'") == 1);
+					+ "WHERE application_name = 'one-write-waiter' AND wait_event_type = 'Lock' AND query LIKE 'SELECT seq, applied_ops%'") == 1);
 			holder.commit();
 		}
 		Committed result = commit.get(60, TimeUnit.SECONDS);

@@ -26,6 +26,10 @@ final class TestNode {
 
 	private final PostgresSql sql;
 
+	private final DurableSequences durable;
+
+	private final PlanReader reader;
+
 	/** The after-commit worker, once {@link #hinting()} started it; owned by the test thread. */
 	private AfterCommit afterCommit;
 
@@ -35,7 +39,9 @@ final class TestNode {
 		PostgresSql sql = new PostgresSql(settings.tablePrefix(), settings.channel());
 		this.sql = sql;
 		this.keyspaces = new KeyspaceDirectory(sql);
-		this.committer = new BatchCommitter(this.connections, settings, sql, this.nodeId, commitStep);
+		this.durable = new DurableSequences(sql);
+		this.committer = new BatchCommitter(this.connections, settings, sql, this.nodeId, commitStep, this.durable);
+		this.reader = new PlanReader(this.connections, sql, this.durable);
 		this.cleaner = new TombstoneCleaner(this.connections, settings, sql);
 	}
 
@@ -65,12 +71,22 @@ final class TestNode {
 		return this.nodeId;
 	}
 
+	/** What this node knows durable, and its flush count. */
+	DurableSequences durable() {
+		return this.durable;
+	}
+
+	/** One planned read, as a mutex's read phase makes it. */
+	io.levelmutex.engine.ReadResult read(PostgresKeyspace keyspace, io.levelmutex.engine.ReadPlan plan) {
+		return this.reader.read(keyspace, plan);
+	}
+
 	PostgresKeyspace keyspace(String name) {
 		return PostgresEngine.keyspace(this.connections, this.keyspaces, name);
 	}
 
 	TestSnapshot snapshot(PostgresKeyspace keyspace) {
-		return new TestSnapshot(PostgresSnapshot.open(this.connections, this.sql, keyspace));
+		return new TestSnapshot(PostgresSnapshot.open(this.connections, this.sql, keyspace, this.durable));
 	}
 
 	Committed commit(PostgresKeyspace keyspace, TestBatch batch) {
@@ -83,7 +99,7 @@ final class TestNode {
 
 	RemoteChangeListener listen(Consumer<RemoteChange> callback) {
 		RemoteChangeListener listener = new RemoteChangeListener(this.connections, this.settings, this.nodeId,
-				callback);
+				callback, this.durable);
 		listener.start();
 		return listener;
 	}

@@ -23,12 +23,19 @@ CREATE TABLE IF NOT EXISTS level_mutex_schema_version (
 -- this row's lock (UPDATE ... RETURNING), so commits of one keyspace serialise here and the sequence is
 -- gapless and in commit order across every node. "horizon": tombstones with seq <= horizon may have been
 -- cleaned up, so a unit whose snapshot sequence is below it cannot be validated and is rejected.
+-- "async_seq": the sequence of the last batch committed without waiting for its WAL flush (a commit that found
+-- the row locked, see level_mutex_commit); while async_seq = seq a reader must not hand out what it read before
+-- a flush of its own (a later synchronous commit made everything before it durable: async_seq < seq).
 CREATE TABLE IF NOT EXISTS level_mutex_keyspace (
     id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     name text NOT NULL UNIQUE,
     seq bigint NOT NULL DEFAULT 0,
-    horizon bigint NOT NULL DEFAULT 0
+    horizon bigint NOT NULL DEFAULT 0,
+    async_seq bigint NOT NULL DEFAULT 0
 );
+
+-- From an earlier build of version 2: the column async_seq.
+ALTER TABLE level_mutex_keyspace ADD COLUMN IF NOT EXISTS async_seq bigint NOT NULL DEFAULT 0;
 
 -- Entries. value NULL is a tombstone: the key was deleted by the batch with sequence "seq" (kept so that
 -- validation of a span sees deletes, until the clean-up removes it). "seq" is the keyspace sequence of the
@@ -92,6 +99,19 @@ CREATE TABLE IF NOT EXISTS level_mutex_batch (
 CREATE UNIQUE INDEX IF NOT EXISTS level_mutex_batch_seq ON level_mutex_batch (keyspace_id, seq);
 
 
+-- From an earlier build of version 2: its commit function returned no "flushed" column (a function's result
+-- type cannot be replaced in place).
+DO $$
+BEGIN
+    IF EXISTS (SELECT FROM pg_proc WHERE oid = to_regprocedure('level_mutex_commit(integer, uuid, uuid, bytea[],
+            bytea[], integer[], bigint[], integer[], boolean[], bytea[], integer[], bytea[], bytea[], boolean[])')
+            AND NOT 'flushed' = ANY (proargnames)) THEN
+        DROP FUNCTION level_mutex_commit(integer, uuid, uuid, bytea[], bytea[], integer[], bigint[], integer[],
+            boolean[], bytea[], integer[], bytea[], bytea[], boolean[]);
+    END IF;
+END
+$$;
+
 -- Commits one batch in ONE statement (schema version 2): called as
 -- SELECT * FROM level_mutex_commit(...) on a connection in autocommit, so the call is its own transaction and
 -- its reply arrives after the COMMIT. In order: take the keyspace row's lock and the next sequence (commits of
@@ -108,7 +128,7 @@ CREATE UNIQUE INDEX IF NOT EXISTS level_mutex_batch_seq ON level_mutex_batch (ke
 -- was granted. The lock is the first statement on purpose: validation must see every earlier batch, and every
 -- write carries the sequence; applying writes before it would leave rows of a batch that validation may still
 -- truncate (a subtransaction to undo them costs more than it saves). What the lock holds up is the apply
--- statement and the COMMIT's flush: the apply is kept to one heap update per written key (HOT: the entry table
+-- statement and, uncontended, the COMMIT's flush: the apply is kept to one heap update per written key (HOT: the entry table
 -- has only its primary key) plus one primary-key probe. Its statements run generic plans (plan_cache_mode, set
 -- for the call only): PostgreSQL's default re-planned the key validation on every call of a small batch (a
 -- custom plan looks cheaper than the generic one, which assumes ten keys), 70-150 us of planning per call for a
@@ -116,12 +136,25 @@ CREATE UNIQUE INDEX IF NOT EXISTS level_mutex_batch_seq ON level_mutex_batch (ke
 -- at one key and at 256. The key validation has a second form for small batches, whose generic plan probes the
 -- primary key even in a table never analysed (see there).
 --
+-- Contention-adaptive commit: the lock is first tried without waiting (SKIP LOCKED). Free: the call commits with
+-- synchronous_commit on, so the lock is held through the COMMIT's WAL flush and the reply says flushed (true).
+-- Held by another transaction (another node's commit, a clean-up): the call waits for it, then commits with
+-- synchronous_commit off for its own transaction only (a SET clause of a function restores only the variables
+-- it names; a local set_config of another variable lasts to the end of the transaction), records its sequence
+-- in the keyspace's async_seq and replies flushed = false: the lock is released at the COMMIT, before the flush,
+-- so the next commit proceeds and the flushes of several nodes group. The caller then makes the batch durable
+-- before it acknowledges anything (a second transaction that writes WAL and commits synchronously flushes the WAL
+-- up to its own commit record, past this one's), and readers that see async_seq = seq flush before they hand out
+-- what they read. The sequence stays gapless and in commit order (the lock is held until the COMMIT; a crash loses
+-- a tail of the WAL, never a middle, so never a batch before a durable one).
+--
 -- Arguments: the keyspace id, batch id and node id; the batch's keys and values in issue order (a NULL value
 -- deletes); per update its first write and snapshot sequence; the keys of all updates (update index from 0,
 -- true for a read key, false for a written key), in update order; the non-empty spans of all updates (update
 -- index, low, high, bounded: false for no upper bound), in update order.
 -- Returns one row: the batch's sequence, the number of writes applied from the first, the rejected update's
--- index or -1, the reason (KEY_READ, KEY_WRITTEN, SPAN or SNAPSHOT_TOO_OLD), the conflicting key; no row when
+-- index or -1, the reason (KEY_READ, KEY_WRITTEN, SPAN or SNAPSHOT_TOO_OLD), the conflicting key, whether the
+-- COMMIT flushed the WAL (false: committed without waiting for the flush, see above); no row when
 -- the keyspace does not exist. Nothing applied: SQLSTATE LM001 with DETAIL "<current sequence> <update index>
 -- <reason> <conflicting key in hex>", the reason FUTURE_SNAPSHOT when an update claims a snapshot the keyspace
 -- has not reached.
@@ -129,7 +162,8 @@ CREATE OR REPLACE FUNCTION level_mutex_commit(p_keyspace integer, p_batch uuid, 
         p_keys bytea[], p_values bytea[], p_update_first integer[], p_update_snapshot bigint[],
         p_key_update integer[], p_key_read boolean[], p_key bytea[],
         p_span_update integer[], p_span_low bytea[], p_span_high bytea[], p_span_bounded boolean[])
-    RETURNS TABLE (seq bigint, applied_ops integer, rejected_unit integer, rejected_reason text, rejected_key bytea)
+    RETURNS TABLE (seq bigint, applied_ops integer, rejected_unit integer, rejected_reason text, rejected_key bytea,
+        flushed boolean)
     LANGUAGE plpgsql VOLATILE
     SET plan_cache_mode = force_generic_plan
 AS $$
@@ -148,12 +182,22 @@ DECLARE
     v_span_unit integer;
     v_span_key bytea;
     v_applied integer;
+    v_flushed boolean := true;
 BEGIN
     PERFORM set_config('synchronous_commit', 'on', true);
-    UPDATE level_mutex_keyspace k SET seq = k.seq + 1 WHERE k.id = p_keyspace RETURNING k.seq, k.horizon
-        INTO v_seq, v_horizon;
+    -- The lock without waiting: no row when another transaction holds it (or when the keyspace does not exist).
+    UPDATE level_mutex_keyspace k SET seq = k.seq + 1
+        WHERE k.id = (SELECT l.id FROM level_mutex_keyspace l WHERE l.id = p_keyspace FOR NO KEY UPDATE SKIP LOCKED)
+        RETURNING k.seq, k.horizon INTO v_seq, v_horizon;
     IF NOT FOUND THEN
-        RETURN;
+        -- Contended: wait for the lock, then commit without waiting for the flush (see above).
+        UPDATE level_mutex_keyspace k SET seq = k.seq + 1, async_seq = k.seq + 1 WHERE k.id = p_keyspace
+            RETURNING k.seq, k.horizon INTO v_seq, v_horizon;
+        IF NOT FOUND THEN
+            RETURN;
+        END IF;
+        v_flushed := false;
+        PERFORM set_config('synchronous_commit', 'off', true);
     END IF;
     -- Validation, only for a batch with updates (a batch of blind writes skips these statements).
     IF v_updates > 0 THEN
@@ -248,7 +292,7 @@ BEGIN
     INSERT INTO level_mutex_batch (batch_id, keyspace_id, seq, node_id, applied_ops, rejected_unit,
         rejected_reason, rejected_key)
     VALUES (p_batch, p_keyspace, v_seq, p_node, v_applied, v_unit, v_reason, v_key);
-    RETURN QUERY SELECT v_seq, v_applied, v_unit, v_reason, v_key;
+    RETURN QUERY SELECT v_seq, v_applied, v_unit, v_reason, v_key, v_flushed;
 END;
 $$;
 

@@ -117,7 +117,8 @@ final class PgServer implements AutoCloseable {
 		List<String> settings = new ArrayList<>();
 		try (Connection connection = this.cluster.connect("postgres"); Statement statement = connection.createStatement()) {
 			for (String setting : List.of("server_version", "fsync", "synchronous_commit", "wal_sync_method",
-					"full_page_writes", "shared_buffers", "max_wal_size", "max_connections", "commit_delay")) {
+					"full_page_writes", "shared_buffers", "max_wal_size", "max_connections", "commit_delay",
+					"commit_siblings")) {
 				try (ResultSet result = statement.executeQuery("SHOW " + setting)) {
 					result.next();
 					settings.add(setting + "=" + result.getString(1));

@@ -28,7 +28,9 @@ import org.jspecify.annotations.Nullable;
  * <p>The server binaries come from {@code LEVEL_MUTEX_PG_BIN} or the newest {@code /usr/lib/postgresql/N/bin}.
  * {@code initdb} refuses to run as root, so when the JVM runs as root (as CI does) every server command runs as
  * the unprivileged OS user {@code postgres} (override with {@code LEVEL_MUTEX_PG_OS_USER}) through
- * {@code runuser}, and the directory is handed to that user. Not thread-safe: one owner starts and closes it.
+ * {@code runuser}, and the directory is handed to that user. {@code LEVEL_MUTEX_PG_SERVER_OPTIONS} adds server
+ * options after the fixed ones (for benchmarks, e.g. {@code -c commit_delay=1000 -c commit_siblings=0} makes every
+ * WAL flush about 1 ms slower, as on network storage). Not thread-safe: one owner starts and closes it.
  */
 public final class PostgresCluster implements AutoCloseable {
 
@@ -189,8 +191,14 @@ public final class PostgresCluster implements AutoCloseable {
 	private void startServer() {
 		run("pg_ctl", "-D", dataDirectory().toString(), "-l", this.directory.resolve("server.log").toString(), "-w",
 				"-t", "60", "-o", "-p " + this.port + " -h 127.0.0.1 -k " + this.directory
-						+ " -c fsync=on -c synchronous_commit=on -c max_connections=200",
+						+ " -c fsync=on -c synchronous_commit=on -c max_connections=200" + extraServerOptions(),
 				"start");
+	}
+
+	/** Options from {@code LEVEL_MUTEX_PG_SERVER_OPTIONS}, with a leading space, or empty. */
+	private static String extraServerOptions() {
+		String options = System.getenv("LEVEL_MUTEX_PG_SERVER_OPTIONS");
+		return (options == null || options.isBlank()) ? "" : " " + options.strip();
 	}
 
 	private void stopQuietly() {

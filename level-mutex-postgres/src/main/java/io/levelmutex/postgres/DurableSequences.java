@@ -1,0 +1,98 @@
+package io.levelmutex.postgres;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What one node knows to be durable, per keyspace, and the statement that makes everything it has seen durable.
+ * A commit that met its keyspace's lock held commits without waiting for its WAL flush (the schema's commit
+ * function, "contention-adaptive commit"), so another node may SEE a batch before it is durable: nothing read is
+ * handed out (read results, snapshots, remote-change events) before it is. The rules, from PostgreSQL's
+ * {@code RecordTransactionCommit} (xact.c) and {@code XLogFlush} (WAL is flushed in order, up to an LSN):
+ * <ul>
+ * <li>A transaction committed with {@code synchronous_commit} on that wrote WAL under an xid flushes the WAL up to
+ * its commit record BEFORE it becomes visible (the flush precedes {@code ProcArrayEndTransaction}); every batch
+ * visible before it has its commit record earlier in the WAL. So a read whose last visible batch was synchronous
+ * ({@code async_seq < seq}) saw only durable batches, and so does a node whose own synchronous commit returned.</li>
+ * <li>A read whose last visible batch was not flushed ({@code async_seq = seq}) is made durable by
+ * {@link #flush}: a transaction STARTED after the read, writing WAL under an xid
+ * ({@code pg_logical_emit_message(true, ...)}: it takes an xid and writes a record at any {@code wal_level}; a bare
+ * {@code pg_current_xact_id()} writes no WAL before its commit record, so its COMMIT is not flushed) and committed
+ * with {@code synchronous_commit} on: its commit record follows every commit record the read saw.</li>
+ * </ul>
+ * Keyspaces whose commits never meet a held lock never set {@code async_seq}, so their readers never flush.
+ * Thread-safe: the known sequences only rise.
+ */
+final class DurableSequences {
+
+	/** Keyspace id -> the highest sequence this node knows durable; raised by any thread. */
+	private final Map<Integer, AtomicLong> durable = new ConcurrentHashMap<>();
+
+	/** Flush statements run; incremented by any thread, read by tests and probes. */
+	private final AtomicLong flushes = new AtomicLong();
+
+	private final PostgresSql sql;
+
+	DurableSequences(PostgresSql sql) {
+		this.sql = sql;
+	}
+
+	/**
+	 * What a read saw tells about durability: its keyspace's sequence and whether the last batch was committed
+	 * without its flush. A synchronous last batch raises the known durable sequence to it.
+	 * @param keyspaceId the keyspace
+	 * @param sequence the sequence the read saw
+	 * @param lastUnflushed whether the batch with that sequence committed without waiting for its flush
+	 * @return whether {@link #flush} must run before what the read saw is handed out
+	 */
+	boolean mustFlush(int keyspaceId, long sequence, boolean lastUnflushed) {
+		if (!lastUnflushed) {
+			raise(keyspaceId, sequence);
+			return false;
+		}
+		return sequence > durable(keyspaceId);
+	}
+
+	/**
+	 * Records that every batch of the keyspace up to {@code sequence} is durable.
+	 * @param keyspaceId the keyspace
+	 * @param sequence a durable sequence
+	 */
+	void raise(int keyspaceId, long sequence) {
+		AtomicLong known = this.durable.computeIfAbsent(keyspaceId, (id) -> new AtomicLong());
+		known.accumulateAndGet(sequence, Math::max);
+	}
+
+	/**
+	 * The highest sequence of the keyspace this node knows durable.
+	 * @param keyspaceId the keyspace
+	 * @return the sequence, 0 if none is known
+	 */
+	long durable(int keyspaceId) {
+		AtomicLong known = this.durable.get(keyspaceId);
+		return (known == null) ? 0 : known.get();
+	}
+
+	/**
+	 * Makes every batch committed before this call durable: ONE statement in autocommit
+	 * ({@link PostgresSql#flushWal}), on a connection in autocommit.
+	 * @param connection a connection in autocommit
+	 * @throws SQLException if the statement failed (durability then unknown)
+	 */
+	void flush(Connection connection) throws SQLException {
+		this.flushes.incrementAndGet();
+		try (Statement statement = connection.createStatement()) {
+			statement.execute(this.sql.flushWal);
+		}
+	}
+
+	/** Flush statements run by this node (tests, probes). */
+	long flushes() {
+		return this.flushes.get();
+	}
+
+}

@@ -1,0 +1,291 @@
+package io.levelmutex.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.PSQLState;
+
+import io.levelmutex.engine.ReadPlan;
+import io.levelmutex.engine.ReadResult;
+
+/**
+ * Contention-adaptive commits: a commit that finds its keyspace's lock free commits synchronously in one statement,
+ * holding the lock through its WAL flush; one that meets the lock held (here by a test session, released once the
+ * commit waits on it) commits without waiting for the flush, so the lock is free at its COMMIT, and makes the batch
+ * durable with exactly one more statement before it returns. A lost connection during that statement is resolved
+ * through the batch log. Another node that reads, snapshots or is told of such a batch runs one flush before it
+ * hands anything out, and none when the last batch it saw was committed synchronously or is known durable.
+ */
+class ContendedCommitTest extends ClusterTestSupport {
+
+	private static final long WAIT_SECONDS = 30; // a failure signal only: never waited this long when it passes
+
+	@Test
+	void anUncontendedCommitIsOneStatementAndFlushesItself() throws Exception {
+		CountingDataSource counting = new CountingDataSource(newDatabase());
+		TestNode node = TestNode.open(counting, fastSettings(), true);
+		PostgresKeyspace ks = node.keyspace("ks");
+		int before = counting.executions.get();
+
+		Committed committed = node.commit(ks, put("k", "v1"));
+
+		assertThat(committed.sequence()).isEqualTo(1);
+		assertThat(counting.executions.get() - before).as("statements of the commit").isEqualTo(1);
+		assertThat(node.durable().flushes()).isZero();
+		assertThat(node.durable().durable(ks.id())).isEqualTo(1);
+		assertThat(asyncSequence(ks)).as("not committed without its flush").isZero();
+	}
+
+	@Test
+	void aCommitThatMetTheKeyspaceLockHeldRunsExactlyOneFlushBeforeItReturns() throws Exception {
+		CountingDataSource counting = new CountingDataSource(newDatabase());
+		TestNode node = TestNode.open(counting, fastSettings(), true);
+		PostgresKeyspace ks = node.keyspace("ks");
+		node.commit(ks, put("k", "v1"));
+		int before = counting.executions.get();
+
+		Committed committed = commitContended(node, ks, put("k", "v2"));
+
+		assertThat(committed.committed()).isTrue();
+		assertThat(committed.sequence()).isEqualTo(2);
+		assertThat(counting.executions.get() - before)
+			.as("the one-write statement (lock held: left to the function), the commit call and one flush").isEqualTo(3);
+		assertThat(node.durable().flushes()).isEqualTo(1);
+		assertThat(node.durable().durable(ks.id())).isEqualTo(2);
+		assertThat(asyncSequence(ks)).as("marked committed without its flush").isEqualTo(2);
+		assertThat(value(ks, "k")).isEqualTo("v2");
+	}
+
+	@Test
+	void theKeyspaceLockIsFreeWhileTheContendedCommitsFlushRunsAndAnotherNodeCommitsMeanwhile() throws Exception {
+		PGSimpleDataSource database = newDatabase();
+		TestNode other = open(database);
+		AtomicReference<String> seenAtFlush = new AtomicReference<>("flush never ran");
+		AtomicReference<Committed> otherCommit = new AtomicReference<>();
+		AtomicReference<TestNode> self = new AtomicReference<>();
+		TestNode node = TestNode.open(database, fastSettings(), true, new BatchCommitter.CommitStep() {
+
+			@Override
+			public ResultSet call(Connection connection, PreparedStatement call) throws SQLException {
+				return call.executeQuery();
+			}
+
+			@Override
+			public void flush(Connection connection, DurableSequences durable) throws SQLException {
+				// Before the flush: the batch is committed (visible, marked async) and its keyspace's lock is free.
+				PostgresKeyspace ks = self.get().keyspace("ks");
+				seenAtFlush.set("lock free " + lockIsFree(ks) + ", async " + asyncSequence(ks) + ", seq "
+						+ queryLong(database, "SELECT seq FROM " + prefix + "keyspace WHERE id = " + ks.id()));
+				otherCommit.set(other.commit(ks, put("k", "other")));
+				durable.flush(connection);
+			}
+
+		});
+		self.set(node);
+		PostgresKeyspace ks = node.keyspace("ks");
+		node.commit(ks, put("k", "v1"));
+
+		Committed committed = commitContended(node, ks, put("k", "v2"));
+
+		assertThat(committed.sequence()).isEqualTo(2);
+		assertThat(seenAtFlush.get()).isEqualTo("lock free true, async 2, seq 2");
+		assertThat(otherCommit.get().sequence()).as("the other node's commit went through before the flush")
+			.isEqualTo(3);
+		assertThat(value(ks, "k")).isEqualTo("other");
+	}
+
+	@Test
+	void aLostConnectionDuringTheFlushIsResolvedThroughTheBatchLogAndFlushedThere() throws Exception {
+		AtomicInteger flushCalls = new AtomicInteger();
+		TestNode node = TestNode.open(newDatabase(), fastSettings(), true, new BatchCommitter.CommitStep() {
+
+			@Override
+			public ResultSet call(Connection connection, PreparedStatement call) throws SQLException {
+				return call.executeQuery();
+			}
+
+			@Override
+			public void flush(Connection connection, DurableSequences durable) throws SQLException {
+				flushCalls.incrementAndGet();
+				connection.close();
+				throw new PSQLException("connection lost before the flush", PSQLState.CONNECTION_FAILURE);
+			}
+
+		});
+		PostgresKeyspace ks = node.keyspace("ks");
+		node.commit(ks, put("k", "v1"));
+
+		Committed committed = commitContended(node, ks, put("k", "v2"));
+
+		assertThat(committed.committed()).isTrue();
+		assertThat(committed.sequence()).isEqualTo(2);
+		assertThat(committed.appliedOps()).isEqualTo(1);
+		assertThat(flushCalls.get()).as("the flush on the commit's connection was tried once").isEqualTo(1);
+		assertThat(node.durable().flushes()).as("then one flush after the batch-log lookup").isEqualTo(1);
+		assertThat(node.durable().durable(ks.id())).isEqualTo(2);
+	}
+
+	@Test
+	void aReaderThatSawABatchCommittedWithoutItsFlushFlushesOnceBeforeAnswering() throws Exception {
+		TestNode writer = open(newDatabase());
+		CountingDataSource counting = new CountingDataSource(newDatabase());
+		TestNode reader = TestNode.open(counting, fastSettings(), true);
+		PostgresKeyspace ks = writer.keyspace("ks");
+		writer.commit(ks, put("k", "v1"));
+		commitContended(writer, ks, put("k", "v2"));
+		int before = counting.executions.get();
+
+		ReadResult first = reader.read(ks, ReadPlan.get(bytes("k")));
+
+		assertThat(first.sequence()).isEqualTo(2);
+		assertThat(text(first.values().get(0))).isEqualTo("v2");
+		assertThat(counting.executions.get() - before).as("the read and one flush").isEqualTo(2);
+		assertThat(reader.durable().flushes()).isEqualTo(1);
+		assertThat(reader.durable().durable(ks.id())).isEqualTo(2);
+
+		before = counting.executions.get();
+		ReadResult again = reader.read(ks, ReadPlan.get(bytes("k")));
+
+		assertThat(again.sequence()).isEqualTo(2);
+		assertThat(counting.executions.get() - before).as("known durable: the read alone").isEqualTo(1);
+		assertThat(reader.durable().flushes()).isEqualTo(1);
+	}
+
+	@Test
+	void aReaderWhoseLastBatchWasCommittedSynchronouslyDoesNotFlush() throws Exception {
+		TestNode writer = open(newDatabase());
+		CountingDataSource counting = new CountingDataSource(newDatabase());
+		TestNode reader = TestNode.open(counting, fastSettings(), true);
+		PostgresKeyspace ks = writer.keyspace("ks");
+		writer.commit(ks, put("k", "v1"));
+		commitContended(writer, ks, put("k", "v2"));
+		writer.commit(ks, put("k", "v3")); // uncontended: flushed before visible, and everything before it
+		int before = counting.executions.get();
+
+		ReadResult read = reader.read(ks, ReadPlan.get(bytes("k")));
+
+		assertThat(read.sequence()).isEqualTo(3);
+		assertThat(text(read.values().get(0))).isEqualTo("v3");
+		assertThat(counting.executions.get() - before).as("the read alone").isEqualTo(1);
+		assertThat(reader.durable().flushes()).isZero();
+		assertThat(reader.durable().durable(ks.id())).isEqualTo(3);
+	}
+
+	@Test
+	void aSnapshotOfABatchCommittedWithoutItsFlushFlushesOnceBeforeItIsHandedOut() throws Exception {
+		TestNode writer = open(newDatabase());
+		TestNode reader = open(newDatabase());
+		PostgresKeyspace ks = writer.keyspace("ks");
+		writer.commit(ks, put("k", "v1"));
+		commitContended(writer, ks, put("k", "v2"));
+
+		try (TestSnapshot snapshot = reader.snapshot(ks)) {
+			assertThat(snapshot.sequence()).isEqualTo(2);
+			assertThat(reader.durable().flushes()).isEqualTo(1);
+		}
+		try (TestSnapshot snapshot = reader.snapshot(ks)) {
+			assertThat(snapshot.sequence()).isEqualTo(2);
+			assertThat(reader.durable().flushes()).as("known durable").isEqualTo(1);
+		}
+	}
+
+	@Test
+	void theListenerFlushesBeforeItDeliversABatchCommittedWithoutItsFlushAndNotForASynchronousOne()
+			throws Exception {
+		TestNode writer = open(newDatabase());
+		TestNode listening = open(newDatabase());
+		PostgresKeyspace ks = writer.keyspace("ks");
+		writer.commit(ks, put("k", "v1"));
+		List<String> delivered = new CopyOnWriteArrayList<>();
+		try (RemoteChangeListener listener = listening.listen((change) -> delivered.add(change.fromSequence() + "-"
+				+ change.toSequence() + " after " + listening.durable().flushes() + " flushes"))) {
+			listener.watch(ks, 1);
+			commitContended(writer, ks, put("k", "v2"));
+			await().atMost(Duration.ofSeconds(WAIT_SECONDS)).until(() -> !delivered.isEmpty());
+			assertThat(delivered).containsExactly("2-2 after 1 flushes");
+			assertThat(listening.durable().durable(ks.id())).isEqualTo(2);
+
+			writer.commit(ks, put("k", "v3"));
+			await().atMost(Duration.ofSeconds(WAIT_SECONDS)).until(() -> delivered.size() == 2);
+			assertThat(delivered).containsExactly("2-2 after 1 flushes", "3-3 after 1 flushes");
+		}
+	}
+
+	/**
+	 * Commits with the keyspace's row lock held by a test session when the commit reaches it: the commit waits on
+	 * it (seen in pg_stat_activity), then the session releases it.
+	 */
+	private static Committed commitContended(TestNode node, PostgresKeyspace ks, TestBatch batch) throws Exception {
+		PGSimpleDataSource database = newDatabase();
+		CompletableFuture<Committed> commit;
+		try (Connection locker = database.getConnection()) {
+			locker.setAutoCommit(false);
+			try (PreparedStatement lock = locker
+				.prepareStatement("SELECT seq FROM " + prefix + "keyspace WHERE id = ? FOR NO KEY UPDATE")) {
+				lock.setInt(1, ks.id());
+				lock.executeQuery().close();
+			}
+			commit = CompletableFuture.supplyAsync(() -> node.commit(ks, batch));
+			await().atMost(WAIT_SECONDS, TimeUnit.SECONDS)
+				.until(() -> queryLong(database, "SELECT count(*) FROM pg_stat_activity WHERE "
+						+ "datname = current_database() AND wait_event_type = 'Lock'") == 1);
+			assertThat(commit).isNotDone();
+			locker.commit();
+		}
+		return commit.get(WAIT_SECONDS, TimeUnit.SECONDS);
+	}
+
+	/** Whether the keyspace's row lock can be taken at once (taken and released by a session of its own). */
+	private static boolean lockIsFree(PostgresKeyspace ks) throws SQLException {
+		try (Connection connection = newDatabase().getConnection()) {
+			connection.setAutoCommit(false);
+			try (PreparedStatement lock = connection.prepareStatement(
+					"SELECT seq FROM " + prefix + "keyspace WHERE id = ? FOR NO KEY UPDATE SKIP LOCKED")) {
+				lock.setInt(1, ks.id());
+				try (ResultSet rows = lock.executeQuery()) {
+					return rows.next();
+				}
+			}
+			finally {
+				connection.rollback();
+			}
+		}
+	}
+
+	private static long asyncSequence(PostgresKeyspace ks) throws SQLException {
+		return queryLong(newDatabase(), "SELECT async_seq FROM " + prefix + "keyspace WHERE id = " + ks.id());
+	}
+
+	private static String value(PostgresKeyspace ks, String key) throws SQLException {
+		try (Connection connection = newDatabase().getConnection();
+				PreparedStatement statement = connection.prepareStatement(
+						"SELECT value FROM " + prefix + "entry WHERE keyspace_id = ? AND key = ?")) {
+			statement.setInt(1, ks.id());
+			statement.setBytes(2, bytes(key));
+			try (ResultSet rows = statement.executeQuery()) {
+				assertThat(rows.next()).as("key " + key + " has an entry").isTrue();
+				return text(rows.getBytes(1));
+			}
+		}
+	}
+
+	private static TestBatch put(String key, String value) {
+		return TestBatch.of(List.of(TestBatch.put(bytes(key), bytes(value))));
+	}
+
+}

@@ -2,8 +2,7 @@ WITH p AS NOT MATERIALIZED (
     SELECT P1::int AS ks, P2::uuid AS batch, P3::uuid AS node, P4::bytea AS key, P5::bytea AS value,
         P6::bigint AS snap, P7::bytea AS read
 ), s AS MATERIALIZED (
-    SELECT k.seq AS current, k.horizon, set_config('synchronous_commit', 'on', true) AS durable
-    FROM p, level_mutex_keyspace k WHERE k.id = p.ks
+    SELECT k.seq AS current, k.horizon FROM p, level_mutex_keyspace k WHERE k.id = p.ks
 ), r AS MATERIALIZED (
     SELECT CASE
         WHEN p.snap IS NULL THEN NULL
@@ -15,10 +14,12 @@ WITH p AS NOT MATERIALIZED (
             WHERE e.keyspace_id = p.ks AND e.key = p.key AND e.seq > p.snap) THEN 'KEY_WRITTEN'
         END AS reason
     FROM p, s
+), free AS MATERIALIZED (
+    SELECT k.id FROM p, r, level_mutex_keyspace k WHERE k.id = p.ks AND r.reason IS NULL FOR UPDATE OF k SKIP LOCKED
 ), k AS (
-    UPDATE level_mutex_keyspace k SET seq = k.seq + 1 FROM p, s, r
-    WHERE k.id = p.ks AND r.reason IS NULL AND (k.seq = s.current OR (p.value IS NOT NULL AND p.snap IS NULL))
-    RETURNING k.seq
+    UPDATE level_mutex_keyspace k SET seq = k.seq + 1 FROM p, s, free
+    WHERE k.id = free.id AND (k.seq = s.current OR (p.value IS NOT NULL AND p.snap IS NULL))
+    RETURNING k.seq, set_config('synchronous_commit', 'on', true) AS durable
 ), put AS (
     INSERT INTO level_mutex_entry AS e (keyspace_id, key, value, seq)
     SELECT p.ks, p.key, p.value, k.seq FROM p, k WHERE p.value IS NOT NULL

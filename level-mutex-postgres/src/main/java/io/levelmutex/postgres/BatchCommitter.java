@@ -31,6 +31,10 @@ import io.levelmutex.engine.UpdateFootprint;
  * applied the call fails with {@value #NOTHING_APPLIED} carrying the outcome, so its transaction rolls back: no
  * sequence is taken and no commit record is flushed while the lock is held. No session state is set per batch: {@code synchronous_commit} is set for the
  * call's transaction inside the function. The NOTIFY hint is not sent here (see {@link AfterCommit}).
+ * A batch of ONE write that {@link OneWriteCommit#fits} is first sent as that class's plain statement (the same
+ * lock, validation, apply and batch-log row, about half the server time, committed synchronously); when that
+ * statement leaves the decision to the function (the keyspace's lock was held, or the keyspace changed after its
+ * snapshot) it wrote nothing and the function is called next on the same connection, with the same batch id.
  *
  * <p>Contended commits: a call that met its keyspace's lock held (another node's commit) commits without waiting
  * for its WAL flush, so that the lock is released at its COMMIT and the next commit proceeds (the schema's
@@ -127,6 +131,18 @@ final class BatchCommitter {
 			boolean sent = false;
 			try {
 				connection.setAutoCommit(true);
+				if (OneWriteCommit.fits(batch)) {
+					sent = true;
+					CommitOutcome one = commitOneWrite(connection, keyspace, batchId, batch);
+					if (one != null) {
+						if (one.committed()) {
+							// Its COMMIT flushed the WAL (synchronous_commit on, lock held through the flush).
+							this.durable.raise(keyspace.id(), one.result().sequence());
+						}
+						return one;
+					}
+					// The statement committed nothing: the function decides, on the same connection.
+				}
 				boolean blind = batch.updates().isEmpty();
 				try (PreparedStatement call = connection.prepareStatement(blind ? this.sql.commitBlind : this.sql.commit)) {
 					bind(call, keyspace, batchId, batch);
@@ -152,6 +168,21 @@ final class BatchCommitter {
 			}
 			finally {
 				Connections.closeQuietly(connection);
+			}
+		}
+	}
+
+	/**
+	 * A batch of one write through {@link OneWriteCommit}'s plain statement (the same commit step as the function's
+	 * call, so a connection lost meanwhile is resolved through the batch log alike).
+	 * @return the outcome, or {@code null} if the statement wrote nothing and the function must decide
+	 */
+	private @Nullable CommitOutcome commitOneWrite(Connection connection, PostgresKeyspace keyspace, UUID batchId,
+			EngineBatch batch) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement(this.sql.commitOneWrite)) {
+			OneWriteCommit.bind(statement, keyspace, batchId, this.nodeId, batch);
+			try (ResultSet rows = this.commitStep.call(connection, statement)) {
+				return OneWriteCommit.outcome(rows, batch);
 			}
 		}
 	}

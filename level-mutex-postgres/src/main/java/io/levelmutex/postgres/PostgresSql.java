@@ -51,6 +51,24 @@ final class PostgresSql {
 	final String flushWal = "SELECT set_config('synchronous_commit', 'on', true), "
 			+ "pg_logical_emit_message(true, 'level-mutex', '')";
 
+	/**
+	 * A batch of ONE write, blind or covered by one update whose footprint lists only keys (see {@link OneWriteCommit}),
+	 * in one plain statement with data-modifying CTEs instead of the commit function: the same work without
+	 * PL/pgSQL's statement-by-statement overhead. Run in autocommit (its own transaction, committed before the reply,
+	 * lock held through the flush: {@code synchronous_commit} on when it takes a sequence). It never waits for the
+	 * keyspace row's lock ({@code SKIP LOCKED}): a held lock leaves the batch to the function's contended commit.
+	 * Every part reads ONE snapshot, taken before the lock is taken; so the lock step applies only if the row is still
+	 * the version that snapshot saw ({@code k.seq = s.current}: no batch committed in between, so validation and the
+	 * delete's probe saw every earlier batch; at READ COMMITTED an UPDATE re-checks its condition on the newest row
+	 * version). A blind put skips that condition: its upsert acts on the newest row whatever the snapshot. Parameters: keyspace id, batch id, node id, key, value
+	 * (NULL deletes), the update's snapshot sequence (NULL: blind), a key it read (NULL: none). One row (none: no such
+	 * keyspace): the batch's sequence (NULL: nothing applied), the sequence the snapshot saw, the rejection's reason
+	 * (NULL: none; {@code FUTURE_SNAPSHOT}: a snapshot above the one seen). Nothing applied and no reason (the lock
+	 * was held, or found a newer row) or {@code FUTURE_SNAPSHOT}: the transaction wrote nothing and the caller runs
+	 * {@link #commit}.
+	 */
+	final String commitOneWrite;
+
 	/** Resolution of a lost commit: a lock timeout for the transaction ({@code set_config}, local). */
 	final String lockTimeout = "SELECT set_config('lock_timeout', ?, true)";
 
@@ -209,6 +227,46 @@ final class PostgresSql {
 				SELECT seq, applied_ops, rejected_unit, rejected_reason, rejected_key, flushed FROM %scommit(?, ?, ?,
 				    ?::bytea[], ?::bytea[], '{}'::int[], '{}'::bigint[], '{}'::int[], '{}'::boolean[], '{}'::bytea[],
 				    '{}'::int[], '{}'::bytea[], '{}'::bytea[], '{}'::boolean[])""".formatted(prefix);
+		this.commitOneWrite = """
+				WITH p AS NOT MATERIALIZED (
+				    SELECT ?::int AS ks, ?::uuid AS batch, ?::uuid AS node, ?::bytea AS key, ?::bytea AS value,
+				        ?::bigint AS snap, ?::bytea AS read
+				), s AS MATERIALIZED (
+				    SELECT k.seq AS current, k.horizon FROM p, %1$s k WHERE k.id = p.ks
+				), r AS MATERIALIZED (
+				    SELECT CASE
+				        WHEN p.snap IS NULL THEN NULL
+				        WHEN p.snap > s.current THEN 'FUTURE_SNAPSHOT'
+				        WHEN p.snap < s.horizon THEN 'SNAPSHOT_TOO_OLD'
+				        WHEN EXISTS (SELECT FROM %2$s e
+				            WHERE e.keyspace_id = p.ks AND e.key = p.read AND e.seq > p.snap) THEN 'KEY_READ'
+				        WHEN EXISTS (SELECT FROM %2$s e
+				            WHERE e.keyspace_id = p.ks AND e.key = p.key AND e.seq > p.snap) THEN 'KEY_WRITTEN'
+				        END AS reason
+				    FROM p, s
+				), free AS MATERIALIZED (
+				    SELECT k.id FROM p, r, %1$s k WHERE k.id = p.ks AND r.reason IS NULL FOR UPDATE OF k SKIP LOCKED
+				), k AS (
+				    UPDATE %1$s k SET seq = k.seq + 1 FROM p, s, free
+				    WHERE k.id = free.id AND (k.seq = s.current OR (p.value IS NOT NULL AND p.snap IS NULL))
+				    RETURNING k.seq, set_config('synchronous_commit', 'on', true) AS durable
+				), put AS (
+				    INSERT INTO %2$s AS e (keyspace_id, key, value, seq)
+				    SELECT p.ks, p.key, p.value, k.seq FROM p, k WHERE p.value IS NOT NULL
+				    ON CONFLICT (keyspace_id, key) DO UPDATE SET value = EXCLUDED.value, seq = EXCLUDED.seq
+				), del AS (
+				    UPDATE %2$s e SET value = NULL, seq = k.seq FROM p, k
+				    WHERE p.value IS NULL AND e.keyspace_id = p.ks AND e.key = p.key AND e.value IS NOT NULL
+				    RETURNING e.keyspace_id, e.seq, e.key
+				), tombstone AS (
+				    INSERT INTO %3$s (keyspace_id, seq, key) SELECT d.keyspace_id, d.seq, d.key FROM del d
+				), logged AS (
+				    INSERT INTO %4$s (batch_id, keyspace_id, seq, node_id, applied_ops, rejected_unit,
+				        rejected_reason, rejected_key)
+				    SELECT p.batch, p.ks, k.seq, p.node, 1, -1, NULL, NULL FROM p, k
+				)
+				SELECT k.seq, s.current, r.reason FROM s CROSS JOIN r LEFT JOIN k ON true"""
+			.formatted(this.keyspaceTable, this.entryTable, this.tombstoneTable, this.batchTable);
 		this.lockKeyspace = "SELECT horizon FROM %s WHERE id = ? FOR UPDATE".formatted(this.keyspaceTable);
 		this.findBatch = """
 				SELECT seq, applied_ops, rejected_unit, rejected_reason, rejected_key FROM %s

@@ -296,10 +296,13 @@ class CommitValidationTest extends ClusterTestSupport {
 	 * function decides (the one-statement apply when nothing conflicts, the exact validation otherwise). Batches of
 	 * up to 4 updates list at most 16 keys (the function's probe per listed key); up to 12 updates, some list more
 	 * (its form for larger batches: one index scan of the sorted keys): both forms must give the same outcomes.
+	 * With one write per batch every batch is a blind put or delete or one update of one write reading nothing, its
+	 * key or another key: {@link OneWriteCommit}'s plain statement commits them all, against the same model.
 	 */
-	@ParameterizedTest(name = "seed {0}, up to {1} updates")
-	@CsvSource({ "11, 4", "20261206, 4", "11, 12", "20261206, 12" })
-	void whenRandomUpdatesConflictOrNotThenEveryOutcomeMatchesTheModel(long seed, int maxUpdates) {
+	@ParameterizedTest(name = "seed {0}, up to {1} updates, one write {2}")
+	@CsvSource({ "11, 4, false", "20261206, 4, false", "11, 12, false", "20261206, 12, false", "11, 1, true",
+			"20261206, 1, true" })
+	void whenRandomUpdatesConflictOrNotThenEveryOutcomeMatchesTheModel(long seed, int maxUpdates, boolean oneWrite) {
 		java.util.Random random = new java.util.Random(seed);
 		java.util.Map<String, String> values = new java.util.HashMap<>(java.util.Map.of("a", "1", "c", "3", "e", "5"));
 		java.util.Map<String, Long> seqs = new java.util.HashMap<>(java.util.Map.of("a", 1L, "c", 1L, "e", 1L));
@@ -308,6 +311,7 @@ class CommitValidationTest extends ClusterTestSupport {
 		int rejections = 0;
 		int fullyApplied = 0;
 		int overSixteenKeys = 0;
+		int oneStatement = 0;
 		for (int round = 0; round < 40; round++) {
 			int others = random.nextInt(3);
 			if (others > 0) {
@@ -321,7 +325,10 @@ class CommitValidationTest extends ClusterTestSupport {
 			}
 			List<io.levelmutex.WriteOperation> ops = new java.util.ArrayList<>();
 			List<TestBatch.Unit> units = new java.util.ArrayList<>();
-			int unitCount = 1 + random.nextInt(maxUpdates);
+			int unitCount = oneWrite ? 0 : 1 + random.nextInt(maxUpdates);
+			if (oneWrite) {
+				oneWriteBatch(random, keys, round, sequence, ops, units);
+			}
 			for (int u = 0; u < unitCount; u++) {
 				if (random.nextInt(3) == 0) {
 					ops.add(randomOp(random, keys, "p" + round));
@@ -369,7 +376,11 @@ class CommitValidationTest extends ClusterTestSupport {
 					}
 				}
 			}
-			Committed result = this.node.commit(this.ks, TestBatch.of(ops, units));
+			TestBatch batch = TestBatch.of(ops, units);
+			if (OneWriteCommit.fits(batch.batch())) {
+				oneStatement++;
+			}
+			Committed result = this.node.commit(this.ks, batch);
 			String round0 = "seed " + seed + " round " + round;
 			assertThat(result.appliedOps()).as(round0).isEqualTo(applied);
 			assertThat(result.committed()).as(round0).isEqualTo(applied > 0);
@@ -396,6 +407,28 @@ class CommitValidationTest extends ClusterTestSupport {
 		if (maxUpdates > 4) {
 			assertThat(overSixteenKeys).as("batches listing more than 16 keys").isPositive();
 		}
+		if (oneWrite) {
+			assertThat(oneStatement).as("batches the one-write statement commits").isEqualTo(40);
+		}
+	}
+
+	/**
+	 * A batch of one write, as {@link OneWriteCommit} takes it: a blind put or delete, or one update that read
+	 * nothing, its key, or another key (once or twice) and wrote a put or a delete.
+	 */
+	private static void oneWriteBatch(java.util.Random random, String[] keys, int round, long sequence,
+			List<io.levelmutex.WriteOperation> ops, List<TestBatch.Unit> units) {
+		io.levelmutex.WriteOperation op = randomOp(random, keys, "u" + round);
+		ops.add(op);
+		if (random.nextInt(4) == 0) {
+			return;
+		}
+		List<byte[]> reads = new java.util.ArrayList<>();
+		byte[] read = random.nextBoolean() ? op.key() : bytes(keys[random.nextInt(keys.length)]);
+		for (int r = random.nextInt(3); r > 0; r--) {
+			reads.add(read);
+		}
+		units.add(unit(0, Math.max(1, sequence - random.nextInt(4)), reads, List.of(), List.of(op.key())));
 	}
 
 	private static io.levelmutex.WriteOperation randomOp(java.util.Random random, String[] keys, String value) {

@@ -1,0 +1,15 @@
+#!/bin/bash
+# usage: run.sh ROUNDS SECONDS
+cd /tmp/pgone
+P="psql -h /tmp/pgone -p 55439 -X -q -A -F , -t"
+for r in $(seq 1 $1); do
+ for db in fresh analysed; do
+  for s in f-put s-put f-del s-del f-upd s-upd u-put jpa; do
+   su postgres -c "$P -d $db -c 'SELECT pg_stat_statements_reset()'" >/dev/null
+   load=$(cat /proc/loadavg | cut -d' ' -f1-3)
+   lat=$(su postgres -c "pgbench -h /tmp/pgone -p 55439 -n -M prepared -T $2 -f $s.sql $db 2>&1" | grep -E 'latency average' | awk '{print $4}')
+   echo "## round $r db $db script $s load $load client_latency_ms $lat"
+   su postgres -c "$P -d $db -c \"SELECT toplevel, calls, round((mean_exec_time*1000)::numeric,1) AS exec_us, round((mean_plan_time*1000)::numeric,1) AS plan_us, plans, left(regexp_replace(query, '\\s+', ' ', 'g'), 70) FROM pg_stat_statements WHERE calls >= 20 AND query NOT LIKE '%pg_stat_statements%' ORDER BY toplevel DESC, total_exec_time DESC LIMIT 12\""
+  done
+ done
+done

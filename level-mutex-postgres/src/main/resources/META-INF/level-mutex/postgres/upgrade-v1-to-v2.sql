@@ -20,8 +20,8 @@ CREATE TABLE IF NOT EXISTS level_mutex_tombstone (
 );
 
 -- From version 1 (or an earlier build of version 2): record the existing tombstones, drop the sequence index
--- and the entry table's foreign key (found by the catalog: its generated name depends on the prefix's length).
--- Does nothing once they are gone.
+-- and the foreign keys of the entry table and of the batch log (found by the catalog: their generated names depend
+-- on the prefix's length). Does nothing once they are gone.
 DO $$
 DECLARE
     v_constraint name;
@@ -36,6 +36,12 @@ BEGIN
             WHERE conrelid = 'level_mutex_entry'::regclass AND contype = 'f' LOOP
         EXECUTE format('ALTER TABLE level_mutex_entry DROP CONSTRAINT %I', v_constraint);
     END LOOP;
+    IF to_regclass('level_mutex_batch') IS NOT NULL THEN
+        FOR v_constraint IN SELECT conname FROM pg_constraint
+                WHERE conrelid = 'level_mutex_batch'::regclass AND contype = 'f' LOOP
+            EXECUTE format('ALTER TABLE level_mutex_batch DROP CONSTRAINT %I', v_constraint);
+        END LOOP;
+    END IF;
 END
 $$;
 

@@ -41,7 +41,7 @@ class SchemaUpgradeTest extends ClusterTestSupport {
 		TestNode node = TestNode.open(database, defaults, false);
 		assertVersion1DataIntactAndCommitsContinue(node);
 		assertThat(queryLong(database, "SELECT max(version) FROM level_mutex_schema_version")).isEqualTo(2);
-		assertTombstonesRecordedAndEntryIndexAndForeignKeyDropped(database, "level_mutex_");
+		assertTombstonesRecordedAndEntryIndexAndForeignKeysDropped(database, "level_mutex_");
 	}
 
 	@Test
@@ -59,7 +59,7 @@ class SchemaUpgradeTest extends ClusterTestSupport {
 			.hasMessageContaining("upgrade-v1-to-v2.sql");
 		TestNode node = TestNode.open(database, fastSettings(), true);
 		assertVersion1DataIntactAndCommitsContinue(node);
-		assertTombstonesRecordedAndEntryIndexAndForeignKeyDropped(database, prefix);
+		assertTombstonesRecordedAndEntryIndexAndForeignKeysDropped(database, prefix);
 		assertThat(queryLong(database, "SELECT count(*) FROM pg_proc WHERE proname = '" + prefix + "commit'"))
 			.as("the function carries the prefix").isEqualTo(1);
 		assertThat(queryLong(database, "SELECT count(*) FROM pg_proc WHERE proname = 'level_mutex_commit'")).isZero();
@@ -149,10 +149,10 @@ class SchemaUpgradeTest extends ClusterTestSupport {
 
 	/**
 	 * The upgrade recorded version 1's tombstone ("gone", sequence 2) for the clean-up and left the entry table
-	 * with its primary key as its only index (so that a write of an existing key can be a HOT update) and without
-	 * its foreign key (checked per new key).
+	 * with its primary key as its only index (so that a write of an existing key can be a HOT update), and no table
+	 * with a foreign key (checked per commit).
 	 */
-	private static void assertTombstonesRecordedAndEntryIndexAndForeignKeyDropped(PGSimpleDataSource database,
+	private static void assertTombstonesRecordedAndEntryIndexAndForeignKeysDropped(PGSimpleDataSource database,
 			String tables) throws SQLException {
 		assertThat(queryLong(database, "SELECT count(*) FROM " + tables + "tombstone WHERE key = 'gone'::bytea "
 				+ "AND seq = 2")).isEqualTo(1);
@@ -161,8 +161,26 @@ class SchemaUpgradeTest extends ClusterTestSupport {
 				+ "entry'::regclass")).as("the primary key only").isEqualTo(1);
 		assertThat(queryLong(database, "SELECT count(*) FROM pg_class WHERE relname = '" + tables + "entry_seq'"))
 			.isZero();
-		assertThat(queryLong(database, "SELECT count(*) FROM pg_constraint WHERE conrelid = '" + tables
-				+ "entry'::regclass AND contype = 'f'")).as("no foreign key").isZero();
+		assertNoForeignKeys(database, tables);
+	}
+
+	@Test
+	void whenTheSchemaIsInstalledThenNoTableHasAForeignKey() throws Exception {
+		PGSimpleDataSource database = ownDatabase();
+		runAsShipped(database, SchemaInstaller.RESOURCE);
+		assertNoForeignKeys(database, "level_mutex_");
+	}
+
+	/**
+	 * No foreign key on the entry table nor on the batch log: each would run a referential check (through SPI) and
+	 * take a key-share lock on the keyspace row on every commit; their rows are written only under that row's lock,
+	 * and keyspace rows are never deleted.
+	 */
+	private static void assertNoForeignKeys(PGSimpleDataSource database, String tables) throws SQLException {
+		for (String table : List.of("entry", "batch", "tombstone")) {
+			assertThat(queryLong(database, "SELECT count(*) FROM pg_constraint WHERE conrelid = '" + tables + table
+					+ "'::regclass AND contype = 'f'")).as("no foreign key on " + table).isZero();
+		}
 	}
 
 	/** As a migration tool runs a file: the whole text, unchanged, as one command string. */

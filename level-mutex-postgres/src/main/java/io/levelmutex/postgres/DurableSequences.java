@@ -42,19 +42,27 @@ final class DurableSequences {
 	}
 
 	/**
+	 * A keyspace's sequence as a read saw it, and whether the batch with that sequence committed without waiting
+	 * for its flush ({@code async_seq = seq}).
+	 * @param sequence the sequence
+	 * @param unflushed whether that batch committed without its flush
+	 */
+	record Seen(long sequence, boolean unflushed) {
+	}
+
+	/**
 	 * What a read saw tells about durability: its keyspace's sequence and whether the last batch was committed
 	 * without its flush. A synchronous last batch raises the known durable sequence to it.
 	 * @param keyspaceId the keyspace
-	 * @param sequence the sequence the read saw
-	 * @param lastUnflushed whether the batch with that sequence committed without waiting for its flush
+	 * @param seen what the read saw
 	 * @return whether {@link #flush} must run before what the read saw is handed out
 	 */
-	boolean mustFlush(int keyspaceId, long sequence, boolean lastUnflushed) {
-		if (!lastUnflushed) {
-			raise(keyspaceId, sequence);
+	boolean mustFlush(int keyspaceId, Seen seen) {
+		if (!seen.unflushed()) {
+			raise(keyspaceId, seen.sequence());
 			return false;
 		}
-		return sequence > durable(keyspaceId);
+		return seen.sequence() > durable(keyspaceId);
 	}
 
 	/**

@@ -128,29 +128,25 @@ final class PlanReader {
 	 * @param seen what the sequence row said, or null when there was none
 	 * @return the sequence, or -1 if there was no row
 	 */
-	private long durable(Connection connection, PostgresKeyspace keyspace, @Nullable Seen seen) throws SQLException {
+	private long durable(Connection connection, PostgresKeyspace keyspace, DurableSequences.@Nullable Seen seen) throws SQLException {
 		if (seen == null) {
 			return -1;
 		}
-		if (this.durable.mustFlush(keyspace.id(), seen.sequence(), seen.unflushed())) {
+		if (this.durable.mustFlush(keyspace.id(), seen)) {
 			this.durable.flush(connection);
 			this.durable.raise(keyspace.id(), seen.sequence());
 		}
 		return seen.sequence();
 	}
 
-	/** The keyspace's sequence as a read saw it, and whether its batch committed without its flush. */
-	private record Seen(long sequence, boolean unflushed) {
-	}
-
 	/** Runs the statement and fills in the answers; returns the sequence row, or null if it had none. */
-	private static @Nullable Seen answer(PreparedStatement statement, List<byte @Nullable []> values,
+	private static DurableSequences.@Nullable Seen answer(PreparedStatement statement, List<byte @Nullable []> values,
 			List<List<KeyValue>> found) throws SQLException {
-		Seen sequence = null;
+		DurableSequences.Seen sequence = null;
 		try (ResultSet rows = statement.executeQuery()) {
 			while (rows.next()) {
 				switch (rows.getInt(1)) {
-					case 0 -> sequence = new Seen(rows.getLong(5), rows.getInt(2) == 1);
+					case 0 -> sequence = new DurableSequences.Seen(rows.getLong(5), rows.getInt(2) == 1);
 					case 1 -> values.set(rows.getInt(2) - 1, rows.getBytes(4));
 					default -> found.get(rows.getInt(2)).add(new KeyValue(rows.getBytes(3), rows.getBytes(4)));
 				}

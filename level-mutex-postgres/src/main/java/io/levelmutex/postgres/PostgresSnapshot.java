@@ -77,14 +77,13 @@ final class PostgresSnapshot implements ReadSnapshot {
 	private static PostgresSnapshot open(Connections connections, Connection connection, PostgresSql sql,
 			PostgresKeyspace keyspace, DurableSequences durable) {
 		try {
-			long sequence = begin(connection, sql, keyspace, durable);
-			if (sequence < 0) {
+			DurableSequences.Seen seen = begin(connection, sql, keyspace);
+			if (durable.mustFlush(keyspace.id(), seen)) {
 				// The snapshot's state is fixed by its first query: a flush started after it covers every batch it sees.
-				sequence = -sequence - 1;
 				flush(connections, durable, keyspace);
-				durable.raise(keyspace.id(), sequence);
+				durable.raise(keyspace.id(), seen.sequence());
 			}
-			return new PostgresSnapshot(connection, keyspace, sql, sequence);
+			return new PostgresSnapshot(connection, keyspace, sql, seen.sequence());
 		}
 		catch (SQLException ex) {
 			Connections.rollbackQuietly(connection);
@@ -111,9 +110,9 @@ final class PostgresSnapshot implements ReadSnapshot {
 		}
 	}
 
-	/** The snapshot's sequence; {@code -1 - sequence} when a flush must run before it is handed out. */
-	private static long begin(Connection connection, PostgresSql sql, PostgresKeyspace keyspace,
-			DurableSequences durable) throws SQLException {
+	/** Begins the transaction; the keyspace's sequence as its snapshot sees it. */
+	private static DurableSequences.Seen begin(Connection connection, PostgresSql sql, PostgresKeyspace keyspace)
+			throws SQLException {
 		connection.setAutoCommit(false);
 		try (Statement statement = connection.createStatement()) {
 			statement.execute(sql.beginSnapshot);
@@ -125,8 +124,7 @@ final class PostgresSnapshot implements ReadSnapshot {
 					throw new PostgresConfigurationException("Keyspace '" + keyspace.name() + "' (id "
 							+ keyspace.id() + ") has no row in " + sql.keyspaceTable, null);
 				}
-				long sequence = rows.getLong(1);
-				return durable.mustFlush(keyspace.id(), sequence, rows.getBoolean(2)) ? -1 - sequence : sequence;
+				return new DurableSequences.Seen(rows.getLong(1), rows.getBoolean(2));
 			}
 		}
 	}

@@ -355,7 +355,7 @@ final class RemoteChangeListener implements AutoCloseable {
 					heads.add(new long[] { id, head });
 					Watched watched = this.watched.get(id);
 					if (watched != null && head > watched.seen) {
-						mustFlush |= this.durable.mustFlush(id, head, rows.getBoolean(3));
+						mustFlush |= this.durable.mustFlush(id, new DurableSequences.Seen(head, rows.getBoolean(3)));
 					}
 				}
 			}

@@ -47,7 +47,31 @@ final class MutexCore {
 	 * CASes PROCESSING_TO_IDLE -> IDLE and ends, or, if work arrived, sets PROCESSING_TO_IDLE and runs
 	 * another cycle. After MAX_CYCLES_PER_DRAIN cycles, or an unexpected throwable, it sets REQUIRED and
 	 * submits a new task, so other mutexes get the executor. If the executor refuses a task, the thread
-	 * that submitted it fails what was queued, goes IDLE, and submits again if more work arrived (submit).
+	 * that submitted it claims the drain (REQUIRED -> PROCESSING_TO_IDLE, as a task would), fails what was
+	 * queued, goes IDLE, and submits again if more work arrived (submit); if it cannot claim it, a joining
+	 * caller or an earlier task did and runs it.
+	 *
+	 * A blocking wait helps instead of parking (after ForkJoinPool's helping join). A task submitted for
+	 * REQUIRED is a token, not the drain itself: whoever CASes REQUIRED -> PROCESSING_TO_IDLE owns the drain.
+	 * A caller blocking in MutexFuture.join()/get()/get(timeout) on a future of this mutex that is not done,
+	 * on a thread that runs no cycle (CycleMarker) and is no pool thread (BlockingCalls.PlaceLender: it must
+	 * not lend a place it does not hold), reads drainStatus and, if it is REQUIRED, tries that CAS once
+	 * (helpDrain). Won: it runs cycles on its own thread, marked as a cycle thread, until its own future is done
+	 * (checked after each cycle) or no work is left (-> IDLE, as a task), at most MAX_CYCLES_PER_DRAIN; work left
+	 * after its future is done goes back to the executor as a yielding drain does (REQUIRED + submit). A write
+	 * phase that waits for an async commit returns the thread as on any cycle thread (the commit's completion
+	 * resumes the cycle on the executor) and the caller then parks as before. The task submitted for the claimed
+	 * REQUIRED later finds drainStatus not REQUIRED and does nothing, or finds a newer REQUIRED (whose own task
+	 * is still queued: every REQUIRED submits one after it is set) and runs that drain; either way at most one
+	 * drain runs at a time and every REQUIRED is claimed by exactly one thread. Lost: the caller parks as
+	 * before. A caller that joins while the drain runs (PROCESSING_*) reads one volatile and parks: 256 joiners
+	 * cost at most one CAS each, and only while the status is REQUIRED. The helper claims only when it will
+	 * run the cycle to its end: not when interrupted, not when get(timeout)'s time is up; once claimed, an
+	 * interrupt or the timeout waits for the cycle's end (so a get(timeout) that helped may return after its
+	 * timeout, by the cycle it ran). Ordering, phases, events, exactly-once completion, close and abandon are
+	 * the drain's, unchanged; other callers' callbacks and listeners may run on the helping thread, as on any
+	 * cycle thread. Off with the system property io.levelmutex.joinRunsCycle=false (read when a mutex is made;
+	 * for A/B measurements).
 	 *
 	 * Close. closeAsync sets closed (new operations are refused at the call), starts the closeTimeout
 	 * timer and schedules a drain; the queued operations run as usual, and the drain that goes IDLE with
@@ -60,8 +84,8 @@ final class MutexCore {
 	 * the store's release closes the keyspace storage once no phase uses it (StoreGuard).
 	 *
 	 * Who owns what. Caller threads: add to the queues and raise counts, track futures, read closed.
-	 * The cycle thread (whichever thread runs the current drain task; successive tasks are ordered by the
-	 * drainStatus CAS, a volatile write by the finishing task and a volatile read before the next is
+	 * The cycle thread (whichever thread runs the current drain: a task of the executor or a joining caller that
+	 * claimed it; successive drains are ordered by the drainStatus CAS, a volatile write by the finishing task and a volatile read before the next is
 	 * submitted, so these fields need no further synchronization): takes from the queues and lowers counts,
 	 * readPhase, writePhase, phaseReads, phaseNumber, batchNumber, writesInFlight (written), cycleThread.
 	 * Any thread: closeAsync, abandon (the timer's thread), closeStorage (once, by CAS). The engine's
@@ -82,6 +106,9 @@ final class MutexCore {
 
 	/** Cycles one drain task runs before it yields the executor to other mutexes. */
 	static final int MAX_CYCLES_PER_DRAIN = 32;
+
+	/** The system property that, set to {@code false}, keeps blocking waits from running a drain (A/B measurements). */
+	static final String JOIN_RUNS_CYCLE_PROPERTY = "io.levelmutex.joinRunsCycle";
 
 	private final MutexStore store;
 
@@ -135,6 +162,9 @@ final class MutexCore {
 	private volatile int writesInFlight;
 
 	private final AtomicInteger drainStatus = new AtomicInteger(IDLE);
+
+	/** Whether a blocking wait on this mutex's futures may claim and run a submitted drain; immutable. */
+	private final boolean joinRunsCycle = !"false".equals(System.getProperty(JOIN_RUNS_CYCLE_PROPERTY));
 
 	private final CompletableFuture<Void> closeFuture;
 
@@ -309,6 +339,9 @@ final class MutexCore {
 				return;
 			}
 			catch (RejectedExecutionException ex) {
+				if (!this.drainStatus.compareAndSet(REQUIRED, PROCESSING_TO_IDLE)) {
+					return; // a joining caller (or an earlier task) claimed the drain and runs it
+				}
 				failQueued(rejection(ex));
 				this.drainStatus.set(IDLE);
 				if (!hasWork()) {
@@ -334,9 +367,28 @@ final class MutexCore {
 	}
 
 	private void drain() {
-		this.drainStatus.set(PROCESSING_TO_IDLE);
+		if (!this.drainStatus.compareAndSet(REQUIRED, PROCESSING_TO_IDLE)) {
+			return; // a joining caller claimed the drain this task was submitted for, and ran it
+		}
 		this.counters.drainStarted(); // for MutexStats.waitingForCycle
-		cycles(0, false);
+		cycles(0, false, null);
+	}
+
+	/**
+	 * A caller is about to block on {@code awaited}, a future of this mutex that is not done, on a thread that
+	 * runs no cycle and is no pool thread: if a drain is submitted and not started, the caller claims it and runs
+	 * cycles here until {@code awaited} is done (see the design above). Returns at once otherwise.
+	 * @param awaited the future the caller waits for
+	 */
+	void helpDrain(CompletableFuture<?> awaited) {
+		if (!this.joinRunsCycle || this.drainStatus.get() != REQUIRED) {
+			return; // running, idle, or just claimed: park as usual
+		}
+		if (!this.drainStatus.compareAndSet(REQUIRED, PROCESSING_TO_IDLE)) {
+			return;
+		}
+		this.counters.drainStarted(); // for MutexStats.waitingForCycle
+		cycles(0, false, awaited);
 	}
 
 	/**
@@ -346,8 +398,10 @@ final class MutexCore {
 	 * the rest of the cycle to the executor ({@link #resumeAfterCommit}).
 	 * @param done cycles this drain task ran so far
 	 * @param resuming whether the current cycle's write phase waits to be resumed
+	 * @param awaited on a joining caller's thread, the future it waits for: once it is done, work left goes back
+	 * to the executor; {@code null} on an executor's thread
 	 */
-	private void cycles(int done, boolean resuming) {
+	private void cycles(int done, boolean resuming, @Nullable CompletableFuture<?> awaited) {
 		this.cycleThread = Thread.currentThread();
 		int cycles = done;
 		String outerCycle = CycleMarker.enter(name()); // blocking waits on MutexFuture now fail fast
@@ -371,7 +425,7 @@ final class MutexCore {
 					}
 					this.drainStatus.set(PROCESSING_TO_IDLE);
 				}
-				if (cycles >= MAX_CYCLES_PER_DRAIN) {
+				if (cycles >= MAX_CYCLES_PER_DRAIN || (awaited != null && awaited.isDone())) {
 					this.cycleThread = null;
 					this.drainStatus.set(REQUIRED);
 					submit();
@@ -402,10 +456,10 @@ final class MutexCore {
 	 */
 	private void resumeAfterCommit(int cycles) {
 		try {
-			this.executor.execute(() -> cycles(cycles, true));
+			this.executor.execute(() -> cycles(cycles, true, null));
 		}
 		catch (RejectedExecutionException ex) {
-			cycles(cycles, true);
+			cycles(cycles, true, null);
 		}
 	}
 
@@ -576,6 +630,9 @@ final class MutexCore {
 	 * it; any thread.
 	 */
 	<T> CompletableFuture<T> track(CompletableFuture<T> future) {
+		if (future instanceof MutexFuture<T> helping) {
+			helping.drainOwner = this; // before the future is handed out
+		}
 		return this.tracked.track(future);
 	}
 

@@ -7,6 +7,8 @@ import java.util.concurrent.TimeoutException;
 
 import org.jspecify.annotations.Nullable;
 
+import io.levelmutex.engine.BlockingCalls;
+
 /**
  * The future every operation of a mutex returns, and every stage made from it
  * ({@code thenApply}, {@code thenCompose}, {@code copy}, ...): a {@link CompletableFuture} that
@@ -18,6 +20,11 @@ import org.jspecify.annotations.Nullable;
  * awaited operation needs a cycle, and the cycle of the calling thread's mutex cannot go on
  * until the wait returns (and other mutexes' cycles share a bounded pool). Once done, the
  * future answers as usual on any thread.
+ *
+ * <p>On any other thread (not a pool thread) a blocking wait on a future that is not done first helps: if
+ * the mutex's drain is submitted but not started, the waiting thread claims it and runs the cycle itself,
+ * instead of parking until a pool thread ran it and woke it ({@code MutexCore.helpDrain}; the design comment
+ * of {@code MutexCore} says who owns what). Then it waits as a {@link CompletableFuture} does.
  */
 final class MutexFuture<T> extends CompletableFuture<T> {
 
@@ -39,6 +46,13 @@ final class MutexFuture<T> extends CompletableFuture<T> {
 	 */
 	int trackedDepth;
 
+	/**
+	 * The mutex whose drain a blocking wait on this future may run, or {@code null} (not handed out by a mutex,
+	 * e.g. a close future); set by {@code MutexCore.track} before the future is handed out, copied to dependent
+	 * stages when they are made. A thread that sees {@code null} (an unsafe hand-over) only parks.
+	 */
+	@Nullable MutexCore drainOwner;
+
 	MutexFuture(String mutexName) {
 		this.mutexName = mutexName;
 	}
@@ -51,25 +65,45 @@ final class MutexFuture<T> extends CompletableFuture<T> {
 
 	@Override
 	public <U> CompletableFuture<U> newIncompleteFuture() {
-		return new MutexFuture<>(this.mutexName);
+		MutexFuture<U> dependent = new MutexFuture<>(this.mutexName);
+		dependent.drainOwner = this.drainOwner;
+		return dependent;
 	}
 
 	@Override
 	public T join() {
 		checkMayBlock();
+		helpDrain();
 		return super.join();
 	}
 
 	@Override
 	public T get() throws InterruptedException, ExecutionException {
 		checkMayBlock();
+		if (!Thread.currentThread().isInterrupted()) { // interrupted: super.get() throws, nothing is claimed
+			helpDrain();
+		}
 		return super.get();
 	}
 
 	@Override
 	public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
 		checkMayBlock();
-		return super.get(timeout, unit);
+		long nanos = unit.toNanos(timeout);
+		if (nanos <= 0 || isDone() || Thread.currentThread().isInterrupted()) {
+			return super.get(timeout, unit); // nothing is claimed that would outlast the wait
+		}
+		long start = System.nanoTime();
+		helpDrain();
+		return super.get(nanos - (System.nanoTime() - start), TimeUnit.NANOSECONDS);
+	}
+
+	/** Runs the mutex's submitted drain on this thread if nobody started it (see the class comment). */
+	private void helpDrain() {
+		MutexCore owner = this.drainOwner;
+		if (owner != null && !isDone() && !(Thread.currentThread() instanceof BlockingCalls.PlaceLender)) {
+			owner.helpDrain(this);
+		}
 	}
 
 	private void checkMayBlock() {

@@ -416,7 +416,7 @@ class JoinHelpsDrainTest {
 
 	/**
 	 * Seeded runs with many joining callers against the store's own pool of one thread, limits at 1, callbacks that
-	 * throw or block briefly on a latch another caller opens: no increment is lost, each caller reads its own last
+	 * throw, one that blocks until another thread releases it: no increment is lost, each caller reads its own last
 	 * write, every future completes exactly once, and some cycles ran on callers.
 	 */
 	@ParameterizedTest(name = "seed {0}")
@@ -442,7 +442,14 @@ class JoinHelpsDrainTest {
 		LongAdder increments = new LongAdder();
 		LongAdder completions = new LongAdder();
 		List<String> problems = Collections.synchronizedList(new ArrayList<>());
-		CountDownLatch halfway = new CountDownLatch(callers / 2);
+		AtomicBoolean blocking = new AtomicBoolean(true);
+		CountDownLatch reached = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		Thread releaser = new Thread(() -> { // not a caller: the blocked callback may hold the only cycle
+			await(reached);
+			release.countDown();
+		}, "releaser");
+		releaser.start();
 		List<Thread> threads = new ArrayList<>();
 		for (int c = 0; c < callers; c++) {
 			Random random = new Random(seed * 1000 + c);
@@ -489,9 +496,11 @@ class JoinHelpsDrainTest {
 							throw new IllegalStateException("callback fails");
 						});
 					}
-					if (i == opsPerCaller / 2) { // a callback that blocks until half the callers got here
-						op.thenRun(() -> await(halfway));
-						halfway.countDown();
+					if (i == opsPerCaller / 2 && blocking.getAndSet(false)) { // one callback blocks until released
+						op.thenRun(() -> {
+							reached.countDown();
+							await(release);
+						});
 					}
 					try {
 						op.join();
@@ -507,6 +516,7 @@ class JoinHelpsDrainTest {
 		for (Thread thread : threads) {
 			thread.join();
 		}
+		releaser.join();
 		assertThat(problems).isEmpty();
 		assertThat(issued(mutex.get("counter")).join()).contains(Long.toString(increments.sum()));
 		assertThat(ranCycles.keySet()).anyMatch((thread) -> thread.getName().startsWith("caller-"));

@@ -262,11 +262,21 @@ class JoinHelpsDrainTest {
 		Thread.currentThread().interrupt();
 		assertThatThrownBy(() -> put.get(1, TimeUnit.MINUTES)).isInstanceOf(InterruptedException.class);
 		assertThat(Thread.interrupted()).isFalse();
+		Thread interruptedJoiner = new Thread(() -> {
+			Thread.currentThread().interrupt();
+			put.join(); // join ignores the interrupt, but an interrupted thread must not run a cycle
+		}, "interrupted-joiner");
+		interruptedJoiner.start();
+		while (interruptedJoiner.getState() != Thread.State.WAITING && interruptedJoiner.isAlive()) {
+			Thread.onSpinWait();
+		}
 		assertThat(this.seen).isEmpty(); // nothing was claimed: the task still runs the drain
 		assertThat(mutex.stats().waitingForCycle()).isNotNull();
 		this.executor.runAll();
+		interruptedJoiner.join();
 		assertThat(put).isCompleted();
 		assertThat(this.seen).extracting(Seen::kind).containsExactly("writes 1", "flushed");
+		assertThat(this.seen).allSatisfy((event) -> assertThat(event.thread()).isSameAs(Thread.currentThread()));
 	}
 
 	@Test

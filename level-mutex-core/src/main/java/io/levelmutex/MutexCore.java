@@ -66,9 +66,11 @@ final class MutexCore {
 	 * drain runs at a time and every REQUIRED is claimed by exactly one thread. Lost: the caller parks as
 	 * before. A caller that joins while the drain runs (PROCESSING_*) reads one volatile and parks: 256 joiners
 	 * cost at most one CAS each, and only while the status is REQUIRED. The helper claims only when it will
-	 * run the cycle to its end: not when interrupted, not when get(timeout)'s time is up; once claimed, an
-	 * interrupt or the timeout waits for the cycle's end (so a get(timeout) that helped may return after its
-	 * timeout, by the cycle it ran). Ordering, phases, events, exactly-once completion, close and abandon are
+	 * run the cycle to its end: not on an interrupted thread (join() included: the interrupt would reach the
+	 * cycle's blocking calls, such as an engine's connection wait, and fail other callers' batch), not when
+	 * get(timeout)'s time is up; once claimed, the timeout waits for the cycle's end (a get(timeout) that helped
+	 * may return after its timeout, by the cycle it ran), and an interrupt that arrives while the caller runs
+	 * the cycle reaches what the cycle runs, as it would on a pool thread interrupted then. Ordering, phases, events, exactly-once completion, close and abandon are
 	 * the drain's, unchanged; other callers' callbacks and listeners may run on the helping thread, as on any
 	 * cycle thread. Off with the system property io.levelmutex.joinRunsCycle=false (read when a mutex is made;
 	 * for A/B measurements).

@@ -80,9 +80,7 @@ final class MutexFuture<T> extends CompletableFuture<T> {
 	@Override
 	public T get() throws InterruptedException, ExecutionException {
 		checkMayBlock();
-		if (!Thread.currentThread().isInterrupted()) { // interrupted: super.get() throws, nothing is claimed
-			helpDrain();
-		}
+		helpDrain(); // not when interrupted: then super.get() throws
 		return super.get();
 	}
 
@@ -90,7 +88,7 @@ final class MutexFuture<T> extends CompletableFuture<T> {
 	public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
 		checkMayBlock();
 		long nanos = unit.toNanos(timeout);
-		if (nanos <= 0 || isDone() || Thread.currentThread().isInterrupted()) {
+		if (nanos <= 0 || isDone()) {
 			return super.get(timeout, unit); // nothing is claimed that would outlast the wait
 		}
 		long start = System.nanoTime();
@@ -98,10 +96,15 @@ final class MutexFuture<T> extends CompletableFuture<T> {
 		return super.get(nanos - (System.nanoTime() - start), TimeUnit.NANOSECONDS);
 	}
 
-	/** Runs the mutex's submitted drain on this thread if nobody started it (see the class comment). */
+	/**
+	 * Runs the mutex's submitted drain on this thread if nobody started it (see the class comment); not on a pool
+	 * thread, and not on an interrupted thread (the interrupt would reach the cycle's blocking calls, e.g. an
+	 * engine's connection wait, and fail other callers' batch).
+	 */
 	private void helpDrain() {
 		MutexCore owner = this.drainOwner;
-		if (owner != null && !isDone() && !(Thread.currentThread() instanceof BlockingCalls.PlaceLender)) {
+		Thread thread = Thread.currentThread();
+		if (owner != null && !isDone() && !(thread instanceof BlockingCalls.PlaceLender) && !thread.isInterrupted()) {
 			owner.helpDrain(this);
 		}
 	}

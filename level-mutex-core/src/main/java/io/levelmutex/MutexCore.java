@@ -63,7 +63,10 @@ final class MutexCore {
 	 * resumes the cycle on the executor) and the caller then parks as before. The task submitted for the claimed
 	 * REQUIRED later finds drainStatus not REQUIRED and does nothing, or finds a newer REQUIRED (whose own task
 	 * is still queued: every REQUIRED submits one after it is set) and runs that drain; either way at most one
-	 * drain runs at a time and every REQUIRED is claimed by exactly one thread. Lost: the caller parks as
+	 * drain runs at a time and every REQUIRED is claimed by exactly one thread. On the store's own CyclePool the
+	 * helper takes one queued task of this mutex back out (CyclePool.cancel: any of them is as good, all are the
+	 * same token), so that a late stale task neither claims the next drain its caller is about to claim nor, queued
+	 * while a pool cycle lends its place, makes the pool start a thread whose shrink later wakes every idle one. Lost: the caller parks as
 	 * before. A caller that joins while the drain runs (PROCESSING_*) reads one volatile and parks: 256 joiners
 	 * cost at most one CAS each, and only while the status is REQUIRED. The helper claims only when it will
 	 * run the cycle to its end: not on an interrupted thread (join() included: the interrupt would reach the
@@ -164,6 +167,9 @@ final class MutexCore {
 	private volatile int writesInFlight;
 
 	private final AtomicInteger drainStatus = new AtomicInteger(IDLE);
+
+	/** The task every submit hands to the executor (one instance, so that a claimed one can be taken back). */
+	private final Runnable drainTask = this::drain;
 
 	/** Whether a blocking wait on this mutex's futures may claim and run a submitted drain; immutable. */
 	private final boolean joinRunsCycle = !"false".equals(System.getProperty(JOIN_RUNS_CYCLE_PROPERTY));
@@ -337,7 +343,7 @@ final class MutexCore {
 		this.counters.drainSubmitted(); // for MutexStats.waitingForCycle
 		for (;;) {
 			try {
-				this.executor.execute(this::drain);
+				this.executor.execute(this.drainTask);
 				return;
 			}
 			catch (RejectedExecutionException ex) {
@@ -390,6 +396,9 @@ final class MutexCore {
 			return;
 		}
 		this.counters.drainStarted(); // for MutexStats.waitingForCycle
+		if (this.executor instanceof CyclePool pool) {
+			pool.cancel(this.drainTask); // a task of this mutex, if still queued: it would find nothing to run
+		}
 		cycles(0, false, awaited);
 	}
 

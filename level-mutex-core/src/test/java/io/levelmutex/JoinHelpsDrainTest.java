@@ -377,6 +377,37 @@ class JoinHelpsDrainTest {
 	}
 
 	@Test
+	void whenAHelperClaimsADrainOfACyclePoolThenItTakesItsQueuedTaskBackOut() throws Exception {
+		CyclePool pool = new CyclePool("help-test-", 1);
+		CountDownLatch release = new CountDownLatch(1);
+		try {
+			CountDownLatch busy = new CountDownLatch(1);
+			pool.execute(() -> {
+				busy.countDown();
+				await(release);
+			});
+			busy.await(); // the pool's only thread is busy: the drain task stays queued
+			Mutex<String, String> mutex = mutex("pooled", pool, MutexOptions.builder("pooled"));
+			CompletableFuture<Void> put = issued(mutex.put("k", "v"));
+			assertThat(pool.queuedTasks()).isEqualTo(1);
+			put.join();
+			assertThat(pool.queuedTasks()).isZero(); // taken back: it would have found the drain claimed
+			assertThat(this.seen).allSatisfy((event) -> assertThat(event.thread()).isSameAs(Thread.currentThread()));
+			CompletableFuture<Void> next = issued(mutex.put("k", "w")); // a new drain is submitted as usual
+			assertThat(pool.queuedTasks()).isEqualTo(1);
+			release.countDown();
+			next.get(1, TimeUnit.MINUTES);
+			assertThat(this.temp.engine.contents("pooled")).containsEntry("k", "w");
+		}
+		finally {
+			release.countDown();
+			this.temp.store.mutexes().forEach(Mutex::closeAsync);
+			this.temp.store.mutexes().forEach((mutex) -> mutex.closeAsync().join());
+			pool.shutdown();
+		}
+	}
+
+	@Test
 	void whenManyCallersJoinOneRequiredDrainThenExactlyOneRunsItAndTheOthersWaitForIt() throws Exception {
 		Mutex<String, String> mutex = mutex("many");
 		CompletableFuture<Void> put = issued(mutex.put("k", "v"));

@@ -21,7 +21,8 @@ import io.levelmutex.engine.BlockingCalls;
  * until the wait returns (and other mutexes' cycles share a bounded pool). Once done, the
  * future answers as usual on any thread.
  *
- * <p>On any other thread (not a pool thread) a blocking wait on a future that is not done first helps: if
+ * <p>On any other thread (not a pool thread) a blocking wait on a write's future (or a stage made from one)
+ * that is not done first helps: if
  * the mutex's drain is submitted but not started, the waiting thread claims it and runs the cycle itself,
  * instead of parking until a pool thread ran it and woke it ({@code MutexCore.helpDrain}; the design comment
  * of {@code MutexCore} says who owns what). Then it waits as a {@link CompletableFuture} does.

@@ -33,8 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * A blocking wait helps instead of parking: a caller that joins a pending future of a mutex whose drain is submitted
- * but not started claims that drain and runs the cycle on its own thread ({@code MutexCore.helpDrain}). Cycles run
+ * A blocking wait helps instead of parking: a caller that joins a pending write's future of a mutex whose drain is
+ * submitted but not started claims that drain and runs the cycle on its own thread ({@code MutexCore.helpDrain}). Cycles run
  * on a {@link ManualExecutor} unless a test says otherwise, so that a task runs only when the test runs it: a join
  * that did not help would wait forever (the timeout only keeps that regression from hanging the build; nothing here
  * is timed). Which thread ran a cycle is observed through the listener's thread and {@link CycleMarker}.
@@ -144,33 +144,64 @@ class JoinHelpsDrainTest {
 	}
 
 	@Test
-	void whenACallerJoinsAGetOrAScanOrADependentStageThenItRunsTheCycleToo() {
-		Mutex<String, String> mutex = mutex("reads");
+	void whenACallerJoinsADelAnUpdateAnAfterWriteOrAStageMadeFromOneThenItRunsTheCycleToo() {
+		Mutex<String, String> mutex = mutex("writes");
 		issued(mutex.put("k", "v")).join();
-		assertThat(issued(mutex.get("k")).join()).contains("v");
-		assertThat(issued(mutex.scan(KeyRange.all(), 10)).join()).hasSize(1);
-		assertThat(issued(mutex.get("k")).thenApply((value) -> value.orElse("none")).join()).isEqualTo("v");
+		assertThat(issued(mutex.update((context) -> context.get("k").orElse("none"))).join()).isEqualTo("v");
+		assertThat(issued(mutex.put("k", "w")).thenApply((ok) -> "applied").join()).isEqualTo("applied");
+		issued(mutex.del("k")).join();
 		assertThat(issued(mutex.afterWrite()).join()).isNull();
-		assertThat(this.seen).allSatisfy((event) -> assertThat(event.thread()).isSameAs(Thread.currentThread()));
+		assertThat(this.seen).isNotEmpty()
+			.allSatisfy((event) -> assertThat(event.thread()).isSameAs(Thread.currentThread()));
+		assertThat(this.temp.engine.contents("writes")).doesNotContainKey("k");
 	}
 
 	@Test
-	void whenAReadCallbackWritesWhileTheHelperDeliversThenTheWriteJoinsThatCyclesWritePhase() {
+	void whenACallerJoinsAReadOrAStageMadeFromOneThenItWaitsForThePoolAsBefore() throws Exception {
+		Mutex<String, String> mutex = mutex("reads");
+		issued(mutex.put("k", "v")).join();
+		int from = this.seen.size();
+		CompletableFuture<Optional<String>> read = issued(mutex.get("k"));
+		// its callback writes: a caller running this cycle would also run that write phase, past its result
+		CompletableFuture<Void> readThenWrite = issued(read.thenAccept((value) -> issued(mutex.put("k", "w"))));
+		List<CompletableFuture<?>> joined = List.of(read, readThenWrite, issued(mutex.scan(KeyRange.all(), 10)));
+		List<Thread> joiners = new ArrayList<>();
+		for (CompletableFuture<?> future : joined) {
+			Thread joiner = new Thread(future::join, "reader");
+			joiners.add(joiner);
+			joiner.start();
+			while (joiner.getState() != Thread.State.WAITING && joiner.isAlive()) {
+				Thread.onSpinWait();
+			}
+		}
+		assertThat(seenSince(from)).isEmpty(); // nobody claimed the drain: the executor's task runs it
+		this.executor.runAll();
+		for (Thread joiner : joiners) {
+			joiner.join();
+		}
+		assertThat(read.join()).contains("v");
+		assertThat(seenSince(from)).extracting(Seen::kind).containsExactly("reads", "delivered", "writes 1", "flushed");
+		assertThat(seenSince(from)).allSatisfy((event) -> assertThat(event.thread()).isSameAs(Thread.currentThread()));
+	}
+
+	@Test
+	void whenAHelperRunsACycleWithAnotherCallersReadThenTheWriteItsCallbackIssuedJoinsThatCyclesWritePhase() {
 		Mutex<String, String> mutex = mutex("readThenWrite");
 		issued(mutex.put("revision", "1")).join();
 		int from = this.seen.size();
 		AtomicReference<CompletableFuture<Void>> written = new AtomicReference<>();
-		CompletableFuture<Optional<String>> read = issued(mutex.get("revision"));
-		read.thenAccept((value) -> written.set(issued(mutex.put("revision", "2")))); // attached before the join
-		assertThat(read.join()).contains("1");
-		// the write issued while the result was delivered was in the same cycle's write phase: done by now
+		CompletableFuture<Optional<String>> read = issued(mutex.get("revision")); // another caller's read
+		read.thenAccept((value) -> written.set(issued(mutex.put("revision", "2"))));
+		CompletableFuture<Void> own = issued(mutex.put("own", "x"));
+		own.join(); // runs the cycle: the read phase, then every write queued by then, the callback's included
+		assertThat(read).isCompleted();
 		assertThat(written.get()).isCompleted();
 		assertThat(seenSince(from)).extracting(Seen::kind)
-			.containsExactly("reads", "delivered", "writes 1", "flushed");
+			.containsExactly("reads", "delivered", "writes 2", "flushed");
 		assertThat(seenSince(from)).allSatisfy((event) -> assertThat(event.thread()).isSameAs(Thread.currentThread()));
 		this.executor.runAll();
 		assertThat(seenSince(from)).hasSize(4);
-		assertThat(this.temp.engine.contents("readThenWrite")).containsEntry("revision", "2");
+		assertThat(this.temp.engine.contents("readThenWrite")).containsEntry("revision", "2").containsEntry("own", "x");
 	}
 
 	@Test
@@ -283,7 +314,7 @@ class JoinHelpsDrainTest {
 	void whenGetWithTimeLeftHelpsThenItAnswersAndAnInterruptDuringTheCycleDoesNotStopIt() throws Exception {
 		Mutex<String, String> mutex = mutex("timed");
 		assertThat(issued(mutex.put("k", "v")).get(1, TimeUnit.MINUTES)).isNull();
-		assertThat(issued(mutex.get("k")).get()).contains("v");
+		assertThat(issued(mutex.del("gone")).get()).isNull();
 		Thread caller = Thread.currentThread();
 		mutex.addListener(new MutexListener() {
 			@Override

@@ -52,31 +52,30 @@ final class MutexCore {
 	 *
 	 * A blocking wait helps instead of parking (after ForkJoinPool's helping join). A task submitted for REQUIRED
 	 * is a token, not the drain itself: whoever CASes REQUIRED -> PROCESSING_TO_IDLE owns the drain. A caller
-	 * blocking in MutexFuture.join()/get()/get(timeout) on a write's future of this mutex (put, del, update,
-	 * afterWrite, or a stage made from one; not a read's: see trackWrite) that is not done, on a thread that runs
-	 * no cycle (CycleMarker) and is no pool thread (BlockingCalls.PlaceLender: it must not lend a place it does
-	 * not hold), reads drainStatus and, if it is REQUIRED, tries that CAS once (helpDrain). Won: it runs cycles on
-	 * its own thread, marked as a cycle thread, until its own future is done (checked after each cycle) or no work
-	 * is left (-> IDLE, as a task), at most MAX_CYCLES_PER_DRAIN; work left after its future is done goes back to
-	 * the executor as a yielding drain does (REQUIRED + submit). A write phase that waits for an async commit
-	 * returns the thread as on any cycle thread (the commit's completion resumes the cycle on the executor) and
-	 * the caller then parks as before. The task submitted for the claimed REQUIRED later finds drainStatus not
-	 * REQUIRED and does nothing, or finds a newer REQUIRED (whose own task is still queued: every REQUIRED submits
-	 * one after it is set) and runs that drain; either way at most one drain runs at a time and every REQUIRED is
-	 * claimed by exactly one thread. On the store's own CyclePool the helper takes one queued task of this mutex
-	 * back out (CyclePool.cancel: any of them is as good, all are the same token), so that a late stale task
-	 * neither claims the next drain its caller is about to claim nor, queued while a pool cycle lends its place,
-	 * makes the pool start a thread whose shrink later wakes every idle one. Lost: the caller parks as before. A
-	 * caller that joins while the drain runs (PROCESSING_*) reads one volatile and parks: 256 joiners cost at most
-	 * one CAS each, and only while the status is REQUIRED. The helper claims only when it will run the cycle to
-	 * its end: not on an interrupted thread (join() included: the interrupt would reach the cycle's blocking
-	 * calls, such as an engine's connection wait, and fail other callers' batch), not when get(timeout)'s time is
-	 * up; once claimed, the timeout waits for the cycle's end (a get(timeout) that helped may return after its
-	 * timeout, by the cycle it ran), and an interrupt that arrives while the caller runs the cycle reaches what
-	 * the cycle runs, as it would on a pool thread interrupted then. Ordering, phases, events, exactly-once
-	 * completion, close and abandon are the drain's, unchanged; other callers' callbacks and listeners may run on
-	 * the helping thread, as on any cycle thread. Off with the system property io.levelmutex.joinRunsCycle=false
-	 * (read when a mutex is made; for A/B measurements).
+	 * blocking in MutexFuture.join()/get() (not get(timeout): a cycle it ran could outlast its timeout, e.g. a
+	 * commit waiting for another node's lock) on a write's future of this mutex (put, del, update, afterWrite, or
+	 * a stage made from one; not a read's: see trackWrite) that is not done, on a thread that runs no cycle
+	 * (CycleMarker) and is no pool thread (BlockingCalls.PlaceLender: it must not lend a place it does not hold),
+	 * reads drainStatus and, if it is REQUIRED, tries that CAS once (helpDrain). Won: it runs cycles on its own
+	 * thread, marked as a cycle thread, until its own future is done (checked after each cycle) or no work is left
+	 * (-> IDLE, as a task), at most MAX_CYCLES_PER_DRAIN; work left after its future is done goes back to the
+	 * executor as a yielding drain does (REQUIRED + submit). A write phase that waits for an async commit returns
+	 * the thread as on any cycle thread (the commit's completion resumes the cycle on the executor) and the caller
+	 * then parks as before. The task submitted for the claimed REQUIRED later finds drainStatus not REQUIRED and
+	 * does nothing, or finds a newer REQUIRED (whose own task is still queued: every REQUIRED submits one after it
+	 * is set) and runs that drain; either way at most one drain runs at a time and every REQUIRED is claimed by
+	 * exactly one thread. On the store's own CyclePool the helper takes one queued task of this mutex back out
+	 * (CyclePool.cancel: any of them is as good, all are the same token), so that a late stale task neither claims
+	 * the next drain its caller is about to claim nor, queued while a pool cycle lends its place, makes the pool
+	 * start a thread whose shrink later wakes every idle one. Lost: the caller parks as before. A caller that
+	 * joins while the drain runs (PROCESSING_*) reads one volatile and parks: 256 joiners cost at most one CAS
+	 * each, and only while the status is REQUIRED. The helper claims only when it will run the cycle to its end:
+	 * not on an interrupted thread (join() included: the interrupt would reach the cycle's blocking calls, such as
+	 * an engine's connection wait, and fail other callers' batch); an interrupt that arrives while the caller runs
+	 * the cycle reaches what the cycle runs, as it would on a pool thread interrupted then. Ordering, phases,
+	 * events, exactly-once completion, close and abandon are the drain's, unchanged; other callers' callbacks and
+	 * listeners may run on the helping thread, as on any cycle thread. Off with the system property
+	 * io.levelmutex.joinRunsCycle=false (read when a mutex is made; for A/B measurements).
 	 *
 	 * Close. closeAsync sets closed (new operations are refused at the call), starts the closeTimeout
 	 * timer and schedules a drain; the queued operations run as usual, and the drain that goes IDLE with

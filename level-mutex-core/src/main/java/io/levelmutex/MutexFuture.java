@@ -21,8 +21,8 @@ import io.levelmutex.engine.BlockingCalls;
  * until the wait returns (and other mutexes' cycles share a bounded pool). Once done, the
  * future answers as usual on any thread.
  *
- * <p>On any other thread (not a pool thread) a blocking wait on a write's future (or a stage made from one)
- * that is not done first helps: if
+ * <p>On any other thread (not a pool thread) {@link #join()} and {@link #get()} on a write's future (or a stage
+ * made from one) that is not done first help: if
  * the mutex's drain is submitted but not started, the waiting thread claims it and runs the cycle itself,
  * instead of parking until a pool thread ran it and woke it ({@code MutexCore.helpDrain}; the design comment
  * of {@code MutexCore} says who owns what). Then it waits as a {@link CompletableFuture} does.
@@ -88,13 +88,8 @@ final class MutexFuture<T> extends CompletableFuture<T> {
 	@Override
 	public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
 		checkMayBlock();
-		long nanos = unit.toNanos(timeout);
-		if (nanos <= 0 || isDone()) {
-			return super.get(timeout, unit); // nothing is claimed that would outlast the wait
-		}
-		long start = System.nanoTime();
-		helpDrain();
-		return super.get(nanos - (System.nanoTime() - start), TimeUnit.NANOSECONDS);
+		// never runs a cycle: a cycle it ran could outlast the timeout (a commit waiting for a lock)
+		return super.get(timeout, unit);
 	}
 
 	/**

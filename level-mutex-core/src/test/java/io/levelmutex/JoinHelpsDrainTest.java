@@ -311,9 +311,19 @@ class JoinHelpsDrainTest {
 	}
 
 	@Test
-	void whenGetWithTimeLeftHelpsThenItAnswersAndAnInterruptDuringTheCycleDoesNotStopIt() throws Exception {
+	void whenGetWithATimeoutWaitsThenItNeverRunsTheCycleSoItsBoundHolds() throws Exception {
+		Mutex<String, String> mutex = mutex("bound");
+		CompletableFuture<Void> put = issued(mutex.put("k", "v"));
+		assertThatThrownBy(() -> put.get(10, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+		assertThat(this.seen).isEmpty();
+		this.executor.runAll();
+		assertThat(put.get(1, TimeUnit.MINUTES)).isNull();
+	}
+
+	@Test
+	void whenGetHelpsThenItAnswersAndAnInterruptDuringTheCycleDoesNotStopIt() throws Exception {
 		Mutex<String, String> mutex = mutex("timed");
-		assertThat(issued(mutex.put("k", "v")).get(1, TimeUnit.MINUTES)).isNull();
+		assertThat(issued(mutex.put("k", "v")).get()).isNull();
 		assertThat(issued(mutex.del("gone")).get()).isNull();
 		Thread caller = Thread.currentThread();
 		mutex.addListener(new MutexListener() {

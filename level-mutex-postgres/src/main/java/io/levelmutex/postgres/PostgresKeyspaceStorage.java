@@ -48,6 +48,9 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 	 */
 	private volatile long knownSequence;
 
+	/** Which statement commits this keyspace's next batch; owned by the mutex's cycle, one commit at a time. */
+	private final CommitRoute route = new CommitRoute();
+
 	PostgresKeyspaceStorage(PostgresKeyspace keyspace, long openedAt, Connections connections,
 			PostgresSettings settings, PostgresSql sql, BatchCommitter committer, PlanReader reader, AfterCommit afterCommit,
 			RemoteChangeListener listener, EngineHealth health, DurableSequences durable) {
@@ -130,7 +133,7 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 	public CommitResult commit(EngineBatch batch) {
 		CommitOutcome outcome;
 		try {
-			outcome = this.committer.commit(this.keyspace, UUID.randomUUID(), batch, this.knownSequence);
+			outcome = this.committer.commit(this.keyspace, UUID.randomUUID(), batch, this.knownSequence, this.route);
 		}
 		catch (StorageUnavailableException ex) {
 			this.health.unreachable();

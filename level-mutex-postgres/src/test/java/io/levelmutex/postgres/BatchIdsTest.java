@@ -80,7 +80,10 @@ class BatchIdsTest extends ClusterTestSupport {
 			for (int i = 0; i < 40; i++) {
 				mutex.put("k" + (i % 3), "v" + i).join();
 			}
-			mutex.update((context) -> context.put("k0", "last")).join();
+			mutex.<String>update((context) -> {
+				context.put("k0", context.get("k0").orElseThrow() + "+");
+				return "done";
+			}).join();
 		}
 		PostgresSql sql = new PostgresSql(prefix);
 		assertThat(queryLong(database, "SELECT count(*) FROM " + sql.batchTable)).isEqualTo(41);

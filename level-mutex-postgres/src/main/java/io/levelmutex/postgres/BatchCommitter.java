@@ -192,8 +192,8 @@ final class BatchCommitter {
 	 */
 	private @Nullable CommitOutcome commitOneWrite(Connection connection, PostgresKeyspace keyspace, UUID batchId,
 			EngineBatch batch) throws SQLException {
-		boolean put = OneWriteCommit.isBlindPut(batch);
-		try (PreparedStatement statement = connection.prepareStatement(put ? this.sql.commitPut : this.sql.commitOneWrite)) {
+		String text = OneWriteCommit.isBlindPut(batch) ? this.sql.commitPut : this.sql.commitOneWrite;
+		try (PreparedStatement statement = connection.prepareStatement(text)) {
 			OneWriteCommit.bind(statement, keyspace, batchId, this.nodeId, batch);
 			try (ResultSet rows = this.commitStep.call(connection, statement)) {
 				return OneWriteCommit.outcome(rows, batch);

@@ -81,7 +81,8 @@ final class OneWriteCommit {
 	}
 
 	/**
-	 * Sets the statement's parameters: five for a blind put ({@link PostgresSql#commitPut}), otherwise seven for a batch that {@link #fits}.
+	 * Sets the statement's parameters for a batch that {@link #fits}: five for a blind put
+	 * ({@link PostgresSql#commitPut}), otherwise seven.
 	 * @param statement the prepared {@link PostgresSql#commitPut} if {@link #isBlindPut}, otherwise
 	 * {@link PostgresSql#commitOneWrite}
 	 * @param keyspace the keyspace

@@ -1,6 +1,5 @@
 package io.levelmutex.postgres;
 
-import java.util.UUID;
 
 import io.levelmutex.StorageUnavailableException;
 import io.levelmutex.engine.CommitResult;
@@ -130,7 +129,7 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 	public CommitResult commit(EngineBatch batch) {
 		CommitOutcome outcome;
 		try {
-			outcome = this.committer.commit(this.keyspace, UUID.randomUUID(), batch, this.knownSequence);
+			outcome = this.committer.commit(this.keyspace, this.committer.newBatchId(), batch, this.knownSequence);
 		}
 		catch (StorageUnavailableException ex) {
 			this.health.unreachable();

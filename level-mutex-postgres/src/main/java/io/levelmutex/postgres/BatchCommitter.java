@@ -100,6 +100,9 @@ final class BatchCommitter {
 
 	private final DurableSequences durable;
 
+	/** This node's batch ids (thread-safe). */
+	private final BatchIds batchIds;
+
 	BatchCommitter(Connections connections, PostgresSettings settings, PostgresSql sql, UUID nodeId,
 			CommitStep commitStep, DurableSequences durable) {
 		this.connections = connections;
@@ -108,6 +111,15 @@ final class BatchCommitter {
 		this.nodeId = nodeId;
 		this.commitStep = commitStep;
 		this.durable = durable;
+		this.batchIds = new BatchIds(nodeId);
+	}
+
+	/**
+	 * A new batch id for {@link #commit}: unique per batch, time-ordered ({@link BatchIds}).
+	 * @return the id
+	 */
+	UUID newBatchId() {
+		return this.batchIds.next();
 	}
 
 	/**
@@ -206,13 +218,15 @@ final class BatchCommitter {
 	}
 
 	/**
-	 * A batch of one write through {@link OneWriteCommit}'s plain statement (the same commit step as the function's
-	 * call, so a connection lost meanwhile is resolved through the batch log alike).
+	 * A batch of one write through {@link OneWriteCommit}'s plain statement, a blind put through its put-only form
+	 * (the same commit step as the function's call, so a connection lost meanwhile is resolved through the batch log
+	 * alike).
 	 * @return the outcome, or {@code null} if the statement wrote nothing and the function must decide
 	 */
 	private @Nullable CommitOutcome commitOneWrite(Connection connection, PostgresKeyspace keyspace, UUID batchId,
 			EngineBatch batch) throws SQLException {
-		try (PreparedStatement statement = connection.prepareStatement(this.sql.commitOneWrite)) {
+		String text = OneWriteCommit.isBlindPut(batch) ? this.sql.commitPut : this.sql.commitOneWrite;
+		try (PreparedStatement statement = connection.prepareStatement(text)) {
 			OneWriteCommit.bind(statement, keyspace, batchId, this.nodeId, batch);
 			try (ResultSet rows = this.commitStep.call(connection, statement)) {
 				return OneWriteCommit.outcome(rows, batch);

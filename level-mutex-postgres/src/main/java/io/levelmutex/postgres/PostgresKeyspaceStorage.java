@@ -1,6 +1,5 @@
 package io.levelmutex.postgres;
 
-import java.util.UUID;
 
 import io.levelmutex.StorageUnavailableException;
 import io.levelmutex.engine.CommitResult;
@@ -133,7 +132,8 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 	public CommitResult commit(EngineBatch batch) {
 		CommitOutcome outcome;
 		try {
-			outcome = this.committer.commit(this.keyspace, UUID.randomUUID(), batch, this.knownSequence, this.route);
+			outcome = this.committer.commit(this.keyspace, this.committer.newBatchId(), batch, this.knownSequence,
+					this.route);
 		}
 		catch (StorageUnavailableException ex) {
 			this.health.unreachable();

@@ -86,6 +86,17 @@ final class PostgresSql {
 	 */
 	final String commitOneWrite;
 
+	/**
+	 * {@link #commitOneWrite} for a blind put (the commonest batch of one write at low concurrency): the same lock
+	 * step without the snapshot condition (a blind put's upsert acts on the newest row whatever the snapshot), the
+	 * upsert and the batch-log row, without the validation and delete parts (measured 0.7-0.9x the full statement's
+	 * server time). Run in autocommit; never waits for the keyspace row's lock ({@code SKIP LOCKED}: held, the
+	 * caller runs {@link #commit}). Parameters: keyspace id, batch id, node id, key, value. One row, as
+	 * {@link #commitOneWrite}'s: the batch's sequence (NULL: the lock was held or no such keyspace, nothing written),
+	 * then two NULLs.
+	 */
+	final String commitPut;
+
 	/** Resolution of a lost commit: a lock timeout for the transaction ({@code set_config}, local). */
 	final String lockTimeout = "SELECT set_config('lock_timeout', ?, true)";
 
@@ -293,6 +304,25 @@ final class PostgresSql {
 				)
 				SELECT k.seq, s.current, r.reason FROM s CROSS JOIN r LEFT JOIN k ON true"""
 			.formatted(this.keyspaceTable, this.entryTable, this.tombstoneTable, this.batchTable);
+		this.commitPut = """
+				WITH p AS NOT MATERIALIZED (
+				    SELECT ?::int AS ks, ?::uuid AS batch, ?::uuid AS node, ?::bytea AS key, ?::bytea AS value
+				), free AS MATERIALIZED (
+				    SELECT k.id FROM p, %1$s k WHERE k.id = p.ks FOR UPDATE OF k SKIP LOCKED
+				), k AS (
+				    UPDATE %1$s k SET seq = k.seq + 1 FROM free WHERE k.id = free.id
+				    RETURNING k.seq, set_config('synchronous_commit', 'on', true) AS durable
+				), put AS (
+				    INSERT INTO %2$s AS e (keyspace_id, key, value, seq)
+				    SELECT p.ks, p.key, p.value, k.seq FROM p, k
+				    ON CONFLICT (keyspace_id, key) DO UPDATE SET value = EXCLUDED.value, seq = EXCLUDED.seq
+				), logged AS (
+				    INSERT INTO %3$s (batch_id, keyspace_id, seq, node_id, applied_ops, rejected_unit,
+				        rejected_reason, rejected_key)
+				    SELECT p.batch, p.ks, k.seq, p.node, 1, -1, NULL, NULL FROM p, k
+				)
+				SELECT k.seq, NULL::bigint, NULL::text FROM (SELECT) AS one LEFT JOIN k ON true"""
+			.formatted(this.keyspaceTable, this.entryTable, this.batchTable);
 		this.lockKeyspace = "SELECT horizon FROM %s WHERE id = ? FOR UPDATE".formatted(this.keyspaceTable);
 		this.findBatch = """
 				SELECT seq, applied_ops, rejected_unit, rejected_reason, rejected_key FROM %s

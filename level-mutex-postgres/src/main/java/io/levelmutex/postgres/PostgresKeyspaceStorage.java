@@ -47,6 +47,9 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 	 */
 	private volatile long knownSequence;
 
+	/** Which statement commits this keyspace's next batch; owned by the mutex's cycle, one commit at a time. */
+	private final CommitRoute route = new CommitRoute();
+
 	PostgresKeyspaceStorage(PostgresKeyspace keyspace, long openedAt, Connections connections,
 			PostgresSettings settings, PostgresSql sql, BatchCommitter committer, PlanReader reader, AfterCommit afterCommit,
 			RemoteChangeListener listener, EngineHealth health, DurableSequences durable) {
@@ -129,7 +132,8 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 	public CommitResult commit(EngineBatch batch) {
 		CommitOutcome outcome;
 		try {
-			outcome = this.committer.commit(this.keyspace, this.committer.newBatchId(), batch, this.knownSequence);
+			outcome = this.committer.commit(this.keyspace, this.committer.newBatchId(), batch, this.knownSequence,
+					this.route);
 		}
 		catch (StorageUnavailableException ex) {
 			this.health.unreachable();

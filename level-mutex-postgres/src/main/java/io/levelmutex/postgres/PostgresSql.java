@@ -12,7 +12,13 @@ final class PostgresSql {
 	/** The commit function's name without the prefix (schema version 2). */
 	static final String COMMIT_FUNCTION = "commit";
 
-	/** The commit function's argument types, to name it in {@code to_regprocedure} and {@code DROP FUNCTION}. */
+	/** The procedure committing a batch with the keyspace's lock released before the WAL flush, without the prefix. */
+	static final String COMMIT_RELEASED_PROCEDURE = "commit_released";
+
+	/**
+	 * The argument types of the commit function and of the released-commit procedure (its input arguments), to name
+	 * them in {@code to_regprocedure} and {@code DROP FUNCTION}.
+	 */
 	static final String COMMIT_FUNCTION_ARGUMENTS = "integer, uuid, uuid, bytea[], bytea[], integer[], bigint[], "
 			+ "integer[], boolean[], bytea[], integer[], bytea[], bytea[], boolean[]";
 
@@ -41,6 +47,17 @@ final class PostgresSql {
 	 * statement, so only the five parameters keyspace id, batch id, node id, keys and values are bound and sent).
 	 */
 	final String commitBlind;
+
+	/**
+	 * {@link #commit} with the keyspace's lock released before the WAL flush, in the same one round trip: the
+	 * schema's procedure {@code commit_released} (run in autocommit: it commits the batch without waiting for the
+	 * flush, then flushes in a second transaction before it replies). The same parameters and reply columns as
+	 * {@link #commit}, {@code flushed} always true; no keyspace: one row of NULLs.
+	 */
+	final String commitReleased;
+
+	/** {@link #commitReleased} for a batch without updates (five parameters, as {@link #commitBlind}). */
+	final String commitReleasedBlind;
 
 	/**
 	 * Durability after a commit that did not wait for its WAL flush, and before handing out a read that saw such a
@@ -207,7 +224,7 @@ final class PostgresSql {
 	/** Schema check: the highest installed version. */
 	final String schemaVersion;
 
-	/** Schema check: whether the commit function exists. */
+	/** Schema check: whether the commit function and the released-commit procedure exist. */
 	final String commitFunctionExists;
 
 	/**
@@ -238,6 +255,15 @@ final class PostgresSql {
 				SELECT seq, applied_ops, rejected_unit, rejected_reason, rejected_key, flushed FROM %scommit(?, ?, ?,
 				    ?::bytea[], ?::bytea[], '{}'::int[], '{}'::bigint[], '{}'::int[], '{}'::boolean[], '{}'::bytea[],
 				    '{}'::int[], '{}'::bytea[], '{}'::bytea[], '{}'::boolean[])""".formatted(prefix);
+		this.commitReleased = """
+				CALL %scommit_released(?, ?, ?,
+				    ?::bytea[], ?::bytea[], ?::int[], ?::bigint[], ?::int[], ?::boolean[], ?::bytea[],
+				    ?::int[], ?::bytea[], ?::bytea[], ?::boolean[], NULL, NULL, NULL, NULL, NULL, NULL)""".formatted(prefix);
+		this.commitReleasedBlind = """
+				CALL %scommit_released(?, ?, ?,
+				    ?::bytea[], ?::bytea[], '{}'::int[], '{}'::bigint[], '{}'::int[], '{}'::boolean[], '{}'::bytea[],
+				    '{}'::int[], '{}'::bytea[], '{}'::bytea[], '{}'::boolean[], NULL, NULL, NULL, NULL, NULL, NULL)"""
+			.formatted(prefix);
 		this.commitOneWrite = """
 				WITH p AS NOT MATERIALIZED (
 				    SELECT ?::int AS ks, ?::uuid AS batch, ?::uuid AS node, ?::bytea AS key, ?::bytea AS value,
@@ -346,8 +372,9 @@ final class PostgresSql {
 		this.keyspaceId = "SELECT id FROM %s WHERE name = ?".formatted(this.keyspaceTable);
 		this.schemaExists = "SELECT to_regclass('%s') IS NOT NULL".formatted(this.schemaVersionTable);
 		this.schemaVersion = "SELECT max(version) FROM %s".formatted(this.schemaVersionTable);
-		this.commitFunctionExists = "SELECT to_regprocedure('%s%s(%s)') IS NOT NULL".formatted(prefix,
-				COMMIT_FUNCTION, COMMIT_FUNCTION_ARGUMENTS);
+		this.commitFunctionExists = "SELECT to_regprocedure('%s%s(%s)') IS NOT NULL AND to_regprocedure('%s%s(%s)') IS NOT NULL"
+			.formatted(prefix, COMMIT_FUNCTION, COMMIT_FUNCTION_ARGUMENTS, prefix, COMMIT_RELEASED_PROCEDURE,
+					COMMIT_FUNCTION_ARGUMENTS);
 	}
 
 	/**

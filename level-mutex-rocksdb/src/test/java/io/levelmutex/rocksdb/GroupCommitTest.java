@@ -567,6 +567,54 @@ class GroupCommitTest {
 		}
 	}
 
+	@Test
+	void whenTheCommitterIsClosedFromACompletionThenTheGroupsWrittenBehindItStillCompleteExactlyOnce() throws Exception {
+		Gate gate = new Gate(1); // the direct write
+		Path path = TempStore.newDirectory();
+		try (MutexStore store = open(path, new Gate(0), 1)) {
+			store.mutex("a").put(bytes("x"), bytes("y")).join(); // the engine is up
+			ColumnFamilyHandle family = RocksStore.rocksDB(store).getDefaultColumnFamily();
+			RocksAccess access = gated(store, gate);
+			try (WriteOptions synced = new WriteOptions().setSync(true);
+					GroupCommitter committer = new GroupCommitter(access, synced, "level-mutex-commit-test")) {
+				RocksKeyspaceStorage direct = new RocksKeyspaceStorage(access, family, synced, bytes("d"), committer);
+				RocksKeyspaceStorage first = new RocksKeyspaceStorage(access, family, synced, bytes("f"), committer);
+				RocksKeyspaceStorage second = new RocksKeyspaceStorage(access, family, synced, bytes("s"), committer);
+				CompletableFuture<CompletableFuture<CommitResult>> stuck = CompletableFuture.supplyAsync(
+						() -> committer.submit(direct, family, putBatch(1, "d1")));
+				await(gate.entered); // the direct write is stuck: what follows is queued
+				List<CompletableFuture<CommitResult>> behind = new ArrayList<>();
+				AtomicInteger closedOn = new AtomicInteger();
+				CompletableFuture<String> closer = new CompletableFuture<>();
+				CompletableFuture<CommitResult> written = committer.submit(first, family, putBatch(1, "f1"));
+				written.whenComplete((result, error) -> { // on the completer: hand over one more, let it be written, close
+					behind.add(committer.submit(second, family, putBatch(1, "s1")));
+					until(() -> committer.queued() == 0 && gate.writes.get() == 3); // the writer wrote it
+					gate.release.countDown(); // the direct write may end: close waits for it
+					committer.close();
+					closedOn.incrementAndGet();
+					closer.complete(Thread.currentThread().getName());
+				});
+				assertThat(closer.get(30, TimeUnit.SECONDS)).endsWith("-complete");
+				assertThat(closedOn.get()).isEqualTo(1);
+				assertThat(written.join().appliedOperations()).isEqualTo(1);
+				assertThat(behind).hasSize(1);
+				assertThat(behind.get(0)).isCompleted(); // completed by the close, on the completer, exactly once
+				assertThat(behind.get(0).join().appliedOperations()).isEqualTo(1);
+				assertThat(stuck.join().join().appliedOperations()).isEqualTo(1);
+				assertThat(RocksStore.rocksDB(store).get(bytes("s1"))).isEqualTo(bytes("1"));
+				assertThat(committer.inFlight()).isZero();
+				direct.close();
+				first.close();
+				second.close();
+			}
+		}
+		finally {
+			gate.release.countDown();
+			TempStore.deleteRecursively(path);
+		}
+	}
+
 	/** One batch's outcome in the seeded committer run. */
 	private record Outcome(int storage, List<String> keys, boolean refused, @org.jspecify.annotations.Nullable CommitResult result,
 			@org.jspecify.annotations.Nullable Throwable error) {

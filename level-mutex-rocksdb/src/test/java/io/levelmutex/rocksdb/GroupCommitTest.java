@@ -54,7 +54,7 @@ class GroupCommitTest {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
 
-	/** The committer's writer threads' names start with this. */
+	/** The committer's threads' names (its writer's and its completer's) start with this. */
 	private static final String WRITER_THREAD = "level-mutex-commit-";
 
 	/**
@@ -85,7 +85,7 @@ class GroupCommitTest {
 		/** The thread of each write, in write order. */
 		final ConcurrentLinkedQueue<String> threads = new ConcurrentLinkedQueue<>();
 
-		/** @return how many writes ran on the committer's writer threads (the others ran on cycle threads) */
+		/** @return how many writes ran on the committer's writer thread (the others ran on cycle threads) */
 		long joinedWrites() {
 			return this.threads.stream().filter((name) -> name.startsWith(WRITER_THREAD)).count();
 		}
@@ -413,7 +413,7 @@ class GroupCommitTest {
 	}
 
 	@Test
-	void whenBatchesArriveWhileADirectWriteIsInFlightThenTheWritersCommitThemMeanwhile() {
+	void whenBatchesArriveWhileADirectWriteIsInFlightThenTheWriterCommitsThemMeanwhile() {
 		Gate gate = new Gate(1);
 		Path path = TempStore.newDirectory();
 		try (MutexStore store = open(path, gate, 1)) {
@@ -627,7 +627,7 @@ class GroupCommitTest {
 	 * every batch completes exactly once (nothing left in flight); a batch succeeds iff all its keys are in the
 	 * database and fails iff none is; each storage's k-th written batch answers sequence k; a failed write fails
 	 * exactly the batches it carried (their entries sum to the write's); a refused batch always fails; at most one
-	 * writer thread is inside RocksDB's write call at any time.
+	 * committer thread is inside RocksDB's write call at any time.
 	 */
 	@ParameterizedTest(name = "seed {0}")
 	@ValueSource(longs = { 11L, 12L, 13L, 14L, 15L, 16L, 17L, 18L })

@@ -569,7 +569,7 @@ class GroupCommitTest {
 
 	@Test
 	void whenTheCommitterIsClosedFromACompletionThenTheGroupsWrittenBehindItStillCompleteExactlyOnce() throws Exception {
-		Gate gate = new Gate(1); // the direct write
+		Gate gate = new Gate(2); // the direct write, then the writer's
 		Path path = TempStore.newDirectory();
 		try (MutexStore store = open(path, new Gate(0), 1)) {
 			store.mutex("a").put(bytes("x"), bytes("y")).join(); // the engine is up
@@ -582,19 +582,20 @@ class GroupCommitTest {
 				RocksKeyspaceStorage second = new RocksKeyspaceStorage(access, family, synced, bytes("s"), committer);
 				CompletableFuture<CompletableFuture<CommitResult>> stuck = CompletableFuture.supplyAsync(
 						() -> committer.submit(direct, family, putBatch(1, "d1")));
-				await(gate.entered); // the direct write is stuck: what follows is queued
+				until(() -> gate.entered.getCount() == 1); // the direct write is stuck: what follows is queued
 				List<CompletableFuture<CommitResult>> behind = new ArrayList<>();
 				AtomicInteger closedOn = new AtomicInteger();
 				CompletableFuture<String> closer = new CompletableFuture<>();
 				CompletableFuture<CommitResult> written = committer.submit(first, family, putBatch(1, "f1"));
+				await(gate.entered); // the writer's write of it is stuck: its completion is still to come
 				written.whenComplete((result, error) -> { // on the completer: hand over one more, let it be written, close
 					behind.add(committer.submit(second, family, putBatch(1, "s1")));
 					until(() -> committer.queued() == 0 && gate.writes.get() == 3); // the writer wrote it
-					gate.release.countDown(); // the direct write may end: close waits for it
 					committer.close();
 					closedOn.incrementAndGet();
 					closer.complete(Thread.currentThread().getName());
 				});
+				gate.release.countDown();
 				assertThat(closer.get(30, TimeUnit.SECONDS)).endsWith("-complete");
 				assertThat(closedOn.get()).isEqualTo(1);
 				assertThat(written.join().appliedOperations()).isEqualTo(1);

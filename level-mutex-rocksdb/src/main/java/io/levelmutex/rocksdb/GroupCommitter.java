@@ -1,13 +1,10 @@
 package io.levelmutex.rocksdb;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 import org.jspecify.annotations.Nullable;
 import org.rocksdb.ColumnFamilyHandle;
@@ -22,43 +19,41 @@ import io.levelmutex.engine.EngineBatch;
 
 /**
  * The store's committer of durable batches. A batch handed over while nothing is in flight (no batch written,
- * none queued, none waiting for its completion) is written at once by the cycle that hands it over, on its own
- * thread, as without group commit ({@link RocksKeyspaceStorage#commit}: the wait runs through
- * {@link io.levelmutex.engine.BlockingCalls#run}, so the store's cycle pool runs other cycles meanwhile), and its
- * stage is complete when {@link #submit} returns: a lone mutex pays no thread hand-off. A batch handed over while
- * another is in flight is queued: the writer thread joins the queued batches (their cycles returned their threads)
- * into one native batch and writes them with ONE synced RocksDB write; the completer thread then completes each
- * batch's future, group after group in write order and in the order they were handed over within a group. A mutex
- * has at most one batch here at a time (the core starts no other commit of a keyspace until its stage completes),
- * so neither path reorders a mutex's batches.
+ * none queued) is written at once by the cycle that hands it over, on its own thread, as without group commit
+ * ({@link RocksKeyspaceStorage#commit}: the wait runs through {@link io.levelmutex.engine.BlockingCalls#run}, so
+ * the store's cycle pool runs other cycles meanwhile), and its stage is complete when {@link #submit} returns: a
+ * lone mutex pays no thread hand-off. A batch handed over while another is in flight is queued: a writer thread
+ * joins the queued batches (their cycles returned their threads) into one native batch and writes them with ONE
+ * synced RocksDB write, then completes each batch's future, in the order they were handed over. A mutex has at
+ * most one batch here at a time (the core starts no other commit of a keyspace until its stage completes), so
+ * neither path reorders a mutex's batches.
  *
- * <p>Gathering: one writer, so at most one joined write is inside RocksDB's write call at a time, and every batch
- * handed over during a write goes out in the next one. When a write returns, the writer passes its group to the
- * completer and takes what gathered meanwhile at once, without waiting for any thread to wake; the completer's
- * completions resume those mutexes' cycles during that next write, and their next batches gather for the write
- * after it. So the number of batches per synced write follows the load, the syncs follow one another with no
- * thread wake-up between them, and a hand-off wakes the writer only when it found it waiting. A second writer inside
- * RocksDB would gain nothing: RocksDB writes synced batches through its WAL one write group at a time, so it would
- * wait behind the first (a write stuck in RocksDB holds the next anyway). A cycle's direct write is not the
- * writer's: batches queued behind a stuck direct write are written meanwhile (RocksDB joins the two when both are in
- * its write call).
+ * <p>Gathering: at most one writer is inside RocksDB's write call at a time. While it writes, the batches handed
+ * over gather in the queue and wake no one; when its write returns, the other writer (of {@link #WRITERS}) takes
+ * everything that gathered and writes it while the first completes its own group's futures (which resumes those
+ * mutexes' cycles, whose next batches gather for the write after). So each write carries everything handed over
+ * during the previous one: the number of batches per synced write follows the load, with one wake-up per write
+ * instead of one per hand-off. A second writer inside RocksDB would gain nothing: RocksDB writes synced batches
+ * through its WAL one write group at a time, so it would wait behind the first (a write stuck in RocksDB holds the
+ * next anyway). A cycle's direct write is not counted as a writer's: batches queued behind a stuck direct write are
+ * written meanwhile (RocksDB joins the two when both are in its write call).
  *
- * <p>States (every transition but {@link #busy}'s under {@link #lock}, documented in the manner of the drain status
- * of Caffeine's {@code BoundedLocalCache}):
+ * <p>States (the hand-off between the cycles and the writers; every transition but {@link #busy}'s under
+ * {@link #lock}, in the manner of the drain status of Caffeine's {@code BoundedLocalCache}):
  * <ul>
  * <li><b>idle</b> ({@code busy == 0}): a batch handed over is written directly by its cycle (busy 0 -> 1 -> 0).</li>
- * <li><b>writer waiting</b> ({@link #writerWaiting}, queue empty): the next batch queued signals it.</li>
- * <li><b>writing</b>: the writer took the whole queue and is filling its native batch or inside RocksDB's write
- * call; batches handed over meanwhile only join the queue (no signal).</li>
- * <li><b>written</b>: the write returned (or failed); the writer appends the group with its outcome to
- * {@link #written}, signals the completer if it waits, and goes back to the queue (writing again at once if
- * batches gathered).</li>
- * <li><b>completing</b>: the completer takes the oldest written group, marks its batches done ({@link #busy}), and
- * completes their futures; then the next group, or it waits ({@link #completerWaiting}).</li>
- * <li><b>closed</b>: hand-offs fail at once; close moves what is queued to the completer, failed unwritten (the
- * store's handles may be closing); a write in flight, direct or the writer's, ends normally; the writer then ends,
- * the completer ends once it completed every written group, and close returns once both ended and nothing is in
- * flight.</li>
+ * <li><b>queued, no writer writing</b> ({@code !writing}, queue not empty): the hand-off that found no writer
+ * writing notified an idle writer; if none was idle, both are completing groups and the first to come back takes
+ * the queue.</li>
+ * <li><b>writing</b> ({@link #writing}): one writer took the whole queue and is filling the native batch or inside
+ * RocksDB's write call. Batches handed over meanwhile only join the queue; the other writer waits even if batches
+ * are queued.</li>
+ * <li><b>write returned</b>: the writer clears {@link #writing} and, if batches gathered and the other writer is
+ * idle, notifies it (it goes to <b>writing</b> with them); then it completes its group's futures, in hand-off
+ * order, and comes back for the queue (waiting if the other is writing).</li>
+ * <li><b>closed</b>: hand-offs fail at once; a writer that finds the queue not empty fails what is in it unwritten
+ * (the store's handles may be closing); a write in flight, direct or a writer's, ends normally; close returns
+ * once both writers ended and nothing is in flight.</li>
  * </ul>
  *
  * <p>Atomicity: each mutex's batch is all or nothing, as the whole joined write is. A batch whose operations cannot
@@ -68,8 +63,8 @@ import io.levelmutex.engine.EngineBatch;
  * are written by their cycle (a memtable insert, nothing to wait for), so synced and unsynced batches never mix.
  *
  * <p>Completing a future runs only the core's hand-off of the cycle's continuation to its executor: no user code
- * runs on these threads (unless an executor refuses the continuation, see
- * {@link io.levelmutex.engine.KeyspaceStorage#commitAsync}), so the completer does not hold up the writer.
+ * runs on this thread (unless an executor refuses the continuation, see
+ * {@link io.levelmutex.engine.KeyspaceStorage#commitAsync}).
  */
 final class GroupCommitter implements AutoCloseable {
 
@@ -80,54 +75,31 @@ final class GroupCommitter implements AutoCloseable {
 			CompletableFuture<CommitResult> result) {
 	}
 
-	/** A group the writer wrote (or failed), for the completer: per batch why it failed, or {@code null}. */
-	private record Written(List<Pending> group, @Nullable Throwable[] errors) {
-	}
-
 	private final RocksAccess access;
 
 	private final WriteOptions options;
 
-	/** The writer thread: takes the queue, writes it, passes it on. */
-	private final Thread writer;
+	/** Writer threads: one inside RocksDB's write call while the other completes its last group, or waits. */
+	static final int WRITERS = 2;
 
-	/** The completer thread: completes the written groups in order. */
-	private final Thread completer;
+	private final List<Thread> threads = new ArrayList<>();
 
 	/**
-	 * Batches handed over and not yet done: written directly, queued, being written, or written and waiting for the
-	 * completer. Shared by every thread without a lock: {@link #submit} adds one (a cycle writes directly only when
-	 * it raises it from 0), whoever ends a batch takes it off ({@link #done}) before completing the batch's future,
-	 * so that the same mutex's next batch sees the committer idle again.
+	 * Batches handed over and not yet done: written directly, queued, or in a writer's write. Shared by every
+	 * thread without a lock: {@link #submit} adds one (a cycle writes directly only when it raises it from 0),
+	 * whoever ends a batch takes it off ({@link #done}) before completing the batch's future, so that the same
+	 * mutex's next batch sees the committer idle again.
 	 */
 	private final AtomicInteger busy = new AtomicInteger();
 
-	/** Guards {@link #queue}, {@link #written} and the waiting flags, and orders {@link #closed}. */
-	private final ReentrantLock lock = new ReentrantLock();
+	/**
+	 * Guards {@link #queue}, {@link #idle} and {@link #writing}, and orders {@link #closed}; close waits on it for
+	 * {@link #busy}.
+	 */
+	private final Object lock = new Object();
 
-	/** Signalled when a batch is queued while the writer waits, and at close. */
-	private final Condition queuedBatches = this.lock.newCondition();
-
-	/** Signalled when a group is written while the completer waits, when the writer ends, and at close. */
-	private final Condition writtenGroups = this.lock.newCondition();
-
-	/** Signalled when {@link #busy} reaches 0 after close (close waits for a direct write in flight). */
-	private final Condition drained = this.lock.newCondition();
-
-	/** Batches handed over, in order, not yet taken by the writer; guarded by {@link #lock}. */
+	/** Batches handed over, in order, not yet taken by the thread; guarded by {@link #lock}. */
 	private ArrayList<Pending> queue = new ArrayList<>();
-
-	/** Groups written (or failed), oldest first, not yet taken by the completer; guarded by {@link #lock}. */
-	private final ArrayDeque<Written> written = new ArrayDeque<>();
-
-	/** Whether the writer waits for batches (only then is it signalled); guarded by {@link #lock}. */
-	private boolean writerWaiting;
-
-	/** Whether the completer waits for groups (only then is it signalled); guarded by {@link #lock}. */
-	private boolean completerWaiting;
-
-	/** Whether the writer ended (after close): the completer ends once {@link #written} is empty; guarded by {@link #lock}. */
-	private boolean writerEnded;
 
 	/**
 	 * Whether {@link #close()} ran; written by close under {@link #lock}, read under it by the queue's side and
@@ -135,15 +107,24 @@ final class GroupCommitter implements AutoCloseable {
 	 */
 	private volatile boolean closed;
 
+	/** Writer threads waiting for batches (only then is one notified); guarded by {@link #lock}. */
+	private int idle;
+
+	/**
+	 * Whether a writer took a group and has not yet returned from its write (the other writer then leaves the queue
+	 * to gather); set and cleared by that writer, guarded by {@link #lock}.
+	 */
+	private boolean writing;
+
 	GroupCommitter(RocksAccess access, WriteOptions options, String threadName) {
 		this.access = access;
 		this.options = options;
-		this.writer = new Thread(this::runWriter, threadName + "-write");
-		this.completer = new Thread(this::runCompleter, threadName + "-complete");
-		this.writer.setDaemon(true);
-		this.completer.setDaemon(true);
-		this.writer.start();
-		this.completer.start();
+		for (int i = 0; i < WRITERS; i++) {
+			Thread thread = new Thread(this::run, threadName + "-" + i);
+			thread.setDaemon(true);
+			this.threads.add(thread);
+		}
+		this.threads.forEach(Thread::start);
 	}
 
 	/**
@@ -189,20 +170,16 @@ final class GroupCommitter implements AutoCloseable {
 	private CompletableFuture<CommitResult> enqueue(RocksKeyspaceStorage storage, ColumnFamilyHandle family,
 			EngineBatch batch) {
 		CompletableFuture<CommitResult> result = new CompletableFuture<>();
-		this.lock.lock();
-		try {
+		synchronized (this.lock) {
 			if (this.closed) {
 				done(1);
 				result.completeExceptionally(closedFailure());
 				return result;
 			}
 			this.queue.add(new Pending(storage, family, batch, result));
-			if (this.writerWaiting) { // while it writes, batches gather for its return
-				this.queuedBatches.signal();
+			if (this.idle > 0 && !this.writing) { // while a writer writes, batches gather for its return
+				this.lock.notify();
 			}
-		}
-		finally {
-			this.lock.unlock();
 		}
 		return result;
 	}
@@ -214,58 +191,53 @@ final class GroupCommitter implements AutoCloseable {
 	/** {@code count} batches handed over are done (their futures not yet completed); wakes a waiting close. */
 	private void done(int count) {
 		if (this.busy.addAndGet(-count) == 0 && this.closed) {
-			this.lock.lock();
-			try {
-				this.drained.signalAll();
-			}
-			finally {
-				this.lock.unlock();
+			synchronized (this.lock) {
+				this.lock.notifyAll();
 			}
 		}
 	}
 
-	private void runWriter() {
-		try (WriteBatch joined = new WriteBatch()) { // the writer's, cleared after each write
-			writeUntilClosed(joined);
-		}
-		finally {
-			this.lock.lock();
-			try {
-				this.writerEnded = true;
-				this.writtenGroups.signal();
-			}
-			finally {
-				this.lock.unlock();
-			}
+	private void run() {
+		try (WriteBatch joined = new WriteBatch()) { // this writer's, cleared after each write
+			commitUntilClosed(joined);
 		}
 	}
 
-	private void writeUntilClosed(WriteBatch joined) {
+	private void commitUntilClosed(WriteBatch joined) {
 		for (;;) {
 			ArrayList<Pending> group;
-			this.lock.lock();
-			try {
-				while (this.queue.isEmpty() && !this.closed) {
-					this.writerWaiting = true;
+			boolean closing;
+			synchronized (this.lock) {
+				while ((this.queue.isEmpty() || this.writing) && !this.closed) {
+					this.idle++;
 					try {
-						this.queuedBatches.awaitUninterruptibly(); // only close() ends this thread
+						this.lock.wait();
+					}
+					catch (InterruptedException ex) {
+						// only close() ends this thread
 					}
 					finally {
-						this.writerWaiting = false;
+						this.idle--;
 					}
 				}
-				if (this.closed) {
-					return; // close moved what was queued to the completer; nothing comes after
+				if (this.queue.isEmpty()) {
+					return; // closed, nothing left
 				}
 				group = this.queue;
 				this.queue = new ArrayList<>();
-			}
-			finally {
-				this.lock.unlock();
+				closing = this.closed;
+				this.writing = !closing;
 			}
 			@Nullable Throwable[] errors;
 			try {
-				errors = write(joined, group);
+				if (closing) { // the store closed: its handles may be gone (the guard lets no commit be in flight then)
+					errors = new Throwable[group.size()];
+					Arrays.fill(errors, new StorageException(
+							"The store closed before the batch was written; nothing of it was applied", null));
+				}
+				else {
+					errors = write(joined, group);
+				}
 			}
 			catch (Throwable bug) {
 				LOG.log(System.Logger.Level.ERROR, "The store's committer failed unexpectedly", bug);
@@ -273,54 +245,27 @@ final class GroupCommitter implements AutoCloseable {
 				Arrays.fill(errors, new StorageException(
 						"RocksDB group write failed unexpectedly, nothing of the batch was applied: " + bug, bug));
 			}
-			this.lock.lock();
-			try {
-				this.written.add(new Written(group, errors));
-				if (this.completerWaiting) {
-					this.writtenGroups.signal();
+			finally {
+				if (!closing) {
+					writeReturned();
 				}
 			}
-			finally {
-				this.lock.unlock();
-			}
-		}
-	}
-
-	private void runCompleter() {
-		while (completeNext(true)) {
-			// next group
+			done(group.size());
+			complete(group, errors);
 		}
 	}
 
 	/**
-	 * Completes the oldest written group.
-	 * @param wait whether to wait for one while the writer runs
-	 * @return whether a group was completed ({@code false}: none left and the writer ended, or none and not waiting)
+	 * This writer's write returned (or failed): the other writer, if it waits, takes what gathered meanwhile, while
+	 * this one completes its group.
 	 */
-	private boolean completeNext(boolean wait) {
-		Written next;
-		this.lock.lock();
-		try {
-			while (wait && this.written.isEmpty() && !this.writerEnded) {
-				this.completerWaiting = true;
-				try {
-					this.writtenGroups.awaitUninterruptibly();
-				}
-				finally {
-					this.completerWaiting = false;
-				}
+	private void writeReturned() {
+		synchronized (this.lock) {
+			this.writing = false;
+			if (this.idle > 0 && !this.queue.isEmpty()) {
+				this.lock.notify();
 			}
-			next = this.written.poll();
 		}
-		finally {
-			this.lock.unlock();
-		}
-		if (next == null) {
-			return false;
-		}
-		done(next.group().size());
-		complete(next.group(), next.errors());
-		return true;
 	}
 
 	/** Completes every batch of a written (or failed) group exactly once, in the order they were handed over. */
@@ -408,92 +353,58 @@ final class GroupCommitter implements AutoCloseable {
 		}
 	}
 
-	/** @return batches handed over and not yet done: written directly, queued, being written or completed (for tests) */
+	/** @return batches handed over and not yet done: written directly, queued or being written (for tests) */
 	int inFlight() {
 		return this.busy.get();
 	}
 
-	/** @return batches handed over and not yet taken by the writer (for tests) */
+	/** @return batches handed over and not yet taken by a writer thread (for tests) */
 	int queued() {
-		this.lock.lock();
-		try {
+		synchronized (this.lock) {
 			return this.queue.size();
-		}
-		finally {
-			this.lock.unlock();
 		}
 	}
 
 	/**
-	 * Stops the writer and the completer; fails what is handed over after (or was queued and not taken before)
-	 * this, without writing it. A write in flight (the writer's or a cycle's direct one) ends normally first and its
-	 * batches complete: this waits for both threads, unless the caller is the completer (the store's close may run
-	 * there, from a batch's completion; it then completes the groups left itself), and for every batch handed over
-	 * to be done.
+	 * Stops the writer threads; fails what is handed over after (or was queued and not taken before) this, without
+	 * writing it. A write in flight (a writer's or a cycle's direct one) ends normally first: this waits for the
+	 * writers, unless one is the caller (the store's close may run on a writer, from the last batch's completion),
+	 * and for every batch handed over to be done.
 	 */
 	@Override
 	public void close() {
-		this.lock.lock();
-		try {
+		synchronized (this.lock) {
 			if (this.closed) {
 				return;
 			}
 			this.closed = true;
-			if (!this.queue.isEmpty()) {
-				ArrayList<Pending> group = this.queue;
-				this.queue = new ArrayList<>();
-				@Nullable Throwable[] errors = new Throwable[group.size()];
-				Arrays.fill(errors, new StorageException(
-						"The store closed before the batch was written; nothing of it was applied", null));
-				this.written.add(new Written(group, errors));
-			}
-			this.queuedBatches.signal();
-			this.writtenGroups.signal();
+			this.lock.notifyAll();
 		}
-		finally {
-			this.lock.unlock();
-		}
-		boolean interrupted = join(this.writer);
-		if (Thread.currentThread() == this.completer) {
-			while (completeNext(false)) {
-				// the groups written before the writer ended
-			}
-		}
-		else {
-			interrupted |= join(this.completer);
-		}
-		this.lock.lock();
-		try {
-			while (this.busy.get() != 0) { // a direct write in flight (nothing queued or written is left)
+		boolean interrupted = false;
+		for (Thread thread : this.threads) {
+			while (thread != Thread.currentThread()) {
 				try {
-					this.drained.await();
+					thread.join();
+					break;
 				}
 				catch (InterruptedException ex) {
 					interrupted = true;
 				}
 			}
 		}
-		finally {
-			this.lock.unlock();
+		synchronized (this.lock) {
+			while (this.busy.get() != 0) { // a direct write in flight (nothing queued is left: the writers drained it)
+				try {
+					this.lock.wait();
+				}
+				catch (InterruptedException ex) {
+					interrupted = true;
+				}
+			}
 		}
 		if (interrupted) {
 			Thread.currentThread().interrupt();
 		}
-	}
-
-	/** @return whether the wait was interrupted (it goes on until the thread ended) */
-	private static boolean join(Thread thread) {
-		boolean interrupted = false;
-		while (thread != Thread.currentThread()) {
-			try {
-				thread.join();
-				break;
-			}
-			catch (InterruptedException ex) {
-				interrupted = true;
-			}
-		}
-		return interrupted;
 	}
 
 }

@@ -41,7 +41,7 @@ final class RocksKeyspaceStorage implements KeyspaceStorage {
 
 	/**
 	 * Batches committed; written by the mutex's cycle thread (a direct write too) or, for a batch the committer
-	 * queued, by its completer thread before the batch's stage completes: one commit at a time either way.
+	 * queued, by a writer thread before the batch's stage completes: one commit at a time either way.
 	 */
 	private volatile long sequence;
 

@@ -54,7 +54,7 @@ class GroupCommitTest {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
 
-	/** The committer's threads' names (its writer's and its completer's) start with this. */
+	/** The committer's writer threads' names start with this. */
 	private static final String WRITER_THREAD = "level-mutex-commit-";
 
 	/**
@@ -85,7 +85,7 @@ class GroupCommitTest {
 		/** The thread of each write, in write order. */
 		final ConcurrentLinkedQueue<String> threads = new ConcurrentLinkedQueue<>();
 
-		/** @return how many writes ran on the committer's writer thread (the others ran on cycle threads) */
+		/** @return how many writes ran on the committer's writer threads (the others ran on cycle threads) */
 		long joinedWrites() {
 			return this.threads.stream().filter((name) -> name.startsWith(WRITER_THREAD)).count();
 		}
@@ -413,7 +413,7 @@ class GroupCommitTest {
 	}
 
 	@Test
-	void whenBatchesArriveWhileADirectWriteIsInFlightThenTheWriterCommitsThemMeanwhile() {
+	void whenBatchesArriveWhileADirectWriteIsInFlightThenTheWritersCommitThemMeanwhile() {
 		Gate gate = new Gate(1);
 		Path path = TempStore.newDirectory();
 		try (MutexStore store = open(path, gate, 1)) {
@@ -568,7 +568,7 @@ class GroupCommitTest {
 	}
 
 	@Test
-	void whenTheCommitterIsClosedFromACompletionThenTheGroupsWrittenBehindItStillCompleteExactlyOnce() throws Exception {
+	void whenTheCommitterIsClosedFromACompletionThenTheBatchesWrittenBehindItStillCompleteExactlyOnce() throws Exception {
 		Gate gate = new Gate(2); // the direct write, then the writer's
 		Path path = TempStore.newDirectory();
 		try (MutexStore store = open(path, new Gate(0), 1)) {
@@ -588,7 +588,7 @@ class GroupCommitTest {
 				CompletableFuture<String> closer = new CompletableFuture<>();
 				CompletableFuture<CommitResult> written = committer.submit(first, family, putBatch(1, "f1"));
 				await(gate.entered); // the writer's write of it is stuck: its completion is still to come
-				written.whenComplete((result, error) -> { // on the completer: hand over one more, let it be written, close
+				written.whenComplete((result, error) -> { // on its writer: hand over one more, let it be written, close
 					behind.add(committer.submit(second, family, putBatch(1, "s1")));
 					until(() -> committer.queued() == 0 && gate.writes.get() == 3); // the writer wrote it
 					committer.close();
@@ -596,11 +596,11 @@ class GroupCommitTest {
 					closer.complete(Thread.currentThread().getName());
 				});
 				gate.release.countDown();
-				assertThat(closer.get(30, TimeUnit.SECONDS)).endsWith("-complete");
+				assertThat(closer.get(30, TimeUnit.SECONDS)).startsWith("level-mutex-commit-test-"); // a writer
 				assertThat(closedOn.get()).isEqualTo(1);
 				assertThat(written.join().appliedOperations()).isEqualTo(1);
 				assertThat(behind).hasSize(1);
-				assertThat(behind.get(0)).isCompleted(); // completed by the close, on the completer, exactly once
+				assertThat(behind.get(0)).isCompleted(); // written (by the other writer, or directly) and completed once
 				assertThat(behind.get(0).join().appliedOperations()).isEqualTo(1);
 				assertThat(stuck.join().join().appliedOperations()).isEqualTo(1);
 				assertThat(RocksStore.rocksDB(store).get(bytes("s1"))).isEqualTo(bytes("1"));
@@ -628,7 +628,7 @@ class GroupCommitTest {
 	 * every batch completes exactly once (nothing left in flight); a batch succeeds iff all its keys are in the
 	 * database and fails iff none is; each storage's k-th written batch answers sequence k; a failed write fails
 	 * exactly the batches it carried (their entries sum to the write's); a refused batch always fails; at most one
-	 * committer thread is inside RocksDB's write call at any time.
+	 * writer thread is inside RocksDB's write call at any time.
 	 */
 	@ParameterizedTest(name = "seed {0}")
 	@ValueSource(longs = { 11L, 12L, 13L, 14L, 15L, 16L, 17L, 18L })

@@ -14,6 +14,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 
+import org.rocksdb.Statistics;
+import org.rocksdb.TickerType;
+
 import io.levelmutex.Mutex;
 import io.levelmutex.MutexStore;
 import io.levelmutex.StoreOptions;
@@ -23,7 +26,8 @@ import io.levelmutex.rocksdb.RocksStore;
  * Where the thread hand-offs of durable many-mutex writes go (issue 22): the probe's closed-loop puts (as
  * {@link ManyMutexesProbe}), with, per batch, the CPU time and the context switches of each group of threads (cycle
  * pool, the store's committer, the rest), read from {@code /proc/self/task/*} (schedstat and status) before and
- * after the window. Counts and CPU per batch hold under load better than rates. Linux only. Run with
+ * after the window, and RocksDB's own counts of WAL syncs and write calls (its statistics, on for this probe only):
+ * batches per sync and per write call. Counts and CPU per batch hold under load better than rates. Linux only. Run with
  * {@code java -cp benchmarks/target/benchmarks.jar io.levelmutex.benchmarks.HandOffProbe <reps> <cycle threads,
  * 0 = default> <mutexes>x<clients> ...}: one warm-up pass, then each rep measures every side in rotating order.
  */
@@ -97,7 +101,11 @@ public final class HandOffProbe {
 			if (threads > 0) {
 				options.cycleThreads(threads);
 			}
-			try (MutexStore store = RocksStore.builder(directory.path()).storeOptions(options.build()).open()) {
+			try (Statistics statistics = new Statistics();
+					MutexStore store = RocksStore.builder(directory.path())
+						.dbOptions((db) -> db.setStatistics(statistics))
+						.storeOptions(options.build())
+						.open()) {
 				LongAdder written = new LongAdder();
 				AtomicBoolean stopped = new AtomicBoolean();
 				List<CompletableFuture<Void>> clientsDone = new ArrayList<>();
@@ -114,12 +122,14 @@ public final class HandOffProbe {
 				ManyMutexesProbe.window(warmupMillis);
 				long before = written.sum();
 				long batchesBefore = batches(all);
-				long writesBefore = joinedWrites();
+				long syncsBefore = statistics.getTickerCount(TickerType.WAL_FILE_SYNCED);
+				long callsBefore = writeCalls(statistics);
 				Map<String, Sample> threadsBefore = threads();
 				long start = System.nanoTime();
 				ManyMutexesProbe.window(windowMillis);
 				Map<String, Sample> threadsAfter = threads();
-				long joined = joinedWrites() - writesBefore;
+				long syncs = statistics.getTickerCount(TickerType.WAL_FILE_SYNCED) - syncsBefore;
+				long calls = writeCalls(statistics) - callsBefore;
 				long count = written.sum() - before;
 				long batches = Math.max(1, batches(all) - batchesBefore);
 				double seconds = (System.nanoTime() - start) / 1e9;
@@ -139,9 +149,8 @@ public final class HandOffProbe {
 				StringBuilder line = new StringBuilder(String.format(
 						"%dx%d threads %d: %,.0f writes/s, %.1f writes/batch, CPU/batch %.1f us", mutexes, clients,
 						threads, count / seconds, (double) count / batches, (cpu[0] + cpu[1] + cpu[2]) / 1e3 / batches));
-				if (joined > 0) {
-					line.append(String.format(", %.1f batches/joined write", (double) batches / joined));
-				}
+				line.append(String.format(", %.2f batches/sync, %.2f batches/write call", (double) batches / Math.max(1, syncs),
+						(double) batches / Math.max(1, calls)));
 				for (int g = 0; g < 3; g++) {
 					line.append(String.format(" | %s cpu %.1f us vol %.2f invol %.2f", GROUPS[g], cpu[g] / 1e3 / batches,
 							vol[g] / batches, invol[g] / batches));
@@ -151,17 +160,10 @@ public final class HandOffProbe {
 		}
 	}
 
-	/** The committer's joined writes so far, if the build counts them (an experiment's counter), else 0. */
-	private static long joinedWrites() {
-		try {
-			java.lang.reflect.Field field = Class.forName("io.levelmutex.rocksdb.GroupCommitter").getDeclaredField("WRITES");
-			field.setAccessible(true);
-			Object adder = field.get(null);
-			return ((LongAdder) adder).sum();
-		}
-		catch (ReflectiveOperationException | RuntimeException ex) {
-			return 0;
-		}
+	/** RocksDB's write calls so far: each leads a write group or joins one. */
+	private static long writeCalls(Statistics statistics) {
+		return statistics.getTickerCount(TickerType.WRITE_DONE_BY_SELF)
+				+ statistics.getTickerCount(TickerType.WRITE_DONE_BY_OTHER);
 	}
 
 	private static long batches(List<Mutex<byte[], byte[]>> mutexes) {

@@ -41,8 +41,13 @@ import io.levelmutex.engine.UpdateFootprint;
  * function says so in its reply). Before such a commit returns, and so before {@code flushed} fires and before any
  * of its writes completes, ONE more statement on the same connection makes it durable
  * ({@link DurableSequences#flush}); if that statement fails, the batch is known committed but not known durable,
- * and is resolved as a lost COMMIT is (the batch log read on a new connection, then a flush there). Every
- * committed outcome returned is durable, and raises the node's known durable sequence of the keyspace.
+ * and is resolved as a lost COMMIT is (the batch log read on a new connection, then a flush there). After such a
+ * commit the keyspace's {@link CommitRoute} sends its next commits through the schema's released-commit procedure
+ * ({@link PostgresSql#commitReleased}): the same commit, lock released at its COMMIT, and the flush in a second
+ * transaction of the same statement (one round trip). Any failure of that statement (not only a lost connection)
+ * may have come after its COMMIT, so it is resolved through the batch log too; not found there, it is handled as
+ * a failed call. Every committed outcome returned is durable, and raises the node's known durable sequence of the
+ * keyspace.
  * Every wait for the server (connection, call, resolution) runs in {@link BlockingCalls#run}, lending the cycle's
  * place. Thread-safe: no mutable state; each call uses its own connection.
  *
@@ -95,6 +100,9 @@ final class BatchCommitter {
 
 	private final DurableSequences durable;
 
+	/** This node's batch ids (thread-safe). */
+	private final BatchIds batchIds;
+
 	BatchCommitter(Connections connections, PostgresSettings settings, PostgresSql sql, UUID nodeId,
 			CommitStep commitStep, DurableSequences durable) {
 		this.connections = connections;
@@ -103,6 +111,15 @@ final class BatchCommitter {
 		this.nodeId = nodeId;
 		this.commitStep = commitStep;
 		this.durable = durable;
+		this.batchIds = new BatchIds(nodeId);
+	}
+
+	/**
+	 * A new batch id for {@link #commit}: unique per batch, time-ordered ({@link BatchIds}).
+	 * @return the id
+	 */
+	UUID newBatchId() {
+		return this.batchIds.next();
 	}
 
 	/**
@@ -116,22 +133,38 @@ final class BatchCommitter {
 	 * @return the SPI's result and the rejection's reason
 	 */
 	CommitOutcome commit(PostgresKeyspace keyspace, UUID batchId, EngineBatch batch, long knownSequence) {
+		return commit(keyspace, batchId, batch, knownSequence, new CommitRoute());
+	}
+
+	/**
+	 * Commits a batch (see the class comment) through the statement {@code route} chooses, and tells the route what
+	 * the commit met.
+	 * @param keyspace the keyspace
+	 * @param batchId the id the batch log records, for outcome-unknown resolution
+	 * @param batch the batch, with its keys as stored
+	 * @param knownSequence a sequence of the keyspace known to be committed before this call (0 if none)
+	 * @param route the keyspace's commit route on this node
+	 * @return the SPI's result and the rejection's reason
+	 */
+	CommitOutcome commit(PostgresKeyspace keyspace, UUID batchId, EngineBatch batch, long knownSequence,
+			CommitRoute route) {
 		validateInput(keyspace, batchId, batch);
 		// Connection, call, retries and resolution wait for the server: the cycle pool may run another mutex's
 		// cycle meanwhile.
-		return BlockingCalls.run(() -> commitValidated(keyspace, batchId, batch, knownSequence));
+		return BlockingCalls.run(() -> commitValidated(keyspace, batchId, batch, knownSequence, route));
 	}
 
 	private CommitOutcome commitValidated(PostgresKeyspace keyspace, UUID batchId, EngineBatch batch,
-			long knownSequence) {
+			long knownSequence, CommitRoute route) {
 		int attempts = this.settings.transientRetries() + 1;
+		boolean released = route.released();
 		for (int attempt = 1;; attempt++) {
 			Connection connection = this.connections
 				.open("batch " + batchId + " of keyspace '" + keyspace.name() + "'");
 			boolean sent = false;
 			try {
 				connection.setAutoCommit(true);
-				if (OneWriteCommit.fits(batch)) {
+				if (!released && OneWriteCommit.fits(batch)) {
 					sent = true;
 					CommitOutcome one = commitOneWrite(connection, keyspace, batchId, batch);
 					if (one != null) {
@@ -144,12 +177,16 @@ final class BatchCommitter {
 					// The statement committed nothing: the function decides, on the same connection.
 				}
 				boolean blind = batch.updates().isEmpty();
-				try (PreparedStatement call = connection.prepareStatement(blind ? this.sql.commitBlind : this.sql.commit)) {
+				String text = released ? (blind ? this.sql.commitReleasedBlind : this.sql.commitReleased)
+						: (blind ? this.sql.commitBlind : this.sql.commit);
+				try (PreparedStatement call = connection.prepareStatement(text)) {
 					bind(call, keyspace, batchId, batch);
 					sent = true;
 					try (ResultSet rows = this.commitStep.call(connection, call)) {
 						CommitOutcome outcome = outcome(keyspace, batchId, batch, rows);
-						return durable(connection, keyspace, batchId, knownSequence, outcome, rows.getBoolean(6));
+						boolean flushed = rows.getBoolean(6);
+						route.replied(released, flushed);
+						return durable(connection, keyspace, batchId, knownSequence, outcome, flushed);
 					}
 				}
 			}
@@ -159,6 +196,14 @@ final class BatchCommitter {
 				}
 				if (sent && SqlFailures.isConnectionLost(ex)) {
 					return resolve(keyspace, batchId, knownSequence, ex);
+				}
+				if (sent && released) {
+					// The procedure may have failed after its COMMIT (the batch committed, perhaps not durable):
+					// the batch log tells; not there: it failed before, and is handled as any failed call.
+					CommitOutcome found = resolveFailed(keyspace, batchId, knownSequence, ex);
+					if (found != null) {
+						return found;
+					}
 				}
 				if (SqlFailures.isTransient(ex) && attempt < attempts) {
 					continue;
@@ -173,13 +218,15 @@ final class BatchCommitter {
 	}
 
 	/**
-	 * A batch of one write through {@link OneWriteCommit}'s plain statement (the same commit step as the function's
-	 * call, so a connection lost meanwhile is resolved through the batch log alike).
+	 * A batch of one write through {@link OneWriteCommit}'s plain statement, a blind put through its put-only form
+	 * (the same commit step as the function's call, so a connection lost meanwhile is resolved through the batch log
+	 * alike).
 	 * @return the outcome, or {@code null} if the statement wrote nothing and the function must decide
 	 */
 	private @Nullable CommitOutcome commitOneWrite(Connection connection, PostgresKeyspace keyspace, UUID batchId,
 			EngineBatch batch) throws SQLException {
-		try (PreparedStatement statement = connection.prepareStatement(this.sql.commitOneWrite)) {
+		String text = OneWriteCommit.isBlindPut(batch) ? this.sql.commitPut : this.sql.commitOneWrite;
+		try (PreparedStatement statement = connection.prepareStatement(text)) {
 			OneWriteCommit.bind(statement, keyspace, batchId, this.nodeId, batch);
 			try (ResultSet rows = this.commitStep.call(connection, statement)) {
 				return OneWriteCommit.outcome(rows, batch);
@@ -342,7 +389,7 @@ final class BatchCommitter {
 
 	private CommitOutcome outcome(PostgresKeyspace keyspace, UUID batchId, EngineBatch batch, ResultSet rows)
 			throws SQLException {
-		if (!rows.next()) {
+		if (!rows.next() || rows.getObject(1) == null) { // the procedure replies NULLs
 			throw new PostgresConfigurationException("Keyspace '" + keyspace.name() + "' (id " + keyspace.id()
 					+ ") has no row in " + this.sql.keyspaceTable, null);
 		}
@@ -394,6 +441,31 @@ final class BatchCommitter {
 	 * statement failed (a batch lost by a crash before its flush is not found: not applied).
 	 */
 	private CommitOutcome resolve(PostgresKeyspace keyspace, UUID batchId, long knownSequence, SQLException lost) {
+		CommitOutcome found = find(keyspace, batchId, knownSequence, lost, true);
+		if (found == null) {
+			throw new IllegalStateException("unreachable: a lost batch not found is reported by find");
+		}
+		return found;
+	}
+
+	/**
+	 * A released-commit procedure call failed with an error other than a lost connection: it may have failed after
+	 * its COMMIT (then the batch is committed, perhaps not yet durable), so the batch log is read as for a lost
+	 * COMMIT.
+	 * @return the committed batch's outcome, made durable; {@code null} if the batch log shows it was not applied
+	 */
+	private @Nullable CommitOutcome resolveFailed(PostgresKeyspace keyspace, UUID batchId, long knownSequence,
+			SQLException failure) {
+		return find(keyspace, batchId, knownSequence, failure, false);
+	}
+
+	/**
+	 * The batch log's answer for a batch whose call failed ({@code lost}: with its connection): found, it is made
+	 * durable and returned; not found, {@code null} (a failed call) or, for a lost connection, a
+	 * {@link PostgresUnavailableException} saying it was not applied.
+	 */
+	private @Nullable CommitOutcome find(PostgresKeyspace keyspace, UUID batchId, long knownSequence,
+			SQLException lost, boolean connectionLost) {
 		Duration wait = this.settings.resolveWait();
 		long deadline = System.nanoTime() + wait.toNanos();
 		String what = "batch " + batchId + " of keyspace '" + keyspace.name() + "'";
@@ -402,7 +474,7 @@ final class BatchCommitter {
 			connection = this.connections.open("resolving the outcome of " + what, wait);
 		}
 		catch (PostgresUnavailableException ex) {
-			throw unknown(what, batchId, lost, "the server stayed unreachable for " + wait.toMillis() + " ms");
+			throw unknown(what, batchId, lost, connectionLost, "the server stayed unreachable for " + wait.toMillis() + " ms");
 		}
 		try {
 			connection.setAutoCommit(false);
@@ -432,15 +504,18 @@ final class BatchCommitter {
 							this.durable.flush(connection);
 						}
 						catch (SQLException ex) {
-							throw unknown(what, batchId, lost, "it committed, but the statement making it durable "
+							throw unknown(what, batchId, lost, connectionLost, "it committed, but the statement making it durable "
 									+ "failed: " + SqlFailures.describe(ex));
 						}
 						this.durable.raise(keyspace.id(), found.result().sequence());
 						return found;
 					}
 					if (horizon > knownSequence) {
-						throw unknown(what, batchId, lost, "the clean-up already removed batch-log rows up to sequence "
+						throw unknown(what, batchId, lost, connectionLost, "the clean-up already removed batch-log rows up to sequence "
 								+ horizon);
+					}
+					if (!connectionLost) {
+						return null;
 					}
 					throw new PostgresUnavailableException("The connection was lost during the COMMIT of " + what
 							+ "; the batch log shows it was not applied: " + SqlFailures.describe(lost), lost);
@@ -448,7 +523,7 @@ final class BatchCommitter {
 			}
 		}
 		catch (SQLException ex) {
-			throw unknown(what, batchId, lost, SqlFailures.isLockTimeout(ex)
+			throw unknown(what, batchId, lost, connectionLost, SqlFailures.isLockTimeout(ex)
 					? "its transaction still held the keyspace's lock after " + wait.toMillis() + " ms"
 					: "the batch log could not be read: " + SqlFailures.describe(ex));
 		}
@@ -459,8 +534,9 @@ final class BatchCommitter {
 	}
 
 	private static PostgresOutcomeUnknownException unknown(String what, UUID batchId, SQLException lost,
-			String why) {
-		return new PostgresOutcomeUnknownException("The connection was lost during the COMMIT of " + what
+			boolean connectionLost, String why) {
+		return new PostgresOutcomeUnknownException((connectionLost ? "The connection was lost during the COMMIT of "
+				: "The commit of ") + what + (connectionLost ? "" : " failed, possibly after its COMMIT,")
 				+ " and its outcome is unknown (" + why + "); it committed entirely or not at all: "
 				+ SqlFailures.describe(lost), batchId, lost);
 	}

@@ -25,7 +25,8 @@ import io.levelmutex.engine.UpdateFootprint;
  * executor start and snapshot). When the statement cannot decide on its own (the keyspace row's lock is held by
  * another commit: the function's contended commit takes over; the row changed after the statement's snapshot was
  * taken; an update's snapshot above the one the statement saw; no such keyspace) it writes nothing and
- * {@link #outcome} answers {@code null}: the caller then commits through the function. Stateless.
+ * {@link #outcome} answers {@code null}: the caller then commits through the function. A blind put is sent as the
+ * statement's put-only form ({@link PostgresSql#commitPut}: no validation or delete parts to plan and run). Stateless.
  */
 final class OneWriteCommit {
 
@@ -70,8 +71,20 @@ final class OneWriteCommit {
 	}
 
 	/**
-	 * Sets the statement's seven parameters for a batch that {@link #fits}.
-	 * @param statement the prepared {@link PostgresSql#commitOneWrite}
+	 * Whether a batch that {@link #fits} is a blind put, sent as {@link PostgresSql#commitPut} (no validation, no
+	 * delete).
+	 * @param batch the batch
+	 * @return {@code true} for one put without an update
+	 */
+	static boolean isBlindPut(EngineBatch batch) {
+		return batch.updates().isEmpty() && batch.operations().get(0).type() == WriteOperation.Type.PUT;
+	}
+
+	/**
+	 * Sets the statement's parameters for a batch that {@link #fits}: five for a blind put
+	 * ({@link PostgresSql#commitPut}), otherwise seven.
+	 * @param statement the prepared {@link PostgresSql#commitPut} if {@link #isBlindPut}, otherwise
+	 * {@link PostgresSql#commitOneWrite}
 	 * @param keyspace the keyspace
 	 * @param batchId the batch id the batch log records
 	 * @param nodeId the committing node
@@ -87,6 +100,9 @@ final class OneWriteCommit {
 		statement.setBytes(4, batch.storedKeys().get(0));
 		if (operation.type() == WriteOperation.Type.PUT) {
 			statement.setBytes(5, operation.value());
+			if (batch.updates().isEmpty()) {
+				return; // the put-only statement
+			}
 		}
 		else {
 			statement.setNull(5, Types.BINARY);
@@ -107,7 +123,7 @@ final class OneWriteCommit {
 	}
 
 	/**
-	 * The batch's outcome from the statement's row, as the function would have reported it.
+	 * The batch's outcome from the statement's row (either form), as the function would have reported it.
 	 * @param rows the statement's result
 	 * @param batch the batch
 	 * @return the outcome, or {@code null} when the statement wrote nothing and left the decision to the function

@@ -1,6 +1,5 @@
 package io.levelmutex.postgres;
 
-import java.util.UUID;
 
 import io.levelmutex.StorageUnavailableException;
 import io.levelmutex.engine.CommitResult;
@@ -47,6 +46,9 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 	 * may run on different threads).
 	 */
 	private volatile long knownSequence;
+
+	/** Which statement commits this keyspace's next batch; owned by the mutex's cycle, one commit at a time. */
+	private final CommitRoute route = new CommitRoute();
 
 	PostgresKeyspaceStorage(PostgresKeyspace keyspace, long openedAt, Connections connections,
 			PostgresSettings settings, PostgresSql sql, BatchCommitter committer, PlanReader reader, AfterCommit afterCommit,
@@ -130,7 +132,8 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 	public CommitResult commit(EngineBatch batch) {
 		CommitOutcome outcome;
 		try {
-			outcome = this.committer.commit(this.keyspace, UUID.randomUUID(), batch, this.knownSequence);
+			outcome = this.committer.commit(this.keyspace, this.committer.newBatchId(), batch, this.knownSequence,
+					this.route);
 		}
 		catch (StorageUnavailableException ex) {
 			this.health.unreachable();

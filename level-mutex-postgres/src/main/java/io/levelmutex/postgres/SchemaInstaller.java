@@ -135,7 +135,8 @@ final class SchemaInstaller {
 		if (!queryBoolean(connection, sql.commitFunctionExists)) {
 			throw new PostgresConfigurationException("The level-mutex schema with table prefix '" + prefix
 					+ "' is version " + VERSION + " but its function " + prefix + PostgresSql.COMMIT_FUNCTION
-					+ " is missing: run " + UPGRADE_FROM_V1 + " (with that prefix)", null);
+					+ " or its procedure " + prefix + PostgresSql.COMMIT_RELEASED_PROCEDURE + " is missing: run "
+					+ UPGRADE_FROM_V1 + " (with that prefix)", null);
 		}
 	}
 

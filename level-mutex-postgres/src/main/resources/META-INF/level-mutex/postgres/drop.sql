@@ -2,6 +2,9 @@
 --
 -- Idempotent. Runs as is with the default table-name prefix "level_mutex_". Stop every node first.
 
+DROP PROCEDURE IF EXISTS level_mutex_commit_released(integer, uuid, uuid, bytea[], bytea[], integer[], bigint[],
+    integer[], boolean[], bytea[], integer[], bytea[], bytea[], boolean[]);
+
 DROP FUNCTION IF EXISTS level_mutex_commit(integer, uuid, uuid, bytea[], bytea[], integer[], bigint[], integer[],
     boolean[], bytea[], integer[], bytea[], bytea[], boolean[]);
 

@@ -195,11 +195,14 @@ DECLARE
 BEGIN
     PERFORM set_config('synchronous_commit', 'on', true);
     -- The lock without waiting: no row when another transaction holds it (or when the keyspace does not exist).
-    UPDATE level_mutex_keyspace k SET seq = k.seq + 1
-        WHERE k.id = (SELECT l.id FROM level_mutex_keyspace l WHERE l.id = p_keyspace FOR NO KEY UPDATE SKIP LOCKED)
-        RETURNING k.seq, k.horizon INTO v_seq, v_horizon;
-    IF NOT FOUND THEN
-        -- Contended: wait for the lock, then commit without waiting for the flush (see above).
+    -- Not tried when called by level_mutex_commit_released (which flushes after its own COMMIT).
+    IF current_setting('level_mutex.commit_released', true) IS DISTINCT FROM 'on' THEN
+        UPDATE level_mutex_keyspace k SET seq = k.seq + 1
+            WHERE k.id = (SELECT l.id FROM level_mutex_keyspace l WHERE l.id = p_keyspace FOR NO KEY UPDATE SKIP LOCKED)
+            RETURNING k.seq, k.horizon INTO v_seq, v_horizon;
+    END IF;
+    IF v_seq IS NULL THEN
+        -- Contended (or released): wait for the lock, then commit without waiting for the flush (see above).
         UPDATE level_mutex_keyspace k SET seq = k.seq + 1, async_seq = k.seq + 1 WHERE k.id = p_keyspace
             RETURNING k.seq, k.horizon INTO v_seq, v_horizon;
         IF NOT FOUND THEN
@@ -302,6 +305,43 @@ BEGIN
         rejected_reason, rejected_key)
     VALUES (p_batch, p_keyspace, v_seq, p_node, v_applied, v_unit, v_reason, v_key);
     RETURN QUERY SELECT v_seq, v_applied, v_unit, v_reason, v_key, v_flushed;
+END;
+$$;
+
+-- Commits one batch as level_mutex_commit does, with the keyspace's lock released BEFORE the WAL flush, still in
+-- ONE round trip (schema version 2): called as CALL level_mutex_commit_released(..., NULL, NULL, NULL, NULL,
+-- NULL, NULL) on a connection in autocommit (a procedure may COMMIT only there). It calls level_mutex_commit,
+-- which then takes the lock waiting for it (no SKIP LOCKED try), records the batch's sequence in async_seq and
+-- commits without waiting for the flush; the procedure COMMITs that (the lock is released), then makes it durable
+-- in a second transaction that writes WAL under an xid and commits with synchronous_commit on (its flush covers
+-- the batch's commit record) before it replies. Many nodes' commits of one keyspace thus hold its lock only for
+-- their apply, and their flushes group. The engine calls it while its keyspace's commits meet the lock held (the
+-- function then replied flushed = false); an uncontended commit costs less through the function (one
+-- transaction). Arguments and reply: as level_mutex_commit's (the reply's columns are all NULL when the keyspace
+-- does not exist; flushed is true). Nothing applied: SQLSTATE LM001 as there (before the COMMIT: nothing
+-- committed). A failure after the COMMIT leaves the batch committed but perhaps not durable: the engine resolves
+-- it through the batch log, as a lost COMMIT.
+CREATE OR REPLACE PROCEDURE level_mutex_commit_released(p_keyspace integer, p_batch uuid, p_node uuid,
+        p_keys bytea[], p_values bytea[], p_update_first integer[], p_update_snapshot bigint[],
+        p_key_update integer[], p_key_read boolean[], p_key bytea[],
+        p_span_update integer[], p_span_low bytea[], p_span_high bytea[], p_span_bounded boolean[],
+        OUT seq bigint, OUT applied_ops integer, OUT rejected_unit integer, OUT rejected_reason text,
+        OUT rejected_key bytea, OUT flushed boolean)
+    LANGUAGE plpgsql
+AS $$
+BEGIN
+    PERFORM set_config('level_mutex.commit_released', 'on', true);
+    SELECT c.seq, c.applied_ops, c.rejected_unit, c.rejected_reason, c.rejected_key
+        INTO seq, applied_ops, rejected_unit, rejected_reason, rejected_key
+        FROM level_mutex_commit(p_keyspace, p_batch, p_node, p_keys, p_values, p_update_first, p_update_snapshot,
+            p_key_update, p_key_read, p_key, p_span_update, p_span_low, p_span_high, p_span_bounded) c;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    COMMIT;
+    PERFORM set_config('synchronous_commit', 'on', true);
+    PERFORM pg_logical_emit_message(true, 'level-mutex', '');
+    flushed := true;
 END;
 $$;
 

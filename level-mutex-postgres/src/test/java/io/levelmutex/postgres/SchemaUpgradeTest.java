@@ -62,7 +62,9 @@ class SchemaUpgradeTest extends ClusterTestSupport {
 		assertTombstonesRecordedAndEntryIndexAndForeignKeysDropped(database, prefix);
 		assertThat(queryLong(database, "SELECT count(*) FROM pg_proc WHERE proname = '" + prefix + "commit'"))
 			.as("the function carries the prefix").isEqualTo(1);
-		assertThat(queryLong(database, "SELECT count(*) FROM pg_proc WHERE proname = 'level_mutex_commit'")).isZero();
+		assertThat(queryLong(database, "SELECT count(*) FROM pg_proc WHERE proname = '" + prefix + "commit_released'"))
+			.as("the procedure carries the prefix").isEqualTo(1);
+		assertThat(queryLong(database, "SELECT count(*) FROM pg_proc WHERE proname LIKE 'level_mutex_commit%'")).isZero();
 		TestNode.open(database, fastSettings(), false);
 	}
 
@@ -73,7 +75,22 @@ class SchemaUpgradeTest extends ClusterTestSupport {
 		execute(database, "DROP FUNCTION " + prefix + "commit");
 		assertThatThrownBy(() -> TestNode.open(database, fastSettings(), false))
 			.isInstanceOf(PostgresConfigurationException.class)
-			.hasMessageContaining("function " + prefix + "commit is missing")
+			.hasMessageContaining("function " + prefix + "commit or its procedure " + prefix
+					+ "commit_released is missing")
+			.hasMessageContaining("upgrade-v1-to-v2.sql");
+		TestNode.open(database, fastSettings(), true);
+		TestNode.open(database, fastSettings(), false);
+	}
+
+	@Test
+	void whenTheReleasedCommitProcedureIsMissingFromAVersion2SchemaThenVerifyOnlyOpeningFailsNamingIt()
+			throws Exception {
+		PGSimpleDataSource database = newDatabase();
+		TestNode.open(database, fastSettings(), true);
+		execute(database, "DROP PROCEDURE " + prefix + "commit_released");
+		assertThatThrownBy(() -> TestNode.open(database, fastSettings(), false))
+			.isInstanceOf(PostgresConfigurationException.class)
+			.hasMessageContaining("procedure " + prefix + "commit_released is missing")
 			.hasMessageContaining("upgrade-v1-to-v2.sql");
 		TestNode.open(database, fastSettings(), true);
 		TestNode.open(database, fastSettings(), false);
@@ -109,7 +126,10 @@ class SchemaUpgradeTest extends ClusterTestSupport {
 		List<String> upgrade = SchemaInstaller.statements(SchemaInstaller.UPGRADE_FROM_V1, "p_");
 		String function = upgrade.stream().filter((sql) -> sql.startsWith("CREATE OR REPLACE FUNCTION")).findFirst()
 			.orElseThrow();
-		assertThat(complete).contains(function);
+		String procedure = upgrade.stream().filter((sql) -> sql.startsWith("CREATE OR REPLACE PROCEDURE")).findFirst()
+			.orElseThrow();
+		assertThat(complete).contains(function, procedure);
+		assertThat(procedure).contains("p_commit_released(").contains("p_commit(").doesNotContain("level_mutex_");
 		assertThat(function).contains("p_commit(").contains("p_keyspace").contains("p_entry").contains("p_batch")
 			.doesNotContain("level_mutex_");
 		assertThat(upgrade).last().asString().contains("VALUES (2)");

@@ -90,7 +90,12 @@ final class TestNode {
 	}
 
 	Committed commit(PostgresKeyspace keyspace, TestBatch batch) {
-		CommitOutcome outcome = this.committer.commit(keyspace, batch.id(), batch.batch(), 0);
+		return commit(keyspace, batch, new CommitRoute());
+	}
+
+	/** Commits through the statement {@code route} chooses, as a keyspace storage does with its own route. */
+	Committed commit(PostgresKeyspace keyspace, TestBatch batch, CommitRoute route) {
+		CommitOutcome outcome = this.committer.commit(keyspace, batch.id(), batch.batch(), 0, route);
 		if (this.afterCommit != null && outcome.committed()) {
 			this.afterCommit.committed(keyspace, outcome.result().sequence());
 		}

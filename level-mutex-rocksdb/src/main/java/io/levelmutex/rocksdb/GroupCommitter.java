@@ -24,12 +24,37 @@ import io.levelmutex.engine.EngineBatch;
  * the store's cycle pool runs other cycles meanwhile), and its stage is complete when {@link #submit} returns: a
  * lone mutex pays no thread hand-off. A batch handed over while another is in flight is queued: a writer thread
  * joins the queued batches (their cycles returned their threads) into one native batch and writes them with ONE
- * synced RocksDB write, then completes each batch's future, in the order they were handed over. While one write
- * waits for the disk, the next batches gather, so the number of batches per write follows the load (a direct
- * write and a writer's write in flight together are joined by RocksDB's own write group). There are
- * {@link #WRITERS} writer threads: while one waits for its sync the other takes what gathered meanwhile, and one
- * stuck write does not hold up every other mutex. A mutex has at most one batch here at a time (the core starts no
- * other commit of a keyspace until its stage completes), so neither path reorders a mutex's batches.
+ * synced RocksDB write, then completes each batch's future, in the order they were handed over. A mutex has at
+ * most one batch here at a time (the core starts no other commit of a keyspace until its stage completes), so
+ * neither path reorders a mutex's batches.
+ *
+ * <p>Gathering: at most one writer is inside RocksDB's write call at a time. While it writes, the batches handed
+ * over gather in the queue and wake no one; when its write returns, the other writer (of {@link #WRITERS}) takes
+ * everything that gathered and writes it while the first completes its own group's futures (which resumes those
+ * mutexes' cycles, whose next batches gather for the write after). So each write carries everything handed over
+ * during the previous one: the number of batches per synced write follows the load, with one wake-up per write
+ * instead of one per hand-off. A second writer inside RocksDB would gain nothing: RocksDB writes synced batches
+ * through its WAL one write group at a time, so it would wait behind the first (a write stuck in RocksDB holds the
+ * next anyway). A cycle's direct write is not counted as a writer's: batches queued behind a stuck direct write are
+ * written meanwhile (RocksDB joins the two when both are in its write call).
+ *
+ * <p>States (the hand-off between the cycles and the writers; every transition but {@link #busy}'s under
+ * {@link #lock}, in the manner of the drain status of Caffeine's {@code BoundedLocalCache}):
+ * <ul>
+ * <li><b>idle</b> ({@code busy == 0}): a batch handed over is written directly by its cycle (busy 0 -> 1 -> 0).</li>
+ * <li><b>queued, no writer writing</b> ({@code !writing}, queue not empty): the hand-off that found no writer
+ * writing notified an idle writer; if none was idle, both are completing groups and the first to come back takes
+ * the queue.</li>
+ * <li><b>writing</b> ({@link #writing}): one writer took the whole queue and is filling the native batch or inside
+ * RocksDB's write call. Batches handed over meanwhile only join the queue; the other writer waits even if batches
+ * are queued.</li>
+ * <li><b>write returned</b>: the writer clears {@link #writing} and, if batches gathered and the other writer is
+ * idle, notifies it (it goes to <b>writing</b> with them); then it completes its group's futures, in hand-off
+ * order, and comes back for the queue (waiting if the other is writing).</li>
+ * <li><b>closed</b>: hand-offs fail at once; a writer that finds the queue not empty fails what is in it unwritten
+ * (the store's handles may be closing); a write in flight, direct or a writer's, ends normally; close returns
+ * once both writers ended and nothing is in flight.</li>
+ * </ul>
  *
  * <p>Atomicity: each mutex's batch is all or nothing, as the whole joined write is. A batch whose operations cannot
  * be added to the native batch is rolled back to the save point before it and fails alone; if the shared write
@@ -54,7 +79,7 @@ final class GroupCommitter implements AutoCloseable {
 
 	private final WriteOptions options;
 
-	/** Writer threads: one writing while the other gathers. */
+	/** Writer threads: one inside RocksDB's write call while the other completes its last group, or waits. */
 	static final int WRITERS = 2;
 
 	private final List<Thread> threads = new ArrayList<>();
@@ -67,7 +92,10 @@ final class GroupCommitter implements AutoCloseable {
 	 */
 	private final AtomicInteger busy = new AtomicInteger();
 
-	/** Guards {@link #queue} and {@link #idle}, and orders {@link #closed}; close waits on it for {@link #busy}. */
+	/**
+	 * Guards {@link #queue}, {@link #idle} and {@link #writing}, and orders {@link #closed}; close waits on it for
+	 * {@link #busy}.
+	 */
 	private final Object lock = new Object();
 
 	/** Batches handed over, in order, not yet taken by the thread; guarded by {@link #lock}. */
@@ -81,6 +109,12 @@ final class GroupCommitter implements AutoCloseable {
 
 	/** Writer threads waiting for batches (only then is one notified); guarded by {@link #lock}. */
 	private int idle;
+
+	/**
+	 * Whether a writer took a group and has not yet returned from its write (the other writer then leaves the queue
+	 * to gather); set and cleared by that writer, guarded by {@link #lock}.
+	 */
+	private boolean writing;
 
 	GroupCommitter(RocksAccess access, WriteOptions options, String threadName) {
 		this.access = access;
@@ -143,7 +177,7 @@ final class GroupCommitter implements AutoCloseable {
 				return result;
 			}
 			this.queue.add(new Pending(storage, family, batch, result));
-			if (this.idle > 0) {
+			if (this.idle > 0 && !this.writing) { // while a writer writes, batches gather for its return
 				this.lock.notify();
 			}
 		}
@@ -174,7 +208,7 @@ final class GroupCommitter implements AutoCloseable {
 			ArrayList<Pending> group;
 			boolean closing;
 			synchronized (this.lock) {
-				while (this.queue.isEmpty() && !this.closed) {
+				while ((this.queue.isEmpty() || this.writing) && !this.closed) {
 					this.idle++;
 					try {
 						this.lock.wait();
@@ -192,6 +226,7 @@ final class GroupCommitter implements AutoCloseable {
 				group = this.queue;
 				this.queue = new ArrayList<>();
 				closing = this.closed;
+				this.writing = !closing;
 			}
 			@Nullable Throwable[] errors;
 			try {
@@ -210,8 +245,26 @@ final class GroupCommitter implements AutoCloseable {
 				Arrays.fill(errors, new StorageException(
 						"RocksDB group write failed unexpectedly, nothing of the batch was applied: " + bug, bug));
 			}
+			finally {
+				if (!closing) {
+					writeReturned();
+				}
+			}
 			done(group.size());
 			complete(group, errors);
+		}
+	}
+
+	/**
+	 * This writer's write returned (or failed): the other writer, if it waits, takes what gathered meanwhile, while
+	 * this one completes its group.
+	 */
+	private void writeReturned() {
+		synchronized (this.lock) {
+			this.writing = false;
+			if (this.idle > 0 && !this.queue.isEmpty()) {
+				this.lock.notify();
+			}
 		}
 	}
 

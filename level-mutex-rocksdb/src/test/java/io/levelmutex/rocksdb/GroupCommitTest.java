@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
@@ -67,7 +68,7 @@ class GroupCommitTest {
 		final CountDownLatch entered;
 
 		Gate() {
-			this(GroupCommitter.WRITERS + 1); // a cycle's direct write and every writer of the committer
+			this(2); // a cycle's direct write and the one writer of the committer inside RocksDB's write
 		}
 
 		Gate(int blocked) {
@@ -152,16 +153,16 @@ class GroupCommitTest {
 	}
 
 	/**
-	 * One put on each of {@link GroupCommitter#WRITERS} + 1 mutexes: with a blocking gate, the first waits in its
-	 * cycle's direct write and every writer waits with one of the others; what is handed over next stays queued.
+	 * One put on each of 2 mutexes: with a blocking gate, the first waits in its cycle's direct write, the second
+	 * in a writer's write (inside RocksDB); what is handed over next stays queued, for the write after it.
 	 */
 	private static List<CompletableFuture<Void>> blockWriters(MutexStore store, Gate gate) {
 		List<CompletableFuture<Void>> puts = new ArrayList<>();
-		int writes = GroupCommitter.WRITERS + 1;
+		int writes = 2;
 		for (int w = 0; w < writes; w++) {
 			puts.add(store.mutex("blocker" + w).put(bytes("k"), bytes("v")));
 			long left = writes - 1 - w;
-			until(() -> gate.entered.getCount() <= left); // one write per writer, not both puts in one
+			until(() -> gate.entered.getCount() <= left); // the direct write first, then the writer's
 		}
 		return puts;
 	}
@@ -187,7 +188,7 @@ class GroupCommitTest {
 	}
 
 	@Test
-	void whenManyMutexesWithBatchLimitOneAreReadyThenOneSyncedWriteCarriesThemAllInIssueOrder() {
+	void whenAWriterIsInsideRocksDBThenTheBatchesHandedOverMeanwhileWaitAndOneSyncedWriteCarriesThemAllInIssueOrder() {
 		Gate gate = new Gate();
 		Path path = TempStore.newDirectory();
 		try (MutexStore store = open(path, gate, 2)) {
@@ -213,7 +214,8 @@ class GroupCommitTest {
 			gate.release.countDown();
 			CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).join();
 			first.forEach(CompletableFuture::join);
-			assertThat(gate.entries).contains(n); // the 16 batches went out in one write
+			// the direct write, the stuck writer's, then ONE write with the 16 batches gathered behind it
+			assertThat(List.copyOf(gate.entries).subList(0, 3)).containsExactly(1, 1, n);
 			for (int m = 0; m < n; m++) {
 				assertThat(completed.get(m)).containsExactly(0, 1, 2);
 				for (int i = 0; i < 3; i++) {
@@ -230,8 +232,8 @@ class GroupCommitTest {
 	@Test
 	void whenTheSharedWriteFailsThenExactlyItsBatchesFailEachNamingItsMutex() {
 		Gate gate = new Gate();
-		// the write that carries the batches queued behind the blocked ones (a direct write and every writer's)
-		gate.failing = GroupCommitter.WRITERS + 2;
+		// the write that carries the batches queued behind the blocked ones (a direct write and a writer's)
+		gate.failing = 3;
 		Path path = TempStore.newDirectory();
 		try (MutexStore store = open(path, gate, 2)) {
 			CompletableFuture<Void> first = CompletableFuture.allOf(blockWriters(store, gate).toArray(new CompletableFuture<?>[0]));
@@ -318,11 +320,15 @@ class GroupCommitTest {
 			WriteOperation ok = WriteOperations.of(WriteOperation.Type.PUT, bytes("ok"), bytes("zok"), bytes("1"));
 			WriteOperation broken = WriteOperations.of(WriteOperation.Type.PUT, bytes("broken"), bytes("zbroken"),
 					bytes("1"));
-			// a batch whose stored key is null cannot be added: the native put refuses it
+			// a batch whose second stored key is null cannot be added: the native put refuses it after its first
+			// operation went in, which the save point must take out again
+			WriteOperation before = WriteOperations.of(WriteOperation.Type.PUT, bytes("pre"), bytes("zpre"),
+					bytes("1"));
 			List<byte[]> nullKey = new ArrayList<>();
+			nullKey.add(bytes("zpre"));
 			nullKey.add(null);
 			CompletableFuture<CommitResult> refused = committer.submit(storage, family,
-					new EngineBatch(1, List.of(broken), nullKey, List.of()));
+					new EngineBatch(1, List.of(before, broken), nullKey, List.of()));
 			CompletableFuture<CommitResult> accepted = committer.submit(storage, family,
 					new EngineBatch(2, List.of(ok), List.of(bytes("zok")), List.of()));
 			if (joined) {
@@ -338,9 +344,13 @@ class GroupCommitTest {
 			assertThat(catchCause(refused)).isInstanceOf(joined ? StorageException.class : RuntimeException.class);
 			assertThat(RocksStore.rocksDB(store).get(bytes("zok"))).isEqualTo(bytes("1"));
 			assertThat(RocksStore.rocksDB(store).get(bytes("zbroken"))).isNull();
+			assertThat(RocksStore.rocksDB(store).get(bytes("zpre"))).isNull();
 			assertThat(storage.snapshot()).isNotNull();
 			assertThat(committer.inFlight()).isZero();
-			assertThat(gate.joinedWrites()).isEqualTo(joined ? GroupCommitter.WRITERS + 1 : 0);
+			assertThat(gate.joinedWrites()).isEqualTo(joined ? 2 : 0); // the stuck writer's, then the group's
+			if (joined) {
+				assertThat(gate.entries).containsExactly(1, 1, 1); // the refused batch was rolled back to its save point
+			}
 			storage.close();
 		}
 		finally {
@@ -485,6 +495,282 @@ class GroupCommitTest {
 		}
 		finally {
 			gate.release.countDown();
+			TempStore.deleteRecursively(path);
+		}
+	}
+
+	/** A RocksDB access whose writes run through the gate first. */
+	private static RocksAccess gated(MutexStore store, Gate gate) {
+		return new RocksAccess(RocksStore.rocksDB(store)) {
+			@Override
+			void write(WriteOptions options, WriteBatch batch) throws RocksDBException {
+				gate.beforeWrite(batch);
+				super.write(options, batch);
+			}
+		};
+	}
+
+	private static EngineBatch putBatch(long number, String storedKey) {
+		WriteOperation op = WriteOperations.of(WriteOperation.Type.PUT, bytes(storedKey), bytes(storedKey), bytes("1"));
+		return new EngineBatch(number, List.of(op), List.of(bytes(storedKey)), List.of());
+	}
+
+	@Test
+	void whenTheCommitterClosesWhileAWritersWriteIsStuckInRocksDBThenThatWriteEndsNormallyAndWhatGatheredBehindItFails()
+			throws Exception {
+		Gate gate = new Gate(2); // the direct write, then the writer's
+		Path path = TempStore.newDirectory();
+		try (MutexStore store = open(path, new Gate(0), 1)) {
+			store.mutex("a").put(bytes("x"), bytes("y")).join(); // the engine is up
+			ColumnFamilyHandle family = RocksStore.rocksDB(store).getDefaultColumnFamily();
+			RocksAccess access = gated(store, gate);
+			try (WriteOptions synced = new WriteOptions().setSync(true);
+					GroupCommitter committer = new GroupCommitter(access, synced, "level-mutex-commit-test")) {
+				RocksKeyspaceStorage direct = new RocksKeyspaceStorage(access, family, synced, bytes("d"), committer);
+				RocksKeyspaceStorage written = new RocksKeyspaceStorage(access, family, synced, bytes("w"), committer);
+				RocksKeyspaceStorage gathered = new RocksKeyspaceStorage(access, family, synced, bytes("g"), committer);
+				CompletableFuture<CompletableFuture<CommitResult>> first = CompletableFuture.supplyAsync(
+						() -> committer.submit(direct, family, putBatch(1, "d1")));
+				until(() -> gate.entered.getCount() == 1); // the direct write is stuck
+				CompletableFuture<CommitResult> stuck = committer.submit(written, family, putBatch(1, "w1"));
+				await(gate.entered); // a writer's write is stuck inside RocksDB
+				CompletableFuture<CommitResult> behind = committer.submit(gathered, family, putBatch(1, "g1"));
+				assertThat(committer.queued()).isEqualTo(1); // no writer takes it while one writes
+				Thread closer = new Thread(committer::close, "closer");
+				closer.start();
+				// what gathered behind the stuck write fails at close, unwritten; close waits for the stuck writes
+				assertThat(catchCause(behind)).isInstanceOf(StorageException.class)
+					.hasMessageContaining("closed before the batch was written");
+				until(() -> closer.getState() == Thread.State.WAITING);
+				CompletableFuture<CommitResult> late = committer.submit(gathered, family, putBatch(2, "g2"));
+				assertThat(catchCause(late)).isInstanceOf(StorageException.class).hasMessageContaining("closed");
+				assertThat(closer.isAlive()).isTrue();
+				assertThat(stuck).isNotDone();
+				gate.release.countDown();
+				closer.join();
+				assertThat(stuck.join().appliedOperations()).isEqualTo(1); // completed exactly once, written
+				assertThat(first.join().join().appliedOperations()).isEqualTo(1);
+				assertThat(RocksStore.rocksDB(store).get(bytes("d1"))).isEqualTo(bytes("1"));
+				assertThat(RocksStore.rocksDB(store).get(bytes("w1"))).isEqualTo(bytes("1"));
+				assertThat(RocksStore.rocksDB(store).get(bytes("g1"))).isNull();
+				assertThat(RocksStore.rocksDB(store).get(bytes("g2"))).isNull();
+				assertThat(committer.inFlight()).isZero();
+				assertThat(gate.writes.get()).isEqualTo(2);
+				direct.close();
+				written.close();
+				gathered.close();
+			}
+		}
+		finally {
+			gate.release.countDown();
+			TempStore.deleteRecursively(path);
+		}
+	}
+
+	@Test
+	void whenTheCommitterIsClosedFromACompletionThenTheBatchesWrittenBehindItStillCompleteExactlyOnce() throws Exception {
+		Gate gate = new Gate(2); // the direct write, then the writer's
+		Path path = TempStore.newDirectory();
+		try (MutexStore store = open(path, new Gate(0), 1)) {
+			store.mutex("a").put(bytes("x"), bytes("y")).join(); // the engine is up
+			ColumnFamilyHandle family = RocksStore.rocksDB(store).getDefaultColumnFamily();
+			RocksAccess access = gated(store, gate);
+			try (WriteOptions synced = new WriteOptions().setSync(true);
+					GroupCommitter committer = new GroupCommitter(access, synced, "level-mutex-commit-test")) {
+				RocksKeyspaceStorage direct = new RocksKeyspaceStorage(access, family, synced, bytes("d"), committer);
+				RocksKeyspaceStorage first = new RocksKeyspaceStorage(access, family, synced, bytes("f"), committer);
+				RocksKeyspaceStorage second = new RocksKeyspaceStorage(access, family, synced, bytes("s"), committer);
+				CompletableFuture<CompletableFuture<CommitResult>> stuck = CompletableFuture.supplyAsync(
+						() -> committer.submit(direct, family, putBatch(1, "d1")));
+				until(() -> gate.entered.getCount() == 1); // the direct write is stuck: what follows is queued
+				List<CompletableFuture<CommitResult>> behind = new ArrayList<>();
+				AtomicInteger closedOn = new AtomicInteger();
+				CompletableFuture<String> closer = new CompletableFuture<>();
+				CompletableFuture<CommitResult> written = committer.submit(first, family, putBatch(1, "f1"));
+				await(gate.entered); // the writer's write of it is stuck: its completion is still to come
+				written.whenComplete((result, error) -> { // on its writer: hand over one more, let it be written, close
+					behind.add(committer.submit(second, family, putBatch(1, "s1")));
+					until(() -> committer.queued() == 0 && gate.writes.get() == 3); // the writer wrote it
+					committer.close();
+					closedOn.incrementAndGet();
+					closer.complete(Thread.currentThread().getName());
+				});
+				gate.release.countDown();
+				assertThat(closer.get(30, TimeUnit.SECONDS)).startsWith("level-mutex-commit-test-"); // a writer
+				assertThat(closedOn.get()).isEqualTo(1);
+				assertThat(written.join().appliedOperations()).isEqualTo(1);
+				assertThat(behind).hasSize(1);
+				assertThat(behind.get(0)).isCompleted(); // written (by the other writer, or directly) and completed once
+				assertThat(behind.get(0).join().appliedOperations()).isEqualTo(1);
+				assertThat(stuck.join().join().appliedOperations()).isEqualTo(1);
+				assertThat(RocksStore.rocksDB(store).get(bytes("s1"))).isEqualTo(bytes("1"));
+				assertThat(committer.inFlight()).isZero();
+				direct.close();
+				first.close();
+				second.close();
+			}
+		}
+		finally {
+			gate.release.countDown();
+			TempStore.deleteRecursively(path);
+		}
+	}
+
+	/** One batch's outcome in the seeded committer run. */
+	private record Outcome(int storage, List<String> keys, boolean refused, @org.jspecify.annotations.Nullable CommitResult result,
+			@org.jspecify.annotations.Nullable Throwable error) {
+	}
+
+	/**
+	 * Seeded runs straight against the committer: several threads each own a few storages (one batch of each in
+	 * flight at a time, as the core guarantees) and hand over batches of 1-4 puts, some refused (a null stored key
+	 * after a good one), while some writes fail by the seed, and odd seeds close the committer midway. Model:
+	 * every batch completes exactly once (nothing left in flight); a batch succeeds iff all its keys are in the
+	 * database and fails iff none is; each storage's k-th written batch answers sequence k; a failed write fails
+	 * exactly the batches it carried (their entries sum to the write's); a refused batch always fails; at most one
+	 * writer thread is inside RocksDB's write call at any time.
+	 */
+	@ParameterizedTest(name = "seed {0}")
+	@ValueSource(longs = { 11L, 12L, 13L, 14L, 15L, 16L, 17L, 18L })
+	void seededHandOversFromManyThreadsMatchTheModel(long seed) throws Exception {
+		Random random = new Random(seed);
+		int threadCount = 2 + random.nextInt(3);
+		int storagesPerThread = 1 + random.nextInt(6);
+		int rounds = 20 + random.nextInt(30);
+		int closeAfter = seed % 2 == 1 ? 1 + random.nextInt(threadCount * storagesPerThread * rounds) : -1;
+		java.util.concurrent.ConcurrentHashMap<Integer, Integer> writeEntries = new java.util.concurrent.ConcurrentHashMap<>();
+		AtomicInteger writersInside = new AtomicInteger();
+		AtomicInteger mostWritersInside = new AtomicInteger();
+		AtomicInteger writes = new AtomicInteger();
+		Path path = TempStore.newDirectory();
+		try (MutexStore store = open(path, new Gate(0), 1)) {
+			store.mutex("a").put(bytes("x"), bytes("y")).join(); // the engine is up
+			RocksDB db = RocksStore.rocksDB(store);
+			ColumnFamilyHandle family = db.getDefaultColumnFamily();
+			RocksAccess access = new RocksAccess(db) {
+				@Override
+				void write(WriteOptions options, WriteBatch batch) throws RocksDBException {
+					int number = writes.incrementAndGet();
+					writeEntries.put(number, batch.count());
+					boolean writer = Thread.currentThread().getName().startsWith(WRITER_THREAD);
+					if (writer) {
+						mostWritersInside.accumulateAndGet(writersInside.incrementAndGet(), Math::max);
+					}
+					try {
+						Thread.yield(); // widen the window in which another write could enter
+						if (new Random(seed * 1_000_003L + number).nextInt(6) == 0) {
+							throw new RocksDBException("injected failure of write " + number + ";");
+						}
+						super.write(options, batch);
+					}
+					finally {
+						if (writer) {
+							writersInside.decrementAndGet();
+						}
+					}
+				}
+			};
+			ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+			AtomicInteger handedOver = new AtomicInteger();
+			List<RocksKeyspaceStorage> storages = new ArrayList<>();
+			try (WriteOptions synced = new WriteOptions().setSync(true)) {
+				GroupCommitter committer = new GroupCommitter(access, synced, "level-mutex-commit-seeded");
+				for (int s = 0; s < threadCount * storagesPerThread; s++) {
+					storages.add(new RocksKeyspaceStorage(access, family, synced, bytes("s" + s), committer));
+				}
+				List<Thread> threads = new ArrayList<>();
+				ConcurrentLinkedQueue<Throwable> threadFailures = new ConcurrentLinkedQueue<>();
+				for (int t = 0; t < threadCount; t++) {
+					int owner = t;
+					Random own = new Random(seed * 31 + t);
+					Thread thread = new Thread(() -> {
+						try {
+							for (int round = 0; round < rounds; round++) {
+								List<CompletableFuture<CommitResult>> futures = new ArrayList<>();
+								List<Object[]> made = new ArrayList<>();
+								for (int i = 0; i < storagesPerThread; i++) {
+									int s = owner * storagesPerThread + i;
+									int size = 1 + own.nextInt(4);
+									boolean refused = own.nextInt(10) == 0 && size > 1;
+									List<WriteOperation> ops = new ArrayList<>();
+									List<byte[]> stored = new ArrayList<>();
+									List<String> keys = new ArrayList<>();
+									for (int k = 0; k < size; k++) {
+										String key = "s" + s + "/" + round + "/" + k;
+										keys.add(key);
+										ops.add(WriteOperations.of(WriteOperation.Type.PUT, bytes(key), bytes(key), bytes(key)));
+										stored.add(refused && k == size - 1 ? null : bytes(key));
+									}
+									if (handedOver.incrementAndGet() == closeAfter) {
+										new Thread(committer::close, "closer").start();
+									}
+									futures.add(committer.submit(storages.get(s), family, new EngineBatch(round, ops, stored, List.of())));
+									made.add(new Object[] { s, keys, refused });
+								}
+								for (int i = 0; i < futures.size(); i++) {
+									CompletableFuture<CommitResult> future = futures.get(i);
+									Object[] m = made.get(i);
+									@SuppressWarnings("unchecked")
+									List<String> keys = (List<String>) m[1];
+									try {
+										outcomes.add(new Outcome((Integer) m[0], keys, (Boolean) m[2],
+												future.get(WAIT.toSeconds(), TimeUnit.SECONDS), null));
+									}
+									catch (java.util.concurrent.ExecutionException ex) {
+										outcomes.add(new Outcome((Integer) m[0], keys, (Boolean) m[2], null, ex.getCause()));
+									}
+								}
+							}
+						}
+						catch (Throwable ex) {
+							threadFailures.add(ex);
+						}
+					}, "submitter-" + t);
+					threads.add(thread);
+					thread.start();
+				}
+				for (Thread thread : threads) {
+					thread.join();
+				}
+				assertThat(threadFailures).isEmpty();
+				committer.close();
+				assertThat(committer.inFlight()).isZero();
+				assertThat(outcomes).hasSize(threadCount * storagesPerThread * rounds);
+				assertThat(mostWritersInside.get()).as("writer threads inside RocksDB's write at once").isLessThanOrEqualTo(1);
+				Map<Integer, Integer> failedEntriesPerWrite = new HashMap<>();
+				int[] written = new int[storages.size()];
+				List<Outcome> ordered = new ArrayList<>(outcomes);
+				ordered.sort(java.util.Comparator.comparing((Outcome o) -> o.keys().get(0).split("/")[1], java.util.Comparator.comparingInt(Integer::parseInt)));
+				for (Outcome outcome : ordered) {
+					int present = 0;
+					for (String key : outcome.keys()) {
+						if (db.get(bytes(key)) != null) {
+							present++;
+						}
+					}
+					if (outcome.error() == null) {
+						assertThat(outcome.refused()).as("a refused batch never succeeds").isFalse();
+						assertThat(present).as("a written batch is all there: %s", outcome.keys()).isEqualTo(outcome.keys().size());
+						written[outcome.storage()]++;
+						assertThat(outcome.result().sequence()).as("storage %d's batches answer 1, 2, ...", outcome.storage())
+							.isEqualTo(written[outcome.storage()]);
+					}
+					else {
+						assertThat(present).as("a failed batch left nothing: %s", outcome.keys()).isZero();
+						String message = String.valueOf(outcome.error().getMessage());
+						java.util.regex.Matcher injected = java.util.regex.Pattern.compile("injected failure of write (\\d+);")
+							.matcher(message);
+						if (injected.find() && !outcome.refused()) {
+							failedEntriesPerWrite.merge(Integer.parseInt(injected.group(1)), outcome.keys().size(), Integer::sum);
+						}
+					}
+				}
+				failedEntriesPerWrite.forEach((number, entries) -> assertThat(entries)
+					.as("write %d failed exactly the batches it carried", number).isEqualTo(writeEntries.get(number)));
+				storages.forEach(RocksKeyspaceStorage::close);
+			}
+		}
+		finally {
 			TempStore.deleteRecursively(path);
 		}
 	}

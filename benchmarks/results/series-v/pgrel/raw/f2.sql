@@ -1,0 +1,3 @@
+\set ks random(1,8)
+\set k random(1,2000)
+SELECT f2(:ks, :k);

@@ -6,10 +6,12 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -154,6 +156,34 @@ class JoinHelpsDrainTest {
 		assertThat(this.seen).isNotEmpty()
 			.allSatisfy((event) -> assertThat(event.thread()).isSameAs(Thread.currentThread()));
 		assertThat(this.temp.engine.contents("writes")).doesNotContainKey("k");
+	}
+
+	@Test
+	void whenTheMutexRunsOnAnExecutorTheApplicationGaveItThenAJoinWaitsForThatExecutorAndRunsNoCycle()
+			throws Exception {
+		// An application's executor (decorated with its context, tracing, ...) runs every cycle of its mutex.
+		Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+		Executor own = tasks::add;
+		Mutex<String, String> mutex = mutex("own", own, MutexOptions.builder("own"));
+		CompletableFuture<Void> put = issued(mutex.put("k", "v"));
+		Thread joiner = new Thread(put::join, "joiner");
+		joiner.start();
+		while (joiner.getState() != Thread.State.WAITING && joiner.isAlive()) {
+			Thread.onSpinWait();
+		}
+		assertThat(this.seen).as("no cycle ran on the joining thread").isEmpty();
+		assertThat(put).isNotDone();
+		Runnable task;
+		while ((task = tasks.poll()) != null) {
+			task.run();
+		}
+		joiner.join();
+		assertThat(this.seen).extracting(Seen::kind).containsExactly("writes 1", "flushed");
+		assertThat(this.seen).allSatisfy((event) -> assertThat(event.thread()).isSameAs(Thread.currentThread()));
+		mutex.closeAsync();
+		while ((task = tasks.poll()) != null) {
+			task.run();
+		}
 	}
 
 	@Test

@@ -1,6 +1,5 @@
 package io.levelmutex;
 
-import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +24,7 @@ import io.levelmutex.engine.BlockingCalls;
  * <p>Threads above {@code size} end after {@link #EXTRA_KEEP_ALIVE_SECONDS} idle, so a steady stream
  * of syncs does not start a thread per write. Thread-safe.
  */
-final class CyclePool implements Executor {
+final class CyclePool implements JoinableExecutor {
 
 	/** The most threads lent at once, above the pool's size. */
 	static final int MAX_EXTRA_THREADS = 256;

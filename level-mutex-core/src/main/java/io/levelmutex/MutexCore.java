@@ -74,8 +74,9 @@ final class MutexCore {
 	 * an engine's connection wait, and fail other callers' batch); an interrupt that arrives while the caller runs
 	 * the cycle reaches what the cycle runs, as it would on a pool thread interrupted then. Ordering, phases,
 	 * events, exactly-once completion, close and abandon are the drain's, unchanged; other callers' callbacks and
-	 * listeners may run on the helping thread, as on any cycle thread. Off with the system property
-	 * io.levelmutex.joinRunsCycle=false (read when a mutex is made; for A/B measurements).
+	 * listeners may run on the helping thread, as on any cycle thread. Only on the store's own pool
+	 * (JoinableExecutor): a mutex on an executor the application gave it runs every cycle there. Off with the
+	 * system property io.levelmutex.joinRunsCycle=false (read when a mutex is made; for A/B measurements).
 	 *
 	 * Close. closeAsync sets closed (new operations are refused at the call), starts the closeTimeout
 	 * timer and schedules a drain; the queued operations run as usual, and the drain that goes IDLE with
@@ -170,8 +171,12 @@ final class MutexCore {
 	/** The task every submit hands to the executor (one instance, so that a claimed one can be taken back). */
 	private final Runnable drainTask = this::drain;
 
-	/** Whether a blocking wait on this mutex's futures may claim and run a submitted drain; immutable. */
-	private final boolean joinRunsCycle = !"false".equals(System.getProperty(JOIN_RUNS_CYCLE_PROPERTY));
+	/**
+	 * Whether a blocking wait on this mutex's futures may claim and run a submitted drain: on the store's own pool
+	 * ({@link JoinableExecutor}), not on an executor the application gave the mutex, and not when switched off by
+	 * the property; immutable.
+	 */
+	private final boolean joinRunsCycle;
 
 	private final CompletableFuture<Void> closeFuture;
 
@@ -203,6 +208,8 @@ final class MutexCore {
 		this.options = options;
 		this.closeFuture = new MutexFuture<>(options.name());
 		this.executor = executor;
+		this.joinRunsCycle = executor instanceof JoinableExecutor
+				&& !"false".equals(System.getProperty(JOIN_RUNS_CYCLE_PROPERTY));
 		this.listeners = new MutexListeners(options.name());
 		this.bytesView = new CodecMutex<>(this, Codecs.bytes(), Codecs.bytes());
 		this.storage = engine.open(options.keyspace(), durable, this::remoteChanged);

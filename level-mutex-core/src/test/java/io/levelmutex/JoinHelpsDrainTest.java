@@ -646,7 +646,7 @@ class JoinHelpsDrainTest {
 	}
 
 	/** Queues tasks like {@link ManualExecutor} until {@link #shutdown} is set, then refuses them. */
-	static final class RejectingExecutor implements Executor {
+	static final class RejectingExecutor implements JoinableExecutor {
 
 		final AtomicBoolean shutdown = new AtomicBoolean();
 

@@ -85,14 +85,14 @@ final class CodecMutex<K, V> implements Mutex<K, V> {
 		PlainWrite write = new PlainWrite(name(),
 				this.core.input().putOperation(this.keyCodec, key, valueCodec, value));
 		this.core.enqueueWrite(write);
-		return this.core.track(write.future);
+		return this.core.trackWrite(write.future);
 	}
 
 	@Override
 	public CompletableFuture<Void> del(K key) {
 		PlainWrite write = new PlainWrite(name(), this.core.input().delOperation(this.keyCodec, key));
 		this.core.enqueueWrite(write);
-		return this.core.track(write.future);
+		return this.core.trackWrite(write.future);
 	}
 
 	@Override
@@ -127,7 +127,7 @@ final class CodecMutex<K, V> implements Mutex<K, V> {
 
 	@Override
 	public CompletableFuture<Void> afterWrite() {
-		return this.core.track(this.core.afterWrite());
+		return this.core.trackWrite(this.core.afterWrite());
 	}
 
 	@Override
@@ -147,7 +147,7 @@ final class CodecMutex<K, V> implements Mutex<K, V> {
 		UpdateWrite<K, V, R> update = new UpdateWrite<>(this.core.name(), function, this.keyCodec, this.valueCodec,
 				maxAttempts);
 		this.core.enqueueWrite(update);
-		return this.core.track(update.future);
+		return this.core.trackWrite(update.future);
 	}
 
 	@Override

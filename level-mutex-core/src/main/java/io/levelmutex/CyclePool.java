@@ -1,6 +1,5 @@
 package io.levelmutex;
 
-import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +24,7 @@ import io.levelmutex.engine.BlockingCalls;
  * <p>Threads above {@code size} end after {@link #EXTRA_KEEP_ALIVE_SECONDS} idle, so a steady stream
  * of syncs does not start a thread per write. Thread-safe.
  */
-final class CyclePool implements Executor {
+final class CyclePool implements JoinableExecutor {
 
 	/** The most threads lent at once, above the pool's size. */
 	static final int MAX_EXTRA_THREADS = 256;
@@ -66,6 +65,17 @@ final class CyclePool implements Executor {
 		this.executor.execute(task);
 	}
 
+	/**
+	 * Takes a task out of the queue if no thread took it yet: a mutex's drain task whose drain a joining caller
+	 * claimed, so that it neither runs later (and claims a newer drain while its caller is about to) nor keeps a
+	 * queued task that makes a lending cycle start one more thread (whose later shrink wakes every idle thread).
+	 * @param task the task handed to {@link #execute}
+	 * @return whether it was taken out
+	 */
+	boolean cancel(Runnable task) {
+		return this.executor.getQueue().remove(task);
+	}
+
 	/** Stops taking tasks; the running ones finish (the store's close has already waited for its phases). */
 	void shutdown() {
 		this.executor.shutdown();
@@ -74,6 +84,11 @@ final class CyclePool implements Executor {
 	/** How many cycles may run at once now: the size, plus the most places lent since no cycle waited; for tests. */
 	int places() {
 		return this.executor.getCorePoolSize();
+	}
+
+	/** Tasks queued and not taken by a thread yet; for tests. */
+	int queuedTasks() {
+		return this.executor.getQueue().size();
 	}
 
 	/** Places lent by cycles waiting in a durable write, now; for tests and diagnostics. */

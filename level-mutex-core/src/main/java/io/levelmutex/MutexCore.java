@@ -37,17 +37,46 @@ final class MutexCore {
 	 * many atomic batches as the limits need (WritePhase). Each phase completes every operation it took,
 	 * exactly once, whatever fails.
 	 *
-	 * Drain status (drainStatus, after Caffeine's BoundedLocalCache), at most one drain task per mutex:
+	 * Drain status (drainStatus, after Caffeine's BoundedLocalCache), at most one drain running per mutex:
 	 *   IDLE                    no task. Work arrives: -> REQUIRED, and the task is submitted.
 	 *   REQUIRED                a task is submitted, not yet running. Work arrives: stays.
 	 *   PROCESSING_TO_IDLE      a task runs, and no work arrived since it last looked. Work arrives:
 	 *                           -> PROCESSING_TO_REQUIRED.
 	 *   PROCESSING_TO_REQUIRED  a task runs, and work arrived meanwhile. Work arrives: stays.
-	 * The task sets PROCESSING_TO_IDLE when it starts; after a cycle that leaves the queues empty it
-	 * CASes PROCESSING_TO_IDLE -> IDLE and ends, or, if work arrived, sets PROCESSING_TO_IDLE and runs
-	 * another cycle. After MAX_CYCLES_PER_DRAIN cycles, or an unexpected throwable, it sets REQUIRED and
-	 * submits a new task, so other mutexes get the executor. If the executor refuses a task, the thread
-	 * that submitted it fails what was queued, goes IDLE, and submits again if more work arrived (submit).
+	 * The task CASes REQUIRED -> PROCESSING_TO_IDLE when it starts (and does nothing if that fails: see helping); after a cycle that leaves the queues empty it CASes
+	 * PROCESSING_TO_IDLE -> IDLE and ends, or, if work arrived, sets PROCESSING_TO_IDLE and runs another cycle.
+	 * After MAX_CYCLES_PER_DRAIN cycles, or an unexpected throwable, it sets REQUIRED and submits a new task, so
+	 * other mutexes get the executor. If the executor refuses a task, the thread that submitted it claims the
+	 * drain (REQUIRED -> PROCESSING_TO_IDLE, as a task would), fails what was queued, goes IDLE, and submits again
+	 * if more work arrived (submit); if it cannot claim it, a joining caller or an earlier task did and runs it.
+	 *
+	 * A blocking wait helps instead of parking (after ForkJoinPool's helping join). A task submitted for REQUIRED
+	 * is a token, not the drain itself: whoever CASes REQUIRED -> PROCESSING_TO_IDLE owns the drain. A caller
+	 * blocking in MutexFuture.join()/get() (not get(timeout): a cycle it ran could outlast its timeout, e.g. a
+	 * commit waiting for another node's lock) on a write's future of this mutex (put, del, update, afterWrite, or
+	 * a stage made from one; not a read's: see trackWrite) that is not done, on a thread that runs no cycle
+	 * (CycleMarker) and is no pool thread (BlockingCalls.PlaceLender: it must not lend a place it does not hold),
+	 * reads drainStatus and, if it is REQUIRED, tries that CAS once (helpDrain). Won: it runs cycles on its own
+	 * thread, marked as a cycle thread, until its own future is done (checked after each cycle) or no work is left
+	 * (-> IDLE, as a task), at most MAX_CYCLES_PER_DRAIN; work left after its future is done goes back to the
+	 * executor as a yielding drain does (REQUIRED + submit). A write phase that waits for an async commit returns
+	 * the thread as on any cycle thread (the commit's completion resumes the cycle on the executor) and the caller
+	 * then parks as before. The task submitted for the claimed REQUIRED later finds drainStatus not REQUIRED and
+	 * does nothing, or finds a newer REQUIRED (whose own task is still queued: every REQUIRED submits one after it
+	 * is set) and runs that drain; either way at most one drain runs at a time and every REQUIRED is claimed by
+	 * exactly one thread. On the store's own CyclePool the helper takes one queued task of this mutex back out
+	 * (CyclePool.cancel: any of them is as good, all are the same token), so that a late stale task neither claims
+	 * the next drain its caller is about to claim nor, queued while a pool cycle lends its place, makes the pool
+	 * start a thread whose shrink later wakes every idle one. Lost: the caller parks as before. A caller that
+	 * joins while the drain runs (PROCESSING_*) reads one volatile and parks: 256 joiners cost at most one CAS
+	 * each, and only while the status is REQUIRED. The helper claims only when it will run the cycle to its end:
+	 * not on an interrupted thread (join() included: the interrupt would reach the cycle's blocking calls, such as
+	 * an engine's connection wait, and fail other callers' batch); an interrupt that arrives while the caller runs
+	 * the cycle reaches what the cycle runs, as it would on a pool thread interrupted then. Ordering, phases,
+	 * events, exactly-once completion, close and abandon are the drain's, unchanged; other callers' callbacks and
+	 * listeners may run on the helping thread, as on any cycle thread. Only on the store's own pool
+	 * (JoinableExecutor): a mutex on an executor the application gave it runs every cycle there. Off with the
+	 * system property io.levelmutex.joinRunsCycle=false (read when a mutex is made; for A/B measurements).
 	 *
 	 * Close. closeAsync sets closed (new operations are refused at the call), starts the closeTimeout
 	 * timer and schedules a drain; the queued operations run as usual, and the drain that goes IDLE with
@@ -60,10 +89,10 @@ final class MutexCore {
 	 * the store's release closes the keyspace storage once no phase uses it (StoreGuard).
 	 *
 	 * Who owns what. Caller threads: add to the queues and raise counts, track futures, read closed.
-	 * The cycle thread (whichever thread runs the current drain task; successive tasks are ordered by the
-	 * drainStatus CAS, a volatile write by the finishing task and a volatile read before the next is
-	 * submitted, so these fields need no further synchronization): takes from the queues and lowers counts,
-	 * readPhase, writePhase, phaseReads, phaseNumber, batchNumber, writesInFlight (written), cycleThread.
+	 * The cycle thread (whichever thread runs the current drain: a task of the executor or a joining caller
+	 * that claimed it; successive drains are ordered by the drainStatus CAS, a volatile write by the finishing
+	 * drain and a volatile read before the next is submitted or claimed, so these fields need no further
+	 * synchronization): takes from the queues and lowers counts, readPhase, writePhase, phaseReads, phaseNumber, batchNumber, writesInFlight (written), cycleThread.
 	 * Any thread: closeAsync, abandon (the timer's thread), closeStorage (once, by CAS). The engine's
 	 * notification thread: remoteChanged.
 	 */
@@ -82,6 +111,9 @@ final class MutexCore {
 
 	/** Cycles one drain task runs before it yields the executor to other mutexes. */
 	static final int MAX_CYCLES_PER_DRAIN = 32;
+
+	/** The system property that, set to {@code false}, keeps blocking waits from running a drain (A/B measurements). */
+	static final String JOIN_RUNS_CYCLE_PROPERTY = "io.levelmutex.joinRunsCycle";
 
 	private final MutexStore store;
 
@@ -136,6 +168,16 @@ final class MutexCore {
 
 	private final AtomicInteger drainStatus = new AtomicInteger(IDLE);
 
+	/** The task every submit hands to the executor (one instance, so that a claimed one can be taken back). */
+	private final Runnable drainTask = this::drain;
+
+	/**
+	 * Whether a blocking wait on this mutex's futures may claim and run a submitted drain: on the store's own pool
+	 * ({@link JoinableExecutor}), not on an executor the application gave the mutex, and not when switched off by
+	 * the property; immutable.
+	 */
+	private final boolean joinRunsCycle;
+
 	private final CompletableFuture<Void> closeFuture;
 
 	/** The byte-level view handed out by the store; immutable. */
@@ -166,6 +208,8 @@ final class MutexCore {
 		this.options = options;
 		this.closeFuture = new MutexFuture<>(options.name());
 		this.executor = executor;
+		this.joinRunsCycle = executor instanceof JoinableExecutor
+				&& !"false".equals(System.getProperty(JOIN_RUNS_CYCLE_PROPERTY));
 		this.listeners = new MutexListeners(options.name());
 		this.bytesView = new CodecMutex<>(this, Codecs.bytes(), Codecs.bytes());
 		this.storage = engine.open(options.keyspace(), durable, this::remoteChanged);
@@ -305,10 +349,13 @@ final class MutexCore {
 		this.counters.drainSubmitted(); // for MutexStats.waitingForCycle
 		for (;;) {
 			try {
-				this.executor.execute(this::drain);
+				this.executor.execute(this.drainTask);
 				return;
 			}
 			catch (RejectedExecutionException ex) {
+				if (!this.drainStatus.compareAndSet(REQUIRED, PROCESSING_TO_IDLE)) {
+					return; // a joining caller (or an earlier task) claimed the drain and runs it
+				}
 				failQueued(rejection(ex));
 				this.drainStatus.set(IDLE);
 				if (!hasWork()) {
@@ -334,9 +381,31 @@ final class MutexCore {
 	}
 
 	private void drain() {
-		this.drainStatus.set(PROCESSING_TO_IDLE);
+		if (!this.drainStatus.compareAndSet(REQUIRED, PROCESSING_TO_IDLE)) {
+			return; // a joining caller claimed the drain this task was submitted for, and ran it
+		}
 		this.counters.drainStarted(); // for MutexStats.waitingForCycle
-		cycles(0, false);
+		cycles(0, false, null);
+	}
+
+	/**
+	 * A caller is about to block on {@code awaited}, a future of this mutex that is not done, on a thread that
+	 * runs no cycle and is no pool thread: if a drain is submitted and not started, the caller claims it and runs
+	 * cycles here until {@code awaited} is done (see the design above). Returns at once otherwise.
+	 * @param awaited the future the caller waits for
+	 */
+	void helpDrain(CompletableFuture<?> awaited) {
+		if (!this.joinRunsCycle || this.drainStatus.get() != REQUIRED) {
+			return; // running, idle, or just claimed: park as usual
+		}
+		if (!this.drainStatus.compareAndSet(REQUIRED, PROCESSING_TO_IDLE)) {
+			return;
+		}
+		this.counters.drainStarted(); // for MutexStats.waitingForCycle
+		if (this.executor instanceof CyclePool pool) {
+			pool.cancel(this.drainTask); // a task of this mutex, if still queued: it would find nothing to run
+		}
+		cycles(0, false, awaited);
 	}
 
 	/**
@@ -346,8 +415,10 @@ final class MutexCore {
 	 * the rest of the cycle to the executor ({@link #resumeAfterCommit}).
 	 * @param done cycles this drain task ran so far
 	 * @param resuming whether the current cycle's write phase waits to be resumed
+	 * @param awaited on a joining caller's thread, the future it waits for: once it is done, work left goes back
+	 * to the executor; {@code null} on an executor's thread
 	 */
-	private void cycles(int done, boolean resuming) {
+	private void cycles(int done, boolean resuming, @Nullable CompletableFuture<?> awaited) {
 		this.cycleThread = Thread.currentThread();
 		int cycles = done;
 		String outerCycle = CycleMarker.enter(name()); // blocking waits on MutexFuture now fail fast
@@ -371,7 +442,7 @@ final class MutexCore {
 					}
 					this.drainStatus.set(PROCESSING_TO_IDLE);
 				}
-				if (cycles >= MAX_CYCLES_PER_DRAIN) {
+				if (cycles >= MAX_CYCLES_PER_DRAIN || (awaited != null && awaited.isDone())) {
 					this.cycleThread = null;
 					this.drainStatus.set(REQUIRED);
 					submit();
@@ -402,10 +473,10 @@ final class MutexCore {
 	 */
 	private void resumeAfterCommit(int cycles) {
 		try {
-			this.executor.execute(() -> cycles(cycles, true));
+			this.executor.execute(() -> cycles(cycles, true, null));
 		}
 		catch (RejectedExecutionException ex) {
-			cycles(cycles, true);
+			cycles(cycles, true, null);
 		}
 	}
 
@@ -576,6 +647,20 @@ final class MutexCore {
 	 * it; any thread.
 	 */
 	<T> CompletableFuture<T> track(CompletableFuture<T> future) {
+		return this.tracked.track(future);
+	}
+
+	/**
+	 * Hands out a write's future ({@code put}, {@code del}, {@code update}, {@code afterWrite}) as {@link #track}
+	 * does, and lets a blocking wait on it (or on a stage made from it) run this mutex's drain ({@link #helpDrain}).
+	 * Not a read's: a read completes in a cycle's read phase, and a caller that ran the cycle would also run the
+	 * write phase after it (with the writes its own read callbacks issued), held past its result; a caller holding
+	 * a database lock those writes wait for would deadlock (StoreFaultTest's terminated-connection test did).
+	 */
+	<T> CompletableFuture<T> trackWrite(CompletableFuture<T> future) {
+		if (future instanceof MutexFuture<T> helping) {
+			helping.drainOwner = this; // before the future is handed out
+		}
 		return this.tracked.track(future);
 	}
 

@@ -2,13 +2,12 @@ package io.levelmutex;
 
 import java.util.ArrayDeque;
 import java.util.Queue;
-import java.util.concurrent.Executor;
 
 /**
  * An executor that runs nothing until the test says so: tests issue operations "at the same
  * instant" and then run the mutex's cycle deterministically on the test thread.
  */
-final class ManualExecutor implements Executor {
+final class ManualExecutor implements JoinableExecutor {
 
 	private final Queue<Runnable> tasks = new ArrayDeque<>();
 

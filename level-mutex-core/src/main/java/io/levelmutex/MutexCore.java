@@ -56,7 +56,9 @@ final class MutexCore {
 	 * commit waiting for another node's lock) on a write's future of this mutex (put, del, update, afterWrite, or
 	 * a stage made from one; not a read's: see trackWrite) that is not done, on a thread that runs no cycle
 	 * (CycleMarker) and is no pool thread (BlockingCalls.PlaceLender: it must not lend a place it does not hold),
-	 * reads drainStatus and, if it is REQUIRED, tries that CAS once (helpDrain). Won: it runs cycles on its own
+	 * reads drainStatus and, if it is REQUIRED, tries that CAS once (helpDrain), but only a drain submitted because work arrived at an idle mutex (claimable): a drain that
+	 * yields or is handed back by a helper stays the executor's (a busy mutex's cycles run back to back on a pool
+	 * thread; claimed by callers, each would end in a hand-off to the next: measured slower). Won: it runs cycles on its own
 	 * thread, marked as a cycle thread, until its own future is done (checked after each cycle) or no work is left
 	 * (-> IDLE, as a task), at most MAX_CYCLES_PER_DRAIN; work left after its future is done goes back to the
 	 * executor as a yielding drain does (REQUIRED + submit). A write phase that waits for an async commit returns
@@ -167,6 +169,14 @@ final class MutexCore {
 	private volatile int writesInFlight;
 
 	private final AtomicInteger drainStatus = new AtomicInteger(IDLE);
+
+	/**
+	 * Whether the submitted drain (drainStatus REQUIRED) may be claimed by a joining caller: set after the CAS
+	 * IDLE -> REQUIRED by the thread that made it (work arrived at an idle mutex), cleared by the drain owner before
+	 * it sets REQUIRED to yield or hand the rest back (a busy mutex: its next cycles stay the executor's). Read by
+	 * joining callers after reading REQUIRED; the drainStatus writes order it.
+	 */
+	private volatile boolean claimable;
 
 	/** The task every submit hands to the executor (one instance, so that a claimed one can be taken back). */
 	private final Runnable drainTask = this::drain;
@@ -323,6 +333,7 @@ final class MutexCore {
 			switch (status) {
 				case IDLE -> {
 					if (this.drainStatus.compareAndSet(IDLE, REQUIRED)) {
+						this.claimable = true;
 						submit();
 						return;
 					}
@@ -367,6 +378,7 @@ final class MutexCore {
 				if (!this.drainStatus.compareAndSet(IDLE, REQUIRED)) {
 					return; // another thread scheduled a drain for the new work
 				}
+				this.claimable = true;
 			}
 		}
 	}
@@ -395,8 +407,8 @@ final class MutexCore {
 	 * @param awaited the future the caller waits for
 	 */
 	void helpDrain(CompletableFuture<?> awaited) {
-		if (!this.joinRunsCycle || this.drainStatus.get() != REQUIRED) {
-			return; // running, idle, or just claimed: park as usual
+		if (!this.joinRunsCycle || this.drainStatus.get() != REQUIRED || !this.claimable) {
+			return; // running, idle, just claimed, or yielded by a busy drain: park as usual
 		}
 		if (!this.drainStatus.compareAndSet(REQUIRED, PROCESSING_TO_IDLE)) {
 			return;
@@ -444,6 +456,7 @@ final class MutexCore {
 				}
 				if (cycles >= MAX_CYCLES_PER_DRAIN || (awaited != null && awaited.isDone())) {
 					this.cycleThread = null;
+					this.claimable = false;
 					this.drainStatus.set(REQUIRED);
 					submit();
 					return;
@@ -454,6 +467,7 @@ final class MutexCore {
 			// A bug outside the phases (each phase completes every operation it took): keep cycling.
 			LOG.log(System.Logger.Level.ERROR, "Cycle of mutex '" + name() + "' failed unexpectedly", ex);
 			this.cycleThread = null;
+			this.claimable = false;
 			this.drainStatus.set(REQUIRED);
 			submit();
 			return;

@@ -2,6 +2,10 @@ package io.levelmutex.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static io.levelmutex.postgres.ContendedKeyspaces.asyncSequence;
+import static io.levelmutex.postgres.ContendedKeyspaces.put;
+import static io.levelmutex.postgres.ContendedKeyspaces.value;
+import static io.levelmutex.postgres.ContendedKeyspaces.whileLockHeld;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -59,7 +63,7 @@ class ContendedCommitTest extends ClusterTestSupport {
 		node.commit(ks, put("k", "v1"));
 		int before = counting.executions.get();
 
-		Committed committed = commitContended(node, ks, put("k", "v2"));
+		Committed committed = whileLockHeld(ks, () -> node.commit(ks, put("k", "v2")));
 
 		assertThat(committed.committed()).isTrue();
 		assertThat(committed.sequence()).isEqualTo(2);
@@ -100,7 +104,7 @@ class ContendedCommitTest extends ClusterTestSupport {
 		PostgresKeyspace ks = node.keyspace("ks");
 		node.commit(ks, put("k", "v1"));
 
-		Committed committed = commitContended(node, ks, put("k", "v2"));
+		Committed committed = whileLockHeld(ks, () -> node.commit(ks, put("k", "v2")));
 
 		assertThat(committed.sequence()).isEqualTo(2);
 		assertThat(seenAtFlush.get()).isEqualTo("lock free true, async 2, seq 2");
@@ -130,7 +134,7 @@ class ContendedCommitTest extends ClusterTestSupport {
 		PostgresKeyspace ks = node.keyspace("ks");
 		node.commit(ks, put("k", "v1"));
 
-		Committed committed = commitContended(node, ks, put("k", "v2"));
+		Committed committed = whileLockHeld(ks, () -> node.commit(ks, put("k", "v2")));
 
 		assertThat(committed.committed()).isTrue();
 		assertThat(committed.sequence()).isEqualTo(2);
@@ -147,7 +151,7 @@ class ContendedCommitTest extends ClusterTestSupport {
 		TestNode reader = TestNode.open(counting, fastSettings(), true);
 		PostgresKeyspace ks = writer.keyspace("ks");
 		writer.commit(ks, put("k", "v1"));
-		commitContended(writer, ks, put("k", "v2"));
+		whileLockHeld(ks, () -> writer.commit(ks, put("k", "v2")));
 		int before = counting.executions.get();
 
 		ReadResult first = reader.read(ks, ReadPlan.get(bytes("k")));
@@ -173,7 +177,7 @@ class ContendedCommitTest extends ClusterTestSupport {
 		TestNode reader = TestNode.open(counting, fastSettings(), true);
 		PostgresKeyspace ks = writer.keyspace("ks");
 		writer.commit(ks, put("k", "v1"));
-		commitContended(writer, ks, put("k", "v2"));
+		whileLockHeld(ks, () -> writer.commit(ks, put("k", "v2")));
 		writer.commit(ks, put("k", "v3")); // uncontended: flushed before visible, and everything before it
 		int before = counting.executions.get();
 
@@ -192,7 +196,7 @@ class ContendedCommitTest extends ClusterTestSupport {
 		TestNode reader = open(newDatabase());
 		PostgresKeyspace ks = writer.keyspace("ks");
 		writer.commit(ks, put("k", "v1"));
-		commitContended(writer, ks, put("k", "v2"));
+		whileLockHeld(ks, () -> writer.commit(ks, put("k", "v2")));
 
 		try (TestSnapshot snapshot = reader.snapshot(ks)) {
 			assertThat(snapshot.sequence()).isEqualTo(2);
@@ -215,7 +219,7 @@ class ContendedCommitTest extends ClusterTestSupport {
 		try (RemoteChangeListener listener = listening.listen((change) -> delivered.add(change.fromSequence() + "-"
 				+ change.toSequence() + " after " + listening.durable().flushes() + " flushes"))) {
 			listener.watch(ks, 1);
-			commitContended(writer, ks, put("k", "v2"));
+			whileLockHeld(ks, () -> writer.commit(ks, put("k", "v2")));
 			await().atMost(Duration.ofSeconds(WAIT_SECONDS)).until(() -> !delivered.isEmpty());
 			assertThat(delivered).containsExactly("2-2 after 1 flushes");
 			assertThat(listening.durable().durable(ks.id())).isEqualTo(2);
@@ -224,30 +228,6 @@ class ContendedCommitTest extends ClusterTestSupport {
 			await().atMost(Duration.ofSeconds(WAIT_SECONDS)).until(() -> delivered.size() == 2);
 			assertThat(delivered).containsExactly("2-2 after 1 flushes", "3-3 after 1 flushes");
 		}
-	}
-
-	/**
-	 * Commits with the keyspace's row lock held by a test session when the commit reaches it: the commit waits on
-	 * it (seen in pg_stat_activity), then the session releases it.
-	 */
-	private static Committed commitContended(TestNode node, PostgresKeyspace ks, TestBatch batch) throws Exception {
-		PGSimpleDataSource database = newDatabase();
-		CompletableFuture<Committed> commit;
-		try (Connection locker = database.getConnection()) {
-			locker.setAutoCommit(false);
-			try (PreparedStatement lock = locker
-				.prepareStatement("SELECT seq FROM " + prefix + "keyspace WHERE id = ? FOR NO KEY UPDATE")) {
-				lock.setInt(1, ks.id());
-				lock.executeQuery().close();
-			}
-			commit = CompletableFuture.supplyAsync(() -> node.commit(ks, batch));
-			await().atMost(WAIT_SECONDS, TimeUnit.SECONDS)
-				.until(() -> queryLong(database, "SELECT count(*) FROM pg_stat_activity WHERE "
-						+ "datname = current_database() AND wait_event_type = 'Lock'") == 1);
-			assertThat(commit).isNotDone();
-			locker.commit();
-		}
-		return commit.get(WAIT_SECONDS, TimeUnit.SECONDS);
 	}
 
 	/** Whether the keyspace's row lock can be taken at once (taken and released by a session of its own). */
@@ -265,27 +245,6 @@ class ContendedCommitTest extends ClusterTestSupport {
 				connection.rollback();
 			}
 		}
-	}
-
-	private static long asyncSequence(PostgresKeyspace ks) throws SQLException {
-		return queryLong(newDatabase(), "SELECT async_seq FROM " + prefix + "keyspace WHERE id = " + ks.id());
-	}
-
-	private static String value(PostgresKeyspace ks, String key) throws SQLException {
-		try (Connection connection = newDatabase().getConnection();
-				PreparedStatement statement = connection.prepareStatement(
-						"SELECT value FROM " + prefix + "entry WHERE keyspace_id = ? AND key = ?")) {
-			statement.setInt(1, ks.id());
-			statement.setBytes(2, bytes(key));
-			try (ResultSet rows = statement.executeQuery()) {
-				assertThat(rows.next()).as("key " + key + " has an entry").isTrue();
-				return text(rows.getBytes(1));
-			}
-		}
-	}
-
-	private static TestBatch put(String key, String value) {
-		return TestBatch.of(List.of(TestBatch.put(bytes(key), bytes(value))));
 	}
 
 }

@@ -2,7 +2,10 @@ package io.levelmutex.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
+import static io.levelmutex.postgres.ContendedKeyspaces.asyncSequence;
+import static io.levelmutex.postgres.ContendedKeyspaces.put;
+import static io.levelmutex.postgres.ContendedKeyspaces.value;
+import static io.levelmutex.postgres.ContendedKeyspaces.whileLockHeld;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -56,7 +59,7 @@ class ReleasedCommitTest extends ClusterTestSupport {
 		CommitRoute route = new CommitRoute();
 		node.commit(ks, put("k", "v1"), route);
 		assertThat(route.released()).isFalse();
-		commitContended(node, ks, put("k", "v2"), route);
+		whileLockHeld(ks, () -> node.commit(ks, put("k", "v2"), route));
 		assertThat(route.released()).as("the function met the lock held").isTrue();
 		int statements = counting.executions.get();
 		long flushes = node.durable().flushes();
@@ -69,7 +72,7 @@ class ReleasedCommitTest extends ClusterTestSupport {
 		assertThat(node.durable().flushes() - flushes).as("no flush statement of its own: the procedure flushed")
 			.isZero();
 		assertThat(node.durable().durable(ks.id())).isEqualTo(3);
-		assertThat(asyncSequence(newDatabase(), ks)).as("committed before its flush: marked for readers")
+		assertThat(asyncSequence(ks)).as("committed before its flush: marked for readers")
 			.isEqualTo(3);
 		assertThat(value(ks, "k")).isEqualTo("v3");
 	}
@@ -206,31 +209,6 @@ class ReleasedCommitTest extends ClusterTestSupport {
 		assertThat(value(ks, "k")).isEqualTo("v1");
 	}
 
-	/**
-	 * Commits with the keyspace's row lock held by a test session when the commit reaches it: the commit waits on
-	 * it (seen in pg_stat_activity), then the session releases it.
-	 */
-	private static Committed commitContended(TestNode node, PostgresKeyspace ks, TestBatch batch, CommitRoute route)
-			throws Exception {
-		PGSimpleDataSource database = newDatabase();
-		CompletableFuture<Committed> commit;
-		try (Connection locker = database.getConnection()) {
-			locker.setAutoCommit(false);
-			try (PreparedStatement lock = locker
-				.prepareStatement("SELECT seq FROM " + prefix + "keyspace WHERE id = ? FOR NO KEY UPDATE")) {
-				lock.setInt(1, ks.id());
-				lock.executeQuery().close();
-			}
-			commit = CompletableFuture.supplyAsync(() -> node.commit(ks, batch, route));
-			await().atMost(WAIT_SECONDS, TimeUnit.SECONDS)
-				.until(() -> queryLong(database, "SELECT count(*) FROM pg_stat_activity WHERE "
-						+ "datname = current_database() AND wait_event_type = 'Lock'") == 1);
-			assertThat(commit).isNotDone();
-			locker.commit();
-		}
-		return commit.get(WAIT_SECONDS, TimeUnit.SECONDS);
-	}
-
 	/** Whether the keyspace's row lock can be taken at once (taken and released on {@code locker}). */
 	private static boolean lockIsFree(Connection locker, PostgresKeyspace ks) throws SQLException {
 		try (PreparedStatement lock = locker.prepareStatement(
@@ -247,27 +225,6 @@ class ReleasedCommitTest extends ClusterTestSupport {
 
 	private static long sequence(PGSimpleDataSource database, PostgresKeyspace ks) throws SQLException {
 		return queryLong(database, "SELECT seq FROM " + prefix + "keyspace WHERE id = " + ks.id());
-	}
-
-	private static long asyncSequence(PGSimpleDataSource database, PostgresKeyspace ks) throws SQLException {
-		return queryLong(database, "SELECT async_seq FROM " + prefix + "keyspace WHERE id = " + ks.id());
-	}
-
-	private static String value(PostgresKeyspace ks, String key) throws SQLException {
-		try (Connection connection = newDatabase().getConnection();
-				PreparedStatement statement = connection.prepareStatement(
-						"SELECT value FROM " + prefix + "entry WHERE keyspace_id = ? AND key = ?")) {
-			statement.setInt(1, ks.id());
-			statement.setBytes(2, bytes(key));
-			try (ResultSet rows = statement.executeQuery()) {
-				assertThat(rows.next()).as("key " + key + " has an entry").isTrue();
-				return text(rows.getBytes(1));
-			}
-		}
-	}
-
-	private static TestBatch put(String key, String value) {
-		return TestBatch.of(List.of(TestBatch.put(bytes(key), bytes(value))));
 	}
 
 }

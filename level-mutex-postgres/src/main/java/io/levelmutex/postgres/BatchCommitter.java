@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
@@ -123,26 +124,14 @@ final class BatchCommitter {
 	}
 
 	/**
-	 * Commits a batch (see the class comment).
+	 * Commits a batch (see the class comment) through the statement {@code route} chooses, and tells the route what
+	 * the commit met.
 	 * @param keyspace the keyspace
 	 * @param batchId the id the batch log records, for outcome-unknown resolution
 	 * @param batch the batch, with its keys as stored
 	 * @param knownSequence a sequence of the keyspace known to be committed before this call (0 if none): the
 	 * batch's sequence will be above it, which tells resolution whether a missing batch-log row may have been
 	 * cleaned up
-	 * @return the SPI's result and the rejection's reason
-	 */
-	CommitOutcome commit(PostgresKeyspace keyspace, UUID batchId, EngineBatch batch, long knownSequence) {
-		return commit(keyspace, batchId, batch, knownSequence, new CommitRoute());
-	}
-
-	/**
-	 * Commits a batch (see the class comment) through the statement {@code route} chooses, and tells the route what
-	 * the commit met.
-	 * @param keyspace the keyspace
-	 * @param batchId the id the batch log records, for outcome-unknown resolution
-	 * @param batch the batch, with its keys as stored
-	 * @param knownSequence a sequence of the keyspace known to be committed before this call (0 if none)
 	 * @param route the keyspace's commit route on this node
 	 * @return the SPI's result and the rejection's reason
 	 */
@@ -441,11 +430,7 @@ final class BatchCommitter {
 	 * statement failed (a batch lost by a crash before its flush is not found: not applied).
 	 */
 	private CommitOutcome resolve(PostgresKeyspace keyspace, UUID batchId, long knownSequence, SQLException lost) {
-		CommitOutcome found = find(keyspace, batchId, knownSequence, lost, true);
-		if (found == null) {
-			throw new IllegalStateException("unreachable: a lost batch not found is reported by find");
-		}
-		return found;
+		return Objects.requireNonNull(find(keyspace, batchId, knownSequence, lost, true)); // not found: find throws
 	}
 
 	/**

@@ -322,6 +322,24 @@ class JoinHelpsDrainTest {
 	}
 
 	@Test
+	void whenOtherWritesAreQueuedBesideTheCallersThenAJoinWaitsForThePool() throws Exception {
+		Mutex<String, String> mutex = mutex("queued");
+		CompletableFuture<Void> first = issued(mutex.put("a", "1"));
+		CompletableFuture<Void> second = issued(mutex.put("b", "2")); // another caller's: callers write concurrently
+		Thread joiner = new Thread(first::join, "joiner");
+		joiner.start();
+		while (joiner.getState() != Thread.State.WAITING && joiner.isAlive()) {
+			Thread.onSpinWait();
+		}
+		assertThat(this.seen).isEmpty(); // nobody claimed the drain: the executor's task runs it
+		this.executor.runAll();
+		joiner.join();
+		assertThat(second).isCompleted();
+		assertThat(this.seen).extracting(Seen::kind).containsExactly("writes 2", "flushed");
+		assertThat(this.seen).allSatisfy((event) -> assertThat(event.thread()).isSameAs(Thread.currentThread()));
+	}
+
+	@Test
 	void whenTheDrainIsRunningOrIdleThenAJoinClaimsNothing() throws Exception {
 		Mutex<String, String> mutex = mutex("running");
 		CountDownLatch inWrites = new CountDownLatch(1);

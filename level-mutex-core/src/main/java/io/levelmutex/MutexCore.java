@@ -57,7 +57,7 @@ final class MutexCore {
 	 * a stage made from one; not a read's: see trackWrite) that is not done, on a thread that runs no cycle
 	 * (CycleMarker) and is no pool thread (BlockingCalls.PlaceLender: it must not lend a place it does not hold),
 	 * reads drainStatus and, if it is REQUIRED, tries that CAS once (helpDrain), but only a drain submitted because work arrived at an idle mutex whose last write batch held at most one
-	 * write (claimable): a drain that yields or is handed back by a helper stays the executor's (a busy mutex's
+	 * write (claimable), and only while the caller's write is the only write queued: a drain that yields or is handed back by a helper stays the executor's (a busy mutex's
 	 * cycles run back to back on a pool thread; claimed by callers, each would end in a hand-off to the next:
 	 * measured slower), and so does the next drain after a batch of several writes (callers write concurrently:
 	 * the pool thread's wake-up lets their burst gather into one batch, where a claiming caller would commit the
@@ -422,6 +422,9 @@ final class MutexCore {
 	void helpDrain(CompletableFuture<?> awaited) {
 		if (!this.joinRunsCycle || this.drainStatus.get() != REQUIRED || !this.claimable) {
 			return; // running, idle, just claimed, or yielded by a busy drain: park as usual
+		}
+		if (this.counts.writes() > 1) {
+			return; // other callers' writes are queued too: the pool's wake-up lets their burst gather
 		}
 		if (!this.drainStatus.compareAndSet(REQUIRED, PROCESSING_TO_IDLE)) {
 			return;

@@ -191,8 +191,10 @@ final class PostgresSql {
 			+ " AND application_name = '" + RemoteChangeListener.APPLICATION_NAME + "' AND pid <> pg_backend_pid()";
 
 	/**
-	 * Listener: the sequences of the watched keyspaces, and whether each one's last batch committed without its
-	 * flush.
+	 * Listener: the sequences of the watched keyspaces, whether each one's last batch committed without its
+	 * flush, and the server's WAL insert and flush positions (bytes from 0/0) read after the statement's snapshot:
+	 * every batch the snapshot saw has its commit record before that insert position, so it is durable once the
+	 * flush position reaches it ({@link RemoteChangeListener}).
 	 */
 	final String keyspaceSequences;
 
@@ -363,7 +365,10 @@ final class PostgresSql {
 					((shape & 1) != 0) ? "" : " DESC");
 		}
 		this.listen = "LISTEN " + channel;
-		this.keyspaceSequences = "SELECT id, seq, async_seq = seq FROM %s WHERE id = ANY(?)".formatted(this.keyspaceTable);
+		this.keyspaceSequences = """
+				SELECT id, seq, async_seq = seq, pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::int8,
+				pg_wal_lsn_diff(pg_current_wal_flush_lsn(), '0/0')::int8
+				FROM %s WHERE id = ANY(?)""".formatted(this.keyspaceTable);
 		this.ownBatches = """
 				SELECT seq FROM %s WHERE keyspace_id = ? AND seq > ? AND seq <= ? AND node_id = ?
 				ORDER BY seq""".formatted(this.batchTable);

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -415,19 +416,32 @@ final class RemoteChangeListener implements AutoCloseable {
 			this.lastCatchUpNanos = System.nanoTime();
 			return;
 		}
-		Integer[] ids = this.watched.keySet().toArray(new Integer[0]);
+		// The watches this catch-up serves: one re-registered meanwhile waits for the next (its own batches were
+		// looked up from this one's sequence).
+		Map<Integer, Watched> watching = new HashMap<>(this.watched);
+		Integer[] ids = new Integer[watching.size()];
+		Long[] seens = new Long[watching.size()];
+		int i = 0;
+		for (Watched watched : watching.values()) {
+			ids[i] = watched.keyspace.id();
+			seens[i++] = skipOwn(watched);
+		}
 		List<long[]> heads = new ArrayList<>();
+		Map<Integer, Long[]> owns = new HashMap<>();
 		boolean mustFlush = false;
 		long insertLsn = -1;
 		long flushLsn = -1;
 		try (PreparedStatement statement = current.prepareStatement(this.sql.keyspaceSequences)) {
-			statement.setArray(1, current.createArrayOf("int4", ids));
+			statement.setObject(1, this.nodeId);
+			statement.setArray(2, current.createArrayOf("int4", ids));
+			statement.setArray(3, current.createArrayOf("int8", seens));
 			try (ResultSet rows = statement.executeQuery()) {
 				while (rows.next()) {
 					int id = rows.getInt(1);
 					long head = rows.getLong(2);
 					heads.add(new long[] { id, head });
-					Watched watched = this.watched.get(id);
+					owns.put(id, (Long[]) rows.getArray(6).getArray());
+					Watched watched = watching.get(id);
 					if (watched != null && head > watched.seen) {
 						mustFlush |= this.durable.mustFlush(id, new DurableSequences.Seen(head, rows.getBoolean(3)));
 					}
@@ -446,12 +460,12 @@ final class RemoteChangeListener implements AutoCloseable {
 			this.flushWait.flushed(heads);
 		}
 		for (long[] head : heads) {
-			Watched watched = this.watched.get((int) head[0]);
+			Watched watched = watching.get((int) head[0]);
 			long to = Math.min(head[1], this.durable.durable((int) head[0]));
-			if (watched == null || to <= watched.seen) {
+			if (watched == null || this.watched.get((int) head[0]) != watched || to <= watched.seen) {
 				continue;
 			}
-			deliver(current, watched, to);
+			deliver(watched, to, owns.get((int) head[0]));
 		}
 		this.lastCatchUpNanos = System.nanoTime();
 	}
@@ -520,24 +534,23 @@ final class RemoteChangeListener implements AutoCloseable {
 		return seen;
 	}
 
-	private void deliver(Connection current, Watched watched, long to) throws SQLException {
+	/**
+	 * Delivers the keyspace's sequences after {@link Watched#seen} up to {@code to}, less this node's own.
+	 * @param own this node's own sequences after the {@link Watched#seen} the catch-up's statement was given, in
+	 * order (those above {@code to} are left for a later catch-up)
+	 */
+	private void deliver(Watched watched, long to, Long @Nullable [] own) {
 		if (skipOwn(watched) >= to) {
 			return;
 		}
-		List<Long> own = new ArrayList<>();
-		try (PreparedStatement statement = current.prepareStatement(this.sql.ownBatches)) {
-			statement.setInt(1, watched.keyspace.id());
-			statement.setLong(2, watched.seen);
-			statement.setLong(3, to);
-			statement.setObject(4, this.nodeId);
-			try (ResultSet rows = statement.executeQuery()) {
-				while (rows.next()) {
-					own.add(rows.getLong(1));
-				}
-			}
-		}
 		long from = watched.seen + 1;
-		for (long mine : own) {
+		for (Long mine : (own == null) ? new Long[0] : own) {
+			if (mine < from) {
+				continue;
+			}
+			if (mine > to) {
+				break;
+			}
 			if (mine > from) {
 				emit(watched, from, mine - 1);
 			}

@@ -70,6 +70,46 @@ class CatchUpSpacingTest extends ClusterTestSupport {
 		}
 	}
 
+	@Test
+	void aCatchUpIsOneStatementThatAlsoFindsTheNodesOwnBatchesInEveryWatchedKeyspace() throws Exception {
+		PGSimpleDataSource database = newDatabase();
+		PostgresSettings settings = fastSettings().withPollInterval(Duration.ofHours(1));
+		TestNode other = TestNode.open(database, settings, true).hinting();
+		CountingDataSource counting = new CountingDataSource(database);
+		TestNode listening = TestNode.open(counting, settings, true);
+		PostgresKeyspace first = other.keyspace("first");
+		PostgresKeyspace second = other.keyspace("second");
+		AtomicLong clock = new AtomicLong();
+		List<RemoteChange> changes = new CopyOnWriteArrayList<>();
+		try (Connection raw = database.getConnection();
+				RemoteChangeListener listener = listening.listen(changes::add, SPACING, clock::get)) {
+			try (Statement statement = raw.createStatement()) {
+				statement.execute("LISTEN level_mutex");
+			}
+			listener.watch(first, 0);
+			listener.watch(second, 0);
+			await().atMost(Duration.ofSeconds(WAIT_SECONDS)).until(() -> listener.isConnected() && listener.listenerCounts() >= 1);
+			// Its own commits, not told to the listener: only the batch log knows them as its own.
+			listening.commit(first, put("k", "own1"));
+			other.commit(first, put("k", "theirs2"));
+			listening.commit(first, put("k", "own3"));
+			other.commit(first, put("k", "theirs4"));
+			listening.commit(second, put("k", "own1"));
+			other.commit(second, put("k", "theirs2"));
+			awaitHint(raw, second.id() + ":2");
+			long catchUps = listener.catchUps();
+			int before = counting.executions.get();
+
+			clock.addAndGet(SPACING.toNanos());
+			await().atMost(Duration.ofSeconds(WAIT_SECONDS)).until(() -> changes.size() == 3);
+
+			assertThat(changes).containsExactlyInAnyOrder(new RemoteChange("first", 2, 2),
+					new RemoteChange("first", 4, 4), new RemoteChange("second", 2, 2));
+			assertThat(listener.catchUps() - catchUps).isEqualTo(1);
+			assertThat(counting.executions.get() - before).as("statements of the catch-up").isEqualTo(1);
+		}
+	}
+
 	@ParameterizedTest
 	@ValueSource(longs = { 1, 2, 3 })
 	void nodesCommittingConcurrentlyToOneKeyspaceAreToldOfEachOthersBatchesOnceInOrder(long seed) throws Exception {

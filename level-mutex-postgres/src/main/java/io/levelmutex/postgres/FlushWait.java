@@ -49,7 +49,8 @@ final class FlushWait {
 	 * @param mustFlush whether a head read was committed without its flush and is not known durable
 	 * @param heads the heads read, as {keyspace id, sequence}
 	 * @param insertLsn the WAL insert position read after the read's snapshot
-	 * @param flushLsn the WAL flush position read with it
+	 * @param flushLsn the WAL flush position read with it, or -1 if none may be waited for (synchronous standbys
+	 * named: only a commit of this node's own waits for them)
 	 * @return the step
 	 */
 	Step next(boolean mustFlush, List<long[]> heads, long insertLsn, long flushLsn) {
@@ -60,6 +61,10 @@ final class FlushWait {
 		clear();
 		if (!mustFlush) {
 			return Step.DELIVER;
+		}
+		if (flushLsn < 0) {
+			// No flush position to wait for (synchronous standbys: a commit is durable once they confirm it).
+			return Step.FLUSH;
 		}
 		if (flushLsn >= insertLsn) {
 			flushed(heads);

@@ -195,7 +195,8 @@ final class PostgresSql {
 	 * keyspace ids and the last sequence handled of each) its sequence, whether its last batch committed without its
 	 * flush, the server's WAL insert and flush positions (bytes from 0/0) read after the statement's snapshot (every
 	 * batch the snapshot saw has its commit record before that insert position, so it is durable once the flush
-	 * position reaches it: {@link RemoteChangeListener}), and this node's own batches after the last sequence
+	 * position reaches it: {@link RemoteChangeListener}; the flush position is -1 while synchronous standbys are
+	 * named, where a local flush is not yet a durable commit), and this node's own batches after the last sequence
 	 * handled, up to the sequence read, in order.
 	 */
 	final String keyspaceSequences;
@@ -366,7 +367,8 @@ final class PostgresSql {
 		this.listen = "LISTEN " + channel;
 		this.keyspaceSequences = """
 				SELECT k.id, k.seq, k.async_seq = k.seq, pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::int8,
-				pg_wal_lsn_diff(pg_current_wal_flush_lsn(), '0/0')::int8,
+				CASE WHEN current_setting('synchronous_standby_names') = ''
+				THEN pg_wal_lsn_diff(pg_current_wal_flush_lsn(), '0/0')::int8 ELSE -1 END,
 				ARRAY(SELECT b.seq FROM %s b WHERE b.keyspace_id = k.id AND b.seq > w.seen AND b.seq <= k.seq
 				AND b.node_id = ? ORDER BY b.seq)
 				FROM unnest(?::int4[], ?::int8[]) AS w(id, seen) JOIN %s k ON k.id = w.id""".formatted(this.batchTable,

@@ -53,6 +53,8 @@ import org.postgresql.PGNotification;
  * normally passed it. Only if it has not does the listener run ONE flush statement on its connection
  * ({@link DurableSequences}) before it delivers the rest. So a remote batch costs this node no WAL flush while its
  * writer's flush comes within a spacing, and is delivered at most two spacings (and a flush) after it was seen.
+ * While the server names synchronous standbys ({@code synchronous_standby_names}) a local flush is not a durable
+ * commit, so the listener flushes at once, as a synchronous commit of its own waits for them.
  *
  * <p>The callback runs on the listener's thread; an exception it throws is counted and does not stop delivery.
  */

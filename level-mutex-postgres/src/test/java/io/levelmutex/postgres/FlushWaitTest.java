@@ -64,6 +64,15 @@ class FlushWaitTest {
 		assertThat(this.durable.durable(1)).isZero();
 	}
 
+	@Test
+	void withoutAFlushPositionToWaitForTheListenerFlushesAtOnce() {
+		assertThat(this.wait.next(true, heads(1, 5), 100, -1)).as("synchronous standbys named")
+			.isEqualTo(FlushWait.Step.FLUSH);
+		assertThat(this.durable.durable(1)).isZero();
+		assertThat(this.wait.waiting()).isFalse();
+		assertThat(this.wait.next(false, heads(1, 6), 100, -1)).isEqualTo(FlushWait.Step.DELIVER);
+	}
+
 	private static List<long[]> heads(long... idsAndSequences) {
 		List<long[]> heads = new java.util.ArrayList<>();
 		for (int i = 0; i < idsAndSequences.length; i += 2) {

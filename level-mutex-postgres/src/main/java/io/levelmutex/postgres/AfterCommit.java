@@ -3,6 +3,7 @@ package io.levelmutex.postgres;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 import io.levelmutex.StorageException;
 
@@ -22,7 +24,10 @@ import io.levelmutex.StorageException;
  * statement (its own transaction) carries one hint per keyspace with the highest sequence committed since the
  * previous statement. A transaction that notifies takes a database-wide lock at commit (PostgreSQL's
  * {@code PreCommit_Notify}), so hints inside the batches would serialise every keyspace's commits; here at most
- * one notifying transaction of this node is in flight. A hint is only a hint: listeners also poll the sequences
+ * one notifying transaction of this node is in flight, and hint statements are at least a hint spacing apart
+ * ({@link RemoteChangeListener#catchUpSpacing} of the poll interval, halved: listeners space their catch-ups by
+ * the whole of it, so more frequent hints would only wake them in vain); commits within it join the next
+ * statement. A hint is only a hint: listeners also poll the sequences
  * ({@link RemoteChangeListener}), so a hint lost (failure, close) or merged delays a remote change by at most a
  * poll interval and loses nothing. So a commit is recorded for a hint only while another listener may hear it
  * ({@code othersMayListen}: the engine's listener counts the other listeners at every poll, and says yes on any
@@ -71,6 +76,18 @@ final class AfterCommit implements AutoCloseable {
 
 	private final Thread thread;
 
+	/** The least time between two hint statements. */
+	private final long hintSpacingNanos;
+
+	/** The worker's clock for the hint spacing ({@link System#nanoTime()} outside tests). */
+	private final LongSupplier clock;
+
+	/** {@link #clock} when the last hint statement was sent; worker thread only. */
+	private long lastHintAt;
+
+	/** Whether a hint statement was sent yet; worker thread only. */
+	private boolean hinted;
+
 	/** A worker that hints after every commit (no listener of its own to ask). */
 	AfterCommit(Connections connections, PostgresSettings settings, PostgresSql sql, TombstoneCleaner cleaner) {
 		this(connections, settings, sql, cleaner, () -> true);
@@ -82,6 +99,18 @@ final class AfterCommit implements AutoCloseable {
 	 */
 	AfterCommit(Connections connections, PostgresSettings settings, PostgresSql sql, TombstoneCleaner cleaner,
 			BooleanSupplier othersMayListen) {
+		this(connections, settings, sql, cleaner, othersMayListen,
+				RemoteChangeListener.catchUpSpacing(settings.pollInterval()).dividedBy(2), System::nanoTime);
+	}
+
+	/**
+	 * A worker with its own hint spacing and clock (tests: a clock that stands still holds every hint after the
+	 * first until the test moves it).
+	 */
+	AfterCommit(Connections connections, PostgresSettings settings, PostgresSql sql, TombstoneCleaner cleaner,
+			BooleanSupplier othersMayListen, Duration hintSpacing, LongSupplier clock) {
+		this.hintSpacingNanos = hintSpacing.toNanos();
+		this.clock = clock;
 		this.connections = connections;
 		this.settings = settings;
 		this.sql = sql;
@@ -151,13 +180,28 @@ final class AfterCommit implements AutoCloseable {
 				if (this.closed) {
 					return;
 				}
-				hintsNow = new HashMap<>(this.hints);
-				this.hints.clear();
+				long early = this.hinted ? this.hintSpacingNanos - (this.clock.getAsLong() - this.lastHintAt) : 0;
+				if (early > 0 && this.cleanUps.isEmpty()) {
+					// Too soon after the last hint: the commits meanwhile join the next one (close() notifies).
+					try {
+						TimeUnit.NANOSECONDS.timedWait(this, early);
+					}
+					catch (InterruptedException ex) {
+						// close() interrupts; the closed flag decides.
+					}
+					continue;
+				}
+				hintsNow = (early > 0) ? Map.of() : new HashMap<>(this.hints);
+				if (early <= 0) {
+					this.hints.clear();
+				}
 				cleanUpsNow = new ArrayList<>(this.cleanUps.values());
 				this.cleanUps.clear();
 			}
 			if (!hintsNow.isEmpty()) {
 				sendQuietly(hintsNow);
+				this.hinted = true;
+				this.lastHintAt = this.clock.getAsLong();
 			}
 			for (PostgresKeyspace keyspace : cleanUpsNow) {
 				cleanUpQuietly(keyspace);

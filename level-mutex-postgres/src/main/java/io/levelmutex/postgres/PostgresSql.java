@@ -191,13 +191,15 @@ final class PostgresSql {
 			+ " AND application_name = '" + RemoteChangeListener.APPLICATION_NAME + "' AND pid <> pg_backend_pid()";
 
 	/**
-	 * Listener: the sequences of the watched keyspaces, and whether each one's last batch committed without its
-	 * flush.
+	 * Listener, one statement per catch-up: for each watched keyspace (parameters: this node's id, then the
+	 * keyspace ids and the last sequence handled of each) its sequence, whether its last batch committed without its
+	 * flush, the server's WAL insert and flush positions (bytes from 0/0) read after the statement's snapshot (every
+	 * batch the snapshot saw has its commit record before that insert position, so it is durable once the flush
+	 * position reaches it: {@link RemoteChangeListener}; the flush position is -1 while synchronous standbys are
+	 * named, where a local flush is not yet a durable commit), and this node's own batches after the last sequence
+	 * handled, up to the sequence read, in order.
 	 */
 	final String keyspaceSequences;
-
-	/** Listener: this node's own batches in a range of a keyspace's sequence. */
-	final String ownBatches;
 
 	/** Durability check: the session's synchronous_commit, its source and its value at session start. */
 	static final String SYNCHRONOUS_COMMIT = """
@@ -363,10 +365,14 @@ final class PostgresSql {
 					((shape & 1) != 0) ? "" : " DESC");
 		}
 		this.listen = "LISTEN " + channel;
-		this.keyspaceSequences = "SELECT id, seq, async_seq = seq FROM %s WHERE id = ANY(?)".formatted(this.keyspaceTable);
-		this.ownBatches = """
-				SELECT seq FROM %s WHERE keyspace_id = ? AND seq > ? AND seq <= ? AND node_id = ?
-				ORDER BY seq""".formatted(this.batchTable);
+		this.keyspaceSequences = """
+				SELECT k.id, k.seq, k.async_seq = k.seq, pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::int8,
+				CASE WHEN current_setting('synchronous_standby_names') = ''
+				THEN pg_wal_lsn_diff(pg_current_wal_flush_lsn(), '0/0')::int8 ELSE -1 END,
+				ARRAY(SELECT b.seq FROM %s b WHERE b.keyspace_id = k.id AND b.seq > w.seen AND b.seq <= k.seq
+				AND b.node_id = ? ORDER BY b.seq)
+				FROM unnest(?::int4[], ?::int8[]) AS w(id, seen) JOIN %s k ON k.id = w.id""".formatted(this.batchTable,
+				this.keyspaceTable);
 		this.insertKeyspace = "INSERT INTO %s (name) VALUES (?) ON CONFLICT (name) DO NOTHING"
 			.formatted(this.keyspaceTable);
 		this.keyspaceId = "SELECT id FROM %s WHERE name = ?".formatted(this.keyspaceTable);

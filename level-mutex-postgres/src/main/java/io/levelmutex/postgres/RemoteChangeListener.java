@@ -5,7 +5,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -15,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
@@ -35,9 +38,23 @@ import org.postgresql.PGNotification;
  * listener also counts the database's other listener sessions (by {@link #APPLICATION_NAME}), so that the node
  * hints only while another node may hear it ({@link #othersMayListen()}).
  *
- * <p>Nothing is delivered before it is durable: when a watched keyspace's last batch to deliver committed without
- * waiting for its WAL flush (a contended commit) and this node does not know it durable yet, the listener runs ONE
- * flush statement on its connection before it delivers anything of that catch-up ({@link DurableSequences}).
+ * <p>Catch-ups are spaced: a notification that arrives less than {@link #catchUpSpacing} after the previous
+ * catch-up waits for it to pass, and every notification that arrives meanwhile joins that one catch-up (the
+ * spacing is at most {@link #MAX_CATCH_UP_SPACING} and a tenth of the poll interval, so delivery stays well within
+ * a poll interval). Under a steady stream of other nodes' commits the listener reads at most once per spacing,
+ * however many batches the stream carries.
+ *
+ * <p>Nothing is delivered before it is durable. When a watched keyspace's last batch to deliver committed without
+ * waiting for its WAL flush (a contended commit) and this node does not know it durable yet, the listener does not
+ * write WAL of its own at first: the catch-up's statement also read the server's WAL insert position after its
+ * snapshot (every batch it saw has its commit record before it) and the WAL flush position. If the flush position
+ * has passed the insert position, everything read is durable; otherwise the listener delivers what it knows durable
+ * and keeps the rest for the next catch-up, one spacing later, by when the committing node's own flush has
+ * normally passed it. Only if it has not does the listener run ONE flush statement on its connection
+ * ({@link DurableSequences}) before it delivers the rest. So a remote batch costs this node no WAL flush while its
+ * writer's flush comes within a spacing, and is delivered at most two spacings (and a flush) after it was seen.
+ * While the server names synchronous standbys ({@code synchronous_standby_names}) a local flush is not a durable
+ * commit, so the listener flushes at once, as a synchronous commit of its own waits for them.
  *
  * <p>The callback runs on the listener's thread; an exception it throws is counted and does not stop delivery.
  */
@@ -98,6 +115,21 @@ final class RemoteChangeListener implements AutoCloseable {
 	/** The widest span of own sequences remembered per keyspace (past it, the batch log tells). */
 	static final int MAX_OWN = 10_000;
 
+	/** The longest {@link #catchUpSpacing}, whatever the poll interval. */
+	static final Duration MAX_CATCH_UP_SPACING = Duration.ofMillis(20);
+
+	/** The least time between two catch-ups that notifications start (polls and deferred deliveries too). */
+	private final long spacingNanos;
+
+	/** The listener thread's clock for spacing and polling ({@link System#nanoTime()} outside tests). */
+	private final LongSupplier clock;
+
+	/** {@link #clock} at the last catch-up's start; listener thread only. */
+	private long lastCatchUpAt;
+
+	/** What a catch-up kept back until another node's WAL flush passes it; listener thread only. */
+	private final FlushWait flushWait;
+
 	private static final class Watched {
 
 		final PostgresKeyspace keyspace;
@@ -126,9 +158,22 @@ final class RemoteChangeListener implements AutoCloseable {
 
 	RemoteChangeListener(Connections connections, PostgresSettings settings, UUID nodeId,
 			Consumer<RemoteChange> callback, DurableSequences durable) {
+		this(connections, settings, nodeId, callback, durable, catchUpSpacing(settings.pollInterval()),
+				System::nanoTime);
+	}
+
+	/**
+	 * A listener with its own catch-up spacing and clock (tests: a clock that stands still keeps notifications
+	 * from starting catch-ups until the test moves it).
+	 */
+	RemoteChangeListener(Connections connections, PostgresSettings settings, UUID nodeId,
+			Consumer<RemoteChange> callback, DurableSequences durable, Duration spacing, LongSupplier clock) {
+		this.spacingNanos = spacing.toNanos();
+		this.clock = clock;
 		this.connections = connections;
 		this.settings = settings;
 		this.durable = durable;
+		this.flushWait = new FlushWait(durable);
 		this.sql = new PostgresSql(settings.tablePrefix(), settings.channel());
 		this.nodeId = nodeId;
 		this.callback = callback;
@@ -138,6 +183,16 @@ final class RemoteChangeListener implements AutoCloseable {
 
 	void start() {
 		this.thread.start();
+	}
+
+	/**
+	 * The least time between catch-ups for a poll interval: a tenth of it, at most {@link #MAX_CATCH_UP_SPACING}.
+	 * @param pollInterval the poll interval
+	 * @return the spacing
+	 */
+	static Duration catchUpSpacing(Duration pollInterval) {
+		Duration tenth = pollInterval.dividedBy(10);
+		return (tenth.compareTo(MAX_CATCH_UP_SPACING) < 0) ? tenth : MAX_CATCH_UP_SPACING;
 	}
 
 	/**
@@ -256,12 +311,25 @@ final class RemoteChangeListener implements AutoCloseable {
 					statement.execute(this.sql.listen);
 				}
 				PGConnection listening = current.unwrap(PGConnection.class);
+				// WAL positions read before a lost connection may belong to a server that restarted since.
+				this.flushWait.clear();
 				catchUp(current);
 				countOthers(current);
 				long pollNanos = TimeUnit.MILLISECONDS.toNanos(pollMillis);
+				// Whether a notification since the last catch-up named a sequence to read; listener thread.
+				boolean hinted = false;
 				while (!this.closed) {
-					PGNotification[] hints = listening.getNotifications((int) pollMillis);
-					if (!onlyOwn(hints) || System.nanoTime() - this.lastCatchUpNanos >= pollNanos) {
+					long sinceCatchUp = this.clock.getAsLong() - this.lastCatchUpAt;
+					boolean due = hinted || this.flushWait.waiting();
+					long waitNanos = (due ? this.spacingNanos : pollNanos) - sinceCatchUp;
+					PGNotification[] hints = listening.getNotifications(waitMillis(waitNanos));
+					if (hints != null && hints.length > 0 && !onlyOwn(hints)) {
+						hinted = true;
+					}
+					sinceCatchUp = this.clock.getAsLong() - this.lastCatchUpAt;
+					if (((hinted || this.flushWait.waiting()) && sinceCatchUp >= this.spacingNanos)
+							|| sinceCatchUp >= pollNanos) {
+						hinted = false;
 						catchUp(current);
 					}
 					if (System.nanoTime() - this.lastCountNanos >= pollNanos) {
@@ -285,6 +353,11 @@ final class RemoteChangeListener implements AutoCloseable {
 				}
 			}
 		}
+	}
+
+	/** A wait for notifications: at least 1 ms (0 would wait without bound), at most a day. */
+	private static int waitMillis(long nanos) {
+		return (int) Math.max(1, Math.min(TimeUnit.DAYS.toMillis(1), TimeUnit.NANOSECONDS.toMillis(nanos)));
 	}
 
 	private static String applicationName(Connection current, PostgresSql sql) throws SQLException {
@@ -335,44 +408,66 @@ final class RemoteChangeListener implements AutoCloseable {
 
 	private void catchUp(Connection current) throws SQLException {
 		this.catchUps.incrementAndGet();
+		this.lastCatchUpAt = this.clock.getAsLong();
 		if (this.watched.isEmpty()) {
 			try (Statement statement = current.createStatement()) {
 				// Keeps the connection's liveness (and so health) known while nothing is watched.
 				statement.execute(this.sql.ping);
 			}
+			this.flushWait.clear();
 			this.lastCatchUpNanos = System.nanoTime();
 			return;
 		}
-		Integer[] ids = this.watched.keySet().toArray(new Integer[0]);
+		// The watches this catch-up serves: one re-registered meanwhile waits for the next (its own batches were
+		// looked up from this one's sequence).
+		Map<Integer, Watched> watching = new HashMap<>(this.watched);
+		Integer[] ids = new Integer[watching.size()];
+		Long[] seens = new Long[watching.size()];
+		int i = 0;
+		for (Watched watched : watching.values()) {
+			ids[i] = watched.keyspace.id();
+			seens[i++] = skipOwn(watched);
+		}
 		List<long[]> heads = new ArrayList<>();
+		Map<Integer, Long[]> owns = new HashMap<>();
 		boolean mustFlush = false;
+		long insertLsn = -1;
+		long flushLsn = -1;
 		try (PreparedStatement statement = current.prepareStatement(this.sql.keyspaceSequences)) {
-			statement.setArray(1, current.createArrayOf("int4", ids));
+			statement.setObject(1, this.nodeId);
+			statement.setArray(2, current.createArrayOf("int4", ids));
+			statement.setArray(3, current.createArrayOf("int8", seens));
 			try (ResultSet rows = statement.executeQuery()) {
 				while (rows.next()) {
 					int id = rows.getInt(1);
 					long head = rows.getLong(2);
 					heads.add(new long[] { id, head });
-					Watched watched = this.watched.get(id);
+					owns.put(id, (Long[]) rows.getArray(6).getArray());
+					Watched watched = watching.get(id);
 					if (watched != null && head > watched.seen) {
 						mustFlush |= this.durable.mustFlush(id, new DurableSequences.Seen(head, rows.getBoolean(3)));
 					}
+					// Both read after the snapshot, per row: each insert position bounds the commit records the
+					// snapshot saw (the lowest the tightest), each flush position is flushed (the highest the most).
+					long inserted = rows.getLong(4);
+					insertLsn = (insertLsn < 0) ? inserted : Math.min(insertLsn, inserted);
+					flushLsn = Math.max(flushLsn, rows.getLong(5));
 				}
 			}
 		}
-		if (mustFlush) {
-			// One flush, started after the read: every batch the read saw is durable before any is delivered.
+		if (this.flushWait.next(mustFlush, heads, insertLsn, flushLsn) == FlushWait.Step.FLUSH) {
+			// The committing node's flush did not pass what the previous catch-up read within a spacing: one
+			// flush, started after this read, makes every batch it saw durable before any is delivered.
 			this.durable.flush(current);
-			for (long[] head : heads) {
-				this.durable.raise((int) head[0], head[1]);
-			}
+			this.flushWait.flushed(heads);
 		}
 		for (long[] head : heads) {
-			Watched watched = this.watched.get((int) head[0]);
-			if (watched == null || head[1] <= watched.seen) {
+			Watched watched = watching.get((int) head[0]);
+			long to = Math.min(head[1], this.durable.durable((int) head[0]));
+			if (watched == null || this.watched.get((int) head[0]) != watched || to <= watched.seen) {
 				continue;
 			}
-			deliver(current, watched, head[1]);
+			deliver(watched, to, owns.get((int) head[0]));
 		}
 		this.lastCatchUpNanos = System.nanoTime();
 	}
@@ -441,24 +536,23 @@ final class RemoteChangeListener implements AutoCloseable {
 		return seen;
 	}
 
-	private void deliver(Connection current, Watched watched, long to) throws SQLException {
+	/**
+	 * Delivers the keyspace's sequences after {@link Watched#seen} up to {@code to}, less this node's own.
+	 * @param own this node's own sequences after the {@link Watched#seen} the catch-up's statement was given, in
+	 * order (those above {@code to} are left for a later catch-up)
+	 */
+	private void deliver(Watched watched, long to, Long @Nullable [] own) {
 		if (skipOwn(watched) >= to) {
 			return;
 		}
-		List<Long> own = new ArrayList<>();
-		try (PreparedStatement statement = current.prepareStatement(this.sql.ownBatches)) {
-			statement.setInt(1, watched.keyspace.id());
-			statement.setLong(2, watched.seen);
-			statement.setLong(3, to);
-			statement.setObject(4, this.nodeId);
-			try (ResultSet rows = statement.executeQuery()) {
-				while (rows.next()) {
-					own.add(rows.getLong(1));
-				}
-			}
-		}
 		long from = watched.seen + 1;
-		for (long mine : own) {
+		for (Long mine : (own == null) ? new Long[0] : own) {
+			if (mine < from) {
+				continue;
+			}
+			if (mine > to) {
+				break;
+			}
 			if (mine > from) {
 				emit(watched, from, mine - 1);
 			}

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 
 import javax.sql.DataSource;
@@ -67,6 +68,45 @@ class AfterCommitTest extends ClusterTestSupport {
 			await().atMost(EVENTUALLY).until(() -> RemoteChangeTest.sequences(changes).size() == 20);
 			assertThat(RemoteChangeTest.sequences(changes)).containsExactlyElementsOf(LongStream.rangeClosed(1, 20)
 				.boxed().toList());
+		}
+		finally {
+			afterCommit.close();
+		}
+	}
+
+	@Test
+	void commitsWithinTheHintSpacingAfterAHintJoinOneHintStatement() throws Exception {
+		PGSimpleDataSource database = ownDatabase();
+		TestNode committing = open(database);
+		PostgresKeyspace ks = committing.keyspace("spaced");
+		PostgresSettings settings = fastSettings();
+		Connections connections = new Connections(database, settings.connectWait());
+		PostgresSql sql = new PostgresSql(settings.tablePrefix());
+		AtomicLong clock = new AtomicLong();
+		// The clock stands still: after the first hint, nothing but moving it lets the next one go.
+		AfterCommit afterCommit = new AfterCommit(connections, settings, sql,
+				new TombstoneCleaner(connections, settings, sql), () -> true, Duration.ofMillis(20), clock::get);
+		afterCommit.start();
+		try (Connection raw = database.getConnection()) {
+			listen(raw);
+			commit(committing, afterCommit, ks, 1);
+			await().atMost(EVENTUALLY).until(() -> afterCommit.hintStatements() == 1);
+			for (int i = 2; i <= 10; i++) {
+				commit(committing, afterCommit, ks, i);
+			}
+			assertThat(afterCommit.hintStatements()).as("held while the spacing has not passed").isEqualTo(1);
+			clock.addAndGet(Duration.ofMillis(20).toNanos());
+			List<String> payloads = new ArrayList<>();
+			while (!payloads.contains(ks.id() + ":10")) {
+				PGNotification[] notifications = raw.unwrap(PGConnection.class).getNotifications(10_000);
+				assertThat(notifications).as("hints so far: " + payloads).isNotEmpty();
+				for (PGNotification notification : notifications) {
+					payloads.add(notification.getParameter());
+				}
+			}
+			assertThat(payloads).as("the first commit's hint, then one for the nine within the spacing")
+				.containsExactly(ks.id() + ":1", ks.id() + ":10");
+			await().atMost(EVENTUALLY).until(() -> afterCommit.hintStatements() == 2);
 		}
 		finally {
 			afterCommit.close();

@@ -1,7 +1,9 @@
 package io.levelmutex.postgres;
 
+import java.time.Duration;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 import javax.sql.DataSource;
 
@@ -105,6 +107,14 @@ final class TestNode {
 	RemoteChangeListener listen(Consumer<RemoteChange> callback) {
 		RemoteChangeListener listener = new RemoteChangeListener(this.connections, this.settings, this.nodeId,
 				callback, this.durable);
+		listener.start();
+		return listener;
+	}
+
+	/** A listener with its own catch-up spacing and clock (see {@link RemoteChangeListener}). */
+	RemoteChangeListener listen(Consumer<RemoteChange> callback, Duration spacing, LongSupplier clock) {
+		RemoteChangeListener listener = new RemoteChangeListener(this.connections, this.settings, this.nodeId,
+				callback, this.durable, spacing, clock);
 		listener.start();
 		return listener;
 	}

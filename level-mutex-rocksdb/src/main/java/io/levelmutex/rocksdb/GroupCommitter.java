@@ -45,8 +45,10 @@ import io.levelmutex.engine.EngineBatch;
  * <b>awaited</b> before completing them, and no writer takes the queue while any keyspace is awaited: the core
  * tells the storage when it takes a commit's outcome ({@link RocksKeyspaceStorage#commitResumed}, before any user
  * code of that cycle runs), which ends the wait for it; so does its next batch handed over, or its close. The wait
- * is for the cycle pool to start the resumed cycles, never for a callback, listener or update function: a
- * keyspace is awaited only until its cycle resumed, so a mutex whose next batch comes late goes in a later write.
+ * is for the mutexes' executors (the store's cycle pool, or an executor the application gave a mutex) to start
+ * the resumed cycles, never for a callback, listener or update function: a keyspace is awaited only until its
+ * cycle resumed, so a mutex whose next batch comes late goes in a later write. Trade-off: while the executors are
+ * busy (every pool thread in a long cycle), the next write waits for them too.
  * Only keyspaces whose core told a resume before are awaited (a storage used without the core never is). While
  * any keyspace is awaited, a batch handed over is queued even if nothing is in flight. Off with the system property
  * {@code io.levelmutex.groupCommitAwaitsResumes=false} (read when the store opens).

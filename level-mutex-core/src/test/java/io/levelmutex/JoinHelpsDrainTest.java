@@ -294,6 +294,52 @@ class JoinHelpsDrainTest {
 	}
 
 	@Test
+	void whenTheLastBatchHeldSeveralWritesThenAJoinWaitsForThePoolUntilABatchHoldsOneAgain() throws Exception {
+		Mutex<String, String> mutex = mutex("crowded");
+		issued(mutex.put("a", "1"));
+		issued(mutex.put("b", "2"));
+		this.executor.runAll(); // one batch of two writes: callers write concurrently here
+		int from = this.seen.size();
+		// A caller claiming now would run a batch of whatever few writes arrived before it: with many callers each
+		// burst would be cut into small batches (256 blocking non-durable clients were measured 6-15% slower).
+		CompletableFuture<Void> put = issued(mutex.put("c", "3"));
+		Thread joiner = new Thread(put::join, "joiner");
+		joiner.start();
+		while (joiner.getState() != Thread.State.WAITING && joiner.isAlive()) {
+			Thread.onSpinWait();
+		}
+		assertThat(seenSince(from)).isEmpty(); // nobody claimed the drain: the executor's task runs it
+		this.executor.runAll();
+		joiner.join();
+		assertThat(seenSince(from)).extracting(Seen::kind).containsExactly("writes 1", "flushed");
+		assertThat(seenSince(from)).allSatisfy((event) -> assertThat(event.thread()).isSameAs(Thread.currentThread()));
+		// the last batch held one write: a lone caller helps again
+		from = this.seen.size();
+		issued(mutex.put("d", "4")).join();
+		assertThat(seenSince(from)).extracting(Seen::kind).containsExactly("writes 1", "flushed");
+		assertThat(seenSince(from)).allSatisfy((event) -> assertThat(event.thread()).isSameAs(Thread.currentThread()));
+		assertThat(this.temp.engine.contents("crowded")).containsEntry("c", "3").containsEntry("d", "4");
+	}
+
+	@Test
+	void whenOtherWritesAreQueuedBesideTheCallersThenAJoinWaitsForThePool() throws Exception {
+		Mutex<String, String> mutex = mutex("queued");
+		CompletableFuture<Void> first = issued(mutex.put("a", "1"));
+		CompletableFuture<Void> second = issued(mutex.put("b", "2")); // another caller's: callers write concurrently
+		Thread joiner = new Thread(first::join, "joiner");
+		joiner.start();
+		while (joiner.getState() != Thread.State.WAITING && joiner.isAlive()) {
+			Thread.onSpinWait();
+		}
+		assertThat(this.seen).isEmpty(); // nobody claimed the drain: the executor's task runs it
+		this.executor.runAll();
+		joiner.join();
+		assertThat(second).isCompleted();
+		assertThat(this.seen).extracting(Seen::kind).containsExactly("writes 2", "flushed");
+		assertThat(this.seen).allSatisfy((event) -> assertThat(event.thread()).isSameAs(Thread.currentThread()));
+	}
+
+	@Test
 	void whenTheDrainIsRunningOrIdleThenAJoinClaimsNothing() throws Exception {
 		Mutex<String, String> mutex = mutex("running");
 		CountDownLatch inWrites = new CountDownLatch(1);

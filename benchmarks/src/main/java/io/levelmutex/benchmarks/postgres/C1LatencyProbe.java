@@ -33,7 +33,9 @@ import io.levelmutex.postgres.PostgresStore;
 
 /**
  * Issue 19's C=1 latency targets, taken apart: one client, one operation at a time, on one private server with
- * {@code pg_stat_statements} ({@code track = all}) and {@code track_functions = all}. Points, alternated in
+ * {@code pg_stat_statements} ({@code track = all}; {@code track_planning = on}, so each statement's line shows how
+ * often the server planned it and the planning time, which {@code total_exec_time} leaves out) and
+ * {@code track_functions = all}. Points, alternated in
  * rotated order every round, each on a fresh database with 1,000 preloaded keys: {@code upsert} (autocommit
  * single-row upsert), {@code optimistic} (JPA-style: {@code SELECT v, version}; {@code UPDATE ... WHERE version
  * = ?}; one transaction), {@code fn} (the schema's commit function called directly for one put, autocommit),
@@ -89,6 +91,7 @@ public final class C1LatencyProbe {
 			try (Connection connection = server.connect("postgres"); Statement statement = connection.createStatement()) {
 				statement.execute("ALTER SYSTEM SET pg_stat_statements.track = 'all'");
 				statement.execute("ALTER SYSTEM SET track_functions = 'all'");
+				statement.execute("ALTER SYSTEM SET pg_stat_statements.track_planning = on"); // planning time per call
 				statement.execute("SELECT pg_reload_conf()");
 			}
 			System.out.println("# " + server.describe());
@@ -289,14 +292,17 @@ public final class C1LatencyProbe {
 		StringBuilder out = new StringBuilder();
 		try (Connection admin = this.server.connect(database.name()); Statement statement = admin.createStatement()) {
 			try (ResultSet rows = statement.executeQuery("""
-					SELECT toplevel, calls, total_exec_time, left(regexp_replace(query, '\\s+', ' ', 'g'), 70)
+					SELECT toplevel, calls, total_exec_time, left(regexp_replace(query, '\\s+', ' ', 'g'), 70), plans,
+					       total_plan_time
 					FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
 					  AND query NOT LIKE '%pg_stat%' ORDER BY total_exec_time DESC LIMIT 14""")) {
 				while (rows.next()) {
-					out.append(String.format(Locale.ROOT, "    server %-6s %6.2f calls/op %8.1f us/op %7.1f us/call  %s%n",
+					out.append(String.format(Locale.ROOT,
+							"    server %-6s %6.2f calls/op %8.1f us/op %7.1f us/call  plans/call %4.2f %6.1f us/plan  %s%n",
 							rows.getBoolean(1) ? "top" : "nested", rows.getLong(2) / (double) this.ops,
 							rows.getDouble(3) * 1000 / this.ops, rows.getDouble(3) * 1000 / Math.max(1, rows.getLong(2)),
-							rows.getString(4)));
+							rows.getLong(5) / (double) Math.max(1, rows.getLong(2)),
+							rows.getDouble(6) * 1000 / Math.max(1, rows.getLong(5)), rows.getString(4)));
 				}
 			}
 		}

@@ -1,0 +1,3 @@
+\set k random(0, 999)
+SELECT k.seq, (k.async_seq = k.seq)::int AS n, e.value FROM level_mutex_keyspace k LEFT JOIN level_mutex_entry e ON e.keyspace_id = k.id AND e.key = int4send(:k) AND e.value IS NOT NULL WHERE k.id = 1;
+UPDATE level_mutex_keyspace SET seq = seq + 1 WHERE id = 1;

@@ -295,7 +295,6 @@ final class WritePhase {
 		try {
 			CommitResult result;
 			try {
-				resumed();
 				result = commit.stage.toCompletableFuture().join();
 			}
 			catch (CompletionException | CancellationException wrapped) {
@@ -318,17 +317,6 @@ final class WritePhase {
 		}
 		catch (Throwable ex) {
 			return new Outcome(null, failure(batch, ex));
-		}
-	}
-
-	/** Tells the engine the stage completed and its outcome is taken, before any user code of the batch runs. */
-	private void resumed() {
-		try {
-			this.core.storage().commitResumed();
-		}
-		catch (Throwable bug) { // the batch's outcome stands: only the engine's notice failed
-			LOG.log(System.Logger.Level.ERROR, "The engine failed taking note that mutex '" + this.core.name()
-					+ "' resumed after a commit", bug);
 		}
 	}
 

@@ -29,9 +29,7 @@ import io.levelmutex.rocksdb.RocksStore;
  * after the window, and RocksDB's own counts of WAL syncs and write calls (its statistics, on for this probe only):
  * batches per sync and per write call. Counts and CPU per batch hold under load better than rates. Linux only. Run with
  * {@code java -cp benchmarks/target/benchmarks.jar io.levelmutex.benchmarks.HandOffProbe <reps> <cycle threads,
- * 0 = default> <mutexes>x<clients>[:noawait] ...}: one warm-up pass, then each rep measures every side in rotating
- * order; a side ending in {@code :noawait} runs with the store's committer not awaiting resumed keyspaces (system
- * property {@code io.levelmutex.groupCommitAwaitsResumes=false}), for an A/B in one JVM.
+ * 0 = default> <mutexes>x<clients> ...}: one warm-up pass, then each rep measures every side in rotating order.
  */
 public final class HandOffProbe {
 
@@ -51,16 +49,13 @@ public final class HandOffProbe {
 		int threads = Integer.parseInt(args[1]);
 		List<int[]> sides = new ArrayList<>();
 		for (int i = 2; i < args.length; i++) {
-			boolean off = args[i].endsWith(":noawait");
-			String[] p = args[i].replace(":noawait", "").split("x");
-			sides.add(new int[] { Integer.parseInt(p[0]), Integer.parseInt(p[1]), off ? 1 : 0 });
+			String[] p = args[i].split("x");
+			sides.add(new int[] { Integer.parseInt(p[0]), Integer.parseInt(p[1]) });
 		}
 		for (int rep = 0; rep <= reps; rep++) {
 			for (int i = 0; i < sides.size(); i++) {
 				int[] s = sides.get((i + rep) % sides.size());
-				// a side named NxM:noawait runs with the committer's wait for resumed keyspaces off
-				System.setProperty("io.levelmutex.groupCommitAwaitsResumes", String.valueOf(s[2] == 0));
-				String line = (s[2] == 1 ? "noawait " : "") + measure(threads, s[0], s[1], 1_000, 2_000);
+				String line = measure(threads, s[0], s[1], 1_000, 2_000);
 				System.out.println((rep == 0 ? "warm-up " : "rep " + rep + " ") + line + " | load " + ManyMutexesProbe.loadAverage());
 			}
 		}

@@ -153,17 +153,6 @@ public interface KeyspaceStorage {
 	}
 
 	/**
-	 * The core takes the outcome of the last {@link #commitAsync(EngineBatch)}: called once per stage that call
-	 * answered, on the cycle's thread, after the stage completed and before the batch's operations complete (so
-	 * before any callback, listener or update function runs on the outcome). An engine that joins the batches of
-	 * many keyspaces into one write may hold its next write back until the keyspaces whose commits it just completed
-	 * have resumed, so that their next batches can join it; it must not wait for anything after this call, which
-	 * must not block. The default does nothing.
-	 */
-	default void commitResumed() {
-	}
-
-	/**
 	 * The mutex closed: the engine stops reporting remote changes for it and releases what it holds for the
 	 * keyspace. Its data stays.
 	 */

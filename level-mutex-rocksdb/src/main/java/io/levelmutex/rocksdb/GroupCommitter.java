@@ -2,7 +2,6 @@ package io.levelmutex.rocksdb;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,23 +38,6 @@ import io.levelmutex.engine.EngineBatch;
  * next anyway). A cycle's direct write is not counted as a writer's: batches queued behind a stuck direct write are
  * written meanwhile (RocksDB joins the two when both are in its write call).
  *
- * <p>Resumes awaited: with gathering alone the mutexes split into two cohorts that alternate (those a write
- * completes resume while the next write, of the others, is in flight, and wait for the one after), so a write
- * carries about half of the busy mutexes. So a writer whose write returned marks its group's keyspaces as
- * <b>awaited</b> before completing them, and no writer takes the queue while any keyspace is awaited: the core
- * tells the storage when it takes a commit's outcome ({@link RocksKeyspaceStorage#commitResumed}, before any user
- * code of that cycle runs), which ends the wait for it; so does its next batch handed over, or its close. The wait
- * is for the mutexes' executors (the store's cycle pool, or an executor the application gave a mutex) to start
- * the resumed cycles, never for a callback, listener or update function: a keyspace is awaited only until its
- * cycle resumed, so a mutex whose next batch comes late goes in a later write. Trade-off: while the executors are
- * busy (every pool thread in a long cycle), the next write waits for them too.
- * Only keyspaces whose core told a resume before are awaited (a storage used without the core never is); the
- * core tells every stage's resume (the one place it takes a stage's outcome), and a caller that took an outcome
- * without telling would leave its keyspace awaited, and the writes held, until that keyspace's next batch or close
- * (GroupCommitTest's seeded runs leave some untold, each followed by its next batch). While
- * any keyspace is awaited, a batch handed over is queued even if nothing is in flight. Off with the system property
- * {@code io.levelmutex.groupCommitAwaitsResumes=false} (read when the store opens).
- *
  * <p>States (the hand-off between the cycles and the writers; every transition but {@link #busy}'s under
  * {@link #lock}, in the manner of the drain status of Caffeine's {@code BoundedLocalCache}):
  * <ul>
@@ -66,12 +48,9 @@ import io.levelmutex.engine.EngineBatch;
  * <li><b>writing</b> ({@link #writing}): one writer took the whole queue and is filling the native batch or inside
  * RocksDB's write call. Batches handed over meanwhile only join the queue; the other writer waits even if batches
  * are queued.</li>
- * <li><b>write returned</b>: the writer clears {@link #writing}, marks its group's keyspaces {@link #awaited} and,
- * if batches gathered, none is awaited and the other writer is idle, notifies it (it goes to <b>writing</b> with
- * them); then it completes its group's futures, in hand-off order, and comes back for the queue (waiting if the
- * other is writing).</li>
- * <li><b>awaiting resumes</b> (queue not empty, {@link #awaited} not empty, no writer writing): the writers wait;
- * the resume, hand-off or close that takes the last keyspace off notifies one.</li>
+ * <li><b>write returned</b>: the writer clears {@link #writing} and, if batches gathered and the other writer is
+ * idle, notifies it (it goes to <b>writing</b> with them); then it completes its group's futures, in hand-off
+ * order, and comes back for the queue (waiting if the other is writing).</li>
  * <li><b>closed</b>: hand-offs fail at once; a writer that finds the queue not empty fails what is in it unwritten
  * (the store's handles may be closing); a write in flight, direct or a writer's, ends normally; close returns
  * once both writers ended and nothing is in flight.</li>
@@ -99,9 +78,6 @@ final class GroupCommitter implements AutoCloseable {
 	private final RocksAccess access;
 
 	private final WriteOptions options;
-
-	/** The system property that turns the wait for resumed keyspaces off ({@code false}); on by default. */
-	static final String AWAITS_RESUMES_PROPERTY = "io.levelmutex.groupCommitAwaitsResumes";
 
 	/** Writer threads: one inside RocksDB's write call while the other completes its last group, or waits. */
 	static final int WRITERS = 2;
@@ -140,30 +116,9 @@ final class GroupCommitter implements AutoCloseable {
 	 */
 	private boolean writing;
 
-	/** Whether a returned write's keyspaces are awaited (see the class comment); fixed at construction. */
-	private final boolean awaitsResumes;
-
-	/**
-	 * Keyspaces whose batch a write completed (or failed) and whose cycle has not resumed since, nor handed over a
-	 * batch, nor closed: no writer takes the queue while one is left. Guarded by {@link #lock}.
-	 */
-	private final HashSet<RocksKeyspaceStorage> awaited = new HashSet<>();
-
-	/**
-	 * The size of {@link #awaited}, written under {@link #lock}, read without it by a hand-off (which writes directly
-	 * only when it is 0) and by a resume (which takes the lock only when it is not 0).
-	 */
-	private volatile int awaitedCount;
-
 	GroupCommitter(RocksAccess access, WriteOptions options, String threadName) {
-		this(access, options, threadName,
-				!"false".equalsIgnoreCase(System.getProperty(AWAITS_RESUMES_PROPERTY, "true")));
-	}
-
-	GroupCommitter(RocksAccess access, WriteOptions options, String threadName, boolean awaitsResumes) {
 		this.access = access;
 		this.options = options;
-		this.awaitsResumes = awaitsResumes;
 		for (int i = 0; i < WRITERS; i++) {
 			Thread thread = new Thread(this::run, threadName + "-" + i);
 			thread.setDaemon(true);
@@ -174,14 +129,14 @@ final class GroupCommitter implements AutoCloseable {
 
 	/**
 	 * Hands a batch over; the future completes once it was written (or failed): already when this returns if the
-	 * committer was idle (nothing in flight, no keyspace awaited) and the calling thread wrote the batch itself.
-	 * The batch's lists stay untouched by the caller until then.
+	 * committer was idle and the calling thread wrote the batch itself. The batch's lists stay untouched by the
+	 * caller until then.
 	 */
 	CompletableFuture<CommitResult> submit(RocksKeyspaceStorage storage, ColumnFamilyHandle family,
 			EngineBatch batch) {
 		for (;;) {
 			int inFlight = this.busy.get();
-			if (inFlight == 0 && this.awaitedCount == 0) {
+			if (inFlight == 0) {
 				if (this.busy.compareAndSet(0, 1)) {
 					return writeHere(storage, batch);
 				}
@@ -222,47 +177,11 @@ final class GroupCommitter implements AutoCloseable {
 				return result;
 			}
 			this.queue.add(new Pending(storage, family, batch, result));
-			unawait(storage); // a batch handed over: its cycle resumed, if it was awaited
-			if (this.idle > 0 && !this.writing && this.awaited.isEmpty()) {
-				// while a writer writes, batches gather for its return; while keyspaces are awaited, for their resumes
+			if (this.idle > 0 && !this.writing) { // while a writer writes, batches gather for its return
 				this.lock.notify();
 			}
 		}
 		return result;
-	}
-
-	/** Takes a keyspace off {@link #awaited}; the caller holds {@link #lock}. */
-	private boolean unawait(RocksKeyspaceStorage storage) {
-		if (this.awaitedCount == 0 || !this.awaited.remove(storage)) {
-			return false;
-		}
-		this.awaitedCount = this.awaited.size();
-		return true;
-	}
-
-	/**
-	 * The core took the outcome of the storage's last commit (its cycle resumed, or went on at once): the writers
-	 * no longer await it. Does not block beyond the lock's hold by a hand-off or a writer's bookkeeping.
-	 */
-	void resumed(RocksKeyspaceStorage storage) {
-		if (this.awaitedCount == 0) {
-			return;
-		}
-		endAwait(storage);
-	}
-
-	/** The storage closed (its mutex ended): the writers no longer await it. */
-	void forget(RocksKeyspaceStorage storage) {
-		endAwait(storage);
-	}
-
-	private void endAwait(RocksKeyspaceStorage storage) {
-		synchronized (this.lock) {
-			if (unawait(storage) && this.awaited.isEmpty() && this.idle > 0 && !this.writing
-					&& !this.queue.isEmpty()) {
-				this.lock.notify();
-			}
-		}
 	}
 
 	private static StorageException closedFailure() {
@@ -289,7 +208,7 @@ final class GroupCommitter implements AutoCloseable {
 			ArrayList<Pending> group;
 			boolean closing;
 			synchronized (this.lock) {
-				while ((this.queue.isEmpty() || this.writing || !this.awaited.isEmpty()) && !this.closed) {
+				while ((this.queue.isEmpty() || this.writing) && !this.closed) {
 					this.idle++;
 					try {
 						this.lock.wait();
@@ -328,7 +247,7 @@ final class GroupCommitter implements AutoCloseable {
 			}
 			finally {
 				if (!closing) {
-					writeReturned(group);
+					writeReturned();
 				}
 			}
 			done(group.size());
@@ -337,23 +256,13 @@ final class GroupCommitter implements AutoCloseable {
 	}
 
 	/**
-	 * This writer's write returned (or failed): its group's keyspaces are awaited (if their core tells resumes) and
-	 * the other writer, if it waits and none is awaited, takes what gathered meanwhile, while this one completes its
-	 * group.
+	 * This writer's write returned (or failed): the other writer, if it waits, takes what gathered meanwhile, while
+	 * this one completes its group.
 	 */
-	private void writeReturned(List<Pending> group) {
+	private void writeReturned() {
 		synchronized (this.lock) {
 			this.writing = false;
-			if (this.awaitsResumes) {
-				for (int g = 0, size = group.size(); g < size; g++) {
-					RocksKeyspaceStorage storage = group.get(g).storage;
-					if (storage.tellsResumes()) {
-						this.awaited.add(storage);
-					}
-				}
-				this.awaitedCount = this.awaited.size();
-			}
-			if (this.idle > 0 && !this.queue.isEmpty() && this.awaited.isEmpty()) {
+			if (this.idle > 0 && !this.queue.isEmpty()) {
 				this.lock.notify();
 			}
 		}
@@ -447,11 +356,6 @@ final class GroupCommitter implements AutoCloseable {
 	/** @return batches handed over and not yet done: written directly, queued or being written (for tests) */
 	int inFlight() {
 		return this.busy.get();
-	}
-
-	/** @return keyspaces awaited (for tests) */
-	int awaited() {
-		return this.awaitedCount;
 	}
 
 	/** @return batches handed over and not yet taken by a writer thread (for tests) */

@@ -58,12 +58,6 @@ final class RocksKeyspaceStorage implements KeyspaceStorage {
 	/** Whether {@link #close()} ran; guarded by {@code this}. */
 	private boolean closed;
 
-	/**
-	 * Whether the core told this storage that it took a commit's outcome ({@link #commitResumed}): only then does
-	 * the committer await its resumes. Set by the mutex's cycle, read by a writer thread.
-	 */
-	private volatile boolean tellsResumes;
-
 	/** The store's committer of durable batches, or {@code null}: not durable, commits write here. */
 	private final @Nullable GroupCommitter committer;
 
@@ -125,23 +119,6 @@ final class RocksKeyspaceStorage implements KeyspaceStorage {
 			return KeyspaceStorage.super.commitAsync(batch);
 		}
 		return group.submit(this, this.family, batch);
-	}
-
-	/** Tells the store's committer (if any) that this keyspace's cycle took its last commit's outcome. */
-	@Override
-	public void commitResumed() {
-		GroupCommitter group = this.committer;
-		if (group != null) {
-			if (!this.tellsResumes) {
-				this.tellsResumes = true;
-			}
-			group.resumed(this);
-		}
-	}
-
-	/** @return whether the core tells this storage when it takes a commit's outcome */
-	boolean tellsResumes() {
-		return this.tellsResumes;
 	}
 
 	/** A batch of this keyspace was written (by the committer): the next sequence, as {@link #commit} answers. */
@@ -215,15 +192,7 @@ final class RocksKeyspaceStorage implements KeyspaceStorage {
 	}
 
 	@Override
-	public void close() {
-		GroupCommitter group = this.committer;
-		if (group != null) {
-			group.forget(this);
-		}
-		closeBatch();
-	}
-
-	private synchronized void closeBatch() {
+	public synchronized void close() {
 		// the column family stays open for the store's life; RocksEngine closes it
 		if (!this.closed) {
 			this.closed = true;

@@ -624,11 +624,7 @@ class GroupCommitTest {
 	/**
 	 * Seeded runs straight against the committer: several threads each own a few storages (one batch of each in
 	 * flight at a time, as the core guarantees) and hand over batches of 1-4 puts, some refused (a null stored key
-	 * after a good one), while some writes fail by the seed, and odd seeds close the committer midway. Each thread
-	 * tells a storage's resume once it took the batch's outcome, as the core does (so the writers await the
-	 * keyspaces of each returned write); seeds 2 and 3 mod 4 leave a third of the rounds' last ones untold (that
-	 * storage's next batch, handed over without waiting, ends the wait: an untold resume of a keyspace whose next
-	 * batch waits for something else would hold the writes until close, see the class comment of GroupCommitter). Model:
+	 * after a good one), while some writes fail by the seed, and odd seeds close the committer midway. Model:
 	 * every batch completes exactly once (nothing left in flight); a batch succeeds iff all its keys are in the
 	 * database and fails iff none is; each storage's k-th written batch answers sequence k; a failed write fails
 	 * exactly the batches it carried (their entries sum to the write's); a refused batch always fails; at most one
@@ -642,7 +638,6 @@ class GroupCommitTest {
 		int storagesPerThread = 1 + random.nextInt(6);
 		int rounds = 20 + random.nextInt(30);
 		int closeAfter = seed % 2 == 1 ? 1 + random.nextInt(threadCount * storagesPerThread * rounds) : -1;
-		boolean silentResumes = seed % 4 >= 2;
 		java.util.concurrent.ConcurrentHashMap<Integer, Integer> writeEntries = new java.util.concurrent.ConcurrentHashMap<>();
 		AtomicInteger writersInside = new AtomicInteger();
 		AtomicInteger mostWritersInside = new AtomicInteger();
@@ -723,13 +718,6 @@ class GroupCommitTest {
 									}
 									catch (java.util.concurrent.ExecutionException ex) {
 										outcomes.add(new Outcome((Integer) m[0], keys, (Boolean) m[2], null, ex.getCause()));
-									}
-									// as the core: the outcome is taken, the keyspace resumed (so the committer awaits
-									// it after its writes); by some seeds the round's last one is not always told, but
-									// then its next batch comes (handed over without waiting for anything before it)
-									boolean last = i == futures.size() - 1;
-									if (!(silentResumes && last && round < rounds - 1 && own.nextInt(3) == 0)) {
-										storages.get((Integer) m[0]).commitResumed();
 									}
 								}
 							}

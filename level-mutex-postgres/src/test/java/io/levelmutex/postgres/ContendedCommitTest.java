@@ -1,12 +1,15 @@
 package io.levelmutex.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 import static io.levelmutex.postgres.ContendedKeyspaces.asyncSequence;
 import static io.levelmutex.postgres.ContendedKeyspaces.put;
 import static io.levelmutex.postgres.ContendedKeyspaces.value;
 import static io.levelmutex.postgres.ContendedKeyspaces.whileLockHeld;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,7 +18,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -145,6 +150,105 @@ class ContendedCommitTest extends ClusterTestSupport {
 		assertThat(flushCalls.get()).as("the flush on the commit's connection was tried once").isEqualTo(1);
 		assertThat(node.durable().flushes()).as("then one flush after the batch-log lookup").isEqualTo(1);
 		assertThat(node.durable().durable(ks.id())).isEqualTo(2);
+	}
+
+	@Test
+	void aLostFlushWhoseResolutionCannotReachTheServerFailsAsOutcomeUnknownAndKnowsNothingDurable() throws Exception {
+		AtomicBoolean unreachable = new AtomicBoolean();
+		ForwardingDataSource database = new ForwardingDataSource(newDatabase()) {
+			@Override
+			public Connection getConnection() throws SQLException {
+				if (unreachable.get()) {
+					throw new PSQLException("connection refused (test)", PSQLState.CONNECTION_UNABLE_TO_CONNECT);
+				}
+				return super.getConnection();
+			}
+		};
+		TestNode node = TestNode.open(database, fastSettings(), true, new BatchCommitter.CommitStep() {
+
+			@Override
+			public ResultSet call(Connection connection, PreparedStatement call) throws SQLException {
+				return call.executeQuery();
+			}
+
+			@Override
+			public void flush(Connection connection, DurableSequences durable) throws SQLException {
+				unreachable.set(true); // the server goes away with the commit's connection: the lookup cannot connect
+				connection.close();
+				throw new PSQLException("connection lost before the flush", PSQLState.CONNECTION_FAILURE);
+			}
+
+		});
+		PostgresKeyspace ks = node.keyspace("ks");
+		node.commit(ks, put("k", "v1"));
+
+		Throwable failure = catchThrowable(
+				() -> whileLockHeld(ks, () -> node.commit(ks, put("k", "v2"))));
+
+		assertThat(failure).isInstanceOf(ExecutionException.class);
+		assertThat(failure.getCause()).isInstanceOf(PostgresOutcomeUnknownException.class)
+			.hasMessageContaining("keyspace 'ks'")
+			.hasMessageContaining("outcome is unknown")
+			.hasMessageContaining("stayed unreachable")
+			.hasMessageContaining("entirely or not at all");
+		assertThat(node.durable().flushes()).as("nothing flushed: the lookup never ran").isZero();
+		assertThat(node.durable().durable(ks.id())).as("the batch is not known durable").isEqualTo(1);
+		unreachable.set(false);
+		// It did commit (its flush was what failed): the unknown outcome was the truth, not a failure.
+		assertThat(value(ks, "k")).isEqualTo("v2");
+		assertThat(asyncSequence(ks)).isEqualTo(2);
+	}
+
+	@Test
+	void aLostFlushFoundCommittedWhoseFlushAfterTheLookupFailsTooFailsAsOutcomeUnknown() throws Exception {
+		AtomicBoolean flushesFail = new AtomicBoolean();
+		ForwardingDataSource database = new ForwardingDataSource(newDatabase()) {
+			@Override
+			public Connection getConnection() throws SQLException {
+				Connection connection = super.getConnection();
+				return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(),
+						new Class<?>[] { Connection.class }, (proxy, method, args) -> {
+							if (flushesFail.get() && method.getName().equals("createStatement")) {
+								// the lookup's connection: its statement making the batch durable fails
+								throw new PSQLException("flush refused (test)", PSQLState.IO_ERROR);
+							}
+							try {
+								return method.invoke(connection, args);
+							}
+							catch (InvocationTargetException ex) {
+								throw ex.getCause();
+							}
+						});
+			}
+		};
+		TestNode node = TestNode.open(database, fastSettings(), true, new BatchCommitter.CommitStep() {
+
+			@Override
+			public ResultSet call(Connection connection, PreparedStatement call) throws SQLException {
+				return call.executeQuery();
+			}
+
+			@Override
+			public void flush(Connection connection, DurableSequences durable) throws SQLException {
+				flushesFail.set(true);
+				throw new PSQLException("connection lost before the flush", PSQLState.CONNECTION_FAILURE);
+			}
+
+		});
+		PostgresKeyspace ks = node.keyspace("ks");
+		node.commit(ks, put("k", "v1"));
+
+		Throwable failure = catchThrowable(
+				() -> whileLockHeld(ks, () -> node.commit(ks, put("k", "v2"))));
+
+		assertThat(failure).isInstanceOf(ExecutionException.class);
+		assertThat(failure.getCause()).isInstanceOf(PostgresOutcomeUnknownException.class)
+			.hasMessageContaining("keyspace 'ks'")
+			.hasMessageContaining("it committed, but the statement making it durable failed")
+			.hasMessageContaining("entirely or not at all");
+		assertThat(node.durable().flushes()).as("the flush after the lookup was tried once").isEqualTo(1);
+		assertThat(node.durable().durable(ks.id())).as("the batch is not known durable").isEqualTo(1);
+		assertThat(value(ks, "k")).isEqualTo("v2");
 	}
 
 	@Test

@@ -47,6 +47,31 @@ class ContendedCommitTest extends ClusterTestSupport {
 
 	private static final long WAIT_SECONDS = 30; // a failure signal only: never waited this long when it passes
 
+	/** The flush step of a contended commit, as a test replaces it (the commit call itself runs as usual). */
+	interface FlushStep {
+
+		void flush(Connection connection, DurableSequences durable) throws SQLException;
+
+	}
+
+	/** A commit step that calls the commit statement as usual and flushes through {@code flush}. */
+	private static BatchCommitter.CommitStep flushing(FlushStep flush) {
+		return new BatchCommitter.CommitStep() {
+
+			@Override
+			public ResultSet call(Connection connection, PreparedStatement call) throws SQLException {
+				return BatchCommitter.CommitStep.DEFAULT.call(connection, call);
+			}
+
+			@Override
+			public void flush(Connection connection, DurableSequences durable) throws SQLException {
+				flush.flush(connection, durable);
+			}
+
+		};
+	}
+
+
 	@Test
 	void anUncontendedCommitIsOneStatementAndFlushesItself() throws Exception {
 		CountingDataSource counting = new CountingDataSource(newDatabase());
@@ -90,24 +115,14 @@ class ContendedCommitTest extends ClusterTestSupport {
 		AtomicReference<String> seenAtFlush = new AtomicReference<>("flush never ran");
 		AtomicReference<Committed> otherCommit = new AtomicReference<>();
 		AtomicReference<TestNode> self = new AtomicReference<>();
-		TestNode node = TestNode.open(database, fastSettings(), true, new BatchCommitter.CommitStep() {
-
-			@Override
-			public ResultSet call(Connection connection, PreparedStatement call) throws SQLException {
-				return call.executeQuery();
-			}
-
-			@Override
-			public void flush(Connection connection, DurableSequences durable) throws SQLException {
-				// Before the flush: the batch is committed (visible, marked async) and its keyspace's lock is free.
-				PostgresKeyspace ks = self.get().keyspace("ks");
-				seenAtFlush.set("lock free " + lockIsFree(ks) + ", async " + asyncSequence(ks) + ", seq "
-						+ queryLong(database, "SELECT seq FROM " + prefix + "keyspace WHERE id = " + ks.id()));
-				otherCommit.set(other.commit(ks, put("k", "other")));
-				durable.flush(connection);
-			}
-
-		});
+		TestNode node = TestNode.open(database, fastSettings(), true, flushing((connection, durable) -> {
+			// Before the flush: the batch is committed (visible, marked async) and its keyspace's lock is free.
+			PostgresKeyspace ks = self.get().keyspace("ks");
+			seenAtFlush.set("lock free " + lockIsFree(ks) + ", async " + asyncSequence(ks) + ", seq "
+					+ queryLong(database, "SELECT seq FROM " + prefix + "keyspace WHERE id = " + ks.id()));
+			otherCommit.set(other.commit(ks, put("k", "other")));
+			durable.flush(connection);
+		}));
 		self.set(node);
 		PostgresKeyspace ks = node.keyspace("ks");
 		node.commit(ks, put("k", "v1"));
@@ -124,21 +139,11 @@ class ContendedCommitTest extends ClusterTestSupport {
 	@Test
 	void aLostConnectionDuringTheFlushIsResolvedThroughTheBatchLogAndFlushedThere() throws Exception {
 		AtomicInteger flushCalls = new AtomicInteger();
-		TestNode node = TestNode.open(newDatabase(), fastSettings(), true, new BatchCommitter.CommitStep() {
-
-			@Override
-			public ResultSet call(Connection connection, PreparedStatement call) throws SQLException {
-				return call.executeQuery();
-			}
-
-			@Override
-			public void flush(Connection connection, DurableSequences durable) throws SQLException {
-				flushCalls.incrementAndGet();
-				connection.close();
-				throw new PSQLException("connection lost before the flush", PSQLState.CONNECTION_FAILURE);
-			}
-
-		});
+		TestNode node = TestNode.open(newDatabase(), fastSettings(), true, flushing((connection, durable) -> {
+			flushCalls.incrementAndGet();
+			connection.close();
+			throw new PSQLException("connection lost before the flush", PSQLState.CONNECTION_FAILURE);
+		}));
 		PostgresKeyspace ks = node.keyspace("ks");
 		node.commit(ks, put("k", "v1"));
 
@@ -164,21 +169,11 @@ class ContendedCommitTest extends ClusterTestSupport {
 				return super.getConnection();
 			}
 		};
-		TestNode node = TestNode.open(database, fastSettings(), true, new BatchCommitter.CommitStep() {
-
-			@Override
-			public ResultSet call(Connection connection, PreparedStatement call) throws SQLException {
-				return call.executeQuery();
-			}
-
-			@Override
-			public void flush(Connection connection, DurableSequences durable) throws SQLException {
-				unreachable.set(true); // the server goes away with the commit's connection: the lookup cannot connect
-				connection.close();
-				throw new PSQLException("connection lost before the flush", PSQLState.CONNECTION_FAILURE);
-			}
-
-		});
+		TestNode node = TestNode.open(database, fastSettings(), true, flushing((connection, durable) -> {
+			unreachable.set(true); // the server goes away with the commit's connection: the lookup cannot connect
+			connection.close();
+			throw new PSQLException("connection lost before the flush", PSQLState.CONNECTION_FAILURE);
+		}));
 		PostgresKeyspace ks = node.keyspace("ks");
 		node.commit(ks, put("k", "v1"));
 
@@ -221,20 +216,10 @@ class ContendedCommitTest extends ClusterTestSupport {
 						});
 			}
 		};
-		TestNode node = TestNode.open(database, fastSettings(), true, new BatchCommitter.CommitStep() {
-
-			@Override
-			public ResultSet call(Connection connection, PreparedStatement call) throws SQLException {
-				return call.executeQuery();
-			}
-
-			@Override
-			public void flush(Connection connection, DurableSequences durable) throws SQLException {
-				flushesFail.set(true);
-				throw new PSQLException("connection lost before the flush", PSQLState.CONNECTION_FAILURE);
-			}
-
-		});
+		TestNode node = TestNode.open(database, fastSettings(), true, flushing((connection, durable) -> {
+			flushesFail.set(true);
+			throw new PSQLException("connection lost before the flush", PSQLState.CONNECTION_FAILURE);
+		}));
 		PostgresKeyspace ks = node.keyspace("ks");
 		node.commit(ks, put("k", "v1"));
 
@@ -322,21 +307,11 @@ class ContendedCommitTest extends ClusterTestSupport {
 		// Polls only when the test moves the listener's clock (an hour per move).
 		PostgresSettings settings = fastSettings().withPollInterval(Duration.ofHours(1));
 		AtomicLong committedUpTo = new AtomicLong(-1);
-		TestNode writer = TestNode.open(database, settings, true, new BatchCommitter.CommitStep() {
-
-			@Override
-			public ResultSet call(Connection connection, PreparedStatement call) throws SQLException {
-				return call.executeQuery();
-			}
-
-			@Override
-			public void flush(Connection connection, DurableSequences durable) throws SQLException {
-				// Committed, visible and not flushed: its commit record lies before the WAL insert position now.
-				committedUpTo.set(walPosition(database, "pg_current_wal_insert_lsn()"));
-				durable.flush(connection);
-			}
-
-		});
+		TestNode writer = TestNode.open(database, settings, true, flushing((connection, durable) -> {
+			// Committed, visible and not flushed: its commit record lies before the WAL insert position now.
+			committedUpTo.set(walPosition(database, "pg_current_wal_insert_lsn()"));
+			durable.flush(connection);
+		}));
 		TestNode listening = TestNode.open(newDatabase(), settings, true);
 		PostgresKeyspace ks = writer.keyspace("ks");
 		writer.commit(ks, put("k", "v1"));

@@ -1,0 +1,2 @@
+\set half random(0, 1)
+SELECT c.seq FROM generate_series(9 + :half::int * 4, 12 + :half::int * 4) ks CROSS JOIN LATERAL level_mutex_commit(ks::int, gen_random_uuid(), '00000000-0000-0000-0000-000000000001', array(select ('key-'||(random()*2499)::int)::bytea from generate_series(1,32)), array(select decode(repeat('cd',100),'hex') from generate_series(1,32)), '{}'::int[], '{}'::bigint[], '{}'::int[], '{}'::boolean[], '{}'::bytea[], '{}'::int[], '{}'::bytea[], '{}'::bytea[], '{}'::boolean[]) c;

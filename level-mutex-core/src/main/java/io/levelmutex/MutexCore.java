@@ -10,6 +10,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 import org.jspecify.annotations.Nullable;
 
@@ -198,6 +199,9 @@ final class MutexCore {
 
 	/** The task a completed asynchronous commit hands to the executor: the rest of its cycle (one instance). */
 	private final Runnable resumeTask = () -> cycles(true, null);
+
+	/** What a write phase's pending commit runs when it completes (one instance: no lambda per batch). */
+	private final BiConsumer<Object, @Nullable Throwable> resumeOnCommit = (result, error) -> resumeAfterCommit();
 
 	/**
 	 * Whether a blocking wait on this mutex's futures may claim and run a submitted drain: on the store's own pool
@@ -497,7 +501,7 @@ final class MutexCore {
 			CycleMarker.exit(outerCycle);
 		}
 		// last: from here the continuation may run on another thread
-		pending.whenComplete((result, error) -> resumeAfterCommit());
+		pending.whenComplete(this.resumeOnCommit);
 	}
 
 	/**

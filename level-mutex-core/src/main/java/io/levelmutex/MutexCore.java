@@ -10,6 +10,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 import org.jspecify.annotations.Nullable;
 
@@ -45,8 +46,11 @@ final class MutexCore {
 	 *   PROCESSING_TO_REQUIRED  a task runs, and work arrived meanwhile. Work arrives: stays.
 	 * The task CASes REQUIRED -> PROCESSING_TO_IDLE when it starts (and does nothing if that fails: see helping); after a cycle that leaves the queues empty it CASes
 	 * PROCESSING_TO_IDLE -> IDLE and ends, or, if work arrived, sets PROCESSING_TO_IDLE and runs another cycle.
-	 * After MAX_CYCLES_PER_DRAIN cycles, or an unexpected throwable, it sets REQUIRED and submits a new task, so
-	 * other mutexes get the executor. If the executor refuses a task, the thread that submitted it claims the
+	 * After MAX_CYCLES_PER_DRAIN cycles in one task, or an unexpected throwable, it sets REQUIRED and submits a new
+	 * task, so other mutexes get the executor. A write phase that waits for an asynchronous commit already returns the
+	 * thread (the commit's completion resumes the cycle in a new task, queued behind the other mutexes' tasks), so the
+	 * count starts again in that task: a drain whose every batch waits for a commit costs one task per batch and no
+	 * extra task to yield (issue 22: the hand-offs a batch pays). If the executor refuses a task, the thread that submitted it claims the
 	 * drain (REQUIRED -> PROCESSING_TO_IDLE, as a task would), fails what was queued, goes IDLE, and submits again
 	 * if more work arrived (submit); if it cannot claim it, a joining caller or an earlier task did and runs it.
 	 *
@@ -192,6 +196,12 @@ final class MutexCore {
 
 	/** The task every submit hands to the executor (one instance, so that a claimed one can be taken back). */
 	private final Runnable drainTask = this::drain;
+
+	/** The task a completed asynchronous commit hands to the executor: the rest of its cycle (one instance). */
+	private final Runnable resumeTask = () -> cycles(true, null);
+
+	/** What a write phase's pending commit runs when it completes (one instance: no lambda per batch). */
+	private final BiConsumer<Object, @Nullable Throwable> resumeOnCommit = (result, error) -> resumeAfterCommit();
 
 	/**
 	 * Whether a blocking wait on this mutex's futures may claim and run a submitted drain: on the store's own pool
@@ -410,7 +420,7 @@ final class MutexCore {
 			return; // a joining caller claimed the drain this task was submitted for, and ran it
 		}
 		this.counters.drainStarted(); // for MutexStats.waitingForCycle
-		cycles(0, false, null);
+		cycles(false, null);
 	}
 
 	/**
@@ -433,22 +443,21 @@ final class MutexCore {
 		if (this.executor instanceof CyclePool pool) {
 			pool.cancel(this.drainTask); // a task of this mutex, if still queued: it would find nothing to run
 		}
-		cycles(0, false, awaited);
+		cycles(false, awaited);
 	}
 
 	/**
-	 * Runs cycles on this thread until no work is left, {@link #MAX_CYCLES_PER_DRAIN} ran (then it yields the
-	 * executor), or a write phase handed a batch to the engine that the engine has not committed yet: then this
-	 * thread returns, the drain status stays PROCESSING (no other drain starts), and the commit's completion hands
-	 * the rest of the cycle to the executor ({@link #resumeAfterCommit}).
-	 * @param done cycles this drain task ran so far
+	 * Runs cycles on this thread until no work is left, {@link #MAX_CYCLES_PER_DRAIN} ran in this task (then it
+	 * yields the executor), or a write phase handed a batch to the engine that the engine has not committed yet: then
+	 * this thread returns, the drain status stays PROCESSING (no other drain starts), and the commit's completion
+	 * hands the rest of the cycle to the executor in a new task ({@link #resumeAfterCommit}), whose count starts at 0.
 	 * @param resuming whether the current cycle's write phase waits to be resumed
 	 * @param awaited on a joining caller's thread, the future it waits for: once it is done, work left goes back
 	 * to the executor; {@code null} on an executor's thread
 	 */
-	private void cycles(int done, boolean resuming, @Nullable CompletableFuture<?> awaited) {
+	private void cycles(boolean resuming, @Nullable CompletableFuture<?> awaited) {
 		this.cycleThread = Thread.currentThread();
-		int cycles = done;
+		int cycles = 0;
 		String outerCycle = CycleMarker.enter(name()); // blocking waits on MutexFuture now fail fast
 		CompletionStage<?> pending = null;
 		try {
@@ -492,8 +501,7 @@ final class MutexCore {
 			CycleMarker.exit(outerCycle);
 		}
 		// last: from here the continuation may run on another thread
-		int ran = cycles;
-		pending.whenComplete((result, error) -> resumeAfterCommit(ran));
+		pending.whenComplete(this.resumeOnCommit);
 	}
 
 	/**
@@ -501,12 +509,12 @@ final class MutexCore {
 	 * executor, or here if the executor refuses it (it shut down), so that the batch's operations complete
 	 * exactly once.
 	 */
-	private void resumeAfterCommit(int cycles) {
+	private void resumeAfterCommit() {
 		try {
-			this.executor.execute(() -> cycles(cycles, true, null));
+			this.executor.execute(this.resumeTask);
 		}
 		catch (RejectedExecutionException ex) {
-			cycles(cycles, true, null);
+			cycles(true, null);
 		}
 	}
 

@@ -85,7 +85,8 @@ class StarvationTest {
 	 * {@code third}, which needs a cycle thread: each wait must fail at once. The callbacks hold their thread until
 	 * both have waited, so that neither thread can run {@code third}'s cycle before the other callback's wait: the
 	 * read is pending at both waits on any schedule (a thread freed early used to run it, and that wait then
-	 * returned the done read: 7% of runs under load).
+	 * returned the done read: 7% of runs under load). The memory engine makes no blocking call, so no cycle lends
+	 * its place and the pool keeps its two threads.
 	 */
 	@Test
 	void whenCallbacksOfTwoMutexesBlockOnAThirdWithTwoCycleThreadsThenTheyFailFastAndTheStoreKeepsWorking() {

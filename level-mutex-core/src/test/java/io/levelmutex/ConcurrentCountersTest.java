@@ -81,7 +81,7 @@ class ConcurrentCountersTest {
 			long total = 0;
 			for (int c = 0; c < counters; c++) {
 				String key = "counter-" + c;
-				long stored = Long.parseLong(mutex.get(key).get(10, TimeUnit.SECONDS).orElse("0"));
+				long stored = Long.parseLong(mutex.get(key).get(60, TimeUnit.SECONDS).orElse("0"));
 				long succeeded = successes.getOrDefault(key, new LongAdder()).sum();
 				assertThat(stored).as(key).isEqualTo(succeeded);
 				total += succeeded;

@@ -213,8 +213,8 @@ class FailureTest {
 			assertThat(mutex.stats().queuedWrites()).isEqualTo(1);
 			assertThat(write).isNotDone();
 			release.countDown();
-			write.get(10, java.util.concurrent.TimeUnit.SECONDS);
-			queuedBehind.get(10, java.util.concurrent.TimeUnit.SECONDS);
+			write.get(60, java.util.concurrent.TimeUnit.SECONDS);
+			queuedBehind.get(60, java.util.concurrent.TimeUnit.SECONDS);
 			org.awaitility.Awaitility.await().until(() -> mutex.stats().runningCycle() == null);
 		}
 	}

@@ -39,8 +39,8 @@ import static org.assertj.core.api.Assertions.fail;
 @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class GuaranteeEdgeCasesTest {
 
-	/** How long a test waits before it reports a deadlock. */
-	static final long BOUND_SECONDS = 15;
+	/** How long a test waits before it reports a deadlock (generous: CI's two cores are shared with the build). */
+	static final long BOUND_SECONDS = 50;
 
 	enum BlockingCall {
 
@@ -226,7 +226,9 @@ class GuaranteeEdgeCasesTest {
 
 	@Test
 	void whenTheStoreIsClosedFromACallbackOnTheCycleThreadThenAPutQueuedBeforeTheCloseIsWritten() throws Exception {
-		TempStore temp = TempStore.open((store) -> store.closeTimeout(Duration.ofSeconds(3)));
+		// the close must let the queued put run to its end: a closeTimeout past every wait of the test, so that only a
+		// close that never lets it run (not a slow machine) fails it
+		TempStore temp = TempStore.open((store) -> store.closeTimeout(Duration.ofSeconds(2 * BOUND_SECONDS)));
 		try {
 			Mutex<String, String> mutex = temp.store.mutex(MutexOptions.builder("closer").build(), Codecs.utf8(),
 					Codecs.utf8());

@@ -619,8 +619,13 @@ class JoinHelpsDrainTest {
 			release.countDown();
 		}, "releaser");
 		releaser.start();
-		// caller 0 runs its first operations alone (a lone writer's joins claim drains), then the others join in
+		// caller 0 runs its first operations alone (a lone writer's joins claim drains) until one of its joins ran a
+		// cycle on its own thread, then the others join in: on a loaded machine the pool thread may win the race for
+		// many drains in a row (its previous drain not yet idle when the next write arrives, or the whole cycle run
+		// before the join), so the lone phase lasts until a claim happened, bounded for a failure report
 		int alone = 30;
+		int mostAlone = 20_000;
+		AtomicInteger ranAlone = new AtomicInteger();
 		CountDownLatch othersStart = new CountDownLatch(1);
 		List<Thread> threads = new ArrayList<>();
 		for (int c = 0; c < callers; c++) {
@@ -632,8 +637,10 @@ class JoinHelpsDrainTest {
 					await(othersStart);
 				}
 				String last = null;
-				for (int i = 0; i < opsPerCaller; i++) {
-					if (first && i == alone) {
+				for (int i = 0; i < opsPerCaller || (first && othersStart.getCount() > 0 && i < mostAlone); i++) {
+					if (first && othersStart.getCount() > 0 && i >= alone
+							&& ranCycles.containsKey(Thread.currentThread())) {
+						ranAlone.set(i);
 						othersStart.countDown();
 					}
 					int roll = random.nextInt(100);
@@ -688,6 +695,10 @@ class JoinHelpsDrainTest {
 						problems.add(own + " op failed: " + ex.getCause());
 					}
 				}
+				if (first && othersStart.getCount() > 0) { // never claimed: the assertion below says so
+					ranAlone.set(mostAlone);
+					othersStart.countDown();
+				}
 			}, "caller-" + c);
 			threads.add(thread);
 		}
@@ -696,12 +707,14 @@ class JoinHelpsDrainTest {
 			thread.join();
 		}
 		releaser.join();
-		// the lone phase: a drain submitted at an idle mutex, claimed by the only writer (the pool thread could win
-		// that race each time; 30 operations make that practically impossible), and the rest with 12 callers
+		// the lone phase: a drain submitted at an idle mutex, claimed by the only writer (the pool thread may win that
+		// race many times; the phase lasts until the writer won one), and the rest with 12 callers
 		// racing, where a caller claims only while its write is the only one queued after a single-write batch
 		assertThat(problems).isEmpty();
 		assertThat(issued(mutex.get("counter")).join()).contains(Long.toString(increments.sum()));
-		assertThat(ranCycles.keySet()).anyMatch((thread) -> thread.getName().startsWith("caller-"));
+		assertThat(ranCycles.keySet())
+			.as("a caller's join ran a cycle on its own thread (caller 0 ran %d operations alone)", ranAlone.get())
+			.anyMatch((thread) -> thread.getName().startsWith("caller-"));
 		assertThat(mutex.stats().queuedWrites()).isZero();
 	}
 

@@ -101,8 +101,8 @@ class LifecycleTest {
 			Mutex<String, String> mutex = temp.store.mutex(MutexOptions.builder("self-closing").build(),
 					Codecs.utf8(), Codecs.utf8());
 			CompletableFuture<Void> closedFromCallback = mutex.put("k", "v").thenRun(mutex::close);
-			closedFromCallback.get(10, java.util.concurrent.TimeUnit.SECONDS);
-			assertThat(mutex.closeAsync().get(10, java.util.concurrent.TimeUnit.SECONDS)).isNull();
+			closedFromCallback.get(60, java.util.concurrent.TimeUnit.SECONDS);
+			assertThat(mutex.closeAsync().get(60, java.util.concurrent.TimeUnit.SECONDS)).isNull();
 			assertThat(mutex.isClosed()).isTrue();
 		}
 	}

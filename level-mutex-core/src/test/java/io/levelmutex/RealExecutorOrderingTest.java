@@ -85,7 +85,7 @@ class RealExecutorOrderingTest {
 		this.mutex.put("n", "0").join();
 		step(0, 200, done);
 		assertThat(done.get(30, TimeUnit.SECONDS)).isEqualTo(200);
-		assertThat(this.mutex.get("n").get(10, TimeUnit.SECONDS)).contains("200");
+		assertThat(this.mutex.get("n").get(60, TimeUnit.SECONDS)).contains("200");
 	}
 
 	private void step(int expected, int last, CompletableFuture<Integer> done) {

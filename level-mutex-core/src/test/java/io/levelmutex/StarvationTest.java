@@ -28,6 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class StarvationTest {
 
+	/** A bound on every wait, for a failure report on a loaded machine; never a synchronisation. */
+	private static final long WAIT_SECONDS = 90;
+
 	@Test
 	void whenBusyMutexesKeepThePoolFullThenAnotherMutexStillGetsACycle() {
 		try (TempStore temp = TempStore.open((builder) -> builder.cycleThreads(2))) {
@@ -40,7 +43,9 @@ class StarvationTest {
 				busy.add(mutex);
 				keepBusy(mutex, stop, issued);
 			}
-			Awaitility.await().until(() -> busy.stream().allMatch((mutex) -> mutex.stats().batchesFlushed() > 100));
+			Awaitility.await("every busy mutex flushed over 100 batches")
+				.atMost(Duration.ofSeconds(WAIT_SECONDS))
+				.until(() -> busy.stream().allMatch((mutex) -> mutex.stats().batchesFlushed() > 100));
 			Mutex<String, String> starved = temp.store.mutex(MutexOptions.builder("starved").build(), Codecs.utf8(),
 					Codecs.utf8());
 			for (int round = 0; round < 20; round++) {
@@ -52,7 +57,9 @@ class StarvationTest {
 				assertThat(read.join()).contains("v" + round);
 			}
 			stop.set(true);
-			Awaitility.await().until(() -> issued.stream().allMatch(CompletableFuture::isDone));
+			Awaitility.await("every issued operation completed after the busy writers stopped")
+				.atMost(Duration.ofSeconds(WAIT_SECONDS))
+				.until(() -> issued.stream().allMatch(CompletableFuture::isDone));
 			assertThat(issued).allSatisfy((future) -> assertThat(future).isCompleted());
 		}
 	}
@@ -73,6 +80,14 @@ class StarvationTest {
 		}
 	}
 
+	/**
+	 * Both cycle threads run a callback (of {@code first} and of {@code second}) that waits for a read of
+	 * {@code third}, which needs a cycle thread: each wait must fail at once. The callbacks hold their thread until
+	 * both have waited, so that neither thread can run {@code third}'s cycle before the other callback's wait: the
+	 * read is pending at both waits on any schedule (a thread freed early used to run it, and that wait then
+	 * returned the done read: 7% of runs under load). The memory engine makes no blocking call, so no cycle lends
+	 * its place and the pool keeps its two threads.
+	 */
 	@Test
 	void whenCallbacksOfTwoMutexesBlockOnAThirdWithTwoCycleThreadsThenTheyFailFastAndTheStoreKeepsWorking() {
 		try (TempStore temp = TempStore.open((builder) -> builder.cycleThreads(2))) {
@@ -86,6 +101,7 @@ class StarvationTest {
 			AtomicReference<CompletableFuture<?>> innerFirst = new AtomicReference<>();
 			AtomicReference<CompletableFuture<?>> innerSecond = new AtomicReference<>();
 			CountDownLatch go = new CountDownLatch(1);
+			CountDownLatch bothWaited = new CountDownLatch(2);
 			// both functions hold their cycle thread (the whole pool) until every callback is registered,
 			// so the callbacks run on the cycle threads
 			CompletableFuture<Integer> heldFirst = first.update((ctx) -> {
@@ -98,14 +114,10 @@ class StarvationTest {
 			});
 			issued.add(heldFirst);
 			issued.add(heldSecond);
-			CompletableFuture<Object> viaFirst = heldFirst.thenApply((ignored) -> {
-				innerFirst.set(third.get("x"));
-				return innerFirst.get().join();
-			});
-			CompletableFuture<Object> viaSecond = heldSecond.thenApply((ignored) -> {
-				innerSecond.set(third.get("x"));
-				return innerSecond.get().join();
-			});
+			CompletableFuture<Object> viaFirst = heldFirst
+				.thenApply((ignored) -> waitOnCycleThread(third, innerFirst, bothWaited));
+			CompletableFuture<Object> viaSecond = heldSecond
+				.thenApply((ignored) -> waitOnCycleThread(third, innerSecond, bothWaited));
 			go.countDown();
 			issued.add(viaFirst);
 			issued.add(viaSecond);
@@ -122,6 +134,36 @@ class StarvationTest {
 		}
 	}
 
+	/**
+	 * A callback on a cycle thread: reads {@code third} and waits for the read; then, whatever the wait did, holds
+	 * the thread until the other callback has waited too (bounded: a wait that blocks instead of failing never
+	 * counts down, and the test then reports which callback did not fail fast rather than hanging).
+	 */
+	private static Object waitOnCycleThread(Mutex<String, String> third,
+			AtomicReference<CompletableFuture<?>> inner, CountDownLatch bothWaited) {
+		inner.set(third.get("x"));
+		try {
+			return inner.get().join();
+		}
+		finally {
+			bothWaited.countDown();
+			awaitUninterruptibly(bothWaited);
+		}
+	}
+
+	private static void awaitUninterruptibly(CountDownLatch latch) {
+		try {
+			if (!latch.await(WAIT_SECONDS, TimeUnit.SECONDS)) {
+				throw new AssertionError("the other cycle thread's callback never finished its wait on 'third' within "
+						+ WAIT_SECONDS + " s: it blocked instead of failing fast");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new AssertionError("interrupted while the other callback waited on 'third'", ex);
+		}
+	}
+
 	@Test
 	void whenWorkWaitsForACycleThreadThenStatsReportHowLongUntilACycleRuns() {
 		ManualExecutor executor = new ManualExecutor();
@@ -131,7 +173,9 @@ class StarvationTest {
 			assertThat(mutex.stats().waitingForCycle()).isNull();
 			CompletableFuture<Void> write = mutex.put("k", "v");
 			assertThat(mutex.stats().waitingForCycle()).isNotNull();
-			Awaitility.await().until(() -> mutex.stats().waitingForCycle().compareTo(Duration.ofMillis(2)) > 0);
+			Awaitility.await("the reported wait for a cycle grew past 2 ms")
+				.atMost(Duration.ofSeconds(WAIT_SECONDS))
+				.until(() -> mutex.stats().waitingForCycle().compareTo(Duration.ofMillis(2)) > 0);
 			executor.runAll();
 			assertThat(write).isCompleted();
 			assertThat(mutex.stats().waitingForCycle()).isNull();
@@ -141,6 +185,9 @@ class StarvationTest {
 	}
 
 	private static void assertFailsFast(CompletableFuture<?> future, String awaited) {
+		Awaitility.await("a callback's blocking wait on " + awaited + " on a cycle thread failed fast")
+			.atMost(Duration.ofSeconds(WAIT_SECONDS))
+			.until(future::isDone);
 		Throwable error = future.handle((value, ex) -> ex).join();
 		Throwable cause = (error instanceof CompletionException) ? error.getCause() : error;
 		assertThat(cause).isInstanceOf(IllegalStateException.class).hasMessageContaining(awaited);

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DurableWriteCompensationTest {
 
-	private static final long WAIT_SECONDS = 30; // a failure signal only: the test never waits this long when it passes
+	private static final long WAIT_SECONDS = 60; // a failure signal only: the test never waits this long when it passes
 
 	private final CountDownLatch firstWriteEntered = new CountDownLatch(1);
 

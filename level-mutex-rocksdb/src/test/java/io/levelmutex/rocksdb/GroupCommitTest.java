@@ -52,7 +52,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class GroupCommitTest {
 
-	private static final Duration WAIT = Duration.ofSeconds(30);
+	private static final Duration WAIT = Duration.ofSeconds(60); // a bound for a failure report on a loaded machine
 
 	/** The committer's writer threads' names start with this. */
 	private static final String WRITER_THREAD = "level-mutex-commit-";

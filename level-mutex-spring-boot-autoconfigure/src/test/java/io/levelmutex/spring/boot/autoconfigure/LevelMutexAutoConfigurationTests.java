@@ -138,8 +138,8 @@ class LevelMutexAutoConfigurationTests {
 				assertThat(user.orders().name()).isEqualTo("orders");
 				assertThat(user.orders().options().maxQueuedOperations()).isEqualTo(10);
 				assertThat(context.getBean("invoices")).isSameAs(registry.mutex("invoices"));
-				user.orders().put(bytes("k"), bytes("v")).get(10, TimeUnit.SECONDS);
-				assertThat(user.orders().get(bytes("k")).get(10, TimeUnit.SECONDS)).hasValueSatisfying(
+				user.orders().put(bytes("k"), bytes("v")).get(60, TimeUnit.SECONDS);
+				assertThat(user.orders().get(bytes("k")).get(60, TimeUnit.SECONDS)).hasValueSatisfying(
 						(value) -> assertThat(new String(value, StandardCharsets.UTF_8)).isEqualTo("v"));
 			});
 	}
@@ -405,8 +405,8 @@ class LevelMutexAutoConfigurationTests {
 					"level-mutex.mutexes.logs.column-family=logs")
 			.run((context) -> {
 				Mutex<byte[], byte[]> logs = context.getBean(MutexRegistry.class).mutex("logs");
-				logs.put(bytes("k"), bytes("v")).get(10, TimeUnit.SECONDS);
-				assertThat(logs.get(bytes("k")).get(10, TimeUnit.SECONDS)).isPresent();
+				logs.put(bytes("k"), bytes("v")).get(60, TimeUnit.SECONDS);
+				assertThat(logs.get(bytes("k")).get(60, TimeUnit.SECONDS)).isPresent();
 			});
 	}
 

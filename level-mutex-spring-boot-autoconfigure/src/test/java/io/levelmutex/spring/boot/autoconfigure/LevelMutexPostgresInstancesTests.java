@@ -89,11 +89,13 @@ class LevelMutexPostgresInstancesTests {
 			ordersA.put(bytes("o-2"), bytes("from a")).join();
 			EventLog logA = a.getBean(EventLog.class);
 			EventLog logB = b.getBean(EventLog.class);
-			Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> logA.flushed().size() == 2);
+			Awaitility.await("instance a published a flushed event for each of its 2 puts")
+				.atMost(Duration.ofSeconds(60))
+				.until(() -> logA.flushed().size() == 2);
 			List<Long> sequences = logA.flushed().stream().map(MutexFlushedEvent::getSequence).toList();
 			assertThat(sequences.get(1)).isGreaterThan(sequences.get(0));
-			Awaitility.await()
-				.atMost(Duration.ofSeconds(20))
+			Awaitility.await("instance b published a remote change covering each of a's batches")
+				.atMost(Duration.ofSeconds(60))
 				.until(() -> sequences.stream().allMatch((sequence) -> logB.remote().stream()
 					.anyMatch((event) -> event.getFromSequence() <= sequence && sequence <= event.getToSequence())));
 			assertThat(logB.remote()).allSatisfy((event) -> {

@@ -58,7 +58,7 @@ class LevelMutexStartupTests {
 			.withBean("first", RecordingInterceptor.class, () -> new FirstInterceptor(calls))
 			.run((context) -> {
 				Mutex<byte[], byte[]> orders = context.getBean(MutexRegistry.class).mutex("orders");
-				orders.put(bytes("k"), bytes("v")).get(10, TimeUnit.SECONDS);
+				orders.put(bytes("k"), bytes("v")).get(60, TimeUnit.SECONDS);
 				assertThat(calls).containsExactly("first:orders:1", "second:orders:1");
 			});
 	}
@@ -71,11 +71,11 @@ class LevelMutexStartupTests {
 			.run((context) -> {
 				Mutex<byte[], byte[]> orders = context.getBean(MutexRegistry.class).mutex("orders");
 				assertThatExceptionOfType(ExecutionException.class)
-					.isThrownBy(() -> orders.put(bytes("k"), bytes("v")).get(10, TimeUnit.SECONDS))
+					.isThrownBy(() -> orders.put(bytes("k"), bytes("v")).get(60, TimeUnit.SECONDS))
 					.withCauseInstanceOf(StorageException.class)
 					.withStackTraceContaining("read-only");
 				assertThat(calls).isEmpty();
-				assertThat(orders.get(bytes("k")).get(10, TimeUnit.SECONDS)).isEmpty();
+				assertThat(orders.get(bytes("k")).get(60, TimeUnit.SECONDS)).isEmpty();
 			});
 	}
 
@@ -129,8 +129,8 @@ class LevelMutexStartupTests {
 			secondPath.set(secondStore.directory());
 			assertThat(firstPath.get()).isNotEqualTo(secondPath.get()).exists();
 			assertThat(firstPath.get().startsWith(this.directory)).isFalse();
-			first.getBean(MutexRegistry.class).mutex("orders").put(bytes("k"), bytes("1")).get(10, TimeUnit.SECONDS);
-			assertThat(second.getBean(MutexRegistry.class).mutex("orders").get(bytes("k")).get(10, TimeUnit.SECONDS))
+			first.getBean(MutexRegistry.class).mutex("orders").put(bytes("k"), bytes("1")).get(60, TimeUnit.SECONDS);
+			assertThat(second.getBean(MutexRegistry.class).mutex("orders").get(bytes("k")).get(60, TimeUnit.SECONDS))
 				.isEmpty();
 		}));
 		assertThat(firstPath.get()).doesNotExist();

@@ -38,7 +38,7 @@ import static org.awaitility.Awaitility.await;
  */
 class MutexEventsTests {
 
-	private static final Duration WAIT = Duration.ofSeconds(20);
+	private static final Duration WAIT = Duration.ofSeconds(60);
 
 	@TempDir
 	Path directory;

@@ -3,6 +3,7 @@ package io.levelmutex.spring.boot.autoconfigure.health;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * {@link MutexHealthIndicator}.
  */
 class LevelMutexHealthContributorAutoConfigurationTests {
+
+	/** A bound on every wait, for a failure report on a loaded machine; never a synchronisation. */
+	private static final Duration WAIT = Duration.ofSeconds(60);
 
 	@TempDir
 	Path directory;
@@ -136,12 +140,12 @@ class LevelMutexHealthContributorAutoConfigurationTests {
 				MutexHealthIndicator indicator = context.getBean(MutexHealthIndicator.class);
 				CompletableFuture<Void> write = orders.put(bytes("k"), bytes("v"));
 				entered.await();
-				Awaitility.await().until(() -> indicator.health().getStatus().equals(Status.DOWN));
+				Awaitility.await("health went DOWN").atMost(WAIT).until(() -> indicator.health().getStatus().equals(Status.DOWN));
 				assertThat(mutexDetails(indicator.health(), "orders")).containsEntry("stalled", true)
 					.containsKey("runningCycle");
 				release.countDown();
 				write.get(20, TimeUnit.SECONDS);
-				Awaitility.await().until(() -> indicator.health().getStatus().equals(Status.UP));
+				Awaitility.await("health came back UP").atMost(WAIT).until(() -> indicator.health().getStatus().equals(Status.UP));
 				assertThat(mutexDetails(indicator.health(), "orders")).containsEntry("stalled", false);
 			});
 	}
@@ -155,14 +159,14 @@ class LevelMutexHealthContributorAutoConfigurationTests {
 				Mutex<byte[], byte[]> orders = context.getBean(MutexRegistry.class).mutex("orders");
 				MutexHealthIndicator indicator = context.getBean(MutexHealthIndicator.class);
 				CompletableFuture<Void> write = orders.put(bytes("k"), bytes("v"));
-				Awaitility.await().until(() -> indicator.health().getStatus().equals(Status.DOWN));
+				Awaitility.await("health went DOWN").atMost(WAIT).until(() -> indicator.health().getStatus().equals(Status.DOWN));
 				assertThat(mutexDetails(indicator.health(), "orders")).containsEntry("starved", true)
 					.containsEntry("status", "DOWN")
 					.containsKey("waitingForCycle")
 					.containsEntry("queuedWrites", 1);
 				held.release();
 				write.get(20, TimeUnit.SECONDS);
-				Awaitility.await().until(() -> indicator.health().getStatus().equals(Status.UP));
+				Awaitility.await("health came back UP").atMost(WAIT).until(() -> indicator.health().getStatus().equals(Status.UP));
 				assertThat(mutexDetails(indicator.health(), "orders")).containsEntry("starved", false)
 					.doesNotContainKey("waitingForCycle");
 			});

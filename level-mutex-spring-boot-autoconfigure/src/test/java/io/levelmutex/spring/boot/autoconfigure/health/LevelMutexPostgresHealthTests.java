@@ -61,7 +61,7 @@ class LevelMutexPostgresHealthTests {
 				assertThat(indicator.health(true).getStatus()).isEqualTo(Status.UP);
 
 				this.cluster.crash();
-				Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+				Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
 					Health health = indicator.health(true);
 					assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 					assertThat(store(health)).containsEntry("engine", "postgresql").containsEntry("available", false);

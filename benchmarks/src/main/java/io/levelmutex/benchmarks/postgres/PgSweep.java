@@ -29,8 +29,8 @@ import org.jspecify.annotations.Nullable;
 final class PgSweep {
 
 	/** How the WAL figures of a point's profile begin. */
-	static final String WAL_IN_WINDOW = "WAL in the window (pg_stat_wal; backends publish their counts at most once a"
-			+ " second, so rates are approximate, per-sync ratios hold better): ";
+	static final String WAL_IN_WINDOW = "WAL in the window (pg_stat_wal; each backend publishes its counts about once a"
+			+ " second, so a window of 1-2 s sees one or two publications: trust full windows): ";
 
 	/** The label of series P's W1 in results. */
 	static final String W1 = "P-W1 blind writes, 100k keys";

@@ -12,10 +12,12 @@ import java.util.Locale;
  * and what the difference of two of them says about a measurement window: WAL syncs per second, rows and batches per
  * sync, WAL bytes and full-page images per row, mean sync time. Immutable.
  *
- * <p>Approximate at the edges: a backend publishes its WAL and transaction counts at the end of a transaction at most
- * once a second (and when it goes idle), so a window's counts are those published in it. Both the syncs and the
- * commits come from the same publications, so their ratio holds better than either rate. The WAL bytes from the
- * insert position ({@code lsnBytes}) are exact.
+ * <p>Approximate at the edges: a backend publishes its WAL and transaction counts when it goes idle between
+ * statements, at most once a second, so a window's counts are those published in it: a window of a second or two
+ * sees one or two publications per backend (series Q's quick windows spread rows per sync twofold), a window of
+ * several seconds far fewer edge effects. The syncs and the commits come from the same publications, so commits per
+ * sync hold better than either rate; rows per sync divide the client's exact count by the published syncs. The WAL
+ * bytes from the insert position ({@code lsnBytes}) are exact.
  *
  * @param nanos when it was read ({@link System#nanoTime()})
  * @param records {@code wal_records}

@@ -55,6 +55,23 @@ public final class ClosedLoopDriver {
 	 */
 	public RunResult run(String label, Contender contender, Workload workload, int clients, Tally tally)
 			throws InterruptedException {
+		return run(label, contender, workload, clients, tally, Window.NONE);
+	}
+
+	/**
+	 * Runs one contender, telling {@code window} when the measurement window opens and closes (for counters
+	 * read on the side, e.g. the server's).
+	 * @param label the workload's label for the result
+	 * @param contender the contender, freshly set up
+	 * @param workload the workload
+	 * @param clients the number of logical clients
+	 * @param tally the run's outcome counters (read by the caller for verification)
+	 * @param window called on the driver's thread as the window opens and as it closes
+	 * @return the measurement
+	 * @throws InterruptedException if interrupted while waiting
+	 */
+	public RunResult run(String label, Contender contender, Workload workload, int clients, Tally tally,
+			Window window) throws InterruptedException {
 		// Sized up front: a histogram that resizes while recording costs the recording thread
 		// (for the mutex, its cycle thread) a copy.
 		Recorder recorder = new Recorder(1, MAX_RECORDED_NANOS, 3);
@@ -63,6 +80,7 @@ public final class ClosedLoopDriver {
 				: new AsyncRun((Contender.Async) contender, workload, clients, tally, recorder);
 		run.start();
 		pause(this.warmup);
+		window.opened();
 		Contender.PhaseCounters phasesBefore = contender.phaseCounters();
 		long successesBefore = tally.successes();
 		long conflictsBefore = tally.conflicts();
@@ -73,6 +91,7 @@ public final class ClosedLoopDriver {
 		long successes = tally.successes() - successesBefore;
 		long conflicts = tally.conflicts() - conflictsBefore;
 		long elapsed = System.nanoTime() - start;
+		window.closed();
 		Contender.PhaseCounters phasesAfter = contender.phaseCounters();
 		run.stop();
 		if (!run.awaitDrained(DRAIN_TIMEOUT)) {
@@ -88,6 +107,28 @@ public final class ClosedLoopDriver {
 		return new RunResult(label, contender.name(), clients, (successes + conflicts) / seconds, successes / seconds,
 				histogram.getMean() / 1e3, micros(histogram, 50), micros(histogram, 99), micros(histogram, 99.9),
 				tally.conflicts(), tally.failures(), meanBatch, meanReadPhase, meanWrite, -1);
+	}
+
+	/** Told when a run's measurement window opens and closes; both calls come from the driver's thread. */
+	public interface Window {
+
+		/** Tells nothing. */
+		Window NONE = new Window() {
+			@Override
+			public void opened() {
+			}
+
+			@Override
+			public void closed() {
+			}
+		};
+
+		/** The window opens: called before its start and its counters are taken. */
+		void opened();
+
+		/** The window has closed: called after its end and its counters are taken, before the clients stop. */
+		void closed();
+
 	}
 
 	private static double batchSizeOf(Contender contender) {

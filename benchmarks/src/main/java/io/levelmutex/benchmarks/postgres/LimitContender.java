@@ -136,6 +136,11 @@ final class LimitContender implements Contender.Blocking {
 		return this.batchSize;
 	}
 
+	/** @return the rows of each statement */
+	int batchSize() {
+		return this.batchSize;
+	}
+
 	@Override
 	public byte @Nullable [] readForVerification(byte[] key) throws SQLException {
 		try (Connection connection = this.pool.getConnection()) {

@@ -69,6 +69,18 @@ final class PgServer implements AutoCloseable {
 		this.statementStatistics = true;
 	}
 
+	/**
+	 * Turns {@code track_wal_io_timing} on (for {@code pg_stat_wal}'s sync time), for the connections opened from
+	 * now on: {@code ALTER SYSTEM} and a configuration reload.
+	 * @throws SQLException if the server refuses
+	 */
+	void enableWalTiming() throws SQLException {
+		try (Connection connection = this.cluster.connect("postgres"); Statement statement = connection.createStatement()) {
+			statement.execute("ALTER SYSTEM SET track_wal_io_timing = on");
+			statement.execute("SELECT pg_reload_conf()");
+		}
+	}
+
 	/** @return whether {@link #enableStatementStatistics()} succeeded */
 	boolean statementStatistics() {
 		return this.statementStatistics;
@@ -118,7 +130,7 @@ final class PgServer implements AutoCloseable {
 		try (Connection connection = this.cluster.connect("postgres"); Statement statement = connection.createStatement()) {
 			for (String setting : List.of("server_version", "fsync", "synchronous_commit", "wal_sync_method",
 					"full_page_writes", "shared_buffers", "max_wal_size", "max_connections", "commit_delay",
-					"commit_siblings")) {
+					"commit_siblings", "checkpoint_timeout", "track_wal_io_timing")) {
 				try (ResultSet result = statement.executeQuery("SHOW " + setting)) {
 					result.next();
 					settings.add(setting + "=" + result.getString(1));

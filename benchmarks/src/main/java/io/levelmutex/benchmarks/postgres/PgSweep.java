@@ -28,6 +28,10 @@ import org.jspecify.annotations.Nullable;
  */
 final class PgSweep {
 
+	/** How the WAL figures of a point's profile begin. */
+	static final String WAL_IN_WINDOW = "WAL in the window (pg_stat_wal; each backend publishes its counts about once a"
+			+ " second, so a window of 1-2 s sees one or two publications: trust full windows): ";
+
 	/** The label of series P's W1 in results. */
 	static final String W1 = "P-W1 blind writes, 100k keys";
 
@@ -149,18 +153,30 @@ final class PgSweep {
 				sampler.start();
 			}
 			String waits = "";
-			try {
-				result = this.driver.run(label, contender, workload, clients, tally);
-			}
-			finally {
-				if (sampler != null) {
-					waits = sampler.stop();
+			String wal = "";
+			try (WalWindow window = (this.waitEvents || this.profileMutex) ? new WalWindow(this.server)
+					: null) {
+				try {
+					result = this.driver.run(label, contender, workload, clients, tally,
+							(window != null) ? window : ClosedLoopDriver.Window.NONE);
+				}
+				finally {
+					if (sampler != null) {
+						waits = sampler.stop();
+					}
+				}
+				if (window != null) {
+					wal = window.describe(result.successesPerSecond(), rowsPerBatch(contender, result));
 				}
 			}
 			if (profiled) {
-				this.profiles.add(point + ": " + mutexProfile(contender, before, result, waits, transactionsBefore));
+				this.profiles.add(point + ": " + mutexProfile(contender, before, result, waits, transactionsBefore)
+						+ "\n  - " + WAL_IN_WINDOW + wal);
 			}
 			else {
+				if (!wal.isEmpty()) {
+					this.profiles.add(point + ": " + WAL_IN_WINDOW + wal);
+				}
 				if (sampler != null) {
 					this.profiles.add(point + ": " + waits);
 				}
@@ -187,6 +203,14 @@ final class PgSweep {
 		}
 		results.add(result);
 		this.progress.accept(result);
+	}
+
+	/** The rows one committed batch holds: the mutex's mean in the window, the limit's statement. */
+	private static double rowsPerBatch(Contender contender, RunResult result) {
+		if (contender instanceof LimitContender limit) {
+			return limit.batchSize();
+		}
+		return result.meanBatch();
 	}
 
 	/**

@@ -39,7 +39,8 @@ import io.levelmutex.benchmarks.Summary;
  * <p>Options: {@code --series P|Q}, {@code --quick}, {@code --runs N}, {@code --out DIR},
  * {@code --contenders a,b,c,o,l1,l1e,m1,m3,m1k8,m3k8} (series P: a, b, c, m1, m3 by default),
  * {@code --clients 1,256} (levels to keep), {@code --only W1,W2}, {@code --wait-events} (sample the server's
- * backends during each point: {@code pg_stat_activity} wait events, in the report), {@code --statements} (load
+ * backends during each point: {@code pg_stat_activity} wait events, in the report; with series Q too, each point's WAL
+ * syncs, rows per sync and bytes per row from {@code pg_stat_wal}), {@code --statements} (load
  * {@code pg_stat_statements} and report each point's busiest statements and their calls per operation).
  */
 public final class PostgresBenchmarkMain {
@@ -130,6 +131,15 @@ public final class PostgresBenchmarkMain {
 					// Series Q still runs: its profile falls back to pg_stat_database's transaction counts.
 					notes.add("pg_stat_statements could not be loaded (" + ex + "): statement counts are replaced by"
 							+ " transaction counts");
+					System.err.println(notes.get(notes.size() - 1));
+				}
+			}
+			if (waitEvents || issue19) {
+				try {
+					pg.enableWalTiming();
+				}
+				catch (SQLException ex) {
+					notes.add("track_wal_io_timing could not be set (" + ex + "): WAL sync times read 0");
 					System.err.println(notes.get(notes.size() - 1));
 				}
 			}

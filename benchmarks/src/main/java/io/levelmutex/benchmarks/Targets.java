@@ -29,9 +29,9 @@ final class Targets {
 		List<Target> targets = new ArrayList<>();
 		for (String label : List.of(Sweep.W1_DURABLE, Sweep.W1_NON_DURABLE)) {
 			boolean durable = !label.endsWith("non-durable");
-			double limitGoal = durable ? 0.8 : 0.7;
-			ratio(summary, "W1 " + durability(label) + ", C=256: mutex / RocksDB limit (prebuilt WriteBatch, only the write"
-					+ " call timed) at the same mean batch size (issue 13)", ">= " + limitGoal, limitGoal, true,
+			double limitGoal = durable ? 0.9 : 0.8;
+			ratio(summary, "W1 " + durability(label) + ", C=256: mutex / RocksDB limit (prebuilt 256-entry WriteBatches,"
+					+ " only the write call timed, run next to the mutex; issue 22)", ">= " + limitGoal, limitGoal, true,
 					(run) -> divide(throughput(run, label, MUTEX, 256),
 							throughput(run, label, PrebuiltBatchContender.NAME, 256)))
 				.ifPresent(targets::add);

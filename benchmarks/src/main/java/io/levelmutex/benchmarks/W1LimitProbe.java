@@ -1,0 +1,186 @@
+package io.levelmutex.benchmarks;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Issue 22 item 2's W1 target in one JVM, rep by rep, to see what moves the mutex / limit ratio: the mutex
+ * ({@code mutex}) and RocksDB's own write call with prebuilt batches of CLIENTS entries ({@code limit}),
+ * optionally with BenchmarkMain's other W1 contenders between them ({@code raw}: the encode-in-loop batch at
+ * the mutex's last mean batch, {@code put}: raw per-operation puts from CLIENTS threads). Each rep runs the
+ * listed contenders in the given order on odd reps and reversed on even reps, a fresh store per contender; the
+ * first WARMUP reps are printed and marked, and left out of the median of the per-rep mutex / limit ratios.
+ *
+ * <p>Per mutex run it also prints the cycle's period per batch (batch / ops/s), RocksDB's write call per
+ * batch (the flush events), the process CPU and the {@code level-mutex-*} pool threads' CPU per operation, and,
+ * on a jar with the measurement patch ({@code series-x/w1limit/fill-timer.patch}), the native fill and the
+ * write call timed apart inside {@code RocksKeyspaceStorage.commit}.
+ *
+ * <p>{@code java -cp benchmarks.jar io.levelmutex.benchmarks.W1LimitProbe REPS WARMUP durable|non-durable
+ * CLIENTS ORDER [WARMUP_MS MEASURE_MS]}, ORDER e.g. {@code mutex,limit} or {@code mutex,raw,limit,put}.
+ */
+public final class W1LimitProbe {
+
+	private W1LimitProbe() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		int reps = Integer.parseInt(args[0]);
+		int warmupReps = Integer.parseInt(args[1]);
+		boolean durable = args[2].equals("durable");
+		int clients = Integer.parseInt(args[3]);
+		List<String> order = List.of(args[4].split(","));
+		long warmup = args.length > 5 ? Long.parseLong(args[5]) : 400;
+		long measure = args.length > 6 ? Long.parseLong(args[6]) : 800;
+		com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory
+			.getOperatingSystemMXBean();
+		ClosedLoopDriver driver = new ClosedLoopDriver(Duration.ofMillis(warmup), Duration.ofMillis(measure));
+		Workload w1 = Workload.blindWrites(SweepPlan.LARGE_KEYSPACE, SweepPlan.SEED);
+		String label = durable ? "W1 durable" : "W1 non-durable";
+		List<Double> ratios = new ArrayList<>();
+		int lastBatch = clients;
+		for (int rep = 0; rep < reps; rep++) {
+			List<String> thisOrder = new ArrayList<>(order);
+			if (rep % 2 == 1) {
+				java.util.Collections.reverse(thisOrder);
+			}
+			StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "rep %d%s %s C=%d |", rep,
+					rep < warmupReps ? " (warm-up)" : "", label, clients));
+			double mutexRate = Double.NaN;
+			double limitRate = Double.NaN;
+			for (String name : thisOrder) {
+				Tally tally = new Tally();
+				long[] fill0 = FillTimer.read();
+				long pool0 = poolCpu();
+				long cpu0 = os.getProcessCpuTime();
+				long jit0 = jitMillis();
+				long gc0 = gcMillis();
+				RunResult result;
+				long pool1;
+				try (Contender contender = contender(name, w1, durable, clients, lastBatch)) {
+					result = driver.run(label, contender, w1, clients, tally);
+					pool1 = poolCpu();
+				}
+				long cpu1 = os.getProcessCpuTime();
+				long jit = jitMillis() - jit0;
+				long gc = gcMillis() - gc0;
+				long[] fill1 = FillTimer.read();
+				double ops = Math.max(1, tally.successes());
+				line.append(String.format(Locale.ROOT, " %s %,.0f", name, result.successesPerSecond()));
+				if (name.equals("mutex")) {
+					mutexRate = result.successesPerSecond();
+					lastBatch = (int) Math.max(1, Math.round(result.meanBatch()));
+					double period = 1e6 * result.meanBatch() / result.successesPerSecond();
+					line.append(String.format(Locale.ROOT,
+							" (batch %.1f, cycle %.0f us/batch, write event %.0f us, cpu/op %.2f us, pool cpu/op %.2f us",
+							result.meanBatch(), period, result.meanBatchWriteMicros(), (cpu1 - cpu0) / 1e3 / ops,
+							(pool1 - pool0) / 1e3 / ops));
+					long commits = fill1[2] - fill0[2];
+					if (commits > 0) {
+						line.append(String.format(Locale.ROOT,
+								"; per commit: fill %.1f us, write %.1f us, entries %.1f, fill cpu %.1f us, write cpu %.1f us",
+								(fill1[0] - fill0[0]) / 1e3 / commits, (fill1[1] - fill0[1]) / 1e3 / commits,
+								(fill1[3] - fill0[3]) / (double) commits, (fill1[4] - fill0[4]) / 1e3 / commits,
+								(fill1[5] - fill0[5]) / 1e3 / commits));
+					}
+					line.append(")");
+				}
+				else {
+					if (name.equals("limit")) {
+						limitRate = result.successesPerSecond();
+					}
+					line.append(String.format(Locale.ROOT, " (cpu/op %.2f us)", (cpu1 - cpu0) / 1e3 / ops));
+				}
+				line.append(String.format(Locale.ROOT, " jit %d ms gc %d ms |", jit, gc));
+			}
+			double ratio = mutexRate / limitRate;
+			if (rep >= warmupReps && !Double.isNaN(ratio)) {
+				ratios.add(ratio);
+			}
+			line.append(String.format(Locale.ROOT, " mutex/limit %.2f | load %s", ratio, MachineInfo.loadAverage()));
+			System.out.println(line);
+		}
+		double[] values = ratios.stream().mapToDouble(Double::doubleValue).toArray();
+		Arrays.sort(values);
+		System.out.printf(Locale.ROOT, "median mutex/limit over %d reps after %d warm-up: %.2f (%.2f - %.2f)%n",
+				values.length, warmupReps, values.length == 0 ? Double.NaN : Summary.median(values),
+				values.length == 0 ? Double.NaN : values[0], values.length == 0 ? Double.NaN : values[values.length - 1]);
+		System.exit(0);
+	}
+
+	private static Contender contender(String name, Workload w1, boolean durable, int clients, int lastBatch)
+			throws Exception {
+		return switch (name) {
+			case "mutex" -> new MutexContender(w1, durable);
+			case "limit" -> new PrebuiltBatchContender(w1, durable, clients, clients);
+			case "raw" -> new RawBatchContender(w1, durable, clients, lastBatch);
+			case "put" -> new RawPutContender(w1, durable);
+			default -> throw new IllegalArgumentException("unknown contender " + name + ": mutex, limit, raw, put");
+		};
+	}
+
+	/** Time the JIT compilers spent since the JVM started, milliseconds. */
+	static long jitMillis() {
+		java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+		return (jit == null) ? 0 : jit.getTotalCompilationTime();
+	}
+
+	/** Time of all collections since the JVM started, milliseconds. */
+	static long gcMillis() {
+		long sum = 0;
+		for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+			sum += Math.max(0, gc.getCollectionTime());
+		}
+		return sum;
+	}
+
+	/** CPU time of the live cycle-pool threads ({@code level-mutex-*}), nanoseconds. */
+	static long poolCpu() {
+		ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+		long sum = 0;
+		for (Thread thread : Thread.getAllStackTraces().keySet()) {
+			if (thread.getName().startsWith("level-mutex-")) {
+				long cpu = mx.getThreadCpuTime(thread.getId());
+				if (cpu > 0) {
+					sum += cpu;
+				}
+			}
+		}
+		return sum;
+	}
+
+	/**
+	 * The measurement patch's counters in {@code RocksKeyspaceStorage} (fill and write wall nanos, commits,
+	 * entries, fill and write thread-CPU nanos), or zeros on a jar without it.
+	 */
+	static final class FillTimer {
+
+		private FillTimer() {
+		}
+
+		static long[] read() {
+			try {
+				Class<?> type = Class.forName("io.levelmutex.rocksdb.RocksKeyspaceStorage");
+				java.lang.reflect.Field field = type.getDeclaredField("TIMES");
+				field.setAccessible(true);
+				java.util.concurrent.atomic.AtomicLongArray times = (java.util.concurrent.atomic.AtomicLongArray) field
+					.get(null);
+				long[] values = new long[6];
+				for (int i = 0; i < 6; i++) {
+					values[i] = times.get(i);
+				}
+				return values;
+			}
+			catch (ReflectiveOperationException | RuntimeException ex) {
+				return new long[6];
+			}
+		}
+
+	}
+
+}

@@ -22,7 +22,9 @@ import java.util.Locale;
  * write call timed apart inside {@code RocksKeyspaceStorage.commit}.
  *
  * <p>{@code java -cp benchmarks.jar io.levelmutex.benchmarks.W1LimitProbe REPS WARMUP durable|non-durable
- * CLIENTS ORDER [WARMUP_MS MEASURE_MS]}, ORDER e.g. {@code mutex,limit} or {@code mutex,raw,limit,put}.
+ * CLIENTS ORDER [WARMUP_MS MEASURE_MS]}, ORDER e.g. {@code mutex,limit} or {@code mutex,raw,limit,put}; a
+ * {@code mutex:PROPERTY=VALUE} is a mutex made with that system property set (a switch of a measurement patch),
+ * and every mutex is reported against the limit, two of them also against each other.
  */
 public final class W1LimitProbe {
 
@@ -51,7 +53,7 @@ public final class W1LimitProbe {
 			}
 			StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "rep %d%s %s C=%d |", rep,
 					rep < warmupReps ? " (warm-up)" : "", label, clients));
-			double mutexRate = Double.NaN;
+			java.util.Map<String, Double> rates = new java.util.LinkedHashMap<>();
 			double limitRate = Double.NaN;
 			for (String name : thisOrder) {
 				Tally tally = new Tally();
@@ -72,8 +74,8 @@ public final class W1LimitProbe {
 				long[] fill1 = FillTimer.read();
 				double ops = Math.max(1, tally.successes());
 				line.append(String.format(Locale.ROOT, " %s %,.0f", name, result.successesPerSecond()));
-				if (name.equals("mutex")) {
-					mutexRate = result.successesPerSecond();
+				if (name.startsWith("mutex")) {
+					rates.put(name, result.successesPerSecond());
 					lastBatch = (int) Math.max(1, Math.round(result.meanBatch()));
 					double period = 1e6 * result.meanBatch() / result.successesPerSecond();
 					line.append(String.format(Locale.ROOT,
@@ -98,16 +100,25 @@ public final class W1LimitProbe {
 				}
 				line.append(String.format(Locale.ROOT, " jit %d ms gc %d ms |", jit, gc));
 			}
-			double ratio = mutexRate / limitRate;
-			if (rep >= warmupReps && !Double.isNaN(ratio)) {
-				ratios.add(ratio);
+			List<String> mutexes = new ArrayList<>(rates.keySet());
+			java.util.Collections.sort(mutexes);
+			for (String mutex : mutexes) {
+				double ratio = rates.get(mutex) / limitRate;
+				if (rep >= warmupReps && !Double.isNaN(ratio) && mutex.equals(mutexes.get(0))) {
+					ratios.add(ratio);
+				}
+				line.append(String.format(Locale.ROOT, " %s/limit %.2f", mutex, ratio));
 			}
-			line.append(String.format(Locale.ROOT, " mutex/limit %.2f | load %s", ratio, MachineInfo.loadAverage()));
+			if (mutexes.size() == 2) {
+				line.append(String.format(Locale.ROOT, " %s/%s %.2f", mutexes.get(0), mutexes.get(1),
+						rates.get(mutexes.get(0)) / rates.get(mutexes.get(1))));
+			}
+			line.append(String.format(Locale.ROOT, " | load %s", MachineInfo.loadAverage()));
 			System.out.println(line);
 		}
 		double[] values = ratios.stream().mapToDouble(Double::doubleValue).toArray();
 		Arrays.sort(values);
-		System.out.printf(Locale.ROOT, "median mutex/limit over %d reps after %d warm-up: %.2f (%.2f - %.2f)%n",
+		System.out.printf(Locale.ROOT, "median (first mutex by name)/limit over %d reps after %d warm-up: %.2f (%.2f - %.2f)%n",
 				values.length, warmupReps, values.length == 0 ? Double.NaN : Summary.median(values),
 				values.length == 0 ? Double.NaN : values[0], values.length == 0 ? Double.NaN : values[values.length - 1]);
 		System.exit(0);
@@ -115,6 +126,23 @@ public final class W1LimitProbe {
 
 	private static Contender contender(String name, Workload w1, boolean durable, int clients, int lastBatch)
 			throws Exception {
+		if (name.startsWith("mutex:")) { // mutex:PROPERTY=VALUE, the property set while the mutex is made
+			String setting = name.substring("mutex:".length());
+			String property = setting.substring(0, setting.indexOf('='));
+			String before = System.getProperty(property);
+			System.setProperty(property, setting.substring(setting.indexOf('=') + 1));
+			try {
+				return new MutexContender(w1, durable);
+			}
+			finally {
+				if (before == null) {
+					System.clearProperty(property);
+				}
+				else {
+					System.setProperty(property, before);
+				}
+			}
+		}
 		return switch (name) {
 			case "mutex" -> new MutexContender(w1, durable);
 			case "limit" -> new PrebuiltBatchContender(w1, durable, clients, clients);

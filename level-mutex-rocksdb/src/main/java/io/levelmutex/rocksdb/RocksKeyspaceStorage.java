@@ -36,9 +36,6 @@ final class RocksKeyspaceStorage implements KeyspaceStorage {
 
 	private final byte[] prefix;
 
-	/** The column family's id, as its serialized batches name it. */
-	private final int familyId;
-
 	/** Whether commits are synced (the store is durable); read once from the write options. */
 	private final boolean durable;
 
@@ -49,8 +46,8 @@ final class RocksKeyspaceStorage implements KeyspaceStorage {
 	private volatile long sequence;
 
 	/**
-	 * The native batch every commit over {@link SerializedBatch#MAX_BYTES} refills (cleared after each), so that its
-	 * buffer is allocated once and keeps its capacity instead of growing from empty per commit; owned by the commit that set {@link #batchInUse},
+	 * The native batch every commit refills (cleared after each), so that its buffer is allocated once and keeps
+	 * its capacity instead of growing from empty per commit; owned by the commit that set {@link #batchInUse},
 	 * closed by whichever of {@link #close()} and that commit ends last. Guarded by {@code this}.
 	 */
 	private final WriteBatch reusable = new WriteBatch();
@@ -73,7 +70,6 @@ final class RocksKeyspaceStorage implements KeyspaceStorage {
 		this.access = access;
 		this.committer = committer;
 		this.family = family;
-		this.familyId = family.getID();
 		this.writeOptions = writeOptions;
 		this.prefix = prefix;
 		this.durable = writeOptions.sync();
@@ -132,35 +128,12 @@ final class RocksKeyspaceStorage implements KeyspaceStorage {
 		return CommitResult.applied(committed, operations);
 	}
 
-	/**
-	 * Writes the batch: up to {@link SerializedBatch#MAX_BYTES} serialized, handed to RocksDB in one call; a larger
-	 * one filled into the reusable native batch with RocksDB's own puts and deletes. Either way one write call.
-	 */
 	@Override
 	public CommitResult commit(EngineBatch batch) {
-		List<WriteOperation> operations = batch.operations();
-		List<byte[]> storedKeys = batch.storedKeys();
-		try {
-			if (SerializedBatch.size(this.familyId, operations, storedKeys) >= 0) {
-				try (WriteBatch serialized = SerializedBatch.of(this.familyId, operations, storedKeys)) {
-					write(serialized);
-				}
-			}
-			else {
-				commitFilled(operations, storedKeys);
-			}
-		}
-		catch (RocksDBException ex) {
-			throw new StorageException("RocksDB write failed: " + ex.getMessage(), ex);
-		}
-		long committed = this.sequence + 1;
-		this.sequence = committed;
-		return CommitResult.applied(committed, batch.size());
-	}
-
-	private void commitFilled(List<WriteOperation> operations, List<byte[]> storedKeys) throws RocksDBException {
 		WriteBatch writeBatch = acquireBatch();
 		try {
+			List<WriteOperation> operations = batch.operations();
+			List<byte[]> storedKeys = batch.storedKeys();
 			for (int i = 0, n = operations.size(); i < n; i++) { // indexed: no iterator per batch
 				WriteOperation op = operations.get(i);
 				byte[] key = storedKeys.get(i);
@@ -171,25 +144,27 @@ final class RocksKeyspaceStorage implements KeyspaceStorage {
 					writeBatch.delete(this.family, key);
 				}
 			}
-			write(writeBatch);
+			if (this.durable) {
+				// waits for the disk: the store's cycle pool runs another mutex's cycle meanwhile, whose
+				// synced write can join this one's WAL sync
+				BlockingCalls.run(() -> {
+					this.access.write(this.writeOptions, writeBatch);
+					return null;
+				});
+			}
+			else {
+				this.access.write(this.writeOptions, writeBatch);
+			}
+		}
+		catch (RocksDBException ex) {
+			throw new StorageException("RocksDB write failed: " + ex.getMessage(), ex);
 		}
 		finally {
 			releaseBatch(writeBatch);
 		}
-	}
-
-	private void write(WriteBatch writeBatch) throws RocksDBException {
-		if (this.durable) {
-			// waits for the disk: the store's cycle pool runs another mutex's cycle meanwhile, whose
-			// synced write can join this one's WAL sync
-			BlockingCalls.run(() -> {
-				this.access.write(this.writeOptions, writeBatch);
-				return null;
-			});
-		}
-		else {
-			this.access.write(this.writeOptions, writeBatch);
-		}
+		long committed = this.sequence + 1;
+		this.sequence = committed;
+		return CommitResult.applied(committed, batch.size());
 	}
 
 	/** The reusable batch, empty; a fresh one if this storage is closed (or, against its contract, in use). */

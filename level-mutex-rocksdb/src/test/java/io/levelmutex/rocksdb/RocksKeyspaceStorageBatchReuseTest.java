@@ -26,8 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The embedded engine serializes a batch in Java, or, over {@link SerializedBatch#MAX_BYTES}, refills one native
- * {@link WriteBatch} per keyspace storage: each commit writes exactly its own operations (nothing left over from the previous commit, failed or not), and a close while a commit is writing
+ * The embedded engine refills one native {@link WriteBatch} per keyspace storage: each commit writes exactly its own
+ * operations (nothing left over from the previous commit, failed or not), and a close while a commit is writing
  * neither breaks that commit nor later ones.
  */
 class RocksKeyspaceStorageBatchReuseTest {
@@ -85,25 +85,6 @@ class RocksKeyspaceStorageBatchReuseTest {
 			assertThat(fixture.get("a")).isNull();
 			assertThat(fixture.get("b")).isEqualTo("2");
 			assertThat(fixture.get("c")).isEqualTo("3");
-		}
-	}
-
-	@Test
-	void whenBatchesOverTheSerializedBoundAlternateWithSmallOnesThenEachWritesOnlyItsOwnOperations() throws Exception {
-		String big = "x".repeat(SerializedBatch.MAX_BYTES / 2 + 1);
-		try (Fixture fixture = new Fixture(this.directory)) {
-			fixture.storage.commit(batch(1, put("a", big), put("b", big), del("c")));
-			fixture.storage.commit(batch(2, put("c", "3")));
-			fixture.duringWrite.set(fixture.storage::close);
-			fixture.storage.commit(batch(3, del("a"), put("d", big), put("e", big)));
-			fixture.duringWrite.set(null);
-			fixture.storage.commit(batch(4, put("f", big), put("g", big)));
-			assertThat(fixture.written).containsExactly(3, 1, 3, 2);
-			assertThat(fixture.get("a")).isNull();
-			assertThat(fixture.get("b")).isEqualTo(big);
-			assertThat(fixture.get("c")).isEqualTo("3");
-			assertThat(fixture.get("d")).isEqualTo(big);
-			assertThat(fixture.get("g")).isEqualTo(big);
 		}
 	}
 

@@ -73,8 +73,16 @@ public final class W1LimitProbe {
 				long gc = gcMillis() - gc0;
 				long[] fill1 = FillTimer.read();
 				double ops = Math.max(1, tally.successes());
+				if (tally.failures() > 0) {
+					line.append(String.format(Locale.ROOT, " [%s: %d failures, first %s]", name, tally.failures(),
+							tally.firstFailure()));
+				}
 				line.append(String.format(Locale.ROOT, " %s %,.0f", name, result.successesPerSecond()));
-				if (name.startsWith("mutex")) {
+				if (name.equals("floor")) {
+					line.append(String.format(Locale.ROOT, " (floor thread cpu/op %.2f us, cpu/op %.2f us)",
+							(pool1 - pool0) / 1e3 / ops, (cpu1 - cpu0) / 1e3 / ops));
+				}
+				else if (name.startsWith("mutex")) {
 					rates.put(name, result.successesPerSecond());
 					lastBatch = (int) Math.max(1, Math.round(result.meanBatch()));
 					double period = 1e6 * result.meanBatch() / result.successesPerSecond();
@@ -148,8 +156,90 @@ public final class W1LimitProbe {
 			case "limit" -> new PrebuiltBatchContender(w1, durable, clients, clients);
 			case "raw" -> new RawBatchContender(w1, durable, clients, lastBatch);
 			case "put" -> new RawPutContender(w1, durable);
+			case "floor" -> new HarnessFloor();
 			default -> throw new IllegalArgumentException("unknown contender " + name + ": mutex, limit, raw, put");
 		};
+	}
+
+	/**
+	 * The closed-loop harness's own floor: the clients' futures queued to one thread ({@code level-mutex-floor},
+	 * counted as a pool thread) that completes every queued one in order, running their callbacks (the clients' next
+	 * operations) inline as the mutex's cycle does, with no store: what the driver, the futures and a queue cost per
+	 * operation.
+	 */
+	static final class HarnessFloor implements Contender.Async {
+
+		// Futures issued and not yet completed; the floor thread takes them.
+		private final java.util.concurrent.LinkedBlockingQueue<java.util.concurrent.CompletableFuture<Void>> queue =
+				new java.util.concurrent.LinkedBlockingQueue<>();
+
+		private final Thread thread;
+
+		// Set by close, read by the floor thread.
+		private volatile boolean closed;
+
+		HarnessFloor() {
+			this.thread = new Thread(this::complete, "level-mutex-floor");
+			this.thread.setDaemon(true);
+			this.thread.start();
+		}
+
+		private void complete() {
+			List<java.util.concurrent.CompletableFuture<Void>> batch = new ArrayList<>();
+			while (!this.closed) {
+				try {
+					java.util.concurrent.CompletableFuture<Void> first = this.queue.poll(10,
+							java.util.concurrent.TimeUnit.MILLISECONDS);
+					if (first == null) {
+						continue;
+					}
+					batch.add(first);
+					this.queue.drainTo(batch);
+					for (java.util.concurrent.CompletableFuture<Void> future : batch) {
+						future.complete(null);
+					}
+					batch.clear();
+				}
+				catch (InterruptedException ex) {
+					return;
+				}
+			}
+		}
+
+		@Override
+		public String name() {
+			return "harness floor";
+		}
+
+		@Override
+		public java.util.concurrent.CompletableFuture<?> execute(Workload.Stream stream, Tally tally) {
+			stream.next();
+			java.util.Objects.requireNonNull(stream.key());
+			java.util.Objects.requireNonNull(stream.value());
+			java.util.concurrent.CompletableFuture<Void> future = new java.util.concurrent.CompletableFuture<>();
+			this.queue.add(future);
+			return future.handle((result, error) -> {
+				tally.success();
+				return null;
+			});
+		}
+
+		@Override
+		public byte @org.jspecify.annotations.Nullable [] readForVerification(byte[] key) {
+			return null;
+		}
+
+		@Override
+		public void close() {
+			this.closed = true;
+			try {
+				this.thread.join(1000);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+
 	}
 
 	/** Time the JIT compilers spent since the JVM started, milliseconds. */

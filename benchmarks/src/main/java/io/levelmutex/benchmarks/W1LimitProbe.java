@@ -58,15 +58,18 @@ public final class W1LimitProbe {
 			for (String name : thisOrder) {
 				Tally tally = new Tally();
 				long[] fill0 = FillTimer.read();
+				java.util.Map<Long, Long> threads0 = poolCpuByThread();
 				long pool0 = poolCpu();
 				long cpu0 = os.getProcessCpuTime();
 				long jit0 = jitMillis();
 				long gc0 = gcMillis();
 				RunResult result;
 				long pool1;
+				java.util.Map<Long, Long> threads1;
 				try (Contender contender = contender(name, w1, durable, clients, lastBatch)) {
 					result = driver.run(label, contender, w1, clients, tally);
 					pool1 = poolCpu();
+					threads1 = poolCpuByThread();
 				}
 				long cpu1 = os.getProcessCpuTime();
 				long jit = jitMillis() - jit0;
@@ -98,7 +101,7 @@ public final class W1LimitProbe {
 								(fill1[3] - fill0[3]) / (double) commits, (fill1[4] - fill0[4]) / 1e3 / commits,
 								(fill1[5] - fill0[5]) / 1e3 / commits));
 					}
-					line.append(")");
+					line.append(String.format(Locale.ROOT, "; pool threads' CPU shares %s)", shares(threads0, threads1)));
 				}
 				else {
 					if (name.equals("limit")) {
@@ -255,6 +258,37 @@ public final class W1LimitProbe {
 			sum += Math.max(0, gc.getCollectionTime());
 		}
 		return sum;
+	}
+
+	/** CPU time of each live cycle-pool thread ({@code level-mutex-*}) by thread id, nanoseconds. */
+	static java.util.Map<Long, Long> poolCpuByThread() {
+		ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+		java.util.Map<Long, Long> cpu = new java.util.HashMap<>();
+		for (Thread thread : Thread.getAllStackTraces().keySet()) {
+			if (thread.getName().startsWith("level-mutex-")) {
+				cpu.put(thread.getId(), Math.max(0, mx.getThreadCpuTime(thread.getId())));
+			}
+		}
+		return cpu;
+	}
+
+	/** The pool threads' shares of the pool's CPU between two readings, largest first, in percent. */
+	static String shares(java.util.Map<Long, Long> before, java.util.Map<Long, Long> after) {
+		List<Long> deltas = new ArrayList<>();
+		long sum = 0;
+		for (java.util.Map.Entry<Long, Long> entry : after.entrySet()) {
+			long delta = entry.getValue() - before.getOrDefault(entry.getKey(), 0L);
+			if (delta > 0) {
+				deltas.add(delta);
+				sum += delta;
+			}
+		}
+		deltas.sort(java.util.Comparator.reverseOrder());
+		StringBuilder out = new StringBuilder();
+		for (int i = 0; i < Math.min(4, deltas.size()); i++) {
+			out.append(i == 0 ? "" : "/").append(Math.round(100.0 * deltas.get(i) / Math.max(1, sum)));
+		}
+		return out.append(" of ").append(deltas.size()).toString();
 	}
 
 	/** CPU time of the live cycle-pool threads ({@code level-mutex-*}), nanoseconds. */

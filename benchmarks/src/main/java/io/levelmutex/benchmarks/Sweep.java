@@ -153,14 +153,29 @@ public final class Sweep {
 	 * @throws Exception if a contender cannot be set up or a run fails to drain
 	 */
 	void warmUp() throws Exception {
+		warmUp(this.driver);
+	}
+
+	/**
+	 * As {@link #warmUp()}, each contender run for the given time instead of the plan's windows (the cycle's
+	 * write-phase method reached C2 only after some 15-40 s of a JVM in series X, and C2 code can be deoptimized
+	 * at a run's end and compiled again).
+	 * @param each how long each contender runs at each point
+	 * @throws Exception if a contender cannot be set up or a run fails to drain
+	 */
+	void warmUp(java.time.Duration each) throws Exception {
+		warmUp(new ClosedLoopDriver(each, java.time.Duration.ofMillis(100)));
+	}
+
+	private void warmUp(ClosedLoopDriver driver) throws Exception {
 		Workload w1 = Workload.blindWrites(SweepPlan.LARGE_KEYSPACE, SweepPlan.SEED);
 		for (boolean durable : this.durabilities) {
 			for (int clients : this.plan.w1Clients()) {
 				try (Contender mutex = new MutexContender(w1, durable)) {
-					this.driver.run("warm-up", mutex, w1, clients, new Tally());
+					driver.run("warm-up", mutex, w1, clients, new Tally());
 				}
 				try (Contender limit = new PrebuiltBatchContender(w1, durable, clients, clients)) {
-					this.driver.run("warm-up", limit, w1, clients, new Tally());
+					driver.run("warm-up", limit, w1, clients, new Tally());
 				}
 			}
 		}

@@ -32,13 +32,15 @@ import org.jspecify.annotations.Nullable;
  * against one mutex x 256 clients, durable, in every run), {@code --observed} (W1 and W2 also
  * run the mutex traced through the starter's observations with a no-op
  * {@code ObservationRegistry}), {@code --durability durable|non-durable} (only those points of W1, W2 and W3;
- * both by default), {@code --help}. For example {@code --quick --runs 4 --only W1 --clients 256 --durability
+ * both by default), {@code --warmup-passes N} (unrecorded passes of the mutex and the limit over the W1 points
+ * before the first run, for the JIT; 2 by default, 0 for none), {@code --warmup-seconds S} (each contender of a
+ * warm-up pass runs S seconds instead of the plan's windows), {@code --help}. For example {@code --quick --runs 4 --only W1 --clients 256 --durability
  * non-durable --no-jmh --no-memory --no-many} runs W1 non-durable at C=256 only, next to its limit contenders.
  */
 public final class BenchmarkMain {
 
 	private static final String OPTIONS = "options: --quick --runs N --out DIR --only W1,W2,W3 --clients 1,256"
-			+ " --durability durable|non-durable --no-jmh --no-memory --no-many --observed --help";
+			+ " --durability durable|non-durable --warmup-passes N --warmup-seconds S --no-jmh --no-memory --no-many --observed --help";
 
 	private BenchmarkMain() {
 	}
@@ -57,6 +59,8 @@ public final class BenchmarkMain {
 		boolean many = true;
 		boolean durable = true;
 		boolean nonDurable = true;
+		int warmupPasses = 2;
+		int warmupSeconds = 0;
 		Path out = Path.of("benchmarks", "results");
 		Set<String> only = new LinkedHashSet<>(List.of("W1", "W2", "W3"));
 		Set<Integer> clientLevels = new LinkedHashSet<>();
@@ -71,6 +75,8 @@ public final class BenchmarkMain {
 						clientLevels.add(Integer.parseInt(level.trim()));
 					}
 				}
+				case "--warmup-passes" -> warmupPasses = Integer.parseInt(args[++i]);
+				case "--warmup-seconds" -> warmupSeconds = Integer.parseInt(args[++i]);
 				case "--no-jmh" -> jmh = false;
 				case "--no-memory" -> memory = false;
 				case "--observed" -> observed = true;
@@ -106,6 +112,17 @@ public final class BenchmarkMain {
 
 		List<List<RunResult>> sweeps = new ArrayList<>();
 		Map<String, Integer> mutexBatchSizes = new HashMap<>();
+		for (int pass = 1; pass <= warmupPasses && !plan.w1Clients().isEmpty(); pass++) {
+			System.err.println("== W1 warm-up pass " + pass + "/" + warmupPasses + " (mutex and limit, not recorded)");
+			Sweep warmUp = new Sweep(plan, (result) -> {
+			}, 0, mutexBatchSizes, false, durable, nonDurable);
+			if (warmupSeconds > 0) {
+				warmUp.warmUp(Duration.ofSeconds(warmupSeconds));
+			}
+			else {
+				warmUp.warmUp();
+			}
+		}
 		for (int run = 1; run <= runs; run++) {
 			int number = run;
 			System.err.println("== sweep " + run + "/" + runs);

@@ -11,8 +11,8 @@ import org.rocksdb.WriteOptions;
 
 /**
  * The true limit of the mutex's write phase: RocksDB's {@code write} call alone. Before the
- * run starts, a pool of {@code WriteBatch}es of a fixed size (the mutex's measured mean batch
- * size at the same point of the same run) is built from the C clients' streams, drawn round
+ * run starts, a pool of {@code WriteBatch}es of a fixed size (issue 22's limit: C entries at C
+ * clients) is built from the C clients' streams, drawn round
  * robin: keys and values encoded and the batches filled. The timed loop only calls
  * {@code RocksDB.write} with the next batch of the pool, cycling through it. Its latency is the
  * write call's time, counted once per operation in the batch.

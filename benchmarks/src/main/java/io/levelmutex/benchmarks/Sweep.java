@@ -14,13 +14,13 @@ import org.jspecify.annotations.Nullable;
  * process. W2 runs are verified after they drain: the revisions found in the store must add
  * up to the successful updates counted.
  *
- * <p>In W1 the two raw {@code WriteBatch} contenders (the limit, with its batches built before
- * the run, and the loop that fills each batch while timed) are fed the mutex's mean batch size
- * and run next to the mutex. In odd runs the mutex runs first and the batch size is the one it
- * just measured; in even runs the raw batches run first, with the mean batch size the mutex
- * measured at the same point in the previous run, so that whatever drifts on the machine does
- * not always favour the same side. W2 runs the hand-rolled get/check/put pattern next to
- * {@code update()}.
+ * <p>In W1 the mutex and the RocksDB limit (issue 22's definition: RocksDB's own write call with
+ * batches of C entries built before the run) run next to each other, the mutex first in odd runs
+ * and the limit first in even runs, so that whatever drifts on the machine does not always favour
+ * the same side; then the loop that fills each batch while timed (fed the mean batch size the
+ * mutex just measured), the observed mutex if asked for, and the raw per-operation puts.
+ * {@link #warmUp()} runs the mutex and the limit at every W1 point once, unrecorded, for the JIT.
+ * W2 runs the hand-rolled get/check/put pattern next to {@code update()}.
  */
 public final class Sweep {
 
@@ -108,26 +108,20 @@ public final class Sweep {
 				String label = durable ? W1_DURABLE : W1_NON_DURABLE;
 				for (int clients : this.plan.w1Clients()) {
 					String point = label + "|" + clients;
-					Integer known = this.mutexBatchSizes.get(point);
-					// the observed mutex runs next to the plain one: after it in odd runs, before it in even ones
-					if (this.runNumber % 2 == 0 && known != null) {
-						measure(label, new PrebuiltBatchContender(w1, durable, clients, known), w1, clients, results);
-						measure(label, new RawBatchContender(w1, durable, clients, known), w1, clients, results);
-						if (this.observed) {
-							measure(label, new MutexContender(w1, durable, true), w1, clients, results);
-						}
-						RunResult mutex = measure(label, new MutexContender(w1, durable), w1, clients, results);
-						this.mutexBatchSizes.put(point, (int) Math.round(mutex.meanBatch()));
+					RunResult mutex;
+					if (this.runNumber % 2 == 0) {
+						measure(label, new PrebuiltBatchContender(w1, durable, clients, clients), w1, clients, results);
+						mutex = measure(label, new MutexContender(w1, durable), w1, clients, results);
 					}
 					else {
-						RunResult mutex = measure(label, new MutexContender(w1, durable), w1, clients, results);
-						int batch = (int) Math.round(mutex.meanBatch());
-						this.mutexBatchSizes.put(point, batch);
-						if (this.observed) {
-							measure(label, new MutexContender(w1, durable, true), w1, clients, results);
-						}
-						measure(label, new RawBatchContender(w1, durable, clients, batch), w1, clients, results);
-						measure(label, new PrebuiltBatchContender(w1, durable, clients, batch), w1, clients, results);
+						mutex = measure(label, new MutexContender(w1, durable), w1, clients, results);
+						measure(label, new PrebuiltBatchContender(w1, durable, clients, clients), w1, clients, results);
+					}
+					int batch = (int) Math.round(mutex.meanBatch());
+					this.mutexBatchSizes.put(point, batch);
+					measure(label, new RawBatchContender(w1, durable, clients, batch), w1, clients, results);
+					if (this.observed) {
+						measure(label, new MutexContender(w1, durable, true), w1, clients, results);
 					}
 					measure(label, new RawPutContender(w1, durable), w1, clients, results);
 				}
@@ -151,6 +145,40 @@ public final class Sweep {
 			}
 		}
 		return results;
+	}
+
+	/**
+	 * One unrecorded pass over the W1 points of the plan: the mutex and the limit at each, for the JIT (the first
+	 * pass after a JVM start runs the mutex at less than half its later rate).
+	 * @throws Exception if a contender cannot be set up or a run fails to drain
+	 */
+	void warmUp() throws Exception {
+		warmUp(this.driver);
+	}
+
+	/**
+	 * As {@link #warmUp()}, each contender run for the given time instead of the plan's windows (the cycle's
+	 * write-phase method reached C2 only after some 15-40 s of a JVM in series X, and C2 code can be deoptimized
+	 * at a run's end and compiled again).
+	 * @param each how long each contender runs at each point
+	 * @throws Exception if a contender cannot be set up or a run fails to drain
+	 */
+	void warmUp(java.time.Duration each) throws Exception {
+		warmUp(new ClosedLoopDriver(each, java.time.Duration.ofMillis(100)));
+	}
+
+	private void warmUp(ClosedLoopDriver driver) throws Exception {
+		Workload w1 = Workload.blindWrites(SweepPlan.LARGE_KEYSPACE, SweepPlan.SEED);
+		for (boolean durable : this.durabilities) {
+			for (int clients : this.plan.w1Clients()) {
+				try (Contender mutex = new MutexContender(w1, durable)) {
+					driver.run("warm-up", mutex, w1, clients, new Tally());
+				}
+				try (Contender limit = new PrebuiltBatchContender(w1, durable, clients, clients)) {
+					driver.run("warm-up", limit, w1, clients, new Tally());
+				}
+			}
+		}
 	}
 
 	private void readCheckWrite(Workload w2, boolean durable, List<Integer> clientLevels, List<RunResult> results)

@@ -29,11 +29,14 @@ final class Targets {
 		List<Target> targets = new ArrayList<>();
 		for (String label : List.of(Sweep.W1_DURABLE, Sweep.W1_NON_DURABLE)) {
 			boolean durable = !label.endsWith("non-durable");
-			double limitGoal = durable ? 0.8 : 0.7;
-			ratio(summary, "W1 " + durability(label) + ", C=256: mutex / RocksDB limit (prebuilt WriteBatch, only the write"
-					+ " call timed) at the same mean batch size (issue 13)", ">= " + limitGoal, limitGoal, true,
+			double limitGoal = durable ? 0.9 : 0.8;
+			ratio(summary, "W1 " + durability(label) + ", C=256: mutex / RocksDB limit (prebuilt 256-entry WriteBatches,"
+					+ " only the write call timed, run next to the mutex; issue 22)", ">= " + limitGoal, limitGoal, true,
 					(run) -> divide(throughput(run, label, MUTEX, 256),
 							throughput(run, label, PrebuiltBatchContender.NAME, 256)))
+				.map((target) -> target.withNote("per run, in order: " + perRun(summary,
+						(run) -> divide(throughput(run, label, MUTEX, 256),
+								throughput(run, label, PrebuiltBatchContender.NAME, 256)))))
 				.ifPresent(targets::add);
 			ratio(summary, "W1 " + durability(label) + ", C=256: mutex / raw WriteBatch (encode in loop) at the same"
 					+ " mean batch size (issue 6)", ">= 0.8", 0.8, true,
@@ -163,6 +166,17 @@ final class Targets {
 		double max = ratios.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
 		boolean met = (threshold == 0) || (atLeast ? median >= threshold : median <= threshold);
 		return Optional.of(new Target(name, goal, median, min, max, met, ""));
+	}
+
+	/** Each run's ratio, in run order, two decimals, space separated. */
+	private static String perRun(Summary summary, Function<List<RunResult>, Double> perRun) {
+		StringBuilder out = new StringBuilder();
+		for (List<RunResult> run : summary.runs()) {
+			Double ratio = perRun.apply(run);
+			out.append(out.length() == 0 ? "" : " ")
+				.append((ratio == null || ratio.isNaN()) ? "-" : String.format(java.util.Locale.ROOT, "%.2f", ratio));
+		}
+		return out.toString();
 	}
 
 	private static Double divide(Double numerator, Double denominator) {

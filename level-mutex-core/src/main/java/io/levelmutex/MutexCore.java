@@ -194,6 +194,12 @@ final class MutexCore {
 	 */
 	private boolean lastBatchSingle = true;
 
+	/**
+	 * {@link #lastBatchSingle} by {@code min(itemsTaken, 2)}: a table instead of {@code count <= 1}, which javac
+	 * compiles to a branch (see {@link #writesTaken}).
+	 */
+	private static final boolean[] SINGLE_BY_COUNT = { true, true, false };
+
 	/** The task every submit hands to the executor (one instance, so that a claimed one can be taken back). */
 	private final Runnable drainTask = this::drain;
 
@@ -313,20 +319,24 @@ final class MutexCore {
 		return barrier.future;
 	}
 
-	/** Items were taken from the write queue into a batch; cycle thread. */
+	/**
+	 * Items were taken from the write queue into a batch; cycle thread. Branch-free on purpose: it is inlined into
+	 * the write phase's per-batch method, and a branch on the batch's size that one run never takes (a batch of at
+	 * most one item, or none, at a busy mutex) makes the JIT's optimized code trap and be thrown away the first time
+	 * it is taken, e.g. when a new burst starts with a single write ({@link #SINGLE_BY_COUNT}).
+	 */
 	void writesTaken(int count) {
-		this.lastBatchSingle = count <= 1;
-		if (count > 0) {
-			this.writesInFlight += count;
-			this.counts.removeWrites(count);
-		}
+		this.lastBatchSingle = SINGLE_BY_COUNT[Math.min(count, 2)];
+		this.writesInFlight += count; // count >= 0; adding 0 changes nothing
+		this.counts.removeWrites(count);
 	}
 
-	/** Items taken into a batch have completed: they no longer hold up {@link #afterWrite()}; cycle thread. */
+	/**
+	 * Items taken into a batch have completed: they no longer hold up {@link #afterWrite()}; cycle thread.
+	 * Branch-free like {@link #writesTaken}: {@code count >= 0}, and subtracting 0 changes nothing.
+	 */
 	void writesCompleted(int count) {
-		if (count > 0) {
-			this.writesInFlight -= count;
-		}
+		this.writesInFlight -= count;
 	}
 
 	long nextBatchNumber() {

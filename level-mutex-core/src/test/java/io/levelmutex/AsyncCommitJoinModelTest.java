@@ -1,0 +1,441 @@
+package io.levelmutex;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import io.levelmutex.codec.Codecs;
+import io.levelmutex.engine.CommitResult;
+import io.levelmutex.engine.EngineBatch;
+import io.levelmutex.engine.KeyspaceStorage;
+import io.levelmutex.engine.ReadSnapshot;
+import io.levelmutex.engine.RemoteChangeSink;
+import io.levelmutex.engine.StorageEngine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * Seeded runs of the cross-product the last sessions' core changes meet: commits answered at once, later on an
+ * engine thread (a resumed cycle counts its {@link MutexCore#MAX_CYCLES_PER_DRAIN} per task), failing later or
+ * refused at the call; a store pool of one or two threads; batch limits of 1-3 operations; a lone writer that joins
+ * its own writes (the joining caller's claim: {@code claimable}, {@code lastBatchSingle}, {@code helpDrain}) while a
+ * callback on the joining thread throws or interrupts it; updates that throw; a close at a random point. Checked
+ * against a model: every operation completes exactly once; writes, updates and barriers complete in issue order
+ * and reads in issue order; an {@code afterWrite} completes after every earlier write; a failed batch applies
+ * nothing; an update sees exactly the writes that succeeded before it; a read issued once every earlier write
+ * completed sees the model's state; operations issued after the close are refused at the call.
+ */
+class AsyncCommitJoinModelTest {
+
+	private static final int OPERATIONS = 400;
+
+	private static final String[] KEYS = { "a", "b", "c" };
+
+	@ParameterizedTest
+	@ValueSource(longs = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 })
+	void whenCommitsCompleteAtOnceLaterOrFailAndALoneWriterJoinsThenEveryGuaranteeHolds(long seed) throws Exception {
+		Random random = new Random(seed);
+		ExecutorService committer = Executors.newSingleThreadExecutor(runnable -> {
+			Thread thread = new Thread(runnable, "test-committer-" + seed);
+			thread.setDaemon(true);
+			return thread;
+		});
+		ChaoticCommits engine = new ChaoticCommits(MemoryEngine.embedded(), committer, new Random(seed * 31 + 7));
+		int poolThreads = 1 + (int) (seed % 2);
+		int batchLimit = 1 + (int) (seed / 2 % 3);
+		int closeAt = random.nextBoolean() ? OPERATIONS + 1 : random.nextInt(OPERATIONS);
+		String context = "seed " + seed + ", pool " + poolThreads + ", batch limit " + batchLimit + ", close at "
+				+ closeAt;
+		List<Op> ops = new ArrayList<>();
+		List<Integer> writeCompletions = Collections.synchronizedList(new ArrayList<>());
+		List<Integer> readCompletions = Collections.synchronizedList(new ArrayList<>());
+		List<String> violations = Collections.synchronizedList(new ArrayList<>());
+		Thread issuer = Thread.currentThread();
+		Map<String, String> stored = new HashMap<>();
+		try (MutexStore store = MutexStore.open(engine,
+				StoreOptions.builder().durable(false).cycleThreads(poolThreads).build())) {
+			Mutex<String, String> mutex = store.mutex(
+					MutexOptions.builder("chaos").maxBatchOperations(batchLimit).build(), Codecs.utf8(),
+					Codecs.utf8());
+			CompletableFuture<Void> close = null;
+			CompletableFuture<?> lastWrite = null;
+			boolean quiet = false; // every earlier write completed and nothing was issued since
+			for (int i = 0; i < OPERATIONS; i++) {
+				if (i == closeAt) {
+					close = mutex.closeAsync();
+				}
+				Op op = new Op(i, random.nextInt(10), KEYS[random.nextInt(KEYS.length)], "v" + i,
+						random.nextInt(8) == 0, random.nextInt(6));
+				CompletableFuture<?> future;
+				try {
+					future = issue(mutex, op);
+				}
+				catch (MutexClosedException refused) {
+					assertThat(close).as("%s: op %d refused before the close", context, i).isNotNull();
+					continue;
+				}
+				assertThat(close).as("%s: op %d queued after the close", context, i).isNull();
+				if (op.isRead()) {
+					op.exactRead = quiet;
+				}
+				else {
+					quiet = false;
+					lastWrite = future;
+				}
+				op.future = future;
+				ops.add(op);
+				int index = i;
+				future.whenComplete((result, error) -> {
+					op.completions.incrementAndGet();
+					if (op.isRead()) {
+						readCompletions.add(index);
+						return;
+					}
+					if (op.kind == Op.BARRIER) {
+						for (Op earlier : ops()) {
+							if (earlier.index < index && !earlier.isRead() && !earlier.future.isDone()) {
+								violations.add("barrier " + index + " completed before write " + earlier.index);
+							}
+						}
+					}
+					writeCompletions.add(index);
+				});
+				if (!op.isRead()) {
+					// a callback that throws, or (on the joining thread only) interrupts it: the cycle goes on
+					if (op.callback == 0) {
+						future.thenRun(() -> {
+							throw new IllegalStateException("callback of op " + index + " throws (expected)");
+						});
+					}
+					else if (op.callback == 1) {
+						future.thenRun(() -> {
+							if (Thread.currentThread() == issuer && this.joining) {
+								issuer.interrupt();
+							}
+						});
+					}
+				}
+				this.opsView = ops;
+				if (lastWrite != null && random.nextInt(4) == 0) {
+					try {
+						this.joining = true;
+						lastWrite.join(); // the lone writer: may claim the drain and run the cycle here
+					}
+					catch (CompletionException failed) {
+						// the batch failed: its outcome is checked against the model below
+					}
+					finally {
+						this.joining = false;
+					}
+					this.joining = false;
+					Thread.interrupted(); // an interrupt a callback on this thread set: cleared for the next join
+					quiet = true;
+					for (Op earlier : ops) {
+						if (!earlier.isRead() && !earlier.future.isDone()) {
+							quiet = false; // an earlier write's callback order is checked below
+						}
+					}
+				}
+			}
+			if (close == null) {
+				close = mutex.closeAsync();
+			}
+			for (Op op : ops) {
+				try {
+					op.future.get(60, TimeUnit.SECONDS);
+				}
+				catch (java.util.concurrent.ExecutionException expected) {
+					// checked below
+				}
+				catch (java.util.concurrent.TimeoutException stuck) {
+					fail("%s: op %d (%s) not completed within 60 s", context, op.index, op.describe());
+				}
+			}
+			close.get(60, TimeUnit.SECONDS);
+			// the same keyspace reopened: what the engine holds
+			Mutex<String, String> reopened = store.mutex(MutexOptions.builder("chaos").build(), Codecs.utf8(),
+					Codecs.utf8());
+			for (String key : KEYS) {
+				reopened.get(key).get(60, TimeUnit.SECONDS).ifPresent(value -> stored.put(key, value));
+			}
+		}
+		finally {
+			Thread.interrupted();
+			committer.shutdownNow();
+		}
+		assertThat(violations).as(context).isEmpty();
+		for (Op op : ops) {
+			assertThat(op.completions.get()).as("%s: op %d (%s) completions", context, op.index, op.describe())
+				.isEqualTo(1);
+		}
+		List<Integer> issuedWrites = ops.stream().filter(op -> !op.isRead()).map(op -> op.index).toList();
+		List<Integer> issuedReads = ops.stream().filter(Op::isRead).map(op -> op.index).toList();
+		assertThat(writeCompletions).as("%s: writes complete in issue order", context)
+			.containsExactlyElementsOf(issuedWrites);
+		assertThat(readCompletions).as("%s: reads complete in issue order", context)
+			.containsExactlyElementsOf(issuedReads);
+		// the model: only writes that succeeded applied, in issue order
+		Map<String, String> model = new HashMap<>();
+		int failedWrites = 0;
+		for (Op op : ops) {
+			Object outcome = op.future.isCompletedExceptionally() ? null : op.future.join();
+			boolean failed = op.future.isCompletedExceptionally();
+			switch (op.kind) {
+				case Op.PUT -> {
+					if (!failed) {
+						model.put(op.key, op.value);
+					}
+					else {
+						failedWrites++;
+					}
+				}
+				case Op.DEL -> {
+					if (!failed) {
+						model.remove(op.key);
+					}
+					else {
+						failedWrites++;
+					}
+				}
+				case Op.UPDATE -> {
+					if (!failed) {
+						assertThat(outcome).as("%s: update %d saw every earlier successful write and no later one",
+								context, op.index)
+							.isEqualTo(String.valueOf(model.get(op.key)));
+						model.put(op.key, model.getOrDefault(op.key, "") + "+" + op.index);
+					}
+					else {
+						assertThat(causeOf(op.future)).as("%s: update %d failed", context, op.index)
+							.isInstanceOfAny(StorageException.class, ThrowsOnPurpose.class);
+					}
+				}
+				case Op.GET -> {
+					if (!failed && op.exactRead) {
+						@SuppressWarnings("unchecked")
+						Optional<String> read = (Optional<String>) outcome;
+						assertThat(read).as("%s: read %d issued when every earlier write had completed", context,
+								op.index)
+							.isEqualTo(Optional.ofNullable(model.get(op.key)));
+					}
+				}
+				default -> {
+					// barrier
+				}
+			}
+		}
+		assertThat(stored).as("%s: the store holds exactly the successful writes (%d failed)",
+				context, failedWrites)
+			.isEqualTo(model);
+	}
+
+	private volatile List<Op> opsView = List.of();
+
+	/** Whether the issuer is inside a join (a callback interrupts it only then); written by the issuer. */
+	private volatile boolean joining;
+
+	private List<Op> ops() {
+		return this.opsView;
+	}
+
+	private static Throwable causeOf(CompletableFuture<?> future) {
+		try {
+			future.join();
+			return null;
+		}
+		catch (CompletionException ex) {
+			return ex.getCause();
+		}
+	}
+
+	private static CompletableFuture<?> issue(Mutex<String, String> mutex, Op op) {
+		return switch (op.kind) {
+			case Op.PUT -> mutex.put(op.key, op.value);
+			case Op.DEL -> mutex.del(op.key);
+			case Op.UPDATE -> mutex.update(context -> {
+				String seen = String.valueOf(context.get(op.key).orElse(null));
+				if (op.throwing) {
+					throw new ThrowsOnPurpose(op.index);
+				}
+				context.put(op.key, context.get(op.key).orElse("") + "+" + op.index);
+				return seen;
+			});
+			case Op.GET -> mutex.get(op.key);
+			default -> mutex.afterWrite();
+		};
+	}
+
+	/** An operation of the run; its fields are the issuer's, but for its completion count. */
+	private static final class Op {
+
+		static final int PUT = 0;
+
+		static final int DEL = 1;
+
+		static final int UPDATE = 2;
+
+		static final int GET = 3;
+
+		static final int BARRIER = 4;
+
+		final int index;
+
+		final int kind;
+
+		final String key;
+
+		final String value;
+
+		final boolean throwing;
+
+		final int callback;
+
+		final AtomicInteger completions = new AtomicInteger();
+
+		boolean exactRead;
+
+		volatile CompletableFuture<?> future;
+
+		Op(int index, int draw, String key, String value, boolean throwing, int callback) {
+			this.index = index;
+			this.kind = draw < 4 ? PUT : draw < 5 ? DEL : draw < 7 ? UPDATE : draw < 9 ? GET : BARRIER;
+			this.key = key;
+			this.value = value;
+			this.throwing = throwing;
+			this.callback = callback;
+		}
+
+		boolean isRead() {
+			return this.kind == GET;
+		}
+
+		String describe() {
+			return new String[] { "put", "del", "update", "get", "afterWrite" }[this.kind] + " " + this.key;
+		}
+
+	}
+
+	/** An update function's own failure. */
+	private static final class ThrowsOnPurpose extends RuntimeException {
+
+		ThrowsOnPurpose(int index) {
+			super("update " + index + " throws (expected)");
+		}
+
+	}
+
+	/**
+	 * The memory engine, each commit answered at random: at once, later on the committer thread, failing later
+	 * (nothing applied), or refused at the call.
+	 */
+	private static final class ChaoticCommits implements StorageEngine {
+
+		private final MemoryEngine delegate;
+
+		private final ExecutorService committer;
+
+		private final Random random;
+
+		ChaoticCommits(MemoryEngine delegate, ExecutorService committer, Random random) {
+			this.delegate = delegate;
+			this.committer = committer;
+			this.random = random;
+		}
+
+		private synchronized int draw() {
+			return this.random.nextInt(10);
+		}
+
+		@Override
+		public String description() {
+			return "memory engine, commits answered at random";
+		}
+
+		@Override
+		public KeyspaceStorage open(Keyspace keyspace, boolean durable, RemoteChangeSink remoteChanges) {
+			KeyspaceStorage storage = this.delegate.open(keyspace, durable, remoteChanges);
+			KeyspaceStorage chaotic = new KeyspaceStorage() {
+
+				@Override
+				public byte[] keyPrefix() {
+					return storage.keyPrefix();
+				}
+
+				@Override
+				public boolean validatesUpdates() {
+					return storage.validatesUpdates();
+				}
+
+				@Override
+				public int maxKeyBytes() {
+					return storage.maxKeyBytes();
+				}
+
+				@Override
+				public int maxValueBytes() {
+					return storage.maxValueBytes();
+				}
+
+				@Override
+				public ReadSnapshot snapshot() {
+					return storage.snapshot();
+				}
+
+				@Override
+				public CommitResult commit(EngineBatch batch) {
+					return storage.commit(batch);
+				}
+
+				@Override
+				public CompletionStage<CommitResult> commitAsync(EngineBatch batch) {
+					int draw = draw();
+					if (draw < 3) {
+						return CompletableFuture.completedFuture(storage.commit(batch));
+					}
+					if (draw < 7) {
+						return CompletableFuture.supplyAsync(() -> storage.commit(batch), ChaoticCommits.this.committer);
+					}
+					if (draw < 9) {
+						return CompletableFuture.supplyAsync(() -> {
+							throw new IllegalStateException("injected commit failure (expected)");
+						}, ChaoticCommits.this.committer);
+					}
+					throw new IllegalStateException("injected refusal at the call (expected)");
+				}
+
+				@Override
+				public void close() {
+					storage.close();
+				}
+
+			};
+			return chaotic;
+		}
+
+		@Override
+		public StoreHealth health() {
+			return this.delegate.health();
+		}
+
+		@Override
+		public void close() {
+			this.delegate.close();
+		}
+
+	}
+
+}

@@ -33,7 +33,10 @@ import io.levelmutex.codec.Codec;
  * <ul>
  * <li>A read sees every write that completed before the read was issued, and no write that
  * was still queued when its read phase began: a read issued "at the same instant" as a write
- * sees the state before that write.</li>
+ * (with no cycle running, or while a write phase runs) sees the state before that write. A read
+ * issued after a cycle's read phase began (while its results are delivered, say) waits for the
+ * next cycle, so a write issued after that read still joins the current cycle's write phase and
+ * the read sees it.</li>
  * <li>A write issued from a dependent action of a read's future that runs on the completing
  * thread ({@code thenAccept}, {@code thenApply}, {@code thenCompose}, ... registered before
  * the result arrives, never the {@code ...Async} forms) joins the very next batch: no other

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -37,8 +38,14 @@ import static org.assertj.core.api.Assertions.fail;
  * callback on the joining thread throws or interrupts it; updates that throw; a close at a random point. Checked
  * against a model: every operation completes exactly once; writes, updates and barriers complete in issue order
  * and reads in issue order; an {@code afterWrite} completes after every earlier write; a failed batch applies
- * nothing; an update sees exactly the writes that succeeded before it; a read issued once every earlier write
- * completed sees the model's state; operations issued after the close are refused at the call.
+ * nothing; an update sees exactly the writes that succeeded before it; a read sees the model's state after a prefix of
+ * the writes that holds every write completed when the read was issued and none issued after the read completed
+ * (the README's ordering guarantee: a read issued while a cycle is past its read phase waits for the next one, so it
+ * may see writes issued after it but taken by the current write phase); operations issued after the close are
+ * refused at the call.
+ * <p>
+ * The operations' list is read by completion callbacks on cycle threads, so it is a copy-on-write list; a callback
+ * of the test that throws is recorded as a violation, never lost.
  */
 class AsyncCommitJoinModelTest {
 
@@ -61,7 +68,8 @@ class AsyncCommitJoinModelTest {
 		int closeAt = random.nextBoolean() ? OPERATIONS + 1 : random.nextInt(OPERATIONS);
 		String context = "seed " + seed + ", pool " + poolThreads + ", batch limit " + batchLimit + ", close at "
 				+ closeAt;
-		List<Op> ops = new ArrayList<>();
+		List<Op> ops = new CopyOnWriteArrayList<>();
+		AtomicInteger attempted = new AtomicInteger(); // ops issued or being issued: a write's index is below it once queued
 		List<Integer> writeCompletions = Collections.synchronizedList(new ArrayList<>());
 		List<Integer> readCompletions = Collections.synchronizedList(new ArrayList<>());
 		List<String> violations = Collections.synchronizedList(new ArrayList<>());
@@ -74,7 +82,6 @@ class AsyncCommitJoinModelTest {
 					Codecs.utf8());
 			CompletableFuture<Void> close = null;
 			CompletableFuture<?> lastWrite = null;
-			boolean quiet = false; // every earlier write completed and nothing was issued since
 			for (int i = 0; i < OPERATIONS; i++) {
 				if (i == closeAt) {
 					close = mutex.closeAsync();
@@ -82,6 +89,10 @@ class AsyncCommitJoinModelTest {
 				Op op = new Op(i, random.nextInt(10), KEYS[random.nextInt(KEYS.length)], "v" + i,
 						random.nextInt(8) == 0, random.nextInt(6));
 				CompletableFuture<?> future;
+				if (op.isRead()) {
+					op.lowerBound = completedPrefix(ops); // every write below it completed: the read must see them
+				}
+				attempted.set(i + 1);
 				try {
 					future = issue(mutex, op);
 				}
@@ -90,30 +101,32 @@ class AsyncCommitJoinModelTest {
 					continue;
 				}
 				assertThat(close).as("%s: op %d queued after the close", context, i).isNull();
-				if (op.isRead()) {
-					op.exactRead = quiet;
-				}
-				else {
-					quiet = false;
+				if (!op.isRead()) {
 					lastWrite = future;
 				}
 				op.future = future;
 				ops.add(op);
 				int index = i;
-				future.whenComplete((result, error) -> {
-					op.completions.incrementAndGet();
-					if (op.isRead()) {
-						readCompletions.add(index);
-						return;
-					}
-					if (op.kind == Op.BARRIER) {
-						for (Op earlier : ops()) {
-							if (earlier.index < index && !earlier.isRead() && !earlier.future.isDone()) {
-								violations.add("barrier " + index + " completed before write " + earlier.index);
+				op.recorded = future.whenComplete((result, error) -> {
+					try {
+						op.completions.incrementAndGet();
+						if (op.isRead()) {
+							op.upperBound = attempted.get(); // no write issued after this can be in its snapshot
+							readCompletions.add(index);
+							return;
+						}
+						if (op.kind == Op.BARRIER) {
+							for (Op earlier : ops) {
+								if (earlier.index < index && !earlier.isRead() && !earlier.future.isDone()) {
+									violations.add("barrier " + index + " completed before write " + earlier.index);
+								}
 							}
 						}
+						writeCompletions.add(index);
 					}
-					writeCompletions.add(index);
+					catch (Throwable bug) {
+						violations.add("the test's completion callback of op " + index + " threw " + bug);
+					}
 				});
 				if (!op.isRead()) {
 					// a callback that throws, or (on the joining thread only) interrupts it: the cycle goes on
@@ -130,7 +143,6 @@ class AsyncCommitJoinModelTest {
 						});
 					}
 				}
-				this.opsView = ops;
 				if (lastWrite != null && random.nextInt(4) == 0) {
 					try {
 						this.joining = true;
@@ -144,12 +156,6 @@ class AsyncCommitJoinModelTest {
 					}
 					this.joining = false;
 					Thread.interrupted(); // an interrupt a callback on this thread set: cleared for the next join
-					quiet = true;
-					for (Op earlier : ops) {
-						if (!earlier.isRead() && !earlier.future.isDone()) {
-							quiet = false; // an earlier write's callback order is checked below
-						}
-					}
 				}
 			}
 			if (close == null) {
@@ -157,10 +163,11 @@ class AsyncCommitJoinModelTest {
 			}
 			for (Op op : ops) {
 				try {
-					op.future.get(60, TimeUnit.SECONDS);
+					// the test's own callback ran (its stage fails with the operation's failure: that is checked below)
+					op.recorded.handle((result, error) -> null).get(60, TimeUnit.SECONDS);
 				}
-				catch (java.util.concurrent.ExecutionException expected) {
-					// checked below
+				catch (java.util.concurrent.ExecutionException notThrown) {
+					fail("%s: op %d: handle() failed: %s", context, op.index, notThrown);
 				}
 				catch (java.util.concurrent.TimeoutException stuck) {
 					fail("%s: op %d (%s) not completed within 60 s", context, op.index, op.describe());
@@ -225,13 +232,7 @@ class AsyncCommitJoinModelTest {
 					}
 				}
 				case Op.GET -> {
-					if (!failed && op.exactRead) {
-						@SuppressWarnings("unchecked")
-						Optional<String> read = (Optional<String>) outcome;
-						assertThat(read).as("%s: read %d issued when every earlier write had completed", context,
-								op.index)
-							.isEqualTo(Optional.ofNullable(model.get(op.key)));
-					}
+					// checked below against the model's prefixes
 				}
 				default -> {
 					// barrier
@@ -241,16 +242,63 @@ class AsyncCommitJoinModelTest {
 		assertThat(stored).as("%s: the store holds exactly the successful writes (%d failed)",
 				context, failedWrites)
 			.isEqualTo(model);
+		// reads: the value of the model after writes below some p, lowerBound <= p <= upperBound
+		List<Map<String, String>> prefixes = modelPrefixes(ops);
+		for (Op op : ops) {
+			if (!op.isRead() || op.future.isCompletedExceptionally()) {
+				continue;
+			}
+			@SuppressWarnings("unchecked")
+			Optional<String> read = (Optional<String>) op.future.join();
+			List<Integer> matching = new ArrayList<>();
+			for (int p = 0; p < prefixes.size(); p++) {
+				if (Optional.ofNullable(prefixes.get(p).get(op.key)).equals(read)) {
+					matching.add(p);
+				}
+			}
+			assertThat(matching).as("%s: read %d (%s) saw %s: the writes below %d completed when it was issued, none "
+					+ "issued from %d on can be in its snapshot; prefixes with that value", context, op.index,
+					op.describe(), read, op.lowerBound, op.upperBound)
+				.anyMatch(p -> p >= op.lowerBound && p <= op.upperBound);
+		}
 	}
 
-	private volatile List<Op> opsView = List.of();
+	/** The index below which every write (the writes of ops with a lower index) has completed. */
+	private static int completedPrefix(List<Op> ops) {
+		for (Op op : ops) {
+			if (!op.isRead() && !op.future.isDone()) {
+				return op.index;
+			}
+		}
+		return ops.isEmpty() ? 0 : ops.get(ops.size() - 1).index + 1;
+	}
+
+	/** Element p: the model after the successful writes of the ops with an index below p, p = 0..OPERATIONS. */
+	private static List<Map<String, String>> modelPrefixes(List<Op> ops) {
+		Map<Integer, Op> byIndex = new HashMap<>();
+		ops.forEach(op -> byIndex.put(op.index, op));
+		List<Map<String, String>> prefixes = new ArrayList<>();
+		Map<String, String> state = new HashMap<>();
+		prefixes.add(Map.copyOf(state));
+		for (int index = 0; index < OPERATIONS; index++) {
+			Op op = byIndex.get(index);
+			if (op != null && !op.future.isCompletedExceptionally()) {
+				switch (op.kind) {
+					case Op.PUT -> state.put(op.key, op.value);
+					case Op.DEL -> state.remove(op.key);
+					case Op.UPDATE -> state.put(op.key, state.getOrDefault(op.key, "") + "+" + op.index);
+					default -> {
+						// reads and barriers write nothing
+					}
+				}
+			}
+			prefixes.add(Map.copyOf(state));
+		}
+		return prefixes;
+	}
 
 	/** Whether the issuer is inside a join (a callback interrupts it only then); written by the issuer. */
 	private volatile boolean joining;
-
-	private List<Op> ops() {
-		return this.opsView;
-	}
 
 	private static Throwable causeOf(CompletableFuture<?> future) {
 		try {
@@ -306,9 +354,16 @@ class AsyncCommitJoinModelTest {
 
 		final AtomicInteger completions = new AtomicInteger();
 
-		boolean exactRead;
+		/** A read: every write below this index had completed when it was issued (the issuer's). */
+		int lowerBound;
+
+		/** A read: ops issued when its result arrived; written by its completion callback. */
+		volatile int upperBound;
 
 		volatile CompletableFuture<?> future;
+
+		/** The test's completion callback's stage: done once the callback ran. */
+		volatile CompletableFuture<?> recorded;
 
 		Op(int index, int draw, String key, String value, boolean throwing, int callback) {
 			this.index = index;

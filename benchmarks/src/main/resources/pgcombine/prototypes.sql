@@ -300,3 +300,81 @@ BEGIN
     PERFORM pg_logical_emit_message(true, 'level-mutex', '');
 END;
 $$;
+
+-- (e) the sequence last: a batch writes its rows BEFORE it takes the keyspace's lock, with its transaction's xid in
+-- the row instead of the sequence (sorted upsert: blind batches of different nodes lock rows in one order, no
+-- deadlock), then takes the keyspace row's lock, the next sequence and writes its batch-log row (sequence AND xid),
+-- and commits. The lock is held only for the sequence, the batch log and the COMMIT: what 3 nodes serialise on is
+-- no longer the upsert. Conflicting writers still commit in row-lock order (a batch waiting for another's row lock
+-- takes the keyspace lock after that one committed), so sequence order = commit order = row version order. Update
+-- validation would map a row's xid to its batch's sequence through the batch log (index on keyspace, xid): keys
+-- under row locks taken in key order before the upsert, spans under the keyspace lock (see README). Outcome
+-- resolution cannot rely on the keyspace lock any more (a batch may be writing rows before it takes it): every
+-- batch holds a shared advisory lock on its keyspace from its start, and resolution takes it exclusively, which
+-- waits for every batch in flight. Contention-adaptive like schema v2's function: lock free -> held through a
+-- synchronous commit; held -> wait, commit without the flush (flushed = false), the caller flushes.
+CREATE TABLE IF NOT EXISTS level_mutex_batch_last (
+    batch_id uuid PRIMARY KEY,
+    keyspace_id integer NOT NULL,
+    seq bigint NOT NULL,
+    xid bigint NOT NULL,
+    node_id uuid NOT NULL,
+    applied_ops integer NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS level_mutex_batch_last_seq ON level_mutex_batch_last (keyspace_id, seq);
+CREATE INDEX IF NOT EXISTS level_mutex_batch_last_xid ON level_mutex_batch_last (keyspace_id, xid);
+
+CREATE OR REPLACE FUNCTION level_mutex_commit_last(p_keyspace integer, p_batch uuid, p_node uuid,
+        p_keys bytea[], p_values bytea[])
+    RETURNS TABLE (seq bigint, flushed boolean)
+    LANGUAGE plpgsql VOLATILE
+    SET plan_cache_mode = force_generic_plan
+AS $$
+#variable_conflict use_column
+DECLARE
+    v_xid bigint;
+    v_seq bigint;
+    v_flushed boolean := true;
+BEGIN
+    PERFORM set_config('synchronous_commit', 'on', true);
+    PERFORM pg_advisory_xact_lock_shared(1819045230, p_keyspace);
+    v_xid := pg_current_xact_id()::text::bigint;
+    WITH last AS (
+        SELECT DISTINCT ON (w.key) w.key, w.value
+        FROM unnest(p_keys, p_values) WITH ORDINALITY AS w(key, value, n)
+        ORDER BY w.key, w.n DESC
+    )
+    INSERT INTO level_mutex_entry AS e (keyspace_id, key, value, seq)
+        SELECT p_keyspace, l.key, l.value, v_xid FROM last l WHERE l.value IS NOT NULL
+        ON CONFLICT (keyspace_id, key) DO UPDATE SET value = EXCLUDED.value, seq = EXCLUDED.seq;
+    IF current_setting('level_mutex.commit_released', true) IS DISTINCT FROM 'on' THEN
+        UPDATE level_mutex_keyspace k SET seq = k.seq + 1
+            WHERE k.id = (SELECT l.id FROM level_mutex_keyspace l WHERE l.id = p_keyspace FOR NO KEY UPDATE SKIP LOCKED)
+            RETURNING k.seq INTO v_seq;
+    END IF;
+    IF v_seq IS NULL THEN
+        UPDATE level_mutex_keyspace k SET seq = k.seq + 1, async_seq = k.seq + 1 WHERE k.id = p_keyspace
+            RETURNING k.seq INTO v_seq;
+        v_flushed := false;
+        PERFORM set_config('synchronous_commit', 'off', true);
+    END IF;
+    INSERT INTO level_mutex_batch_last (batch_id, keyspace_id, seq, xid, node_id, applied_ops)
+        VALUES (p_batch, p_keyspace, v_seq, v_xid, p_node, cardinality(p_keys));
+    RETURN QUERY SELECT v_seq, v_flushed;
+END;
+$$;
+
+-- (e) released: as level_mutex_commit_released (the lock waited for, released at a COMMIT without the flush, then
+-- a flushing transaction), in one CALL.
+CREATE OR REPLACE PROCEDURE level_mutex_commit_last_released(p_keyspace integer, p_batch uuid, p_node uuid,
+        p_keys bytea[], p_values bytea[], OUT seq bigint)
+    LANGUAGE plpgsql
+AS $$
+BEGIN
+    PERFORM set_config('level_mutex.commit_released', 'on', true);
+    SELECT c.seq INTO seq FROM level_mutex_commit_last(p_keyspace, p_batch, p_node, p_keys, p_values) c;
+    COMMIT;
+    PERFORM set_config('synchronous_commit', 'on', true);
+    PERFORM pg_logical_emit_message(true, 'level-mutex', '');
+END;
+$$;

@@ -33,6 +33,13 @@ enum CombineDesign {
 	 */
 	LEASE("lease"),
 
+	/**
+	 * (e) the sequence last: the rows written (with the xid) before the keyspace's lock is taken, the lock held only
+	 * for the sequence, the batch log and the commit; today's route (function, then the released procedure when the
+	 * lock was met held).
+	 */
+	LAST("last"),
+
 	/** (c) blind batches without the keyspace lock (xid instead of sequence). */
 	FREE("free"),
 
@@ -64,7 +71,7 @@ enum CombineDesign {
 				return design;
 			}
 		}
-		throw new IllegalArgumentException("Unknown design " + label + " (today, combine, combine-shared, combine-sync, lease, free, join)");
+		throw new IllegalArgumentException("Unknown design " + label + " (today, last, combine, combine-shared, combine-sync, lease, free, join)");
 	}
 
 }

@@ -35,7 +35,7 @@ import io.levelmutex.postgres.PostgresStore;
  * nodes / design at 1 node, design at 1 node / today at 1 node.
  *
  * <p>Usage: {@code CombineProbe [--rounds 3] [--warmup-ms 2000] [--window-ms 4000] [--clients 256]
- * [--designs today,combine,combine-shared,combine-sync,lease,free,join] [--nodes 1,3] [--keyspaces 1,8] [--out DIR]}. The report goes
+ * [--designs today,last,combine,combine-shared,combine-sync,lease,free,join] [--nodes 1,3] [--keyspaces 1,8] [--out DIR]}. The report goes
  * to standard output and, with {@code --out}, to {@code DIR/combine.md}. Owned by the main thread.
  */
 public final class CombineProbe {
@@ -80,7 +80,7 @@ public final class CombineProbe {
 		long warmup = Long.parseLong(options.getOrDefault("warmup-ms", "2000"));
 		long window = Long.parseLong(options.getOrDefault("window-ms", "4000"));
 		int clients = Integer.parseInt(options.getOrDefault("clients", "256"));
-		List<CombineDesign> designs = Arrays.stream(options.getOrDefault("designs", "today,combine,combine-shared,combine-sync,lease,free,join")
+		List<CombineDesign> designs = Arrays.stream(options.getOrDefault("designs", "today,last,combine,combine-shared,combine-sync,lease,free,join")
 			.split(",")).map(CombineDesign::of).toList();
 		List<Integer> nodeCounts = ints(options.getOrDefault("nodes", "1,3"));
 		List<Integer> keyspaceCounts = ints(options.getOrDefault("keyspaces", "1,8"));

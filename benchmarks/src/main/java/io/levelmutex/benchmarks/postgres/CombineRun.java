@@ -57,6 +57,12 @@ final class CombineRun {
 			+ " ?::bytea[], '{}'::int[], '{}'::bigint[], '{}'::int[], '{}'::boolean[], '{}'::bytea[], '{}'::int[],"
 			+ " '{}'::bytea[], '{}'::bytea[], '{}'::boolean[], NULL, NULL, NULL, NULL, NULL, NULL)";
 
+	private static final String COMMIT_LAST = "SELECT seq, flushed FROM level_mutex_commit_last(?, ?, ?, ?::bytea[],"
+			+ " ?::bytea[])";
+
+	private static final String COMMIT_LAST_RELEASED = "CALL level_mutex_commit_last_released(?, ?, ?, ?::bytea[],"
+			+ " ?::bytea[], NULL)";
+
 	private static final String FLUSH_WAL = "SELECT set_config('synchronous_commit', 'on', true),"
 			+ " pg_logical_emit_message(true, 'level-mutex', '')";
 
@@ -225,7 +231,8 @@ final class CombineRun {
 						throw new IllegalStateException(thread.getName() + " did not end within 30 s");
 					}
 				}
-				String check = (this.design == CombineDesign.FREE) ? "" : sequenceCheck(stats);
+				String check = (this.design == CombineDesign.FREE) ? ""
+						: sequenceCheck(stats, (this.design == CombineDesign.LAST) ? "level_mutex_batch_last" : "level_mutex_batch");
 				double seconds = (this.windowEnd - this.windowStart) / 1e9;
 				long rowCount = this.rows.sum();
 				Histogram all = new Histogram(60_000_000L, 2);
@@ -259,12 +266,12 @@ final class CombineRun {
 	 * After the run: every keyspace's sequence is the number of batches in the batch log and their sequences are
 	 * 1..seq (gapless, each once); pending batches left over (in flight when the run stopped) are counted.
 	 */
-	private String sequenceCheck(Connection connection) throws SQLException {
+	private String sequenceCheck(Connection connection, String batchLog) throws SQLException {
 		try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(
 				"SELECT count(*) FILTER (WHERE k.seq = b.n AND k.seq = coalesce(b.top, 0) AND b.n = b.distinct_seqs),"
 						+ " count(*), (SELECT count(*) FROM level_mutex_pending) FROM level_mutex_keyspace k"
 						+ " CROSS JOIN LATERAL (SELECT count(*) AS n, max(seq) AS top, count(DISTINCT seq) AS distinct_seqs"
-						+ " FROM level_mutex_batch x WHERE x.keyspace_id = k.id) b")) {
+						+ " FROM " + batchLog + " x WHERE x.keyspace_id = k.id) b")) {
 			result.next();
 			return ((result.getLong(1) == result.getLong(2)) ? "sequences gapless" : "SEQUENCE GAP")
 					+ ((result.getLong(3) > 0) ? " (" + result.getLong(3) + " pending left)" : "") + "; ";
@@ -278,7 +285,7 @@ final class CombineRun {
 		String call = String.format(java.util.Locale.ROOT, "call %.2f ms; ",
 				per(c.getOrDefault("callNanos", 0L), c.getOrDefault("callCount", 0L)) / 1e6);
 		return call + switch (this.design) {
-			case TODAY -> String.format(java.util.Locale.ROOT, "function %.0f%% (met the lock held %.0f%%), released %.0f%%",
+			case TODAY, LAST -> String.format(java.util.Locale.ROOT, "function %.0f%% (met the lock held %.0f%%), released %.0f%%",
 					pct(c.getOrDefault("function", 0L), commitCount), pct(c.getOrDefault("held", 0L), commitCount),
 					pct(c.getOrDefault("released", 0L), commitCount));
 			case COMBINE, COMBINE_SHARED, COMBINE_SYNC -> String.format(java.util.Locale.ROOT,
@@ -574,18 +581,19 @@ final class CombineRun {
 			UUID batch = UUID.randomUUID();
 			UUID nodeId = CombineRun.this.nodeIds[this.node];
 			switch (CombineRun.this.design) {
-				case TODAY -> {
+				case TODAY, LAST -> {
+					boolean last = CombineRun.this.design == CombineDesign.LAST;
 					if (this.releasedLeft > 0) {
 						this.releasedLeft--;
-						call(COMMIT_RELEASED_BLIND, id, batch, nodeId, batchKeys, batchValues);
+						call(last ? COMMIT_LAST_RELEASED : COMMIT_RELEASED_BLIND, id, batch, nodeId, batchKeys, batchValues);
 						count("released", 1);
 					}
 					else {
 						boolean flushed;
-						try (PreparedStatement statement = prepare(COMMIT_BLIND, id, batch, nodeId, batchKeys, batchValues);
-								ResultSet result = statement.executeQuery()) {
+						try (PreparedStatement statement = prepare(last ? COMMIT_LAST : COMMIT_BLIND, id, batch, nodeId,
+								batchKeys, batchValues); ResultSet result = statement.executeQuery()) {
 							result.next();
-							flushed = result.getBoolean(6);
+							flushed = result.getBoolean(last ? 2 : 6);
 						}
 						count("function", 1);
 						if (!flushed) {

@@ -47,12 +47,30 @@ enum CombineDesign {
 	 * (d) each node joins the ready batches of all its keyspaces into one transaction and one round trip (one
 	 * committer per node; keyspaces locked in id order, released before the flush).
 	 */
-	JOIN("join");
+	JOIN("join", 1),
+
+	/** (d) with two joined commits in flight per node: keyspace k joined by committer k mod 2. */
+	JOIN2("join2", 2),
+
+	/** (d) with four joined commits in flight per node: keyspace k joined by committer k mod 4. */
+	JOIN4("join4", 4);
 
 	private final String label;
 
+	private final int joinGroups;
+
 	CombineDesign(String label) {
+		this(label, 0);
+	}
+
+	CombineDesign(String label, int joinGroups) {
 		this.label = label;
+		this.joinGroups = joinGroups;
+	}
+
+	/** @return how many joined commits a node keeps in flight, 0 for a design that does not join keyspaces */
+	int joinGroups() {
+		return this.joinGroups;
 	}
 
 	/** @return the short name used on the command line and in the report */
@@ -71,7 +89,7 @@ enum CombineDesign {
 				return design;
 			}
 		}
-		throw new IllegalArgumentException("Unknown design " + label + " (today, last, combine, combine-shared, combine-sync, lease, free, join)");
+		throw new IllegalArgumentException("Unknown design " + label + " (today, last, combine, combine-shared, combine-sync, lease, free, join, join2, join4)");
 	}
 
 }

@@ -35,7 +35,7 @@ import io.levelmutex.postgres.PostgresStore;
  * nodes / design at 1 node, design at 1 node / today at 1 node.
  *
  * <p>Usage: {@code CombineProbe [--rounds 3] [--warmup-ms 2000] [--window-ms 4000] [--clients 256]
- * [--designs today,last,combine,combine-shared,combine-sync,lease,free,join] [--nodes 1,3] [--keyspaces 1,8] [--out DIR]}. The report goes
+ * [--designs today,last,combine,combine-shared,combine-sync,lease,free,join,join2,join4] [--nodes 1,3] [--keyspaces 1,8] [--out DIR]}. The report goes
  * to standard output and, with {@code --out}, to {@code DIR/combine.md}. Owned by the main thread.
  */
 public final class CombineProbe {
@@ -112,7 +112,7 @@ public final class CombineProbe {
 				for (int keyspaces : keyspaceCounts) {
 					List<int[]> points = new ArrayList<>();
 					for (int d = 0; d < designs.size(); d++) {
-						if (designs.get(d) == CombineDesign.JOIN && keyspaces == 1) {
+						if (designs.get(d).joinGroups() > 0 && keyspaces == 1) {
 							continue; // one keyspace: nothing to join
 						}
 						for (int nodes : nodeCounts) {

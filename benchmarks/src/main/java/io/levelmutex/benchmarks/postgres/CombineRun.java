@@ -165,9 +165,13 @@ final class CombineRun {
 		for (int node = 0; node < nodes; node++) {
 			this.nodeIds[node] = UUID.randomUUID();
 			this.outcomes.add(new ConcurrentHashMap<>());
-			WriteQueue joined = new WriteQueue();
+			int groups = design.joinGroups();
+			WriteQueue[] joined = new WriteQueue[Math.max(groups, 1)];
+			for (int g = 0; g < joined.length; g++) {
+				joined[g] = new WriteQueue();
+			}
 			for (int keyspace = 0; keyspace < keyspaces; keyspace++) {
-				this.queues[node][keyspace] = (design == CombineDesign.JOIN) ? joined : new WriteQueue();
+				this.queues[node][keyspace] = (groups > 0) ? joined[keyspace % groups] : new WriteQueue();
 			}
 		}
 	}
@@ -190,7 +194,8 @@ final class CombineRun {
 					connections.add(connection);
 					threads.add(start("listener-" + node, new Listener(node, connection)));
 				}
-				int committers = (this.design == CombineDesign.JOIN) ? 1 : this.keyspaces;
+				int committers = (this.design.joinGroups() > 0) ? Math.min(this.design.joinGroups(), this.keyspaces)
+						: this.keyspaces;
 				for (int keyspace = 0; keyspace < committers; keyspace++) {
 					Connection connection = connect();
 					connections.add(connection);
@@ -305,7 +310,7 @@ final class CombineRun {
 					pct(c.getOrDefault("forwardedRows", 0L), this.rows.sum()),
 					per(c.getOrDefault("forwardedLatencyUs", 0L), c.getOrDefault("forwardedRows", 0L)));
 			case FREE -> "";
-			case JOIN -> String.format(java.util.Locale.ROOT, "%.2f keyspace batches per joined commit",
+			case JOIN, JOIN2, JOIN4 -> String.format(java.util.Locale.ROOT, "%.2f keyspace batches per joined commit",
 					per(c.getOrDefault("keyspaceBatches", 0L), commitCount));
 		};
 	}
@@ -677,7 +682,7 @@ final class CombineRun {
 						mine.remove(pending);
 					}
 				}
-				case JOIN -> {
+				case JOIN, JOIN2, JOIN4 -> {
 					int k = CombineRun.this.keyspaces;
 					List<List<Integer>> byKeyspace = new ArrayList<>();
 					for (int i = 0; i < k; i++) {

@@ -40,7 +40,8 @@ import io.levelmutex.postgres.PostgresStore;
  */
 public final class CombineProbe {
 
-	private static final int KEYS = 100_000;
+	/** Keys of the probe's keyspaces (all preloaded). */
+	static final int KEYS = 100_000;
 
 	private static final int VALUES = 4096;
 
@@ -48,7 +49,7 @@ public final class CombineProbe {
 
 	private final PgServer server;
 
-	private final byte[][] keys = new byte[KEYS][];
+	private final byte[][] keys;
 
 	private final byte[][] values = new byte[VALUES][];
 
@@ -58,10 +59,16 @@ public final class CombineProbe {
 
 	private int databases;
 
-	private CombineProbe(PgServer server, PrintStream report) {
+	/**
+	 * @param server the run's server
+	 * @param report where each point's line goes
+	 * @param keyCount how many keys the templates preload ({@link #KEYS} in the probe)
+	 */
+	CombineProbe(PgServer server, PrintStream report, int keyCount) {
 		this.server = server;
 		this.report = report;
-		for (int i = 0; i < KEYS; i++) {
+		this.keys = new byte[keyCount][];
+		for (int i = 0; i < keyCount; i++) {
 			this.keys[i] = ByteBuffer.allocate(8).putLong(i).array();
 		}
 		SplittableRandom random = new SplittableRandom(19);
@@ -97,7 +104,7 @@ public final class CombineProbe {
 			report.println("# " + server.describe());
 			report.println("# load before: " + load() + "; clients " + clients + ", warm-up " + warmup + " ms, window "
 					+ window + " ms, " + KEYS + " keys, " + VALUE_BYTES + "-byte values");
-			CombineProbe probe = new CombineProbe(server, report);
+			CombineProbe probe = new CombineProbe(server, report, KEYS);
 			for (int keyspaces : keyspaceCounts) {
 				probe.template(keyspaces);
 			}
@@ -124,7 +131,8 @@ public final class CombineProbe {
 					}
 					for (int[] point : points) {
 						CombineDesign design = designs.get(point[0]);
-						double rate = probe.point(round, keyspaces, design, point[1], clients, warmup, window);
+						double rate = probe.point(round, keyspaces, design, point[1], clients, warmup, window)
+							.rowsPerSecond();
 						rates.computeIfAbsent(key(keyspaces, design, point[1]), (k) -> new ArrayList<>()).add(rate);
 					}
 				}
@@ -192,7 +200,12 @@ public final class CombineProbe {
 		return String.format(Locale.ROOT, "**%.2f** (%s)", median, all);
 	}
 
-	private double point(int round, int keyspaces, CombineDesign design, int nodes, int clients, long warmup,
+	/**
+	 * Runs one point on a fresh copy of the keyspace count's template ({@link #template} first) and reports its line.
+	 * @return what it measured
+	 * @throws Exception if the database cannot be made or the run fails
+	 */
+	CombineRun.Result point(int round, int keyspaces, CombineDesign design, int nodes, int clients, long warmup,
 			long window) throws Exception {
 		String name = "combine_" + (++this.databases);
 		try (Connection admin = this.server.connect("postgres"); Statement statement = admin.createStatement()) {
@@ -214,15 +227,19 @@ public final class CombineProbe {
 					result.serverCpuMicrosPerRow(), result.jvmCpuMicrosPerRow(), before, after, result.failures(),
 					result.firstFailure().isEmpty() ? "" : " " + result.firstFailure().replace('|', '/'),
 					result.notes()));
-			return result.rowsPerSecond();
+			return result;
 		}
 		finally {
 			this.server.dropDatabase(name);
 		}
 	}
 
-	/** Creates database tpl_kN: schema v2, the prototypes, N keyspaces, every key preloaded in its keyspace. */
-	private void template(int keyspaces) throws Exception {
+	/**
+	 * Creates database tpl_kN: schema v2, the prototypes, N keyspaces, every key preloaded in its keyspace.
+	 * @param keyspaces N
+	 * @throws Exception if the server refuses
+	 */
+	void template(int keyspaces) throws Exception {
 		String name = "tpl_k" + keyspaces;
 		try (Connection admin = this.server.connect("postgres"); Statement statement = admin.createStatement()) {
 			statement.execute("CREATE DATABASE " + name);
@@ -244,10 +261,10 @@ public final class CombineProbe {
 				for (int k = 0; k < keyspaces; k++) {
 					List<byte[]> chunkKeys = new ArrayList<>();
 					List<byte[]> chunkValues = new ArrayList<>();
-					for (int i = k; i < KEYS; i += keyspaces) {
+					for (int i = k; i < this.keys.length; i += keyspaces) {
 						chunkKeys.add(this.keys[i]);
 						chunkValues.add(this.values[i % VALUES]);
-						if (chunkKeys.size() == 4096 || i + keyspaces >= KEYS) {
+						if (chunkKeys.size() == 4096 || i + keyspaces >= this.keys.length) {
 							insert.setInt(1, ids[k]);
 							insert.setObject(2, chunkKeys.toArray(new byte[0][]));
 							insert.setObject(3, chunkValues.toArray(new byte[0][]));

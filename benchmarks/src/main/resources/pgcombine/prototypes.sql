@@ -17,6 +17,8 @@
 --     validates spans would take it exclusively), the upsert in key order (row locks in one order: no deadlock
 --     between blind batches), the writer's xid as the row's "seq" and in a batch log by xid; no keyspace row,
 --     no sequence. Validation and remote-change catch-up would go by pg_snapshot visibility.
+-- (d) one node's keyspaces joined: level_mutex_commit_joined (at the end of this file).
+-- (e) the sequence last: level_mutex_commit_last and level_mutex_commit_last_released (at the end of this file).
 --
 -- A pending row names its writer's session (pid and a random token the session holds a session-level advisory lock
 -- on, taken once per connection: SELECT pg_advisory_lock(pg_backend_pid(), token)): an applier drops, without

@@ -655,8 +655,9 @@ class JoinHelpsDrainTest {
 							op.thenRun(increments::increment);
 						}
 						else if (roll < 70) {
-							last = own + "-" + i;
-							op = mutex.put(own, last);
+							String value = own + "-" + i;
+							op = mutex.put(own, value);
+							last = value; // only once queued: a put refused at the call (overloaded) wrote nothing
 						}
 						else {
 							String expected = last;

@@ -116,6 +116,22 @@ abstract class ClusterTestSupport {
 			.withPollInterval(Duration.ofMillis(200));
 	}
 
+	/**
+	 * {@link #fastSettings()} for a test whose lost COMMIT must be resolved through the batch log: the lookup opens a
+	 * new connection, which on a loaded machine took more than 300 ms (a resolveWait of 300 ms then failed the
+	 * writes as outcome unknown, as the README allows); here the wait is a bound for a failure report, never waited
+	 * when the test passes.
+	 */
+	static PostgresSettings resolvingSettings() {
+		return fastSettings().withWaits(Duration.ofSeconds(2), Duration.ofSeconds(60));
+	}
+
+	/**
+	 * The resolveWait of a test whose batch log cannot tell in time (its lock is held): the lookup must open its
+	 * connection within it and then time out on the lock; 300 ms was not always enough for the connection alone.
+	 */
+	static final Duration UNRESOLVABLE_WAIT = Duration.ofSeconds(2);
+
 	static TestNode open(PGSimpleDataSource dataSource) {
 		return TestNode.open(dataSource, fastSettings(), true);
 	}

@@ -65,7 +65,7 @@ class CommitFailureTest extends ClusterTestSupport {
 	void whenTheBatchConnectionIsTerminatedRightBeforeCommitThenTheBatchLogShowsItWasNotApplied() throws Exception {
 		PGSimpleDataSource database = newDatabase();
 		AtomicInteger terminated = new AtomicInteger();
-		TestNode victim = TestNode.open(database, fastSettings(), true, (connection, call) -> {
+		TestNode victim = TestNode.open(database, resolvingSettings(), true, (connection, call) -> {
 			int pid = connection.unwrap(PGConnection.class).getBackendPID();
 			terminated.addAndGet((int) queryLong(database, "SELECT count(pg_terminate_backend(" + pid + "))"));
 			return call.executeQuery();
@@ -84,7 +84,7 @@ class CommitFailureTest extends ClusterTestSupport {
 	@Test
 	void whenTheCommitAcknowledgementIsLostThenTheBatchLogTellsItCommittedWithItsRejections() throws Exception {
 		PGSimpleDataSource database = newDatabase();
-		TestNode node = TestNode.open(database, fastSettings(), true, (connection, call) -> {
+		TestNode node = TestNode.open(database, resolvingSettings(), true, (connection, call) -> {
 			call.executeQuery().close();
 			throw new SQLException("simulated: connection reset while reading the COMMIT reply", "08006");
 		});
@@ -115,7 +115,7 @@ class CommitFailureTest extends ClusterTestSupport {
 	void whenTheBatchStillHoldsTheKeyspaceLockDuringResolutionThenTheOutcomeIsUnknownAndTyped() throws Exception {
 		PGSimpleDataSource database = newDatabase();
 		AtomicReference<Connection> holder = new AtomicReference<>();
-		PostgresSettings settings = fastSettings().withWaits(Duration.ofSeconds(2), Duration.ofMillis(300));
+		PostgresSettings settings = fastSettings().withWaits(Duration.ofSeconds(2), UNRESOLVABLE_WAIT);
 		TestNode node = TestNode.open(database, settings, true, (connection, call) -> {
 			call.executeQuery().close();
 			Connection locker = database.getConnection();

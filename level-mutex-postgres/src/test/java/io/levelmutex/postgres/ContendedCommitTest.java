@@ -139,7 +139,7 @@ class ContendedCommitTest extends ClusterTestSupport {
 	@Test
 	void aLostConnectionDuringTheFlushIsResolvedThroughTheBatchLogAndFlushedThere() throws Exception {
 		AtomicInteger flushCalls = new AtomicInteger();
-		TestNode node = TestNode.open(newDatabase(), fastSettings(), true, flushing((connection, durable) -> {
+		TestNode node = TestNode.open(newDatabase(), resolvingSettings(), true, flushing((connection, durable) -> {
 			flushCalls.incrementAndGet();
 			connection.close();
 			throw new PSQLException("connection lost before the flush", PSQLState.CONNECTION_FAILURE);

@@ -161,7 +161,7 @@ class OneWriteCommitTest extends ClusterTestSupport {
 	@Test
 	void whenTheReplyToAPutOnlyCommitIsLostThenTheBatchLogTellsItCommitted() {
 		PGSimpleDataSource database = newDatabase();
-		TestNode node = TestNode.open(database, fastSettings(), true, (connection, call) -> {
+		TestNode node = TestNode.open(database, resolvingSettings(), true, (connection, call) -> {
 			call.executeQuery().close();
 			throw new SQLException("simulated: connection reset while reading the COMMIT reply", "08006");
 		});
@@ -201,7 +201,7 @@ class OneWriteCommitTest extends ClusterTestSupport {
 	@Test
 	void whenTheReplyToAOneWriteCommitIsLostThenTheBatchLogTellsItCommitted() {
 		PGSimpleDataSource database = newDatabase();
-		TestNode node = TestNode.open(database, fastSettings(), true, (connection, call) -> {
+		TestNode node = TestNode.open(database, resolvingSettings(), true, (connection, call) -> {
 			call.executeQuery().close();
 			throw new SQLException("simulated: connection reset while reading the COMMIT reply", "08006");
 		});

@@ -147,7 +147,7 @@ class PostgresStoreTest extends ClusterTestSupport {
 		});
 		List<CompletableFuture<?>> writes = new ArrayList<>();
 		// Issued from the read's callback on its completing thread: all three join the very next write phase.
-		here.get("k").thenAccept((ignored) -> {
+		ReadCallbacks.onCompletingThread(here, "k", () -> {
 			writes.add(here.put("before", "b"));
 			writes.add(here.<Integer>update((context) -> {
 				String k = context.get("k").orElseThrow();

@@ -12,7 +12,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -55,10 +54,13 @@ class StoreCommitOutcomeTest extends ClusterTestSupport {
 
 	private final ConcurrentLinkedQueue<FlushEvent> flushed = new ConcurrentLinkedQueue<>();
 
-	@BeforeEach
-	void open() {
+	/**
+	 * Opens the store; {@code settings} give the resolveWait: a generous bound where the batch log must answer (its
+	 * lookup opens a new connection, which on a loaded machine can take longer than a short wait), a short one where
+	 * it cannot.
+	 */
+	private void open(PostgresSettings settings) {
 		this.database = newDatabase();
-		PostgresSettings settings = fastSettings().withWaits(Duration.ofSeconds(2), Duration.ofMillis(300));
 		PostgresEngine engine = PostgresEngine.open(this.database, settings, true, (connection, call) -> {
 			switch (this.fault.getAndSet(Fault.NONE)) {
 				case NONE -> {
@@ -101,11 +103,14 @@ class StoreCommitOutcomeTest extends ClusterTestSupport {
 		if (holder != null) {
 			holder.close();
 		}
-		this.store.close();
+		if (this.store != null) {
+			this.store.close();
+		}
 	}
 
 	@Test
 	void whenTheCommitReplyIsLostButTheBatchCommittedThenItsWritesCompleteWithTheBatchsSequence() {
+		open(resolvingSettings());
 		this.fault.set(Fault.LOST_ACK);
 		List<CompletableFuture<Void>> writes = twoWritesInOneBatch();
 		writes.forEach(CompletableFuture::join);
@@ -120,6 +125,7 @@ class StoreCommitOutcomeTest extends ClusterTestSupport {
 
 	@Test
 	void whenTheConnectionIsLostBeforeTheCommitThenTheBatchLogShowsItWasNotAppliedAndTheWritesFailUnavailable() {
+		open(resolvingSettings());
 		this.fault.set(Fault.LOST_BEFORE_COMMIT);
 		for (CompletableFuture<Void> write : twoWritesInOneBatch()) {
 			assertThatThrownBy(write::join).isInstanceOf(CompletionException.class)
@@ -134,6 +140,7 @@ class StoreCommitOutcomeTest extends ClusterTestSupport {
 
 	@Test
 	void whenTheOutcomeCannotBeFoundOutInTimeThenEveryWriteOfTheBatchFailsWithOutcomeUnknown() throws SQLException {
+		open(fastSettings().withWaits(Duration.ofSeconds(2), UNRESOLVABLE_WAIT));
 		this.fault.set(Fault.UNRESOLVABLE);
 		for (CompletableFuture<Void> write : twoWritesInOneBatch()) {
 			assertThatThrownBy(write::join).isInstanceOf(CompletionException.class)
@@ -151,7 +158,7 @@ class StoreCommitOutcomeTest extends ClusterTestSupport {
 	/** Two writes issued from a read's callback on its completing thread: they share the next batch. */
 	private List<CompletableFuture<Void>> twoWritesInOneBatch() {
 		List<CompletableFuture<Void>> writes = new CopyOnWriteArrayList<>();
-		this.mutex.get("base").thenAccept((ignored) -> {
+		ReadCallbacks.onCompletingThread(this.mutex, "base", () -> {
 			writes.add(this.mutex.put("a", "1"));
 			writes.add(this.mutex.put("b", "2"));
 		}).join();

@@ -66,7 +66,7 @@ class StoreFaultTest extends ClusterTestSupport implements ClusterTestSupport.Ow
 				}
 				// Issued from a read's callback on its completing thread: both join the same (next) batch.
 				List<CompletableFuture<Void>> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
-				mutex.get("base").thenAccept((ignored) -> {
+				ReadCallbacks.onCompletingThread(mutex, "base", () -> {
 					writes.add(mutex.put("base", "victim"));
 					writes.add(mutex.put("new", "v"));
 				}).join();

@@ -26,6 +26,8 @@ import org.jspecify.annotations.Nullable;
  * back are lost; its catch-up after the reconnect must deliver what it missed, once);</li>
  * <li>{@code busy}: terminates a node's session in the middle of a commit (the function, the released procedure,
  * the one-write statement), its flush, a read or an outcome resolution;</li>
+ * <li>{@code cancel}: cancels the statement such a session runs ({@code pg_cancel_backend}: an error on a live
+ * connection, which for the released procedure may come after its COMMIT);</li>
  * <li>{@code lock}: holds a keyspace's row lock (as a foreign transaction would) for up to 1.5 resolve waits, so
  * that every node's commits of it queue (and afterwards take the released route), and terminates one of the waiting
  * sessions now and then (a commit waiting for the lock applies nothing; a resolution waiting for it gives up);</li>
@@ -89,11 +91,14 @@ final class ClusterFaults implements AutoCloseable {
 			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20 + this.random.nextInt(180)));
 			try (Connection admin = this.nodes.admin()) {
 				int pick = this.random.nextInt(100);
-				if (pick < 25) {
+				if (pick < 20) {
 					terminateListener(admin);
 				}
+				else if (pick < 45) {
+					terminateBusy(admin, "busy", "pg_terminate_backend");
+				}
 				else if (pick < 60) {
-					terminateBusy(admin);
+					terminateBusy(admin, "cancel", "pg_cancel_backend");
 				}
 				else if (pick < 80) {
 					holdLock(admin);
@@ -117,13 +122,16 @@ final class ClusterFaults implements AutoCloseable {
 		}
 	}
 
-	/** Terminates a session of a random node that runs a commit, flush, read or resolution (waits up to 300 ms). */
-	private void terminateBusy(Connection admin) throws SQLException {
+	/**
+	 * Terminates (or cancels the statement of) a session of a random node that runs a commit, flush, read or
+	 * resolution (waits up to 300 ms for one).
+	 */
+	private void terminateBusy(Connection admin, String fault, String function) throws SQLException {
 		String node = this.nodes.name(this.random.nextInt(this.nodes.size()));
 		Session victim = await(admin, 300, (session) -> session.application().equals(node) && session.busy()
 				&& !"other".equals(session.category()) && !"hint".equals(session.category()));
-		if (victim != null && terminate(admin, victim)) {
-			count("busy." + victim.category());
+		if (victim != null && signal(admin, victim, function)) {
+			count(fault + "." + victim.category());
 		}
 	}
 
@@ -258,7 +266,11 @@ final class ClusterFaults implements AutoCloseable {
 	}
 
 	private static boolean terminate(Connection admin, Session session) throws SQLException {
-		try (PreparedStatement statement = admin.prepareStatement("SELECT pg_terminate_backend(?)")) {
+		return signal(admin, session, "pg_terminate_backend");
+	}
+
+	private static boolean signal(Connection admin, Session session, String function) throws SQLException {
+		try (PreparedStatement statement = admin.prepareStatement("SELECT " + function + "(?)")) {
 			statement.setInt(1, session.pid());
 			try (ResultSet rows = statement.executeQuery()) {
 				return rows.next() && rows.getBoolean(1);

@@ -68,7 +68,7 @@ class ClusterModelTest {
 	void whenNodesWithOneCycleThreadRunUnderFaultsThenEveryGuaranteeHoldsAgainstTheModel(long seed) throws Exception {
 		System.out.println("[reliability] postgres cluster model seed " + seed);
 		Random random = new Random(seed);
-		Duration resolveWait = Duration.ofMillis(600 + random.nextInt(600));
+		Duration resolveWait = Duration.ofMillis(400 + random.nextInt(400));
 		int commitDelayMicros = List.of(0, 2_000, 20_000).get(random.nextInt(3));
 		PgNode.Config config = new PgNode.Config(Duration.ofMillis(100 + random.nextInt(300)), Duration.ofSeconds(5),
 				resolveWait, 1, "-c commit_delay=" + commitDelayMicros + " -c commit_siblings=0");
@@ -93,13 +93,14 @@ class ClusterModelTest {
 			List<Thread> clients = new ArrayList<>();
 			for (int n = 0; n < NODES; n++) {
 				for (int c = 0; c < CLIENTS_PER_NODE; c++) {
-					ModelClient client = new ModelClient(mutexes.get(n), n, c, 30 + random.nextInt(30), COUNTERS,
+					ModelClient client = new ModelClient(mutexes.get(n), n, c, 20 + random.nextInt(20), COUNTERS,
 							random.nextLong(), ops, shared);
 					Thread thread = new Thread(client, "model-n" + n + "c" + c);
 					thread.setDaemon(true);
 					clients.add(thread);
 				}
 			}
+			long started = System.nanoTime();
 			Map<String, Integer> faults;
 			try (ClusterFaults injector = new ClusterFaults(nodes, MUTEXES, resolveWait, random.nextLong()).start()) {
 				clients.forEach(Thread::start);
@@ -112,6 +113,7 @@ class ClusterModelTest {
 				faults = injector.counts();
 				assertThat(injector.errors()).as("the fault injector's own failures (seed %d)", seed).isEmpty();
 			}
+			long loaded = System.nanoTime();
 			assertThat(shared.violations).as("seen while running (seed %d)", seed).isEmpty();
 			Awaitility.await().atMost(WAIT).until(() -> ops.stream().allMatch((op) -> op.completions.get() > 0));
 			Map<String, BatchLog.Rows> logs = new TreeMap<>();
@@ -121,6 +123,8 @@ class ClusterModelTest {
 				contents.put(name, contents(mutexes.get(0).get(name)));
 			}
 			awaitDeliveries(recorders, logs);
+			System.out.println("[reliability] cluster model seed " + seed + ": load " + millis(started, loaded)
+					+ " ms, then deliveries complete " + millis(loaded, System.nanoTime()) + " ms");
 			List<String> violations = new ModelCheck(ops, recorders, logs, contents).check();
 			assertThat(violations).as("the model's verdict (seed %d, faults %s)", seed, faults).isEmpty();
 			long reconnects = 0;
@@ -144,6 +148,10 @@ class ClusterModelTest {
 							>= log.bySequence().size());
 			});
 		}
+	}
+
+	private static long millis(long from, long to) {
+		return TimeUnit.NANOSECONDS.toMillis(to - from);
 	}
 
 	private static Map<String, String> contents(Mutex<String, String> mutex) {

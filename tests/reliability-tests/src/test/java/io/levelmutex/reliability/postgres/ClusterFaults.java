@@ -31,6 +31,8 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code lock}: holds a keyspace's row lock (as a foreign transaction would) for up to 1.5 resolve waits, so
  * that every node's commits of it queue (and afterwards take the released route), and terminates one of the waiting
  * sessions now and then (a commit waiting for the lock applies nothing; a resolution waiting for it gives up);</li>
+ * <li>{@code committed}: terminates a node's released procedure after its batch committed, before the reply (in its
+ * flush transaction): the batch log must tell the resolution it committed;</li>
  * <li>{@code killThenLock}: terminates a node's commit in flight (before, during or after its COMMIT) and then
  * takes the keyspaces' locks before its resolution can, holding them for 0.2 to 2 resolve waits: the resolution
  * either finds the batch log's answer once they are released or gives up (outcome unknown, applied or not).</li>
@@ -39,7 +41,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class ClusterFaults implements AutoCloseable {
 
-	private static final Set<String> COMMITS = Set.of("released", "function", "oneWrite", "flush");
+	private static final Set<String> COMMITS = Set.of("released", "releasedCommitted", "function", "oneWrite",
+			"flush");
 
 	private final PgNodes nodes;
 
@@ -100,7 +103,10 @@ final class ClusterFaults implements AutoCloseable {
 				else if (pick < 60) {
 					terminateBusy(admin, "cancel", "pg_cancel_backend");
 				}
-				else if (pick < 80) {
+				else if (pick < 70) {
+					terminateCommitted(admin);
+				}
+				else if (pick < 85) {
 					holdLock(admin);
 				}
 				else {
@@ -114,6 +120,15 @@ final class ClusterFaults implements AutoCloseable {
 	}
 
 	private void terminateListener(Connection admin) throws SQLException {
+		if (this.random.nextBoolean()) {
+			// In the middle of a catch-up or its flush: found and terminated in one statement, tried for 300 ms.
+			if (terminateWhere(admin, "application_name = '" + PgNodes.LISTENER_APPLICATION_NAME
+					+ "' AND state = 'active'")) {
+				count("listener");
+				count("listenerBusy");
+			}
+			return;
+		}
 		List<Session> listeners = sessions(admin).stream()
 			.filter((session) -> PgNodes.LISTENER_APPLICATION_NAME.equals(session.application()))
 			.toList();
@@ -133,6 +148,42 @@ final class ClusterFaults implements AutoCloseable {
 		if (victim != null && signal(admin, victim, function)) {
 			count(fault + "." + victim.category());
 		}
+	}
+
+	/**
+	 * Terminates a node's released procedure past its batch's COMMIT (in its flush transaction), found and
+	 * terminated in ONE statement (the window is a WAL flush long); tries for up to 300 ms.
+	 */
+	private void terminateCommitted(Connection admin) throws SQLException {
+		List<String> names = new ArrayList<>();
+		for (int n = 0; n < this.nodes.size(); n++) {
+			names.add(this.nodes.name(n));
+		}
+		String[] quoted = names.stream().map((name) -> "'" + name + "'").toArray(String[]::new);
+		if (terminateWhere(admin, "application_name IN (" + String.join(", ", quoted) + ") AND state = 'active' "
+				+ "AND query LIKE 'CALL %commit_released%' AND xact_start > query_start")) {
+			count("committed.releasedCommitted");
+		}
+	}
+
+	/**
+	 * Terminates the sessions of the database that match a condition on {@code pg_stat_activity}, found and
+	 * terminated in ONE statement, trying for up to 300 ms.
+	 * @return whether one was terminated
+	 */
+	private boolean terminateWhere(Connection admin, String condition) throws SQLException {
+		long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+		try (PreparedStatement statement = admin.prepareStatement("SELECT count(pg_terminate_backend(pid)) FROM "
+				+ "pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND " + condition)) {
+			while (!this.stopping && System.nanoTime() < until) {
+				try (ResultSet rows = statement.executeQuery()) {
+					if (rows.next() && rows.getInt(1) > 0) {
+						return true;
+					}
+				}
+			}
+		}
+		return false;
 	}
 
 	/** Holds one keyspace's lock, maybe terminating a session that waits for it. */
@@ -254,12 +305,13 @@ final class ClusterFaults implements AutoCloseable {
 	private static List<Session> sessions(Connection admin) throws SQLException {
 		List<Session> out = new ArrayList<>();
 		try (PreparedStatement statement = admin.prepareStatement("SELECT pid, coalesce(application_name, ''), "
-				+ "coalesce(state, ''), wait_event_type, coalesce(query, '') FROM pg_stat_activity "
+				+ "coalesce(state, ''), wait_event_type, coalesce(query, ''), coalesce(xact_start > query_start, false) "
+				+ "FROM pg_stat_activity "
 				+ "WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'");
 				ResultSet rows = statement.executeQuery()) {
 			while (rows.next()) {
 				out.add(new Session(rows.getInt(1), rows.getString(2), rows.getString(3), rows.getString(4),
-						rows.getString(5)));
+						rows.getString(5), rows.getBoolean(6)));
 			}
 		}
 		return out;
@@ -300,8 +352,11 @@ final class ClusterFaults implements AutoCloseable {
 	 * @param state its state
 	 * @param waitEventType what it waits for, or null
 	 * @param query its current (or last) statement
+	 * @param laterTransaction whether its transaction started after its statement (a procedure that committed:
+	 * the released procedure past its batch's COMMIT, in its flush transaction)
 	 */
-	record Session(int pid, String application, String state, @Nullable String waitEventType, String query) {
+	record Session(int pid, String application, String state, @Nullable String waitEventType, String query,
+			boolean laterTransaction) {
 
 		boolean busy() {
 			return "active".equals(this.state) || this.state.startsWith("idle in transaction");
@@ -311,7 +366,7 @@ final class ClusterFaults implements AutoCloseable {
 		String category() {
 			String query = this.query.strip();
 			if (query.contains("commit_released")) {
-				return "released";
+				return this.laterTransaction ? "releasedCommitted" : "released";
 			}
 			if (query.contains("commit(")) {
 				return "function";

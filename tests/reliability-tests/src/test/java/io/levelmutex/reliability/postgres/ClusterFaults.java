@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,8 @@ import org.jspecify.annotations.Nullable;
  * sessions now and then (a commit waiting for the lock applies nothing; a resolution waiting for it gives up);</li>
  * <li>{@code committed}: terminates a node's released procedure after its batch committed, before the reply (in its
  * flush transaction): the batch log must tell the resolution it committed;</li>
+ * <li>{@code refuse}: the database refuses new connections ({@code ALLOW_CONNECTIONS false}) for 0.1 to 1.5 s:
+ * reads and commits that need a connection fail typed, listeners that lose theirs reconnect afterwards;</li>
  * <li>{@code killThenLock}: terminates a node's commit in flight (before, during or after its COMMIT) and then
  * takes the keyspaces' locks before its resolution can, holding them for 0.2 to 2 resolve waits: the resolution
  * either finds the batch log's answer once they are released or gives up (outcome unknown, applied or not).</li>
@@ -106,8 +109,11 @@ final class ClusterFaults implements AutoCloseable {
 				else if (pick < 70) {
 					terminateCommitted(admin);
 				}
-				else if (pick < 85) {
+				else if (pick < 80) {
 					holdLock(admin);
+				}
+				else if (pick < 85) {
+					refuseConnections();
 				}
 				else {
 					killThenLock(admin);
@@ -184,6 +190,25 @@ final class ClusterFaults implements AutoCloseable {
 			}
 		}
 		return false;
+	}
+
+	/** The database refuses new connections for a while (existing sessions go on). */
+	private void refuseConnections() throws SQLException {
+		long holdMillis = 100 + this.random.nextInt(1400);
+		try (Connection server = this.nodes.serverAdmin(); Statement statement = server.createStatement()) {
+			statement.execute("ALTER DATABASE " + this.nodes.database() + " ALLOW_CONNECTIONS false");
+			try {
+				count("refuse");
+				long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(holdMillis);
+				while (System.nanoTime() < until && !this.stopping) {
+					// The refusal itself is the fault; pacing, not synchronisation.
+					LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+				}
+			}
+			finally {
+				statement.execute("ALTER DATABASE " + this.nodes.database() + " ALLOW_CONNECTIONS true");
+			}
+		}
 	}
 
 	/** Holds one keyspace's lock, maybe terminating a session that waits for it. */

@@ -88,6 +88,16 @@ final class PgNodes implements AutoCloseable {
 		return this.cluster.connect(this.database);
 	}
 
+	/** A superuser session on the cluster's {@code postgres} database (to change this database from outside). */
+	Connection serverAdmin() throws SQLException {
+		return this.cluster.connect("postgres");
+	}
+
+	/** This database's name. */
+	String database() {
+		return this.database;
+	}
+
 	/**
 	 * Terminates the sessions of a node that are inside a transaction or running a statement other than
 	 * {@code LISTEN}'s wait (a batch or a read phase in progress).

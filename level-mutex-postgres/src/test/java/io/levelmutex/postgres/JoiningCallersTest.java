@@ -49,6 +49,11 @@ class JoiningCallersTest extends ClusterTestSupport {
 
 	private static final int CALLERS = 8;
 
+	private static final int OPERATIONS = 15;
+
+	/** Increments the other node makes (one at a time, on random mutexes). */
+	private static final int OTHER_NODE_INCREMENTS = 40;
+
 	@ParameterizedTest(name = "seed {0}")
 	@ValueSource(longs = { 1, 2, 3 })
 	void whenCallersJoinOnAPoolOfOneWhileAKeyspaceIsLockedThenOthersProgressAndEverythingCompletesOnce(long seed)
@@ -73,17 +78,18 @@ class JoiningCallersTest extends ClusterTestSupport {
 			Map<Integer, AtomicLong> acknowledged = new ConcurrentHashMap<>();
 			Map<Integer, AtomicLong> completedOn = new ConcurrentHashMap<>();
 			Queue<String> violations = new ConcurrentLinkedQueue<>();
+			Queue<AtomicInteger> completionCounts = new ConcurrentLinkedQueue<>();
 			List<CompletableFuture<Void>> callbackWrites = new CopyOnWriteArrayList<>();
 			AtomicBoolean stop = new AtomicBoolean();
 			List<Thread> threads = new ArrayList<>();
 			for (int c = 0; c < CALLERS; c++) {
 				long callerSeed = random.nextLong();
-				threads.add(new Thread(() -> call(mine, new Random(callerSeed), 25, acknowledged, completedOn,
-						callbackWrites, violations), "joiner-" + c));
+				threads.add(new Thread(() -> call(mine, new Random(callerSeed), OPERATIONS, acknowledged, completedOn,
+						callbackWrites, completionCounts, violations), "joiner-" + c));
 			}
 			Thread foreign = new Thread(() -> {
 				Random own = new Random(seed * 31);
-				while (!stop.get()) {
+				for (int n = 0; n < OTHER_NODE_INCREMENTS && !stop.get(); n++) {
 					int m = own.nextInt(MUTEXES);
 					try {
 						theirs.get(m).update((context) -> {
@@ -117,7 +123,19 @@ class JoiningCallersTest extends ClusterTestSupport {
 			for (CompletableFuture<Void> write : callbackWrites) {
 				write.get(WAIT_SECONDS, TimeUnit.SECONDS);
 			}
+			await().atMost(WAIT_SECONDS, TimeUnit.SECONDS)
+				.until(() -> completionCounts.stream().allMatch((count) -> count.get() > 0));
+			assertThat(completionCounts).as("each increment completed once").allMatch((count) -> count.get() == 1)
+				.hasSize(CALLERS * OPERATIONS);
 			assertThat(violations).as("seed " + seed).isEmpty();
+			long batches = 0;
+			long conflicts = 0;
+			for (int m = 0; m < MUTEXES; m++) {
+				batches += mine.get(m).stats().batchesFlushed();
+				conflicts += mine.get(m).stats().conflicts();
+			}
+			System.out.println("JoiningCallersTest seed " + seed + ": " + (CALLERS * OPERATIONS) + " increments in "
+					+ batches + " batches, " + conflicts + " conflicts, " + holds + " lock holds");
 			for (int m = 0; m < MUTEXES; m++) {
 				long expected = acknowledged.getOrDefault(m, new AtomicLong()).get();
 				assertThat(mine.get(m).get("c").join()).as("seed " + seed + ": counter of m" + m)
@@ -130,7 +148,8 @@ class JoiningCallersTest extends ClusterTestSupport {
 	/** Increments on random mutexes, each waited for with {@code join()}; a few issue a write from their callback. */
 	private static void call(List<Mutex<String, String>> mutexes, Random random, int operations,
 			Map<Integer, AtomicLong> acknowledged, Map<Integer, AtomicLong> completedOn,
-			List<CompletableFuture<Void>> callbackWrites, Queue<String> violations) {
+			List<CompletableFuture<Void>> callbackWrites, Queue<AtomicInteger> completionCounts,
+			Queue<String> violations) {
 		for (int n = 0; n < operations; n++) {
 			int m = random.nextInt(MUTEXES);
 			Mutex<String, String> mutex = mutexes.get(m);
@@ -158,10 +177,7 @@ class JoiningCallersTest extends ClusterTestSupport {
 				mutex.afterWrite().join();
 			}
 			completedOn.computeIfAbsent(m, (key) -> new AtomicLong()).incrementAndGet();
-			await().atMost(WAIT_SECONDS, TimeUnit.SECONDS).until(() -> completions.get() > 0);
-			if (completions.get() != 1) {
-				violations.add("m" + m + ": an increment completed " + completions.get() + " times");
-			}
+			completionCounts.add(completions);
 		}
 	}
 
@@ -181,7 +197,7 @@ class JoiningCallersTest extends ClusterTestSupport {
 			long before = othersCompleted(completedOn, locked);
 			await().atMost(WAIT_SECONDS, TimeUnit.SECONDS)
 				.until(() -> othersCompleted(completedOn, locked) > before || othersCompleted(completedOn, locked)
-						+ completedOn.getOrDefault(locked, new AtomicLong()).get() >= CALLERS * 25L);
+						+ completedOn.getOrDefault(locked, new AtomicLong()).get() >= CALLERS * (long) OPERATIONS);
 			locker.rollback();
 		}
 	}

@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code listener}: terminates one remote-change listener session of the database (notifications until it is
  * back are lost; its catch-up after the reconnect must deliver what it missed, once);</li>
  * <li>{@code busy}: terminates a node's session in the middle of a commit (the function, the released procedure,
- * the one-write statement), its flush, a read or an outcome resolution;</li>
+ * the one-write statement), its flush, a read, an outcome resolution or a remote-change hint;</li>
  * <li>{@code cancel}: cancels the statement such a session runs ({@code pg_cancel_backend}: an error on a live
  * connection, which for the released procedure may come after its COMMIT);</li>
  * <li>{@code lock}: holds a keyspace's row lock (as a foreign transaction would) for up to 1.5 resolve waits, so
@@ -34,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  * sessions now and then (a commit waiting for the lock applies nothing; a resolution waiting for it gives up);</li>
  * <li>{@code committed}: terminates a node's released procedure after its batch committed, before the reply (in its
  * flush transaction): the batch log must tell the resolution it committed;</li>
- * <li>{@code refuse}: the database refuses new connections ({@code ALLOW_CONNECTIONS false}) for 0.1 to 1.5 s:
+ * <li>{@code refuse}: the database refuses new connections ({@code ALLOW_CONNECTIONS false}) for 0.1 to 0.8 s:
  * reads and commits that need a connection fail typed, listeners that lose theirs reconnect afterwards;</li>
  * <li>{@code killThenLock}: terminates a node's commit in flight (before, during or after its COMMIT) and then
  * takes the keyspaces' locks before its resolution can, holding them for 0.2 to 2 resolve waits: the resolution
@@ -150,7 +150,7 @@ final class ClusterFaults implements AutoCloseable {
 	private void terminateBusy(Connection admin, String fault, String function) throws SQLException {
 		String node = this.nodes.name(this.random.nextInt(this.nodes.size()));
 		Session victim = await(admin, 300, (session) -> session.application().equals(node) && session.busy()
-				&& !"other".equals(session.category()) && !"hint".equals(session.category()));
+				&& !"other".equals(session.category()));
 		if (victim != null && signal(admin, victim, function)) {
 			count(fault + "." + victim.category());
 		}
@@ -194,7 +194,7 @@ final class ClusterFaults implements AutoCloseable {
 
 	/** The database refuses new connections for a while (existing sessions go on). */
 	private void refuseConnections() throws SQLException {
-		long holdMillis = 100 + this.random.nextInt(1400);
+		long holdMillis = 100 + this.random.nextInt(700);
 		try (Connection server = this.nodes.serverAdmin(); Statement statement = server.createStatement()) {
 			statement.execute("ALTER DATABASE " + this.nodes.database() + " ALLOW_CONNECTIONS false");
 			try {

@@ -188,17 +188,60 @@ final class ModelCheck {
 				}
 			}
 		});
+		// Entries popped (deleted through peekLast) by pops that were, or may have been, applied.
+		Map<String, ModelOp> poppedBy = new HashMap<>();
+		for (ModelOp pop : ops(mutex, ModelOp.Kind.POP)) {
+			Applied applied = applied(mutex, pop);
+			if (applied == Applied.NO || pop.outcome != ModelOp.Outcome.ACK) {
+				continue; // a pop not acknowledged names nothing: any append may have been its victim (below)
+			}
+			if (pop.result == null || pop.result.isEmpty()) {
+				continue;
+			}
+			String id = pop.result.substring(pop.result.indexOf(':') + 1);
+			ModelOp previous = poppedBy.put(id, pop);
+			if (previous != null) {
+				this.violations.add(mutex + ": " + id + " popped twice, by " + previous + " and " + pop);
+			}
+			if (where.containsKey(id)) {
+				this.violations.add(mutex + ": " + id + " still there after " + pop);
+			}
+		}
+		// A pop applied without the caller seeing its result removed one entry nobody can name: one excuse each.
+		long unnamedPops = ops(mutex, ModelOp.Kind.POP).stream()
+			.filter((pop) -> pop.outcome != ModelOp.Outcome.ACK && applied(mutex, pop) != Applied.NO)
+			.count();
 		Set<String> appends = new HashSet<>();
+		Map<String, ModelOp> appendById = new HashMap<>();
 		for (ModelOp op : ops(mutex, ModelOp.Kind.APPEND)) {
 			appends.add(op.id);
-			check(mutex, op, where.containsKey(op.id), "its log entry");
-			if (op.outcome == ModelOp.Outcome.ACK) {
+			appendById.put(op.id, op);
+			boolean present = where.containsKey(op.id);
+			if (!present && poppedBy.containsKey(op.id)) {
+				continue; // removed by a pop
+			}
+			if (!present && unnamedPops > 0 && applied(mutex, op) != Applied.NO) {
+				unnamedPops--;
+				continue; // perhaps removed by a pop whose result its caller did not see
+			}
+			check(mutex, op, present, "its log entry");
+			if (op.outcome == ModelOp.Outcome.ACK && present) {
 				String at = op.key + op.result;
 				if (!at.equals(where.get(op.id))) {
 					this.violations.add(mutex + ": acknowledged " + op + " is at " + where.get(op.id));
 				}
 			}
 		}
+		poppedBy.forEach((id, pop) -> {
+			ModelOp append = appendById.get(id);
+			if (append == null || applied(mutex, append) == Applied.NO) {
+				this.violations.add(mutex + ": " + pop + " removed " + id + ", which no applied append wrote");
+			}
+			else if (append.outcome == ModelOp.Outcome.ACK
+					&& !pop.result.equals(append.result + ":" + append.id)) {
+				this.violations.add(mutex + ": " + pop + " removed " + id + " from another index than " + append);
+			}
+		});
 		where.keySet().stream().filter((id) -> !appends.contains(id))
 			.forEach((id) -> this.violations.add(mutex + ": a log entry " + id + " that no append wrote"));
 	}

@@ -144,8 +144,11 @@ final class ModelClient implements Runnable {
 		if (pick < 40) {
 			return increment(name);
 		}
-		if (pick < 55) {
+		if (pick < 52) {
 			return append(name);
+		}
+		if (pick < 57) {
+			return op(ModelOp.Kind.POP, name, "l/" + this.random.nextInt(2) + "/", 0);
 		}
 		if (pick < 75) {
 			return put(name);
@@ -200,6 +203,15 @@ final class ModelClient implements Runnable {
 					int index = last.map((entry) -> Integer.parseInt(entry.key().substring(op.key.length()))).orElse(0) + 1;
 					context.put(op.key + String.format("%06d", index), op.id);
 					return index;
+				});
+				case POP -> mutex.update((context) -> {
+					Optional<Entry<String, String>> last = context
+						.peekLast(KeyRange.closedOpen(op.key, op.key.substring(0, op.key.length() - 1) + "0"));
+					if (last.isEmpty()) {
+						return "";
+					}
+					context.del(last.get().key());
+					return Integer.parseInt(last.get().key().substring(op.key.length())) + ":" + last.get().value();
 				});
 				case PUT -> mutex.put(op.key, op.id);
 				case DEL -> mutex.del(op.key);

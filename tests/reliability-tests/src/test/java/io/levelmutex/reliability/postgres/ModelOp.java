@@ -27,6 +27,9 @@ final class ModelOp {
 		/** {@code update()}: {@code peekLast} of a log prefix, then the next index with the op's id. */
 		APPEND,
 
+		/** {@code update()}: {@code peekLast} of a log prefix, then a delete of that last entry (a tombstone). */
+		POP,
+
 		/** A blind put of a key of its own, never written again. */
 		PUT,
 
@@ -80,7 +83,10 @@ final class ModelOp {
 	/** Set by the client's thread when its wait returned; then read by the test thread. */
 	volatile @Nullable Outcome outcome;
 
-	/** INCREMENT: the new value; APPEND: the index; GET: the value read ("" when absent). */
+	/**
+	 * INCREMENT: the new value; APPEND: the index; POP: {@code <index>:<id>} of the entry removed ("" when the log
+	 * was empty); GET: the value read ("" when absent).
+	 */
 	volatile @Nullable String result;
 
 	/** The failure's type and message, for reports. */

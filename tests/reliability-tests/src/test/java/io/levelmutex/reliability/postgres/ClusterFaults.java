@@ -13,9 +13,11 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
 
@@ -61,7 +63,7 @@ final class ClusterFaults implements AutoCloseable {
 	private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
 
 	/** Failures of the injector itself (not of the nodes); read after {@link #close()}. */
-	private final List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+	private final List<String> errors = new CopyOnWriteArrayList<>();
 
 	/** Set by {@link #close()}; read by the injector thread. */
 	private volatile boolean stopping;
@@ -301,7 +303,7 @@ final class ClusterFaults implements AutoCloseable {
 		return false;
 	}
 
-	private @Nullable Session await(Connection admin, long millis, java.util.function.Predicate<Session> wanted)
+	private @Nullable Session await(Connection admin, long millis, Predicate<Session> wanted)
 			throws SQLException {
 		long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
 		while (!this.stopping) {
@@ -318,7 +320,7 @@ final class ClusterFaults implements AutoCloseable {
 		return null;
 	}
 
-	private static @Nullable Session first(List<Session> sessions, java.util.function.Predicate<Session> wanted) {
+	private static @Nullable Session first(List<Session> sessions, Predicate<Session> wanted) {
 		for (Session session : sessions) {
 			if (wanted.test(session)) {
 				return session;

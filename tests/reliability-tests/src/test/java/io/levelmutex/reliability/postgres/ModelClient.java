@@ -8,6 +8,7 @@ import java.util.Queue;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -63,7 +64,7 @@ final class ModelClient implements Runnable {
 
 		final Map<String, AtomicLong> acknowledged = new ConcurrentHashMap<>();
 
-		final Queue<String> violations = new java.util.concurrent.ConcurrentLinkedQueue<>();
+		final Queue<String> violations = new ConcurrentLinkedQueue<>();
 
 		long floor(String mutex, String counter) {
 			AtomicLong value = this.acknowledged.get(mutex + "/" + counter);

@@ -174,10 +174,10 @@ final class PostgresEngine implements StorageEngine {
 			throw ex;
 		}
 		this.health.reached();
-		this.listener.watch(pg, sequence,
+		RemoteChangeListener.Watched watch = this.listener.watch(pg, sequence,
 				(change) -> remoteChanges.changed(change.fromSequence(), change.toSequence()));
 		return new PostgresKeyspaceStorage(pg, sequence, this.connections, this.settings, this.sql, this.committer,
-				this.reader, this.afterCommit, this.listener, this.health, this.durable);
+				this.reader, this.afterCommit, this.listener, watch, this.health, this.durable);
 	}
 
 	@Override

@@ -36,6 +36,9 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 
 	private final RemoteChangeListener listener;
 
+	/** This storage's registration with the listener, ended by {@link #close()}. */
+	private final RemoteChangeListener.Watched watch;
+
 	private final EngineHealth health;
 
 	private final DurableSequences durable;
@@ -52,7 +55,8 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 
 	PostgresKeyspaceStorage(PostgresKeyspace keyspace, long openedAt, Connections connections,
 			PostgresSettings settings, PostgresSql sql, BatchCommitter committer, PlanReader reader, AfterCommit afterCommit,
-			RemoteChangeListener listener, EngineHealth health, DurableSequences durable) {
+			RemoteChangeListener listener, RemoteChangeListener.Watched watch, EngineHealth health,
+			DurableSequences durable) {
 		this.durable = durable;
 		this.reader = reader;
 		this.keyspace = keyspace;
@@ -63,6 +67,7 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 		this.committer = committer;
 		this.afterCommit = afterCommit;
 		this.listener = listener;
+		this.watch = watch;
 		this.health = health;
 	}
 
@@ -155,7 +160,7 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 
 	@Override
 	public void close() {
-		this.listener.unwatch(this.keyspace);
+		this.listener.unwatch(this.watch);
 	}
 
 }

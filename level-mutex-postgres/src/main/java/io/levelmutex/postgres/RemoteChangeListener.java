@@ -130,7 +130,8 @@ final class RemoteChangeListener implements AutoCloseable {
 	/** What a catch-up kept back until another node's WAL flush passes it; listener thread only. */
 	private final FlushWait flushWait;
 
-	private static final class Watched {
+	/** A keyspace's registration with the listener ({@link #watch}, {@link #unwatch}). */
+	static final class Watched {
 
 		final PostgresKeyspace keyspace;
 
@@ -139,7 +140,10 @@ final class RemoteChangeListener implements AutoCloseable {
 		/** Owned by the listener thread after registration. */
 		volatile long seen;
 
-		/** Cleared by {@link #unwatch} under this object's lock; read by the listener thread under it. */
+		/**
+		 * Cleared by {@link #unwatch}, or by a {@link #watch} that replaced this registration, under this object's
+		 * lock; read by the listener thread under it.
+		 */
 		boolean active = true;
 
 		/**
@@ -152,6 +156,13 @@ final class RemoteChangeListener implements AutoCloseable {
 			this.keyspace = keyspace;
 			this.seen = seen;
 			this.sink = sink;
+		}
+
+		/** Its sink is never called again once this returns (waits for a call under way). */
+		void deactivate() {
+			synchronized (this) {
+				this.active = false;
+			}
 		}
 
 	}
@@ -199,25 +210,31 @@ final class RemoteChangeListener implements AutoCloseable {
 	 * Starts delivering the keyspace's remote changes after {@code fromSequence}.
 	 * @param keyspace the keyspace
 	 * @param fromSequence the last sequence the caller already knows of (changes after it are delivered)
+	 * @return the registration, for {@link #unwatch}
 	 */
-	void watch(PostgresKeyspace keyspace, long fromSequence) {
-		watch(keyspace, fromSequence, this.callback);
+	Watched watch(PostgresKeyspace keyspace, long fromSequence) {
+		return watch(keyspace, fromSequence, this.callback);
 	}
 
 	/**
 	 * Starts delivering the keyspace's remote changes after {@code fromSequence} to a sink of its own (instead of
-	 * the listener's callback), until {@link #unwatch}. One watcher per keyspace: a second watch of a watched
-	 * keyspace is refused.
+	 * the listener's callback), until {@link #unwatch}. One watcher per keyspace: a watch of a keyspace watched
+	 * already replaces the earlier watcher, whose sink is never called again once this returns (a call under way on
+	 * the listener thread completes first). A store opens a keyspace once, so the earlier watcher is a keyspace
+	 * storage whose mutex's close was abandoned (it reads and writes nothing more, and its storage is closed only
+	 * with the store) and the mutex of that name is being opened again.
 	 * @param keyspace the keyspace
 	 * @param fromSequence the last sequence the caller already knows of
 	 * @param sink receives the keyspace's remote changes on the listener's thread
-	 * @throws IllegalStateException if the keyspace is watched already
+	 * @return the registration, for {@link #unwatch}
 	 */
-	void watch(PostgresKeyspace keyspace, long fromSequence, Consumer<RemoteChange> sink) {
-		Watched previous = this.watched.putIfAbsent(keyspace.id(), new Watched(keyspace, fromSequence, sink));
+	Watched watch(PostgresKeyspace keyspace, long fromSequence, Consumer<RemoteChange> sink) {
+		Watched registration = new Watched(keyspace, fromSequence, sink);
+		Watched previous = this.watched.put(keyspace.id(), registration);
 		if (previous != null) {
-			throw new IllegalStateException("Keyspace '" + keyspace.name() + "' is watched already");
+			previous.deactivate();
 		}
+		return registration;
 	}
 
 	/**
@@ -239,17 +256,14 @@ final class RemoteChangeListener implements AutoCloseable {
 	}
 
 	/**
-	 * Stops delivering the keyspace's remote changes: once this returns, its sink is never called again (a call
-	 * under way on the listener thread completes first).
-	 * @param keyspace the keyspace
+	 * Stops delivering the keyspace's remote changes to a registration: once this returns, its sink is never called
+	 * again (a call under way on the listener thread completes first). A registration that a later {@link #watch} of
+	 * its keyspace replaced changes nothing (the later one stays).
+	 * @param registration what {@link #watch} returned
 	 */
-	void unwatch(PostgresKeyspace keyspace) {
-		Watched removed = this.watched.remove(keyspace.id());
-		if (removed != null) {
-			synchronized (removed) {
-				removed.active = false;
-			}
-		}
+	void unwatch(Watched registration) {
+		this.watched.remove(registration.keyspace.id(), registration);
+		registration.deactivate();
 	}
 
 	/**

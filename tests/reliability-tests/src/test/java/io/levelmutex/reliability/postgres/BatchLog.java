@@ -7,7 +7,11 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.stream.LongStream;
+
+import org.jspecify.annotations.Nullable;
 
 import io.levelmutex.Keyspace;
 
@@ -71,6 +75,61 @@ final class BatchLog {
 			}
 			return new Log(horizon, sequence, logged);
 		}
+	}
+
+	/**
+	 * Every batch-log row of a keyspace, by sequence, and the keyspace's sequence and horizon.
+	 * @param nodes the database
+	 * @param mutex the mutex's name
+	 * @return the rows
+	 */
+	static Rows rows(PgNodes nodes, String mutex) throws SQLException {
+		Log log = read(nodes, mutex);
+		try (Connection connection = nodes.admin(); PreparedStatement statement = connection.prepareStatement(
+				"SELECT b.seq, b.batch_id, b.node_id, b.applied_ops, b.rejected_unit FROM " + PREFIX + "batch b JOIN "
+						+ PREFIX + "keyspace k ON k.id = b.keyspace_id WHERE k.name = ? ORDER BY b.seq")) {
+			statement.setString(1, keyspaceName(mutex));
+			TreeMap<Long, Row> rows = new TreeMap<>();
+			try (ResultSet result = statement.executeQuery()) {
+				while (result.next()) {
+					Row row = new Row(result.getLong(1), result.getObject(2, UUID.class),
+							result.getObject(3, UUID.class), result.getInt(4), result.getInt(5));
+					rows.put(row.sequence(), row);
+				}
+			}
+			return new Rows(log, rows);
+		}
+	}
+
+	/**
+	 * One batch-log row.
+	 * @param sequence the batch's sequence
+	 * @param batchId the committing node's batch id
+	 * @param nodeId the committing node's id
+	 * @param appliedOps the writes applied, from the batch's first
+	 * @param rejectedUnit the rejected update that truncated the batch, or -1
+	 */
+	record Row(long sequence, UUID batchId, UUID nodeId, int appliedOps, int rejectedUnit) {
+	}
+
+	/**
+	 * A keyspace's batch-log rows.
+	 * @param log its sequence, horizon and logged sequences
+	 * @param bySequence the rows by sequence
+	 */
+	record Rows(Log log, TreeMap<Long, Row> bySequence) {
+
+		/** The row of a batch id, or {@code null} if the log has none. */
+		@Nullable
+		Row find(UUID batchId) {
+			for (Row row : this.bySequence.values()) {
+				if (row.batchId().equals(batchId)) {
+					return row;
+				}
+			}
+			return null;
+		}
+
 	}
 
 	/**

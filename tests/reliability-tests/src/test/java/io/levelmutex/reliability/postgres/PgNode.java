@@ -2,6 +2,7 @@ package io.levelmutex.reliability.postgres;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import io.levelmutex.Mutex;
@@ -42,12 +43,40 @@ final class PgNode {
 	}
 
 	static MutexStore open(String jdbcUrl, String user, String applicationName) {
-		return PostgresStore.builder(dataSource(jdbcUrl, user, applicationName))
-			.pollInterval(POLL)
-			.connectWait(WAIT)
-			.resolveWait(WAIT)
-			.storeOptions(StoreOptions.builder().cycleThreads(2).closeTimeout(Duration.ofSeconds(30)).build())
+		return open(jdbcUrl, user, applicationName, Config.DEFAULT);
+	}
+
+	static MutexStore open(String jdbcUrl, String user, String applicationName, Config config) {
+		PGSimpleDataSource dataSource = dataSource(jdbcUrl, user, applicationName);
+		if (config.serverOptions() != null) {
+			dataSource.setOptions(config.serverOptions());
+		}
+		return PostgresStore.builder(dataSource)
+			.pollInterval(config.poll())
+			.connectWait(config.connectWait())
+			.resolveWait(config.resolveWait())
+			.storeOptions(StoreOptions.builder()
+				.cycleThreads(config.cycleThreads())
+				.closeTimeout(Duration.ofSeconds(30))
+				.build())
 			.open();
+	}
+
+	/**
+	 * How a node is opened.
+	 * @param poll the polling fallback of remote changes
+	 * @param connectWait the engine's wait for a connection
+	 * @param resolveWait the engine's wait for an unknown outcome's resolution
+	 * @param cycleThreads the store's cycle pool size
+	 * @param serverOptions server settings for every session of the node (libpq's {@code options}, e.g.
+	 * {@code -c commit_delay=20000}), or {@code null}
+	 */
+	record Config(Duration poll, Duration connectWait, Duration resolveWait, int cycleThreads,
+			@Nullable String serverOptions) {
+
+		/** What every suite of this package uses unless it says otherwise. */
+		static final Config DEFAULT = new Config(POLL, WAIT, WAIT, 2, null);
+
 	}
 
 	/**

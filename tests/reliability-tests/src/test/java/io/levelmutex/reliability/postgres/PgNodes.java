@@ -38,12 +38,20 @@ final class PgNodes implements AutoCloseable {
 	 * Creates a database and opens {@code count} nodes on it, named {@code <database>-n<i>}.
 	 */
 	static PgNodes open(PostgresCluster cluster, String database, int count) throws SQLException {
+		return open(cluster, database, count, PgNode.Config.DEFAULT);
+	}
+
+	/**
+	 * Creates a database and opens {@code count} nodes on it with the given configuration.
+	 */
+	static PgNodes open(PostgresCluster cluster, String database, int count, PgNode.Config config)
+			throws SQLException {
 		cluster.createDatabase(database);
 		PgNodes nodes = new PgNodes(cluster, database);
 		for (int i = 0; i < count; i++) {
 			String name = database + "-n" + i;
 			nodes.names.add(name);
-			nodes.stores.add(PgNode.open(cluster.jdbcUrl(database), cluster.username(), name));
+			nodes.stores.add(PgNode.open(cluster.jdbcUrl(database), cluster.username(), name, config));
 		}
 		return nodes;
 	}
@@ -78,6 +86,16 @@ final class PgNodes implements AutoCloseable {
 
 	Connection admin() throws SQLException {
 		return this.cluster.connect(this.database);
+	}
+
+	/** A superuser session on the cluster's {@code postgres} database (to change this database from outside). */
+	Connection serverAdmin() throws SQLException {
+		return this.cluster.connect("postgres");
+	}
+
+	/** This database's name. */
+	String database() {
+		return this.database;
 	}
 
 	/**

@@ -58,6 +58,7 @@ public final class W1LimitProbe {
 			for (String name : thisOrder) {
 				Tally tally = new Tally();
 				long[] fill0 = FillTimer.read();
+				long[] cycle0 = CycleTimer.read();
 				java.util.Map<Long, Long> threads0 = poolCpuByThread();
 				long pool0 = poolCpu();
 				long cpu0 = os.getProcessCpuTime();
@@ -75,6 +76,7 @@ public final class W1LimitProbe {
 				long jit = jitMillis() - jit0;
 				long gc = gcMillis() - gc0;
 				long[] fill1 = FillTimer.read();
+				long[] cycle1 = CycleTimer.read();
 				double ops = Math.max(1, tally.successes());
 				if (tally.failures() > 0) {
 					line.append(String.format(Locale.ROOT, " [%s: %d failures, first %s]", name, tally.failures(),
@@ -100,6 +102,16 @@ public final class W1LimitProbe {
 								(fill1[0] - fill0[0]) / 1e3 / commits, (fill1[1] - fill0[1]) / 1e3 / commits,
 								(fill1[3] - fill0[3]) / (double) commits, (fill1[4] - fill0[4]) / 1e3 / commits,
 								(fill1[5] - fill0[5]) / 1e3 / commits));
+					}
+					long batches = cycle1[0] - cycle0[0];
+					long transitions = cycle1[9] - cycle0[9];
+					if (batches > 0 && transitions > 0) {
+						line.append(String.format(Locale.ROOT,
+								"; per batch cpu (wall): take %.1f (%.1f), start %.1f (%.1f), complete %.1f (%.1f), to next batch %.1f (%.1f) us",
+								(cycle1[5] - cycle0[5]) / 1e3 / batches, (cycle1[1] - cycle0[1]) / 1e3 / batches,
+								(cycle1[6] - cycle0[6]) / 1e3 / batches, (cycle1[2] - cycle0[2]) / 1e3 / batches,
+								(cycle1[7] - cycle0[7]) / 1e3 / batches, (cycle1[3] - cycle0[3]) / 1e3 / batches,
+								(cycle1[8] - cycle0[8]) / 1e3 / transitions, (cycle1[4] - cycle0[4]) / 1e3 / transitions));
 					}
 					line.append(String.format(Locale.ROOT, "; pool threads' CPU shares %s)", shares(threads0, threads1)));
 				}
@@ -304,6 +316,36 @@ public final class W1LimitProbe {
 			}
 		}
 		return sum;
+	}
+
+	/**
+	 * The cycle-timer measurement patch's counters in {@code WritePhase} (batches; wall nanos of the batch's take,
+	 * start, completion loop and the time from the previous batch's end; the same in thread CPU; transitions), or
+	 * zeros on a jar without it ({@code series-y/w1jit/cycle-timer.patch}).
+	 */
+	static final class CycleTimer {
+
+		private CycleTimer() {
+		}
+
+		static long[] read() {
+			try {
+				Class<?> type = Class.forName("io.levelmutex.WritePhase");
+				java.lang.reflect.Field field = type.getDeclaredField("TIMES");
+				field.setAccessible(true);
+				java.util.concurrent.atomic.AtomicLongArray times = (java.util.concurrent.atomic.AtomicLongArray) field
+					.get(null);
+				long[] values = new long[10];
+				for (int i = 0; i < 10; i++) {
+					values[i] = times.get(i);
+				}
+				return values;
+			}
+			catch (ReflectiveOperationException | RuntimeException ex) {
+				return new long[10];
+			}
+		}
+
 	}
 
 	/**

@@ -2,6 +2,8 @@ package io.levelmutex;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
@@ -240,7 +242,9 @@ final class WritePhase {
 		List<WriteOperation> view = batch.operations();
 		if (this.reusesBuilder
 				&& (!listeners.isEmpty() || this.core.store().options().batchInterceptor() != null)) {
-			view = List.copyOf(view); // the reused builder's lists change with the next batch: events keep a copy
+			// the reused builder's lists change with the next batch: events keep a copy (one array copy; List.copyOf
+			// copies twice and checks every element for null)
+			view = Collections.unmodifiableList(Arrays.asList(view.toArray(new WriteOperation[0])));
 		}
 		if (!listeners.isEmpty()) {
 			listeners.writes(new WriteBatchEvent(this.core.name(), batch.number(), view));

@@ -471,6 +471,10 @@ final class MutexCore {
 		String outerCycle = CycleMarker.enter(name()); // blocking waits on MutexFuture now fail fast
 		CompletionStage<?> pending = null;
 		try {
+			// Only the loop is here; what runs per cycle is in runCycle/resumeCycle and nextCycle. This method runs once
+			// per drain (at most MAX_CYCLES_PER_DRAIN cycles), so the JIT compiles it with C2 only after some 600 drains
+			// (~20,000 cycles: 5M writes at C=256, later than most of series X's JVMs ended); a method called once per
+			// cycle gets there after ~5,000 calls (issue 22).
 			for (;;) {
 				pending = resuming ? resumeCycle() : runCycle();
 				resuming = false;
@@ -478,23 +482,8 @@ final class MutexCore {
 					this.cycleThread = null;
 					break;
 				}
-				cycles++;
-				if (!hasWork()) {
-					if (this.drainStatus.compareAndSet(PROCESSING_TO_IDLE, IDLE)) {
-						this.cycleThread = null;
-						if (this.closed) {
-							closed();
-						}
-						return;
-					}
-					this.drainStatus.set(PROCESSING_TO_IDLE);
-				}
-				if (cycles >= MAX_CYCLES_PER_DRAIN || (awaited != null && awaited.isDone())) {
-					this.cycleThread = null;
-					this.claimable = false;
-					this.drainStatus.set(REQUIRED);
-					submit();
-					return;
+				if (!nextCycle(++cycles, awaited)) {
+					return; // went IDLE, or handed the rest to the executor
 				}
 			}
 		}
@@ -512,6 +501,36 @@ final class MutexCore {
 		}
 		// last: from here the continuation may run on another thread
 		pending.whenComplete(this.resumeOnCommit);
+	}
+
+	/**
+	 * After a cycle that ended on this thread (its write phase waits for no commit): whether this drain runs another
+	 * cycle here. If no work is left it goes IDLE (unless work arrived meanwhile), and completes a pending close; after
+	 * {@link #MAX_CYCLES_PER_DRAIN} cycles, or once a joining caller's {@code awaited} future is done, it hands the
+	 * rest to the executor (REQUIRED, not claimable, and a new task). Cycle thread.
+	 * @param cycles the cycles this drain task (or joining caller) ran so far, this one included
+	 * @param awaited as {@link #cycles}
+	 * @return {@code true} to run another cycle; {@code false} when this thread no longer owns the drain
+	 */
+	private boolean nextCycle(int cycles, @Nullable CompletableFuture<?> awaited) {
+		if (!hasWork()) {
+			if (this.drainStatus.compareAndSet(PROCESSING_TO_IDLE, IDLE)) {
+				this.cycleThread = null;
+				if (this.closed) {
+					closed();
+				}
+				return false;
+			}
+			this.drainStatus.set(PROCESSING_TO_IDLE);
+		}
+		if (cycles >= MAX_CYCLES_PER_DRAIN || (awaited != null && awaited.isDone())) {
+			this.cycleThread = null;
+			this.claimable = false;
+			this.drainStatus.set(REQUIRED);
+			submit();
+			return false;
+		}
+		return true;
 	}
 
 	/**

@@ -2,6 +2,8 @@ package io.levelmutex;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
@@ -41,9 +43,15 @@ final class WritePhase {
 
 	/**
 	 * The builder every batch reuses when the engine keeps nothing of a batch after its commit
-	 * ({@link io.levelmutex.engine.KeyspaceStorage#keepsBatchAfterCommit()}, e.g. the embedded RocksDB engine), so no builder and lists are made per batch; made by the first batch (an idle mutex holds none),
-	 * {@code null} until then and on other engines. Its lists are never handed out: events and the interceptor get
-	 * copies. Cycle thread.
+	 * ({@link io.levelmutex.engine.KeyspaceStorage#keepsBatchAfterCommit()}, e.g. the embedded RocksDB engine), so no
+	 * builder and lists are made per batch; made by the mutex's first write phase ({@link #run}: an idle mutex holds
+	 * none), {@code null} until then and on other engines (a builder per batch). Not made in {@link #runBatch}: a
+	 * "made yet?" branch there is taken once per mutex, so the JIT's optimized runBatch, compiled while one busy
+	 * mutex ran, has it as a trap, and the first batch of the next mutex created threw that code away (issue 22, the
+	 * deoptimization about 18 s into series X's JVMs: {@code unstable_if} at runBatch's bci 12, JDK 17 and 25). In
+	 * {@code run}, once per phase, the same trap only sends the per-cycle code back to the interpreter for a while,
+	 * which costs nothing measurable. Its lists are never handed out: events and the interceptor get copies. Cycle
+	 * thread.
 	 */
 	private @Nullable BatchBuilder reusable;
 
@@ -78,6 +86,9 @@ final class WritePhase {
 	 * cycle then returns its thread and calls {@link #resume()} once the stage completed
 	 */
 	@Nullable CompletionStage<?> run(OpQueue<QueuedWrite> queue, int count) {
+		if (this.reusable == null && this.reusesBuilder) { // the mutex's first write phase (see reusable)
+			this.reusable = new BatchBuilder(this.core, 0, this.prefetches);
+		}
 		this.queue = queue;
 		this.remaining = count;
 		return runBatches();
@@ -132,16 +143,13 @@ final class WritePhase {
 
 	private BatchBuilder runBatch(OpQueue<QueuedWrite> queue, int limit) {
 		long number = this.core.nextBatchNumber();
-		BatchBuilder batch;
-		if (this.reusable != null) {
-			batch = this.reusable;
+		// the same way for every batch of every mutex of an engine: made by run() if reused (see reusable)
+		BatchBuilder batch = this.reusable;
+		if (batch != null) {
 			batch.reset(number);
 		}
 		else {
 			batch = new BatchBuilder(this.core, number, this.prefetches);
-			if (this.reusesBuilder) {
-				this.reusable = batch;
-			}
 		}
 		Throwable error = null;
 		CommitResult result = null;
@@ -234,7 +242,9 @@ final class WritePhase {
 		List<WriteOperation> view = batch.operations();
 		if (this.reusesBuilder
 				&& (!listeners.isEmpty() || this.core.store().options().batchInterceptor() != null)) {
-			view = List.copyOf(view); // the reused builder's lists change with the next batch: events keep a copy
+			// the reused builder's lists change with the next batch: events keep a copy (one array copy; List.copyOf
+			// copies twice and checks every element for null)
+			view = Collections.unmodifiableList(Arrays.asList(view.toArray(new WriteOperation[0])));
 		}
 		if (!listeners.isEmpty()) {
 			listeners.writes(new WriteBatchEvent(this.core.name(), batch.number(), view));

@@ -58,6 +58,7 @@ public final class W1LimitProbe {
 			for (String name : thisOrder) {
 				Tally tally = new Tally();
 				long[] fill0 = FillTimer.read();
+				long[] cycle0 = CycleTimer.read();
 				java.util.Map<Long, Long> threads0 = poolCpuByThread();
 				long pool0 = poolCpu();
 				long cpu0 = os.getProcessCpuTime();
@@ -75,13 +76,14 @@ public final class W1LimitProbe {
 				long jit = jitMillis() - jit0;
 				long gc = gcMillis() - gc0;
 				long[] fill1 = FillTimer.read();
+				long[] cycle1 = CycleTimer.read();
 				double ops = Math.max(1, tally.successes());
 				if (tally.failures() > 0) {
 					line.append(String.format(Locale.ROOT, " [%s: %d failures, first %s]", name, tally.failures(),
 							tally.firstFailure()));
 				}
 				line.append(String.format(Locale.ROOT, " %s %,.0f", name, result.successesPerSecond()));
-				if (name.equals("floor")) {
+				if (name.startsWith("floor")) {
 					line.append(String.format(Locale.ROOT, " (floor thread cpu/op %.2f us, cpu/op %.2f us)",
 							(pool1 - pool0) / 1e3 / ops, (cpu1 - cpu0) / 1e3 / ops));
 				}
@@ -100,6 +102,16 @@ public final class W1LimitProbe {
 								(fill1[0] - fill0[0]) / 1e3 / commits, (fill1[1] - fill0[1]) / 1e3 / commits,
 								(fill1[3] - fill0[3]) / (double) commits, (fill1[4] - fill0[4]) / 1e3 / commits,
 								(fill1[5] - fill0[5]) / 1e3 / commits));
+					}
+					long batches = cycle1[0] - cycle0[0];
+					long transitions = cycle1[9] - cycle0[9];
+					if (batches > 0 && transitions > 0) {
+						line.append(String.format(Locale.ROOT,
+								"; per batch cpu (wall): take %.1f (%.1f), start %.1f (%.1f), complete %.1f (%.1f), to next batch %.1f (%.1f) us",
+								(cycle1[5] - cycle0[5]) / 1e3 / batches, (cycle1[1] - cycle0[1]) / 1e3 / batches,
+								(cycle1[6] - cycle0[6]) / 1e3 / batches, (cycle1[2] - cycle0[2]) / 1e3 / batches,
+								(cycle1[7] - cycle0[7]) / 1e3 / batches, (cycle1[3] - cycle0[3]) / 1e3 / batches,
+								(cycle1[8] - cycle0[8]) / 1e3 / transitions, (cycle1[4] - cycle0[4]) / 1e3 / transitions));
 					}
 					line.append(String.format(Locale.ROOT, "; pool threads' CPU shares %s)", shares(threads0, threads1)));
 				}
@@ -159,8 +171,10 @@ public final class W1LimitProbe {
 			case "limit" -> new PrebuiltBatchContender(w1, durable, clients, clients);
 			case "raw" -> new RawBatchContender(w1, durable, clients, lastBatch);
 			case "put" -> new RawPutContender(w1, durable);
-			case "floor" -> new HarnessFloor();
-			default -> throw new IllegalArgumentException("unknown contender " + name + ": mutex, limit, raw, put");
+			case "floor" -> new HarnessFloor(false);
+			case "floorkey" -> new HarnessFloor(true);
+			default -> throw new IllegalArgumentException(
+					"unknown contender " + name + ": mutex, limit, raw, put, floor, floorkey");
 		};
 	}
 
@@ -168,9 +182,17 @@ public final class W1LimitProbe {
 	 * The closed-loop harness's own floor: the clients' futures queued to one thread ({@code level-mutex-floor},
 	 * counted as a pool thread) that completes every queued one in order, running their callbacks (the clients' next
 	 * operations) inline as the mutex's cycle does, with no store: what the driver, the futures and a queue cost per
-	 * operation.
+	 * operation. {@code floorkey} also reads each operation's key and value arrays (their lengths and a byte), as a
+	 * mutex's put must: the first touch of a key drawn at random from W1's 100,000 (a cache miss the limit, whose
+	 * batches were filled before its run, never pays).
 	 */
 	static final class HarnessFloor implements Contender.Async {
+
+		// Whether execute reads the key and value arrays; immutable.
+		private final boolean touch;
+
+		// What the touched arrays add up to (kept so that the reads are not optimized away); client threads.
+		private long touched;
 
 		// Futures issued and not yet completed; the floor thread takes them.
 		private final java.util.concurrent.LinkedBlockingQueue<java.util.concurrent.CompletableFuture<Void>> queue =
@@ -181,7 +203,8 @@ public final class W1LimitProbe {
 		// Set by close, read by the floor thread.
 		private volatile boolean closed;
 
-		HarnessFloor() {
+		HarnessFloor(boolean touch) {
+			this.touch = touch;
 			this.thread = new Thread(this::complete, "level-mutex-floor");
 			this.thread.setDaemon(true);
 			this.thread.start();
@@ -211,14 +234,17 @@ public final class W1LimitProbe {
 
 		@Override
 		public String name() {
-			return "harness floor";
+			return this.touch ? "harness floor, keys read" : "harness floor";
 		}
 
 		@Override
 		public java.util.concurrent.CompletableFuture<?> execute(Workload.Stream stream, Tally tally) {
 			stream.next();
-			java.util.Objects.requireNonNull(stream.key());
-			java.util.Objects.requireNonNull(stream.value());
+			byte[] key = java.util.Objects.requireNonNull(stream.key());
+			byte[] value = java.util.Objects.requireNonNull(stream.value());
+			if (this.touch) {
+				this.touched += key.length + key[key.length - 1] + value.length;
+			}
 			java.util.concurrent.CompletableFuture<Void> future = new java.util.concurrent.CompletableFuture<>();
 			this.queue.add(future);
 			return future.handle((result, error) -> {
@@ -304,6 +330,36 @@ public final class W1LimitProbe {
 			}
 		}
 		return sum;
+	}
+
+	/**
+	 * The cycle-timer measurement patch's counters in {@code WritePhase} (batches; wall nanos of the batch's take,
+	 * start, completion loop and the time from the previous batch's end; the same in thread CPU; transitions), or
+	 * zeros on a jar without it ({@code series-y/w1jit/cycle-timer.patch}).
+	 */
+	static final class CycleTimer {
+
+		private CycleTimer() {
+		}
+
+		static long[] read() {
+			try {
+				Class<?> type = Class.forName("io.levelmutex.WritePhase");
+				java.lang.reflect.Field field = type.getDeclaredField("TIMES");
+				field.setAccessible(true);
+				java.util.concurrent.atomic.AtomicLongArray times = (java.util.concurrent.atomic.AtomicLongArray) field
+					.get(null);
+				long[] values = new long[10];
+				for (int i = 0; i < 10; i++) {
+					values[i] = times.get(i);
+				}
+				return values;
+			}
+			catch (ReflectiveOperationException | RuntimeException ex) {
+				return new long[10];
+			}
+		}
+
 	}
 
 	/**

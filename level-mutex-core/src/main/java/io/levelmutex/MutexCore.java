@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 
 import io.levelmutex.codec.Codec;
 import io.levelmutex.codec.Codecs;
+import io.levelmutex.engine.BlockingCalls;
 import io.levelmutex.engine.KeySpan;
 import io.levelmutex.engine.KeyspaceStorage;
 import io.levelmutex.engine.StorageEngine;
@@ -296,27 +297,100 @@ final class MutexCore {
 	}
 
 	void enqueueWrite(QueuedWrite write) {
+		queueWrite(write);
+		scheduleDrain();
+	}
+
+	/** Adds a write item to the queue, or throws, queuing nothing; the caller then schedules (or claims) a drain. */
+	private void queueWrite(QueuedWrite write) {
 		checkOpen();
 		if (!this.counts.tryAddWrite(this.options.maxQueuedOperations())) {
 			throw overloaded();
 		}
 		this.writes.add(write);
-		scheduleDrain();
 	}
 
 	CompletableFuture<Void> afterWrite() {
+		WriteBarrier barrier = queueBarrier();
+		if (barrier == null) {
+			return MutexFuture.completed(name(), null);
+		}
+		scheduleDrain();
+		return barrier.future;
+	}
+
+	/** Queues an {@link #afterWrite()} barrier, or returns {@code null} if no write is queued or in flight. */
+	private @Nullable WriteBarrier queueBarrier() {
 		checkOpen();
 		// counts first: the cycle raises writesInFlight before it lowers the count
 		if (this.counts.writes() == 0 && this.writesInFlight == 0) {
-			return MutexFuture.completed(name(), null);
-		}
-		if (!this.counts.tryAddWrite(this.options.maxQueuedOperations())) {
-			throw overloaded();
+			return null;
 		}
 		WriteBarrier barrier = new WriteBarrier(name());
-		this.writes.add(barrier);
-		scheduleDrain();
-		return barrier.future;
+		queueWrite(barrier);
+		return barrier;
+	}
+
+	// ---- blocking calls (BlockingMutex: the caller waits for the outcome on this thread, which runs no cycle)
+
+	/**
+	 * Queues a write for a caller that waits for it, and waits: a lone writer at an idle mutex claims the drain at
+	 * once and runs its cycle here, submitting no task ({@link #claimIdleDrain}); otherwise the drain is scheduled as
+	 * for any write and the caller waits as {@code join()} does (which may still help: {@link #helpDrain}).
+	 * @param write the write item (a put, delete, update or barrier), not queued yet
+	 * @param future its future
+	 * @return the future's value
+	 */
+	<T> T awaitWrite(QueuedWrite write, CompletableFuture<T> future) {
+		queueWrite(write);
+		return awaitQueuedWrite(future);
+	}
+
+	/** {@link #afterWrite()} for a caller that waits: its barrier is queued and awaited as {@link #awaitWrite} does. */
+	void awaitAfterWrite() {
+		WriteBarrier barrier = queueBarrier();
+		if (barrier != null) {
+			awaitQueuedWrite(barrier.future);
+		}
+	}
+
+	/** The write whose future this is was just queued (once: the queue links its items): claim or schedule, wait. */
+	private <T> T awaitQueuedWrite(CompletableFuture<T> future) {
+		trackWrite(future);
+		if (claimIdleDrain()) {
+			cycles(false, future);
+		}
+		else {
+			scheduleDrain();
+		}
+		return BlockingWait.result(future);
+	}
+
+	/** Queues a read for a caller that waits for it, and waits; the pool runs its cycle (see the design above). */
+	<T> T awaitRead(QueuedRead read, CompletableFuture<T> future) {
+		enqueueRead(read);
+		return BlockingWait.result(track(future));
+	}
+
+	/**
+	 * The blocking write just queued may run its cycle on this thread: CASes IDLE -> PROCESSING_TO_IDLE, as a drain
+	 * task starting would, but only where {@link #helpDrain} would claim the drain a submit makes (the store's own
+	 * pool, on, a thread that is no pool thread and not interrupted, the last batch single and no other write queued),
+	 * so that no task is submitted and no pool thread woken for a cycle the caller runs anyway.
+	 * @return whether this thread now owns the drain (then it runs {@link #cycles})
+	 */
+	private boolean claimIdleDrain() {
+		Thread thread = Thread.currentThread();
+		// drainStatus first: IDLE was written by the drain that ended last, after its writesTaken
+		if (!this.joinRunsCycle || this.drainStatus.get() != IDLE || !this.lastBatchSingle
+				|| this.counts.writes() > 1 || thread instanceof BlockingCalls.PlaceLender || thread.isInterrupted()) {
+			return false;
+		}
+		if (!this.drainStatus.compareAndSet(IDLE, PROCESSING_TO_IDLE)) {
+			return false; // another caller's work scheduled a drain meanwhile: it will take this write too
+		}
+		this.counters.drainStarted(); // for MutexStats.waitingForCycle: no drain waits for a thread
+		return true;
 	}
 
 	/**

@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -22,10 +23,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.levelmutex.codec.CodecException;
 import io.levelmutex.codec.Codecs;
@@ -643,6 +647,110 @@ class BlockingMutexTest {
 		assertThat(this.seen).filteredOn((event) -> event.kind().startsWith("writes"))
 			.allSatisfy((event) -> assertThat(event.thread()).isSameAs(writer));
 		assertThat(this.temp.engine.contents("closing")).containsEntry("k", "v");
+	}
+
+	/**
+	 * Two blocking writers and two futures writers on the store's own pool, each on its own key and all on one counter
+	 * (updates), with batch limits of 1-3, until a closer closes the mutex at a random point: every future completes
+	 * once; a blocking call either returns, throws MutexClosedException at the call (the close came first: nothing
+	 * queued) or nothing else; the store holds each writer's last successful write and every successful increment.
+	 */
+	@ParameterizedTest(name = "seed {0}")
+	@ValueSource(longs = { 1, 2, 3, 4, 5, 6 })
+	void whenBlockingWritersRaceFuturesWritersAndAClose(long seed) throws Exception {
+		Random random = new Random(seed);
+		try (TempStore own = TempStore.open((builder) -> builder.cycleThreads(1 + (int) (seed % 2)))) {
+			Mutex<String, String> mutex = own.store.mutex(MutexOptions.builder("race")
+				.maxBatchOperations(1 + random.nextInt(3))
+				.build(), Codecs.utf8(), Codecs.utf8());
+			int closeAfter = 200 + random.nextInt(600);
+			AtomicInteger issued = new AtomicInteger();
+			LongAdder increments = new LongAdder();
+			List<String> problems = Collections.synchronizedList(new ArrayList<>());
+			String[] lastWritten = new String[4];
+			List<CompletableFuture<?>> futures = Collections.synchronizedList(new ArrayList<>());
+			List<Thread> writers = new ArrayList<>();
+			CountDownLatch start = new CountDownLatch(1);
+			for (int w = 0; w < 4; w++) {
+				int writer = w;
+				boolean blocking = w < 2;
+				Random draws = new Random(seed * 100 + w);
+				writers.add(started((blocking ? "blocking-" : "futures-") + w, () -> {
+					await(start);
+					for (int i = 0;; i++) {
+						if (issued.incrementAndGet() == closeAfter) {
+							mutex.closeAsync();
+						}
+						String key = "w" + writer;
+						String value = key + "-" + i;
+						boolean update = draws.nextInt(3) == 0;
+						try {
+							if (blocking) {
+								if (update) {
+									mutex.blocking().update(this::increment);
+									increments.increment();
+								}
+								else if (draws.nextInt(8) == 0) {
+									mutex.blocking().afterWrite();
+								}
+								else {
+									mutex.blocking().put(key, value);
+									lastWritten[writer] = value;
+								}
+							}
+							else {
+								CompletableFuture<?> future = update ? mutex.update(this::increment)
+										: mutex.put(key, value);
+								AtomicInteger once = new AtomicInteger();
+								futures.add(future.whenComplete((result, error) -> {
+									if (once.incrementAndGet() != 1) {
+										problems.add("completed twice");
+									}
+									if (error != null) {
+										problems.add("futures op failed: " + error);
+									}
+									else if (update) {
+										increments.increment();
+									}
+								}));
+								if (!update) {
+									lastWritten[writer] = value; // futures complete in issue order: the last wins
+								}
+							}
+						}
+						catch (MutexClosedException closed) {
+							return; // refused at the call: nothing queued
+						}
+						catch (RuntimeException unexpected) {
+							problems.add(Thread.currentThread().getName() + ": " + unexpected);
+							return;
+						}
+					}
+				}));
+			}
+			start.countDown();
+			for (Thread writer : writers) {
+				writer.join();
+			}
+			mutex.closeAsync().get(60, TimeUnit.SECONDS);
+			for (CompletableFuture<?> future : futures) {
+				future.get(60, TimeUnit.SECONDS);
+			}
+			assertThat(problems).isEmpty();
+			Mutex<String, String> reopened = own.store.mutex(MutexOptions.builder("race").build(), Codecs.utf8(),
+					Codecs.utf8());
+			BlockingMutex<String, String> reader = reopened.blocking();
+			assertThat(reader.get("counter")).contains(Long.toString(increments.sum()));
+			for (int w = 0; w < 4; w++) {
+				assertThat(reader.get("w" + w)).as("writer %d's last write", w).isEqualTo(Optional.ofNullable(lastWritten[w]));
+			}
+		}
+	}
+
+	private String increment(UpdateContext<String, String> context) {
+		int count = Integer.parseInt(context.get("counter").orElse("0")) + 1;
+		context.put("counter", Integer.toString(count));
+		return Integer.toString(count);
 	}
 
 	// ---- the default view, for a mutex the store did not make

@@ -40,7 +40,8 @@ final class MutexCore {
 	 * exactly once, whatever fails.
 	 *
 	 * Drain status (drainStatus, after Caffeine's BoundedLocalCache), at most one drain running per mutex:
-	 *   IDLE                    no task. Work arrives: -> REQUIRED, and the task is submitted.
+	 *   IDLE                    no task. Work arrives: -> REQUIRED, and the task is submitted (or, for a lone
+	 *                           blocking write, -> PROCESSING_TO_IDLE by its caller, who runs the drain: below).
 	 *   REQUIRED                a task is submitted, not yet running. Work arrives: stays.
 	 *   PROCESSING_TO_IDLE      a task runs, and no work arrived since it last looked. Work arrives:
 	 *                           -> PROCESSING_TO_REQUIRED.
@@ -88,6 +89,28 @@ final class MutexCore {
 	 * (JoinableExecutor): a mutex on an executor the application gave it runs every cycle there. Off with the
 	 * system property io.levelmutex.joinRunsCycle=false (read when a mutex is made; for A/B measurements).
 	 *
+	 * A blocking write claims an idle drain without a task (BlockingMutex: the caller says it will wait). Helping at
+	 * join() cannot save the submit: at put() the mutex cannot know the caller will block, so the submit has already
+	 * woken a pool thread, which finds the drain claimed and parks again, competing for the processors (issue 19's
+	 * C=1 profile). A blocking write (awaitWrite: put, del, update, afterWrite's barrier) queues its item, then, under
+	 * the conditions helpDrain claims under (joinRunsCycle; the drain IDLE, and the last write batch single, read after
+	 * that volatile IDLE; its item the only write queued; a thread that is no pool thread, not interrupted, and runs
+	 * no cycle: BlockingWait refuses a cycle thread before anything is queued), CASes IDLE -> PROCESSING_TO_IDLE
+	 * itself (claimIdleDrain) and runs cycles(false, its future) exactly as a helper does: nothing is submitted, so
+	 * no task exists to be stale. Whoever CASes out of IDLE owns the drain, so the invariants hold as for a task: a
+	 * producer that finds PROCESSING_TO_IDLE sets PROCESSING_TO_REQUIRED and the caller's loop sees its work; the
+	 * caller's CAS fails if another producer's scheduleDrain won (IDLE -> REQUIRED), and then the caller schedules
+	 * (a no-op) and waits in join(), which may claim that REQUIRED as before; at most one drain runs, and every
+	 * REQUIRED is still set by exactly one thread and submitted once. The rest is the helper's: once its future is
+	 * done, work left goes back to the executor (REQUIRED + submit; if the executor refuses, submit fails what is
+	 * queued, exactly once), and a write phase that waits for an asynchronous commit returns the thread (the
+	 * commit's completion resumes the cycle on the executor, or on the commit's thread if the executor refuses, while
+	 * the caller parks in join()). A close arriving meanwhile finds the drain PROCESSING and is run by it, or by the
+	 * pool after the hand-back; abandon fails the caller's future like any other. Otherwise (conditions not met, CAS
+	 * lost) the write is scheduled as any write. Blocking reads do not claim: a caller that ran a read's cycle would
+	 * run the write phase after it too (writes issued while the results were delivered must join the very next write
+	 * phase), held past its result (see trackWrite); they queue and wait for the pool.
+	 *
 	 * Close. closeAsync sets closed (new operations are refused at the call), starts the closeTimeout
 	 * timer and schedules a drain; the queued operations run as usual, and the drain that goes IDLE with
 	 * closed set calls closed(): the store forgets the mutex, the keyspace storage is closed and the close
@@ -99,8 +122,8 @@ final class MutexCore {
 	 * the store's release closes the keyspace storage once no phase uses it (StoreGuard).
 	 *
 	 * Who owns what. Caller threads: add to the queues and raise counts, track futures, read closed.
-	 * The cycle thread (whichever thread runs the current drain: a task of the executor or a joining caller
-	 * that claimed it; successive drains are ordered by the drainStatus CAS, a volatile write by the finishing
+	 * The cycle thread (whichever thread runs the current drain: a task of the executor, or a caller
+	 * that claimed it (REQUIRED at a join, IDLE at a blocking write); successive drains are ordered by the drainStatus CAS, a volatile write by the finishing
 	 * drain and a volatile read before the next is submitted or claimed, so these fields need no further
 	 * synchronization): takes from the queues and lowers counts, readPhase, writePhase, phaseReads, phaseNumber, batchNumber, writesInFlight (written), cycleThread.
 	 * Any thread: closeAsync, abandon (the timer's thread), closeStorage (once, by CAS). The engine's
@@ -191,7 +214,7 @@ final class MutexCore {
 	 * submitted at an idle mutex claimable, since after a batch of several writes callers write concurrently and a
 	 * caller claiming the next drain would cut their burst into small batches. Written by the cycle thread
 	 * ({@link #writesTaken}); read by the thread that makes the drain REQUIRED, after the drainStatus CAS that
-	 * orders it after the cycle's writes.
+	 * orders it after the cycle's writes, and by a blocking writer after it read IDLE ({@link #claimIdleDrain}).
 	 */
 	private boolean lastBatchSingle = true;
 

@@ -74,10 +74,16 @@ public final class BlockingClientProbe {
 				Mutex<byte[], byte[]> mutex = store.mutex("blocking");
 				java.util.concurrent.atomic.LongAdder[] batches = { new java.util.concurrent.atomic.LongAdder(),
 						new java.util.concurrent.atomic.LongAdder() };
+				java.util.concurrent.atomic.LongAdder flushNanos = new java.util.concurrent.atomic.LongAdder();
 				mutex.addListener(new io.levelmutex.MutexListener() {
 					@Override
 					public void onWrites(io.levelmutex.WriteBatchEvent event) {
 						batches[Thread.currentThread().getName().startsWith("level-mutex-") ? 1 : 0].increment();
+					}
+
+					@Override
+					public void onFlushed(io.levelmutex.FlushEvent event) {
+						flushNanos.add(event.duration().toNanos());
 					}
 
 					@Override
@@ -100,6 +106,7 @@ public final class BlockingClientProbe {
 				}
 				runClients(mutex, client, keys, perClient / 5, null, () -> {
 				});
+				long flushBefore = flushNanos.sum();
 				long onCallersBefore = batches[0].sum();
 				long onPoolBefore = batches[1].sum();
 				long[] switchesBefore = switches();
@@ -117,16 +124,17 @@ public final class BlockingClientProbe {
 				long cpu = elapsedAndCpu[1];
 				long onCallers = batches[0].sum() - onCallersBefore;
 				long onPool = batches[1].sum() - onPoolBefore;
+				double flushMicros = (flushNanos.sum() - flushBefore) / 1e3 / Math.max(1, onCallers + onPool);
 				Arrays.sort(latencies);
 				ops = latencies.length;
-				return String.format("%s C=%d %s %s: mean %.1f us p50 %.1f p99 %.1f | CPU/op %.1f us | cycle vol/op %.2f invol/op %.2f | other vol/op %.2f invol/op %.2f | phases/op %.2f on callers %.0f%%",
+				return String.format("%s C=%d %s %s: mean %.1f us p50 %.1f p99 %.1f | CPU/op %.1f us | cycle vol/op %.2f invol/op %.2f | other vol/op %.2f invol/op %.2f | phases/op %.2f on callers %.0f%% | commit %.1f us/batch",
 						durable ? "durable" : "non-durable", clients, op, mode, clients * (elapsed / 1e3 / ops), latencies[ops / 2] / 1e3,
 						latencies[(int) (ops * 0.99)] / 1e3, cpu / 1e3 / ops,
 						(double) (switchesAfter[0] - switchesBefore[0]) / ops,
 						(double) (switchesAfter[1] - switchesBefore[1]) / ops,
 						(double) (switchesAfter[2] - switchesBefore[2]) / ops,
 						(double) (switchesAfter[3] - switchesBefore[3]) / ops,
-						(double) (onCallers + onPool) / ops, 100.0 * onCallers / Math.max(1, onCallers + onPool));
+						(double) (onCallers + onPool) / ops, 100.0 * onCallers / Math.max(1, onCallers + onPool), flushMicros);
 			}
 		}
 		finally {

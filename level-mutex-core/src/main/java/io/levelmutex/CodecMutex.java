@@ -67,11 +67,16 @@ final class CodecMutex<K, V> implements Mutex<K, V> {
 
 	@Override
 	public <T> CompletableFuture<Optional<T>> get(K key, Codec<T> valueCodec) {
-		requireCodec(valueCodec);
-		InputEncoder input = this.core.input();
-		GetRead<T> read = new GetRead<>(name(), input.storedKey(input.encodeKey(this.keyCodec, key)), valueCodec);
+		GetRead<T> read = getItem(key, valueCodec);
 		this.core.enqueueRead(read);
 		return this.core.track(read.future);
+	}
+
+	/** A get, encoded and checked on the caller's thread, not queued yet (for this view and its blocking one). */
+	<T> GetRead<T> getItem(K key, Codec<T> valueCodec) {
+		requireCodec(valueCodec);
+		InputEncoder input = this.core.input();
+		return new GetRead<>(name(), input.storedKey(input.encodeKey(this.keyCodec, key)), valueCodec);
 	}
 
 	@Override
@@ -81,18 +86,27 @@ final class CodecMutex<K, V> implements Mutex<K, V> {
 
 	@Override
 	public <T> CompletableFuture<Void> put(K key, T value, Codec<T> valueCodec) {
-		requireCodec(valueCodec);
-		PlainWrite write = new PlainWrite(name(),
-				this.core.input().putOperation(this.keyCodec, key, valueCodec, value));
+		PlainWrite write = putItem(key, value, valueCodec);
 		this.core.enqueueWrite(write);
 		return this.core.trackWrite(write.future);
 	}
 
+	/** A put, encoded and checked, not queued yet. */
+	<T> PlainWrite putItem(K key, T value, Codec<T> valueCodec) {
+		requireCodec(valueCodec);
+		return new PlainWrite(name(), this.core.input().putOperation(this.keyCodec, key, valueCodec, value));
+	}
+
 	@Override
 	public CompletableFuture<Void> del(K key) {
-		PlainWrite write = new PlainWrite(name(), this.core.input().delOperation(this.keyCodec, key));
+		PlainWrite write = delItem(key);
 		this.core.enqueueWrite(write);
 		return this.core.trackWrite(write.future);
+	}
+
+	/** A delete, encoded and checked, not queued yet. */
+	PlainWrite delItem(K key) {
+		return new PlainWrite(name(), this.core.input().delOperation(this.keyCodec, key));
 	}
 
 	@Override
@@ -106,23 +120,31 @@ final class CodecMutex<K, V> implements Mutex<K, V> {
 	}
 
 	private CompletableFuture<Optional<Entry<K, V>>> peek(boolean first, KeyRange<K> range) {
-		RangeRead<K, V, Optional<Entry<K, V>>> read = RangeRead.peek(name(),
-				this.core.input().storedSpan(this.keyCodec, range), first, this.core.prefixLength(), this.keyCodec,
-				this.valueCodec);
+		RangeRead<K, V, Optional<Entry<K, V>>> read = peekItem(first, range);
 		this.core.enqueueRead(read);
 		return this.core.track(read.future);
 	}
 
+	/** A peek at the first or last entry of a range, encoded and checked, not queued yet. */
+	RangeRead<K, V, Optional<Entry<K, V>>> peekItem(boolean first, KeyRange<K> range) {
+		return RangeRead.peek(name(), this.core.input().storedSpan(this.keyCodec, range), first,
+				this.core.prefixLength(), this.keyCodec, this.valueCodec);
+	}
+
 	@Override
 	public CompletableFuture<List<Entry<K, V>>> scan(KeyRange<K> range, int limit, boolean reverse) {
+		RangeRead<K, V, List<Entry<K, V>>> read = scanItem(range, limit, reverse);
+		this.core.enqueueRead(read);
+		return this.core.track(read.future);
+	}
+
+	/** A scan, encoded and checked, not queued yet. */
+	RangeRead<K, V, List<Entry<K, V>>> scanItem(KeyRange<K> range, int limit, boolean reverse) {
 		if (limit < 1) {
 			throw new InvalidInputException("Mutex '" + name() + "': scan limit must be at least 1 but was " + limit);
 		}
-		RangeRead<K, V, List<Entry<K, V>>> read = RangeRead.scan(name(),
-				this.core.input().storedSpan(this.keyCodec, range), limit, reverse, this.core.prefixLength(),
-				this.keyCodec, this.valueCodec);
-		this.core.enqueueRead(read);
-		return this.core.track(read.future);
+		return RangeRead.scan(name(), this.core.input().storedSpan(this.keyCodec, range), limit, reverse,
+				this.core.prefixLength(), this.keyCodec, this.valueCodec);
 	}
 
 	@Override
@@ -137,6 +159,13 @@ final class CodecMutex<K, V> implements Mutex<K, V> {
 
 	@Override
 	public <R> CompletableFuture<R> update(UpdateFunction<K, V, R> function, int maxAttempts) {
+		UpdateWrite<K, V, R> update = updateItem(function, maxAttempts);
+		this.core.enqueueWrite(update);
+		return this.core.trackWrite(update.future);
+	}
+
+	/** A conditional write, checked, not queued yet. */
+	<R> UpdateWrite<K, V, R> updateItem(UpdateFunction<K, V, R> function, int maxAttempts) {
 		if (function == null) {
 			throw new InvalidInputException("Mutex '" + name() + "': update function must not be null");
 		}
@@ -144,10 +173,12 @@ final class CodecMutex<K, V> implements Mutex<K, V> {
 			throw new InvalidInputException(
 					"Mutex '" + name() + "': maxAttempts must be at least 1 but was " + maxAttempts);
 		}
-		UpdateWrite<K, V, R> update = new UpdateWrite<>(this.core.name(), function, this.keyCodec, this.valueCodec,
-				maxAttempts);
-		this.core.enqueueWrite(update);
-		return this.core.trackWrite(update.future);
+		return new UpdateWrite<>(this.core.name(), function, this.keyCodec, this.valueCodec, maxAttempts);
+	}
+
+	@Override
+	public BlockingMutex<K, V> blocking() {
+		return new BlockingCodecMutex<>(this);
 	}
 
 	@Override

@@ -91,6 +91,16 @@ final class CyclePool implements JoinableExecutor {
 		return this.executor.getQueue().size();
 	}
 
+	/** Tasks handed to the pool so far and run, running or queued (one taken back out is not counted); for tests. */
+	long tasksSubmitted() {
+		return this.executor.getTaskCount();
+	}
+
+	/** The most threads the pool has had at once (0 while no task was ever handed to it); for tests. */
+	int mostThreads() {
+		return this.executor.getLargestPoolSize();
+	}
+
 	/** Places lent by cycles waiting in a durable write, now; for tests and diagnostics. */
 	int extraThreads() {
 		return this.lent.get();

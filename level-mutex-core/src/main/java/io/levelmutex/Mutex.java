@@ -286,6 +286,21 @@ public interface Mutex<K, V> extends AutoCloseable {
 	<R> CompletableFuture<R> update(UpdateFunction<K, V, R> function, int maxAttempts);
 
 	/**
+	 * A view of this mutex whose methods wait for their operation and return its value or throw its failure
+	 * (unwrapped): for code that waits for each operation anyway, such as a servlet-style request thread. The same
+	 * queue and cycle, so its operations are ordered together with this mutex's. A blocking write from a lone writer
+	 * at an idle mutex runs the cycle on the calling thread instead of waking a pool thread; see
+	 * {@link BlockingMutex} for where the cycle runs, failures, cycle threads and interrupts.
+	 *
+	 * <p>The default waits on this mutex's futures ({@code join()}, failures unwrapped); the store's mutexes
+	 * override it. Cheap: keep the view or ask for it per call.
+	 * @return the blocking view
+	 */
+	default BlockingMutex<K, V> blocking() {
+		return new JoiningBlockingMutex<>(this);
+	}
+
+	/**
 	 * Registers a listener for the {@code reads}, {@code writes} and {@code flushed} events.
 	 * @param listener the listener
 	 * @return call {@link AutoCloseable#close()} on it to remove the listener

@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 
 import io.levelmutex.codec.Codec;
 import io.levelmutex.codec.Codecs;
+import io.levelmutex.engine.BlockingCalls;
 import io.levelmutex.engine.KeySpan;
 import io.levelmutex.engine.KeyspaceStorage;
 import io.levelmutex.engine.StorageEngine;
@@ -39,7 +40,8 @@ final class MutexCore {
 	 * exactly once, whatever fails.
 	 *
 	 * Drain status (drainStatus, after Caffeine's BoundedLocalCache), at most one drain running per mutex:
-	 *   IDLE                    no task. Work arrives: -> REQUIRED, and the task is submitted.
+	 *   IDLE                    no task. Work arrives: -> REQUIRED, and the task is submitted (or, for a lone
+	 *                           blocking write, -> PROCESSING_TO_IDLE by its caller, who runs the drain: below).
 	 *   REQUIRED                a task is submitted, not yet running. Work arrives: stays.
 	 *   PROCESSING_TO_IDLE      a task runs, and no work arrived since it last looked. Work arrives:
 	 *                           -> PROCESSING_TO_REQUIRED.
@@ -87,6 +89,28 @@ final class MutexCore {
 	 * (JoinableExecutor): a mutex on an executor the application gave it runs every cycle there. Off with the
 	 * system property io.levelmutex.joinRunsCycle=false (read when a mutex is made; for A/B measurements).
 	 *
+	 * A blocking write claims an idle drain without a task (BlockingMutex: the caller says it will wait). Helping at
+	 * join() cannot save the submit: at put() the mutex cannot know the caller will block, so the submit has already
+	 * woken a pool thread, which finds the drain claimed and parks again, competing for the processors (issue 19's
+	 * C=1 profile). A blocking write (awaitWrite: put, del, update, afterWrite's barrier) queues its item, then, under
+	 * the conditions helpDrain claims under (joinRunsCycle; the drain IDLE, and the last write batch single, read after
+	 * that volatile IDLE; its item the only write queued; a thread that is no pool thread, not interrupted, and runs
+	 * no cycle: BlockingWait refuses a cycle thread before anything is queued), CASes IDLE -> PROCESSING_TO_IDLE
+	 * itself (claimIdleDrain) and runs cycles(false, its future) exactly as a helper does: nothing is submitted, so
+	 * no task exists to be stale. Whoever CASes out of IDLE owns the drain, so the invariants hold as for a task: a
+	 * producer that finds PROCESSING_TO_IDLE sets PROCESSING_TO_REQUIRED and the caller's loop sees its work; the
+	 * caller's CAS fails if another producer's scheduleDrain won (IDLE -> REQUIRED), and then the caller schedules
+	 * (a no-op) and waits in join(), which may claim that REQUIRED as before; at most one drain runs, and every
+	 * REQUIRED is still set by exactly one thread and submitted once. The rest is the helper's: once its future is
+	 * done, work left goes back to the executor (REQUIRED + submit; if the executor refuses, submit fails what is
+	 * queued, exactly once), and a write phase that waits for an asynchronous commit returns the thread (the
+	 * commit's completion resumes the cycle on the executor, or on the commit's thread if the executor refuses, while
+	 * the caller parks in join()). A close arriving meanwhile finds the drain PROCESSING and is run by it, or by the
+	 * pool after the hand-back; abandon fails the caller's future like any other. Otherwise (conditions not met, CAS
+	 * lost) the write is scheduled as any write. Blocking reads do not claim: a caller that ran a read's cycle would
+	 * run the write phase after it too (writes issued while the results were delivered must join the very next write
+	 * phase), held past its result (see trackWrite); they queue and wait for the pool.
+	 *
 	 * Close. closeAsync sets closed (new operations are refused at the call), starts the closeTimeout
 	 * timer and schedules a drain; the queued operations run as usual, and the drain that goes IDLE with
 	 * closed set calls closed(): the store forgets the mutex, the keyspace storage is closed and the close
@@ -98,8 +122,8 @@ final class MutexCore {
 	 * the store's release closes the keyspace storage once no phase uses it (StoreGuard).
 	 *
 	 * Who owns what. Caller threads: add to the queues and raise counts, track futures, read closed.
-	 * The cycle thread (whichever thread runs the current drain: a task of the executor or a joining caller
-	 * that claimed it; successive drains are ordered by the drainStatus CAS, a volatile write by the finishing
+	 * The cycle thread (whichever thread runs the current drain: a task of the executor, or a caller
+	 * that claimed it (REQUIRED at a join, IDLE at a blocking write); successive drains are ordered by the drainStatus CAS, a volatile write by the finishing
 	 * drain and a volatile read before the next is submitted or claimed, so these fields need no further
 	 * synchronization): takes from the queues and lowers counts, readPhase, writePhase, phaseReads, phaseNumber, batchNumber, writesInFlight (written), cycleThread.
 	 * Any thread: closeAsync, abandon (the timer's thread), closeStorage (once, by CAS). The engine's
@@ -190,7 +214,7 @@ final class MutexCore {
 	 * submitted at an idle mutex claimable, since after a batch of several writes callers write concurrently and a
 	 * caller claiming the next drain would cut their burst into small batches. Written by the cycle thread
 	 * ({@link #writesTaken}); read by the thread that makes the drain REQUIRED, after the drainStatus CAS that
-	 * orders it after the cycle's writes.
+	 * orders it after the cycle's writes, and by a blocking writer after it read IDLE ({@link #claimIdleDrain}).
 	 */
 	private boolean lastBatchSingle = true;
 
@@ -296,27 +320,100 @@ final class MutexCore {
 	}
 
 	void enqueueWrite(QueuedWrite write) {
+		queueWrite(write);
+		scheduleDrain();
+	}
+
+	/** Adds a write item to the queue, or throws, queuing nothing; the caller then schedules (or claims) a drain. */
+	private void queueWrite(QueuedWrite write) {
 		checkOpen();
 		if (!this.counts.tryAddWrite(this.options.maxQueuedOperations())) {
 			throw overloaded();
 		}
 		this.writes.add(write);
-		scheduleDrain();
 	}
 
 	CompletableFuture<Void> afterWrite() {
+		WriteBarrier barrier = queueBarrier();
+		if (barrier == null) {
+			return MutexFuture.completed(name(), null);
+		}
+		scheduleDrain();
+		return barrier.future;
+	}
+
+	/** Queues an {@link #afterWrite()} barrier, or returns {@code null} if no write is queued or in flight. */
+	private @Nullable WriteBarrier queueBarrier() {
 		checkOpen();
 		// counts first: the cycle raises writesInFlight before it lowers the count
 		if (this.counts.writes() == 0 && this.writesInFlight == 0) {
-			return MutexFuture.completed(name(), null);
-		}
-		if (!this.counts.tryAddWrite(this.options.maxQueuedOperations())) {
-			throw overloaded();
+			return null;
 		}
 		WriteBarrier barrier = new WriteBarrier(name());
-		this.writes.add(barrier);
-		scheduleDrain();
-		return barrier.future;
+		queueWrite(barrier);
+		return barrier;
+	}
+
+	// ---- blocking calls (BlockingMutex: the caller waits for the outcome on this thread, which runs no cycle)
+
+	/**
+	 * Queues a write for a caller that waits for it, and waits: a lone writer at an idle mutex claims the drain at
+	 * once and runs its cycle here, submitting no task ({@link #claimIdleDrain}); otherwise the drain is scheduled as
+	 * for any write and the caller waits as {@code join()} does (which may still help: {@link #helpDrain}).
+	 * @param write the write item (a put, delete, update or barrier), not queued yet
+	 * @param future its future
+	 * @return the future's value
+	 */
+	<T> T awaitWrite(QueuedWrite write, CompletableFuture<T> future) {
+		queueWrite(write);
+		return awaitQueuedWrite(future);
+	}
+
+	/** {@link #afterWrite()} for a caller that waits: its barrier is queued and awaited as {@link #awaitWrite} does. */
+	void awaitAfterWrite() {
+		WriteBarrier barrier = queueBarrier();
+		if (barrier != null) {
+			awaitQueuedWrite(barrier.future);
+		}
+	}
+
+	/** The write whose future this is was just queued (once: the queue links its items): claim or schedule, wait. */
+	private <T> T awaitQueuedWrite(CompletableFuture<T> future) {
+		trackWrite(future);
+		if (claimIdleDrain()) {
+			cycles(false, future);
+		}
+		else {
+			scheduleDrain();
+		}
+		return BlockingWait.result(future);
+	}
+
+	/** Queues a read for a caller that waits for it, and waits; the pool runs its cycle (see the design above). */
+	<T> T awaitRead(QueuedRead read, CompletableFuture<T> future) {
+		enqueueRead(read);
+		return BlockingWait.result(track(future));
+	}
+
+	/**
+	 * The blocking write just queued may run its cycle on this thread: CASes IDLE -> PROCESSING_TO_IDLE, as a drain
+	 * task starting would, but only where {@link #helpDrain} would claim the drain a submit makes (the store's own
+	 * pool, on, a thread that is no pool thread and not interrupted, the last batch single and no other write queued),
+	 * so that no task is submitted and no pool thread woken for a cycle the caller runs anyway.
+	 * @return whether this thread now owns the drain (then it runs {@link #cycles})
+	 */
+	private boolean claimIdleDrain() {
+		Thread thread = Thread.currentThread();
+		// drainStatus first: IDLE was written by the drain that ended last, after its writesTaken
+		if (!this.joinRunsCycle || this.drainStatus.get() != IDLE || !this.lastBatchSingle
+				|| this.counts.writes() > 1 || thread instanceof BlockingCalls.PlaceLender || thread.isInterrupted()) {
+			return false;
+		}
+		if (!this.drainStatus.compareAndSet(IDLE, PROCESSING_TO_IDLE)) {
+			return false; // another caller's work scheduled a drain meanwhile: it will take this write too
+		}
+		this.counters.drainStarted(); // for MutexStats.waitingForCycle: no drain waits for a thread
+		return true;
 	}
 
 	/**

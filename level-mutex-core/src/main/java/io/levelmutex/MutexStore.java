@@ -373,6 +373,11 @@ public final class MutexStore implements AutoCloseable {
 	}
 
 	/** Daemon threads named after the store, for the store-owned cycle pool. */
+	/** The store's own cycle pool, or {@code null} when the application gave the store an executor; for tests. */
+	@Nullable CyclePool ownCyclePool() {
+		return this.ownedExecutor;
+	}
+
 	/** Threads the store's own cycle pool runs beyond its size, for cycles waiting in a durable write; for tests. */
 	int cyclePoolExtraThreads() {
 		return (this.ownedExecutor != null) ? this.ownedExecutor.extraThreads() : 0;

@@ -52,7 +52,7 @@ class ArchitectureTest {
 		}
 		assertThat(publicTopLevel).containsExactlyInAnyOrder("BatchInterceptor", "CommitOutcomeUnknownException", "CycleRejectedException", "Entry", "FlushEvent",
 				"InvalidInputException", "KeyRange", "Keyspace", "KeyspaceOverlapException", "LevelMutexException",
-				"Mutex", "MutexClosedException", "MutexListener", "MutexOptions", "MutexOverloadedException",
+				"BlockingMutex", "Mutex", "MutexClosedException", "MutexListener", "MutexOptions", "MutexOverloadedException",
 				"MutexStats", "MutexStore", "ReadPhaseEvent", "RemoteChangeEvent", "StorageException",
 				"StorageUnavailableException", "StoreHealth", "StoreOptions",
 				"UpdateContext", "UpdateFunction", "WriteBatchEvent", "WriteConflictException", "WriteOperation",

@@ -9,22 +9,19 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import io.levelmutex.codec.Codecs;
-import io.levelmutex.engine.CommitResult;
-import io.levelmutex.engine.EngineBatch;
-import io.levelmutex.engine.KeyspaceStorage;
-import io.levelmutex.engine.ReadSnapshot;
-import io.levelmutex.engine.RemoteChangeSink;
 import io.levelmutex.engine.StorageEngine;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,7 +32,10 @@ import static org.assertj.core.api.Assertions.fail;
  * engine thread (a resumed cycle counts its {@link MutexCore#MAX_CYCLES_PER_DRAIN} per task), failing later or
  * refused at the call; a store pool of one or two threads; batch limits of 1-3 operations; a lone writer that joins
  * its own writes (the joining caller's claim: {@code claimable}, {@code lastBatchSingle}, {@code helpDrain}) while a
- * callback on the joining thread throws or interrupts it; updates that throw; a close at a random point. Checked
+ * callback on the joining thread throws or interrupts it; updates that throw; a close at a random point; and, in
+ * the runs with blocking calls, a third of the operations made through {@link Mutex#blocking()} (a lone writer's
+ * blocking write claims the idle drain without a task: {@code MutexCore.claimIdleDrain}), whose outcome is taken
+ * when the call returns (every write issued before it must have completed by then). Checked
  * against a model: every operation completes exactly once; writes, updates and barriers complete in issue order
  * and reads in issue order; an {@code afterWrite} completes after every earlier write; a failed batch applies
  * nothing; an update sees exactly the writes that succeeded before it; a read sees the model's state after a prefix of
@@ -53,21 +53,29 @@ class AsyncCommitJoinModelTest {
 
 	private static final String[] KEYS = { "a", "b", "c" };
 
-	@ParameterizedTest
-	@ValueSource(longs = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 })
-	void whenCommitsCompleteAtOnceLaterOrFailAndALoneWriterJoinsThenEveryGuaranteeHolds(long seed) throws Exception {
+	static Stream<Arguments> runs() {
+		return LongStream.rangeClosed(1, 12)
+			.boxed()
+			.flatMap((seed) -> Stream.of(Arguments.of(seed, false), Arguments.of(seed, true)));
+	}
+
+	@ParameterizedTest(name = "seed {0}, blocking calls {1}")
+	@MethodSource("runs")
+	void whenCommitsCompleteAtOnceLaterOrFailAndALoneWriterJoinsThenEveryGuaranteeHolds(long seed, boolean blocking)
+			throws Exception {
 		Random random = new Random(seed);
+		Random blockingDraws = new Random(seed * 17 + 3); // its own stream: the futures-only runs draw as before
 		ExecutorService committer = Executors.newSingleThreadExecutor(runnable -> {
 			Thread thread = new Thread(runnable, "test-committer-" + seed);
 			thread.setDaemon(true);
 			return thread;
 		});
-		ChaoticCommits engine = new ChaoticCommits(MemoryEngine.embedded(), committer, new Random(seed * 31 + 7));
+		StorageEngine engine = chaoticCommits(committer, new Random(seed * 31 + 7));
 		int poolThreads = 1 + (int) (seed % 2);
 		int batchLimit = 1 + (int) (seed / 2 % 3);
 		int closeAt = random.nextBoolean() ? OPERATIONS + 1 : random.nextInt(OPERATIONS);
 		String context = "seed " + seed + ", pool " + poolThreads + ", batch limit " + batchLimit + ", close at "
-				+ closeAt;
+				+ closeAt + (blocking ? ", a third of the calls blocking" : "");
 		List<Op> ops = new CopyOnWriteArrayList<>();
 		AtomicInteger attempted = new AtomicInteger(); // ops issued or being issued: a write's index is below it once queued
 		List<Integer> writeCompletions = Collections.synchronizedList(new ArrayList<>());
@@ -93,11 +101,48 @@ class AsyncCommitJoinModelTest {
 					op.lowerBound = completedPrefix(ops); // every write below it completed: the read must see them
 				}
 				attempted.set(i + 1);
+				boolean blockingCall = blocking && blockingDraws.nextInt(3) == 0;
 				try {
-					future = issue(mutex, op);
+					if (blockingCall) {
+						// the lone writer's blocking call: may claim the idle drain and run the cycle here
+						this.joining = true;
+						try {
+							future = issueBlocking(mutex.blocking(), op);
+						}
+						finally {
+							this.joining = false;
+							Thread.interrupted(); // an interrupt a callback on this thread set
+						}
+					}
+					else {
+						future = issue(mutex, op);
+					}
 				}
 				catch (MutexClosedException refused) {
 					assertThat(close).as("%s: op %d refused before the close", context, i).isNotNull();
+					continue;
+				}
+				if (blockingCall) {
+					// returned: the operation completed, after every write issued before it
+					assertThat(close).as("%s: op %d queued after the close", context, i).isNull();
+					op.future = future;
+					op.recorded = future;
+					op.completions.incrementAndGet();
+					if (op.isRead()) {
+						op.upperBound = attempted.get();
+						readCompletions.add(i);
+					}
+					else {
+						for (Op earlier : ops) {
+							if (!earlier.isRead() && !earlier.future.isDone()) {
+								violations.add("blocking " + op.describe() + " " + i + " returned before write "
+										+ earlier.index + " completed");
+							}
+						}
+						writeCompletions.add(i);
+						lastWrite = future;
+					}
+					ops.add(op);
 					continue;
 				}
 				assertThat(close).as("%s: op %d queued after the close", context, i).isNull();
@@ -310,6 +355,49 @@ class AsyncCommitJoinModelTest {
 		}
 	}
 
+	/**
+	 * Runs an operation through the blocking view; its outcome as a completed future (the value, or the exception the
+	 * call threw), so that the checks below read every operation alike.
+	 */
+	private static CompletableFuture<?> issueBlocking(BlockingMutex<String, String> mutex, Op op) {
+		Object value;
+		try {
+			value = switch (op.kind) {
+				case Op.PUT -> {
+					mutex.put(op.key, op.value);
+					yield null;
+				}
+				case Op.DEL -> {
+					mutex.del(op.key);
+					yield null;
+				}
+				case Op.UPDATE -> mutex.update(context -> {
+					String seen = String.valueOf(context.get(op.key).orElse(null));
+					if (op.throwing) {
+						throw new ThrowsOnPurpose(op.index);
+					}
+					context.put(op.key, context.get(op.key).orElse("") + "+" + op.index);
+					return seen;
+				});
+				case Op.GET -> mutex.get(op.key);
+				default -> {
+					mutex.afterWrite();
+					yield null;
+				}
+			};
+		}
+		catch (MutexClosedException refused) {
+			throw refused; // at the call: queued nothing (a closing mutex runs what it queued)
+		}
+		catch (CompletionException wrapped) {
+			throw new AssertionError("a blocking call threw a CompletionException", wrapped);
+		}
+		catch (RuntimeException failed) {
+			return CompletableFuture.failedFuture(failed);
+		}
+		return CompletableFuture.completedFuture(value);
+	}
+
 	private static CompletableFuture<?> issue(Mutex<String, String> mutex, Op op) {
 		return switch (op.kind) {
 			case Op.PUT -> mutex.put(op.key, op.value);
@@ -397,100 +485,26 @@ class AsyncCommitJoinModelTest {
 	 * The memory engine, each commit answered at random: at once, later on the committer thread, failing later
 	 * (nothing applied), or refused at the call.
 	 */
-	private static final class ChaoticCommits implements StorageEngine {
-
-		private final MemoryEngine delegate;
-
-		private final ExecutorService committer;
-
-		private final Random random;
-
-		ChaoticCommits(MemoryEngine delegate, ExecutorService committer, Random random) {
-			this.delegate = delegate;
-			this.committer = committer;
-			this.random = random;
-		}
-
-		private synchronized int draw() {
-			return this.random.nextInt(10);
-		}
-
-		@Override
-		public String description() {
-			return "memory engine, commits answered at random";
-		}
-
-		@Override
-		public KeyspaceStorage open(Keyspace keyspace, boolean durable, RemoteChangeSink remoteChanges) {
-			KeyspaceStorage storage = this.delegate.open(keyspace, durable, remoteChanges);
-			KeyspaceStorage chaotic = new KeyspaceStorage() {
-
-				@Override
-				public byte[] keyPrefix() {
-					return storage.keyPrefix();
-				}
-
-				@Override
-				public boolean validatesUpdates() {
-					return storage.validatesUpdates();
-				}
-
-				@Override
-				public int maxKeyBytes() {
-					return storage.maxKeyBytes();
-				}
-
-				@Override
-				public int maxValueBytes() {
-					return storage.maxValueBytes();
-				}
-
-				@Override
-				public ReadSnapshot snapshot() {
-					return storage.snapshot();
-				}
-
-				@Override
-				public CommitResult commit(EngineBatch batch) {
-					return storage.commit(batch);
-				}
-
-				@Override
-				public CompletionStage<CommitResult> commitAsync(EngineBatch batch) {
-					int draw = draw();
+	private static StorageEngine chaoticCommits(ExecutorService committer, Random random) {
+		return new AsyncCommitEngine(MemoryEngine.embedded(), "memory engine, commits answered at random",
+				(commit) -> {
+					int draw;
+					synchronized (random) {
+						draw = random.nextInt(10);
+					}
 					if (draw < 3) {
-						return CompletableFuture.completedFuture(storage.commit(batch));
+						return CompletableFuture.completedFuture(commit.get());
 					}
 					if (draw < 7) {
-						return CompletableFuture.supplyAsync(() -> storage.commit(batch), ChaoticCommits.this.committer);
+						return CompletableFuture.supplyAsync(commit, committer);
 					}
 					if (draw < 9) {
 						return CompletableFuture.supplyAsync(() -> {
 							throw new IllegalStateException("injected commit failure (expected)");
-						}, ChaoticCommits.this.committer);
+						}, committer);
 					}
 					throw new IllegalStateException("injected refusal at the call (expected)");
-				}
-
-				@Override
-				public void close() {
-					storage.close();
-				}
-
-			};
-			return chaotic;
-		}
-
-		@Override
-		public StoreHealth health() {
-			return this.delegate.health();
-		}
-
-		@Override
-		public void close() {
-			this.delegate.close();
-		}
-
+				});
 	}
 
 }

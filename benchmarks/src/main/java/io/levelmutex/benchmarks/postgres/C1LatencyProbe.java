@@ -25,9 +25,11 @@ import com.sun.management.OperatingSystemMXBean;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
+import io.levelmutex.BlockingMutex;
 import io.levelmutex.Mutex;
 import io.levelmutex.MutexOptions;
 import io.levelmutex.MutexStore;
+import io.levelmutex.UpdateFunction;
 import io.levelmutex.codec.Codecs;
 import io.levelmutex.postgres.PostgresStore;
 
@@ -41,7 +43,11 @@ import io.levelmutex.postgres.PostgresStore;
  * = ?}; one transaction), {@code fn} (the schema's commit function called directly for one put, autocommit),
  * {@code put} / {@code update} (the mutex, its pool's {@code connectionTimeout} 60 s, above {@code connectWait}:
  * the helper-thread acquisition) and {@code put-direct} / {@code update-direct} (the pool's timeout 3 s, within
- * {@code connectWait}: acquisition on the calling thread), {@code hint} (the after-commit hint statement alone).
+ * {@code connectWait}: acquisition on the calling thread), {@code hint} (the after-commit hint statement alone),
+ * {@code put-blocking} / {@code update-blocking} (the same operations through {@link Mutex#blocking()}: a lone
+ * writer's write runs its cycle on the caller without waking a pool thread), {@code get} / {@code get-blocking} (a
+ * read of a preloaded key: future + join, the blocking view) and {@code select} (its SQL counterpart, an autocommit
+ * single-row SELECT).
  * Client side, every connection and statement of the probe's pools is timed by a wrapper (per statement kind,
  * the thread that ran it); server side, per operation: statements and their mean execution time, the commit
  * function's own time, WAL syncs ({@code pg_stat_wal}), JVM CPU. Usage: {@code C1LatencyProbe [rounds] [ops]
@@ -58,6 +64,8 @@ public final class C1LatencyProbe {
 
 	private static final String UPSERT = "INSERT INTO kv (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v";
 
+	private static final String SELECT = "SELECT v FROM kv WHERE k = ?";
+
 	private static final String FN = """
 			SELECT seq, applied_ops, rejected_unit, rejected_reason, rejected_key FROM level_mutex_commit(?, ?, ?,
 			    ?::bytea[], ?::bytea[], '{}'::int[], '{}'::bigint[], '{}'::int[], '{}'::boolean[], '{}'::bytea[],
@@ -67,7 +75,7 @@ public final class C1LatencyProbe {
 			+ "FROM unnest(?::int[], ?::bigint[]) AS t(keyspace_id, seq)";
 
 	private static final List<String> ALL = List.of("upsert", "optimistic", "fn", "put", "put-direct", "update",
-			"update-direct", "hint");
+			"update-direct", "hint", "put-blocking", "update-blocking", "get", "get-blocking", "select");
 
 	private final PgServer server;
 
@@ -125,9 +133,10 @@ public final class C1LatencyProbe {
 				statement.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
 			}
 			String line = switch (point) {
-				case "upsert", "optimistic" -> sql(point, database, steps);
+				case "upsert", "optimistic", "select" -> sql(point, database, steps);
 				case "fn", "hint" -> direct(point, database, steps);
-				case "put", "put-direct", "update", "update-direct" -> mutex(point, database, steps);
+				case "put", "put-direct", "update", "update-direct", "put-blocking", "update-blocking", "get",
+						"get-blocking" -> mutex(point, database, steps);
 				default -> throw new IllegalArgumentException("unknown point " + point);
 			};
 			// the pools are closed: their backends flushed their WAL statistics as they exited
@@ -146,17 +155,29 @@ public final class C1LatencyProbe {
 				statement.execute("INSERT INTO kv (k, v) SELECT int4send(i), decode(repeat('00', " + VALUE_BYTES
 						+ "), 'hex') FROM generate_series(0, " + (KEYS - 1) + ") i");
 			}
-			Op op = "upsert".equals(point) ? () -> {
-				try (Connection connection = pool.getConnection();
-						PreparedStatement upsert = connection.prepareStatement(UPSERT)) {
-					upsert.setBytes(1, key());
-					upsert.setBytes(2, value());
-					upsert.executeUpdate();
-				}
-			} : () -> {
-				try (Connection connection = pool.getConnection()) {
-					OptimisticUpdateContender.update(connection, key(), value());
-				}
+			Op op = switch (point) {
+				case "upsert" -> () -> {
+					try (Connection connection = pool.getConnection();
+							PreparedStatement upsert = connection.prepareStatement(UPSERT)) {
+						upsert.setBytes(1, key());
+						upsert.setBytes(2, value());
+						upsert.executeUpdate();
+					}
+				};
+				case "select" -> () -> { // an autocommit single-row read: the read points' SQL counterpart
+					try (Connection connection = pool.getConnection();
+							PreparedStatement select = connection.prepareStatement(SELECT)) {
+						select.setBytes(1, key());
+						try (ResultSet rows = select.executeQuery()) {
+							rows.next();
+						}
+					}
+				};
+				default -> () -> {
+					try (Connection connection = pool.getConnection()) {
+						OptimisticUpdateContender.update(connection, key(), value());
+					}
+				};
 			};
 			return measure(point, database, steps, op, null);
 		}
@@ -215,14 +236,29 @@ public final class C1LatencyProbe {
 				Mutex<byte[], byte[]> mutex = store.mutex(MutexOptions.builder("probe").build(), Codecs.bytes(),
 						Codecs.bytes());
 				preload(mutex);
-				Op op = point.startsWith("put") ? () -> mutex.put(key(), value()).join() : () -> {
-					byte[] key = key();
-					mutex.update((context) -> {
-						Optional<byte[]> current = context.get(key);
-						long revision = current.map(C1LatencyProbe::revision).orElse(0L);
-						context.put(key, withRevision(revision + 1));
-						return Boolean.TRUE;
-					}, 16).join();
+				BlockingMutex<byte[], byte[]> blocking = mutex.blocking();
+				UpdateFunction<byte[], byte[], Boolean> next = (context) -> {
+					byte[] key = this.updateKey;
+					Optional<byte[]> current = context.get(key);
+					long revision = current.map(C1LatencyProbe::revision).orElse(0L);
+					context.put(key, withRevision(revision + 1));
+					return Boolean.TRUE;
+				};
+				// the future + join() points are what a caller of the futures API writes; the -blocking ones what a
+				// servlet-style caller of Mutex.blocking() writes (a lone writer's write runs its cycle on the caller)
+				Op op = switch (point) {
+					case "put", "put-direct" -> () -> mutex.put(key(), value()).join();
+					case "put-blocking" -> () -> blocking.put(key(), value());
+					case "update", "update-direct" -> () -> {
+						this.updateKey = key();
+						mutex.update(next, 16).join();
+					};
+					case "update-blocking" -> () -> {
+						this.updateKey = key();
+						blocking.update(next, 16);
+					};
+					case "get" -> () -> mutex.get(key()).join();
+					default -> () -> blocking.get(key()); // get-blocking
 				};
 				return measure(point, database, steps, op, mutex);
 			}
@@ -231,6 +267,9 @@ public final class C1LatencyProbe {
 			}
 		}
 	}
+
+	/** The key of the update in flight (one at a time: C=1); written by the main thread before it issues it. */
+	private volatile byte[] updateKey;
 
 	private void preload(Mutex<byte[], byte[]> mutex) {
 		List<java.util.concurrent.CompletableFuture<?>> pending = new ArrayList<>();

@@ -113,6 +113,25 @@ enum PgContenderKind {
 	 * @throws Exception if it cannot be set up
 	 */
 	Contender create(PgServer server, Workload workload, int clients, boolean preload) throws Exception {
+		return create(server, workload, clients, preload, MutexClient.ASYNC);
+	}
+
+	/**
+	 * Creates the contender for one point, the mutex on one node at C = 1 driven by the given clients.
+	 * @param server the run's server
+	 * @param workload the workload
+	 * @param clients C
+	 * @param preload whether every key of the workload is written first (at revision 0)
+	 * @param c1Client how the clients of {@link #MUTEX_ONE_NODE} wait at C = 1
+	 * @return the contender on a fresh database
+	 * @throws Exception if it cannot be set up
+	 */
+	Contender create(PgServer server, Workload workload, int clients, boolean preload, MutexClient c1Client)
+			throws Exception {
+		if (this == MUTEX_ONE_NODE && clients == 1 && c1Client != MutexClient.ASYNC) {
+			return new BlockingPostgresMutexContender(new PostgresMutexContender(server, workload, 1, 1, preload),
+					c1Client);
+		}
 		return switch (this) {
 			case AUTOCOMMIT -> new AutocommitUpsertContender(server, workload, clients, preload);
 			case SELECT_FOR_UPDATE -> new SelectForUpdateContender(server, workload, clients, preload);

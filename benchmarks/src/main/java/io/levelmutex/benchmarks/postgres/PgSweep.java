@@ -58,6 +58,9 @@ final class PgSweep {
 	// Whether the mutex's points get the full profile (pg_stat_statements loaded).
 	private final boolean profileMutex;
 
+	/** How the one-node mutex's client waits at C = 1 (series Q's C=1 targets). */
+	private final MutexClient c1Client;
+
 	// One entry per profiled point; owned by the sweep's thread.
 	private final List<String> profiles = new ArrayList<>();
 
@@ -71,6 +74,12 @@ final class PgSweep {
 
 	PgSweep(PgServer server, PgPlan plan, int runNumber, Consumer<RunResult> progress, boolean waitEvents,
 			boolean statements, boolean profileMutex) {
+		this(server, plan, runNumber, progress, waitEvents, statements, profileMutex, MutexClient.ASYNC);
+	}
+
+	PgSweep(PgServer server, PgPlan plan, int runNumber, Consumer<RunResult> progress, boolean waitEvents,
+			boolean statements, boolean profileMutex, MutexClient c1Client) {
+		this.c1Client = c1Client;
 		this.waitEvents = waitEvents;
 		this.statements = statements;
 		this.profileMutex = profileMutex;
@@ -140,7 +149,7 @@ final class PgSweep {
 		boolean profiled = this.profileMutex && kind.mutex();
 		boolean countStatements = (this.statements || profiled) && this.server.statementStatistics();
 		String point = "run " + this.runNumber + ", " + label + ", C=" + clients + ", " + kind.contenderName();
-		try (Contender contender = kind.create(this.server, workload, clients, preload)) {
+		try (Contender contender = kind.create(this.server, workload, clients, preload, this.c1Client)) {
 			Tally tally = new Tally();
 			Contender.@Nullable PhaseCounters before = contender.phaseCounters();
 			long transactionsBefore = (profiled && !countStatements) ? this.server.transactions() : 0;

@@ -41,7 +41,11 @@ import io.levelmutex.benchmarks.Summary;
  * {@code --clients 1,256} (levels to keep), {@code --only W1,W2}, {@code --wait-events} (sample the server's
  * backends during each point: {@code pg_stat_activity} wait events, in the report; with series Q too, each point's WAL
  * syncs, rows per sync and bytes per row from {@code pg_stat_wal}), {@code --statements} (load
- * {@code pg_stat_statements} and report each point's busiest statements and their calls per operation).
+ * {@code pg_stat_statements} and report each point's busiest statements and their calls per operation),
+ * {@code --c1-client async|join|blocking} (how the one-node mutex's client waits at C = 1: chained on the futures,
+ * the default and series Q's until series Y; a thread that joins the futures; a thread that calls
+ * {@code Mutex.blocking()}, what a Spring MVC request thread writes, as the blocking JDBC clients it is compared
+ * with; noted in the report).
  */
 public final class PostgresBenchmarkMain {
 
@@ -68,6 +72,7 @@ public final class PostgresBenchmarkMain {
 		Set<PgPlan.Load> only = EnumSet.allOf(PgPlan.Load.class);
 		boolean waitEvents = false;
 		boolean statements = false;
+		MutexClient c1Client = MutexClient.ASYNC;
 		for (int i = 0; i < args.length; i++) {
 			switch (args[i]) {
 				case "--quick" -> quick = true;
@@ -87,6 +92,7 @@ public final class PostgresBenchmarkMain {
 				}
 				case "--wait-events" -> waitEvents = true;
 				case "--statements" -> statements = true;
+				case "--c1-client" -> c1Client = MutexClient.ofOption(args[++i]);
 				case "--only" -> {
 					only = EnumSet.noneOf(PgPlan.Load.class);
 					for (String workload : args[++i].toUpperCase(Locale.ROOT).split(",")) {
@@ -144,6 +150,11 @@ public final class PostgresBenchmarkMain {
 				}
 			}
 			server = pg.describe();
+			if (c1Client != MutexClient.ASYNC) {
+				notes.add("C=1 points of the mutex on one node: " + c1Client.option() + " clients (a thread per client, "
+						+ (c1Client == MutexClient.BLOCKING ? "Mutex.blocking()" : "futures joined") + "); other points"
+						+ " asynchronous");
+			}
 			System.err.println("level-mutex series " + series + ", " + mode + " mode, " + runs + " run(s), "
 					+ plan.points().size() + " points each; " + MachineInfo.describe() + "; " + server);
 			for (int run = 1; run <= runs; run++) {
@@ -151,7 +162,7 @@ public final class PostgresBenchmarkMain {
 				String uptime = uptime();
 				System.err.println("== run " + run + "/" + runs + "; uptime: " + uptime);
 				PgSweep sweep = new PgSweep(pg, plan, run, (result) -> System.err.println(progressLine(number, result)),
-						waitEvents, statements, issue19);
+						waitEvents, statements, issue19, c1Client);
 				sweeps.add(sweep.run());
 				loads.add("run " + run + ": " + uptime + "; after the run: load average " + MachineInfo.loadAverage());
 				profiles.addAll(sweep.profiles());
@@ -168,7 +179,8 @@ public final class PostgresBenchmarkMain {
 
 	private static void usage(String problem) {
 		System.err.println(problem + "; options: --series P|Q --quick --runs N --out DIR"
-				+ " --contenders a,b,c,o,l1,l1e,m1,m3,m1k8,m3k8 --clients 1,256 --only W1,W2 --wait-events --statements");
+				+ " --contenders a,b,c,o,l1,l1e,m1,m3,m1k8,m3k8 --clients 1,256 --only W1,W2 --wait-events --statements"
+				+ " --c1-client async|join|blocking");
 		System.exit(2);
 	}
 

@@ -17,6 +17,7 @@ import io.levelmutex.MutexListener;
 import io.levelmutex.MutexOptions;
 import io.levelmutex.MutexStats;
 import io.levelmutex.MutexStore;
+import io.levelmutex.UpdateFunction;
 import io.levelmutex.WriteConflictException;
 import io.levelmutex.benchmarks.ClosedLoopDriver;
 import io.levelmutex.benchmarks.Contender;
@@ -135,23 +136,16 @@ final class PostgresMutexContender implements Contender.Async {
 
 	@Override
 	public CompletableFuture<?> execute(Workload.Stream stream, Tally tally) {
-		List<Mutex<byte[], byte[]>> node = this.nodeOfClient.computeIfAbsent(stream,
-				(client) -> this.nodes.get(this.assigned.getAndIncrement() % this.nodes.size()));
 		stream.next();
 		byte[] key = stream.key();
-		Mutex<byte[], byte[]> mutex = keyspaceOf(node, key);
+		Mutex<byte[], byte[]> mutex = mutexOf(stream, key);
 		byte[] value = stream.value();
 		CompletableFuture<?> future;
 		try {
 			future = switch (stream.type()) {
 				case PUT -> mutex.put(key, value);
 				case GET -> mutex.get(key);
-				case UPDATE -> mutex.update((context) -> {
-					Optional<byte[]> current = context.get(key);
-					long revision = current.map(Workload.Revisions::of).orElse(0L);
-					context.put(key, Workload.Revisions.withRevision(revision + 1, value));
-					return Boolean.TRUE;
-				}, MAX_ATTEMPTS);
+				case UPDATE -> mutex.update(nextRevision(key, value), MAX_ATTEMPTS);
 			};
 		}
 		catch (RuntimeException ex) {
@@ -171,6 +165,34 @@ final class PostgresMutexContender implements Contender.Async {
 			}
 			return null;
 		});
+	}
+
+	/**
+	 * The mutex that serves a client's key: the client's node (assigned round-robin at its first operation), the
+	 * key's keyspace there.
+	 * @param stream the client's stream
+	 * @param key the key of its next operation
+	 * @return the mutex
+	 */
+	Mutex<byte[], byte[]> mutexOf(Workload.Stream stream, byte[] key) {
+		List<Mutex<byte[], byte[]>> node = this.nodeOfClient.computeIfAbsent(stream,
+				(client) -> this.nodes.get(this.assigned.getAndIncrement() % this.nodes.size()));
+		return keyspaceOf(node, key);
+	}
+
+	/**
+	 * W2's update function: reads the key's revision and writes the next one.
+	 * @param key the key
+	 * @param value the value to write with the next revision
+	 * @return the function
+	 */
+	static UpdateFunction<byte[], byte[], Boolean> nextRevision(byte[] key, byte[] value) {
+		return (context) -> {
+			Optional<byte[]> current = context.get(key);
+			long revision = current.map(Workload.Revisions::of).orElse(0L);
+			context.put(key, Workload.Revisions.withRevision(revision + 1, value));
+			return Boolean.TRUE;
+		};
 	}
 
 	@Override

@@ -18,8 +18,8 @@ import io.micrometer.observation.ObservationRegistry;
  * to the delivery of its last result; {@code outcome} is {@code success}, {@code reads} a
  * bucket of its reads count.</li>
  * <li>{@value #UPDATE} (contextual name {@code update <mutex>}): one {@code update()} call
- * on a mutex bean, from the call to the completion of its future, a child of the caller's
- * current observation: the time the caller spent waiting for its read phase and its batch.
+ * on a mutex bean, from the call to the completion of its future (through the bean's
+ * {@code blocking()} view: to the call's return), a child of the caller's current observation: the time the caller spent waiting for its read phase and its batch.
  * An event {@value #ATTEMPT} marks each run of the update function (in a read phase);
  * {@code outcome} is {@code success}, {@code conflict} (retries exhausted),
  * {@code overloaded} (refused at the call) or {@code error}.</li>

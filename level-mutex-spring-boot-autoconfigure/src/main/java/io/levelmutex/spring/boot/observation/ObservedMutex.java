@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
+import io.levelmutex.BlockingMutex;
 import io.levelmutex.Entry;
 import io.levelmutex.KeyRange;
 import io.levelmutex.Keyspace;
@@ -22,8 +23,8 @@ import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A mutex whose {@code update()} calls are observed ({@value MutexObservations#UPDATE});
- * every other operation goes straight to the delegate.
+ * A mutex whose {@code update()} calls are observed ({@value MutexObservations#UPDATE}), through its futures
+ * and through its {@link #blocking()} view; every other operation goes straight to the delegate.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -55,17 +56,10 @@ final class ObservedMutex<K, V> implements Mutex<K, V> {
 	private <R> CompletableFuture<R> observe(UpdateFunction<K, V, R> function,
 			Function<UpdateFunction<K, V, R>, CompletableFuture<R>> call) {
 		Observation caller = this.registry.getCurrentObservation();
-		Observation observation = Observation.createNotStarted(MutexObservations.UPDATE, this.registry)
-			.parentObservation(caller)
-			.contextualName("update " + this.delegate.name())
-			.lowCardinalityKeyValue("mutex", this.delegate.name())
-			.start();
+		Observation observation = startUpdate(caller);
 		CompletableFuture<R> issued;
 		try {
-			issued = call.apply((context) -> {
-				observation.event(ATTEMPT);
-				return function.apply(context);
-			});
+			issued = call.apply(attempts(observation, function));
 		}
 		catch (RuntimeException | Error ex) {
 			stop(observation, ex);
@@ -92,6 +86,122 @@ final class ObservedMutex<K, V> implements Mutex<K, V> {
 			}
 		});
 		return result;
+	}
+
+	/**
+	 * The observation of one {@code update()} call: a child of the caller's current observation, started.
+	 */
+	private Observation startUpdate(@Nullable Observation caller) {
+		return Observation.createNotStarted(MutexObservations.UPDATE, this.registry)
+			.parentObservation(caller)
+			.contextualName("update " + this.delegate.name())
+			.lowCardinalityKeyValue("mutex", this.delegate.name())
+			.start();
+	}
+
+	private static <K, V, R> UpdateFunction<K, V, R> attempts(Observation observation, UpdateFunction<K, V, R> function) {
+		return (context) -> {
+			observation.event(ATTEMPT);
+			return function.apply(context);
+		};
+	}
+
+	/**
+	 * The delegate's blocking view, with its {@code update()} calls observed as this mutex's are (from the call to its
+	 * return), so that a blocking write keeps the delegate's fast path (a lone writer's cycle on its own thread).
+	 */
+	@Override
+	public BlockingMutex<K, V> blocking() {
+		return new ObservedBlockingMutex(this.delegate.blocking());
+	}
+
+	private final class ObservedBlockingMutex implements BlockingMutex<K, V> {
+
+		private final BlockingMutex<K, V> blocking;
+
+		ObservedBlockingMutex(BlockingMutex<K, V> blocking) {
+			this.blocking = blocking;
+		}
+
+		@Override
+		public Mutex<K, V> mutex() {
+			return ObservedMutex.this;
+		}
+
+		@Override
+		public <R> R update(UpdateFunction<K, V, R> function) {
+			return observeBlocking(function, (observed) -> this.blocking.update(observed));
+		}
+
+		@Override
+		public <R> R update(UpdateFunction<K, V, R> function, int maxAttempts) {
+			return observeBlocking(function, (observed) -> this.blocking.update(observed, maxAttempts));
+		}
+
+		private <R> R observeBlocking(UpdateFunction<K, V, R> function, Function<UpdateFunction<K, V, R>, R> call) {
+			Observation observation = startUpdate(ObservedMutex.this.registry.getCurrentObservation());
+			R result;
+			try {
+				result = call.apply(attempts(observation, function));
+			}
+			catch (RuntimeException | Error ex) {
+				stop(observation, ex);
+				throw ex;
+			}
+			stop(observation, null);
+			return result;
+		}
+
+		@Override
+		public Optional<V> get(K key) {
+			return this.blocking.get(key);
+		}
+
+		@Override
+		public <T> Optional<T> get(K key, Codec<T> valueCodec) {
+			return this.blocking.get(key, valueCodec);
+		}
+
+		@Override
+		public void put(K key, V value) {
+			this.blocking.put(key, value);
+		}
+
+		@Override
+		public <T> void put(K key, T value, Codec<T> valueCodec) {
+			this.blocking.put(key, value, valueCodec);
+		}
+
+		@Override
+		public void del(K key) {
+			this.blocking.del(key);
+		}
+
+		@Override
+		public Optional<Entry<K, V>> peekFirst(KeyRange<K> range) {
+			return this.blocking.peekFirst(range);
+		}
+
+		@Override
+		public Optional<Entry<K, V>> peekLast(KeyRange<K> range) {
+			return this.blocking.peekLast(range);
+		}
+
+		@Override
+		public List<Entry<K, V>> scan(KeyRange<K> range, int limit, boolean reverse) {
+			return this.blocking.scan(range, limit, reverse);
+		}
+
+		@Override
+		public void afterWrite() {
+			this.blocking.afterWrite();
+		}
+
+		@Override
+		public String toString() {
+			return "Observed[" + this.blocking + "]";
+		}
+
 	}
 
 	private static void stop(Observation observation, @Nullable Throwable failure) {

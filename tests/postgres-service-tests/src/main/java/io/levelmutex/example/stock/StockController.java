@@ -1,8 +1,8 @@
 package io.levelmutex.example.stock;
 
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 
+import io.levelmutex.BlockingMutex;
 import io.levelmutex.Mutex;
 import io.levelmutex.StorageUnavailableException;
 
@@ -20,38 +20,40 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Stock per SKU in the {@code stock} mutex ({@code Mutex<String, Long>}): {@code PUT /stock/{sku}?quantity=N} sets
  * it, {@code POST /stock/{sku}/reservations?quantity=N} reserves N with {@code update()} (409 when not enough is
- * left), {@code GET /stock/{sku}} reads it. While the database is unreachable every call answers 503.
+ * left), {@code GET /stock/{sku}} reads it. While the database is unreachable every call answers 503. A request
+ * thread waits for each operation, through the mutex's blocking view: its failures arrive as thrown, for the
+ * exception handlers.
  */
 @RestController
 class StockController {
 
-	private final Mutex<String, Long> stock;
+	private final BlockingMutex<String, Long> stock;
 
 	StockController(@Qualifier("stock") Mutex<String, Long> stock) {
-		this.stock = stock;
+		this.stock = stock.blocking();
 	}
 
 	@PutMapping("/stock/{sku}")
 	Map<String, Object> restock(@PathVariable String sku, @RequestParam long quantity) {
-		join(this.stock.put(sku, quantity));
+		this.stock.put(sku, quantity);
 		return Map.of("sku", sku, "available", quantity);
 	}
 
 	@GetMapping("/stock/{sku}")
 	Map<String, Object> available(@PathVariable String sku) {
-		return Map.of("sku", sku, "available", join(this.stock.get(sku)).orElse(0L));
+		return Map.of("sku", sku, "available", this.stock.get(sku).orElse(0L));
 	}
 
 	@PostMapping("/stock/{sku}/reservations")
 	Map<String, Object> reserve(@PathVariable String sku, @RequestParam(defaultValue = "1") long quantity) {
-		long left = join(this.stock.update((update) -> {
+		long left = this.stock.update((update) -> {
 			long available = update.get(sku).orElse(0L);
 			if (available < quantity) {
 				throw new OutOfStockException(sku, available, quantity);
 			}
 			update.put(sku, available - quantity);
 			return available - quantity;
-		}));
+		});
 		return Map.of("sku", sku, "reserved", quantity, "available", left);
 	}
 
@@ -68,19 +70,6 @@ class StockController {
 				"The stock database is unreachable; try again later.");
 		problem.setTitle("Storage unavailable");
 		return problem;
-	}
-
-	/** The result of a mutex future; its failure as thrown (not wrapped), for the exception handlers. */
-	private static <T> T join(java.util.concurrent.CompletableFuture<T> future) {
-		try {
-			return future.join();
-		}
-		catch (CompletionException ex) {
-			if (ex.getCause() instanceof RuntimeException cause) {
-				throw cause;
-			}
-			throw ex;
-		}
 	}
 
 	/** Fewer items left than a reservation asks for. */

@@ -1,5 +1,6 @@
 package io.levelmutex.spring.boot.autoconfigure.observation;
 
+import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.levelmutex.BlockingMutex;
 import io.levelmutex.Mutex;
 import io.levelmutex.MutexClosedException;
 import io.levelmutex.MutexListener;
@@ -63,6 +65,7 @@ class LevelMutexObservationAutoConfigurationTests {
 				(proxy, method, arguments) -> switch (method.getName()) {
 					case "name" -> "orders";
 					case "update" -> CompletableFuture.failedFuture(conflict);
+					case "blocking" -> InvocationHandler.invokeDefault(proxy, method, arguments);
 					case "toString" -> "conflicting mutex";
 					case "hashCode" -> System.identityHashCode(proxy);
 					case "equals" -> proxy == arguments[0];
@@ -258,6 +261,57 @@ class LevelMutexObservationAutoConfigurationTests {
 			.hasLowCardinalityKeyValue("outcome", "conflict")
 			.assertThatError()
 			.isInstanceOf(WriteConflictException.class);
+		TestObservationRegistryAssert.assertThat(this.observations)
+			.hasNumberOfObservationsWithNameEqualTo(MutexObservations.UPDATE, 1);
+	}
+
+	@Test
+	void whenTheBlockingViewUpdatesThenTheUpdateIsObservedAsAChildAndTheCallersThreadStillRunsTheCycle() {
+		observedRunner().run((context) -> {
+			Mutex<String, String> orders = orders(context);
+			BlockingMutex<String, String> blocking = orders.blocking();
+			assertThat(blocking.mutex()).isSameAs(orders);
+			List<Thread> writers = new CopyOnWriteArrayList<>();
+			orders.addListener(new MutexListener() {
+				@Override
+				public void onWrites(WriteBatchEvent event) {
+					writers.add(Thread.currentThread());
+				}
+			});
+			Observation caller = Observation.start("caller", this.observations);
+			try (Observation.Scope scope = caller.openScope()) {
+				assertThat(blocking.<String>update((update) -> {
+					update.put("counter", "1");
+					return "counted";
+				})).isEqualTo("counted");
+			}
+			caller.stop();
+			blocking.put("k", "v");
+			assertThat(blocking.get("k")).contains("v");
+			// a lone writer's blocking write ran its cycle on this thread: the observed view kept the fast path
+			assertThat(writers).hasSize(2).containsOnly(Thread.currentThread());
+			TestObservationRegistryAssert.assertThat(this.observations)
+				.hasObservationWithNameEqualTo(MutexObservations.UPDATE)
+				.that()
+				.hasBeenStopped()
+				.hasParentObservationEqualTo(caller)
+				.hasLowCardinalityKeyValue("outcome", "success")
+				.hasEvent(MutexObservations.ATTEMPT);
+		});
+	}
+
+	@Test
+	void whenABlockingUpdateConflictsThenOutcomeIsConflictAndTheCallThrowsTheConflict() {
+		WriteConflictException conflict = new WriteConflictException("orders", "k", 1);
+		Mutex<String, String> observed = new MutexObservations(this.observations).decorate(conflicting(conflict));
+		assertThatExceptionOfType(WriteConflictException.class)
+			.isThrownBy(() -> observed.blocking().update((update) -> "never run", 1))
+			.isSameAs(conflict);
+		TestObservationRegistryAssert.assertThat(this.observations)
+			.hasObservationWithNameEqualTo(MutexObservations.UPDATE)
+			.that()
+			.hasBeenStopped()
+			.hasLowCardinalityKeyValue("outcome", "conflict");
 		TestObservationRegistryAssert.assertThat(this.observations)
 			.hasNumberOfObservationsWithNameEqualTo(MutexObservations.UPDATE, 1);
 	}

@@ -32,19 +32,11 @@ public final class WriteOperation {
 	/** The key with the keyspace's prefix, as RocksDB stores it. */
 	final byte[] storedKey;
 
-	/**
-	 * {@link #size()}, counted here, where the caller has just encoded the arrays: the write phase asks for it twice
-	 * per write while it builds a batch, when the arrays' headers are often no longer in the processor's cache (a
-	 * miss per write; the int fits the object's alignment padding).
-	 */
-	private final int size;
-
 	WriteOperation(Type type, byte[] key, byte[] storedKey, byte @Nullable [] value) {
 		this.type = type;
 		this.key = key;
 		this.storedKey = storedKey;
 		this.value = value;
-		this.size = storedKey.length + ((value != null) ? value.length : 0);
 	}
 
 	/**
@@ -76,7 +68,7 @@ public final class WriteOperation {
 	 * @return the size in bytes
 	 */
 	public int size() {
-		return this.size;
+		return this.storedKey.length + ((this.value != null) ? this.value.length : 0);
 	}
 
 	@Override

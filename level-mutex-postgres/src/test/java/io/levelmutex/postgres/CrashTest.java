@@ -39,7 +39,7 @@ class CrashTest extends ClusterTestSupport implements ClusterTestSupport.OwnClus
 
 	@Test
 	void whenTheServerCrashesUnderLoadThenAcknowledgedBatchesSurviveAndEveryCallEndsTyped() throws Exception {
-		PostgresSettings settings = fastSettings().withWaits(Duration.ofMillis(500), Duration.ofMillis(500));
+		PostgresSettings settings = fastSettings().withWaits(Duration.ofSeconds(2), Duration.ofMillis(500));
 		List<TestNode> nodes = new ArrayList<>();
 		for (int n = 0; n < 3; n++) {
 			PGSimpleDataSource dataSource = newDatabase();
@@ -146,7 +146,7 @@ class CrashTest extends ClusterTestSupport implements ClusterTestSupport.OwnClus
 	void whenTheServerCrashesDuringCommitThenTheOutcomeIsUnknownAndTheBatchLogTellsAfterRestart() throws Exception {
 		PGSimpleDataSource database = newDatabase();
 		AtomicBoolean crashNow = new AtomicBoolean();
-		PostgresSettings settings = fastSettings().withWaits(Duration.ofMillis(500), Duration.ofMillis(500));
+		PostgresSettings settings = fastSettings().withWaits(Duration.ofSeconds(2), Duration.ofMillis(500));
 		TestNode node = TestNode.open(database, settings, true, (connection, call) -> {
 			if (crashNow.getAndSet(false)) {
 				cluster.crash();

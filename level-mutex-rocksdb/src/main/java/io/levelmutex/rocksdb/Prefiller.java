@@ -21,6 +21,14 @@ final class Prefiller implements AutoCloseable {
 	/** How long the thread waits for more hints of its round before it leaves it (then it parks if no round is queued). */
 	private static final long SPIN_NANOS = 100_000;
 
+	/**
+	 * How the thread waits for more hints of its round (system property {@code io.levelmutex.rocksdb.prefillWait},
+	 * read when the store opens; for A/B measurements): {@code yield} (default: gives the processor to any other
+	 * runnable thread between looks, e.g. the cycle thread on a loaded machine), {@code spin}, or {@code park}
+	 * (leaves the round at once; the next hint unparks the thread).
+	 */
+	private final String waitMode = System.getProperty("io.levelmutex.rocksdb.prefillWait", "yield");
+
 	private final ConcurrentLinkedQueue<PrefillRound> rounds = new ConcurrentLinkedQueue<>();
 
 	private final Thread thread;
@@ -80,14 +88,17 @@ final class Prefiller implements AutoCloseable {
 				if (idleSince == 0) {
 					idleSince = now;
 				}
-				else if (now - idleSince > SPIN_NANOS || this.closed) {
+				else if (now - idleSince > SPIN_NANOS || this.closed || "park".equals(this.waitMode)) {
 					break;
 				}
 				if (round.hasWork()) {
 					idleSince = 0;
 				}
-				else {
+				else if ("spin".equals(this.waitMode)) {
 					Thread.onSpinWait();
+				}
+				else {
+					Thread.yield();
 				}
 			}
 			round.queued.set(false);

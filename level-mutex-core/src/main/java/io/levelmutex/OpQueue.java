@@ -55,22 +55,6 @@ final class OpQueue<T extends QueuedOp> {
 		return (T) entry.queueNext;
 	}
 
-	/**
-	 * The entry after {@code entry}, left in the queue, as {@link #following} answers, except that at the end of the
-	 * consumer's list it first moves the entries pushed since onto that end (as {@link #peek} does for an empty
-	 * list), so a walk with this method sees every entry queued so far; {@code null} if there is none after it.
-	 * Consumer only, for an entry returned by {@link #peek} or by this method and not polled since.
-	 */
-	@SuppressWarnings("unchecked")
-	@Nullable T next(T entry) {
-		QueuedOp next = entry.queueNext;
-		if (next == null && this.pushed.get() != null) {
-			next = reverse(this.pushed.getAndSet(null));
-			entry.queueNext = next; // entry was the list's last: the pushed entries follow it
-		}
-		return (T) next;
-	}
-
 	/** Removes and returns the oldest entry, or {@code null} if there is none; consumer only. */
 	@Nullable T poll() {
 		T first = peek();
@@ -97,14 +81,7 @@ final class OpQueue<T extends QueuedOp> {
 		if (this.pushed.get() == null) {
 			return null; // a read: no write to the shared line when there is nothing to take
 		}
-		QueuedOp reversed = reverse(this.pushed.getAndSet(null));
-		this.head = reversed;
-		return reversed;
-	}
-
-	/** Reverses a taken stack (newest first) into a list, oldest first; its head. */
-	private static @Nullable QueuedOp reverse(@Nullable QueuedOp stack) {
-		QueuedOp node = stack;
+		QueuedOp node = this.pushed.getAndSet(null);
 		QueuedOp reversed = null;
 		while (node != null) {
 			QueuedOp next = node.queueNext;
@@ -112,6 +89,7 @@ final class OpQueue<T extends QueuedOp> {
 			reversed = node;
 			node = next;
 		}
+		this.head = reversed;
 		return reversed;
 	}
 

@@ -61,17 +61,10 @@ final class WritePhase {
 	/** Whether the engine wants the reads of a batch's updates predicted and prefetched together. */
 	private final boolean prefetches;
 
-	/**
-	 * Hints the next batch to an engine that {@link io.levelmutex.engine.KeyspaceStorage#preparesBatches() prepares
-	 * batches}, while a phase's last batch completes its items; {@code null} on other engines. Cycle thread.
-	 */
-	private final @Nullable NextBatchHint hint;
-
 	WritePhase(MutexCore core) {
 		this.core = core;
 		this.reusesBuilder = !core.storage().keepsBatchAfterCommit();
 		this.prefetches = core.storage().batchesUpdateReads();
-		this.hint = core.storage().preparesBatches() ? new NextBatchHint(core.storage(), core.options()) : null;
 	}
 
 	/** The queue of the run in progress; cycle thread. */
@@ -207,31 +200,13 @@ final class WritePhase {
 					// makes the JIT compile it after hundreds of batches rather than thousands (its back-edges count)
 					List<QueuedWrite> items = batch.items;
 					int count = items.size();
-					// the phase's last batch, written: its callbacks queue the next batch's writes, which the engine
-					// may prepare while the rest complete (NextBatchHint)
-					NextBatchHint next = (this.hint != null && error == null && written
-							&& count >= NextBatchHint.MIN_ITEMS && this.remaining <= 0 && this.carried.isEmpty())
-							? this.hint : null;
 					try {
-						if (next != null) {
-							next.start(queue);
-						}
 						for (int i = 0; i < count; i++) {
 							completeItem(items.get(i), error);
-							if (next != null && (i & (NextBatchHint.CHUNK - 1)) == NextBatchHint.CHUNK - 1) {
-								next.advance();
-							}
 						}
 					}
 					finally {
-						try {
-							if (next != null) {
-								next.end();
-							}
-						}
-						finally {
-							this.core.writesCompleted(count);
-						}
+						this.core.writesCompleted(count);
 					}
 				}
 			}

@@ -7,8 +7,6 @@ import java.util.concurrent.CompletionStage;
 
 import org.jspecify.annotations.Nullable;
 
-import io.levelmutex.WriteOperation;
-
 /**
  * The storage of one mutex's keyspace in an engine. Used from the mutex's cycle only: one call at a time.
  *
@@ -116,33 +114,6 @@ public interface KeyspaceStorage {
 	 */
 	default boolean batchesUpdateReads() {
 		return false;
-	}
-
-	/**
-	 * Whether the engine wants {@link #prepare} hints: the operations that will probably begin the next batch,
-	 * while the core still completes the previous batch's operations (whose callbacks issue them), so that it can
-	 * start encoding them meanwhile (on another thread). {@code false} by default: no hint is given.
-	 * @return whether {@link #prepare} is called
-	 */
-	default boolean preparesBatches() {
-		return false;
-	}
-
-	/**
-	 * A hint, never an instruction: these operations, in this order, after those hinted since the last
-	 * {@link #commit}, will probably be the first ones of the next batch handed to {@link #commit} (or
-	 * {@link #commitAsync}). The engine may start encoding them, on any thread; {@link #commit} must still write
-	 * exactly the batch it is given, whatever was hinted (a hint may be wrong: a batch may hold fewer of them, or
-	 * others), and nothing hinted may be written otherwise. Called from the cycle, one call at a time with every other
-	 * method here, also after {@link #close()} (then to be ignored); only when {@link #preparesBatches()}. The array
-	 * and the key array are the caller's and are reused after the call: copy what you keep; the operations and their arrays are not
-	 * modified afterwards.
-	 * @param operations the operations, from index 0
-	 * @param storedKeys their keys with {@link #keyPrefix()}, index for index (as {@link EngineBatch#storedKeys()})
-	 * @param count how many of them
-	 */
-	default void prepare(WriteOperation[] operations, byte[][] storedKeys, int count) {
-		// no hints wanted
 	}
 
 	/**

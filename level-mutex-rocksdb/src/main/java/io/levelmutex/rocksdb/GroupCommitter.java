@@ -169,7 +169,6 @@ final class GroupCommitter implements AutoCloseable {
 
 	private CompletableFuture<CommitResult> enqueue(RocksKeyspaceStorage storage, ColumnFamilyHandle family,
 			EngineBatch batch) {
-		storage.discardHints(); // a writer fills its own batch: the storage's prefilled one is not used
 		CompletableFuture<CommitResult> result = new CompletableFuture<>();
 		synchronized (this.lock) {
 			if (this.closed) {

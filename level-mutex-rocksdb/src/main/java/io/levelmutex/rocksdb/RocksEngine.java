@@ -71,19 +71,6 @@ final class RocksEngine implements StorageEngine {
 	/** Whether durable keyspaces commit through {@link #committer}. */
 	private final boolean groupCommit;
 
-	/**
-	 * The system property that, set to {@code false}, turns the filling of native batches ahead of their commits off
-	 * ({@link Prefiller}; read when the store opens; for A/B measurements).
-	 */
-	static final String PREFILL_PROPERTY = "io.levelmutex.rocksdb.prefill";
-
-	/**
-	 * Fills every keyspace's next native batch from the core's hints while its cycle completes the previous batch;
-	 * {@code null} when {@link #PREFILL_PROPERTY} is {@code false}. Its thread starts with the first hint; closed
-	 * with the engine, before the column families. Immutable reference.
-	 */
-	private final @Nullable Prefiller prefiller;
-
 	/** Options of opened column families, closed with the engine; guarded by {@code this}. */
 	private final List<ColumnFamilyOptions> familyOptions = new ArrayList<>();
 
@@ -122,8 +109,6 @@ final class RocksEngine implements StorageEngine {
 		}
 		this.access = settings.accessFactory().apply(this.db);
 		this.groupCommit = settings.groupCommit();
-		this.prefiller = Boolean.parseBoolean(System.getProperty(PREFILL_PROPERTY, "true"))
-				? new Prefiller("level-mutex-prefill-" + this.path.getFileName()) : null;
 		this.durableWrites = new WriteOptions().setSync(true);
 		this.fastWrites = new WriteOptions().setSync(false);
 	}
@@ -136,8 +121,7 @@ final class RocksEngine implements StorageEngine {
 	@Override
 	public KeyspaceStorage open(Keyspace keyspace, boolean durable, RemoteChangeSink remoteChanges) {
 		return new RocksKeyspaceStorage(this.access, family(keyspace.columnFamily()),
-				durable ? this.durableWrites : this.fastWrites, keyspace.prefix(), durable && this.groupCommit ? committer() : null,
-				this.prefiller);
+				durable ? this.durableWrites : this.fastWrites, keyspace.prefix(), durable && this.groupCommit ? committer() : null);
 	}
 
 	synchronized GroupCommitter committer() {
@@ -177,9 +161,6 @@ final class RocksEngine implements StorageEngine {
 	public synchronized void close() {
 		if (this.committer != null) {
 			this.committer.close(); // first: no write after the handles close
-		}
-		if (this.prefiller != null) {
-			this.prefiller.close(); // no put after the handles close
 		}
 		for (ColumnFamilyHandle handle : this.families.values()) {
 			handle.close();

@@ -142,7 +142,12 @@ final class JoinedCommitter implements AutoCloseable {
 	 */
 	CompletableFuture<CommitOutcome> submit(PostgresKeyspace keyspace, EngineBatch batch, long knownSequence,
 			CommitRoute route) {
-		UUID batchId = this.committer.newBatchId();
+		return submit(keyspace, this.committer.newBatchId(), batch, knownSequence, route);
+	}
+
+	/** {@link #submit(PostgresKeyspace, EngineBatch, long, CommitRoute)} with the batch id given (tests). */
+	CompletableFuture<CommitOutcome> submit(PostgresKeyspace keyspace, UUID batchId, EngineBatch batch,
+			long knownSequence, CommitRoute route) {
 		try {
 			this.committer.validateInput(keyspace, batchId, batch);
 		}

@@ -194,7 +194,7 @@ final class PostgresEngine implements StorageEngine {
 
 	@Override
 	public StoreHealth health() {
-		return this.health.health(this.open, this.listener, this.settings.tablePrefix());
+		return this.health.health(this.open, this.listener, this.settings.tablePrefix(), this.joined);
 	}
 
 	@Override

@@ -477,6 +477,13 @@ final class JoinedCommitter implements AutoCloseable {
 				+ "' was not applied: the store is closed", null);
 	}
 
+	/** Batches handed over and waiting for a sender (tests). */
+	int queued() {
+		synchronized (this.lock) {
+			return this.queue.size();
+		}
+	}
+
 	/** Batches committed directly by their cycle (nothing else in flight). */
 	long directBatches() {
 		return this.directBatches.get();

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.jspecify.annotations.Nullable;
 
@@ -28,10 +30,16 @@ import io.levelmutex.engine.EngineBatch;
  * is committed at once by the cycle that hands it over, on its own thread, through {@link BatchCommitter} exactly as
  * without joining ({@link BatchCommitter#commitValidated}, its wait in {@link BlockingCalls#run}): the returned
  * future is complete, and a lone mutex (or C=1) pays nothing for joining. A batch handed over while another is in
- * flight is queued, and its cycle's thread is free. Up to {@code senders} threads take everything queued at that
- * moment (at most {@link #MAX_BATCHES}; more waits for the next) and send it: one batch alone through
+ * flight is queued, and its cycle's thread is free. Each of the {@code senders} threads joins its own share of
+ * the keyspaces (those whose id is its index modulo the senders): it takes everything queued for it at that moment
+ * (at most {@link #MAX_BATCHES}; more waits for the next) and sends it: one batch alone through
  * {@link BatchCommitter}, several through the procedure. So up to {@code senders} joined commits are in flight
- * besides a direct one, and the flushes of a node's commits still overlap. A mutex has at most one batch here at a
+ * besides a direct one, and the flushes of a node's commits still overlap. Why a share each, not one queue for all:
+ * a joined transaction holds every keyspace lock it took until its one COMMIT, so a joined commit that spans every
+ * keyspace of a node makes other nodes' joined commits wait for all of them at once (measured: lock waits 32-40% of
+ * busy backends at 3 nodes on 8 keyspaces with one shared queue, against 10-16% without joining); a share per
+ * sender keeps each joined transaction to part of the keyspaces, as pgcombine's {@code join2} (keyspace k to
+ * committer k mod 2). A mutex has at most one batch here at a
  * time (the core starts no other commit of a keyspace until its stage completes), so nothing reorders a mutex's
  * batches.
  *
@@ -82,20 +90,26 @@ final class JoinedCommitter implements AutoCloseable {
 
 	private final Duration closeWait;
 
-	/** Guards {@link #queue}, {@link #busy}, {@link #idle} and {@link #closed}. */
-	private final Object lock = new Object();
+	/** Guards {@link #queues}, {@link #busy}, {@link #waiting} and {@link #closed}. */
+	private final ReentrantLock lock = new ReentrantLock();
 
-	/** Batches handed over and not yet taken by a sender, in hand-off order; guarded by {@link #lock}. */
-	private final ArrayList<Pending> queue = new ArrayList<>();
+	/**
+	 * Per sender, the batches handed over for it and not yet taken, in hand-off order: sender {@code i} joins the
+	 * keyspaces whose id is {@code i} modulo the senders; guarded by {@link #lock}.
+	 */
+	private final List<ArrayList<Pending>> queues = new ArrayList<>();
+
+	/** Per sender, signalled when its queue gains a batch or on close; of {@link #lock}. */
+	private final List<Condition> ready = new ArrayList<>();
+
+	/** Per sender, whether it waits for its queue; guarded by {@link #lock}. */
+	private final boolean[] waiting;
 
 	/**
 	 * Batches handed over and not yet done (committing directly, queued, or in a sender's commit); guarded by
 	 * {@link #lock}. A batch goes directly only when it raises this from 0.
 	 */
 	private int busy;
-
-	/** Senders waiting for batches; guarded by {@link #lock}. */
-	private int idle;
 
 	/** Set once by {@link #close()}; guarded by {@link #lock}. */
 	private boolean closed;
@@ -123,8 +137,14 @@ final class JoinedCommitter implements AutoCloseable {
 		this.nodeId = nodeId;
 		this.commitStep = commitStep;
 		this.closeWait = settings.connectWait().plus(settings.resolveWait());
+		this.waiting = new boolean[senders];
 		for (int i = 0; i < senders; i++) {
-			Thread thread = new Thread(this::run, "level-mutex-postgres-joined-" + i);
+			this.queues.add(new ArrayList<>());
+			this.ready.add(this.lock.newCondition());
+		}
+		for (int i = 0; i < senders; i++) {
+			int sender = i;
+			Thread thread = new Thread(() -> run(sender), "level-mutex-postgres-joined-" + i);
 			thread.setDaemon(true);
 			this.senders.add(thread);
 		}
@@ -155,19 +175,24 @@ final class JoinedCommitter implements AutoCloseable {
 			return CompletableFuture.failedFuture(ex);
 		}
 		Pending pending = new Pending(keyspace, batchId, batch, knownSequence, route, new CompletableFuture<>());
-		synchronized (this.lock) {
+		this.lock.lock();
+		try {
 			if (this.closed) {
 				return CompletableFuture.failedFuture(closed(pending));
 			}
 			if (this.busy > 0) {
 				this.busy++;
-				this.queue.add(pending);
-				if (this.idle > 0) {
-					this.lock.notify();
+				int sender = Math.floorMod(keyspace.id(), this.queues.size());
+				this.queues.get(sender).add(pending);
+				if (this.waiting[sender]) {
+					this.ready.get(sender).signal();
 				}
 				return pending.result;
 			}
 			this.busy = 1;
+		}
+		finally {
+			this.lock.unlock();
 		}
 		this.directBatches.incrementAndGet();
 		try {
@@ -183,32 +208,38 @@ final class JoinedCommitter implements AutoCloseable {
 	}
 
 	private void done(int batches) {
-		synchronized (this.lock) {
+		this.lock.lock();
+		try {
 			this.busy -= batches;
+		}
+		finally {
+			this.lock.unlock();
 		}
 	}
 
-	private void run() {
+	private void run(int sender) {
+		ArrayList<Pending> queue = this.queues.get(sender);
 		for (;;) {
 			List<Pending> group;
-			synchronized (this.lock) {
-				while (this.queue.isEmpty() && !this.closed) {
-					this.idle++;
+			this.lock.lock();
+			try {
+				while (queue.isEmpty() && !this.closed) {
+					this.waiting[sender] = true;
 					try {
-						this.lock.wait();
+						this.ready.get(sender).await();
 					}
 					catch (InterruptedException ex) {
 						// only close() ends a sender; it is interrupted by nothing else
 					}
 					finally {
-						this.idle--;
+						this.waiting[sender] = false;
 					}
 				}
-				if (this.queue.isEmpty()) {
+				if (queue.isEmpty()) {
 					return; // closed
 				}
-				int take = Math.min(MAX_BATCHES, this.queue.size());
-				List<Pending> head = this.queue.subList(0, take);
+				int take = Math.min(MAX_BATCHES, queue.size());
+				List<Pending> head = queue.subList(0, take);
 				group = new ArrayList<>(head);
 				head.clear();
 				if (this.closed) {
@@ -218,6 +249,9 @@ final class JoinedCommitter implements AutoCloseable {
 					}
 					continue;
 				}
+			}
+			finally {
+				this.lock.unlock();
 			}
 			List<Object> outcomes;
 			try {
@@ -479,8 +513,12 @@ final class JoinedCommitter implements AutoCloseable {
 
 	/** Batches handed over and waiting for a sender (tests). */
 	int queued() {
-		synchronized (this.lock) {
-			return this.queue.size();
+		this.lock.lock();
+		try {
+			return this.queues.stream().mapToInt(List::size).sum();
+		}
+		finally {
+			this.lock.unlock();
 		}
 	}
 
@@ -506,16 +544,22 @@ final class JoinedCommitter implements AutoCloseable {
 
 	@Override
 	public void close() {
-		List<Pending> left;
-		synchronized (this.lock) {
+		List<Pending> left = new ArrayList<>();
+		this.lock.lock();
+		try {
 			if (this.closed) {
 				return;
 			}
 			this.closed = true;
-			left = new ArrayList<>(this.queue);
-			this.queue.clear();
+			for (ArrayList<Pending> queue : this.queues) {
+				left.addAll(queue);
+				queue.clear();
+			}
 			this.busy -= left.size();
-			this.lock.notifyAll();
+			this.ready.forEach(Condition::signalAll);
+		}
+		finally {
+			this.lock.unlock();
 		}
 		for (Pending pending : left) {
 			pending.result.completeExceptionally(closed(pending));

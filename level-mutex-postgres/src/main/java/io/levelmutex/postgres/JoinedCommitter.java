@@ -11,6 +11,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -33,7 +37,8 @@ import io.levelmutex.engine.EngineBatch;
  * flight is queued, and its cycle's thread is free. Each of the {@code senders} threads joins its own share of
  * the keyspaces (those whose id is its index modulo the senders): it takes everything queued for it at that moment
  * (at most {@link #MAX_BATCHES}; more waits for the next) and sends it: one batch alone through
- * {@link BatchCommitter}, several through the procedure. So up to {@code senders} joined commits are in flight
+ * {@link BatchCommitter} on a thread of its own ({@link #solo}, so that a lock held long elsewhere holds up that
+ * batch only), several through the procedure. So up to {@code senders} joined commits are in flight
  * besides a direct one, and the flushes of a node's commits still overlap. Why a share each, not one queue for all:
  * a joined transaction holds every keyspace lock it took until its one COMMIT, so a joined commit that spans every
  * keyspace of a node makes other nodes' joined commits wait for all of them at once (measured: lock waits 32-40% of
@@ -47,8 +52,9 @@ import io.levelmutex.engine.EngineBatch;
  * deadlock between joined commits): the commit function's validation, sequence, batch-log row and apply, in a
  * subtransaction of its own, so that a batch that applies nothing (a rejected first update) or fails with an error
  * fails alone: the others commit. The locks are released at one COMMIT, then one flush makes every batch of it
- * durable before the reply. A batch whose error was a serialization failure or deadlock is committed again on its
- * own ({@link BatchCommitter}, which retries). A connection lost while the call was in flight, or a failure of the
+ * durable before the reply. A batch whose error was a serialization failure or deadlock, or whose keyspace lock
+ * was not granted within {@link #LOCK_WAIT_MILLIS}, is committed again on its own ({@link BatchCommitter}, which
+ * retries and waits for the lock), on a {@link #solo} thread. A connection lost while the call was in flight, or a failure of the
  * call itself (which may come after its COMMIT), is resolved per batch through the batch log, as
  * {@link BatchCommitter} resolves one batch ({@link BatchCommitter#resolve}, {@link BatchCommitter#resolveFailed}).
  *
@@ -71,6 +77,21 @@ final class JoinedCommitter implements AutoCloseable {
 	 */
 	static final int MAX_BATCHES = 32;
 
+	/**
+	 * How long a batch in a joined commit waits for its keyspace's lock before it leaves the joined commit (it is
+	 * rolled back alone, SQLSTATE 55P03, and committed on its own, waiting as long as the lock is held): a lock held
+	 * long elsewhere (another node's long commit, a session holding the row) must not hold up the other keyspaces
+	 * of the joined commit. Contended commits of several nodes wait a few milliseconds (measured: joined calls of
+	 * 2-6 ms mean at 3 nodes on 8 keyspaces, load 9), far below it.
+	 */
+	static final int LOCK_WAIT_MILLIS = 200;
+
+	/** The SQLSTATE of a lock wait that ran out (lock_timeout). */
+	private static final String LOCK_NOT_AVAILABLE = "55P03";
+
+	/** A batch's place in a joined commit's outcomes: it left the joined commit, to be committed on its own. */
+	private static final Object ON_ITS_OWN = new Object();
+
 	/** One batch handed over: its keyspace, id, the batch, what the keyspace knows committed, its route, its result. */
 	record Pending(PostgresKeyspace keyspace, UUID batchId, EngineBatch batch, long knownSequence, CommitRoute route,
 			CompletableFuture<CommitOutcome> result) {
@@ -89,6 +110,9 @@ final class JoinedCommitter implements AutoCloseable {
 	private final BatchCommitter.CommitStep commitStep;
 
 	private final Duration closeWait;
+
+	/** How long a batch of a joined commit waits for its keyspace's lock ({@link #LOCK_WAIT_MILLIS}). */
+	private final int lockWaitMillis;
 
 	/** Guards {@link #queues}, {@link #busy}, {@link #waiting} and {@link #closed}. */
 	private final ReentrantLock lock = new ReentrantLock();
@@ -114,6 +138,16 @@ final class JoinedCommitter implements AutoCloseable {
 	/** Set once by {@link #close()}; guarded by {@link #lock}. */
 	private boolean closed;
 
+	/** Test seam: senders take nothing while set ({@link #holdSenders}); guarded by {@link #lock}. */
+	private boolean sendersHeld;
+
+	/**
+	 * Commits batches on their own, off the senders (a batch alone in its sender's queue, or one that left a joined
+	 * commit): it may wait for a keyspace lock as long as another session holds it, and the senders must stay free
+	 * for the other keyspaces. At most one batch per mutex is here, so its threads are bounded by the mutexes.
+	 */
+	private final ThreadPoolExecutor solo;
+
 	private final List<Thread> senders = new ArrayList<>();
 
 	/** Counters for tests and benchmarks (any thread). */
@@ -127,6 +161,14 @@ final class JoinedCommitter implements AutoCloseable {
 
 	JoinedCommitter(BatchCommitter committer, Connections connections, PostgresSettings settings, PostgresSql sql,
 			DurableSequences durable, UUID nodeId, BatchCommitter.CommitStep commitStep, int senders) {
+		this(committer, connections, settings, sql, durable, nodeId, commitStep, senders, LOCK_WAIT_MILLIS);
+	}
+
+	/** With another lock wait than {@link #LOCK_WAIT_MILLIS} (tests; 0: no limit). */
+	JoinedCommitter(BatchCommitter committer, Connections connections, PostgresSettings settings, PostgresSql sql,
+			DurableSequences durable, UUID nodeId, BatchCommitter.CommitStep commitStep, int senders,
+			int lockWaitMillis) {
+		this.lockWaitMillis = lockWaitMillis;
 		if (senders < 1) {
 			throw new IllegalArgumentException("senders must be positive, not " + senders);
 		}
@@ -137,6 +179,13 @@ final class JoinedCommitter implements AutoCloseable {
 		this.nodeId = nodeId;
 		this.commitStep = commitStep;
 		this.closeWait = settings.connectWait().plus(settings.resolveWait());
+		AtomicLong soloThreads = new AtomicLong();
+		this.solo = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+				(task) -> {
+					Thread thread = new Thread(task, "level-mutex-postgres-solo-" + soloThreads.incrementAndGet());
+					thread.setDaemon(true);
+					return thread;
+				});
 		this.waiting = new boolean[senders];
 		for (int i = 0; i < senders; i++) {
 			this.queues.add(new ArrayList<>());
@@ -223,7 +272,7 @@ final class JoinedCommitter implements AutoCloseable {
 			List<Pending> group;
 			this.lock.lock();
 			try {
-				while (queue.isEmpty() && !this.closed) {
+				while ((queue.isEmpty() || this.sendersHeld) && !this.closed) {
 					this.waiting[sender] = true;
 					try {
 						this.ready.get(sender).await();
@@ -253,6 +302,11 @@ final class JoinedCommitter implements AutoCloseable {
 			finally {
 				this.lock.unlock();
 			}
+			if (group.size() == 1) {
+				this.soleBatches.incrementAndGet();
+				alone(group.get(0));
+				continue;
+			}
 			List<Object> outcomes;
 			try {
 				outcomes = send(group);
@@ -267,9 +321,19 @@ final class JoinedCommitter implements AutoCloseable {
 							+ "have been applied: " + bug, pending.batchId, null));
 				}
 			}
-			done(group.size());
+			List<Pending> onTheirOwn = new ArrayList<>();
+			for (int i = 0; i < group.size(); i++) {
+				if (outcomes.get(i) == ON_ITS_OWN) {
+					onTheirOwn.add(group.get(i));
+				}
+			}
+			done(group.size() - onTheirOwn.size());
+			onTheirOwn.forEach(this::alone);
 			for (int i = 0; i < group.size(); i++) {
 				Object outcome = outcomes.get(i);
+				if (outcome == ON_ITS_OWN) {
+					continue;
+				}
 				if (outcome instanceof CommitOutcome committed) {
 					group.get(i).result.complete(committed);
 				}
@@ -281,16 +345,35 @@ final class JoinedCommitter implements AutoCloseable {
 	}
 
 	/**
-	 * Commits a group: one batch on its own, several joined.
-	 * @return per batch, in the group's order, its {@link CommitOutcome} or the throwable its commit failed with
+	 * Commits a batch on its own on a {@link #solo} thread (on this thread if that executor refuses: closed), then
+	 * completes it.
+	 */
+	private void alone(Pending p) {
+		Runnable commit = () -> {
+			Object outcome = outcome(() -> this.committer.commitValidated(p.keyspace, p.batchId, p.batch,
+					p.knownSequence, p.route));
+			done(1);
+			if (outcome instanceof CommitOutcome committed) {
+				p.result.complete(committed);
+			}
+			else {
+				p.result.completeExceptionally((Throwable) outcome);
+			}
+		};
+		try {
+			this.solo.execute(commit);
+		}
+		catch (RejectedExecutionException ex) {
+			commit.run();
+		}
+	}
+
+	/**
+	 * Commits a group of two batches or more, joined.
+	 * @return per batch, in the group's order, its {@link CommitOutcome}, the throwable its commit failed with, or
+	 * {@link #ON_ITS_OWN}
 	 */
 	private List<Object> send(List<Pending> group) {
-		if (group.size() == 1) {
-			this.soleBatches.incrementAndGet();
-			Pending pending = group.get(0);
-			return List.of(outcome(() -> this.committer.commitValidated(pending.keyspace, pending.batchId,
-					pending.batch, pending.knownSequence, pending.route)));
-		}
 		this.joinedCalls.incrementAndGet();
 		this.joinedBatches.addAndGet(group.size());
 		List<Pending> ordered = new ArrayList<>(group);
@@ -303,8 +386,8 @@ final class JoinedCommitter implements AutoCloseable {
 		return inGroupOrder;
 	}
 
-	/** A batch's outcome, or what its commit threw. */
-	private static Object outcome(java.util.function.Supplier<CommitOutcome> commit) {
+	/** A batch's outcome (or {@link #ON_ITS_OWN}), or what its commit threw. */
+	private static Object outcome(java.util.function.Supplier<?> commit) {
 		try {
 			return commit.get();
 		}
@@ -388,7 +471,7 @@ final class JoinedCommitter implements AutoCloseable {
 	}
 
 	/** One batch's element of a joined commit's reply (the procedure flushed before it replied). */
-	private CommitOutcome batchOutcome(Pending p, @Nullable Long seq, @Nullable Integer applied,
+	private Object batchOutcome(Pending p, @Nullable Long seq, @Nullable Integer applied,
 			@Nullable Integer unit, @Nullable String reason, byte @Nullable [] key, @Nullable String state,
 			@Nullable String detail) {
 		if (state == null) {
@@ -400,6 +483,9 @@ final class JoinedCommitter implements AutoCloseable {
 			this.durable.raise(p.keyspace.id(), seq);
 			return outcome;
 		}
+		if (LOCK_NOT_AVAILABLE.equals(state)) {
+			return ON_ITS_OWN;
+		}
 		if (BatchCommitter.NOTHING_APPLIED.equals(state)) {
 			return BatchCommitter.nothingApplied(p.keyspace, p.batchId, p.batch, detail,
 					"SQLSTATE " + state + " in a joined commit", null);
@@ -407,7 +493,7 @@ final class JoinedCommitter implements AutoCloseable {
 		SQLException failure = new SQLException(detail, state);
 		if (SqlFailures.isTransient(failure)) {
 			// rolled back alone (its subtransaction): committed again on its own, with BatchCommitter's retries
-			return this.committer.commitValidated(p.keyspace, p.batchId, p.batch, p.knownSequence, p.route);
+			return ON_ITS_OWN;
 		}
 		throw SqlFailures.typed("Batch " + p.batchId + " of keyspace '" + p.keyspace.name()
 				+ "' was not applied (rolled back alone in a joined commit)", failure);
@@ -504,11 +590,29 @@ final class JoinedCommitter implements AutoCloseable {
 		call.setObject(16, lows);
 		call.setObject(17, highs);
 		call.setObject(18, bounded);
+		call.setInt(19, this.lockWaitMillis);
 	}
 
 	private static PostgresUnavailableException closed(Pending pending) {
 		return new PostgresUnavailableException("Batch " + pending.batchId + " of keyspace '" + pending.keyspace.name()
 				+ "' was not applied: the store is closed", null);
+	}
+
+	/**
+	 * Test seam: while held, senders take nothing (batches handed over while something is in flight stay queued).
+	 * @param held whether to hold them
+	 */
+	void holdSenders(boolean held) {
+		this.lock.lock();
+		try {
+			this.sendersHeld = held;
+			if (!held) {
+				this.ready.forEach(Condition::signalAll);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
 	/** Batches handed over and waiting for a sender (tests). */
@@ -527,7 +631,7 @@ final class JoinedCommitter implements AutoCloseable {
 		return this.directBatches.get();
 	}
 
-	/** Batches a sender committed on their own (alone in the queue). */
+	/** Batches committed on their own off the senders (alone in their sender's queue). */
 	long soleBatches() {
 		return this.soleBatches.get();
 	}
@@ -564,6 +668,7 @@ final class JoinedCommitter implements AutoCloseable {
 		for (Pending pending : left) {
 			pending.result.completeExceptionally(closed(pending));
 		}
+		this.solo.shutdown(); // batches committing on their own finish
 		long deadline = System.nanoTime() + this.closeWait.toNanos();
 		for (Thread thread : this.senders) {
 			long left2 = deadline - System.nanoTime();

@@ -20,7 +20,8 @@ final class PostgresSql {
 
 	/** The input argument types of the joined-commit procedure. */
 	static final String COMMIT_JOINED_ARGUMENTS = "uuid, integer[], uuid[], integer[], integer[], integer[], integer[], "
-			+ "bytea[], bytea[], integer[], bigint[], integer[], boolean[], bytea[], integer[], bytea[], bytea[], boolean[]";
+			+ "bytea[], bytea[], integer[], bigint[], integer[], boolean[], bytea[], integer[], bytea[], bytea[], boolean[], "
+			+ "integer";
 
 	/**
 	 * The argument types of the commit function and of the released-commit procedure (its input arguments), to name
@@ -71,7 +72,8 @@ final class PostgresSql {
 	 * schema's procedure {@code commit_joined} (version 3; run in autocommit). Parameters: node id; per batch its
 	 * keyspace id and batch id; where each batch's writes, updates, update keys and spans start in the flattened
 	 * arrays (1-based, one more element than the batches: the end); then the flattened arrays of
-	 * {@link #commit}'s parameters 4 to 14 (indexes inside a batch relative to that batch). One row of arrays, one
+	 * {@link #commit}'s parameters 4 to 14 (indexes inside a batch relative to that batch); then how long a batch
+	 * waits for its keyspace's lock, in ms (past it the batch fails alone with 55P03). One row of arrays, one
 	 * element per batch: sequence, applied writes, rejected update or -1, reason, key, SQLSTATE of its failure (NULL:
 	 * none), its detail; then flushed (true).
 	 */
@@ -290,7 +292,7 @@ final class PostgresSql {
 		this.commitJoined = """
 				CALL %scommit_joined(?, ?::int[], ?::uuid[], ?::int[], ?::int[], ?::int[], ?::int[],
 				    ?::bytea[], ?::bytea[], ?::int[], ?::bigint[], ?::int[], ?::boolean[], ?::bytea[],
-				    ?::int[], ?::bytea[], ?::bytea[], ?::boolean[], NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)"""
+				    ?::int[], ?::bytea[], ?::bytea[], ?::boolean[], ?::int, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)"""
 			.formatted(prefix);
 		this.commitOneWrite = """
 				WITH p AS NOT MATERIALIZED (

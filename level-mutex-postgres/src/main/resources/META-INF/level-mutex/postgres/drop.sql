@@ -4,7 +4,7 @@
 
 DROP PROCEDURE IF EXISTS level_mutex_commit_joined(uuid, integer[], uuid[], integer[], integer[], integer[],
     integer[], bytea[], bytea[], integer[], bigint[], integer[], boolean[], bytea[], integer[], bytea[], bytea[],
-    boolean[]);
+    boolean[], integer);
 
 DROP PROCEDURE IF EXISTS level_mutex_commit_released(integer, uuid, uuid, bytea[], bytea[], integer[], bigint[],
     integer[], boolean[], bytea[], integer[], bytea[], bytea[], boolean[]);

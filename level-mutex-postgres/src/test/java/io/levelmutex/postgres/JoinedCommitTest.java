@@ -23,8 +23,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Joined commits ({@link JoinedCommitter}, schema v3's procedure): several keyspaces' batches of one node in one
- * transaction. Each test first holds the committer busy (a direct commit and a sender's lone commit, held in the
- * commit step) so that the batches it hands over next are queued and sent together in ONE joined commit, then
+ * transaction. Each test first holds the committer busy (a direct commit held in the commit step, the sender held)
+ * so that the batches it hands over next are queued and sent together in ONE joined commit, then
  * tries to break a per-keyspace guarantee inside it: a batch rejected by validation, a batch the server refuses, the
  * call's connection terminated while it waits for a keyspace's lock, the reply lost after the COMMIT, the committer
  * closed with batches queued. Every batch completes exactly once, each keyspace's sequence stays gapless, and a
@@ -83,27 +83,29 @@ class JoinedCommitTest extends ClusterTestSupport {
 	}
 
 	/** A node, its gate and its joined committer (one sender). */
-	record Joiner(TestNode node, Gate gate, JoinedCommitter committer, CompletableFuture<CommitOutcome> direct,
-			CompletableFuture<CommitOutcome> sole) implements AutoCloseable {
+	record Joiner(TestNode node, Gate gate, JoinedCommitter committer, CompletableFuture<CommitOutcome> direct)
+			implements AutoCloseable {
 
 		/**
-		 * Holds the committer busy: a direct commit (from another thread) and a sender's lone commit, both held
-		 * in the gate; what is handed over next is queued.
+		 * Holds the committer busy: its sender held, and a direct commit (from another thread) held in the gate; what
+		 * is handed over next is queued.
 		 */
 		static Joiner busy(PGSimpleDataSource database, PostgresSettings settings) throws Exception {
+			return busy(database, settings, JoinedCommitter.LOCK_WAIT_MILLIS);
+		}
+
+		static Joiner busy(PGSimpleDataSource database, PostgresSettings settings, int lockWaitMillis)
+				throws Exception {
 			Gate gate = new Gate();
 			TestNode node = TestNode.open(database, settings, true, gate);
-			JoinedCommitter committer = node.joiner(1);
+			JoinedCommitter committer = node.joiner(1, lockWaitMillis);
+			committer.holdSenders(true);
 			PostgresKeyspace a = node.keyspace("occupy-direct");
-			PostgresKeyspace b = node.keyspace("occupy-sole");
 			CompletableFuture<CommitOutcome> direct = CompletableFuture
 				.supplyAsync(() -> committer.submit(a, put("d", "1").batch(), 0, new CommitRoute()))
 				.thenCompose((future) -> future);
 			assertThat(gate.entered.tryAcquire(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the direct commit held").isTrue();
-			CompletableFuture<CommitOutcome> sole = committer.submit(b, put("s", "1").batch(), 0, new CommitRoute());
-			assertThat(gate.entered.tryAcquire(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the sender's commit held").isTrue();
-			assertThat(sole).isNotDone();
-			return new Joiner(node, gate, committer, direct, sole);
+			return new Joiner(node, gate, committer, direct);
 		}
 
 		CompletableFuture<CommitOutcome> submit(PostgresKeyspace keyspace, TestBatch batch) {
@@ -113,16 +115,17 @@ class JoinedCommitTest extends ClusterTestSupport {
 			return future;
 		}
 
-		/** Opens the gate: the held commits complete, then everything queued goes in one joined commit. */
+		/** Opens the gate: the held commit completes; then the sender sends everything queued in one joined commit. */
 		void release() throws Exception {
 			this.gate.release();
 			assertThat(this.direct.get(WAIT.toSeconds(), TimeUnit.SECONDS).committed()).isTrue();
-			assertThat(this.sole.get(WAIT.toSeconds(), TimeUnit.SECONDS).committed()).isTrue();
+			this.committer.holdSenders(false);
 		}
 
 		@Override
 		public void close() {
 			this.gate.release();
+			this.committer.holdSenders(false);
 			this.committer.close();
 		}
 
@@ -304,7 +307,7 @@ class JoinedCommitTest extends ClusterTestSupport {
 		for (PostgresKeyspace keyspace : List.of(low, locked, high)) {
 			node.commit(keyspace, put("k", "1"));
 		}
-		try (Joiner joiner = Joiner.busy(database, resolvingSettings())) {
+		try (Joiner joiner = Joiner.busy(database, resolvingSettings(), 0)) {
 			try (Connection holder = database.getConnection()) {
 				holder.setAutoCommit(false);
 				try (PreparedStatement lock = holder
@@ -332,6 +335,44 @@ class JoinedCommitTest extends ClusterTestSupport {
 				assertThat(batchLog(database, keyspace)).containsExactly(1L);
 			}
 		}
+	}
+
+	@Test
+	void whenAnotherSessionHoldsOneKeyspacesLockThenTheOtherBatchesOfTheJoinedCommitCommitAndThatOneWaitsOnItsOwn()
+			throws Exception {
+		PGSimpleDataSource database = newDatabase();
+		TestNode node = open(database);
+		PostgresKeyspace held = node.keyspace("held-lock");
+		PostgresKeyspace free = node.keyspace("held-free");
+		PostgresKeyspace other = node.keyspace("held-other");
+		for (PostgresKeyspace keyspace : List.of(held, free, other)) {
+			node.commit(keyspace, put("k", "1"));
+		}
+		try (Joiner joiner = Joiner.busy(database, resolvingSettings());
+				Connection holder = database.getConnection()) {
+			holder.setAutoCommit(false);
+			try (PreparedStatement lock = holder
+				.prepareStatement("SELECT 1 FROM " + prefix + "keyspace WHERE id = ? FOR UPDATE")) {
+				lock.setInt(1, held.id());
+				lock.executeQuery().close();
+			}
+			CompletableFuture<CommitOutcome> waiting = joiner.submit(held, put("k", "held"));
+			CompletableFuture<CommitOutcome> one = joiner.submit(free, put("k", "free"));
+			CompletableFuture<CommitOutcome> two = joiner.submit(other, put("k", "other"));
+			joiner.release();
+			// the lock is still held: the joined commit gave up on it after its lock wait, the others committed
+			assertThat(outcome(one).result().sequence()).isEqualTo(2);
+			assertThat(outcome(two).result().sequence()).isEqualTo(2);
+			assertThat(waiting).as("waits on its own while the lock is held").isNotDone();
+			holder.rollback();
+			CommitOutcome late = outcome(waiting);
+			assertThat(late.committed()).isTrue();
+			assertThat(late.result().sequence()).isEqualTo(2);
+			assertThat(batchLog(database, held)).containsExactly(1L, 2L);
+			assertThat(joiner.committer.joinedCalls()).isEqualTo(1);
+		}
+		assertThat(value(node, held, "k")).isEqualTo("held");
+		assertThat(value(node, free, "k")).isEqualTo("free");
 	}
 
 	@Test
@@ -386,7 +427,7 @@ class JoinedCommitTest extends ClusterTestSupport {
 			assertThat(failure(joiner.committer.submit(keyspace, put("k", "late").batch(), 0, new CommitRoute())))
 				.isInstanceOf(PostgresUnavailableException.class)
 				.hasMessageContaining("the store is closed");
-			joiner.release(); // the direct and the sender's commits were in flight: they complete, committed
+			joiner.release(); // the direct commit was in flight: it completes, committed
 			closing.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 			assertThat(value(joiner.node, keyspace, "k")).isNull();
 			assertThat(batchLog(database, keyspace)).isEmpty();

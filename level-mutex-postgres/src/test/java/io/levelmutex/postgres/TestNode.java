@@ -55,8 +55,13 @@ final class TestNode {
 	 * @param senders how many joined commits it keeps in flight
 	 */
 	JoinedCommitter joiner(int senders) {
+		return joiner(senders, JoinedCommitter.LOCK_WAIT_MILLIS);
+	}
+
+	/** {@link #joiner(int)} whose joined commits wait that long for a keyspace lock (0: no limit). */
+	JoinedCommitter joiner(int senders, int lockWaitMillis) {
 		return new JoinedCommitter(this.committer, this.connections, this.settings, this.sql, this.durable,
-				this.nodeId, this.commitStep, senders);
+				this.nodeId, this.commitStep, senders, lockWaitMillis);
 	}
 
 	static TestNode open(DataSource dataSource, PostgresSettings settings, boolean createSchema) {

@@ -84,7 +84,7 @@ final class BatchCommitter {
 
 	}
 
-	private static final byte[] NO_BOUND = new byte[0];
+	static final byte[] NO_BOUND = new byte[0];
 
 	/** SQLSTATE of the commit function when nothing of the batch is applied (its transaction rolls back). */
 	static final String NOTHING_APPLIED = "LM001";
@@ -143,7 +143,8 @@ final class BatchCommitter {
 		return BlockingCalls.run(() -> commitValidated(keyspace, batchId, batch, knownSequence, route));
 	}
 
-	private CommitOutcome commitValidated(PostgresKeyspace keyspace, UUID batchId, EngineBatch batch,
+	/** {@link #commit} of a batch already validated ({@link #validateInput}), on the calling thread. */
+	CommitOutcome commitValidated(PostgresKeyspace keyspace, UUID batchId, EngineBatch batch,
 			long knownSequence, CommitRoute route) {
 		int attempts = this.settings.transientRetries() + 1;
 		boolean released = route.released();
@@ -223,7 +224,7 @@ final class BatchCommitter {
 		}
 	}
 
-	private void validateInput(PostgresKeyspace keyspace, UUID batchId, EngineBatch batch) {
+	void validateInput(PostgresKeyspace keyspace, UUID batchId, EngineBatch batch) {
 		if (batch.size() == 0) {
 			throw new PostgresInputException("Batch " + batchId + " of keyspace '" + keyspace.name()
 					+ "' has no writes");
@@ -297,63 +298,79 @@ final class BatchCommitter {
 		call.setObject(3, this.nodeId);
 		call.setObject(4, writeKeys);
 		call.setObject(5, values);
-		List<UpdateFootprint> updates = batch.updates();
-		if (updates.isEmpty()) {
+		if (batch.updates().isEmpty()) {
 			return;
 		}
-		int[] firsts = new int[updates.size()];
-		long[] snapshots = new long[updates.size()];
-		int keyCount = 0;
-		int spanCount = 0;
-		for (int u = 0; u < updates.size(); u++) {
-			UpdateFootprint update = updates.get(u);
-			firsts[u] = update.firstOperation();
-			snapshots[u] = update.snapshotSequence();
-			keyCount += update.readKeys().size() + update.operationCount();
-			for (KeySpan span : update.spans()) {
-				spanCount += span.isEmpty() ? 0 : 1;
-			}
-		}
-		int[] keyUpdates = new int[keyCount];
-		boolean[] keyRead = new boolean[keyCount];
-		byte[][] keys = new byte[keyCount][];
-		int[] spanUpdates = new int[spanCount];
-		byte[][] lows = new byte[spanCount][];
-		byte[][] highs = new byte[spanCount][];
-		boolean[] bounded = new boolean[spanCount];
-		int k = 0;
-		int s = 0;
-		for (int u = 0; u < updates.size(); u++) {
-			UpdateFootprint update = updates.get(u);
-			for (byte[] key : update.readKeys()) {
-				keyUpdates[k] = u;
-				keyRead[k] = true;
-				keys[k++] = key;
-			}
-			for (int op = update.firstOperation(); op < update.firstOperation() + update.operationCount(); op++) {
-				keyUpdates[k] = u;
-				keyRead[k] = false;
-				keys[k++] = storedKeys.get(op);
-			}
-			for (KeySpan span : update.spans()) {
-				if (span.isEmpty()) {
-					continue;
+		Footprints f = Footprints.of(batch);
+		call.setObject(6, f.firsts());
+		call.setObject(7, f.snapshots());
+		call.setObject(8, f.keyUpdates());
+		call.setObject(9, f.keyRead());
+		call.setObject(10, f.keys());
+		call.setObject(11, f.spanUpdates());
+		call.setObject(12, f.lows());
+		call.setObject(13, f.highs());
+		call.setObject(14, f.bounded());
+	}
+
+	/**
+	 * A batch's update footprints flattened in update order, as the commit function takes them: per update its first
+	 * write and snapshot sequence; per listed key its update (from 0), whether it was read, the key; per non-empty span
+	 * its update, low, high ({@link #NO_BOUND} when unbounded), bounded.
+	 */
+	record Footprints(int[] firsts, long[] snapshots, int[] keyUpdates, boolean[] keyRead, byte[][] keys,
+			int[] spanUpdates, byte[][] lows, byte[][] highs, boolean[] bounded) {
+
+		static Footprints of(EngineBatch batch) {
+			List<UpdateFootprint> updates = batch.updates();
+			List<byte[]> storedKeys = batch.storedKeys();
+			int[] firsts = new int[updates.size()];
+			long[] snapshots = new long[updates.size()];
+			int keyCount = 0;
+			int spanCount = 0;
+			for (int u = 0; u < updates.size(); u++) {
+				UpdateFootprint update = updates.get(u);
+				firsts[u] = update.firstOperation();
+				snapshots[u] = update.snapshotSequence();
+				keyCount += update.readKeys().size() + update.operationCount();
+				for (KeySpan span : update.spans()) {
+					spanCount += span.isEmpty() ? 0 : 1;
 				}
-				spanUpdates[s] = u;
-				lows[s] = span.lower();
-				highs[s] = span.upper() == null ? NO_BOUND : span.upper();
-				bounded[s++] = span.upper() != null;
 			}
+			int[] keyUpdates = new int[keyCount];
+			boolean[] keyRead = new boolean[keyCount];
+			byte[][] keys = new byte[keyCount][];
+			int[] spanUpdates = new int[spanCount];
+			byte[][] lows = new byte[spanCount][];
+			byte[][] highs = new byte[spanCount][];
+			boolean[] bounded = new boolean[spanCount];
+			int k = 0;
+			int s = 0;
+			for (int u = 0; u < updates.size(); u++) {
+				UpdateFootprint update = updates.get(u);
+				for (byte[] key : update.readKeys()) {
+					keyUpdates[k] = u;
+					keyRead[k] = true;
+					keys[k++] = key;
+				}
+				for (int op = update.firstOperation(); op < update.firstOperation() + update.operationCount(); op++) {
+					keyUpdates[k] = u;
+					keyRead[k] = false;
+					keys[k++] = storedKeys.get(op);
+				}
+				for (KeySpan span : update.spans()) {
+					if (span.isEmpty()) {
+						continue;
+					}
+					spanUpdates[s] = u;
+					lows[s] = span.lower();
+					highs[s] = span.upper() == null ? NO_BOUND : span.upper();
+					bounded[s++] = span.upper() != null;
+				}
+			}
+			return new Footprints(firsts, snapshots, keyUpdates, keyRead, keys, spanUpdates, lows, highs, bounded);
 		}
-		call.setObject(6, firsts);
-		call.setObject(7, snapshots);
-		call.setObject(8, keyUpdates);
-		call.setObject(9, keyRead);
-		call.setObject(10, keys);
-		call.setObject(11, spanUpdates);
-		call.setObject(12, lows);
-		call.setObject(13, highs);
-		call.setObject(14, bounded);
+
 	}
 
 	/**
@@ -397,10 +414,20 @@ final class BatchCommitter {
 				detail = psql.getServerErrorMessage().getDetail();
 			}
 		}
+		return nothingApplied(keyspace, batchId, batch, detail, SqlFailures.describe(ex), ex);
+	}
+
+	/**
+	 * The outcome of a batch that applied nothing, from the commit function's LM001 detail
+	 * ({@code "<current sequence> <update> <reason> <conflicting key in hex>"}).
+	 * @param failure what to describe and chain when the detail is unreadable
+	 */
+	static CommitOutcome nothingApplied(PostgresKeyspace keyspace, UUID batchId, EngineBatch batch,
+			@Nullable String detail, String description, @Nullable Exception failure) {
 		String[] parts = (detail == null) ? new String[0] : detail.split(" ", -1);
 		if (parts.length != 4) {
 			throw new PostgresFailureException("Batch " + batchId + " of keyspace '" + keyspace.name()
-					+ "' was not applied, with an unreadable outcome '" + detail + "': " + SqlFailures.describe(ex), ex);
+					+ "' was not applied, with an unreadable outcome '" + detail + "': " + description, failure);
 		}
 		long sequence = Long.parseLong(parts[0]);
 		int unit = Integer.parseInt(parts[1]);
@@ -413,7 +440,7 @@ final class BatchCommitter {
 		return outcome(sequence, 0, unit, parts[2], key);
 	}
 
-	private static CommitOutcome outcome(long sequence, int applied, int unit, @Nullable String reason,
+	static CommitOutcome outcome(long sequence, int applied, int unit, @Nullable String reason,
 			byte @Nullable [] key) {
 		if (unit < 0 || reason == null) {
 			return new CommitOutcome(CommitResult.applied(sequence, applied), null);
@@ -429,7 +456,7 @@ final class BatchCommitter {
 	 * after the lookup's transaction, on the same connection. Also resolves a committed batch whose flush
 	 * statement failed (a batch lost by a crash before its flush is not found: not applied).
 	 */
-	private CommitOutcome resolve(PostgresKeyspace keyspace, UUID batchId, long knownSequence, SQLException lost) {
+	CommitOutcome resolve(PostgresKeyspace keyspace, UUID batchId, long knownSequence, SQLException lost) {
 		return Objects.requireNonNull(find(keyspace, batchId, knownSequence, lost, true)); // not found: find throws
 	}
 
@@ -439,7 +466,7 @@ final class BatchCommitter {
 	 * COMMIT.
 	 * @return the committed batch's outcome, made durable; {@code null} if the batch log shows it was not applied
 	 */
-	private @Nullable CommitOutcome resolveFailed(PostgresKeyspace keyspace, UUID batchId, long knownSequence,
+	@Nullable CommitOutcome resolveFailed(PostgresKeyspace keyspace, UUID batchId, long knownSequence,
 			SQLException failure) {
 		return find(keyspace, batchId, knownSequence, failure, false);
 	}

@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
+
 import io.levelmutex.StoreHealth;
 
 /**
@@ -49,9 +51,12 @@ final class EngineHealth {
 	 * @param open whether the engine is open
 	 * @param listener the engine's remote-change listener
 	 * @param tablePrefix the engine's table prefix
+	 * @param joined the engine's joined committer, or null (its counters are reported: joined commits sent, the
+	 * batches in them, batches committed directly or alone)
 	 * @return the health
 	 */
-	synchronized StoreHealth health(boolean open, RemoteChangeListener listener, String tablePrefix) {
+	synchronized StoreHealth health(boolean open, RemoteChangeListener listener, String tablePrefix,
+			@Nullable JoinedCommitter joined) {
 		boolean listenerConnected = listener.isConnected();
 		long lastCatchUp = listener.lastCatchUpNanos();
 		// Reached since the last failure: by an operation, or by the listener's polling (so that an idle node
@@ -70,6 +75,13 @@ final class EngineHealth {
 		details.put("listenerReconnects", listener.reconnects());
 		details.put("pollingLagMillis",
 				lastCatchUp == 0 ? -1L : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastCatchUp));
+		details.put("joinedCommitsEnabled", joined != null);
+		if (joined != null) {
+			details.put("joinedCalls", joined.joinedCalls());
+			details.put("joinedBatches", joined.joinedBatches());
+			details.put("directBatches", joined.directBatches());
+			details.put("soleBatches", joined.soleBatches());
+		}
 		return StoreHealth.of("postgresql", open, open && operationsReach && listenerConnected, details);
 	}
 

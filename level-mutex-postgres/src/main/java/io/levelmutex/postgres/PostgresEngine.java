@@ -6,6 +6,8 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import org.jspecify.annotations.Nullable;
+
 import io.levelmutex.Keyspace;
 import io.levelmutex.StoreHealth;
 import io.levelmutex.StorageUnavailableException;
@@ -48,10 +50,14 @@ final class PostgresEngine implements StorageEngine {
 
 	private final EngineHealth health = new EngineHealth();
 
+	/** The joined committer ({@link PostgresSettings#joinedCommits()} senders), or {@code null}: joining off or a version-2 schema. */
+	private final @Nullable JoinedCommitter joined;
+
 	/** Set by {@link #close()}; read by health. */
 	private volatile boolean open = true;
 
-	private PostgresEngine(Connections connections, PostgresSettings settings, BatchCommitter.CommitStep commitStep) {
+	private PostgresEngine(Connections connections, PostgresSettings settings, BatchCommitter.CommitStep commitStep,
+			boolean joinable) {
 		this.settings = settings;
 		this.connections = connections;
 		PostgresSql sql = new PostgresSql(settings.tablePrefix(), settings.channel());
@@ -65,6 +71,8 @@ final class PostgresEngine implements StorageEngine {
 		}, this.durable);
 		this.afterCommit = new AfterCommit(connections, settings, sql, new TombstoneCleaner(connections, settings, sql),
 				this.listener::othersMayListen);
+		this.joined = (joinable && settings.joinedCommits() > 0) ? new JoinedCommitter(this.committer, connections,
+				settings, sql, this.durable, this.nodeId, commitStep, settings.joinedCommits()) : null;
 	}
 
 	/**
@@ -84,8 +92,8 @@ final class PostgresEngine implements StorageEngine {
 	static PostgresEngine open(DataSource dataSource, PostgresSettings settings, boolean createSchema,
 			BatchCommitter.CommitStep commitStep) {
 		Connections connections = new Connections(dataSource, settings.connectWait());
-		checkDatabase(connections, settings, createSchema);
-		PostgresEngine engine = new PostgresEngine(connections, settings, commitStep);
+		boolean joinable = checkDatabase(connections, settings, createSchema);
+		PostgresEngine engine = new PostgresEngine(connections, settings, commitStep, joinable);
 		engine.listener.start();
 		engine.afterCommit.start();
 		return engine;
@@ -93,20 +101,19 @@ final class PostgresEngine implements StorageEngine {
 
 	/**
 	 * Checks durability and creates or verifies the schema.
+	 * @return whether the schema has the joined-commit procedure (version 3)
 	 * @throws PostgresConfigurationException if {@code synchronous_commit} is off, or the schema is missing (and
 	 * may not be created) or of another version
 	 * @throws PostgresUnavailableException if the server cannot be reached within the connect wait
 	 */
-	static void checkDatabase(Connections connections, PostgresSettings settings, boolean createSchema) {
+	static boolean checkDatabase(Connections connections, PostgresSettings settings, boolean createSchema) {
 		Connection connection = connections.open("opening the PostgreSQL storage");
 		try {
 			DurabilityCheck.check(connection);
 			if (createSchema) {
-				SchemaInstaller.install(connection, settings.tablePrefix());
+				return SchemaInstaller.install(connection, settings.tablePrefix());
 			}
-			else {
-				SchemaInstaller.verify(connection, settings.tablePrefix());
-			}
+			return SchemaInstaller.verify(connection, settings.tablePrefix());
 		}
 		catch (SQLException ex) {
 			throw SqlFailures.typed("Could not open the PostgreSQL storage (table prefix '" + settings.tablePrefix()
@@ -127,6 +134,11 @@ final class PostgresEngine implements StorageEngine {
 
 	AfterCommit afterCommit() {
 		return this.afterCommit;
+	}
+
+	/** The joined committer, or {@code null} (for tests and benchmarks). */
+	@Nullable JoinedCommitter joined() {
+		return this.joined;
 	}
 
 	/**
@@ -177,17 +189,20 @@ final class PostgresEngine implements StorageEngine {
 		RemoteChangeListener.Watched watch = this.listener.watch(pg, sequence,
 				(change) -> remoteChanges.changed(change.fromSequence(), change.toSequence()));
 		return new PostgresKeyspaceStorage(pg, sequence, this.connections, this.settings, this.sql, this.committer,
-				this.reader, this.afterCommit, this.listener, watch, this.health, this.durable);
+				this.reader, this.afterCommit, this.listener, watch, this.health, this.durable, this.joined);
 	}
 
 	@Override
 	public StoreHealth health() {
-		return this.health.health(this.open, this.listener, this.settings.tablePrefix());
+		return this.health.health(this.open, this.listener, this.settings.tablePrefix(), this.joined);
 	}
 
 	@Override
 	public void close() {
 		this.open = false;
+		if (this.joined != null) {
+			this.joined.close();
+		}
 		this.listener.close();
 		this.afterCommit.close();
 	}

@@ -1,6 +1,12 @@
 package io.levelmutex.postgres;
 
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+import org.jspecify.annotations.Nullable;
+
 import io.levelmutex.StorageUnavailableException;
 import io.levelmutex.engine.CommitResult;
 import io.levelmutex.engine.EngineBatch;
@@ -14,7 +20,10 @@ import io.levelmutex.engine.ReadSnapshot;
  * plans ({@link PlanReader}; {@link PostgresSnapshot}s only for direct use), one-statement
  * validated commits ({@link BatchCommitter}), remote changes watched on the engine's listener from the sequence
  * it opened at until {@link #close()}. A commit hands its sequence to the engine's {@link AfterCommit} worker
- * (hint, clean-up) and returns. Used by its mutex's cycle, one call at a time.
+ * (hint, clean-up) and returns. With the engine's {@link JoinedCommitter} ({@link #commitAsync}), a batch handed
+ * over while the node has other commits in flight is committed with other keyspaces' batches in one transaction,
+ * and the cycle's thread is free meanwhile. Used by its mutex's cycle, one call at a time (a joined commit's
+ * completion runs on a sender thread, while the core starts nothing else of this keyspace's commits).
  */
 final class PostgresKeyspaceStorage implements KeyspaceStorage {
 
@@ -43,6 +52,9 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 
 	private final DurableSequences durable;
 
+	/** The node's joined committer, or {@code null} (joining off, or a version-2 schema). */
+	private final @Nullable JoinedCommitter joined;
+
 	/**
 	 * The highest sequence of the keyspace this storage knows to be committed (opening, snapshots, commits), for
 	 * outcome resolution; written and read by the mutex's cycle, one call at a time (volatile: the cycle's calls
@@ -56,8 +68,9 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 	PostgresKeyspaceStorage(PostgresKeyspace keyspace, long openedAt, Connections connections,
 			PostgresSettings settings, PostgresSql sql, BatchCommitter committer, PlanReader reader, AfterCommit afterCommit,
 			RemoteChangeListener listener, RemoteChangeListener.Watched watch, EngineHealth health,
-			DurableSequences durable) {
+			DurableSequences durable, @Nullable JoinedCommitter joined) {
 		this.durable = durable;
+		this.joined = joined;
 		this.reader = reader;
 		this.keyspace = keyspace;
 		this.knownSequence = openedAt;
@@ -144,6 +157,41 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 			this.health.unreachable();
 			throw ex;
 		}
+		return committed(outcome);
+	}
+
+	/**
+	 * Through the engine's {@link JoinedCommitter} when it has one (else as {@link #commit}): complete when this
+	 * returns if nothing else of the node was in flight (committed directly, as {@link #commit}); otherwise
+	 * completed by a sender thread once the batch's joined commit replied, after this storage's after-commit step.
+	 */
+	@Override
+	public CompletionStage<CommitResult> commitAsync(EngineBatch batch) {
+		JoinedCommitter joiner = this.joined;
+		if (joiner == null) {
+			return KeyspaceStorage.super.commitAsync(batch);
+		}
+		CompletableFuture<CommitOutcome> stage = joiner.submit(this.keyspace, batch, this.knownSequence, this.route);
+		return stage.handle(this::completed);
+	}
+
+	private CommitResult completed(@Nullable CommitOutcome outcome, @Nullable Throwable failure) {
+		if (failure != null) {
+			Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+					: failure;
+			if (cause instanceof StorageUnavailableException) {
+				this.health.unreachable();
+			}
+			if (cause instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw new CompletionException(cause);
+		}
+		return committed(java.util.Objects.requireNonNull(outcome));
+	}
+
+	/** After a commit's reply: what this node knows of the keyspace, health, listener, after-commit worker. */
+	private CommitResult committed(CommitOutcome outcome) {
 		CommitResult result = outcome.result();
 		this.knownSequence = Math.max(this.knownSequence, result.sequence());
 		if (outcome.committed()) {

@@ -18,9 +18,18 @@ import java.util.regex.Pattern;
  * run again (0 = never)
  * @param pollInterval how often the remote-change listener checks the sequences without a notification
  * @param tombstoneRetention tombstones of the last this many sequences of a keyspace are always kept
+ * @param joinedCommits how many joined commits ({@link JoinedCommitter}) a node keeps in flight at most, 0 to
+ * {@link #MAX_JOINED_COMMITS}; 0: none, every batch commits on its own
  */
 record PostgresSettings(String tablePrefix, String channel, int maxValueBytes, Duration connectWait,
-		Duration resolveWait, int transientRetries, Duration pollInterval, long tombstoneRetention) {
+		Duration resolveWait, int transientRetries, Duration pollInterval, long tombstoneRetention,
+		int joinedCommits) {
+
+	/** Upper bound of {@link #joinedCommits}. */
+	static final int MAX_JOINED_COMMITS = 16;
+
+	/** The default of {@link #joinedCommits} (measured: benchmarks/results/series-z/pgjoin). */
+	static final int DEFAULT_JOINED_COMMITS = 2;
 
 	/** Largest key in bytes: an index tuple of (keyspace id, key) stays under B-tree's 2704-byte limit. */
 	static final int MAX_KEY_BYTES = 2048;
@@ -48,12 +57,23 @@ record PostgresSettings(String tablePrefix, String channel, int maxValueBytes, D
 		if (tombstoneRetention < 1) {
 			throw new PostgresInputException("tombstoneRetention must be at least 1, not " + tombstoneRetention);
 		}
+		if (joinedCommits < 0 || joinedCommits > MAX_JOINED_COMMITS) {
+			throw new PostgresInputException("joinedCommits must be 0 to " + MAX_JOINED_COMMITS + ", not "
+					+ joinedCommits);
+		}
+	}
+
+	/** The settings with {@link #DEFAULT_JOINED_COMMITS} joined commits. */
+	PostgresSettings(String tablePrefix, String channel, int maxValueBytes, Duration connectWait,
+			Duration resolveWait, int transientRetries, Duration pollInterval, long tombstoneRetention) {
+		this(tablePrefix, channel, maxValueBytes, connectWait, resolveWait, transientRetries, pollInterval,
+				tombstoneRetention, DEFAULT_JOINED_COMMITS);
 	}
 
 	/**
 	 * The defaults: prefix {@code level_mutex_}, channel {@code level_mutex}, values up to 8 MiB, 10 s to
 	 * connect, 10 s to resolve an unknown outcome, 3 transient retries, polling every second, tombstones of
-	 * the last 10,000 sequences kept.
+	 * the last 10,000 sequences kept, {@value #DEFAULT_JOINED_COMMITS} joined commits in flight.
 	 * @return the default settings
 	 */
 	static PostgresSettings defaults() {
@@ -63,12 +83,12 @@ record PostgresSettings(String tablePrefix, String channel, int maxValueBytes, D
 
 	PostgresSettings withTablePrefix(String prefix) {
 		return new PostgresSettings(prefix, this.channel, this.maxValueBytes, this.connectWait, this.resolveWait,
-				this.transientRetries, this.pollInterval, this.tombstoneRetention);
+				this.transientRetries, this.pollInterval, this.tombstoneRetention, this.joinedCommits);
 	}
 
 	PostgresSettings withChannel(String name) {
 		return new PostgresSettings(this.tablePrefix, name, this.maxValueBytes, this.connectWait, this.resolveWait,
-				this.transientRetries, this.pollInterval, this.tombstoneRetention);
+				this.transientRetries, this.pollInterval, this.tombstoneRetention, this.joinedCommits);
 	}
 
 	PostgresSettings withConnectWait(Duration wait) {
@@ -81,22 +101,27 @@ record PostgresSettings(String tablePrefix, String channel, int maxValueBytes, D
 
 	PostgresSettings withWaits(Duration connect, Duration resolve) {
 		return new PostgresSettings(this.tablePrefix, this.channel, this.maxValueBytes, connect, resolve,
-				this.transientRetries, this.pollInterval, this.tombstoneRetention);
+				this.transientRetries, this.pollInterval, this.tombstoneRetention, this.joinedCommits);
 	}
 
 	PostgresSettings withPollInterval(Duration interval) {
 		return new PostgresSettings(this.tablePrefix, this.channel, this.maxValueBytes, this.connectWait,
-				this.resolveWait, this.transientRetries, interval, this.tombstoneRetention);
+				this.resolveWait, this.transientRetries, interval, this.tombstoneRetention, this.joinedCommits);
 	}
 
 	PostgresSettings withTombstoneRetention(long retention) {
 		return new PostgresSettings(this.tablePrefix, this.channel, this.maxValueBytes, this.connectWait,
-				this.resolveWait, this.transientRetries, this.pollInterval, retention);
+				this.resolveWait, this.transientRetries, this.pollInterval, retention, this.joinedCommits);
 	}
 
 	PostgresSettings withMaxValueBytes(int max) {
 		return new PostgresSettings(this.tablePrefix, this.channel, max, this.connectWait, this.resolveWait,
-				this.transientRetries, this.pollInterval, this.tombstoneRetention);
+				this.transientRetries, this.pollInterval, this.tombstoneRetention, this.joinedCommits);
+	}
+
+	PostgresSettings withJoinedCommits(int inFlight) {
+		return new PostgresSettings(this.tablePrefix, this.channel, this.maxValueBytes, this.connectWait,
+				this.resolveWait, this.transientRetries, this.pollInterval, this.tombstoneRetention, inFlight);
 	}
 
 	String table(String name) {

@@ -15,6 +15,14 @@ final class PostgresSql {
 	/** The procedure committing a batch with the keyspace's lock released before the WAL flush, without the prefix. */
 	static final String COMMIT_RELEASED_PROCEDURE = "commit_released";
 
+	/** The procedure committing several keyspaces' batches in one transaction (schema version 3), without the prefix. */
+	static final String COMMIT_JOINED_PROCEDURE = "commit_joined";
+
+	/** The input argument types of the joined-commit procedure. */
+	static final String COMMIT_JOINED_ARGUMENTS = "uuid, integer[], uuid[], integer[], integer[], integer[], integer[], "
+			+ "bytea[], bytea[], integer[], bigint[], integer[], boolean[], bytea[], integer[], bytea[], bytea[], boolean[], "
+			+ "integer";
+
 	/**
 	 * The argument types of the commit function and of the released-commit procedure (its input arguments), to name
 	 * them in {@code to_regprocedure} and {@code DROP FUNCTION}.
@@ -58,6 +66,18 @@ final class PostgresSql {
 
 	/** {@link #commitReleased} for a batch without updates (five parameters, as {@link #commitBlind}). */
 	final String commitReleasedBlind;
+
+	/**
+	 * Several keyspaces' batches of this node in ONE transaction and one round trip ({@link JoinedCommitter}): the
+	 * schema's procedure {@code commit_joined} (version 3; run in autocommit). Parameters: node id; per batch its
+	 * keyspace id and batch id; where each batch's writes, updates, update keys and spans start in the flattened
+	 * arrays (1-based, one more element than the batches: the end); then the flattened arrays of
+	 * {@link #commit}'s parameters 4 to 14 (indexes inside a batch relative to that batch); then how long a batch
+	 * waits for its keyspace's lock, in ms (past it the batch fails alone with 55P03). One row of arrays, one
+	 * element per batch: sequence, applied writes, rejected update or -1, reason, key, SQLSTATE of its failure (NULL:
+	 * none), its detail; then flushed (true).
+	 */
+	final String commitJoined;
 
 	/**
 	 * Durability after a commit that did not wait for its WAL flush, and before handing out a read that saw such a
@@ -229,6 +249,9 @@ final class PostgresSql {
 	/** Schema check: whether the commit function and the released-commit procedure exist. */
 	final String commitFunctionExists;
 
+	/** Schema check: whether the joined-commit procedure exists (version 3). */
+	final String joinedProcedureExists;
+
 	/**
 	 * The statements for tables named with {@code prefix}, listening on the default channel.
 	 * @param prefix the table prefix (a validated identifier)
@@ -265,6 +288,11 @@ final class PostgresSql {
 				CALL %scommit_released(?, ?, ?,
 				    ?::bytea[], ?::bytea[], '{}'::int[], '{}'::bigint[], '{}'::int[], '{}'::boolean[], '{}'::bytea[],
 				    '{}'::int[], '{}'::bytea[], '{}'::bytea[], '{}'::boolean[], NULL, NULL, NULL, NULL, NULL, NULL)"""
+			.formatted(prefix);
+		this.commitJoined = """
+				CALL %scommit_joined(?, ?::int[], ?::uuid[], ?::int[], ?::int[], ?::int[], ?::int[],
+				    ?::bytea[], ?::bytea[], ?::int[], ?::bigint[], ?::int[], ?::boolean[], ?::bytea[],
+				    ?::int[], ?::bytea[], ?::bytea[], ?::boolean[], ?::int, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)"""
 			.formatted(prefix);
 		this.commitOneWrite = """
 				WITH p AS NOT MATERIALIZED (
@@ -381,6 +409,8 @@ final class PostgresSql {
 		this.commitFunctionExists = "SELECT to_regprocedure('%s%s(%s)') IS NOT NULL AND to_regprocedure('%s%s(%s)') IS NOT NULL"
 			.formatted(prefix, COMMIT_FUNCTION, COMMIT_FUNCTION_ARGUMENTS, prefix, COMMIT_RELEASED_PROCEDURE,
 					COMMIT_FUNCTION_ARGUMENTS);
+		this.joinedProcedureExists = "SELECT to_regprocedure('%s%s(%s)') IS NOT NULL".formatted(prefix,
+				COMMIT_JOINED_PROCEDURE, COMMIT_JOINED_ARGUMENTS);
 	}
 
 	/**

@@ -117,8 +117,9 @@ public final class PostgresStore {
 		/**
 		 * Whether opening creates the schema if it is missing (idempotent, safe from several nodes at once), or
 		 * only verifies that it exists in the version this library knows (when Flyway or Liquibase runs the shipped
-		 * {@code META-INF/level-mutex/postgres/schema-v2.sql}, or {@code upgrade-v1-to-v2.sql} on a version-1
-		 * schema; with {@code true} a version-1 schema is upgraded in place).
+		 * {@code META-INF/level-mutex/postgres/schema-v3.sql}, or {@code upgrade-v2-to-v3.sql} on a version-2
+		 * schema, after {@code upgrade-v1-to-v2.sql} on a version-1 schema; a version-2 schema is accepted too, without
+		 * joined commits; with {@code true} a version-1 or version-2 schema is upgraded in place).
 		 * @param initialize {@code true} (default) to create, {@code false} to verify only
 		 * @return this builder
 		 */
@@ -161,6 +162,23 @@ public final class PostgresStore {
 		 */
 		public Builder resolveWait(Duration wait) {
 			this.settings = this.settings.withResolveWait(wait);
+			return this;
+		}
+
+		/**
+		 * How many joined commits this node keeps in flight at most. While one batch commits, the batches other
+		 * mutexes hand over are joined: everything ready at that moment goes to the server in ONE transaction and
+		 * round trip (a subtransaction per keyspace, in keyspace order, then one flush), so a node with many busy
+		 * mutexes sends far fewer commits. Every guarantee holds per keyspace as without joining (validation,
+		 * gapless sequence in commit order, remote changes, outcome resolution through the batch log); a batch
+		 * that is rejected or fails in a joined commit fails alone. A batch handed over while nothing is in flight
+		 * commits at once on its own, as without joining. Needs schema version 3 ({@code schema-v3.sql}, or
+		 * {@code upgrade-v2-to-v3.sql}); on a version-2 schema every batch commits on its own.
+		 * @param inFlight 0 (joining off) to 16 (default 2)
+		 * @return this builder
+		 */
+		public Builder joinedCommits(int inFlight) {
+			this.settings = this.settings.withJoinedCommits(inFlight);
 			return this;
 		}
 

@@ -14,21 +14,27 @@ import java.util.List;
 
 /**
  * Creates the schema from the shipped SQL ({@value #RESOURCE}) with the configured table prefix, upgrading a
- * version-1 schema on the way (every statement of that file is idempotent), or checks that it is there in this
- * version. Creation runs in one transaction under a transaction-scoped advisory lock, so nodes starting together
+ * version-1 or version-2 schema on the way (every statement of that file is idempotent), or checks that it is there
+ * in this version or in version 2 (which lacks only the joined-commit procedure: the engine then commits each
+ * batch on its own). Creation runs in one transaction under a transaction-scoped advisory lock, so nodes starting together
  * do not race on {@code CREATE ... IF NOT EXISTS}.
  */
 final class SchemaInstaller {
 
 	static final String DIRECTORY = "META-INF/level-mutex/postgres/";
 
-	static final String RESOURCE = DIRECTORY + "schema-v2.sql";
+	static final String RESOURCE = DIRECTORY + "schema-v3.sql";
 
 	static final String UPGRADE_FROM_V1 = DIRECTORY + "upgrade-v1-to-v2.sql";
 
+	static final String UPGRADE_FROM_V2 = DIRECTORY + "upgrade-v2-to-v3.sql";
+
 	static final String DROP = DIRECTORY + "drop.sql";
 
-	static final int VERSION = 2;
+	static final int VERSION = 3;
+
+	/** The oldest version the engine still runs on (without joined commits). */
+	static final int VERSION_WITHOUT_JOINED = 2;
 
 	/** Advisory lock key of schema creation: "lvlmutex" in ASCII. */
 	private static final long LOCK_KEY = 0x6c766c6d75746578L;
@@ -83,7 +89,11 @@ final class SchemaInstaller {
 		return count;
 	}
 
-	static void install(Connection connection, String prefix) throws SQLException {
+	/**
+	 * Creates or upgrades the schema, then verifies it.
+	 * @return whether the joined-commit procedure is there (always, unless another installer's version won)
+	 */
+	static boolean install(Connection connection, String prefix) throws SQLException {
 		boolean autoCommit = connection.getAutoCommit();
 		connection.setAutoCommit(false);
 		try (Statement statement = connection.createStatement()) {
@@ -103,15 +113,16 @@ final class SchemaInstaller {
 		finally {
 			connection.setAutoCommit(autoCommit);
 		}
-		verify(connection, prefix);
+		return verify(connection, prefix);
 	}
 
 	/**
-	 * Checks that the schema exists in the version this code knows, with its commit function.
+	 * Checks that the schema exists in the version this code knows (or in version 2), with its commit function.
+	 * @return whether it has the joined-commit procedure (version 3); {@code false} at version 2
 	 * @throws PostgresConfigurationException if it is missing, of version 1 (naming the upgrade script) or of
-	 * another version
+	 * another version, or a version-3 schema lacks its procedure
 	 */
-	static void verify(Connection connection, String prefix) throws SQLException {
+	static boolean verify(Connection connection, String prefix) throws SQLException {
 		PostgresSql sql = new PostgresSql(prefix);
 		if (!queryBoolean(connection, sql.schemaExists)) {
 			throw new PostgresConfigurationException("No level-mutex schema with table prefix '" + prefix
@@ -125,19 +136,30 @@ final class SchemaInstaller {
 		}
 		if (version == 1) {
 			throw new PostgresConfigurationException("The level-mutex schema with table prefix '" + prefix
-					+ "' is version 1; this engine needs version " + VERSION + ": run " + UPGRADE_FROM_V1
-					+ " (with that prefix) or let the engine upgrade it", null);
+					+ "' is version 1; this engine needs version " + VERSION + " (or " + VERSION_WITHOUT_JOINED + "): run "
+					+ UPGRADE_FROM_V1 + ", then " + UPGRADE_FROM_V2 + " (with that prefix) or let the engine upgrade it",
+					null);
 		}
-		if (version != VERSION) {
+		if (version != VERSION && version != VERSION_WITHOUT_JOINED) {
 			throw new PostgresConfigurationException("The level-mutex schema with table prefix '" + prefix
-					+ "' is version " + version + "; this engine knows version " + VERSION, null);
+					+ "' is version " + version + "; this engine knows versions " + VERSION_WITHOUT_JOINED + " and "
+					+ VERSION, null);
 		}
 		if (!queryBoolean(connection, sql.commitFunctionExists)) {
 			throw new PostgresConfigurationException("The level-mutex schema with table prefix '" + prefix
-					+ "' is version " + VERSION + " but its function " + prefix + PostgresSql.COMMIT_FUNCTION
+					+ "' is version " + version + " but its function " + prefix + PostgresSql.COMMIT_FUNCTION
 					+ " or its procedure " + prefix + PostgresSql.COMMIT_RELEASED_PROCEDURE + " is missing: run "
 					+ UPGRADE_FROM_V1 + " (with that prefix)", null);
 		}
+		if (version == VERSION_WITHOUT_JOINED) {
+			return false;
+		}
+		if (!queryBoolean(connection, sql.joinedProcedureExists)) {
+			throw new PostgresConfigurationException("The level-mutex schema with table prefix '" + prefix
+					+ "' is version " + VERSION + " but its procedure " + prefix + PostgresSql.COMMIT_JOINED_PROCEDURE
+					+ " is missing: run " + UPGRADE_FROM_V2 + " (with that prefix)", null);
+		}
+		return true;
 	}
 
 	private static boolean queryBoolean(Connection connection, String sql) throws SQLException {

@@ -6,12 +6,12 @@
  *
  * <p>How it works, per mutex keyspace (its own PostgreSQL keyspace, with its own sequence):
  * <ul>
- * <li>Schema ({@code META-INF/level-mutex/postgres/schema-v2.sql}; {@code upgrade-v1-to-v2.sql},
- * {@code drop.sql} beside it; every statement in {@link io.levelmutex.postgres.PostgresSql}): a keyspace row
+ * <li>Schema ({@code META-INF/level-mutex/postgres/schema-v3.sql}; {@code upgrade-v1-to-v2.sql},
+ * {@code upgrade-v2-to-v3.sql}, {@code drop.sql} beside it; every statement in {@link io.levelmutex.postgres.PostgresSql}): a keyspace row
  * holding the last sequence and the tombstone horizon; entries (key, value or NULL for a tombstone, the sequence
  * that last wrote them; the primary key is the only index); the tombstones by sequence (for their clean-up); the
  * batch log (batch id, sequence, node id, applied prefix, rejected update); the commit
- * function. Created (or upgraded from version 1) idempotently under a transaction-scoped advisory lock, or
+ * function; the joined-commit procedure (version 3; a version-2 schema runs without it). Created (or upgraded) idempotently under a transaction-scoped advisory lock, or
  * verified.</li>
  * <li>Read phase: ONE statement in autocommit ({@code PlanReader}) answers every get and
  * bounded scan of the phase and reads the keyspace's sequence, all on the statement's one snapshot, so the
@@ -24,6 +24,9 @@
  * gives its sequence back). Updates are validated against rows with a sequence above their snapshot's (keys
  * read, spans, keys written; deletes through tombstones); the first rejected update truncates the batch before
  * its first write; the rest is applied, the batch log row written; COMMIT with {@code synchronous_commit} on.
+ * Joined commits ({@code JoinedCommitter}): while a batch of the node is in flight, the batches other mutexes hand
+ * over are sent together, in ONE transaction of the joined-commit procedure (per keyspace, in keyspace order, the
+ * same function in a subtransaction of its own, then one flush), up to a configured number in flight.
  * NOTIFY hints (merged) and tombstone clean-ups follow on the engine's after-commit worker, never inside a
  * batch's transaction.</li>
  * <li>Remote changes: one listener per store (LISTEN plus polling) delivers other nodes' sequences of each open

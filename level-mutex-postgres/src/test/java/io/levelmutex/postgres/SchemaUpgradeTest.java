@@ -135,6 +135,78 @@ class SchemaUpgradeTest extends ClusterTestSupport {
 		assertThat(upgrade).last().asString().contains("VALUES (2)");
 	}
 
+	@Test
+	void whenAVersion2SchemaIsOnlyVerifiedThenTheEngineOpensWithoutJoinedCommitsAndWithThemAfterTheUpgradeScript()
+			throws Exception {
+		PGSimpleDataSource database = ownDatabase();
+		runAsShipped(database, SchemaInstaller.DIRECTORY + "schema-v2.sql");
+		PostgresSettings defaults = PostgresSettings.defaults().withWaits(Duration.ofSeconds(2), Duration.ofSeconds(2));
+		Connections connections = new Connections(database, defaults.connectWait());
+		assertThat(PostgresEngine.checkDatabase(connections, defaults, false)).as("version 2: no joined commits")
+			.isFalse();
+		TestNode node = TestNode.open(database, defaults, false);
+		PostgresKeyspace ks = node.keyspace("kept");
+		node.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("a"), bytes("1")))));
+		runAsShipped(database, SchemaInstaller.UPGRADE_FROM_V2);
+		runAsShipped(database, SchemaInstaller.UPGRADE_FROM_V2);
+		assertThat(queryLong(database, "SELECT max(version) FROM level_mutex_schema_version")).isEqualTo(3);
+		assertThat(PostgresEngine.checkDatabase(connections, defaults, false)).as("version 3: joined commits").isTrue();
+		try (JoinedCommitter joiner = TestNode.open(database, defaults, false).joiner(1)) {
+			assertThat(joiner.submit(ks, TestBatch.of(List.of(TestBatch.put(bytes("b"), bytes("2")))).batch(), 1,
+					new CommitRoute()).get(60, java.util.concurrent.TimeUnit.SECONDS).result().sequence()).isEqualTo(2);
+		}
+		try (TestSnapshot snapshot = node.snapshot(ks)) {
+			assertThat(snapshot.get(List.of(bytes("a"), bytes("b"))).stream().map(ClusterTestSupport::text).toList())
+				.containsExactly("1", "2");
+		}
+	}
+
+	@Test
+	void whenTheEngineMayCreateTheSchemaThenItUpgradesVersion2ToVersion3() throws Exception {
+		PGSimpleDataSource database = newDatabase();
+		try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
+			for (String sql : SchemaInstaller.statements(SchemaInstaller.DIRECTORY + "schema-v2.sql", prefix)) {
+				statement.execute(sql);
+			}
+		}
+		Connections connections = new Connections(database, fastSettings().connectWait());
+		assertThat(PostgresEngine.checkDatabase(connections, fastSettings(), false)).isFalse();
+		assertThat(PostgresEngine.checkDatabase(connections, fastSettings(), true)).isTrue();
+		assertThat(queryLong(database, "SELECT count(*) FROM pg_proc WHERE proname = '" + prefix + "commit_joined'"))
+			.as("the joined procedure carries the prefix").isEqualTo(1);
+		assertThat(queryLong(database, "SELECT max(version) FROM " + prefix + "schema_version")).isEqualTo(3);
+	}
+
+	@Test
+	void whenTheJoinedProcedureIsMissingFromAVersion3SchemaThenVerifyOnlyOpeningFailsNamingTheUpgradeScript()
+			throws Exception {
+		PGSimpleDataSource database = newDatabase();
+		TestNode.open(database, fastSettings(), true);
+		execute(database, "DROP PROCEDURE " + prefix + "commit_joined");
+		assertThatThrownBy(() -> TestNode.open(database, fastSettings(), false))
+			.isInstanceOf(PostgresConfigurationException.class)
+			.hasMessageContaining("is version 3 but its procedure " + prefix + "commit_joined is missing")
+			.hasMessageContaining("upgrade-v2-to-v3.sql");
+		TestNode.open(database, fastSettings(), true);
+		TestNode.open(database, fastSettings(), false);
+	}
+
+	@Test
+	void whenTheSchemaFilesAreReadThenVersion3KeepsVersion2UnchangedAndItsUpgradeInstallsTheSameProcedure() {
+		List<String> complete = SchemaInstaller.statements(SchemaInstaller.RESOURCE, "p_");
+		List<String> v2 = SchemaInstaller.statements(SchemaInstaller.DIRECTORY + "schema-v2.sql", "p_");
+		assertThat(complete).as("every statement of version 2, unchanged").containsAll(v2);
+		List<String> upgrade = SchemaInstaller.statements(SchemaInstaller.UPGRADE_FROM_V2, "p_");
+		String procedure = upgrade.stream().filter((sql) -> sql.startsWith("CREATE OR REPLACE PROCEDURE")).findFirst()
+			.orElseThrow();
+		assertThat(complete).contains(procedure);
+		assertThat(procedure).contains("p_commit_joined(").contains("p_commit(").doesNotContain("level_mutex_");
+		assertThat(upgrade).last().asString().contains("VALUES (3)");
+		assertThat(complete).last().asString().contains("VALUES (3)");
+		assertThat(SchemaInstaller.statements(SchemaInstaller.DROP, "p_")).anySatisfy(
+				(sql) -> assertThat(sql).startsWith("DROP PROCEDURE IF EXISTS p_commit_joined("));
+	}
+
 	/** Two batches as version 1 committed them: rows in the keyspace, entry and batch-log tables. */
 	private static void writeAsVersion1Did(PGSimpleDataSource database, String tables) throws SQLException {
 		execute(database, "INSERT INTO " + tables + "keyspace (name, seq) VALUES ('old', 2)");

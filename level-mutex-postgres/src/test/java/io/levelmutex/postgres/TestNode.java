@@ -32,6 +32,8 @@ final class TestNode {
 
 	private final PlanReader reader;
 
+	private final BatchCommitter.CommitStep commitStep;
+
 	/** The after-commit worker, once {@link #hinting()} started it; owned by the test thread. */
 	private AfterCommit afterCommit;
 
@@ -45,6 +47,21 @@ final class TestNode {
 		this.committer = new BatchCommitter(this.connections, settings, sql, this.nodeId, commitStep, this.durable);
 		this.reader = new PlanReader(this.connections, sql, this.durable);
 		this.cleaner = new TombstoneCleaner(this.connections, settings, sql);
+		this.commitStep = commitStep;
+	}
+
+	/**
+	 * A joined committer of this node (its commit step too), with its own sender threads: the caller closes it.
+	 * @param senders how many joined commits it keeps in flight
+	 */
+	JoinedCommitter joiner(int senders) {
+		return joiner(senders, JoinedCommitter.LOCK_WAIT_MILLIS);
+	}
+
+	/** {@link #joiner(int)} whose joined commits wait that long for a keyspace lock (0: no limit). */
+	JoinedCommitter joiner(int senders, int lockWaitMillis) {
+		return new JoinedCommitter(this.committer, this.connections, this.settings, this.sql, this.durable,
+				this.nodeId, this.commitStep, senders, lockWaitMillis);
 	}
 
 	static TestNode open(DataSource dataSource, PostgresSettings settings, boolean createSchema) {

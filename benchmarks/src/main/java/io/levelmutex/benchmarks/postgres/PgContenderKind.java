@@ -34,7 +34,16 @@ enum PgContenderKind {
 	MUTEX_ONE_NODE_8_KEYSPACES("m1k8", PgContenderKind.MUTEX_1_K8),
 
 	/** Three PostgresStores on the same eight keyspaces. */
-	MUTEX_THREE_NODES_8_KEYSPACES("m3k8", PgContenderKind.MUTEX_3_K8);
+	MUTEX_THREE_NODES_8_KEYSPACES("m3k8", PgContenderKind.MUTEX_3_K8),
+
+	/** {@link #MUTEX_ONE_NODE} with joined commits off (series Z, pgjoin's A/B); only when named. */
+	MUTEX_ONE_NODE_UNJOINED("m1u", PgContenderKind.MUTEX_1 + ", unjoined"),
+
+	/** {@link #MUTEX_ONE_NODE_8_KEYSPACES} with joined commits off; only when named. */
+	MUTEX_ONE_NODE_8_KEYSPACES_UNJOINED("m1k8u", PgContenderKind.MUTEX_1_K8 + ", unjoined"),
+
+	/** {@link #MUTEX_THREE_NODES_8_KEYSPACES} with joined commits off; only when named. */
+	MUTEX_THREE_NODES_8_KEYSPACES_UNJOINED("m3k8u", PgContenderKind.MUTEX_3_K8 + ", unjoined");
 
 	/** The mutex on one PostgresStore, in results. */
 	static final String MUTEX_1 = "level-mutex, 1 node";
@@ -75,7 +84,13 @@ enum PgContenderKind {
 	/** @return whether the contender is the mutex (its points get a profile) */
 	boolean mutex() {
 		return this == MUTEX_ONE_NODE || this == MUTEX_THREE_NODES || this == MUTEX_ONE_NODE_8_KEYSPACES
-				|| this == MUTEX_THREE_NODES_8_KEYSPACES;
+				|| this == MUTEX_THREE_NODES_8_KEYSPACES || unjoined();
+	}
+
+	/** @return whether it is a mutex point with joined commits off (run only when {@code --contenders} names it) */
+	boolean unjoined() {
+		return this == MUTEX_ONE_NODE_UNJOINED || this == MUTEX_ONE_NODE_8_KEYSPACES_UNJOINED
+				|| this == MUTEX_THREE_NODES_8_KEYSPACES_UNJOINED;
 	}
 
 	/**
@@ -143,6 +158,10 @@ enum PgContenderKind {
 			case MUTEX_THREE_NODES -> new PostgresMutexContender(server, workload, 3, 1, preload);
 			case MUTEX_ONE_NODE_8_KEYSPACES -> new PostgresMutexContender(server, workload, 1, 8, preload);
 			case MUTEX_THREE_NODES_8_KEYSPACES -> new PostgresMutexContender(server, workload, 3, 8, preload);
+			case MUTEX_ONE_NODE_UNJOINED -> new PostgresMutexContender(server, workload, 1, 1, preload, 0);
+			case MUTEX_ONE_NODE_8_KEYSPACES_UNJOINED -> new PostgresMutexContender(server, workload, 1, 8, preload, 0);
+			case MUTEX_THREE_NODES_8_KEYSPACES_UNJOINED -> new PostgresMutexContender(server, workload, 3, 8, preload,
+					0);
 		};
 	}
 
@@ -152,7 +171,7 @@ enum PgContenderKind {
 				return kind;
 			}
 		}
-		throw new IllegalArgumentException("Unknown contender " + option + "; known: a, b, c, o, l1, l1e, m1, m3, m1k8, m3k8");
+		throw new IllegalArgumentException("Unknown contender " + option + "; known: a, b, c, o, l1, l1e, m1, m3, m1k8, m3k8, m1u, m1k8u, m3k8u");
 	}
 
 }

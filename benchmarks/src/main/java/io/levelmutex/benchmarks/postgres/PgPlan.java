@@ -92,13 +92,17 @@ record PgPlan(String series, List<Point> points, int w1Keys, int w2Keys, boolean
 		points.add(new Point(0, Load.W1, PgContenderKind.LIMIT_ENGINE_TABLE, 1));
 		points.add(new Point(0, Load.W1, PgContenderKind.MUTEX_ONE_NODE, 256));
 		points.add(new Point(0, Load.W1, PgContenderKind.MUTEX_THREE_NODES, 256));
+		points.add(new Point(0, Load.W1, PgContenderKind.MUTEX_ONE_NODE_UNJOINED, 256)); // pgjoin's A/B, when named
 		points.add(new Point(0, Load.W1, PgContenderKind.LIMIT, 4));
 		// Group 1: eight keyspaces, one node and three.
 		points.add(new Point(1, Load.W1, PgContenderKind.MUTEX_ONE_NODE_8_KEYSPACES, 256));
 		points.add(new Point(1, Load.W1, PgContenderKind.MUTEX_THREE_NODES_8_KEYSPACES, 256));
+		points.add(new Point(1, Load.W1, PgContenderKind.MUTEX_ONE_NODE_8_KEYSPACES_UNJOINED, 256));
+		points.add(new Point(1, Load.W1, PgContenderKind.MUTEX_THREE_NODES_8_KEYSPACES_UNJOINED, 256));
 		// Group 2: one client, latency.
 		points.add(new Point(2, Load.W1, PgContenderKind.AUTOCOMMIT, 1));
 		points.add(new Point(2, Load.W1, PgContenderKind.MUTEX_ONE_NODE, 1));
+		points.add(new Point(2, Load.W1, PgContenderKind.MUTEX_ONE_NODE_UNJOINED, 1));
 		points.add(new Point(2, Load.W2, PgContenderKind.OPTIMISTIC, 1));
 		points.add(new Point(2, Load.W2, PgContenderKind.MUTEX_ONE_NODE, 1));
 		// Group 3: update() at C = 256 against the optimistic update.
@@ -118,7 +122,7 @@ record PgPlan(String series, List<Point> points, int w1Keys, int w2Keys, boolean
 		List<Point> kept = this.points.stream()
 			.filter((point) -> workloads.contains(point.workload()))
 			.filter((point) -> clients.isEmpty() || clients.contains(point.clients()))
-			.filter((point) -> contenders.isEmpty() || contenders.contains(point.kind()))
+			.filter((point) -> contenders.isEmpty() ? !point.kind().unjoined() : contenders.contains(point.kind()))
 			.toList();
 		return new PgPlan(this.series, kept, this.w1Keys, this.w2Keys, this.preloadW1, this.warmup, this.measurement);
 	}

@@ -77,12 +77,27 @@ final class PostgresMutexContender implements Contender.Async {
 	 */
 	PostgresMutexContender(PgServer server, Workload workload, int nodes, int keyspaces, boolean preload)
 			throws Exception {
-		this.name = (keyspaces == 1) ? ((nodes == 1) ? PgContenderKind.MUTEX_1 : PgContenderKind.MUTEX_3)
-				: "level-mutex, " + nodes + ((nodes == 1) ? " node, " : " nodes, ") + keyspaces + " keyspaces";
+		this(server, workload, nodes, keyspaces, preload, -1);
+	}
+
+	/**
+	 * Opens the nodes on a fresh database, with joined commits set.
+	 * @param joinedCommits {@code PostgresStore.Builder.joinedCommits} of every node; -1: the default (named as
+	 * the plain contender), 0: off (the name says "unjoined")
+	 */
+	PostgresMutexContender(PgServer server, Workload workload, int nodes, int keyspaces, boolean preload,
+			int joinedCommits) throws Exception {
+		this.name = ((keyspaces == 1) ? ((nodes == 1) ? PgContenderKind.MUTEX_1 : PgContenderKind.MUTEX_3)
+				: "level-mutex, " + nodes + ((nodes == 1) ? " node, " : " nodes, ") + keyspaces + " keyspaces")
+				+ (joinedCommits == 0 ? ", unjoined" : "");
 		this.database = server.freshDatabase("mutex_" + nodes + "_" + keyspaces);
 		try {
 			for (int node = 0; node < nodes; node++) {
-				MutexStore store = PostgresStore.builder(this.database.pool("node-" + node, POOL_PER_NODE)).open();
+				PostgresStore.Builder builder = PostgresStore.builder(this.database.pool("node-" + node, POOL_PER_NODE));
+				if (joinedCommits >= 0) {
+					builder.joinedCommits(joinedCommits);
+				}
+				MutexStore store = builder.open();
 				this.stores.add(store);
 				List<Mutex<byte[], byte[]>> ofNode = new ArrayList<>();
 				for (int keyspace = 0; keyspace < keyspaces; keyspace++) {

@@ -1,7 +1,16 @@
 package io.levelmutex.benchmarks.postgres;
 
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 
 import io.levelmutex.benchmarks.ClosedLoopDriver;
 import org.jspecify.annotations.Nullable;
@@ -24,6 +33,22 @@ final class WalWindow implements ClosedLoopDriver.Window, AutoCloseable {
 	// The first failure to read the counters, as opened.
 	private @Nullable SQLException failure;
 
+	// The server's processes as the window opened (pg_stat_activity), as opened.
+	private List<Integer> serverPids = List.of();
+
+	// Their CPU (clock ticks) and this JVM's CPU (ns) as the window opened and closed, as opened.
+	private long serverTicksOpened;
+
+	private long serverTicksClosed;
+
+	private long jvmNanosOpened;
+
+	private long jvmNanosClosed;
+
+	private long openedNanos;
+
+	private long closedNanos;
+
 	WalWindow(PgServer server) throws SQLException {
 		this.connection = server.connect("postgres");
 	}
@@ -31,11 +56,57 @@ final class WalWindow implements ClosedLoopDriver.Window, AutoCloseable {
 	@Override
 	public void opened() {
 		this.opened = read();
+		try {
+			this.serverPids = serverPids(this.connection);
+		}
+		catch (SQLException ex) {
+			if (this.failure == null) {
+				this.failure = ex;
+			}
+		}
+		this.serverTicksOpened = cpuTicks(this.serverPids);
+		this.jvmNanosOpened = jvmCpuNanos();
+		this.openedNanos = System.nanoTime();
 	}
 
 	@Override
 	public void closed() {
+		this.closedNanos = System.nanoTime();
+		this.serverTicksClosed = cpuTicks(this.serverPids);
+		this.jvmNanosClosed = jvmCpuNanos();
 		this.closed = read();
+	}
+
+	private static List<Integer> serverPids(Connection connection) throws SQLException {
+		List<Integer> pids = new ArrayList<>();
+		try (Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery("SELECT pid FROM pg_stat_activity")) {
+			while (result.next()) {
+				pids.add(result.getInt(1));
+			}
+		}
+		return pids;
+	}
+
+	/** User and system CPU of the processes, in clock ticks (1/100 s), those that are gone left out. */
+	private static long cpuTicks(List<Integer> pids) {
+		long ticks = 0;
+		for (int pid : pids) {
+			try {
+				String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+				String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+				ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+			}
+			catch (IOException | RuntimeException ex) {
+				// gone
+			}
+		}
+		return ticks;
+	}
+
+	private static long jvmCpuNanos() {
+		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+			.getProcessCpuTime();
 	}
 
 	private @Nullable WalStats read() {
@@ -61,7 +132,13 @@ final class WalWindow implements ClosedLoopDriver.Window, AutoCloseable {
 		if (start == null || end == null) {
 			return "WAL counters not read: " + this.failure;
 		}
-		return end.minus(start).describe(rowsPerSecond, rowsPerBatch);
+		double seconds = (this.closedNanos - this.openedNanos) / 1e9;
+		double rows = rowsPerSecond * seconds;
+		String cpu = (rows <= 0) ? "" : String.format(Locale.ROOT,
+				"; CPU per row in the window: server %.1f us (%d processes of pg_stat_activity), this JVM %.1f us",
+				(this.serverTicksClosed - this.serverTicksOpened) * 10_000.0 / rows, this.serverPids.size(),
+				(this.jvmNanosClosed - this.jvmNanosOpened) / 1000.0 / rows);
+		return end.minus(start).describe(rowsPerSecond, rowsPerBatch) + cpu;
 	}
 
 	@Override

@@ -93,6 +93,11 @@ public final class LevelMutexPostgresAutoConfiguration {
 		Duration pollInterval = positive("poll-interval", postgres.getPollInterval());
 		Duration connectWait = positive("connect-wait", postgres.getConnectWait());
 		Duration resolveWait = positive("resolve-wait", postgres.getResolveWait());
+		int joinedCommits = postgres.getJoinedCommits();
+		if (joinedCommits < 0 || joinedCommits > 16) {
+			throw new InvalidConfigurationPropertyValueException(POSTGRES + "joined-commits", joinedCommits,
+					"must be 0 (joining off) to 16");
+		}
 		boolean initializeSchema = postgres.getInitializeSchema().initializesPostgres();
 		var builder = PostgresStore.builder(dataSource.dataSource())
 			.tablePrefix(tablePrefix)
@@ -101,6 +106,7 @@ public final class LevelMutexPostgresAutoConfiguration {
 			.pollInterval(pollInterval)
 			.connectWait(connectWait)
 			.resolveWait(resolveWait)
+			.joinedCommits(joinedCommits)
 			.storeOptions(new StoreOptionsFactory(properties).createForEngine(customizers.orderedStream().toList(),
 					LevelMutexAutoConfiguration.batchInterceptor(batchInterceptors)));
 		try {

@@ -197,6 +197,14 @@ public class LevelMutexProperties {
 		 */
 		private Duration resolveWait = Duration.ofSeconds(10);
 
+		/**
+		 * How many joined commits the store keeps in flight at most (0 turns joining off, at most 16): while one
+		 * batch commits, the batches of this instance's other mutexes go to PostgreSQL together in one transaction,
+		 * each keyspace's batch still atomic, validated and rejected alone. Needs schema version 3; on version 2
+		 * every batch commits on its own.
+		 */
+		private int joinedCommits = 2;
+
 		public @Nullable String getUrl() {
 			return this.url;
 		}
@@ -267,6 +275,14 @@ public class LevelMutexProperties {
 
 		public void setResolveWait(Duration resolveWait) {
 			this.resolveWait = resolveWait;
+		}
+
+		public int getJoinedCommits() {
+			return this.joinedCommits;
+		}
+
+		public void setJoinedCommits(int joinedCommits) {
+			this.joinedCommits = joinedCommits;
 		}
 
 	}

@@ -89,12 +89,20 @@ final class PostgresOpenFailure {
 	}
 
 	private static String versionAction(int found) {
-		if (found == 1 || found == PostgresSchema.VERSION) {
-			return "Run " + PostgresSchema.UPGRADE_FROM_V1 + " from level-mutex-postgres on the database"
-					+ " (Flyway: copy it to db/migration/V<n>__level_mutex_v2.sql; Liquibase: an sqlFile change with"
-					+ " that path and splitStatements: false); it upgrades the schema to version " + PostgresSchema.VERSION
-					+ " in place, keeping the data. Or set " + INITIALIZE_SCHEMA + "=always and the store upgrades"
-					+ " it when it opens.";
+		String how = " (Flyway: copy it to db/migration/V<n>__<description>.sql as the next migration; Liquibase: an"
+				+ " sqlFile change with that path and splitStatements: false)";
+		String always = " Or set " + INITIALIZE_SCHEMA + "=always and the store upgrades it when it opens.";
+		if (found == 1 || found == PostgresSchema.VERSION_WITHOUT_JOINED) {
+			// Version 1, or a version-2 schema whose commit function is missing (an upgrade from 1 half done).
+			return "Run " + PostgresSchema.UPGRADE_FROM_V1 + ", then " + PostgresSchema.UPGRADE_FROM_V2
+					+ " from level-mutex-postgres on the database" + how + "; they upgrade the schema to version "
+					+ PostgresSchema.VERSION + " in place, keeping the data." + always;
+		}
+		if (found == PostgresSchema.VERSION) {
+			// A version-3 schema that lacks a function or procedure of its version (an upgrade half done).
+			return "Run " + PostgresSchema.UPGRADE_FROM_V2 + " (and, if the commit function is missing, "
+					+ PostgresSchema.UPGRADE_FROM_V1 + " before it) from level-mutex-postgres on the database" + how
+					+ "; every statement of them is idempotent and keeps the data." + always;
 		}
 		if (found > PostgresSchema.VERSION) {
 			return "The schema is newer than this level-mutex-postgres knows (version " + PostgresSchema.VERSION

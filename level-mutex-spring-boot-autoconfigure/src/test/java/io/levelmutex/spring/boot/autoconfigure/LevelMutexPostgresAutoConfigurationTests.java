@@ -484,6 +484,35 @@ class LevelMutexPostgresAutoConfigurationTests {
 	}
 
 	@Test
+	void whenJoinedCommitsAreNotSetThenTheStoreJoinsAndZeroTurnsJoiningOff() throws SQLException {
+		onApplicationDataSource(newDatabase()).run((context) -> {
+			putAndGet(context);
+			assertThat(context.getBean(LevelMutexProperties.class).getPostgres().getJoinedCommits()).isEqualTo(2);
+			assertThat(context.getBean(MutexStore.class).health().details()).containsEntry("joinedCommitsEnabled", true);
+		});
+		onApplicationDataSource(newDatabase()).withPropertyValues("level-mutex.postgres.joined-commits=0")
+			.run((context) -> {
+				putAndGet(context);
+				assertThat(context.getBean(MutexStore.class).health().details())
+					.containsEntry("joinedCommitsEnabled", false);
+			});
+	}
+
+	@Test
+	void whenJoinedCommitsAreOutOfRangeThenStartupFailsNamingTheProperty() throws SQLException {
+		String url = newDatabase();
+		for (String value : List.of("-1", "17")) {
+			onApplicationDataSource(url).withPropertyValues("level-mutex.postgres.joined-commits=" + value)
+				.run((context) -> assertThat(context).getFailure()
+					.rootCause()
+					.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+					.hasMessageContaining("level-mutex.postgres.joined-commits")
+					.hasMessageContaining("0 (joining off) to 16"));
+		}
+		assertThat(tables(url)).isEmpty();
+	}
+
+	@Test
 	void whenStoreSettingsAndCustomizersAreSetThenThePostgresStoreHasThem() throws SQLException {
 		List<String> customized = new ArrayList<>();
 		onApplicationDataSource(newDatabase())

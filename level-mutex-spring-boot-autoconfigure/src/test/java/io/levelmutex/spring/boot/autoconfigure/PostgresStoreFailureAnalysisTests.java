@@ -2,13 +2,17 @@ package io.levelmutex.spring.boot.autoconfigure;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.levelmutex.Mutex;
+import io.levelmutex.MutexStore;
 import io.levelmutex.postgres.test.PostgresCluster;
+import io.levelmutex.spring.boot.MutexRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -127,7 +131,7 @@ class PostgresStoreFailureAnalysisTests {
 	void whenTheSchemaIsOfAnotherVersionThenTheAnalysisNamesTheUpgrade() throws SQLException {
 		String url = newDatabase();
 		onApplicationDataSource(url).run((context) -> assertThat(context).hasNotFailed());
-		execute(url, "UPDATE level_mutex_schema_version SET version = 0");
+		schemaVersion(url, 0);
 		onApplicationDataSource(url).withPropertyValues("level-mutex.postgres.initialize-schema=never")
 			.run((context) -> {
 				FailureAnalysis analysis = analysis(context);
@@ -140,13 +144,45 @@ class PostgresStoreFailureAnalysisTests {
 	void whenTheSchemaIsAtVersion1ThenTheAnalysisNamesTheUpgradeScript() throws SQLException {
 		String url = newDatabase();
 		onApplicationDataSource(url).run((context) -> assertThat(context).hasNotFailed());
-		execute(url, "UPDATE level_mutex_schema_version SET version = 1");
+		schemaVersion(url, 1);
 		onApplicationDataSource(url).withPropertyValues("level-mutex.postgres.initialize-schema=never")
 			.run((context) -> {
 				FailureAnalysis analysis = analysis(context);
 				assertThat(analysis.getDescription()).contains("version 1");
 				assertThat(analysis.getAction())
-					.contains("META-INF/level-mutex/postgres/upgrade-v1-to-v2.sql", "Flyway", "Liquibase");
+					.contains("META-INF/level-mutex/postgres/upgrade-v1-to-v2.sql",
+							"META-INF/level-mutex/postgres/upgrade-v2-to-v3.sql", "Flyway", "Liquibase");
+			});
+	}
+
+	@Test
+	void whenTheSchemaIsAtVersion3WithoutItsJoinedProcedureThenTheAnalysisNamesTheV2Upgrade() throws SQLException {
+		String url = newDatabase();
+		onApplicationDataSource(url).run((context) -> assertThat(context).hasNotFailed());
+		execute(url, "DROP PROCEDURE level_mutex_commit_joined");
+		onApplicationDataSource(url).withPropertyValues("level-mutex.postgres.initialize-schema=never")
+			.run((context) -> {
+				FailureAnalysis analysis = analysis(context);
+				assertThat(analysis.getDescription()).contains("version 3", "level_mutex_commit_joined");
+				assertThat(analysis.getAction()).contains(PostgresSchema.UPGRADE_FROM_V2, "Flyway", "Liquibase");
+			});
+	}
+
+	@Test
+	void whenTheSchemaIsAtVersion2ThenTheStoreOpensWithoutJoinedCommits() throws SQLException {
+		String url = newDatabase();
+		onApplicationDataSource(url).run((context) -> assertThat(context).hasNotFailed());
+		// What a database whose migrations stop at schema-v2.sql holds: no joined-commit procedure, version 2.
+		execute(url, "DROP PROCEDURE level_mutex_commit_joined");
+		schemaVersion(url, 2);
+		onApplicationDataSource(url).withPropertyValues("level-mutex.postgres.initialize-schema=never")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				MutexStore store = context.getBean(MutexStore.class);
+				assertThat(store.health().details()).containsEntry("joinedCommitsEnabled", false);
+				Mutex<byte[], byte[]> mutex = context.getBean(MutexRegistry.class).mutex("orders");
+				mutex.put("k".getBytes(StandardCharsets.UTF_8), "v".getBytes(StandardCharsets.UTF_8)).join();
+				assertThat(mutex.get("k".getBytes(StandardCharsets.UTF_8)).join()).isPresent();
 			});
 	}
 
@@ -176,6 +212,12 @@ class PostgresStoreFailureAnalysisTests {
 
 	private static String newDatabase() throws SQLException {
 		return cluster.createDatabase("analysis_" + databases.incrementAndGet());
+	}
+
+	/** Leaves the schema's version table saying {@code version} (a schema of version 3 holds the rows 2 and 3). */
+	private static void schemaVersion(String url, int version) throws SQLException {
+		execute(url, "DELETE FROM level_mutex_schema_version");
+		execute(url, "INSERT INTO level_mutex_schema_version (version) VALUES (" + version + ")");
 	}
 
 	private static void execute(String url, String sql) throws SQLException {

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The stock service with its schema owned by Liquibase, or by Spring Boot's {@code spring.sql.init}, instead of
  * Flyway, on an empty database of a real private server, with both {@code initialize-schema} settings: with
- * {@code never} the initializer runs the engine's {@code schema-v2.sql} as README says, with {@code always} it
+ * {@code never} the initializer runs the engine's {@code schema-v3.sql} as README says, with {@code always} it
  * creates only the service's own table and the store creates its tables after it. Either way the service starts
  * and reserves stock, and the initializer ran.
  */
@@ -51,7 +51,7 @@ class StockServiceInitializerTests {
 			assertServes(instance);
 		}
 		assertThat(strings(database, "SELECT id FROM databasechangelog ORDER BY orderexecuted"))
-			.isEqualTo("never".equals(initializeSchema) ? List.of("stock-audit", "level-mutex-schema-v2")
+			.isEqualTo("never".equals(initializeSchema) ? List.of("stock-audit", "level-mutex-schema-v2", "level-mutex-schema-v3")
 					: List.of("stock-audit"));
 		assertThat(strings(database, "SELECT to_regclass('flyway_schema_history')::text")).containsOnlyNulls();
 	}
@@ -61,7 +61,7 @@ class StockServiceInitializerTests {
 	void sqlInitOnAnEmptyDatabase(String initializeSchema) throws SQLException {
 		String database = cluster.createDatabase("sqlinit_" + databases.incrementAndGet()).replaceAll(".*/", "");
 		String locations = "classpath:sql-init/app-schema.sql"
-				+ ("never".equals(initializeSchema) ? ",classpath:META-INF/level-mutex/postgres/schema-v2.sql" : "");
+				+ ("never".equals(initializeSchema) ? ",classpath:META-INF/level-mutex/postgres/schema-v3.sql" : "");
 		try (StockInstance instance = StockInstance.start(cluster, database, "spring.flyway.enabled=false",
 				"spring.sql.init.mode=always", "spring.sql.init.schema-locations=" + locations,
 				// The engine's function body holds semicolons: each script runs as one statement.

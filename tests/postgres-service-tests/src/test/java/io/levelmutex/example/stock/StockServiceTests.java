@@ -39,7 +39,14 @@ import static org.assertj.core.api.Assertions.assertThatException;
 class StockServiceTests {
 
 	/** The engine's schema file, which db/migration/V1__level_mutex.sql is a copy of. */
-	static final String ENGINE_SCHEMA = "META-INF/level-mutex/postgres/schema-v2.sql";
+	/** The engine's current schema file: what a failure to find the schema names. */
+	static final String ENGINE_SCHEMA = "META-INF/level-mutex/postgres/schema-v3.sql";
+
+	/** The engine's schema file this service first shipped with, as its first migration. */
+	static final String ENGINE_SCHEMA_V2 = "META-INF/level-mutex/postgres/schema-v2.sql";
+
+	/** The engine's upgrade to the current version, as the service's second migration. */
+	static final String ENGINE_UPGRADE_V3 = "META-INF/level-mutex/postgres/upgrade-v2-to-v3.sql";
 
 	private static final AtomicInteger databases = new AtomicInteger();
 
@@ -64,8 +71,9 @@ class StockServiceTests {
 	}
 
 	@Test
-	void theMigrationIsTheEnginesSchemaFile() throws IOException {
-		assertThat(resource("db/migration/V1__level_mutex.sql")).isEqualTo(resource(ENGINE_SCHEMA));
+	void theMigrationsAreTheEnginesSchemaFileAndItsUpgrade() throws IOException {
+		assertThat(resource("db/migration/V1__level_mutex.sql")).isEqualTo(resource(ENGINE_SCHEMA_V2));
+		assertThat(resource("db/migration/V2__level_mutex_joined_commits.sql")).isEqualTo(resource(ENGINE_UPGRADE_V3));
 	}
 
 	@ParameterizedTest
@@ -78,9 +86,35 @@ class StockServiceTests {
 			HttpResponse<String> reserved = instance.post("/stock/sku-1/reservations?quantity=2");
 			assertThat(reserved.statusCode()).isEqualTo(200);
 			assertThat(reserved.body()).contains("\"available\":3");
-			assertThat(instance.get("/actuator/health").body()).contains("\"status\":\"UP\"");
+			assertThat(instance.get("/actuator/health").body()).contains("\"status\":\"UP\"",
+					"\"joinedCommitsEnabled\":true");
 		}
-		assertThat(count(database, "SELECT count(*) FROM flyway_schema_history WHERE success AND version = '1'"))
+		assertThat(count(database,
+				"SELECT count(*) FROM flyway_schema_history WHERE success AND version IN ('1', '2')"))
+			.isEqualTo(2);
+	}
+
+	/**
+	 * A database the service's earlier release migrated (only V1: the engine's schema version 2) serves as it is,
+	 * each batch committed on its own; the next release's V2 migration upgrades it in place, keeping the data, and
+	 * the store then joins commits.
+	 */
+	@Test
+	void anEarlierReleasesDatabaseServesAndTheNextMigrationUpgradesIt() throws SQLException {
+		String database = newDatabase();
+		try (StockInstance earlier = StockInstance.start(cluster, database, "spring.flyway.target=1")) {
+			assertThat(earlier.put("/stock/sku-1?quantity=5").statusCode()).isEqualTo(200);
+			assertThat(earlier.post("/stock/sku-1/reservations?quantity=2").body()).contains("\"available\":3");
+			assertThat(earlier.get("/actuator/health").body()).contains("\"status\":\"UP\"",
+					"\"joinedCommitsEnabled\":false");
+		}
+		try (StockInstance next = StockInstance.start(cluster, database)) {
+			assertThat(next.get("/stock/sku-1").body()).contains("\"available\":3");
+			assertThat(next.post("/stock/sku-1/reservations?quantity=3").body()).contains("\"available\":0");
+			assertThat(next.get("/actuator/health").body()).contains("\"status\":\"UP\"",
+					"\"joinedCommitsEnabled\":true");
+		}
+		assertThat(count(database, "SELECT count(*) FROM flyway_schema_history WHERE success AND version = '2'"))
 			.isEqualTo(1);
 	}
 

@@ -40,7 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PostgresFlywayApplicationTests {
 
 	/** The engine's schema file in level-mutex-postgres, copied into a migration as the README says. */
-	static final String SCHEMA = "META-INF/level-mutex/postgres/schema-v2.sql";
+	static final String SCHEMA = "META-INF/level-mutex/postgres/schema-v3.sql";
 
 	@Autowired
 	MutexStore store;
@@ -76,6 +76,7 @@ class PostgresFlywayApplicationTests {
 			assertThat(connection.getMetaData().getURL()).isEqualTo(this.connectionDetails.getJdbcUrl());
 		}
 		assertThat(this.store.health().engine()).isEqualTo("postgresql");
+		assertThat(this.store.health().details()).containsEntry("joinedCommitsEnabled", true);
 		this.orders.put(bytes("o-1"), bytes("placed")).join();
 		JdbcTemplate jdbc = new JdbcTemplate(this.dataSource);
 		assertThat(jdbc.queryForObject("SELECT count(*) FROM flyway_schema_history WHERE success", Long.class))

@@ -28,9 +28,12 @@ import org.jspecify.annotations.Nullable;
  * Otherwise (another DataSource, a suspendable or closed pool, too little left)
  * each {@code getConnection()} runs on a helper thread while the caller waits at most until its deadline; a connection that arrives after the caller
  * gave up is closed at once (so it goes back to the pool), and a helper still waiting is interrupted (which ends
- * a pool's wait, e.g. HikariCP's). While the server is unreachable the attempts are repeated, backing off from
- * 10 ms to 500 ms. Every failure's message states the wait that really happened. Thread-safe: no mutable state
- * but a counter.
+ * a pool's wait, e.g. HikariCP's). While the server is unreachable or refuses connections for now (a restart,
+ * too many connections, a database not accepting connections: {@link SqlFailures#connectMayRecover}) the attempts
+ * are repeated, backing off from 10 ms to 500 ms, until the wait runs out; a refusal that waiting does not cure
+ * (a refused login, a missing database: {@link SqlFailures#refusedForGood}) or an error of no known kind fails at
+ * once, its message naming the cause. Every failure's message states the wait that really happened. Thread-safe:
+ * no mutable state but a counter.
  */
 final class Connections {
 
@@ -89,12 +92,27 @@ final class Connections {
 		SQLException last = null;
 		while (true) {
 			try {
-				return acquire(deadline);
+				try {
+					return acquire(deadline);
+				}
+				catch (RuntimeException ex) {
+					// A DataSource may wrap the driver's failure in an unchecked exception of its own (a pool's
+					// initialisation failure): judged by the driver's failure; anything else propagates as it was.
+					SQLException driver = SqlFailures.sqlCause(ex);
+					if (driver == null) {
+						throw ex;
+					}
+					throw driver;
+				}
 			}
 			catch (SQLException ex) {
 				last = ex;
-				if (!SqlFailures.isConnectionLost(ex)) {
-					break;
+				if (!SqlFailures.connectMayRecover(ex)) {
+					String reason = SqlFailures.refusedForGood(ex);
+					throw new PostgresUnavailableException("No PostgreSQL connection for " + purpose + ": "
+							+ ((reason != null) ? reason : "the DataSource failed with an error that waiting does not cure")
+							+ ", so it was not retried (waited " + millisSince(start) + " ms of " + limitName + " "
+							+ within.toMillis() + " ms): " + SqlFailures.describeConnectFailure(ex), ex);
 				}
 			}
 			catch (TimeoutException ex) {
@@ -117,7 +135,8 @@ final class Connections {
 						+ purpose + " (waited " + millisSince(start) + " ms)", last);
 			}
 		}
-		String why = (last != null) ? SqlFailures.describe(last) : "the DataSource returned no connection in time";
+		String why = (last != null) ? "tried again while the server refused or could not be reached; last failure: "
+				+ SqlFailures.describeConnectFailure(last) : "the DataSource returned no connection in time";
 		throw new PostgresUnavailableException("No PostgreSQL connection for " + purpose + ": waited "
 				+ millisSince(start) + " ms (" + limitName + " " + within.toMillis() + " ms); " + why, last);
 	}

@@ -46,8 +46,8 @@ import io.levelmutex.StoreOptions;
  * {@code MutexListener.onRemoteChange} on the engine's listener thread, within about {@link Builder#pollInterval}
  * even when a notification is missed.
  *
- * <p><b>Failures.</b> PostgreSQL unreachable, or no connection from the DataSource, for {@link Builder#connectWait}
- * (whatever the pool's own timeout): reads and batches fail with
+ * <p><b>Failures.</b> PostgreSQL unreachable or refusing connections for now, or no connection from the
+ * DataSource, for {@link Builder#connectWait} (whatever the pool's own timeout): reads and batches fail with
  * {@link io.levelmutex.StorageUnavailableException}, nothing of a failed batch applied, and the mutex serves again
  * once the server is back ({@code store.health()} reports it unavailable meanwhile, without blocking). A
  * connection lost during COMMIT is resolved through the batch log within {@link Builder#resolveWait}; if it
@@ -142,10 +142,13 @@ public final class PostgresStore {
 		}
 
 		/**
-		 * How long a read phase, a batch or opening waits for a connection (while the server is unreachable or the
-		 * pool has none to give) before failing with {@link io.levelmutex.StorageUnavailableException}, whatever the
-		 * DataSource's own timeout: a connection it hands over later is closed at once (back to the pool). The
-		 * failure's message states the time really waited.
+		 * How long a read phase, a batch or opening waits for a connection (while the server is unreachable or
+		 * refuses connections for now: starting up, too many connections, a database not accepting connections; or
+		 * the pool has none to give) before failing with {@link io.levelmutex.StorageUnavailableException}, whatever
+		 * the DataSource's own timeout: a connection it hands over later is closed at once (back to the pool). The
+		 * failure's message states the time really waited. A refusal that waiting does not cure (a refused login, a
+		 * missing database, no CONNECT privilege) is not retried: it fails at once (through a pool, when the pool's
+		 * own attempt ends), naming the cause.
 		 * @param wait a positive duration (default 10 s)
 		 * @return this builder
 		 */

@@ -69,6 +69,11 @@ public final class ProbeAccess {
 			return this.engine.afterCommit().hintsRecorded();
 		}
 
+		/** Keyspace hints left out because another node's later hint covered them. */
+		public long hintsCovered() {
+			return this.engine.afterCommit().hintsCovered();
+		}
+
 		/** Flush statements of this node (commit path, resolution and listener). */
 		public long durableFlushes() {
 			return this.engine.durable().flushes();

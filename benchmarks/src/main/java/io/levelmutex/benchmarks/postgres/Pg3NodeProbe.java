@@ -193,7 +193,7 @@ public final class Pg3NodeProbe {
 					this.timings.flushNanos.sum(), this.acquisitions.sum(), this.acquireNanos.sum(), this.usageMillis.sum(),
 					this.gapNanos.sum(), this.gaps.sum(), this.node.catchUps(), this.node.hintStatements(),
 					this.node.durableFlushes(), this.remoteEvents.sum(), this.remoteSequences.sum(),
-					this.flushedEvents.sum() };
+					this.flushedEvents.sum(), this.node.hintsCovered() };
 		}
 
 	}
@@ -201,7 +201,7 @@ public final class Pg3NodeProbe {
 	// indexes of NodeProbe.snapshot()
 	private static final int BATCHES = 0, WRITES = 1, FLUSH_NS = 2, CALLS = 3, CALL_NS = 4, FLUSHES = 5, FLUSH_STMT_NS = 6,
 			ACQ = 7, ACQ_NS = 8, USAGE_MS = 9, GAP_NS = 10, GAPS = 11, CATCH_UPS = 12, HINTS = 13, DURABLE_FLUSHES = 14,
-			REMOTE_EVENTS = 15, REMOTE_SEQS = 16, FLUSHED_EVENTS = 17, FIELDS = 18;
+			REMOTE_EVENTS = 15, REMOTE_SEQS = 16, FLUSHED_EVENTS = 17, COVERED = 18, FIELDS = 19;
 
 	/** Native ids of the threads that fired {@code flushed} (the cycle threads that committed). */
 	private final Set<Integer> cycleTids = ConcurrentHashMap.newKeySet();
@@ -454,9 +454,9 @@ public final class Pg3NodeProbe {
 					sum[ACQ_NS] / 1e6 / Math.max(1, sum[ACQ]), sum[ACQ] / batches,
 					sum[USAGE_MS] / (double) Math.max(1, sum[ACQ])));
 			out.println(String.format(Locale.ROOT,
-					"- listener and hints per node batch: %.3f catch-ups, %.3f hint statements, %.3f flush statements"
-							+ " (all), %.3f remote-change events carrying %.2f sequences",
-					sum[CATCH_UPS] / batches, sum[HINTS] / batches, sum[DURABLE_FLUSHES] / batches,
+					"- listener and hints per node batch: %.3f catch-ups, %.3f hint statements (%.3f keyspace hints left out,"
+							+ " covered), %.3f flush statements (all), %.3f remote-change events carrying %.2f sequences",
+					sum[CATCH_UPS] / batches, sum[HINTS] / batches, sum[COVERED] / batches, sum[DURABLE_FLUSHES] / batches,
 					sum[REMOTE_EVENTS] / batches, sum[REMOTE_SEQS] / batches));
 			long[] serverDelta = { server1[0] - server0[0], server1[1] - server0[1], server1[2] - server0[2] };
 			out.println(String.format(Locale.ROOT,

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntToLongFunction;
 import java.util.function.LongSupplier;
 
 import io.levelmutex.StorageException;
@@ -25,9 +26,13 @@ import io.levelmutex.StorageException;
  * previous statement. A transaction that notifies takes a database-wide lock at commit (PostgreSQL's
  * {@code PreCommit_Notify}), so hints inside the batches would serialise every keyspace's commits; here at most
  * one notifying transaction of this node is in flight, and hint statements are at least a hint spacing apart
- * ({@link RemoteChangeListener#catchUpSpacing} of the poll interval, halved: listeners space their catch-ups by
- * the whole of it, so more frequent hints would only wake them in vain); commits within it join the next
- * statement. A hint is only a hint: listeners also poll the sequences
+ * ({@link RemoteChangeListener#catchUpSpacing} of the poll interval: listeners space their catch-ups by it, so
+ * more frequent hints would only wake them in vain); commits within it join the next statement. A keyspace's hint
+ * is left out of the statement when this node's listener has heard a hint of a LATER sequence of that keyspace
+ * ({@code heardHint}): that hint's commit came after this node's (sequences are in commit order), and every
+ * listener catches up after hearing it, so it already tells them of this node's commit (under steady commits from
+ * several nodes, each hint statement covers the others' commits made before it instead of every node sending its
+ * own: measured in benchmarks/results/series-z/pg3node). A hint is only a hint: listeners also poll the sequences
  * ({@link RemoteChangeListener}), so a hint lost (failure, close) or merged delays a remote change by at most a
  * poll interval and loses nothing. So a commit is recorded for a hint only while another listener may hear it
  * ({@code othersMayListen}: the engine's listener counts the other listeners at every poll, and says yes on any
@@ -56,6 +61,12 @@ final class AfterCommit implements AutoCloseable {
 	/** Whether a hint may be heard by another node now; asked on the committing thread. */
 	private final BooleanSupplier othersMayListen;
 
+	/**
+	 * Keyspace id -> the highest sequence of it named by a hint this node's listener heard (0: none); asked on the
+	 * worker thread before each hint statement.
+	 */
+	private final IntToLongFunction heardHint;
+
 	/** Keyspace id -> highest sequence committed and not yet hinted; guarded by this object's lock. */
 	private final Map<Integer, Long> hints = new HashMap<>();
 
@@ -74,6 +85,9 @@ final class AfterCommit implements AutoCloseable {
 	/** Hint statements sent; written by the worker thread, read by tests. */
 	private volatile long hintStatements;
 
+	/** Keyspace hints left out because a heard hint covered them; written by the worker thread, read by tests. */
+	private volatile long hintsCovered;
+
 	private final Thread thread;
 
 	/** The least time between two hint statements. */
@@ -90,17 +104,19 @@ final class AfterCommit implements AutoCloseable {
 
 	/** A worker that hints after every commit (no listener of its own to ask). */
 	AfterCommit(Connections connections, PostgresSettings settings, PostgresSql sql, TombstoneCleaner cleaner) {
-		this(connections, settings, sql, cleaner, () -> true);
+		this(connections, settings, sql, cleaner, () -> true, (id) -> 0);
 	}
 
 	/**
 	 * A worker that hints after a commit only while {@code othersMayListen} says another node may hear it.
 	 * @param othersMayListen asked on every commit, on the committing thread (must be cheap, never block)
+	 * @param heardHint the highest sequence of a keyspace named by a hint this node's listener heard, 0 if none
+	 * (asked on the worker thread; must be cheap, never block)
 	 */
 	AfterCommit(Connections connections, PostgresSettings settings, PostgresSql sql, TombstoneCleaner cleaner,
-			BooleanSupplier othersMayListen) {
-		this(connections, settings, sql, cleaner, othersMayListen,
-				RemoteChangeListener.catchUpSpacing(settings.pollInterval()).dividedBy(2), System::nanoTime);
+			BooleanSupplier othersMayListen, IntToLongFunction heardHint) {
+		this(connections, settings, sql, cleaner, othersMayListen, heardHint,
+				RemoteChangeListener.catchUpSpacing(settings.pollInterval()), System::nanoTime);
 	}
 
 	/**
@@ -109,6 +125,13 @@ final class AfterCommit implements AutoCloseable {
 	 */
 	AfterCommit(Connections connections, PostgresSettings settings, PostgresSql sql, TombstoneCleaner cleaner,
 			BooleanSupplier othersMayListen, Duration hintSpacing, LongSupplier clock) {
+		this(connections, settings, sql, cleaner, othersMayListen, (id) -> 0, hintSpacing, clock);
+	}
+
+	/** A worker with its own hint spacing, clock and heard hints (tests). */
+	AfterCommit(Connections connections, PostgresSettings settings, PostgresSql sql, TombstoneCleaner cleaner,
+			BooleanSupplier othersMayListen, IntToLongFunction heardHint, Duration hintSpacing, LongSupplier clock) {
+		this.heardHint = heardHint;
 		this.hintSpacingNanos = hintSpacing.toNanos();
 		this.clock = clock;
 		this.connections = connections;
@@ -160,6 +183,10 @@ final class AfterCommit implements AutoCloseable {
 		return this.hintStatements;
 	}
 
+	long hintsCovered() {
+		return this.hintsCovered;
+	}
+
 	private void loop() {
 		while (true) {
 			Map<Integer, Long> hintsNow;
@@ -199,7 +226,12 @@ final class AfterCommit implements AutoCloseable {
 				this.cleanUps.clear();
 			}
 			if (!hintsNow.isEmpty()) {
-				sendQuietly(hintsNow);
+				// A HashMap when not empty. Left out or sent, a hint went out for these commits: the next statement
+				// waits a spacing (commits meanwhile may be covered by other nodes' later hints in turn).
+				hintsNow.entrySet().removeIf(this::covered);
+				if (!hintsNow.isEmpty()) {
+					sendQuietly(hintsNow);
+				}
 				this.hinted = true;
 				this.lastHintAt = this.clock.getAsLong();
 			}
@@ -207,6 +239,15 @@ final class AfterCommit implements AutoCloseable {
 				cleanUpQuietly(keyspace);
 			}
 		}
+	}
+
+	/** Whether a heard hint of a later sequence of the keyspace already tells every listener (see the class comment). */
+	private boolean covered(Map.Entry<Integer, Long> hint) {
+		if (this.heardHint.applyAsLong(hint.getKey()) > hint.getValue()) {
+			this.hintsCovered++;
+			return true;
+		}
+		return false;
 	}
 
 	private void sendQuietly(Map<Integer, Long> hintsNow) {

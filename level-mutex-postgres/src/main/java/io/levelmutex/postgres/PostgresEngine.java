@@ -70,7 +70,7 @@ final class PostgresEngine implements StorageEngine {
 			// Every keyspace storage watches with a sink of its own; nothing arrives here.
 		}, this.durable);
 		this.afterCommit = new AfterCommit(connections, settings, sql, new TombstoneCleaner(connections, settings, sql),
-				this.listener::othersMayListen);
+				this.listener::othersMayListen, this.listener::heardHint);
 		this.joined = (joinable && settings.joinedCommits() > 0) ? new JoinedCommitter(this.committer, connections,
 				settings, sql, this.durable, this.nodeId, commitStep, settings.joinedCommits()) : null;
 	}

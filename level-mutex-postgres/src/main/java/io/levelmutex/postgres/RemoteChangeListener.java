@@ -100,6 +100,12 @@ final class RemoteChangeListener implements AutoCloseable {
 	 */
 	private volatile boolean othersMayListen = true;
 
+	/**
+	 * Keyspace id -> the highest sequence named by a hint this listener heard (any node's, its own too); raised by
+	 * the listener thread, read by the after-commit worker ({@link #heardHint}).
+	 */
+	private final Map<Integer, Long> heardHints = new ConcurrentHashMap<>();
+
 	/** Counts of the other listeners made; incremented by the listener thread, read by tests. */
 	private final AtomicLong listenerCounts = new AtomicLong();
 
@@ -299,6 +305,18 @@ final class RemoteChangeListener implements AutoCloseable {
 	 */
 	boolean othersMayListen() {
 		return this.othersMayListen;
+	}
+
+	/**
+	 * The highest sequence of a keyspace named by a hint this listener heard: every listener on the channel heard
+	 * that hint too and catches up after it, so a commit of this node with a lower sequence needs no hint of its own
+	 * ({@link AfterCommit}). Any thread.
+	 * @param keyspaceId the keyspace
+	 * @return the sequence, 0 if no hint of it was heard
+	 */
+	long heardHint(int keyspaceId) {
+		Long heard = this.heardHints.get(keyspaceId);
+		return (heard == null) ? 0 : heard;
 	}
 
 	long listenerCounts() {
@@ -530,6 +548,7 @@ final class RemoteChangeListener implements AutoCloseable {
 			catch (NumberFormatException ex) {
 				return false;
 			}
+			this.heardHints.merge(id, sequence, Math::max);
 			Watched watched = this.watched.get(id);
 			if (watched != null && skipOwn(watched) < sequence) {
 				onlyOwn = false;

@@ -114,6 +114,60 @@ class AfterCommitTest extends ClusterTestSupport {
 	}
 
 	@Test
+	void aHintCoveredByAHeardHintOfALaterSequenceIsNotSentAndOthersAre() throws Exception {
+		PGSimpleDataSource database = ownDatabase();
+		TestNode committing = open(database);
+		PostgresKeyspace covered = committing.keyspace("covered");
+		PostgresKeyspace uncovered = committing.keyspace("uncovered");
+		PostgresSettings settings = fastSettings();
+		Connections connections = new Connections(database, settings.connectWait());
+		PostgresSql sql = new PostgresSql(settings.tablePrefix());
+		AtomicLong clock = new AtomicLong();
+		// Another node's hint of sequence 5 of "covered" was heard (its commit came after ours: every listener
+		// catches up after hearing it); of "uncovered" only sequence 1, our own commit's.
+		AtomicLong heardCovered = new AtomicLong(5);
+		AfterCommit afterCommit = new AfterCommit(connections, settings, sql,
+				new TombstoneCleaner(connections, settings, sql), () -> true,
+				(id) -> (id == covered.id()) ? heardCovered.get() : (id == uncovered.id()) ? 1 : 0,
+				Duration.ofMillis(20), clock::get);
+		try (Connection raw = database.getConnection()) {
+			listen(raw);
+			// both recorded before the worker starts: its first statement decides on both
+			commit(committing, afterCommit, covered, 1);
+			commit(committing, afterCommit, uncovered, 1);
+			afterCommit.start();
+			List<String> payloads = new ArrayList<>();
+			while (!payloads.contains(uncovered.id() + ":1")) {
+				PGNotification[] notifications = raw.unwrap(PGConnection.class).getNotifications(10_000);
+				assertThat(notifications).as("hints so far: " + payloads).isNotEmpty();
+				for (PGNotification notification : notifications) {
+					payloads.add(notification.getParameter());
+				}
+			}
+			await().atMost(EVENTUALLY).until(() -> afterCommit.hintStatements() == 1);
+			// sequence 1 of "covered" is below the heard 5, sequence 1 of "uncovered" is not below the heard 1
+			assertThat(payloads).as("only the uncovered keyspace's hint").containsExactly(uncovered.id() + ":1");
+			assertThat(afterCommit.hintsCovered()).isEqualTo(1);
+			// the same sequence as heard is not covered (it may be this node's own hint of it)
+			heardCovered.set(2);
+			clock.addAndGet(Duration.ofMillis(20).toNanos());
+			commit(committing, afterCommit, covered, 2);
+			while (!payloads.contains(covered.id() + ":2")) {
+				PGNotification[] notifications = raw.unwrap(PGConnection.class).getNotifications(10_000);
+				assertThat(notifications).as("hints so far: " + payloads).isNotEmpty();
+				for (PGNotification notification : notifications) {
+					payloads.add(notification.getParameter());
+				}
+			}
+			assertThat(payloads).containsExactly(uncovered.id() + ":1", covered.id() + ":2");
+			assertThat(afterCommit.hintsCovered()).isEqualTo(1);
+		}
+		finally {
+			afterCommit.close();
+		}
+	}
+
+	@Test
 	void whenHintsCannotBeSentThenTheyAreDroppedAndPollingDeliversEverySequenceOnce() throws Exception {
 		PGSimpleDataSource database = ownDatabase();
 		TestNode committing = open(database);

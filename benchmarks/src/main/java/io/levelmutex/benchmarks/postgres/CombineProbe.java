@@ -78,6 +78,16 @@ public final class CombineProbe {
 		}
 	}
 
+	/** The preloaded keys (shared, not copied; {@link Pg3NodeProbe} writes the same). */
+	byte[][] keys() {
+		return this.keys;
+	}
+
+	/** The values written (shared, not copied). */
+	byte[][] values() {
+		return this.values;
+	}
+
 	public static void main(String[] args) throws Exception {
 		Map<String, String> options = new LinkedHashMap<>();
 		for (int i = 0; i + 1 < args.length; i += 2) {
@@ -304,7 +314,7 @@ public final class CombineProbe {
 		}
 	}
 
-	private static PrintStream tee(PrintStream a, PrintStream b) {
+	static PrintStream tee(PrintStream a, PrintStream b) {
 		if (b == null) {
 			return a;
 		}

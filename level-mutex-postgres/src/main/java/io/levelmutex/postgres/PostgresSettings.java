@@ -10,8 +10,10 @@ import java.util.regex.Pattern;
  * letters, digits and underscores, starting with a letter or underscore, at most 40 characters
  * @param channel the LISTEN/NOTIFY channel of remote-change hints (same identifier rules)
  * @param maxValueBytes largest value, 1 to {@link #MAX_VALUE_BYTES_LIMIT}
- * @param connectWait how long to keep trying to get a connection while the server is down, before failing
- * with {@link PostgresUnavailableException}
+ * @param connectWait how long to keep trying to get a connection while the server is unreachable, refuses
+ * connections for now (starting up, shutting down, too many connections, not accepting connections) or the pool
+ * is exhausted, whatever the pool's own timeout, before failing with {@link PostgresUnavailableException}; a
+ * refusal that waiting does not cure (login, missing database, privilege) fails at once
  * @param resolveWait how long the outcome of a batch whose COMMIT lost its connection is looked for
  * (reconnecting, then waiting for the keyspace's lock) before {@link PostgresOutcomeUnknownException}
  * @param transientRetries how many times a transaction failing with a serialization failure or deadlock is

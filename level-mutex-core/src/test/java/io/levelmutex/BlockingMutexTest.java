@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -106,7 +107,7 @@ class BlockingMutexTest {
 
 	private static void awaitWaiting(Thread thread) {
 		while (thread.getState() != Thread.State.WAITING && thread.isAlive()) {
-			Thread.onSpinWait();
+			LockSupport.parkNanos(100_000); // not a spin: on 2 loaded cores it would take the waited-for thread's processor
 		}
 	}
 
@@ -380,7 +381,7 @@ class BlockingMutexTest {
 			assertThat(seenSince(from)).as("read %d ran no cycle on the reader", i)
 				.noneMatch((event) -> event.thread() == reader);
 			while (this.executor.pending() == 0 && reader.isAlive()) {
-				Thread.onSpinWait(); // the reader's next read is being queued
+				LockSupport.parkNanos(100_000); // the reader's next read is being queued (parked, not spun: 2 loaded cores)
 			}
 			this.executor.runAll();
 		}

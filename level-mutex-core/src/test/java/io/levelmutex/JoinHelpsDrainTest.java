@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -169,7 +170,7 @@ class JoinHelpsDrainTest {
 		Thread joiner = new Thread(put::join, "joiner");
 		joiner.start();
 		while (joiner.getState() != Thread.State.WAITING && joiner.isAlive()) {
-			Thread.onSpinWait();
+			LockSupport.parkNanos(100_000); // not a spin: on 2 loaded cores it would take the waited-for thread's processor
 		}
 		assertThat(this.seen).as("no cycle ran on the joining thread").isEmpty();
 		assertThat(put).isNotDone();
@@ -201,7 +202,7 @@ class JoinHelpsDrainTest {
 			joiners.add(joiner);
 			joiner.start();
 			while (joiner.getState() != Thread.State.WAITING && joiner.isAlive()) {
-				Thread.onSpinWait();
+				LockSupport.parkNanos(100_000); // not a spin: on 2 loaded cores it would take the waited-for thread's processor
 			}
 		}
 		assertThat(seenSince(from)).isEmpty(); // nobody claimed the drain: the executor's task runs it
@@ -283,7 +284,7 @@ class JoinHelpsDrainTest {
 		Thread joiner = new Thread(followers.get(0)::join, "joiner");
 		joiner.start();
 		while (joiner.getState() != Thread.State.WAITING && joiner.isAlive()) {
-			Thread.onSpinWait();
+			LockSupport.parkNanos(100_000); // not a spin: on 2 loaded cores it would take the waited-for thread's processor
 		}
 		assertThat(this.seen.stream().filter((event) -> event.thread() == joiner)).isEmpty();
 		this.executor.runAll();
@@ -306,7 +307,7 @@ class JoinHelpsDrainTest {
 		Thread joiner = new Thread(put::join, "joiner");
 		joiner.start();
 		while (joiner.getState() != Thread.State.WAITING && joiner.isAlive()) {
-			Thread.onSpinWait();
+			LockSupport.parkNanos(100_000); // not a spin: on 2 loaded cores it would take the waited-for thread's processor
 		}
 		assertThat(seenSince(from)).isEmpty(); // nobody claimed the drain: the executor's task runs it
 		this.executor.runAll();
@@ -329,7 +330,7 @@ class JoinHelpsDrainTest {
 		Thread joiner = new Thread(first::join, "joiner");
 		joiner.start();
 		while (joiner.getState() != Thread.State.WAITING && joiner.isAlive()) {
-			Thread.onSpinWait();
+			LockSupport.parkNanos(100_000); // not a spin: on 2 loaded cores it would take the waited-for thread's processor
 		}
 		assertThat(this.seen).isEmpty(); // nobody claimed the drain: the executor's task runs it
 		this.executor.runAll();
@@ -386,7 +387,7 @@ class JoinHelpsDrainTest {
 		}, "interrupted-joiner");
 		interruptedJoiner.start();
 		while (interruptedJoiner.getState() != Thread.State.WAITING && interruptedJoiner.isAlive()) {
-			Thread.onSpinWait();
+			LockSupport.parkNanos(100_000); // not a spin: on 2 loaded cores it would take the waited-for thread's processor
 		}
 		assertThat(this.seen).isEmpty(); // nothing was claimed: the task still runs the drain
 		assertThat(mutex.stats().waitingForCycle()).isNotNull();
@@ -486,7 +487,7 @@ class JoinHelpsDrainTest {
 		lender.start();
 		// the lender parks (it must not lend a place it does not hold by running a cycle): run the task
 		while (lender.getState() != Thread.State.WAITING && lender.isAlive()) {
-			Thread.onSpinWait();
+			LockSupport.parkNanos(100_000); // not a spin: on 2 loaded cores it would take the waited-for thread's processor
 		}
 		assertThat(this.seen).isEmpty();
 		this.executor.runAll();
@@ -575,7 +576,7 @@ class JoinHelpsDrainTest {
 		Thread joiner = new Thread(put::join, "joiner");
 		joiner.start();
 		while (joiner.getState() != Thread.State.WAITING && joiner.isAlive()) {
-			Thread.onSpinWait();
+			LockSupport.parkNanos(100_000); // not a spin: on 2 loaded cores it would take the waited-for thread's processor
 		}
 		assertThat(this.seen).isEmpty();
 		this.executor.runAll();

@@ -2,6 +2,7 @@ package io.levelmutex.rocksdb;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -88,7 +89,7 @@ class CloseWithQueuedResumesTest {
 			CompletableFuture<Void> closing = CompletableFuture.runAsync(store::close);
 			until(() -> !store.isOpen() || closing.isDone(), "the store's close began");
 			unblock.countDown();
-			closing.get(WAIT_SECONDS, TimeUnit.SECONDS);
+			closing.get(2 * WAIT_SECONDS, TimeUnit.SECONDS); // closeTimeout is WAIT_SECONDS
 			CompletableFuture.allOf(futures.stream().map((f) -> f.handle((v, e) -> null)).toArray(CompletableFuture[]::new))
 				.get(WAIT_SECONDS, TimeUnit.SECONDS);
 			assertThat(completions.get()).as("every operation completed exactly once").isEqualTo(futures.size());
@@ -123,7 +124,10 @@ class CloseWithQueuedResumesTest {
 
 	private static MutexStore open(Path path, GroupCommitTest.Gate gate) {
 		return RocksStore.builder(path)
-			.storeOptions(StoreOptions.builder().durable(true).cycleThreads(1).build())
+			// closeTimeout a bound, not the default 30 s: past it the store's close abandons what is left (the test checks that
+			// the close runs every queued operation to completion, whatever a loaded machine's pace)
+			.storeOptions(StoreOptions.builder().durable(true).cycleThreads(1)
+				.closeTimeout(Duration.ofSeconds(WAIT_SECONDS)).build())
 			.access((db) -> new RocksAccess(db) {
 				@Override
 				void write(WriteOptions options, WriteBatch batch) throws RocksDBException {

@@ -52,7 +52,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class GroupCommitTest {
 
-	private static final Duration WAIT = Duration.ofSeconds(60); // a bound for a failure report on a loaded machine
+	private static final Duration WAIT = Duration.ofSeconds(120); // a bound for a failure report on a loaded machine, never a measure
 
 	/** The committer's writer threads' names start with this. */
 	private static final String WRITER_THREAD = "level-mutex-commit-";
@@ -175,10 +175,10 @@ class GroupCommitTest {
 			CompletableFuture<Void> stuck = store.mutex("stuck").put(bytes("k"), bytes("v1"));
 			await(gate.entered);
 			Mutex<byte[], byte[]> other = store.mutex("other");
-			other.put(bytes("k"), bytes("v2")).get(30, TimeUnit.SECONDS);
+			other.put(bytes("k"), bytes("v2")).get(WAIT.toSeconds(), TimeUnit.SECONDS);
 			assertThat(stuck).isNotDone();
 			gate.release.countDown();
-			stuck.get(30, TimeUnit.SECONDS);
+			stuck.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 			assertThat(other.get(bytes("k")).join()).map(String::new).contains("v2");
 		}
 		finally {
@@ -340,7 +340,7 @@ class GroupCommitTest {
 				assertThat(refused).isDone(); // written (refused) on this thread, nothing in flight
 				assertThat(accepted).isDone();
 			}
-			assertThat(accepted.get(30, TimeUnit.SECONDS).appliedOperations()).isEqualTo(1);
+			assertThat(accepted.get(WAIT.toSeconds(), TimeUnit.SECONDS).appliedOperations()).isEqualTo(1);
 			assertThat(catchCause(refused)).isInstanceOf(joined ? StorageException.class : RuntimeException.class);
 			assertThat(RocksStore.rocksDB(store).get(bytes("zok"))).isEqualTo(bytes("1"));
 			assertThat(RocksStore.rocksDB(store).get(bytes("zbroken"))).isNull();
@@ -596,7 +596,7 @@ class GroupCommitTest {
 					closer.complete(Thread.currentThread().getName());
 				});
 				gate.release.countDown();
-				assertThat(closer.get(30, TimeUnit.SECONDS)).startsWith("level-mutex-commit-test-"); // a writer
+				assertThat(closer.get(WAIT.toSeconds(), TimeUnit.SECONDS)).startsWith("level-mutex-commit-test-"); // a writer
 				assertThat(closedOn.get()).isEqualTo(1);
 				assertThat(written.join().appliedOperations()).isEqualTo(1);
 				assertThat(behind).hasSize(1);
@@ -807,10 +807,10 @@ class GroupCommitTest {
 				}
 			});
 			gate.release.countDown();
-			closing.get(60, TimeUnit.SECONDS);
-			first.handle((v, e) -> null).get(30, TimeUnit.SECONDS);
+			closing.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+			first.handle((v, e) -> null).get(WAIT.toSeconds(), TimeUnit.SECONDS);
 			CompletableFuture.allOf(futures.stream().map((f) -> f.handle((v, e) -> null)).toArray(CompletableFuture[]::new))
-				.get(60, TimeUnit.SECONDS);
+				.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 			assertThat(completions.get()).isEqualTo(3 * n);
 			for (CompletableFuture<Void> future : futures) {
 				if (future.isCompletedExceptionally()) {
@@ -900,10 +900,10 @@ class GroupCommitTest {
 					writeInLoop(mutex, "c" + c + "/", 0, writesPerClient, done);
 				}
 			}
-			CompletableFuture.allOf(others.toArray(new CompletableFuture<?>[0])).get(30, TimeUnit.SECONDS);
+			CompletableFuture.allOf(others.toArray(new CompletableFuture<?>[0])).get(WAIT.toSeconds(), TimeUnit.SECONDS);
 			assertThat(held).noneMatch(CompletableFuture::isDone); // every blocked callback still holds its thread
 			release.countDown();
-			CompletableFuture.allOf(held.toArray(new CompletableFuture<?>[0])).get(30, TimeUnit.SECONDS);
+			CompletableFuture.allOf(held.toArray(new CompletableFuture<?>[0])).get(WAIT.toSeconds(), TimeUnit.SECONDS);
 			for (int m = blockedCount; m < mutexCount; m++) {
 				assertThat(store.mutex("other" + m).get(bytes("c7/" + (writesPerClient - 1))).join()).isPresent();
 			}

@@ -47,7 +47,8 @@ class MutexEventPublisherRemoteChangeTests {
 		assertThat(published).as("nothing is published before start").isEmpty();
 		publisher.start();
 		try {
-			Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> published.size() == 1);
+			Awaitility.await().atMost(Duration.ofSeconds(60)) // a bound for a failure report on 2 loaded cores, never waited when it passes
+				.until(() -> published.size() == 1);
 			assertThat(published).singleElement().isInstanceOfSatisfying(MutexRemoteChangeEvent.class, (event) -> {
 				assertThat(event.getMutexName()).isEqualTo("orders");
 				assertThat(event.getFromSequence()).isEqualTo(1);
@@ -70,7 +71,8 @@ class MutexEventPublisherRemoteChangeTests {
 			for (long sequence = 1; sequence <= 20; sequence++) {
 				listener.onRemoteChange(new RemoteChangeEvent("orders", sequence, sequence));
 			}
-			Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> published.size() == 20);
+			Awaitility.await().atMost(Duration.ofSeconds(60)) // a bound for a failure report on 2 loaded cores, never waited when it passes
+				.until(() -> published.size() == 20);
 			assertThat(published).extracting((event) -> ((MutexRemoteChangeEvent) event).getFromSequence())
 				.isSorted()
 				.doesNotHaveDuplicates();

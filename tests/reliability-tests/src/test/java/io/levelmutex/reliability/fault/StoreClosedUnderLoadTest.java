@@ -97,7 +97,7 @@ class StoreClosedUnderLoadTest {
 			while (health.open());
 			return health;
 		});
-		await().atMost(Duration.ofSeconds(30)).until(() -> healthChecks.get() >= 100);
+		await().atMost(Duration.ofSeconds(120)).until(() -> healthChecks.get() >= 100); // a bound, not a pace
 		store.close();
 		for (Future<?> loop : loops) {
 			loop.get(60, TimeUnit.SECONDS);

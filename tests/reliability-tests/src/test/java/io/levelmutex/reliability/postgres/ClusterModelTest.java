@@ -56,8 +56,12 @@ class ClusterModelTest {
 	/** Bounds of waits that only fail a broken run (never waited this long when it passes). */
 	static final Duration WAIT = Duration.ofMinutes(2);
 
-	/** How long the remote changes may take to reach every node once the load stopped (polls: under a second). */
-	static final Duration DELIVERY_WAIT = Duration.ofSeconds(30);
+	/**
+	 * How long the remote changes may take to reach every node once the load stopped (polls: under a second when
+	 * quiet). A bound for the failure report only, as long as {@link #WAIT}: CI's loaded 2 cores ran the default build
+	 * 2.5 times slower than a quiet machine, and a listener reconnecting after a fault backs off and catches up first.
+	 */
+	static final Duration DELIVERY_WAIT = WAIT;
 
 	@RegisterExtension
 	static final PostgresClusterExtension POSTGRES = new PostgresClusterExtension();
@@ -131,12 +135,18 @@ class ClusterModelTest {
 					+ " ms, then deliveries complete " + millis(loaded, System.nanoTime()) + " ms");
 			List<String> violations = new ModelCheck(ops, recorders, logs, contents).check();
 			assertThat(violations).as("the model's verdict (seed %d, faults %s)", seed, faults).isEmpty();
-			long reconnects = 0;
-			for (int n = 0; n < NODES; n++) {
-				reconnects += ((Number) nodes.store(n).health().details().get("listenerReconnects")).longValue();
+			// a listener counts its reconnect when its thread notices the lost connection, which a loaded machine may
+			// schedule after the deliveries were complete (a listener terminated after the last batch it had to tell)
+			int terminated = faults.getOrDefault("listener", 0);
+			try {
+				Awaitility.await().atMost(WAIT).pollInterval(50, TimeUnit.MILLISECONDS)
+					.until(() -> listenerReconnects(nodes) >= terminated);
 			}
-			assertThat(reconnects).as("listener reconnects of all nodes (seed %d)", seed)
-				.isGreaterThanOrEqualTo(faults.getOrDefault("listener", 0));
+			catch (ConditionTimeoutException ex) {
+				// the assertion below reports the counts
+			}
+			assertThat(listenerReconnects(nodes)).as("listener reconnects of all nodes (seed %d)", seed)
+				.isGreaterThanOrEqualTo(terminated);
 			report(seed, ops, recorders, logs, faults, commitDelayMicros);
 		}
 	}
@@ -163,6 +173,14 @@ class ClusterModelTest {
 				}
 			}
 		}
+	}
+
+	private static long listenerReconnects(PgNodes nodes) {
+		long reconnects = 0;
+		for (int n = 0; n < NODES; n++) {
+			reconnects += ((Number) nodes.store(n).health().details().get("listenerReconnects")).longValue();
+		}
+		return reconnects;
 	}
 
 	private static long millis(long from, long to) {

@@ -58,7 +58,7 @@ class ReleasedCommitInterruptedTest extends ClusterTestSupport {
 	void whenTheReleasedProcedureIsCancelledWhileWaitingForTheLockThenNothingIsAppliedAndNoSequenceTaken()
 			throws Exception {
 		PGSimpleDataSource database = newDatabase();
-		TestNode node = TestNode.open(database, fastSettings(), true);
+		TestNode node = TestNode.open(database, resolvingSettings(), true);
 		PostgresKeyspace ks = node.keyspace("ks");
 		CommitRoute route = new CommitRoute();
 		node.commit(ks, put("k", "v1"), route);
@@ -89,7 +89,7 @@ class ReleasedCommitInterruptedTest extends ClusterTestSupport {
 
 	private void interruptedAfterCommit(String function) throws Exception {
 		PGSimpleDataSource database = newDatabase();
-		TestNode node = TestNode.open(database, fastSettings(), true, (connection, call) -> {
+		TestNode node = TestNode.open(database, resolvingSettings(), true, (connection, call) -> {
 			if (!this.interrupt.getAndSet(false)) {
 				return call.executeQuery();
 			}

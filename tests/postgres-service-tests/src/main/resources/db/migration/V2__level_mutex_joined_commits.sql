@@ -10,7 +10,8 @@
 -- Commits the ready batches of SEVERAL keyspaces of one node in ONE transaction and one round trip (schema version
 -- 3): called as CALL level_mutex_commit_joined(node, keyspaces, batches, key_from, update_from, footprint_from,
 -- span_from, keys, values, update_first, update_snapshot, key_update, key_read, key, span_update, span_low,
--- span_high, span_bounded, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL) on a connection in autocommit. Batch i
+-- span_high, span_bounded, lock_wait_ms, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL) on a connection in
+-- autocommit. Batch i
 -- is keyspace p_keyspaces[i], id p_batches[i]; its arguments to level_mutex_commit are the slices
 -- [p_X_from[i], p_X_from[i + 1] - 1] of the flattened arrays (each *_from array has one more element than the
 -- batches: the end), with its update and write indexes relative to its own batch, exactly as level_mutex_commit
@@ -19,7 +20,10 @@
 -- keyspace's lock, records its sequence in async_seq, commits without waiting for the flush) inside a
 -- subtransaction of its own (a BEGIN ... EXCEPTION block): a batch that applies nothing (LM001) or fails (any
 -- error but a cancel) is rolled back alone, with its locks, and reported in its element of error_state /
--- error_detail (LM001: the function's DETAIL; otherwise the message); the others commit. Then ONE COMMIT (every
+-- error_detail (LM001: the function's DETAIL; otherwise the message); the others commit. A keyspace lock not
+-- granted within lock_wait_ms (lock_timeout, for this transaction; 0: no limit) fails its batch alone with
+-- SQLSTATE 55P03, so that a lock held long elsewhere does not hold up the other keyspaces' batches: the engine
+-- then commits that batch on its own, waiting for the lock as level_mutex_commit does. Then ONE COMMIT (every
 -- keyspace's lock released, before the flush) and, if anything committed, a second transaction that writes WAL
 -- and commits synchronously, which makes all of them durable before the reply (as level_mutex_commit_released).
 -- Replies, per batch: sequence (NULL: nothing committed; with error_state NULL too, the keyspace does not exist),
@@ -31,6 +35,7 @@ CREATE OR REPLACE PROCEDURE level_mutex_commit_joined(p_node uuid, p_keyspaces i
         p_keys bytea[], p_values bytea[], p_update_first integer[], p_update_snapshot bigint[],
         p_key_update integer[], p_key_read boolean[], p_key bytea[],
         p_span_update integer[], p_span_low bytea[], p_span_high bytea[], p_span_bounded boolean[],
+        p_lock_wait_ms integer,
         OUT seq bigint[], OUT applied_ops integer[], OUT rejected_unit integer[], OUT rejected_reason text[],
         OUT rejected_key bytea[], OUT error_state text[], OUT error_detail text[], OUT flushed boolean)
     LANGUAGE plpgsql
@@ -55,6 +60,9 @@ BEGIN
     error_state := array_fill(NULL::text, ARRAY[v_count]);
     error_detail := array_fill(NULL::text, ARRAY[v_count]);
     PERFORM set_config('level_mutex.commit_released', 'on', true);
+    IF p_lock_wait_ms > 0 THEN
+        PERFORM set_config('lock_timeout', p_lock_wait_ms || 'ms', true);
+    END IF;
     FOR i IN 1 .. v_count LOOP
         BEGIN
             SELECT c.seq, c.applied_ops, c.rejected_unit, c.rejected_reason, c.rejected_key

@@ -109,6 +109,9 @@ final class RemoteChangeListener implements AutoCloseable {
 	/** Counts of the other listeners made; incremented by the listener thread, read by tests. */
 	private final AtomicLong listenerCounts = new AtomicLong();
 
+	/** Notifications received on the channel, any payload; incremented by the listener thread, read by tests. */
+	private final AtomicLong notificationsHeard = new AtomicLong();
+
 	/** {@link System#nanoTime()} of the last count of the other listeners; listener thread only. */
 	private long lastCountNanos;
 
@@ -323,6 +326,10 @@ final class RemoteChangeListener implements AutoCloseable {
 		return this.listenerCounts.get();
 	}
 
+	long notificationsHeard() {
+		return this.notificationsHeard.get();
+	}
+
 	boolean isConnected() {
 		return this.connection != null;
 	}
@@ -358,6 +365,9 @@ final class RemoteChangeListener implements AutoCloseable {
 					boolean due = hinted || this.flushWait.waiting();
 					long waitNanos = (due ? this.spacingNanos : pollNanos) - sinceCatchUp;
 					PGNotification[] hints = listening.getNotifications(waitMillis(waitNanos));
+					if (hints != null) {
+						this.notificationsHeard.addAndGet(hints.length);
+					}
 					if (hints != null && hints.length > 0 && !onlyOwn(hints)) {
 						hinted = true;
 					}

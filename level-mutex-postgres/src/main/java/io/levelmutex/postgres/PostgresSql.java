@@ -128,10 +128,9 @@ final class PostgresSql {
 
 	/**
 	 * Remote-change hints, one per keyspace, in one statement (its own transaction, outside every batch's):
-	 * channel, keyspace ids, sequences.
+	 * channel, keyspace ids, sequences. Each payload names the table prefix ({@link HintPayload}).
 	 */
-	final String notifyCommits = "SELECT pg_notify(?, t.keyspace_id || ':' || t.seq) "
-			+ "FROM unnest(?::int[], ?::bigint[]) AS t(keyspace_id, seq)";
+	final String notifyCommits;
 
 	/** Clean-up: raises the horizon to {@code seq - retention}, returning it. */
 	final String raiseHorizon;
@@ -272,6 +271,8 @@ final class PostgresSql {
 		this.batchTable = prefix + "batch";
 		this.tombstoneTable = prefix + "tombstone";
 		this.schemaVersionTable = prefix + "schema_version";
+		this.notifyCommits = "SELECT pg_notify(?, '%s:' || t.keyspace_id || ':' || t.seq) ".formatted(prefix)
+				+ "FROM unnest(?::int[], ?::bigint[]) AS t(keyspace_id, seq)";
 		this.commit = """
 				SELECT seq, applied_ops, rejected_unit, rejected_reason, rejected_key, flushed FROM %scommit(?, ?, ?,
 				    ?::bytea[], ?::bytea[], ?::int[], ?::bigint[], ?::int[], ?::boolean[], ?::bytea[],

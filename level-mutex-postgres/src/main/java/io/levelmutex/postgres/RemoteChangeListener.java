@@ -109,6 +109,9 @@ final class RemoteChangeListener implements AutoCloseable {
 	/** Counts of the other listeners made; incremented by the listener thread, read by tests. */
 	private final AtomicLong listenerCounts = new AtomicLong();
 
+	/** Notifications received on the channel, any payload; incremented by the listener thread, read by tests. */
+	private final AtomicLong notificationsHeard = new AtomicLong();
+
 	/** {@link System#nanoTime()} of the last count of the other listeners; listener thread only. */
 	private long lastCountNanos;
 
@@ -323,6 +326,10 @@ final class RemoteChangeListener implements AutoCloseable {
 		return this.listenerCounts.get();
 	}
 
+	long notificationsHeard() {
+		return this.notificationsHeard.get();
+	}
+
 	boolean isConnected() {
 		return this.connection != null;
 	}
@@ -358,6 +365,9 @@ final class RemoteChangeListener implements AutoCloseable {
 					boolean due = hinted || this.flushWait.waiting();
 					long waitNanos = (due ? this.spacingNanos : pollNanos) - sinceCatchUp;
 					PGNotification[] hints = listening.getNotifications(waitMillis(waitNanos));
+					if (hints != null) {
+						this.notificationsHeard.addAndGet(hints.length);
+					}
 					if (hints != null && hints.length > 0 && !onlyOwn(hints)) {
 						hinted = true;
 					}
@@ -525,29 +535,26 @@ final class RemoteChangeListener implements AutoCloseable {
 	}
 
 	/**
-	 * Whether notifications name only sequences this node committed itself (then {@link #seen} is moved past them
-	 * and nothing needs reading). No notification (the wait ended) or one that is not a hint is not "only own".
+	 * Whether notifications name only sequences this node committed itself, or keyspaces of another table prefix
+	 * (another cluster sharing the database and channel: ignored), so that nothing needs reading (the own ones move
+	 * {@link #seen} past them). No notification (the wait ended) or one that is not a hint is not "only own".
 	 */
 	private boolean onlyOwn(PGNotification @Nullable [] hints) {
 		if (hints == null || hints.length == 0) {
 			return false;
 		}
 		boolean onlyOwn = true;
-		for (PGNotification hint : hints) {
-			String payload = hint.getParameter();
-			int colon = (payload == null) ? -1 : payload.indexOf(':');
-			if (colon <= 0) {
+		for (PGNotification notification : hints) {
+			HintPayload hint = HintPayload.parse(notification.getParameter());
+			if (hint == null) {
 				return false;
 			}
-			int id;
-			long sequence;
-			try {
-				id = Integer.parseInt(payload.substring(0, colon));
-				sequence = Long.parseLong(payload.substring(colon + 1));
+			if (!hint.prefix().equals(this.settings.tablePrefix())) {
+				// another cluster's keyspace (other tables, same channel): neither read nor covered by it
+				continue;
 			}
-			catch (NumberFormatException ex) {
-				return false;
-			}
+			int id = hint.keyspaceId();
+			long sequence = hint.sequence();
 			this.heardHints.merge(id, sequence, Math::max);
 			Watched watched = this.watched.get(id);
 			if (watched != null && skipOwn(watched) < sequence) {

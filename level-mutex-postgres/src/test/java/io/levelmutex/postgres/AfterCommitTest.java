@@ -58,7 +58,7 @@ class AfterCommitTest extends ClusterTestSupport {
 				PGNotification[] notifications = raw.unwrap(PGConnection.class).getNotifications(10_000);
 				assertThat(notifications).as("hints so far: " + payloads).isNotEmpty();
 				for (PGNotification notification : notifications) {
-					payloads.add(notification.getParameter());
+					payloads.add(hintOfThisTest(notification.getParameter()));
 				}
 			}
 			assertThat(payloads).as("the hint in flight, then one for the 19 merged commits")
@@ -101,7 +101,7 @@ class AfterCommitTest extends ClusterTestSupport {
 				PGNotification[] notifications = raw.unwrap(PGConnection.class).getNotifications(10_000);
 				assertThat(notifications).as("hints so far: " + payloads).isNotEmpty();
 				for (PGNotification notification : notifications) {
-					payloads.add(notification.getParameter());
+					payloads.add(hintOfThisTest(notification.getParameter()));
 				}
 			}
 			assertThat(payloads).as("the first commit's hint, then one for the nine within the spacing")
@@ -141,7 +141,7 @@ class AfterCommitTest extends ClusterTestSupport {
 				PGNotification[] notifications = raw.unwrap(PGConnection.class).getNotifications(10_000);
 				assertThat(notifications).as("hints so far: " + payloads).isNotEmpty();
 				for (PGNotification notification : notifications) {
-					payloads.add(notification.getParameter());
+					payloads.add(hintOfThisTest(notification.getParameter()));
 				}
 			}
 			await().atMost(EVENTUALLY).until(() -> afterCommit.hintStatements() == 1);
@@ -156,7 +156,7 @@ class AfterCommitTest extends ClusterTestSupport {
 				PGNotification[] notifications = raw.unwrap(PGConnection.class).getNotifications(10_000);
 				assertThat(notifications).as("hints so far: " + payloads).isNotEmpty();
 				for (PGNotification notification : notifications) {
-					payloads.add(notification.getParameter());
+					payloads.add(hintOfThisTest(notification.getParameter()));
 				}
 			}
 			assertThat(payloads).containsExactly(uncovered.id() + ":1", covered.id() + ":2");

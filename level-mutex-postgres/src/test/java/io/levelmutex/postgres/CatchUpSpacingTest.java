@@ -189,7 +189,7 @@ class CatchUpSpacingTest extends ClusterTestSupport {
 			PGNotification[] notifications = raw.unwrap(PGConnection.class).getNotifications(10_000);
 			assertThat(notifications).as("hint " + payload + ", received so far: " + payloads).isNotEmpty();
 			for (PGNotification notification : notifications) {
-				payloads.add(notification.getParameter());
+				payloads.add(hintOfThisTest(notification.getParameter()));
 			}
 		}
 	}

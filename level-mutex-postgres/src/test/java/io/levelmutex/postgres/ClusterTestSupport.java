@@ -109,6 +109,16 @@ abstract class ClusterTestSupport {
 		return dataSource;
 	}
 
+	/**
+	 * A hint's payload less the test's table prefix ({@link HintPayload}: {@code <prefix>:<id>:<sequence>}).
+	 * @param payload a notification's payload
+	 * @return {@code <id>:<sequence>}, or the payload as it came when it does not name the test's prefix
+	 */
+	static String hintOfThisTest(String payload) {
+		String tag = prefix + ":";
+		return (payload != null && payload.startsWith(tag)) ? payload.substring(tag.length()) : payload;
+	}
+
 	static PostgresSettings fastSettings() {
 		return PostgresSettings.defaults()
 			.withTablePrefix(prefix)

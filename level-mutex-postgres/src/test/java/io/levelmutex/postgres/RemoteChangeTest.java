@@ -75,7 +75,7 @@ class RemoteChangeTest extends ClusterTestSupport {
 				PGNotification[] notifications = raw.unwrap(PGConnection.class).getNotifications(10_000);
 				assertThat(notifications).as("hints up to sequence 12, received so far: " + payloads).isNotEmpty();
 				for (PGNotification notification : notifications) {
-					payloads.add(notification.getParameter());
+					payloads.add(hintOfThisTest(notification.getParameter()));
 				}
 			}
 			assertThat(payloads).allSatisfy((payload) -> assertThat(payload).matches(ks.id() + ":([1-9]|1[0-2])"));

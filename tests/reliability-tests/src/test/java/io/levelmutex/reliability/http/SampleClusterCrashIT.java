@@ -109,7 +109,7 @@ class SampleClusterCrashIT {
 	@Test
 	void whenAnInstanceIsKilledUnderLoadThenTheSurvivorServesEveryAcknowledgedWriteAndTheRestartedOneCatchesUp()
 			throws Exception {
-		int rounds = Settings.intSetting("clusterRounds", 3);
+		int rounds = Settings.intSetting("clusterRounds", 2);
 		String database = "killed";
 		assertThat(apps[0].send("PUT", "/" + database, null).statusCode()).isEqualTo(201);
 		Map<String, String> acknowledged = new HashMap<>();

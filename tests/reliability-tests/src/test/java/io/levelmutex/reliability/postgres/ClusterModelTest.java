@@ -40,7 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * through {@code onFlushed} and the others' through {@code onRemoteChange}, in sequence order, also across listener
  * reconnects; every terminated listener reconnected.
  *
- * <p>Seeds: {@code reliability.pgModelSeeds} of them (default 3, {@code -Pstress} 20) from
+ * <p>Seeds: {@code reliability.pgModelSeeds} of them (default 2, {@code -Pstress} 20) from
  * {@code reliability.seed + 95000}.
  */
 class ClusterModelTest {
@@ -67,7 +67,7 @@ class ClusterModelTest {
 	static final PostgresClusterExtension POSTGRES = new PostgresClusterExtension();
 
 	static Stream<Long> seeds() {
-		int count = Settings.intSetting("pgModelSeeds", 3);
+		int count = Settings.intSetting("pgModelSeeds", 2);
 		return LongStream.range(0, count).mapToObj((i) -> Settings.seed() + 95_000 + i);
 	}
 

@@ -29,7 +29,11 @@ import io.levelmutex.rocksdb.RocksStore;
  * after the window, and RocksDB's own counts of WAL syncs and write calls (its statistics, on for this probe only):
  * batches per sync and per write call. Counts and CPU per batch hold under load better than rates. Linux only. Run with
  * {@code java -cp benchmarks/target/benchmarks.jar io.levelmutex.benchmarks.HandOffProbe <reps> <cycle threads,
- * 0 = default> <mutexes>x<clients> ...}: one warm-up pass, then each rep measures every side in rotating order.
+ * 0 = default> <mutexes>x<clients>[:PROPERTY=VALUE] ...}: one warm-up pass, then each rep measures every side in
+ * rotating order; a side's {@code PROPERTY=VALUE} is a system property set while its store is opened (an A/B of two
+ * settings of the same side in one JVM, e.g. {@code 32x8:io.levelmutex.cyclePool.queue=linked
+ * 32x8:io.levelmutex.cyclePool.queue=transfer}). Each line also shows the bytes each group of threads allocated per
+ * completed write ({@code alloc B/write}: a count that load does not change).
  */
 public final class HandOffProbe {
 
@@ -47,15 +51,40 @@ public final class HandOffProbe {
 	public static void main(String[] args) throws Exception {
 		int reps = Integer.parseInt(args[0]);
 		int threads = Integer.parseInt(args[1]);
-		List<int[]> sides = new ArrayList<>();
+		List<String> sides = new ArrayList<>();
 		for (int i = 2; i < args.length; i++) {
-			String[] p = args[i].split("x");
-			sides.add(new int[] { Integer.parseInt(p[0]), Integer.parseInt(p[1]) });
+			sides.add(args[i]);
 		}
 		for (int rep = 0; rep <= reps; rep++) {
 			for (int i = 0; i < sides.size(); i++) {
-				int[] s = sides.get((i + rep) % sides.size());
-				String line = measure(threads, s[0], s[1], 1_000, 2_000);
+				String side = sides.get((i + rep) % sides.size());
+				int colon = side.indexOf(':');
+				String[] p = ((colon < 0) ? side : side.substring(0, colon)).split("x");
+				String property = null;
+				String before = null;
+				if (colon >= 0) {
+					String setting = side.substring(colon + 1);
+					property = setting.substring(0, setting.indexOf('='));
+					before = System.getProperty(property);
+					System.setProperty(property, setting.substring(setting.indexOf('=') + 1));
+				}
+				String line;
+				try {
+					line = measure(threads, Integer.parseInt(p[0]), Integer.parseInt(p[1]), 1_000, 2_000);
+				}
+				finally {
+					if (property != null) {
+						if (before == null) {
+							System.clearProperty(property);
+						}
+						else {
+							System.setProperty(property, before);
+						}
+					}
+				}
+				if (colon >= 0) {
+					line = side.substring(colon + 1) + " " + line;
+				}
 				System.out.println((rep == 0 ? "warm-up " : "rep " + rep + " ") + line + " | load " + ManyMutexesProbe.loadAverage());
 			}
 		}
@@ -63,6 +92,22 @@ public final class HandOffProbe {
 
 	/** Per thread: CPU ns, voluntary and involuntary switches, and its group. */
 	private record Sample(String group, long cpuNanos, long voluntary, long involuntary) {
+	}
+
+	/** Bytes allocated so far per group of threads (live Java threads, grouped by name as {@link #threads}). */
+	private static double[] allocated() {
+		com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+			.getThreadMXBean();
+		double[] bytes = new double[GROUPS.length];
+		for (Thread thread : Thread.getAllStackTraces().keySet()) {
+			String name = thread.getName();
+			int g = name.startsWith("level-mutex-co") ? 1 : name.startsWith("level-mutex-") ? 0 : 2;
+			long allocated = mx.getThreadAllocatedBytes(thread.getId());
+			if (allocated > 0) {
+				bytes[g] += allocated;
+			}
+		}
+		return bytes;
 	}
 
 	private static Map<String, Sample> threads() throws IOException {
@@ -125,8 +170,10 @@ public final class HandOffProbe {
 				long syncsBefore = statistics.getTickerCount(TickerType.WAL_FILE_SYNCED);
 				long callsBefore = writeCalls(statistics);
 				Map<String, Sample> threadsBefore = threads();
+				double[] allocatedBefore = allocated();
 				long start = System.nanoTime();
 				ManyMutexesProbe.window(windowMillis);
+				double[] allocatedAfter = allocated();
 				Map<String, Sample> threadsAfter = threads();
 				long syncs = statistics.getTickerCount(TickerType.WAL_FILE_SYNCED) - syncsBefore;
 				long calls = writeCalls(statistics) - callsBefore;
@@ -154,6 +201,10 @@ public final class HandOffProbe {
 				for (int g = 0; g < 3; g++) {
 					line.append(String.format(" | %s cpu %.1f us vol %.2f invol %.2f", GROUPS[g], cpu[g] / 1e3 / batches,
 							vol[g] / batches, invol[g] / batches));
+				}
+				line.append(" | alloc B/write");
+				for (int g = 0; g < 3; g++) {
+					line.append(String.format(" %s %.0f", GROUPS[g], (allocatedAfter[g] - allocatedBefore[g]) / Math.max(1, count)));
 				}
 				return line.toString();
 			}

@@ -38,6 +38,12 @@ import io.levelmutex.engine.EngineBatch;
  * next anyway). A cycle's direct write is not counted as a writer's: batches queued behind a stuck direct write are
  * written meanwhile (RocksDB joins the two when both are in its write call).
  *
+ * <p>Lingering (off unless the {@link #LINGER_PROPERTY} system property is {@code true} when the committer is made,
+ * for a quiet A/B first): a writer about to take the queue waits until as many batches are queued as the last write
+ * carried plus those queued when it returned, at most as long as that write took (2 ms at most), so that the two
+ * cohorts the two writers otherwise settle into are written by one sync. It changes when a batch is written, never
+ * what or in which order: the queue is still taken whole, one writer writes at a time, a close ends the wait.
+ *
  * <p>States (the hand-off between the cycles and the writers; every transition but {@link #busy}'s under
  * {@link #lock}, in the manner of the drain status of Caffeine's {@code BoundedLocalCache}):
  * <ul>
@@ -82,6 +88,12 @@ final class GroupCommitter implements AutoCloseable {
 	/** Writer threads: one inside RocksDB's write call while the other completes its last group, or waits. */
 	static final int WRITERS = 2;
 
+	/**
+	 * The system property that sets the number of writer threads when a committer is made ({@link #WRITERS} unless
+	 * set); for the benchmarks' A/B in one JVM (issue 22), not a supported setting.
+	 */
+	static final String WRITERS_PROPERTY = "io.levelmutex.rocksdb.committerWriters";
+
 	private final List<Thread> threads = new ArrayList<>();
 
 	/**
@@ -116,10 +128,47 @@ final class GroupCommitter implements AutoCloseable {
 	 */
 	private boolean writing;
 
+	/**
+	 * The system property that makes a committer's writers linger ({@link #linger}) when it is made: {@code true} or
+	 * {@code false} (the default); for the benchmarks' A/B in one JVM (issue 22), not a supported setting.
+	 */
+	static final String LINGER_PROPERTY = "io.levelmutex.rocksdb.linger";
+
+	/**
+	 * Whether a writer about to take the queue first waits, at most as long as the last write took, until as many
+	 * batches are queued as the last write carried plus those queued when it returned: in a closed loop the mutexes
+	 * of the last write come back with their next batches, so that one synced write carries both cohorts instead of
+	 * each its own (issue 22: 32 x 8 wrote about 16 of 32 mutexes' batches per sync). Immutable.
+	 */
+	private final boolean lingers;
+
+	/**
+	 * Batches the last write carried plus those queued when it returned: how many batches a writer waits for
+	 * before it takes the queue (the mutexes of the last write come back with their next batches in a closed loop),
+	 * at most {@link #lingerNanos}; guarded by {@link #lock}.
+	 */
+	private int lingerTarget;
+
+	/** How long the last write call took (the longest a writer lingers), in ns; guarded by {@link #lock}. */
+	private long lingerNanos;
+
+	/** The longest linger. */
+	private static final long MAX_LINGER_NANOS = 2_000_000;
+
 	GroupCommitter(RocksAccess access, WriteOptions options, String threadName) {
+		this(access, options, threadName, Math.max(1, Integer.getInteger(WRITERS_PROPERTY, WRITERS)),
+				Boolean.getBoolean(LINGER_PROPERTY));
+	}
+
+	/**
+	 * @param writers writer threads, at least 1
+	 * @param lingers whether writers linger for the returning cohort ({@link #lingers})
+	 */
+	GroupCommitter(RocksAccess access, WriteOptions options, String threadName, int writers, boolean lingers) {
 		this.access = access;
 		this.options = options;
-		for (int i = 0; i < WRITERS; i++) {
+		this.lingers = lingers;
+		for (int i = 0; i < writers; i++) {
 			Thread thread = new Thread(this::run, threadName + "-" + i);
 			thread.setDaemon(true);
 			this.threads.add(thread);
@@ -178,7 +227,12 @@ final class GroupCommitter implements AutoCloseable {
 			}
 			this.queue.add(new Pending(storage, family, batch, result));
 			if (this.idle > 0 && !this.writing) { // while a writer writes, batches gather for its return
-				this.lock.notify();
+				if (!this.lingers) {
+					this.lock.notify();
+				}
+				else if (this.queue.size() == 1 || this.queue.size() == this.lingerTarget) {
+					this.lock.notifyAll(); // the first wakes an idle writer, the target ends a linger
+				}
 			}
 		}
 		return result;
@@ -223,12 +277,19 @@ final class GroupCommitter implements AutoCloseable {
 				if (this.queue.isEmpty()) {
 					return; // closed, nothing left
 				}
+				if (this.lingers && !this.closed && this.queue.size() < this.lingerTarget) {
+					linger();
+					if (this.writing || this.queue.isEmpty()) {
+						continue; // the other writer took it meanwhile
+					}
+				}
 				group = this.queue;
 				this.queue = new ArrayList<>();
 				closing = this.closed;
 				this.writing = !closing;
 			}
 			@Nullable Throwable[] errors;
+			long started = System.nanoTime();
 			try {
 				if (closing) { // the store closed: its handles may be gone (the guard lets no commit be in flight then)
 					errors = new Throwable[group.size()];
@@ -247,7 +308,7 @@ final class GroupCommitter implements AutoCloseable {
 			}
 			finally {
 				if (!closing) {
-					writeReturned();
+					writeReturned(group.size(), System.nanoTime() - started);
 				}
 			}
 			done(group.size());
@@ -256,11 +317,37 @@ final class GroupCommitter implements AutoCloseable {
 	}
 
 	/**
+	 * Waits, under {@link #lock}, until {@link #lingerTarget} batches are queued, the store closes, the other writer
+	 * writes, or {@link #lingerNanos} passed.
+	 */
+	private void linger() {
+		long deadline = System.nanoTime() + this.lingerNanos;
+		this.idle++;
+		try {
+			long left;
+			while (this.queue.size() < this.lingerTarget && !this.closed && !this.writing
+					&& (left = deadline - System.nanoTime()) > 0) {
+				try {
+					this.lock.wait(left / 1_000_000, (int) (left % 1_000_000));
+				}
+				catch (InterruptedException ex) {
+					// only close() ends this thread
+				}
+			}
+		}
+		finally {
+			this.idle--;
+		}
+	}
+
+	/**
 	 * This writer's write returned (or failed): the other writer, if it waits, takes what gathered meanwhile, while
 	 * this one completes its group.
 	 */
-	private void writeReturned() {
+	private void writeReturned(int written, long nanos) {
 		synchronized (this.lock) {
+			this.lingerTarget = written + this.queue.size();
+			this.lingerNanos = Math.min(MAX_LINGER_NANOS, nanos);
 			this.writing = false;
 			if (this.idle > 0 && !this.queue.isEmpty()) {
 				this.lock.notify();

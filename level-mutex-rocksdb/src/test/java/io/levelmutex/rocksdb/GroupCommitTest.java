@@ -633,6 +633,21 @@ class GroupCommitTest {
 	@ParameterizedTest(name = "seed {0}")
 	@ValueSource(longs = { 11L, 12L, 13L, 14L, 15L, 16L, 17L, 18L })
 	void seededHandOversFromManyThreadsMatchTheModel(long seed) throws Exception {
+		seededHandOvers(seed, GroupCommitter.WRITERS, false);
+	}
+
+	/**
+	 * The same model with writers that linger for the returning cohort (issue 22), with one writer and with two:
+	 * a lingering writer must not write while the other writes, must end its wait at close, and takes the queue
+	 * whole in order.
+	 */
+	@ParameterizedTest(name = "seed {0}")
+	@ValueSource(longs = { 21L, 22L, 23L, 24L })
+	void seededHandOversToLingeringWritersMatchTheModel(long seed) throws Exception {
+		seededHandOvers(seed, 1 + (int) (seed / 2 % 2), true); // 21: one writer, closed midway; 22: two; 23: two, closed; 24: one
+	}
+
+	private void seededHandOvers(long seed, int writerThreads, boolean lingers) throws Exception {
 		Random random = new Random(seed);
 		int threadCount = 2 + random.nextInt(3);
 		int storagesPerThread = 1 + random.nextInt(6);
@@ -674,7 +689,8 @@ class GroupCommitTest {
 			AtomicInteger handedOver = new AtomicInteger();
 			List<RocksKeyspaceStorage> storages = new ArrayList<>();
 			try (WriteOptions synced = new WriteOptions().setSync(true)) {
-				GroupCommitter committer = new GroupCommitter(access, synced, "level-mutex-commit-seeded");
+				GroupCommitter committer = new GroupCommitter(access, synced, "level-mutex-commit-seeded", writerThreads,
+						lingers);
 				for (int s = 0; s < threadCount * storagesPerThread; s++) {
 					storages.add(new RocksKeyspaceStorage(access, family, synced, bytes("s" + s), committer));
 				}

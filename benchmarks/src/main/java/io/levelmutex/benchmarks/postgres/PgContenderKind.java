@@ -43,7 +43,16 @@ enum PgContenderKind {
 	MUTEX_ONE_NODE_8_KEYSPACES_UNJOINED("m1k8u", PgContenderKind.MUTEX_1_K8 + ", unjoined"),
 
 	/** {@link #MUTEX_THREE_NODES_8_KEYSPACES} with joined commits off; only when named. */
-	MUTEX_THREE_NODES_8_KEYSPACES_UNJOINED("m3k8u", PgContenderKind.MUTEX_3_K8 + ", unjoined");
+	MUTEX_THREE_NODES_8_KEYSPACES_UNJOINED("m3k8u", PgContenderKind.MUTEX_3_K8 + ", unjoined"),
+
+	/**
+	 * {@link #MUTEX_ONE_NODE_8_KEYSPACES} with joined commits that wait for each keyspace lock (no skipping: the
+	 * engine before session 14); only when named.
+	 */
+	MUTEX_ONE_NODE_8_KEYSPACES_WAITING("m1k8w", PgContenderKind.MUTEX_1_K8 + ", joined waiting"),
+
+	/** {@link #MUTEX_THREE_NODES_8_KEYSPACES} with joined commits that wait for each keyspace lock; only when named. */
+	MUTEX_THREE_NODES_8_KEYSPACES_WAITING("m3k8w", PgContenderKind.MUTEX_3_K8 + ", joined waiting");
 
 	/** The mutex on one PostgresStore, in results. */
 	static final String MUTEX_1 = "level-mutex, 1 node";
@@ -87,10 +96,14 @@ enum PgContenderKind {
 				|| this == MUTEX_THREE_NODES_8_KEYSPACES || unjoined();
 	}
 
-	/** @return whether it is a mutex point with joined commits off (run only when {@code --contenders} names it) */
+	/**
+	 * @return whether it is a mutex point with joined commits off or waiting (an A/B variant: run only when
+	 * {@code --contenders} names it)
+	 */
 	boolean unjoined() {
 		return this == MUTEX_ONE_NODE_UNJOINED || this == MUTEX_ONE_NODE_8_KEYSPACES_UNJOINED
-				|| this == MUTEX_THREE_NODES_8_KEYSPACES_UNJOINED;
+				|| this == MUTEX_THREE_NODES_8_KEYSPACES_UNJOINED || this == MUTEX_ONE_NODE_8_KEYSPACES_WAITING
+				|| this == MUTEX_THREE_NODES_8_KEYSPACES_WAITING;
 	}
 
 	/**
@@ -162,6 +175,10 @@ enum PgContenderKind {
 			case MUTEX_ONE_NODE_8_KEYSPACES_UNJOINED -> new PostgresMutexContender(server, workload, 1, 8, preload, 0);
 			case MUTEX_THREE_NODES_8_KEYSPACES_UNJOINED -> new PostgresMutexContender(server, workload, 3, 8, preload,
 					0);
+			case MUTEX_ONE_NODE_8_KEYSPACES_WAITING -> new PostgresMutexContender(server, workload, 1, 8, preload, -1,
+					-1);
+			case MUTEX_THREE_NODES_8_KEYSPACES_WAITING -> new PostgresMutexContender(server, workload, 3, 8, preload,
+					-1, -1);
 		};
 	}
 
@@ -171,7 +188,7 @@ enum PgContenderKind {
 				return kind;
 			}
 		}
-		throw new IllegalArgumentException("Unknown contender " + option + "; known: a, b, c, o, l1, l1e, m1, m3, m1k8, m3k8, m1u, m1k8u, m3k8u");
+		throw new IllegalArgumentException("Unknown contender " + option + "; known: a, b, c, o, l1, l1e, m1, m3, m1k8, m3k8, m1u, m1k8u, m3k8u, m1k8w, m3k8w");
 	}
 
 }

@@ -44,6 +44,9 @@ final class PostgresMutexContender implements Contender.Async {
 	/** Attempts of a W2 update before it fails with WriteConflictException. */
 	static final int MAX_ATTEMPTS = 16;
 
+	/** The engine's benchmark switch of joined commits' skips per batch (JoinedCommitter.SKIPS_PROPERTY). */
+	static final String SKIPS_PROPERTY = "io.levelmutex.postgres.joinedSkips";
+
 	private final String name;
 
 	private final FreshDatabase database;
@@ -87,9 +90,21 @@ final class PostgresMutexContender implements Contender.Async {
 	 */
 	PostgresMutexContender(PgServer server, Workload workload, int nodes, int keyspaces, boolean preload,
 			int joinedCommits) throws Exception {
+		this(server, workload, nodes, keyspaces, preload, joinedCommits, null);
+	}
+
+	/**
+	 * Opens the nodes on a fresh database, with joined commits set and the joined commits' skips per batch.
+	 * @param joinedSkips the engine's benchmark switch {@value #SKIPS_PROPERTY} while the nodes open: -1: joined
+	 * commits wait for each keyspace lock (no skipping, as before session 14; the name says "joined waiting");
+	 * {@code null}: the engine's default
+	 */
+	PostgresMutexContender(PgServer server, Workload workload, int nodes, int keyspaces, boolean preload,
+			int joinedCommits, @Nullable Integer joinedSkips) throws Exception {
 		this.name = ((keyspaces == 1) ? ((nodes == 1) ? PgContenderKind.MUTEX_1 : PgContenderKind.MUTEX_3)
 				: "level-mutex, " + nodes + ((nodes == 1) ? " node, " : " nodes, ") + keyspaces + " keyspaces")
-				+ (joinedCommits == 0 ? ", unjoined" : "");
+				+ (joinedCommits == 0 ? ", unjoined" : "")
+				+ (joinedSkips == null ? "" : (joinedSkips < 0) ? ", joined waiting" : ", joined skips " + joinedSkips);
 		this.database = server.freshDatabase("mutex_" + nodes + "_" + keyspaces);
 		try {
 			for (int node = 0; node < nodes; node++) {
@@ -97,7 +112,22 @@ final class PostgresMutexContender implements Contender.Async {
 				if (joinedCommits >= 0) {
 					builder.joinedCommits(joinedCommits);
 				}
-				MutexStore store = builder.open();
+				MutexStore store;
+				String before = System.getProperty(SKIPS_PROPERTY);
+				if (joinedSkips != null) {
+					System.setProperty(SKIPS_PROPERTY, joinedSkips.toString());
+				}
+				try {
+					store = builder.open();
+				}
+				finally {
+					if (before == null) {
+						System.clearProperty(SKIPS_PROPERTY);
+					}
+					else {
+						System.setProperty(SKIPS_PROPERTY, before);
+					}
+				}
 				this.stores.add(store);
 				List<Mutex<byte[], byte[]>> ofNode = new ArrayList<>();
 				for (int keyspace = 0; keyspace < keyspaces; keyspace++) {
@@ -234,6 +264,16 @@ final class PostgresMutexContender implements Contender.Async {
 	@Override
 	public void close() {
 		try {
+			// The joined committers' counters (whole point: preload, warm-up, window, drain), for the A/B's readers.
+			for (int node = 0; node < this.stores.size(); node++) {
+				Map<String, Object> details = this.stores.get(node).health().details();
+				StringBuilder line = new StringBuilder("joined counters, " + this.name + ", node " + node + ":");
+				for (String counter : List.of("joinedCalls", "joinedBatches", "directBatches", "soleBatches",
+						"skippedBatches")) {
+					line.append(' ').append(counter).append('=').append(details.get(counter));
+				}
+				System.err.println(line);
+			}
 			for (Mutex<byte[], byte[]> mutex : this.mutexes) {
 				mutex.close();
 			}

@@ -108,6 +108,20 @@ final class JoinedCommitter implements AutoCloseable {
 	 */
 	static final String SKIPS_PROPERTY = "io.levelmutex.postgres.joinedSkips";
 
+	/**
+	 * Benchmarks' A/B switch, read when a committer is created (not a supported setting): {@code true}: while a
+	 * sender's joined commits skip nothing, they hold their keyspace locks through their COMMIT's flush (one
+	 * transaction, as the commit function when it finds its lock free); after one skipped a batch, the next
+	 * {@link CommitRoute#RELEASED_RUN} release them before the flush. Default {@code false}: always released.
+	 */
+	static final String HOLD_PROPERTY = "io.levelmutex.postgres.joinedHold";
+
+	/** The procedure's lock wait argument: skip busy keyspaces, release the locks before the flush. */
+	private static final int SKIP_RELEASED = -1;
+
+	/** The procedure's lock wait argument: skip busy keyspaces, hold the locks through the flush. */
+	private static final int SKIP_HELD = -2;
+
 	/** The SQLSTATE of a batch the procedure skipped: its keyspace's lock was held elsewhere. */
 	private static final String BUSY = "LM002";
 
@@ -150,6 +164,15 @@ final class JoinedCommitter implements AutoCloseable {
 
 	/** Skips allowed per batch ({@link #MAX_SKIPS}); negative: no skipping, the locks are waited for. */
 	private final int maxSkips;
+
+	/** Whether joined commits hold their locks through the flush while they skip nothing ({@link #HOLD_PROPERTY}). */
+	private final boolean hold;
+
+	/**
+	 * Per sender, its joined commits left to send with the locks released before the flush (0: held, when
+	 * {@link #hold}); written by that sender's thread only.
+	 */
+	private final int[] releasedLeft;
 
 	/** Guards {@link #queues}, {@link #busy}, {@link #waiting} and {@link #closed}. */
 	private final ReentrantLock lock = new ReentrantLock();
@@ -198,21 +221,36 @@ final class JoinedCommitter implements AutoCloseable {
 
 	private final AtomicLong skippedBatches = new AtomicLong();
 
+	private final AtomicLong heldCalls = new AtomicLong();
+
 	JoinedCommitter(BatchCommitter committer, Connections connections, PostgresSettings settings, PostgresSql sql,
 			DurableSequences durable, UUID nodeId, BatchCommitter.CommitStep commitStep, int senders) {
 		this(committer, connections, settings, sql, durable, nodeId, commitStep, senders, LOCK_WAIT_MILLIS,
-				Integer.getInteger(SKIPS_PROPERTY, MAX_SKIPS));
+				Integer.getInteger(SKIPS_PROPERTY, MAX_SKIPS), Boolean.getBoolean(HOLD_PROPERTY));
 	}
 
 	/**
-	 * With another lock wait than {@link #LOCK_WAIT_MILLIS} (tests; 0: no limit) and other skips than
-	 * {@link #MAX_SKIPS} (negative: no skipping, the lock wait applies).
+	 * With another lock wait and skips (see below), locks always released before the flush.
 	 */
 	JoinedCommitter(BatchCommitter committer, Connections connections, PostgresSettings settings, PostgresSql sql,
 			DurableSequences durable, UUID nodeId, BatchCommitter.CommitStep commitStep, int senders,
 			int lockWaitMillis, int maxSkips) {
+		this(committer, connections, settings, sql, durable, nodeId, commitStep, senders, lockWaitMillis, maxSkips,
+				false);
+	}
+
+	/**
+	 * With another lock wait than {@link #LOCK_WAIT_MILLIS} (tests; 0: no limit) and other skips than
+	 * {@link #MAX_SKIPS} (negative: no skipping, the lock wait applies), and whether joined commits that skip
+	 * nothing hold their locks through the flush ({@link #HOLD_PROPERTY}; only with skipping).
+	 */
+	JoinedCommitter(BatchCommitter committer, Connections connections, PostgresSettings settings, PostgresSql sql,
+			DurableSequences durable, UUID nodeId, BatchCommitter.CommitStep commitStep, int senders,
+			int lockWaitMillis, int maxSkips, boolean hold) {
 		this.lockWaitMillis = lockWaitMillis;
 		this.maxSkips = maxSkips;
+		this.hold = hold && maxSkips >= 0;
+		this.releasedLeft = new int[Math.max(senders, 0)];
 		if (senders < 1) {
 			throw new IllegalArgumentException("senders must be positive, not " + senders);
 		}
@@ -353,7 +391,7 @@ final class JoinedCommitter implements AutoCloseable {
 			}
 			List<Object> outcomes;
 			try {
-				outcomes = send(group);
+				outcomes = send(sender, group);
 			}
 			catch (Throwable bug) {
 				LOG.log(System.Logger.Level.ERROR, "A joined commit of " + group.size() + " batches failed unexpectedly",
@@ -454,12 +492,34 @@ final class JoinedCommitter implements AutoCloseable {
 	 * @return per batch, in the group's order, its {@link CommitOutcome}, the throwable its commit failed with, or
 	 * {@link #ON_ITS_OWN}
 	 */
-	private List<Object> send(List<Pending> group) {
+	private List<Object> send(int sender, List<Pending> group) {
 		this.joinedCalls.incrementAndGet();
 		this.joinedBatches.addAndGet(group.size());
 		List<Pending> ordered = new ArrayList<>(group);
 		ordered.sort(Comparator.comparingInt((Pending p) -> p.keyspace.id()));
-		Object[] outcomes = joined(ordered);
+		int lockWait;
+		if (this.maxSkips < 0) {
+			lockWait = this.lockWaitMillis;
+		}
+		else if (this.hold && this.releasedLeft[sender] == 0) {
+			lockWait = SKIP_HELD;
+		}
+		else {
+			lockWait = SKIP_RELEASED;
+			this.releasedLeft[sender] = Math.max(0, this.releasedLeft[sender] - 1);
+		}
+		Object[] outcomes = joined(ordered, lockWait);
+		if (this.hold) {
+			for (Object outcome : outcomes) {
+				if (outcome == SKIPPED) {
+					this.releasedLeft[sender] = CommitRoute.RELEASED_RUN; // contended: release before the flush
+					break;
+				}
+			}
+		}
+		if (lockWait == SKIP_HELD) {
+			this.heldCalls.incrementAndGet();
+		}
 		List<Object> inGroupOrder = new ArrayList<>(group.size());
 		for (Pending pending : group) {
 			inGroupOrder.add(outcomes[ordered.indexOf(pending)]);
@@ -478,7 +538,7 @@ final class JoinedCommitter implements AutoCloseable {
 	}
 
 	/** The joined commit of batches in keyspace-id order; per batch its outcome or failure. */
-	private Object[] joined(List<Pending> batches) {
+	private Object[] joined(List<Pending> batches, int lockWait) {
 		Object[] outcomes = new Object[batches.size()];
 		Connection connection;
 		try {
@@ -492,7 +552,7 @@ final class JoinedCommitter implements AutoCloseable {
 		try {
 			connection.setAutoCommit(true);
 			try (PreparedStatement call = connection.prepareStatement(this.sql.commitJoined)) {
-				bind(connection, call, batches);
+				bind(connection, call, batches, lockWait);
 				sent = true;
 				try (ResultSet rows = this.commitStep.call(connection, call)) {
 					rows.next();
@@ -587,7 +647,8 @@ final class JoinedCommitter implements AutoCloseable {
 	 * The procedure's parameters: node id; keyspace ids and batch ids; where each batch's writes, updates, update keys
 	 * and spans start (1-based, plus the end); the flattened arrays.
 	 */
-	private void bind(Connection connection, PreparedStatement call, List<Pending> batches) throws SQLException {
+	private void bind(Connection connection, PreparedStatement call, List<Pending> batches, int lockWait)
+			throws SQLException {
 		int n = batches.size();
 		int[] keyspaces = new int[n];
 		UUID[] ids = new UUID[n];
@@ -674,7 +735,7 @@ final class JoinedCommitter implements AutoCloseable {
 		call.setObject(16, lows);
 		call.setObject(17, highs);
 		call.setObject(18, bounded);
-		call.setInt(19, (this.maxSkips >= 0) ? -1 : this.lockWaitMillis);
+		call.setInt(19, lockWait);
 	}
 
 	private static PostgresUnavailableException closed(Pending pending) {
@@ -728,6 +789,11 @@ final class JoinedCommitter implements AutoCloseable {
 	/** Batches sent in joined commits. */
 	long joinedBatches() {
 		return this.joinedBatches.get();
+	}
+
+	/** Joined commits sent holding their locks through the flush ({@link #HOLD_PROPERTY}). */
+	long heldCalls() {
+		return this.heldCalls.get();
 	}
 
 	/** Times a joined commit skipped a batch, its keyspace's lock held elsewhere (a batch may count several times). */

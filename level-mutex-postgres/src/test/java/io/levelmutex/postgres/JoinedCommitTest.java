@@ -102,9 +102,14 @@ class JoinedCommitTest extends ClusterTestSupport {
 
 		static Joiner busy(PGSimpleDataSource database, PostgresSettings settings, int lockWaitMillis, int maxSkips)
 				throws Exception {
+			return busy(database, settings, lockWaitMillis, maxSkips, false);
+		}
+
+		static Joiner busy(PGSimpleDataSource database, PostgresSettings settings, int lockWaitMillis, int maxSkips,
+				boolean hold) throws Exception {
 			Gate gate = new Gate();
 			TestNode node = TestNode.open(database, settings, true, gate);
-			JoinedCommitter committer = node.joiner(1, lockWaitMillis, maxSkips);
+			JoinedCommitter committer = node.joiner(1, lockWaitMillis, maxSkips, hold);
 			committer.holdSenders(true);
 			PostgresKeyspace a = node.keyspace("occupy-direct");
 			CompletableFuture<CommitOutcome> direct = CompletableFuture
@@ -541,6 +546,37 @@ class JoinedCommitTest extends ClusterTestSupport {
 		}
 		assertThat(batchLog(database, held)).containsExactly(1L);
 		assertThat(value(node, held, "k")).isEqualTo("1");
+	}
+
+	@Test
+	void whenJoinedCommitsHoldTheirLocksAndSkipNothingThenEachBatchCommitsSynchronouslyWithoutAnAsyncSequence()
+			throws Exception {
+		PGSimpleDataSource database = newDatabase();
+		TestNode node = open(database);
+		PostgresKeyspace one = node.keyspace("hold-one");
+		PostgresKeyspace two = node.keyspace("hold-two");
+		PostgresKeyspace three = node.keyspace("hold-three");
+		for (PostgresKeyspace keyspace : List.of(one, two, three)) {
+			node.commit(keyspace, put("k", "1"));
+		}
+		try (Joiner joiner = Joiner.busy(database, fastSettings(), JoinedCommitter.LOCK_WAIT_MILLIS,
+				JoinedCommitter.MAX_SKIPS, true)) {
+			List<CompletableFuture<CommitOutcome>> futures = List.of(joiner.submit(three, put("k", "3")),
+					joiner.submit(one, put("k", "one")), joiner.submit(two, put("k", "two")));
+			joiner.release();
+			for (CompletableFuture<CommitOutcome> future : futures) {
+				assertThat(outcome(future).result().sequence()).isEqualTo(2);
+			}
+			assertThat(joiner.committer.joinedCalls()).isEqualTo(1);
+			assertThat(joiner.committer.heldCalls()).as("nothing skipped yet: held through the flush").isEqualTo(1);
+			for (PostgresKeyspace keyspace : List.of(one, two, three)) {
+				assertThat(queryLong(database, "SELECT async_seq FROM " + prefix + "keyspace WHERE id = "
+						+ keyspace.id())).as("committed synchronously, holding the lock: no async sequence").isZero();
+				assertThat(batchLog(database, keyspace)).containsExactly(1L, 2L);
+			}
+		}
+		assertThat(value(node, one, "k")).isEqualTo("one");
+		assertThat(value(node, three, "k")).isEqualTo("3");
 	}
 
 	@Test

@@ -69,8 +69,13 @@ final class TestNode {
 	 * {@link #joiner(int)} with the lock wait (when skipping is off) and the skips per batch (negative: off).
 	 */
 	JoinedCommitter joiner(int senders, int lockWaitMillis, int maxSkips) {
+		return joiner(senders, lockWaitMillis, maxSkips, false);
+	}
+
+	/** {@link #joiner(int, int, int)}, joined commits that skip nothing held through the flush if {@code hold}. */
+	JoinedCommitter joiner(int senders, int lockWaitMillis, int maxSkips, boolean hold) {
 		return new JoinedCommitter(this.committer, this.connections, this.settings, this.sql, this.durable,
-				this.nodeId, this.commitStep, senders, lockWaitMillis, maxSkips);
+				this.nodeId, this.commitStep, senders, lockWaitMillis, maxSkips, hold);
 	}
 
 	static TestNode open(DataSource dataSource, PostgresSettings settings, boolean createSchema) {

@@ -52,7 +52,24 @@ enum PgContenderKind {
 	MUTEX_ONE_NODE_8_KEYSPACES_WAITING("m1k8w", PgContenderKind.MUTEX_1_K8 + ", joined waiting"),
 
 	/** {@link #MUTEX_THREE_NODES_8_KEYSPACES} with joined commits that wait for each keyspace lock; only when named. */
-	MUTEX_THREE_NODES_8_KEYSPACES_WAITING("m3k8w", PgContenderKind.MUTEX_3_K8 + ", joined waiting");
+	MUTEX_THREE_NODES_8_KEYSPACES_WAITING("m3k8w", PgContenderKind.MUTEX_3_K8 + ", joined waiting"),
+
+	/**
+	 * {@link #MUTEX_ONE_NODE_8_KEYSPACES} with joined commits that hold their locks through the flush while they
+	 * skip nothing; only when named.
+	 */
+	MUTEX_ONE_NODE_8_KEYSPACES_HELD("m1k8h", PgContenderKind.MUTEX_1_K8 + ", joined held"),
+
+	/** {@link #MUTEX_THREE_NODES_8_KEYSPACES} with joined commits held through the flush while uncontended. */
+	MUTEX_THREE_NODES_8_KEYSPACES_HELD("m3k8h", PgContenderKind.MUTEX_3_K8 + ", joined held");
+
+	/** The engine's switches of joined commits that wait for each keyspace lock (no skipping: before session 14). */
+	private static final java.util.Map<String, String> WAITING = java.util.Map.of(PostgresMutexContender.SKIPS_PROPERTY,
+			"-1");
+
+	/** The engine's switches of joined commits held through the flush while they skip nothing. */
+	private static final java.util.Map<String, String> HELD = java.util.Map.of(PostgresMutexContender.HOLD_PROPERTY,
+			"true");
 
 	/** The mutex on one PostgresStore, in results. */
 	static final String MUTEX_1 = "level-mutex, 1 node";
@@ -103,7 +120,8 @@ enum PgContenderKind {
 	boolean unjoined() {
 		return this == MUTEX_ONE_NODE_UNJOINED || this == MUTEX_ONE_NODE_8_KEYSPACES_UNJOINED
 				|| this == MUTEX_THREE_NODES_8_KEYSPACES_UNJOINED || this == MUTEX_ONE_NODE_8_KEYSPACES_WAITING
-				|| this == MUTEX_THREE_NODES_8_KEYSPACES_WAITING;
+				|| this == MUTEX_THREE_NODES_8_KEYSPACES_WAITING || this == MUTEX_ONE_NODE_8_KEYSPACES_HELD
+				|| this == MUTEX_THREE_NODES_8_KEYSPACES_HELD;
 	}
 
 	/**
@@ -176,9 +194,13 @@ enum PgContenderKind {
 			case MUTEX_THREE_NODES_8_KEYSPACES_UNJOINED -> new PostgresMutexContender(server, workload, 3, 8, preload,
 					0);
 			case MUTEX_ONE_NODE_8_KEYSPACES_WAITING -> new PostgresMutexContender(server, workload, 1, 8, preload, -1,
-					-1);
+					WAITING, ", joined waiting");
 			case MUTEX_THREE_NODES_8_KEYSPACES_WAITING -> new PostgresMutexContender(server, workload, 3, 8, preload,
-					-1, -1);
+					-1, WAITING, ", joined waiting");
+			case MUTEX_ONE_NODE_8_KEYSPACES_HELD -> new PostgresMutexContender(server, workload, 1, 8, preload, -1,
+					HELD, ", joined held");
+			case MUTEX_THREE_NODES_8_KEYSPACES_HELD -> new PostgresMutexContender(server, workload, 3, 8, preload, -1,
+					HELD, ", joined held");
 		};
 	}
 
@@ -188,7 +210,7 @@ enum PgContenderKind {
 				return kind;
 			}
 		}
-		throw new IllegalArgumentException("Unknown contender " + option + "; known: a, b, c, o, l1, l1e, m1, m3, m1k8, m3k8, m1u, m1k8u, m3k8u, m1k8w, m3k8w");
+		throw new IllegalArgumentException("Unknown contender " + option + "; known: a, b, c, o, l1, l1e, m1, m3, m1k8, m3k8, m1u, m1k8u, m3k8u, m1k8w, m3k8w, m1k8h, m3k8h");
 	}
 
 }

@@ -47,6 +47,9 @@ final class PostgresMutexContender implements Contender.Async {
 	/** The engine's benchmark switch of joined commits' skips per batch (JoinedCommitter.SKIPS_PROPERTY). */
 	static final String SKIPS_PROPERTY = "io.levelmutex.postgres.joinedSkips";
 
+	/** The engine's benchmark switch of joined commits held through the flush (JoinedCommitter.HOLD_PROPERTY). */
+	static final String HOLD_PROPERTY = "io.levelmutex.postgres.joinedHold";
+
 	private final String name;
 
 	private final FreshDatabase database;
@@ -90,21 +93,20 @@ final class PostgresMutexContender implements Contender.Async {
 	 */
 	PostgresMutexContender(PgServer server, Workload workload, int nodes, int keyspaces, boolean preload,
 			int joinedCommits) throws Exception {
-		this(server, workload, nodes, keyspaces, preload, joinedCommits, null);
+		this(server, workload, nodes, keyspaces, preload, joinedCommits, Map.of(), "");
 	}
 
 	/**
-	 * Opens the nodes on a fresh database, with joined commits set and the joined commits' skips per batch.
-	 * @param joinedSkips the engine's benchmark switch {@value #SKIPS_PROPERTY} while the nodes open: -1: joined
-	 * commits wait for each keyspace lock (no skipping, as before session 14; the name says "joined waiting");
-	 * {@code null}: the engine's default
+	 * Opens the nodes on a fresh database, with joined commits set and the engine's benchmark switches.
+	 * @param engineProperties system properties set while the nodes open (the engine's A/B switches of joined
+	 * commits, read when a node opens: {@value #SKIPS_PROPERTY}, {@value #HOLD_PROPERTY}), then restored
+	 * @param variant appended to the name (", joined waiting")
 	 */
 	PostgresMutexContender(PgServer server, Workload workload, int nodes, int keyspaces, boolean preload,
-			int joinedCommits, @Nullable Integer joinedSkips) throws Exception {
+			int joinedCommits, Map<String, String> engineProperties, String variant) throws Exception {
 		this.name = ((keyspaces == 1) ? ((nodes == 1) ? PgContenderKind.MUTEX_1 : PgContenderKind.MUTEX_3)
 				: "level-mutex, " + nodes + ((nodes == 1) ? " node, " : " nodes, ") + keyspaces + " keyspaces")
-				+ (joinedCommits == 0 ? ", unjoined" : "")
-				+ (joinedSkips == null ? "" : (joinedSkips < 0) ? ", joined waiting" : ", joined skips " + joinedSkips);
+				+ (joinedCommits == 0 ? ", unjoined" : "") + variant;
 		this.database = server.freshDatabase("mutex_" + nodes + "_" + keyspaces);
 		try {
 			for (int node = 0; node < nodes; node++) {
@@ -113,20 +115,23 @@ final class PostgresMutexContender implements Contender.Async {
 					builder.joinedCommits(joinedCommits);
 				}
 				MutexStore store;
-				String before = System.getProperty(SKIPS_PROPERTY);
-				if (joinedSkips != null) {
-					System.setProperty(SKIPS_PROPERTY, joinedSkips.toString());
-				}
+				Map<String, String> before = new java.util.HashMap<>();
+				engineProperties.forEach((property, value) -> {
+					before.put(property, System.getProperty(property));
+					System.setProperty(property, value);
+				});
 				try {
 					store = builder.open();
 				}
 				finally {
-					if (before == null) {
-						System.clearProperty(SKIPS_PROPERTY);
-					}
-					else {
-						System.setProperty(SKIPS_PROPERTY, before);
-					}
+					before.forEach((property, value) -> {
+						if (value == null) {
+							System.clearProperty(property);
+						}
+						else {
+							System.setProperty(property, value);
+						}
+					});
 				}
 				this.stores.add(store);
 				List<Mutex<byte[], byte[]>> ofNode = new ArrayList<>();
@@ -269,7 +274,7 @@ final class PostgresMutexContender implements Contender.Async {
 				Map<String, Object> details = this.stores.get(node).health().details();
 				StringBuilder line = new StringBuilder("joined counters, " + this.name + ", node " + node + ":");
 				for (String counter : List.of("joinedCalls", "joinedBatches", "directBatches", "soleBatches",
-						"skippedBatches")) {
+						"skippedBatches", "heldCalls")) {
 					line.append(' ').append(counter).append('=').append(details.get(counter));
 				}
 				System.err.println(line);

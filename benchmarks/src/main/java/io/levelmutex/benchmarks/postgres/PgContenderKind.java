@@ -61,7 +61,16 @@ enum PgContenderKind {
 	MUTEX_ONE_NODE_8_KEYSPACES_HELD("m1k8h", PgContenderKind.MUTEX_1_K8 + ", joined held"),
 
 	/** {@link #MUTEX_THREE_NODES_8_KEYSPACES} with joined commits held through the flush while uncontended. */
-	MUTEX_THREE_NODES_8_KEYSPACES_HELD("m3k8h", PgContenderKind.MUTEX_3_K8 + ", joined held");
+	MUTEX_THREE_NODES_8_KEYSPACES_HELD("m3k8h", PgContenderKind.MUTEX_3_K8 + ", joined held"),
+
+	/** {@link #MUTEX_ONE_NODE_8_KEYSPACES} with 4 joined commits in flight (default 2); only when named. */
+	MUTEX_ONE_NODE_8_KEYSPACES_4_SENDERS("m1k8s4", PgContenderKind.MUTEX_1_K8 + ", 4 senders"),
+
+	/** {@link #MUTEX_THREE_NODES_8_KEYSPACES} with 4 joined commits in flight per node; only when named. */
+	MUTEX_THREE_NODES_8_KEYSPACES_4_SENDERS("m3k8s4", PgContenderKind.MUTEX_3_K8 + ", 4 senders"),
+
+	/** {@link #MUTEX_THREE_NODES_8_KEYSPACES_WAITING} with 4 joined commits in flight per node; only when named. */
+	MUTEX_THREE_NODES_8_KEYSPACES_WAITING_4_SENDERS("m3k8w4", PgContenderKind.MUTEX_3_K8 + ", joined waiting, 4 senders");
 
 	/** The engine's switches of joined commits that wait for each keyspace lock (no skipping: before session 14). */
 	private static final java.util.Map<String, String> WAITING = java.util.Map.of(PostgresMutexContender.SKIPS_PROPERTY,
@@ -121,7 +130,8 @@ enum PgContenderKind {
 		return this == MUTEX_ONE_NODE_UNJOINED || this == MUTEX_ONE_NODE_8_KEYSPACES_UNJOINED
 				|| this == MUTEX_THREE_NODES_8_KEYSPACES_UNJOINED || this == MUTEX_ONE_NODE_8_KEYSPACES_WAITING
 				|| this == MUTEX_THREE_NODES_8_KEYSPACES_WAITING || this == MUTEX_ONE_NODE_8_KEYSPACES_HELD
-				|| this == MUTEX_THREE_NODES_8_KEYSPACES_HELD;
+				|| this == MUTEX_THREE_NODES_8_KEYSPACES_HELD || this == MUTEX_ONE_NODE_8_KEYSPACES_4_SENDERS
+				|| this == MUTEX_THREE_NODES_8_KEYSPACES_4_SENDERS || this == MUTEX_THREE_NODES_8_KEYSPACES_WAITING_4_SENDERS;
 	}
 
 	/**
@@ -201,6 +211,12 @@ enum PgContenderKind {
 					HELD, ", joined held");
 			case MUTEX_THREE_NODES_8_KEYSPACES_HELD -> new PostgresMutexContender(server, workload, 3, 8, preload, -1,
 					HELD, ", joined held");
+			case MUTEX_ONE_NODE_8_KEYSPACES_4_SENDERS -> new PostgresMutexContender(server, workload, 1, 8, preload, 4,
+					java.util.Map.of(), ", 4 senders");
+			case MUTEX_THREE_NODES_8_KEYSPACES_4_SENDERS -> new PostgresMutexContender(server, workload, 3, 8, preload,
+					4, java.util.Map.of(), ", 4 senders");
+			case MUTEX_THREE_NODES_8_KEYSPACES_WAITING_4_SENDERS -> new PostgresMutexContender(server, workload, 3, 8,
+					preload, 4, WAITING, ", joined waiting, 4 senders");
 		};
 	}
 
@@ -210,7 +226,7 @@ enum PgContenderKind {
 				return kind;
 			}
 		}
-		throw new IllegalArgumentException("Unknown contender " + option + "; known: a, b, c, o, l1, l1e, m1, m3, m1k8, m3k8, m1u, m1k8u, m3k8u, m1k8w, m3k8w, m1k8h, m3k8h");
+		throw new IllegalArgumentException("Unknown contender " + option + "; known: a, b, c, o, l1, l1e, m1, m3, m1k8, m3k8, m1u, m1k8u, m3k8u, m1k8w, m3k8w, m1k8h, m3k8h, m1k8s4, m3k8s4, m3k8w4");
 	}
 
 }

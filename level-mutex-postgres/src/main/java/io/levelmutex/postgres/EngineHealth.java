@@ -52,8 +52,7 @@ final class EngineHealth {
 	 * @param listener the engine's remote-change listener
 	 * @param tablePrefix the engine's table prefix
 	 * @param joined the engine's joined committer, or null (its counters are reported: joined commits sent, the
-	 * batches in them, batches committed directly or alone, batches skipped, joined commits that held their locks through the
-	 * flush)
+	 * batches in them, batches committed directly or alone, batches skipped)
 	 * @return the health
 	 */
 	synchronized StoreHealth health(boolean open, RemoteChangeListener listener, String tablePrefix,
@@ -83,7 +82,6 @@ final class EngineHealth {
 			details.put("directBatches", joined.directBatches());
 			details.put("soleBatches", joined.soleBatches());
 			details.put("skippedBatches", joined.skippedBatches());
-			details.put("heldCalls", joined.heldCalls());
 		}
 		return StoreHealth.of("postgresql", open, open && operationsReach && listenerConnected, details);
 	}

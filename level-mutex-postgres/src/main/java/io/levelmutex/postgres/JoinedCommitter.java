@@ -52,14 +52,13 @@ import io.levelmutex.engine.EngineBatch;
  * deadlock between joined commits): the commit function's validation, sequence, batch-log row and apply, in a
  * subtransaction of its own, so that a batch that applies nothing (a rejected first update) or fails with an error
  * fails alone: the others commit. The locks are released at one COMMIT, then one flush makes every batch of it
- * durable before the reply. Each keyspace lock is tried without waiting: a batch whose lock another transaction
- * holds (typically another node's joined commit, which holds every lock it took until its one COMMIT) is skipped,
- * nothing of it written, so that a joined commit never waits for another's whole joined commit (measured at 3 nodes
- * on 8 keyspaces: Lock:transactionid 15-17% of busy backends with waiting joined commits); it goes back to the head
- * of its sender's queue, into the next joined commit, and after {@link #MAX_SKIPS} skips it is committed on its
- * own (waiting for the lock), so nothing starves. A batch whose error was a serialization failure or deadlock (or,
- * with skipping off, whose keyspace lock was not granted within {@link #LOCK_WAIT_MILLIS}) is committed again on
- * its own ({@link BatchCommitter}, which retries and waits for the lock), on a {@link #solo} thread. A connection lost while the call was in flight, or a failure of the
+ * durable before the reply. A batch whose error was a serialization failure or deadlock, or whose keyspace lock
+ * was not granted within {@link #LOCK_WAIT_MILLIS}, is committed again on its own ({@link BatchCommitter}, which
+ * retries and waits for the lock), on a {@link #solo} thread. With skipping on (a benchmark switch,
+ * {@link #SKIPS_PROPERTY}; off by default), each keyspace lock is tried without waiting instead: a batch whose lock
+ * another transaction holds (typically another node's joined commit, which holds every lock it took until its one
+ * COMMIT) is skipped, nothing of it written; it goes back to the head of its sender's queue, into the next joined
+ * commit, and after {@link #MAX_SKIPS} skips it is committed on its own (waiting for the lock), so nothing starves. A connection lost while the call was in flight, or a failure of the
  * call itself (which may come after its COMMIT), is resolved per batch through the batch log, as
  * {@link BatchCommitter} resolves one batch ({@link BatchCommitter#resolve}, {@link BatchCommitter#resolveFailed}).
  *
@@ -95,32 +94,25 @@ final class JoinedCommitter implements AutoCloseable {
 	private static final String LOCK_NOT_AVAILABLE = "55P03";
 
 	/**
-	 * How many times a batch of a joined commit is skipped at most, its keyspace's lock held elsewhere (the
-	 * procedure tries each lock without waiting): skipped, it is sent again in its sender's next joined commit;
-	 * skipped this many times, it is committed on its own ({@link #solo}, waiting for the lock), so nothing starves.
+	 * With skipping on ({@link #SKIPS_PROPERTY}), how many times a batch of a joined commit is skipped at most, its
+	 * keyspace's lock held elsewhere (the procedure tries each lock without waiting): skipped, it is sent again in
+	 * its sender's next joined commit; skipped this many times, it is committed on its own ({@link #solo}, waiting
+	 * for the lock), so nothing starves.
 	 */
 	static final int MAX_SKIPS = 2;
 
 	/**
 	 * Benchmarks' A/B switch, read when a committer is created (not a supported setting): the skips allowed per
-	 * batch ({@link #MAX_SKIPS} when unset); {@code -1}: joined commits wait for each keyspace lock up to
-	 * {@link #LOCK_WAIT_MILLIS} (the earlier behaviour: no skipping).
+	 * batch ({@code 2}: {@link #MAX_SKIPS}; {@code 0}: a busy batch goes on its own at once). Unset or negative
+	 * (the default): joined commits wait for each keyspace lock up to {@link #LOCK_WAIT_MILLIS}, no skipping.
+	 * Skipping is off by default: on the shared 2-core machine of session 14 it cut lock waits at 3 nodes on 8
+	 * keyspaces from about 20% to 8% of busy backends but raised statements per batch (0.85 to 1.05) and server CPU
+	 * per row, with no gain in rows/s (benchmarks/results/series-aa/pgks8); a quiet run decides.
 	 */
 	static final String SKIPS_PROPERTY = "io.levelmutex.postgres.joinedSkips";
 
-	/**
-	 * Benchmarks' A/B switch, read when a committer is created (not a supported setting): {@code true}: while a
-	 * sender's joined commits skip nothing, they hold their keyspace locks through their COMMIT's flush (one
-	 * transaction, as the commit function when it finds its lock free); after one skipped a batch, the next
-	 * {@link CommitRoute#RELEASED_RUN} release them before the flush. Default {@code false}: always released.
-	 */
-	static final String HOLD_PROPERTY = "io.levelmutex.postgres.joinedHold";
-
-	/** The procedure's lock wait argument: skip busy keyspaces, release the locks before the flush. */
-	private static final int SKIP_RELEASED = -1;
-
-	/** The procedure's lock wait argument: skip busy keyspaces, hold the locks through the flush. */
-	private static final int SKIP_HELD = -2;
+	/** The procedure's lock wait argument that skips busy keyspaces instead of waiting. */
+	private static final int SKIP = -1;
 
 	/** The SQLSTATE of a batch the procedure skipped: its keyspace's lock was held elsewhere. */
 	private static final String BUSY = "LM002";
@@ -164,15 +156,6 @@ final class JoinedCommitter implements AutoCloseable {
 
 	/** Skips allowed per batch ({@link #MAX_SKIPS}); negative: no skipping, the locks are waited for. */
 	private final int maxSkips;
-
-	/** Whether joined commits hold their locks through the flush while they skip nothing ({@link #HOLD_PROPERTY}). */
-	private final boolean hold;
-
-	/**
-	 * Per sender, its joined commits left to send with the locks released before the flush (0: held, when
-	 * {@link #hold}); written by that sender's thread only.
-	 */
-	private final int[] releasedLeft;
 
 	/** Guards {@link #queues}, {@link #busy}, {@link #waiting} and {@link #closed}. */
 	private final ReentrantLock lock = new ReentrantLock();
@@ -221,36 +204,21 @@ final class JoinedCommitter implements AutoCloseable {
 
 	private final AtomicLong skippedBatches = new AtomicLong();
 
-	private final AtomicLong heldCalls = new AtomicLong();
-
 	JoinedCommitter(BatchCommitter committer, Connections connections, PostgresSettings settings, PostgresSql sql,
 			DurableSequences durable, UUID nodeId, BatchCommitter.CommitStep commitStep, int senders) {
 		this(committer, connections, settings, sql, durable, nodeId, commitStep, senders, LOCK_WAIT_MILLIS,
-				Integer.getInteger(SKIPS_PROPERTY, MAX_SKIPS), Boolean.getBoolean(HOLD_PROPERTY));
-	}
-
-	/**
-	 * With another lock wait and skips (see below), locks always released before the flush.
-	 */
-	JoinedCommitter(BatchCommitter committer, Connections connections, PostgresSettings settings, PostgresSql sql,
-			DurableSequences durable, UUID nodeId, BatchCommitter.CommitStep commitStep, int senders,
-			int lockWaitMillis, int maxSkips) {
-		this(committer, connections, settings, sql, durable, nodeId, commitStep, senders, lockWaitMillis, maxSkips,
-				false);
+				Integer.getInteger(SKIPS_PROPERTY, -1));
 	}
 
 	/**
 	 * With another lock wait than {@link #LOCK_WAIT_MILLIS} (tests; 0: no limit) and other skips than
-	 * {@link #MAX_SKIPS} (negative: no skipping, the lock wait applies), and whether joined commits that skip
-	 * nothing hold their locks through the flush ({@link #HOLD_PROPERTY}; only with skipping).
+	 * {@link #MAX_SKIPS} (negative: no skipping, the lock wait applies).
 	 */
 	JoinedCommitter(BatchCommitter committer, Connections connections, PostgresSettings settings, PostgresSql sql,
 			DurableSequences durable, UUID nodeId, BatchCommitter.CommitStep commitStep, int senders,
-			int lockWaitMillis, int maxSkips, boolean hold) {
+			int lockWaitMillis, int maxSkips) {
 		this.lockWaitMillis = lockWaitMillis;
 		this.maxSkips = maxSkips;
-		this.hold = hold && maxSkips >= 0;
-		this.releasedLeft = new int[Math.max(senders, 0)];
 		if (senders < 1) {
 			throw new IllegalArgumentException("senders must be positive, not " + senders);
 		}
@@ -391,7 +359,7 @@ final class JoinedCommitter implements AutoCloseable {
 			}
 			List<Object> outcomes;
 			try {
-				outcomes = send(sender, group);
+				outcomes = send(group);
 			}
 			catch (Throwable bug) {
 				LOG.log(System.Logger.Level.ERROR, "A joined commit of " + group.size() + " batches failed unexpectedly",
@@ -492,34 +460,12 @@ final class JoinedCommitter implements AutoCloseable {
 	 * @return per batch, in the group's order, its {@link CommitOutcome}, the throwable its commit failed with, or
 	 * {@link #ON_ITS_OWN}
 	 */
-	private List<Object> send(int sender, List<Pending> group) {
+	private List<Object> send(List<Pending> group) {
 		this.joinedCalls.incrementAndGet();
 		this.joinedBatches.addAndGet(group.size());
 		List<Pending> ordered = new ArrayList<>(group);
 		ordered.sort(Comparator.comparingInt((Pending p) -> p.keyspace.id()));
-		int lockWait;
-		if (this.maxSkips < 0) {
-			lockWait = this.lockWaitMillis;
-		}
-		else if (this.hold && this.releasedLeft[sender] == 0) {
-			lockWait = SKIP_HELD;
-		}
-		else {
-			lockWait = SKIP_RELEASED;
-			this.releasedLeft[sender] = Math.max(0, this.releasedLeft[sender] - 1);
-		}
-		Object[] outcomes = joined(ordered, lockWait);
-		if (this.hold) {
-			for (Object outcome : outcomes) {
-				if (outcome == SKIPPED) {
-					this.releasedLeft[sender] = CommitRoute.RELEASED_RUN; // contended: release before the flush
-					break;
-				}
-			}
-		}
-		if (lockWait == SKIP_HELD) {
-			this.heldCalls.incrementAndGet();
-		}
+		Object[] outcomes = joined(ordered, (this.maxSkips >= 0) ? SKIP : this.lockWaitMillis);
 		List<Object> inGroupOrder = new ArrayList<>(group.size());
 		for (Pending pending : group) {
 			inGroupOrder.add(outcomes[ordered.indexOf(pending)]);
@@ -789,11 +735,6 @@ final class JoinedCommitter implements AutoCloseable {
 	/** Batches sent in joined commits. */
 	long joinedBatches() {
 		return this.joinedBatches.get();
-	}
-
-	/** Joined commits sent holding their locks through the flush ({@link #HOLD_PROPERTY}). */
-	long heldCalls() {
-		return this.heldCalls.get();
 	}
 
 	/** Times a joined commit skipped a batch, its keyspace's lock held elsewhere (a batch may count several times). */

@@ -91,6 +91,11 @@ class JoinedCommitTest extends ClusterTestSupport {
 		 * is handed over next is queued.
 		 */
 		static Joiner busy(PGSimpleDataSource database, PostgresSettings settings) throws Exception {
+			return busy(database, settings, JoinedCommitter.LOCK_WAIT_MILLIS, -1);
+		}
+
+		/** {@link #busy(PGSimpleDataSource, PostgresSettings)}, skipping busy keyspaces. */
+		static Joiner skipping(PGSimpleDataSource database, PostgresSettings settings) throws Exception {
 			return busy(database, settings, JoinedCommitter.LOCK_WAIT_MILLIS, JoinedCommitter.MAX_SKIPS);
 		}
 
@@ -102,14 +107,9 @@ class JoinedCommitTest extends ClusterTestSupport {
 
 		static Joiner busy(PGSimpleDataSource database, PostgresSettings settings, int lockWaitMillis, int maxSkips)
 				throws Exception {
-			return busy(database, settings, lockWaitMillis, maxSkips, false);
-		}
-
-		static Joiner busy(PGSimpleDataSource database, PostgresSettings settings, int lockWaitMillis, int maxSkips,
-				boolean hold) throws Exception {
 			Gate gate = new Gate();
 			TestNode node = TestNode.open(database, settings, true, gate);
-			JoinedCommitter committer = node.joiner(1, lockWaitMillis, maxSkips, hold);
+			JoinedCommitter committer = node.joiner(1, lockWaitMillis, maxSkips);
 			committer.holdSenders(true);
 			PostgresKeyspace a = node.keyspace("occupy-direct");
 			CompletableFuture<CommitOutcome> direct = CompletableFuture
@@ -351,13 +351,13 @@ class JoinedCommitTest extends ClusterTestSupport {
 	@Test
 	void whenAnotherSessionHoldsOneKeyspacesLockThenTheOtherBatchesOfTheJoinedCommitCommitAndThatOneWaitsOnItsOwn()
 			throws Exception {
-		heldLock(JoinedCommitter.MAX_SKIPS);
+		heldLock(-1);
 	}
 
 	@Test
-	void whenJoinedCommitsWaitForLocksAndAnotherSessionHoldsOneThenTheOthersCommitAndThatOneWaitsOnItsOwn()
+	void whenJoinedCommitsSkipBusyKeyspacesAndAnotherSessionHoldsOneThenTheOthersCommitAndThatOneWaitsOnItsOwn()
 			throws Exception {
-		heldLock(-1);
+		heldLock(JoinedCommitter.MAX_SKIPS);
 	}
 
 	/** A keyspace lock held elsewhere while a joined commit (skipping or, with -1, waiting) is sent. */
@@ -427,7 +427,7 @@ class JoinedCommitTest extends ClusterTestSupport {
 		for (PostgresKeyspace keyspace : List.of(held, free, other, late)) {
 			node.commit(keyspace, put("k", "1"));
 		}
-		try (Joiner joiner = Joiner.busy(database, resolvingSettings());
+		try (Joiner joiner = Joiner.skipping(database, resolvingSettings());
 				Connection holder = database.getConnection()) {
 			lockKeyspace(holder, held);
 			java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
@@ -478,7 +478,7 @@ class JoinedCommitTest extends ClusterTestSupport {
 		}
 		node.commit(held, put("k", "1"));
 		List<CompletableFuture<CommitOutcome>> others = new java.util.concurrent.CopyOnWriteArrayList<>();
-		try (Joiner joiner = Joiner.busy(database, resolvingSettings());
+		try (Joiner joiner = Joiner.skipping(database, resolvingSettings());
 				Connection holder = database.getConnection()) {
 			lockKeyspace(holder, held);
 			java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
@@ -522,7 +522,7 @@ class JoinedCommitTest extends ClusterTestSupport {
 		PostgresKeyspace held = node.keyspace("close-held");
 		PostgresKeyspace free = node.keyspace("close-free");
 		node.commit(held, put("k", "1"));
-		Joiner joiner = Joiner.busy(database, resolvingSettings());
+		Joiner joiner = Joiner.skipping(database, resolvingSettings());
 		try (Connection holder = database.getConnection()) {
 			lockKeyspace(holder, held);
 			joiner.gate.joined = (connection, call) -> {
@@ -546,37 +546,6 @@ class JoinedCommitTest extends ClusterTestSupport {
 		}
 		assertThat(batchLog(database, held)).containsExactly(1L);
 		assertThat(value(node, held, "k")).isEqualTo("1");
-	}
-
-	@Test
-	void whenJoinedCommitsHoldTheirLocksAndSkipNothingThenEachBatchCommitsSynchronouslyWithoutAnAsyncSequence()
-			throws Exception {
-		PGSimpleDataSource database = newDatabase();
-		TestNode node = open(database);
-		PostgresKeyspace one = node.keyspace("hold-one");
-		PostgresKeyspace two = node.keyspace("hold-two");
-		PostgresKeyspace three = node.keyspace("hold-three");
-		for (PostgresKeyspace keyspace : List.of(one, two, three)) {
-			node.commit(keyspace, put("k", "1"));
-		}
-		try (Joiner joiner = Joiner.busy(database, fastSettings(), JoinedCommitter.LOCK_WAIT_MILLIS,
-				JoinedCommitter.MAX_SKIPS, true)) {
-			List<CompletableFuture<CommitOutcome>> futures = List.of(joiner.submit(three, put("k", "3")),
-					joiner.submit(one, put("k", "one")), joiner.submit(two, put("k", "two")));
-			joiner.release();
-			for (CompletableFuture<CommitOutcome> future : futures) {
-				assertThat(outcome(future).result().sequence()).isEqualTo(2);
-			}
-			assertThat(joiner.committer.joinedCalls()).isEqualTo(1);
-			assertThat(joiner.committer.heldCalls()).as("nothing skipped yet: held through the flush").isEqualTo(1);
-			for (PostgresKeyspace keyspace : List.of(one, two, three)) {
-				assertThat(queryLong(database, "SELECT async_seq FROM " + prefix + "keyspace WHERE id = "
-						+ keyspace.id())).as("committed synchronously, holding the lock: no async sequence").isZero();
-				assertThat(batchLog(database, keyspace)).containsExactly(1L, 2L);
-			}
-		}
-		assertThat(value(node, one, "k")).isEqualTo("one");
-		assertThat(value(node, three, "k")).isEqualTo("3");
 	}
 
 	@Test
@@ -644,11 +613,24 @@ class JoinedCommitTest extends ClusterTestSupport {
 	@Test
 	void whenTwoNodesJoinCommitsOfTheSameKeyspacesAtOnceThenEveryBatchCompletesOnceAndSequencesAreGapless()
 			throws Exception {
+		race(false);
+	}
+
+	@Test
+	void whenTwoNodesSkippingBusyKeyspacesJoinCommitsOfTheSameKeyspacesThenEveryBatchCompletesOnceGapless()
+			throws Exception {
+		race(true);
+	}
+
+	/** Two nodes, one writer per node and keyspace, all at once; joined commits waiting for locks or skipping. */
+	private static void race(boolean skipping) throws Exception {
 		PGSimpleDataSource database = newDatabase();
 		int keyspaceCount = 5;
 		int perWriter = 30;
 		List<TestNode> nodes = List.of(open(database), open(database));
-		List<JoinedCommitter> committers = List.of(nodes.get(0).joiner(2), nodes.get(1).joiner(2));
+		List<JoinedCommitter> committers = skipping
+				? List.of(nodes.get(0).skippingJoiner(2), nodes.get(1).skippingJoiner(2))
+				: List.of(nodes.get(0).joiner(2), nodes.get(1).joiner(2));
 		java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2 * keyspaceCount);
 		try {
 			List<PostgresKeyspace> keyspaces = new ArrayList<>();
@@ -689,7 +671,8 @@ class JoinedCommitTest extends ClusterTestSupport {
 				assertThat(log).as("gapless, each once").isEqualTo(
 						java.util.stream.LongStream.rangeClosed(1, 2L * perWriter).boxed().toList());
 			}
-			System.out.println("JoinedCommitTest race: joined calls " + Arrays.asList(committers.get(0).joinedCalls(),
+			System.out.println("JoinedCommitTest race (" + (skipping ? "skipping" : "waiting") + "): joined calls "
+					+ Arrays.asList(committers.get(0).joinedCalls(),
 					committers.get(1).joinedCalls()) + ", batches in them " + Arrays.asList(
 							committers.get(0).joinedBatches(), committers.get(1).joinedBatches()) + ", direct "
 					+ Arrays.asList(committers.get(0).directBatches(), committers.get(1).directBatches())

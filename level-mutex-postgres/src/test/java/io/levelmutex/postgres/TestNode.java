@@ -55,6 +55,11 @@ final class TestNode {
 	 * @param senders how many joined commits it keeps in flight
 	 */
 	JoinedCommitter joiner(int senders) {
+		return joiner(senders, JoinedCommitter.LOCK_WAIT_MILLIS, -1);
+	}
+
+	/** {@link #joiner(int)} skipping busy keyspaces (up to {@link JoinedCommitter#MAX_SKIPS} times a batch). */
+	JoinedCommitter skippingJoiner(int senders) {
 		return joiner(senders, JoinedCommitter.LOCK_WAIT_MILLIS, JoinedCommitter.MAX_SKIPS);
 	}
 
@@ -69,13 +74,8 @@ final class TestNode {
 	 * {@link #joiner(int)} with the lock wait (when skipping is off) and the skips per batch (negative: off).
 	 */
 	JoinedCommitter joiner(int senders, int lockWaitMillis, int maxSkips) {
-		return joiner(senders, lockWaitMillis, maxSkips, false);
-	}
-
-	/** {@link #joiner(int, int, int)}, joined commits that skip nothing held through the flush if {@code hold}. */
-	JoinedCommitter joiner(int senders, int lockWaitMillis, int maxSkips, boolean hold) {
 		return new JoinedCommitter(this.committer, this.connections, this.settings, this.sql, this.durable,
-				this.nodeId, this.commitStep, senders, lockWaitMillis, maxSkips, hold);
+				this.nodeId, this.commitStep, senders, lockWaitMillis, maxSkips);
 	}
 
 	static TestNode open(DataSource dataSource, PostgresSettings settings, boolean createSchema) {

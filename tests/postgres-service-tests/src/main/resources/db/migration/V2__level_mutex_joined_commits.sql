@@ -30,9 +30,6 @@
 -- locks are held until its one COMMIT); the engine sends that batch again later. Then ONE COMMIT (every
 -- keyspace's lock released, before the flush) and, if anything committed, a second transaction that writes WAL
 -- and commits synchronously, which makes all of them durable before the reply (as level_mutex_commit_released).
--- lock_wait_ms -2 skips busy keyspaces as -1 does but commits as level_mutex_commit does when it finds its lock
--- free: synchronously, the locks held through the ONE COMMIT's flush, no async_seq, no second transaction (the
--- engine asks for it while its joined commits skip nothing: their keyspaces look uncontended).
 -- Replies, per batch: sequence (NULL: nothing committed; with error_state NULL too, the keyspace does not exist),
 -- applied writes, rejected update or -1, reason, key, SQLSTATE of its failure or NULL, its detail; flushed true.
 -- A failure after the COMMIT leaves the committed batches committed, perhaps not durable: the engine resolves
@@ -66,9 +63,7 @@ BEGIN
     rejected_key := array_fill(NULL::bytea, ARRAY[v_count]);
     error_state := array_fill(NULL::text, ARRAY[v_count]);
     error_detail := array_fill(NULL::text, ARRAY[v_count]);
-    IF p_lock_wait_ms <> -2 THEN
-        PERFORM set_config('level_mutex.commit_released', 'on', true);
-    END IF;
+    PERFORM set_config('level_mutex.commit_released', 'on', true);
     IF p_lock_wait_ms > 0 THEN
         PERFORM set_config('lock_timeout', p_lock_wait_ms || 'ms', true);
     END IF;
@@ -112,12 +107,8 @@ BEGIN
             error_detail[i] := CASE WHEN v_state = 'LM001' THEN v_detail ELSE v_message END;
         END;
     END LOOP;
-    IF p_lock_wait_ms = -2 THEN
-        -- held through the flush, whatever a batch set (each found its lock held by this transaction: synchronous)
-        PERFORM set_config('synchronous_commit', 'on', true);
-    END IF;
     COMMIT;
-    IF v_committed > 0 AND p_lock_wait_ms <> -2 THEN
+    IF v_committed > 0 THEN
         PERFORM set_config('synchronous_commit', 'on', true);
         PERFORM pg_logical_emit_message(true, 'level-mutex', '');
     END IF;

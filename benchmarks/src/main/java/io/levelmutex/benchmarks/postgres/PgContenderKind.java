@@ -46,39 +46,23 @@ enum PgContenderKind {
 	MUTEX_THREE_NODES_8_KEYSPACES_UNJOINED("m3k8u", PgContenderKind.MUTEX_3_K8 + ", unjoined"),
 
 	/**
-	 * {@link #MUTEX_ONE_NODE_8_KEYSPACES} with joined commits that wait for each keyspace lock (no skipping: the
-	 * engine before session 14); only when named.
+	 * {@link #MUTEX_ONE_NODE_8_KEYSPACES} with joined commits that skip a busy keyspace instead of waiting for its
+	 * lock (the engine's benchmark switch, session 14's pgks8); only when named.
 	 */
-	MUTEX_ONE_NODE_8_KEYSPACES_WAITING("m1k8w", PgContenderKind.MUTEX_1_K8 + ", joined waiting"),
+	MUTEX_ONE_NODE_8_KEYSPACES_SKIPPING("m1k8s", PgContenderKind.MUTEX_1_K8 + ", joined skipping"),
 
-	/** {@link #MUTEX_THREE_NODES_8_KEYSPACES} with joined commits that wait for each keyspace lock; only when named. */
-	MUTEX_THREE_NODES_8_KEYSPACES_WAITING("m3k8w", PgContenderKind.MUTEX_3_K8 + ", joined waiting"),
-
-	/**
-	 * {@link #MUTEX_ONE_NODE_8_KEYSPACES} with joined commits that hold their locks through the flush while they
-	 * skip nothing; only when named.
-	 */
-	MUTEX_ONE_NODE_8_KEYSPACES_HELD("m1k8h", PgContenderKind.MUTEX_1_K8 + ", joined held"),
-
-	/** {@link #MUTEX_THREE_NODES_8_KEYSPACES} with joined commits held through the flush while uncontended. */
-	MUTEX_THREE_NODES_8_KEYSPACES_HELD("m3k8h", PgContenderKind.MUTEX_3_K8 + ", joined held"),
+	/** {@link #MUTEX_THREE_NODES_8_KEYSPACES} with joined commits that skip busy keyspaces; only when named. */
+	MUTEX_THREE_NODES_8_KEYSPACES_SKIPPING("m3k8s", PgContenderKind.MUTEX_3_K8 + ", joined skipping"),
 
 	/** {@link #MUTEX_ONE_NODE_8_KEYSPACES} with 4 joined commits in flight (default 2); only when named. */
-	MUTEX_ONE_NODE_8_KEYSPACES_4_SENDERS("m1k8s4", PgContenderKind.MUTEX_1_K8 + ", 4 senders"),
+	MUTEX_ONE_NODE_8_KEYSPACES_4_SENDERS("m1k8j4", PgContenderKind.MUTEX_1_K8 + ", 4 senders"),
 
 	/** {@link #MUTEX_THREE_NODES_8_KEYSPACES} with 4 joined commits in flight per node; only when named. */
-	MUTEX_THREE_NODES_8_KEYSPACES_4_SENDERS("m3k8s4", PgContenderKind.MUTEX_3_K8 + ", 4 senders"),
+	MUTEX_THREE_NODES_8_KEYSPACES_4_SENDERS("m3k8j4", PgContenderKind.MUTEX_3_K8 + ", 4 senders");
 
-	/** {@link #MUTEX_THREE_NODES_8_KEYSPACES_WAITING} with 4 joined commits in flight per node; only when named. */
-	MUTEX_THREE_NODES_8_KEYSPACES_WAITING_4_SENDERS("m3k8w4", PgContenderKind.MUTEX_3_K8 + ", joined waiting, 4 senders");
-
-	/** The engine's switches of joined commits that wait for each keyspace lock (no skipping: before session 14). */
-	private static final java.util.Map<String, String> WAITING = java.util.Map.of(PostgresMutexContender.SKIPS_PROPERTY,
-			"-1");
-
-	/** The engine's switches of joined commits held through the flush while they skip nothing. */
-	private static final java.util.Map<String, String> HELD = java.util.Map.of(PostgresMutexContender.HOLD_PROPERTY,
-			"true");
+	/** The engine's switch of joined commits that skip busy keyspaces (JoinedCommitter.SKIPS_PROPERTY, 2 skips). */
+	private static final java.util.Map<String, String> SKIPPING = java.util.Map.of(
+			PostgresMutexContender.SKIPS_PROPERTY, "2");
 
 	/** The mutex on one PostgresStore, in results. */
 	static final String MUTEX_1 = "level-mutex, 1 node";
@@ -123,15 +107,14 @@ enum PgContenderKind {
 	}
 
 	/**
-	 * @return whether it is a mutex point with joined commits off or waiting (an A/B variant: run only when
-	 * {@code --contenders} names it)
+	 * @return whether it is a mutex point with joined commits off or another variant of them (an A/B point: run
+	 * only when {@code --contenders} names it)
 	 */
 	boolean unjoined() {
 		return this == MUTEX_ONE_NODE_UNJOINED || this == MUTEX_ONE_NODE_8_KEYSPACES_UNJOINED
-				|| this == MUTEX_THREE_NODES_8_KEYSPACES_UNJOINED || this == MUTEX_ONE_NODE_8_KEYSPACES_WAITING
-				|| this == MUTEX_THREE_NODES_8_KEYSPACES_WAITING || this == MUTEX_ONE_NODE_8_KEYSPACES_HELD
-				|| this == MUTEX_THREE_NODES_8_KEYSPACES_HELD || this == MUTEX_ONE_NODE_8_KEYSPACES_4_SENDERS
-				|| this == MUTEX_THREE_NODES_8_KEYSPACES_4_SENDERS || this == MUTEX_THREE_NODES_8_KEYSPACES_WAITING_4_SENDERS;
+				|| this == MUTEX_THREE_NODES_8_KEYSPACES_UNJOINED || this == MUTEX_ONE_NODE_8_KEYSPACES_SKIPPING
+				|| this == MUTEX_THREE_NODES_8_KEYSPACES_SKIPPING || this == MUTEX_ONE_NODE_8_KEYSPACES_4_SENDERS
+				|| this == MUTEX_THREE_NODES_8_KEYSPACES_4_SENDERS;
 	}
 
 	/**
@@ -203,20 +186,14 @@ enum PgContenderKind {
 			case MUTEX_ONE_NODE_8_KEYSPACES_UNJOINED -> new PostgresMutexContender(server, workload, 1, 8, preload, 0);
 			case MUTEX_THREE_NODES_8_KEYSPACES_UNJOINED -> new PostgresMutexContender(server, workload, 3, 8, preload,
 					0);
-			case MUTEX_ONE_NODE_8_KEYSPACES_WAITING -> new PostgresMutexContender(server, workload, 1, 8, preload, -1,
-					WAITING, ", joined waiting");
-			case MUTEX_THREE_NODES_8_KEYSPACES_WAITING -> new PostgresMutexContender(server, workload, 3, 8, preload,
-					-1, WAITING, ", joined waiting");
-			case MUTEX_ONE_NODE_8_KEYSPACES_HELD -> new PostgresMutexContender(server, workload, 1, 8, preload, -1,
-					HELD, ", joined held");
-			case MUTEX_THREE_NODES_8_KEYSPACES_HELD -> new PostgresMutexContender(server, workload, 3, 8, preload, -1,
-					HELD, ", joined held");
+			case MUTEX_ONE_NODE_8_KEYSPACES_SKIPPING -> new PostgresMutexContender(server, workload, 1, 8, preload, -1,
+					SKIPPING, ", joined skipping");
+			case MUTEX_THREE_NODES_8_KEYSPACES_SKIPPING -> new PostgresMutexContender(server, workload, 3, 8, preload,
+					-1, SKIPPING, ", joined skipping");
 			case MUTEX_ONE_NODE_8_KEYSPACES_4_SENDERS -> new PostgresMutexContender(server, workload, 1, 8, preload, 4,
 					java.util.Map.of(), ", 4 senders");
 			case MUTEX_THREE_NODES_8_KEYSPACES_4_SENDERS -> new PostgresMutexContender(server, workload, 3, 8, preload,
 					4, java.util.Map.of(), ", 4 senders");
-			case MUTEX_THREE_NODES_8_KEYSPACES_WAITING_4_SENDERS -> new PostgresMutexContender(server, workload, 3, 8,
-					preload, 4, WAITING, ", joined waiting, 4 senders");
 		};
 	}
 
@@ -226,7 +203,7 @@ enum PgContenderKind {
 				return kind;
 			}
 		}
-		throw new IllegalArgumentException("Unknown contender " + option + "; known: a, b, c, o, l1, l1e, m1, m3, m1k8, m3k8, m1u, m1k8u, m3k8u, m1k8w, m3k8w, m1k8h, m3k8h, m1k8s4, m3k8s4, m3k8w4");
+		throw new IllegalArgumentException("Unknown contender " + option + "; known: a, b, c, o, l1, l1e, m1, m3, m1k8, m3k8, m1u, m1k8u, m3k8u, m1k8s, m3k8s, m1k8j4, m3k8j4");
 	}
 
 }

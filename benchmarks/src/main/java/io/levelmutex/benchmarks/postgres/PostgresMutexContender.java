@@ -47,9 +47,6 @@ final class PostgresMutexContender implements Contender.Async {
 	/** The engine's benchmark switch of joined commits' skips per batch (JoinedCommitter.SKIPS_PROPERTY). */
 	static final String SKIPS_PROPERTY = "io.levelmutex.postgres.joinedSkips";
 
-	/** The engine's benchmark switch of joined commits held through the flush (JoinedCommitter.HOLD_PROPERTY). */
-	static final String HOLD_PROPERTY = "io.levelmutex.postgres.joinedHold";
-
 	private final String name;
 
 	private final FreshDatabase database;
@@ -99,8 +96,8 @@ final class PostgresMutexContender implements Contender.Async {
 	/**
 	 * Opens the nodes on a fresh database, with joined commits set and the engine's benchmark switches.
 	 * @param engineProperties system properties set while the nodes open (the engine's A/B switches of joined
-	 * commits, read when a node opens: {@value #SKIPS_PROPERTY}, {@value #HOLD_PROPERTY}), then restored
-	 * @param variant appended to the name (", joined waiting")
+	 * commits, read when a node opens: {@value #SKIPS_PROPERTY}), then restored
+	 * @param variant appended to the name (", joined skipping")
 	 */
 	PostgresMutexContender(PgServer server, Workload workload, int nodes, int keyspaces, boolean preload,
 			int joinedCommits, Map<String, String> engineProperties, String variant) throws Exception {
@@ -274,7 +271,7 @@ final class PostgresMutexContender implements Contender.Async {
 				Map<String, Object> details = this.stores.get(node).health().details();
 				StringBuilder line = new StringBuilder("joined counters, " + this.name + ", node " + node + ":");
 				for (String counter : List.of("joinedCalls", "joinedBatches", "directBatches", "soleBatches",
-						"skippedBatches", "heldCalls")) {
+						"skippedBatches")) {
 					line.append(' ').append(counter).append('=').append(details.get(counter));
 				}
 				System.err.println(line);

@@ -58,7 +58,13 @@ enum PgContenderKind {
 	MUTEX_ONE_NODE_8_KEYSPACES_4_SENDERS("m1k8j4", PgContenderKind.MUTEX_1_K8 + ", 4 senders"),
 
 	/** {@link #MUTEX_THREE_NODES_8_KEYSPACES} with 4 joined commits in flight per node; only when named. */
-	MUTEX_THREE_NODES_8_KEYSPACES_4_SENDERS("m3k8j4", PgContenderKind.MUTEX_3_K8 + ", 4 senders");
+	MUTEX_THREE_NODES_8_KEYSPACES_4_SENDERS("m3k8j4", PgContenderKind.MUTEX_3_K8 + ", 4 senders"),
+
+	/** {@link #MUTEX_ONE_NODE_8_KEYSPACES} with 1 joined commit in flight (default 2); only when named. */
+	MUTEX_ONE_NODE_8_KEYSPACES_1_SENDER("m1k8j1", PgContenderKind.MUTEX_1_K8 + ", 1 sender"),
+
+	/** {@link #MUTEX_THREE_NODES_8_KEYSPACES} with 1 joined commit in flight per node; only when named. */
+	MUTEX_THREE_NODES_8_KEYSPACES_1_SENDER("m3k8j1", PgContenderKind.MUTEX_3_K8 + ", 1 sender");
 
 	/** The engine's switch of joined commits that skip busy keyspaces (JoinedCommitter.SKIPS_PROPERTY, 2 skips). */
 	private static final java.util.Map<String, String> SKIPPING = java.util.Map.of(
@@ -114,7 +120,8 @@ enum PgContenderKind {
 		return this == MUTEX_ONE_NODE_UNJOINED || this == MUTEX_ONE_NODE_8_KEYSPACES_UNJOINED
 				|| this == MUTEX_THREE_NODES_8_KEYSPACES_UNJOINED || this == MUTEX_ONE_NODE_8_KEYSPACES_SKIPPING
 				|| this == MUTEX_THREE_NODES_8_KEYSPACES_SKIPPING || this == MUTEX_ONE_NODE_8_KEYSPACES_4_SENDERS
-				|| this == MUTEX_THREE_NODES_8_KEYSPACES_4_SENDERS;
+				|| this == MUTEX_THREE_NODES_8_KEYSPACES_4_SENDERS || this == MUTEX_ONE_NODE_8_KEYSPACES_1_SENDER
+				|| this == MUTEX_THREE_NODES_8_KEYSPACES_1_SENDER;
 	}
 
 	/**
@@ -194,6 +201,10 @@ enum PgContenderKind {
 					java.util.Map.of(), ", 4 senders");
 			case MUTEX_THREE_NODES_8_KEYSPACES_4_SENDERS -> new PostgresMutexContender(server, workload, 3, 8, preload,
 					4, java.util.Map.of(), ", 4 senders");
+			case MUTEX_ONE_NODE_8_KEYSPACES_1_SENDER -> new PostgresMutexContender(server, workload, 1, 8, preload, 1,
+					java.util.Map.of(), ", 1 sender");
+			case MUTEX_THREE_NODES_8_KEYSPACES_1_SENDER -> new PostgresMutexContender(server, workload, 3, 8, preload,
+					1, java.util.Map.of(), ", 1 sender");
 		};
 	}
 
@@ -203,7 +214,7 @@ enum PgContenderKind {
 				return kind;
 			}
 		}
-		throw new IllegalArgumentException("Unknown contender " + option + "; known: a, b, c, o, l1, l1e, m1, m3, m1k8, m3k8, m1u, m1k8u, m3k8u, m1k8s, m3k8s, m1k8j4, m3k8j4");
+		throw new IllegalArgumentException("Unknown contender " + option + "; known: a, b, c, o, l1, l1e, m1, m3, m1k8, m3k8, m1u, m1k8u, m3k8u, m1k8s, m3k8s, m1k8j4, m3k8j4, m1k8j1, m3k8j1");
 	}
 
 }

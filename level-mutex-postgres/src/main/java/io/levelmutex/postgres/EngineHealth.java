@@ -52,7 +52,7 @@ final class EngineHealth {
 	 * @param listener the engine's remote-change listener
 	 * @param tablePrefix the engine's table prefix
 	 * @param joined the engine's joined committer, or null (its counters are reported: joined commits sent, the
-	 * batches in them, batches committed directly or alone)
+	 * batches in them, batches committed directly or alone, batches skipped)
 	 * @return the health
 	 */
 	synchronized StoreHealth health(boolean open, RemoteChangeListener listener, String tablePrefix,
@@ -81,6 +81,7 @@ final class EngineHealth {
 			details.put("joinedBatches", joined.joinedBatches());
 			details.put("directBatches", joined.directBatches());
 			details.put("soleBatches", joined.soleBatches());
+			details.put("skippedBatches", joined.skippedBatches());
 		}
 		return StoreHealth.of("postgresql", open, open && operationsReach && listenerConnected, details);
 	}

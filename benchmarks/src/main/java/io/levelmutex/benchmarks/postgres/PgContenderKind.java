@@ -43,7 +43,32 @@ enum PgContenderKind {
 	MUTEX_ONE_NODE_8_KEYSPACES_UNJOINED("m1k8u", PgContenderKind.MUTEX_1_K8 + ", unjoined"),
 
 	/** {@link #MUTEX_THREE_NODES_8_KEYSPACES} with joined commits off; only when named. */
-	MUTEX_THREE_NODES_8_KEYSPACES_UNJOINED("m3k8u", PgContenderKind.MUTEX_3_K8 + ", unjoined");
+	MUTEX_THREE_NODES_8_KEYSPACES_UNJOINED("m3k8u", PgContenderKind.MUTEX_3_K8 + ", unjoined"),
+
+	/**
+	 * {@link #MUTEX_ONE_NODE_8_KEYSPACES} with joined commits that skip a busy keyspace instead of waiting for its
+	 * lock (the engine's benchmark switch, session 14's pgks8); only when named.
+	 */
+	MUTEX_ONE_NODE_8_KEYSPACES_SKIPPING("m1k8s", PgContenderKind.MUTEX_1_K8 + ", joined skipping"),
+
+	/** {@link #MUTEX_THREE_NODES_8_KEYSPACES} with joined commits that skip busy keyspaces; only when named. */
+	MUTEX_THREE_NODES_8_KEYSPACES_SKIPPING("m3k8s", PgContenderKind.MUTEX_3_K8 + ", joined skipping"),
+
+	/** {@link #MUTEX_ONE_NODE_8_KEYSPACES} with 4 joined commits in flight (default 2); only when named. */
+	MUTEX_ONE_NODE_8_KEYSPACES_4_SENDERS("m1k8j4", PgContenderKind.MUTEX_1_K8 + ", 4 senders"),
+
+	/** {@link #MUTEX_THREE_NODES_8_KEYSPACES} with 4 joined commits in flight per node; only when named. */
+	MUTEX_THREE_NODES_8_KEYSPACES_4_SENDERS("m3k8j4", PgContenderKind.MUTEX_3_K8 + ", 4 senders"),
+
+	/** {@link #MUTEX_ONE_NODE_8_KEYSPACES} with 1 joined commit in flight (default 2); only when named. */
+	MUTEX_ONE_NODE_8_KEYSPACES_1_SENDER("m1k8j1", PgContenderKind.MUTEX_1_K8 + ", 1 sender"),
+
+	/** {@link #MUTEX_THREE_NODES_8_KEYSPACES} with 1 joined commit in flight per node; only when named. */
+	MUTEX_THREE_NODES_8_KEYSPACES_1_SENDER("m3k8j1", PgContenderKind.MUTEX_3_K8 + ", 1 sender");
+
+	/** The engine's switch of joined commits that skip busy keyspaces (JoinedCommitter.SKIPS_PROPERTY, 2 skips). */
+	private static final java.util.Map<String, String> SKIPPING = java.util.Map.of(
+			PostgresMutexContender.SKIPS_PROPERTY, "2");
 
 	/** The mutex on one PostgresStore, in results. */
 	static final String MUTEX_1 = "level-mutex, 1 node";
@@ -87,10 +112,16 @@ enum PgContenderKind {
 				|| this == MUTEX_THREE_NODES_8_KEYSPACES || unjoined();
 	}
 
-	/** @return whether it is a mutex point with joined commits off (run only when {@code --contenders} names it) */
+	/**
+	 * @return whether it is a mutex point with joined commits off or another variant of them (an A/B point: run
+	 * only when {@code --contenders} names it)
+	 */
 	boolean unjoined() {
 		return this == MUTEX_ONE_NODE_UNJOINED || this == MUTEX_ONE_NODE_8_KEYSPACES_UNJOINED
-				|| this == MUTEX_THREE_NODES_8_KEYSPACES_UNJOINED;
+				|| this == MUTEX_THREE_NODES_8_KEYSPACES_UNJOINED || this == MUTEX_ONE_NODE_8_KEYSPACES_SKIPPING
+				|| this == MUTEX_THREE_NODES_8_KEYSPACES_SKIPPING || this == MUTEX_ONE_NODE_8_KEYSPACES_4_SENDERS
+				|| this == MUTEX_THREE_NODES_8_KEYSPACES_4_SENDERS || this == MUTEX_ONE_NODE_8_KEYSPACES_1_SENDER
+				|| this == MUTEX_THREE_NODES_8_KEYSPACES_1_SENDER;
 	}
 
 	/**
@@ -162,6 +193,18 @@ enum PgContenderKind {
 			case MUTEX_ONE_NODE_8_KEYSPACES_UNJOINED -> new PostgresMutexContender(server, workload, 1, 8, preload, 0);
 			case MUTEX_THREE_NODES_8_KEYSPACES_UNJOINED -> new PostgresMutexContender(server, workload, 3, 8, preload,
 					0);
+			case MUTEX_ONE_NODE_8_KEYSPACES_SKIPPING -> new PostgresMutexContender(server, workload, 1, 8, preload, -1,
+					SKIPPING, ", joined skipping");
+			case MUTEX_THREE_NODES_8_KEYSPACES_SKIPPING -> new PostgresMutexContender(server, workload, 3, 8, preload,
+					-1, SKIPPING, ", joined skipping");
+			case MUTEX_ONE_NODE_8_KEYSPACES_4_SENDERS -> new PostgresMutexContender(server, workload, 1, 8, preload, 4,
+					java.util.Map.of(), ", 4 senders");
+			case MUTEX_THREE_NODES_8_KEYSPACES_4_SENDERS -> new PostgresMutexContender(server, workload, 3, 8, preload,
+					4, java.util.Map.of(), ", 4 senders");
+			case MUTEX_ONE_NODE_8_KEYSPACES_1_SENDER -> new PostgresMutexContender(server, workload, 1, 8, preload, 1,
+					java.util.Map.of(), ", 1 sender");
+			case MUTEX_THREE_NODES_8_KEYSPACES_1_SENDER -> new PostgresMutexContender(server, workload, 3, 8, preload,
+					1, java.util.Map.of(), ", 1 sender");
 		};
 	}
 
@@ -171,7 +214,7 @@ enum PgContenderKind {
 				return kind;
 			}
 		}
-		throw new IllegalArgumentException("Unknown contender " + option + "; known: a, b, c, o, l1, l1e, m1, m3, m1k8, m3k8, m1u, m1k8u, m3k8u");
+		throw new IllegalArgumentException("Unknown contender " + option + "; known: a, b, c, o, l1, l1e, m1, m3, m1k8, m3k8, m1u, m1k8u, m3k8u, m1k8s, m3k8s, m1k8j4, m3k8j4, m1k8j1, m3k8j1");
 	}
 
 }

@@ -44,6 +44,9 @@ final class PostgresMutexContender implements Contender.Async {
 	/** Attempts of a W2 update before it fails with WriteConflictException. */
 	static final int MAX_ATTEMPTS = 16;
 
+	/** The engine's benchmark switch of joined commits' skips per batch (JoinedCommitter.SKIPS_PROPERTY). */
+	static final String SKIPS_PROPERTY = "io.levelmutex.postgres.joinedSkips";
+
 	private final String name;
 
 	private final FreshDatabase database;
@@ -87,9 +90,20 @@ final class PostgresMutexContender implements Contender.Async {
 	 */
 	PostgresMutexContender(PgServer server, Workload workload, int nodes, int keyspaces, boolean preload,
 			int joinedCommits) throws Exception {
+		this(server, workload, nodes, keyspaces, preload, joinedCommits, Map.of(), "");
+	}
+
+	/**
+	 * Opens the nodes on a fresh database, with joined commits set and the engine's benchmark switches.
+	 * @param engineProperties system properties set while the nodes open (the engine's A/B switches of joined
+	 * commits, read when a node opens: {@value #SKIPS_PROPERTY}), then restored
+	 * @param variant appended to the name (", joined skipping")
+	 */
+	PostgresMutexContender(PgServer server, Workload workload, int nodes, int keyspaces, boolean preload,
+			int joinedCommits, Map<String, String> engineProperties, String variant) throws Exception {
 		this.name = ((keyspaces == 1) ? ((nodes == 1) ? PgContenderKind.MUTEX_1 : PgContenderKind.MUTEX_3)
 				: "level-mutex, " + nodes + ((nodes == 1) ? " node, " : " nodes, ") + keyspaces + " keyspaces")
-				+ (joinedCommits == 0 ? ", unjoined" : "");
+				+ (joinedCommits == 0 ? ", unjoined" : "") + variant;
 		this.database = server.freshDatabase("mutex_" + nodes + "_" + keyspaces);
 		try {
 			for (int node = 0; node < nodes; node++) {
@@ -97,7 +111,25 @@ final class PostgresMutexContender implements Contender.Async {
 				if (joinedCommits >= 0) {
 					builder.joinedCommits(joinedCommits);
 				}
-				MutexStore store = builder.open();
+				MutexStore store;
+				Map<String, String> before = new java.util.HashMap<>();
+				engineProperties.forEach((property, value) -> {
+					before.put(property, System.getProperty(property));
+					System.setProperty(property, value);
+				});
+				try {
+					store = builder.open();
+				}
+				finally {
+					before.forEach((property, value) -> {
+						if (value == null) {
+							System.clearProperty(property);
+						}
+						else {
+							System.setProperty(property, value);
+						}
+					});
+				}
 				this.stores.add(store);
 				List<Mutex<byte[], byte[]>> ofNode = new ArrayList<>();
 				for (int keyspace = 0; keyspace < keyspaces; keyspace++) {
@@ -234,6 +266,16 @@ final class PostgresMutexContender implements Contender.Async {
 	@Override
 	public void close() {
 		try {
+			// The joined committers' counters (whole point: preload, warm-up, window, drain), for the A/B's readers.
+			for (int node = 0; node < this.stores.size(); node++) {
+				Map<String, Object> details = this.stores.get(node).health().details();
+				StringBuilder line = new StringBuilder("joined counters, " + this.name + ", node " + node + ":");
+				for (String counter : List.of("joinedCalls", "joinedBatches", "directBatches", "soleBatches",
+						"skippedBatches")) {
+					line.append(' ').append(counter).append('=').append(details.get(counter));
+				}
+				System.err.println(line);
+			}
 			for (Mutex<byte[], byte[]> mutex : this.mutexes) {
 				mutex.close();
 			}

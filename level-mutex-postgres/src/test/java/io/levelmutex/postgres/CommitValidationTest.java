@@ -200,6 +200,45 @@ class CommitValidationTest extends ClusterTestSupport {
 	}
 
 	@Test
+	void whenABatchOverwritesKeysThatHaveRowsThenEachCarriesItsSequenceAndDeletesLeaveTombstonesOnlyWhereAValueWas() {
+		// Batches of several writes: the commit function, its puts-only form (2) and its form with deletes (3).
+		commit(this.other, TestBatch.put(bytes("a"), bytes("2")), TestBatch.put(bytes("n"), bytes("new")),
+				TestBatch.put(bytes("a"), bytes("2b")));                                                      // 2
+		assertThat(entrySeq("a")).as("an existing row updated, with the batch's sequence").isEqualTo(2);
+		assertThat(entrySeq("n")).as("a new row inserted").isEqualTo(2);
+		assertThat(entrySeq("c")).isEqualTo(1);
+		assertThat(read("a")).isEqualTo("2b");
+		commit(this.other, TestBatch.del(bytes("c")), TestBatch.put(bytes("e"), bytes("3")), TestBatch.del(bytes("none")),
+				TestBatch.put(bytes("n"), bytes("3"))); // 3
+		assertThat(read("c")).isNull();
+		assertThat(entrySeq("c")).as("the tombstone carries the delete's sequence").isEqualTo(3);
+		assertThat(entrySeq("e")).isEqualTo(3);
+		assertThat(entrySeq("n")).isEqualTo(3);
+		assertThat(queryLongUnchecked("SELECT count(*) FROM " + prefix + "entry WHERE key = 'none'::bytea"))
+			.as("no tombstone where no value was").isZero();
+		assertThat(queryLongUnchecked("SELECT count(*) FROM " + prefix + "tombstone WHERE seq = 3")).isEqualTo(1);
+		commit(this.other, TestBatch.del(bytes("c")), TestBatch.put(bytes("q"), bytes("4")));                       // 4
+		assertThat(entrySeq("c")).as("a delete of a tombstone leaves it as it was").isEqualTo(3);
+		assertThat(queryLongUnchecked("SELECT count(*) FROM " + prefix + "tombstone WHERE seq = 4")).isZero();
+		commit(this.other, TestBatch.put(bytes("c"), bytes("back")), TestBatch.put(bytes("p"), bytes("5")));        // 5
+		assertThat(read("c")).as("a put over a tombstone").isEqualTo("back");
+		assertThat(entrySeq("c")).isEqualTo(5);
+		// An update that read or writes a key a later batch of puts overwrote is rejected.
+		Committed read = this.node.commit(this.ks, TestBatch.of(List.of(TestBatch.put(bytes("x"), bytes("u"))),
+				List.of(unit(0, 1, List.of(bytes("a")), List.of(), List.of(bytes("x"))))));
+		assertRejected(read, 0, RejectionReason.KEY_READ, "a");
+		Committed written = this.node.commit(this.ks, TestBatch.of(List.of(TestBatch.put(bytes("e"), bytes("u"))),
+				List.of(unit(0, 2, List.of(), List.of(), List.of(bytes("e"))))));
+		assertRejected(written, 0, RejectionReason.KEY_WRITTEN, "e");
+		assertThat(read("e")).isEqualTo("3");
+	}
+
+	private long entrySeq(String key) {
+		return queryLongUnchecked("SELECT seq FROM " + prefix + "entry WHERE keyspace_id = " + this.ks.id()
+				+ " AND key = '" + key + "'::bytea");
+	}
+
+	@Test
 	void whenTombstonesAreCleanedUpThenOnlyOldOnesGoAndOlderSnapshotsAreRejected() {
 		TestNode cleaning = TestNode.open(this.database, fastSettings().withTombstoneRetention(2), true);
 		commit(this.other, TestBatch.del(bytes("a")));                 // 2

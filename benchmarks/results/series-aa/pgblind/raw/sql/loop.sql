@@ -1,0 +1,4 @@
+create temp table args as select b, array_agg(convert_to('key'||lpad((floor(random()*20000))::int::text,8,'0'),'UTF8')) k, array_agg(decode(md5(random()::text)||md5(random()::text)||md5(random()::text),'hex')||decode(repeat('cd',52),'hex')) v from generate_series(1,300) b, generate_series(1,256) i group by b;
+select pg_stat_statements_reset();
+do $$ declare r record; begin for r in select * from args loop perform * from level_mutex_commit(2, gen_random_uuid(), gen_random_uuid(), r.k, r.v, '{}','{}','{}','{}','{}','{}','{}','{}','{}'); end loop; end $$;
+select calls, round(total_exec_time::numeric/300*1000) us_per_batch, rows/300 rows_per_batch, wal_records/300 walrec, wal_bytes/300 walbytes, wal_fpi, left(regexp_replace(query,'\s+',' ','g'),90) from pg_stat_statements where query not like '%pg_stat%' order by total_exec_time desc limit 12;

@@ -1,0 +1,1 @@
+select variant, count(*), round(percentile_cont(0.5) within group (order by t)) wall_p50, round(min(cpu)) cpu_min, round(percentile_cont(0.25) within group (order by cpu)) cpu_p25, round(percentile_cont(0.5) within group (order by cpu)) cpu_p50, round(avg(cpu)) cpu_avg, percentile_cont(0.5) within group (order by walb) walb50 from probe_times group by 1 order by 1;

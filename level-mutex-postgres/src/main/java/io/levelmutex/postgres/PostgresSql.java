@@ -100,7 +100,8 @@ final class PostgresSql {
 	 * version). A blind put skips that condition: its upsert acts on the newest row whatever the snapshot. A put is an
 	 * UPDATE of the key's entry, and an INSERT only when it updated none (ON CONFLICT DO UPDATE still, for an entry
 	 * inserted by a batch that committed after the snapshot was taken): an INSERT ... ON CONFLICT DO UPDATE that finds
-	 * the entry locks it first, one more WAL record per put than the plain UPDATE (measured: series-aa/pgc1).
+	 * the entry locks it first, one more WAL record per put than the plain UPDATE (measured: series-aa/pgc1). An
+	 * update that read the key it writes is validated by one probe of that key (its KEY_READ), not two.
 	 * Parameters: keyspace id, batch id, node id, key, value
 	 * (NULL deletes), the update's snapshot sequence (NULL: blind), a key it read (NULL: none). One row (none: no such
 	 * keyspace): the batch's sequence (NULL: nothing applied), the sequence the snapshot saw, the rejection's reason
@@ -127,7 +128,11 @@ final class PostgresSql {
 	/** Resolution: waits for the keyspace row's lock, so that the lost batch's transaction has ended. */
 	final String lockKeyspace;
 
-	/** Resolution: the batch-log row of a batch id. */
+	/**
+	 * Resolution: the batch-log row of a batch id. Parameters: keyspace id, a sequence of the keyspace known committed
+	 * before the batch (the batch's sequence is above it), batch id. A range of the primary key (keyspace_id, seq),
+	 * the batch log's only index from schema version 3 (version 2's batch_id index serves it too).
+	 */
 	final String findBatch;
 
 	/**
@@ -311,7 +316,7 @@ final class PostgresSql {
 				        WHEN p.snap < s.horizon THEN 'SNAPSHOT_TOO_OLD'
 				        WHEN EXISTS (SELECT FROM %2$s e
 				            WHERE e.keyspace_id = p.ks AND e.key = p.read AND e.seq > p.snap) THEN 'KEY_READ'
-				        WHEN EXISTS (SELECT FROM %2$s e
+				        WHEN p.read IS DISTINCT FROM p.key AND EXISTS (SELECT FROM %2$s e
 				            WHERE e.keyspace_id = p.ks AND e.key = p.key AND e.seq > p.snap) THEN 'KEY_WRITTEN'
 				        END AS reason
 				    FROM p, s
@@ -367,7 +372,7 @@ final class PostgresSql {
 		this.lockKeyspace = "SELECT horizon FROM %s WHERE id = ? FOR UPDATE".formatted(this.keyspaceTable);
 		this.findBatch = """
 				SELECT seq, applied_ops, rejected_unit, rejected_reason, rejected_key FROM %s
-				WHERE batch_id = ?""".formatted(this.batchTable);
+				WHERE keyspace_id = ? AND seq > ? AND batch_id = ?""".formatted(this.batchTable);
 		this.raiseHorizon = """
 				UPDATE %s SET horizon = greatest(horizon, seq - ?) WHERE id = ?
 				RETURNING horizon""".formatted(this.keyspaceTable);

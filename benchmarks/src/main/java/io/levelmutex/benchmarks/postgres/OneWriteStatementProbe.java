@@ -29,10 +29,12 @@ import io.levelmutex.postgres.PostgresStore;
  * read and wrote its key), so the A/B runs from any later jar. Points, alternated in rotated order every round,
  * each on a fresh database (the engine's schema, one keyspace of 1,000 preloaded keys; {@code kv} for the upsert)
  * and ONE autocommit connection, pgjdbc's default prepareThreshold (server-prepared from the 5th execution; the
- * warm-up runs past it): {@code upsert}; {@code put-main} / {@code put} (the blind put, main's / pgc1's);
- * {@code put-1idx} (pgc1's on a batch log whose only index is its primary key (keyspace_id, seq): the schema
- * candidate, measured, not shipped); {@code update-main} / {@code update} (the one-write update statement, snapshot
- * the sequence of the previous commit, read key = written key). Per op: client latency of the statement (p50,
+ * warm-up runs past it): {@code upsert}; {@code put-main} / {@code put} (the blind put: main's statement on main's
+ * batch log, batch_id its primary key and a unique index on (keyspace_id, seq) / pgc1's statement on pgc1's batch
+ * log, (keyspace_id, seq) its primary key and only index; whatever the jar's schema, each point sets its batch log
+ * so); {@code put-2idx} (pgc1's statement on main's batch log: the statement's share alone); {@code update-main} /
+ * {@code update} (the one-write update statement, main's / pgc1's, each on its batch log; snapshot the sequence of
+ * the previous commit, read key = written key). Per op: client latency of the statement (p50,
  * mean), server execution time ({@code pg_stat_statements}), the backend's CPU ({@code /proc/PID/schedstat}, its
  * run time: the probe runs as the server's host user or root), WAL records and bytes of the window by record type
  * ({@code pg_walinspect}, the server's own WAL between two insert positions; cluster-wide, so background records
@@ -144,7 +146,7 @@ public final class OneWriteStatementProbe {
 			        WHEN p.snap < s.horizon THEN 'SNAPSHOT_TOO_OLD'
 			        WHEN EXISTS (SELECT FROM level_mutex_entry e
 			            WHERE e.keyspace_id = p.ks AND e.key = p.read AND e.seq > p.snap) THEN 'KEY_READ'
-			        WHEN EXISTS (SELECT FROM level_mutex_entry e
+			        WHEN p.read IS DISTINCT FROM p.key AND EXISTS (SELECT FROM level_mutex_entry e
 			            WHERE e.keyspace_id = p.ks AND e.key = p.key AND e.seq > p.snap) THEN 'KEY_WRITTEN'
 			        END AS reason
 			    FROM p, s
@@ -175,7 +177,7 @@ public final class OneWriteStatementProbe {
 			)
 			SELECT k.seq, s.current, r.reason FROM s CROSS JOIN r LEFT JOIN k ON true""";
 
-	private static final List<String> ALL = List.of("upsert", "put-main", "put", "put-1idx", "update-main", "update");
+	private static final List<String> ALL = List.of("upsert", "put-main", "put", "put-2idx", "update-main", "update");
 
 	private final PgServer server;
 
@@ -283,9 +285,26 @@ public final class OneWriteStatementProbe {
 			}
 		}
 		try (Connection admin = this.server.connect(database.name()); Statement statement = admin.createStatement()) {
-			if (point.equals("put-1idx")) {
-				statement.execute("ALTER TABLE level_mutex_batch DROP CONSTRAINT level_mutex_batch_pkey");
-				statement.execute("ALTER TABLE level_mutex_batch ADD PRIMARY KEY USING INDEX level_mutex_batch_seq");
+			if (point.endsWith("-main") || point.equals("put-2idx")) {
+				// the batch log as before pgc1 (schema version 2's and session 13's version 3): batch_id the primary key
+				statement.execute("""
+						DO $$ BEGIN
+						    IF (SELECT count(*) FROM pg_index WHERE indrelid = 'level_mutex_batch'::regclass) = 1 THEN
+						        ALTER TABLE level_mutex_batch DROP CONSTRAINT level_mutex_batch_seq;
+						        CREATE UNIQUE INDEX level_mutex_batch_seq ON level_mutex_batch (keyspace_id, seq);
+						        ALTER TABLE level_mutex_batch ADD PRIMARY KEY (batch_id);
+						    END IF;
+						END $$""");
+			}
+			else {
+				// pgc1's batch log (whatever the jar's schema): its one index the primary key (keyspace_id, seq)
+				statement.execute("""
+						DO $$ BEGIN
+						    IF (SELECT count(*) FROM pg_index WHERE indrelid = 'level_mutex_batch'::regclass) = 2 THEN
+						        ALTER TABLE level_mutex_batch DROP CONSTRAINT level_mutex_batch_pkey;
+						        ALTER TABLE level_mutex_batch ADD PRIMARY KEY USING INDEX level_mutex_batch_seq;
+						    END IF;
+						END $$""");
 			}
 			statement.execute("VACUUM ANALYZE");
 			try (ResultSet rows = statement.executeQuery("SELECT id FROM level_mutex_keyspace")) {
@@ -309,7 +328,7 @@ public final class OneWriteStatementProbe {
 		boolean update = point.startsWith("update");
 		String sql = switch (point) {
 			case "put-main" -> PUT_MAIN;
-			case "put", "put-1idx" -> PUT_PGC1;
+			case "put", "put-2idx" -> PUT_PGC1;
 			case "update-main" -> ONE_MAIN;
 			case "update" -> ONE_PGC1;
 			default -> throw new IllegalArgumentException("unknown point " + point);

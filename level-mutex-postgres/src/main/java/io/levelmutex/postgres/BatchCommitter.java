@@ -504,7 +504,9 @@ final class BatchCommitter {
 				}
 			}
 			try (PreparedStatement find = connection.prepareStatement(this.sql.findBatch)) {
-				find.setObject(1, batchId);
+				find.setInt(1, keyspace.id());
+				find.setLong(2, knownSequence);
+				find.setObject(3, batchId);
 				try (ResultSet rows = find.executeQuery()) {
 					if (rows.next()) {
 						CommitOutcome found = outcome(rows.getLong(1), rows.getInt(2), rows.getInt(3),

@@ -15,8 +15,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Uniqueness: one node's ids differ in (millisecond, counter) until the counter comes round (2^32 batches,
  * each millisecond a new start); two nodes' ids made in the same millisecond differ unless both their counters
- * (started at random) and their 42 node bits (from the node's random id) are equal. A repeated id would fail its
- * commit on the batch log's primary key, never answer for another batch. Thread-safe (an atomic counter).
+ * (started at random) and their 42 node bits (from the node's random id) are equal. Schema version 2 made batch_id
+ * the batch log's primary key (a repeated id failed its commit); from version 3 it is not indexed and resolution looks
+ * an id up among its keyspace's sequences above one known committed before the batch, so a repeated id could answer
+ * for another batch only if both were that keyspace's and committed within that range. Thread-safe (an atomic
+ * counter).
  */
 final class BatchIds {
 

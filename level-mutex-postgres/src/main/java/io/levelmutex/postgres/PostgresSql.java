@@ -98,7 +98,12 @@ final class PostgresSql {
 	 * Every part reads ONE snapshot, taken before the lock is taken; so the lock step applies only if the row is still
 	 * the version that snapshot saw ({@code k.seq = s.current}: no batch committed in between, so validation and the
 	 * delete's probe saw every earlier batch; at READ COMMITTED an UPDATE re-checks its condition on the newest row
-	 * version). A blind put skips that condition: its upsert acts on the newest row whatever the snapshot. Parameters: keyspace id, batch id, node id, key, value
+	 * version). A blind put skips that condition: its upsert acts on the newest row whatever the snapshot. A put is an
+	 * UPDATE of the key's entry, and an INSERT only when it updated none (ON CONFLICT DO UPDATE still, for an entry
+	 * inserted by a batch that committed after the snapshot was taken): an INSERT ... ON CONFLICT DO UPDATE that finds
+	 * the entry locks it first, one more WAL record per put than the plain UPDATE (measured: series-aa/pgc1). An
+	 * update that read the key it writes is validated by one probe of that key (its KEY_READ), not two.
+	 * Parameters: keyspace id, batch id, node id, key, value
 	 * (NULL deletes), the update's snapshot sequence (NULL: blind), a key it read (NULL: none). One row (none: no such
 	 * keyspace): the batch's sequence (NULL: nothing applied), the sequence the snapshot saw, the rejection's reason
 	 * (NULL: none; {@code FUTURE_SNAPSHOT}: a snapshot above the one seen). Nothing applied and no reason (the lock
@@ -110,7 +115,7 @@ final class PostgresSql {
 	/**
 	 * {@link #commitOneWrite} for a blind put (the commonest batch of one write at low concurrency): the same lock
 	 * step without the snapshot condition (a blind put's upsert acts on the newest row whatever the snapshot), the
-	 * upsert and the batch-log row, without the validation and delete parts (measured 0.7-0.9x the full statement's
+	 * upsert (an UPDATE of the entry, else an INSERT, as in {@link #commitOneWrite}) and the batch-log row, without the validation and delete parts (measured 0.7-0.9x the full statement's
 	 * server time). Run in autocommit; never waits for the keyspace row's lock ({@code SKIP LOCKED}: held, the
 	 * caller runs {@link #commit}). Parameters: keyspace id, batch id, node id, key, value. One row, as
 	 * {@link #commitOneWrite}'s: the batch's sequence (NULL: the lock was held or no such keyspace, nothing written),
@@ -124,7 +129,11 @@ final class PostgresSql {
 	/** Resolution: waits for the keyspace row's lock, so that the lost batch's transaction has ended. */
 	final String lockKeyspace;
 
-	/** Resolution: the batch-log row of a batch id. */
+	/**
+	 * Resolution: the batch-log row of a batch id. Parameters: keyspace id, a sequence of the keyspace known committed
+	 * before the batch (the batch's sequence is above it), batch id. A range of the primary key (keyspace_id, seq),
+	 * the batch log's only index from schema version 3 (version 2's batch_id index serves it too).
+	 */
 	final String findBatch;
 
 	/**
@@ -309,7 +318,7 @@ final class PostgresSql {
 				        WHEN p.snap < s.horizon THEN 'SNAPSHOT_TOO_OLD'
 				        WHEN EXISTS (SELECT FROM %2$s e
 				            WHERE e.keyspace_id = p.ks AND e.key = p.read AND e.seq > p.snap) THEN 'KEY_READ'
-				        WHEN EXISTS (SELECT FROM %2$s e
+				        WHEN p.read IS DISTINCT FROM p.key AND EXISTS (SELECT FROM %2$s e
 				            WHERE e.keyspace_id = p.ks AND e.key = p.key AND e.seq > p.snap) THEN 'KEY_WRITTEN'
 				        END AS reason
 				    FROM p, s
@@ -319,9 +328,13 @@ final class PostgresSql {
 				    UPDATE %1$s k SET seq = k.seq + 1 FROM p, s, free
 				    WHERE k.id = free.id AND (k.seq = s.current OR (p.value IS NOT NULL AND p.snap IS NULL))
 				    RETURNING k.seq, set_config('synchronous_commit', 'on', true) AS durable
+				), upd AS (
+				    UPDATE %2$s e SET value = p.value, seq = k.seq FROM p, k
+				    WHERE p.value IS NOT NULL AND e.keyspace_id = p.ks AND e.key = p.key
+				    RETURNING e.seq
 				), put AS (
 				    INSERT INTO %2$s AS e (keyspace_id, key, value, seq)
-				    SELECT p.ks, p.key, p.value, k.seq FROM p, k WHERE p.value IS NOT NULL
+				    SELECT p.ks, p.key, p.value, k.seq FROM p, k WHERE p.value IS NOT NULL AND NOT EXISTS (SELECT FROM upd)
 				    ON CONFLICT (keyspace_id, key) DO UPDATE SET value = EXCLUDED.value, seq = EXCLUDED.seq
 				), del AS (
 				    UPDATE %2$s e SET value = NULL, seq = k.seq FROM p, k
@@ -344,9 +357,12 @@ final class PostgresSql {
 				), k AS (
 				    UPDATE %1$s k SET seq = k.seq + 1 FROM free WHERE k.id = free.id
 				    RETURNING k.seq, set_config('synchronous_commit', 'on', true) AS durable
+				), upd AS (
+				    UPDATE %2$s e SET value = p.value, seq = k.seq FROM p, k WHERE e.keyspace_id = p.ks AND e.key = p.key
+				    RETURNING e.seq
 				), put AS (
 				    INSERT INTO %2$s AS e (keyspace_id, key, value, seq)
-				    SELECT p.ks, p.key, p.value, k.seq FROM p, k
+				    SELECT p.ks, p.key, p.value, k.seq FROM p, k WHERE NOT EXISTS (SELECT FROM upd)
 				    ON CONFLICT (keyspace_id, key) DO UPDATE SET value = EXCLUDED.value, seq = EXCLUDED.seq
 				), logged AS (
 				    INSERT INTO %3$s (batch_id, keyspace_id, seq, node_id, applied_ops, rejected_unit,
@@ -358,7 +374,7 @@ final class PostgresSql {
 		this.lockKeyspace = "SELECT horizon FROM %s WHERE id = ? FOR UPDATE".formatted(this.keyspaceTable);
 		this.findBatch = """
 				SELECT seq, applied_ops, rejected_unit, rejected_reason, rejected_key FROM %s
-				WHERE batch_id = ?""".formatted(this.batchTable);
+				WHERE keyspace_id = ? AND seq > ? AND batch_id = ?""".formatted(this.batchTable);
 		this.raiseHorizon = """
 				UPDATE %s SET horizon = greatest(horizon, seq - ?) WHERE id = ?
 				RETURNING horizon""".formatted(this.keyspaceTable);

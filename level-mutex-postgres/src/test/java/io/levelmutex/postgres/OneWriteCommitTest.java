@@ -198,6 +198,47 @@ class OneWriteCommitTest extends ClusterTestSupport {
 		}
 	}
 
+	/**
+	 * The statement's validation of an update's two keys: the written key changed after the snapshot while the read
+	 * one did not (KEY_WRITTEN, the write's key), the read key changed (KEY_READ, whether or not it is the written
+	 * key); nothing is taken. An update reading the key it writes is validated by one probe of that key (KEY_READ),
+	 * so a statement that skipped the written key's probe for a read of ANOTHER key would commit the first batch.
+	 */
+	@Test
+	void whenTheWrittenKeyOrTheReadKeyChangedAfterTheSnapshotThenTheStatementRejectsWithThatKey() {
+		TestNode node = open(newDatabase());
+		TestNode other = open(newDatabase());
+		PostgresKeyspace ks = node.keyspace("two-keys");
+		other.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("r"), bytes("1")))));
+		other.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("w"), bytes("1")))));
+		other.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("w"), bytes("2")))));
+		TestBatch writtenChanged = TestBatch.of(List.of(TestBatch.put(bytes("w"), bytes("x"))),
+				List.of(new TestBatch.Unit(0, 1, List.of(bytes("r")), List.of(), List.of(bytes("w")))));
+		assertThat(OneWriteCommit.fits(writtenChanged.batch())).isTrue();
+		Committed rejected = node.commit(ks, writtenChanged);
+		assertThat(rejected.committed()).isFalse();
+		assertThat(rejected.sequence()).as("the current sequence").isEqualTo(3);
+		assertThat(rejected.rejected().reason()).isEqualTo(RejectionReason.KEY_WRITTEN);
+		assertThat(text(rejected.rejected().key())).isEqualTo("w");
+		TestBatch readChanged = TestBatch.of(List.of(TestBatch.put(bytes("r"), bytes("x"))),
+				List.of(new TestBatch.Unit(0, 2, List.of(bytes("w")), List.of(), List.of(bytes("r")))));
+		Committed readRejected = node.commit(ks, readChanged);
+		assertThat(readRejected.rejected().reason()).isEqualTo(RejectionReason.KEY_READ);
+		assertThat(text(readRejected.rejected().key())).isEqualTo("w");
+		Committed sameKey = node.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("w"), bytes("x"))),
+				List.of(new TestBatch.Unit(0, 2, List.of(bytes("w")), List.of(), List.of(bytes("w"))))));
+		assertThat(sameKey.rejected().reason()).isEqualTo(RejectionReason.KEY_READ);
+		assertThat(text(sameKey.rejected().key())).isEqualTo("w");
+		Committed unchanged = node.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("w"), bytes("y"))),
+				List.of(new TestBatch.Unit(0, 3, List.of(bytes("r")), List.of(), List.of(bytes("w"))))));
+		assertThat(unchanged.rejected()).isNull();
+		assertThat(unchanged.sequence()).isEqualTo(4);
+		try (TestSnapshot snapshot = node.snapshot(ks)) {
+			assertThat(snapshot.get(List.of(bytes("r"), bytes("w"))).stream().map(ClusterTestSupport::text).toList())
+				.containsExactly("1", "y");
+		}
+	}
+
 	@Test
 	void whenTheReplyToAOneWriteCommitIsLostThenTheBatchLogTellsItCommitted() {
 		PGSimpleDataSource database = newDatabase();

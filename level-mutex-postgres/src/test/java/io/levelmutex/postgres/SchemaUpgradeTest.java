@@ -151,6 +151,7 @@ class SchemaUpgradeTest extends ClusterTestSupport {
 		runAsShipped(database, SchemaInstaller.UPGRADE_FROM_V2);
 		runAsShipped(database, SchemaInstaller.UPGRADE_FROM_V2);
 		assertThat(queryLong(database, "SELECT max(version) FROM level_mutex_schema_version")).isEqualTo(3);
+		assertBatchLogKeyedBySequenceOnly(database, "level_mutex_");
 		assertThat(PostgresEngine.checkDatabase(connections, defaults, false)).as("version 3: joined commits").isTrue();
 		try (JoinedCommitter joiner = TestNode.open(database, defaults, false).joiner(1)) {
 			assertThat(joiner.submit(ks, TestBatch.of(List.of(TestBatch.put(bytes("b"), bytes("2")))).batch(), 1,
@@ -176,6 +177,7 @@ class SchemaUpgradeTest extends ClusterTestSupport {
 		assertThat(queryLong(database, "SELECT count(*) FROM pg_proc WHERE proname = '" + prefix + "commit_joined'"))
 			.as("the joined procedure carries the prefix").isEqualTo(1);
 		assertThat(queryLong(database, "SELECT max(version) FROM " + prefix + "schema_version")).isEqualTo(3);
+		assertBatchLogKeyedBySequenceOnly(database, prefix);
 	}
 
 	@Test
@@ -267,6 +269,23 @@ class SchemaUpgradeTest extends ClusterTestSupport {
 		PGSimpleDataSource database = ownDatabase();
 		runAsShipped(database, SchemaInstaller.RESOURCE);
 		assertNoForeignKeys(database, "level_mutex_");
+		assertBatchLogKeyedBySequenceOnly(database, "level_mutex_");
+		runAsShipped(database, SchemaInstaller.RESOURCE);
+		assertBatchLogKeyedBySequenceOnly(database, "level_mutex_");
+	}
+
+	/**
+	 * Version 3's batch log has ONE index, its primary key (keyspace_id, seq): version 2's primary key on batch_id
+	 * is gone (one index entry and WAL record less per commit), and resolution still finds a batch through the
+	 * keyspace's sequences.
+	 */
+	private static void assertBatchLogKeyedBySequenceOnly(PGSimpleDataSource database, String tables)
+			throws SQLException {
+		assertThat(queryLong(database, "SELECT count(*) FROM pg_index WHERE indrelid = '" + tables
+				+ "batch'::regclass")).as("one index on the batch log").isEqualTo(1);
+		assertThat(queryLong(database, "SELECT count(*) FROM pg_index WHERE indrelid = '" + tables
+				+ "batch'::regclass AND indisprimary AND indisunique AND pg_get_indexdef(indexrelid) LIKE "
+				+ "'%(keyspace_id, seq)'")).as("the primary key (keyspace_id, seq)").isEqualTo(1);
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -275,7 +276,9 @@ class MultiNodeCommitTest extends ClusterTestSupport {
 		for (int n = 0; n < NODES; n++) {
 			PGSimpleDataSource dataSource = newDatabase();
 			dataSource.setApplicationName("node-" + n);
-			nodes.add(open(dataSource));
+			// Nothing here is about waiting for connections: a bound for a loaded machine (a PostgresUnavailableException
+			// after 2,673 ms of fastSettings' 2 s connectWait was seen under load 10-15), never waited when it passes.
+			nodes.add(TestNode.open(dataSource, fastSettings().withWaits(Duration.ofSeconds(30), Duration.ofSeconds(60)), true));
 		}
 		return nodes;
 	}

@@ -9,11 +9,8 @@
 -- unsigned bytes (memcmp), the order of RocksDB's bytewise comparator.
 --
 -- Version 3 adds the procedure level_mutex_commit_joined (a node's ready batches of several keyspaces in one
--- transaction, a subtransaction per keyspace), replaces the function level_mutex_commit with the same arguments,
--- reply and semantics (its apply UPDATEs the rows of keys that have one: one WAL record per key instead of
--- INSERT ... ON CONFLICT DO UPDATE's two; a batch of puts only skips the delete parts), and makes (keyspace_id, seq)
--- the batch log's primary key, its only index (version 2 also indexed batch_id); version 2's other tables and its
--- procedure are unchanged.
+-- transaction, a subtransaction per keyspace), and makes (keyspace_id, seq) the batch log's primary key, its only
+-- index (version 2 also indexed batch_id); version 2's other tables, its function and procedure are unchanged.
 --
 -- Version 2 added the function level_mutex_commit: a batch commits in one statement, one round trip. It dropped
 -- the entry table's foreign key (see the table) and its second index (keyspace_id, seq) of version 1: "seq"
@@ -294,52 +291,24 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'LM001', MESSAGE = 'level-mutex: nothing of the batch applied',
             DETAIL = format('%s %s %s %s', v_seq - 1, v_unit, v_reason, coalesce(encode(v_key, 'hex'), ''));
     END IF;
-    -- The apply: the last write of each key. A key that has a row is UPDATEd (one heap update, HOT: one WAL
-    -- record per key); only keys without a row go through INSERT ... ON CONFLICT, whose update of an existing row
-    -- would first lock it (a second WAL record per key: about 40% of a 256-put batch's WAL, measured). A batch of
-    -- puts only (no NULL value among the applied writes) runs the form without the delete and tombstone parts.
-    IF array_position(p_values[1:v_applied], NULL) IS NULL THEN
-        WITH last AS (
-            SELECT DISTINCT ON (w.key) w.key, w.value
-            FROM unnest(p_keys[1:v_applied], p_values[1:v_applied]) WITH ORDINALITY AS w(key, value, n)
-            ORDER BY w.key, w.n DESC
-        ), upd AS (
-            UPDATE level_mutex_entry e SET value = l.value, seq = v_seq FROM last l
-            WHERE e.keyspace_id = p_keyspace AND e.key = l.key
-            RETURNING e.key
-        ), ins AS (
-            INSERT INTO level_mutex_entry AS e (keyspace_id, key, value, seq)
-            SELECT p_keyspace, l.key, l.value, v_seq FROM last l WHERE NOT EXISTS (SELECT FROM upd u WHERE u.key = l.key)
-            ON CONFLICT (keyspace_id, key) DO UPDATE SET value = EXCLUDED.value, seq = EXCLUDED.seq
-        )
-        INSERT INTO level_mutex_batch (batch_id, keyspace_id, seq, node_id, applied_ops, rejected_unit,
-            rejected_reason, rejected_key)
-        VALUES (p_batch, p_keyspace, v_seq, p_node, v_applied, v_unit, v_reason, v_key);
-    ELSE
-        WITH last AS (
-            SELECT DISTINCT ON (w.key) w.key, w.value
-            FROM unnest(p_keys[1:v_applied], p_values[1:v_applied]) WITH ORDINALITY AS w(key, value, n)
-            ORDER BY w.key, w.n DESC
-        ), upd AS (
-            UPDATE level_mutex_entry e SET value = l.value, seq = v_seq FROM last l
-            WHERE l.value IS NOT NULL AND e.keyspace_id = p_keyspace AND e.key = l.key
-            RETURNING e.key
-        ), ins AS (
-            INSERT INTO level_mutex_entry AS e (keyspace_id, key, value, seq)
-            SELECT p_keyspace, l.key, l.value, v_seq FROM last l
-            WHERE l.value IS NOT NULL AND NOT EXISTS (SELECT FROM upd u WHERE u.key = l.key)
-            ON CONFLICT (keyspace_id, key) DO UPDATE SET value = EXCLUDED.value, seq = EXCLUDED.seq
-        ), del AS (
-            UPDATE level_mutex_entry e SET value = NULL, seq = v_seq FROM last l
-            WHERE l.value IS NULL AND e.keyspace_id = p_keyspace AND e.key = l.key AND e.value IS NOT NULL
-            RETURNING e.key
-        ), tombstone AS (
-            INSERT INTO level_mutex_tombstone (keyspace_id, seq, key) SELECT p_keyspace, v_seq, d.key FROM del d
-        )
-        INSERT INTO level_mutex_batch (batch_id, keyspace_id, seq, node_id, applied_ops, rejected_unit,
-            rejected_reason, rejected_key)
-        VALUES (p_batch, p_keyspace, v_seq, p_node, v_applied, v_unit, v_reason, v_key);
-    END IF;
+    WITH last AS (
+        SELECT DISTINCT ON (w.key) w.key, w.value
+        FROM unnest(p_keys[1:v_applied], p_values[1:v_applied]) WITH ORDINALITY AS w(key, value, n)
+        ORDER BY w.key, w.n DESC
+    ), put AS (
+        INSERT INTO level_mutex_entry AS e (keyspace_id, key, value, seq)
+        SELECT p_keyspace, l.key, l.value, v_seq FROM last l WHERE l.value IS NOT NULL
+        ON CONFLICT (keyspace_id, key) DO UPDATE SET value = EXCLUDED.value, seq = EXCLUDED.seq
+    ), del AS (
+        UPDATE level_mutex_entry e SET value = NULL, seq = v_seq FROM last l
+        WHERE l.value IS NULL AND e.keyspace_id = p_keyspace AND e.key = l.key AND e.value IS NOT NULL
+        RETURNING e.key
+    ), tombstone AS (
+        INSERT INTO level_mutex_tombstone (keyspace_id, seq, key) SELECT p_keyspace, v_seq, d.key FROM del d
+    )
+    INSERT INTO level_mutex_batch (batch_id, keyspace_id, seq, node_id, applied_ops, rejected_unit,
+        rejected_reason, rejected_key)
+    VALUES (p_batch, p_keyspace, v_seq, p_node, v_applied, v_unit, v_reason, v_key);
     RETURN QUERY SELECT v_seq, v_applied, v_unit, v_reason, v_key, v_flushed;
 END;
 $$;

@@ -31,7 +31,7 @@ record PostgresSettings(String tablePrefix, String channel, int maxValueBytes, D
 	static final int MAX_JOINED_COMMITS = 16;
 
 	/** The default of {@link #joinedCommits} (measured: benchmarks/results/series-z/pgjoin). */
-	static final int DEFAULT_JOINED_COMMITS = 2;
+	static final int DEFAULT_JOINED_COMMITS = 1;
 
 	/** Largest key in bytes: an index tuple of (keyspace id, key) stays under B-tree's 2704-byte limit. */
 	static final int MAX_KEY_BYTES = 2048;

@@ -177,7 +177,7 @@ public final class PostgresStore {
 		 * that is rejected or fails in a joined commit fails alone. A batch handed over while nothing is in flight
 		 * commits at once on its own, as without joining. Needs schema version 3 ({@code schema-v3.sql}, or
 		 * {@code upgrade-v2-to-v3.sql}); on a version-2 schema every batch commits on its own.
-		 * @param inFlight 0 (joining off) to 16 (default 2)
+		 * @param inFlight 0 (joining off) to 16 (default 1)
 		 * @return this builder
 		 */
 		public Builder joinedCommits(int inFlight) {

@@ -203,7 +203,7 @@ public class LevelMutexProperties {
 		 * each keyspace's batch still atomic, validated and rejected alone. Needs schema version 3; on version 2
 		 * every batch commits on its own.
 		 */
-		private int joinedCommits = 2;
+		private int joinedCommits = 1;
 
 		public @Nullable String getUrl() {
 			return this.url;

@@ -487,7 +487,7 @@ class LevelMutexPostgresAutoConfigurationTests {
 	void whenJoinedCommitsAreNotSetThenTheStoreJoinsAndZeroTurnsJoiningOff() throws SQLException {
 		onApplicationDataSource(newDatabase()).run((context) -> {
 			putAndGet(context);
-			assertThat(context.getBean(LevelMutexProperties.class).getPostgres().getJoinedCommits()).isEqualTo(2);
+			assertThat(context.getBean(LevelMutexProperties.class).getPostgres().getJoinedCommits()).isEqualTo(1);
 			assertThat(context.getBean(MutexStore.class).health().details()).containsEntry("joinedCommitsEnabled", true);
 		});
 		onApplicationDataSource(newDatabase()).withPropertyValues("level-mutex.postgres.joined-commits=0")

@@ -56,9 +56,7 @@ import io.levelmutex.postgres.ProbeAccess;
  * wait by thread kind ({@code /proc/self/task/&#42;/schedstat}: the cycle threads are those that fired
  * {@code flushed}), the server processes' CPU and run-queue wait, pg_stat_statements and pg_stat_activity samples.
  * Usage: {@code Pg3NodeProbe [--rounds 3] [--warmup-ms 2000] [--window-ms 4000] [--clients 256]
- * [--points e1,e3,s1,s3] [--out DIR]}; an engine point's name ending in {@code b} ({@code e1b}, {@code e3b}) runs
- * the schema's commit function as it was before branch pgblind ({@link CommitFunctionVariant}). Owned by the main
- * thread.
+ * [--points e1,e3,s1,s3] [--out DIR]}. Owned by the main thread.
  */
 public final class Pg3NodeProbe {
 
@@ -126,10 +124,9 @@ public final class Pg3NodeProbe {
 				for (String point : order) {
 					double rate;
 					if (point.startsWith("e")) {
-						String base = CommitFunctionVariant.basePoint(point);
-						boolean ownChannels = base.endsWith("c");
-						rate = probe.engine(round, Integer.parseInt(base.substring(1, ownChannels ? base.length() - 1
-								: base.length())), ownChannels, CommitFunctionVariant.ofPoint(point));
+						boolean ownChannels = point.endsWith("c");
+						rate = probe.engine(round, Integer.parseInt(point.substring(1, ownChannels ? point.length() - 1
+								: point.length())), ownChannels);
 					}
 					else {
 						report.println();
@@ -145,10 +142,6 @@ public final class Pg3NodeProbe {
 				report.println();
 				report.println(String.format(Locale.ROOT, "round %d ratios 3/1: engine %s, SQL-only %s", round,
 						ratio(ofRound.get("e3"), ofRound.get("e1")), ratio(ofRound.get("s3"), ofRound.get("s1")))
-						+ (ofRound.containsKey("e1b") ? ", engine with the function before pgblind "
-								+ ratio(ofRound.get("e3b"), ofRound.get("e1b")) + " (e1/e1b " + ratio(ofRound.get("e1"),
-										ofRound.get("e1b")) + ", e3/e3b " + ratio(ofRound.get("e3"), ofRound.get("e3b")) + ")"
-								: "")
 						+ (ofRound.containsKey("e3c") ? ", engine on own channels " + ratio(ofRound.get("e3c"), ofRound.get("e1"))
 								+ " (e3c/e3 " + ratio(ofRound.get("e3c"), ofRound.get("e3")) + ")" : ""));
 			}
@@ -228,8 +221,7 @@ public final class Pg3NodeProbe {
 		}
 	}
 
-	private double engine(int round, int nodeCount, boolean ownChannels, CommitFunctionVariant function)
-			throws Exception {
+	private double engine(int round, int nodeCount, boolean ownChannels) throws Exception {
 		String name = "pg3node_" + (++this.databases);
 		try (Connection admin = this.server.connect("postgres"); Statement statement = admin.createStatement()) {
 			statement.execute("CREATE DATABASE " + name + " TEMPLATE tpl_k1");
@@ -278,10 +270,7 @@ public final class Pg3NodeProbe {
 				});
 				nodes.add(node);
 			}
-			try (Connection connection = this.server.connect(name)) {
-				function.install(connection); // after the nodes opened: whatever schema they found or installed
-			}
-			return measure(round, name, nodes, loadBefore, ownChannels, function);
+			return measure(round, name, nodes, loadBefore, ownChannels);
 		}
 		finally {
 			for (NodeProbe node : nodes) {
@@ -395,8 +384,8 @@ public final class Pg3NodeProbe {
 
 	}
 
-	private double measure(int round, String database, List<NodeProbe> nodes, String loadBefore, boolean ownChannels,
-			CommitFunctionVariant function) throws Exception {
+	private double measure(int round, String database, List<NodeProbe> nodes, String loadBefore, boolean ownChannels)
+			throws Exception {
 		Clients clients = new Clients(nodes, this.clients, this.combine.keys(), this.combine.values());
 		clients.start(this.clients);
 		Thread.sleep(this.warmupMillis);
@@ -446,9 +435,8 @@ public final class Pg3NodeProbe {
 			int n = nodes.size();
 			PrintStream out = this.report;
 			out.println();
-			out.println(String.format(Locale.ROOT, "### engine, %d node(s)%s%s, round %d (load %s -> %s)", n,
-					ownChannels ? " on channels of their own (no listener woken by hints)" : "",
-					function == CommitFunctionVariant.CURRENT ? "" : ", commit function before pgblind", round, loadBefore,
+			out.println(String.format(Locale.ROOT, "### engine, %d node(s)%s, round %d (load %s -> %s)", n,
+					ownChannels ? " on channels of their own (no listener woken by hints)" : "", round, loadBefore,
 					CombineProbe.load()));
 			out.println();
 			out.println(String.format(Locale.ROOT,

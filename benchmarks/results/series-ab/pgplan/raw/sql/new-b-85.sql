@@ -1,0 +1,2 @@
+\set b random(1, 300)
+SELECT * FROM level_mutex_commit_b(1, gen_random_uuid(), gen_random_uuid(), (SELECT array_agg(convert_to('new' || nextval('newkey'), 'UTF8')) FROM generate_series(1, 85)), (SELECT v FROM args WHERE n = 85 AND b = :b), '{}','{}','{}','{}','{}','{}','{}','{}','{}');

@@ -1,0 +1,2 @@
+\set b random(1, 300)
+SELECT * FROM level_mutex_commit_bm(1, gen_random_uuid(), gen_random_uuid(), (SELECT k FROM args WHERE n = 256 AND b = :b), (SELECT v FROM args WHERE n = 256 AND b = :b), '{}','{}','{}','{}','{}','{}','{}','{}','{}');

@@ -111,6 +111,41 @@ class BlockingMutexTest {
 		}
 	}
 
+	/**
+	 * Waits (bounded, for a failure report) until every live thread of every cycle pool is parked: waiting for its
+	 * next task, or in one. {@link CyclePool#tasksSubmitted} is ThreadPoolExecutor's approximate task count, which
+	 * reads a worker's completed tasks before its lock: read while a pool thread finishes the task whose completion
+	 * just woke the caller, it misses that task, and the next read counts it (seen: 2 of 150 runs under load).
+	 */
+	private static void awaitCyclePoolThreadsParked() {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+		while (!cyclePoolThreadsParked()) {
+			if (System.nanoTime() > deadline) {
+				throw new AssertionError("a cycle pool thread still runs a task after 60 s");
+			}
+			LockSupport.parkNanos(100_000); // not a spin: on 2 loaded cores it would take the awaited thread's processor
+		}
+	}
+
+	private static boolean cyclePoolThreadsParked() {
+		ThreadGroup root = Thread.currentThread().getThreadGroup();
+		while (root.getParent() != null) {
+			root = root.getParent();
+		}
+		Thread[] threads = new Thread[root.activeCount() + 16];
+		int count = root.enumerate(threads, true);
+		for (int i = 0; i < count; i++) {
+			Thread thread = threads[i];
+			Thread.State state = thread.getState();
+			if (thread.getClass().getName().equals(CyclePool.class.getName() + "$CycleThread")
+					&& state != Thread.State.WAITING && state != Thread.State.TIMED_WAITING
+					&& state != Thread.State.TERMINATED) {
+				return false;
+			}
+		}
+		return true;
+	}
+
 	private static Thread started(String name, Runnable task) {
 		Thread thread = new Thread(task, name);
 		thread.start();
@@ -177,6 +212,7 @@ class BlockingMutexTest {
 			}
 			assertThat(own.engine.contents("pooled")).containsEntry("counter", "50");
 			// the futures writes above woke the pool; from here on, only blocking writes
+			awaitCyclePoolThreadsParked(); // the count is exact only while no pool thread finishes a task
 			long tasks = pool.tasksSubmitted();
 			int threads = pool.mostThreads();
 			try (TempStore quiet = TempStore.open((builder) -> builder.cycleThreads(2))) {

@@ -576,6 +576,7 @@ class GroupCommitTest {
 				holder.start();
 				await(directEntered);
 				int[] begunAfterRound = new int[11];
+				try {
 				for (int round = 1; round <= 10; round++) {
 					CountDownLatch entered = new CountDownLatch(1);
 					CountDownLatch release = new CountDownLatch(1);
@@ -590,6 +591,10 @@ class GroupCommitTest {
 						assertThat(result.get(WAIT.toSeconds(), TimeUnit.SECONDS).appliedOperations()).isEqualTo(1);
 					}
 					begunAfterRound[round] = committer.lingersBegun();
+				}
+				}
+				finally {
+					directRelease.countDown(); // before the committer closes: its close waits for the direct write
 				}
 				assertThat(begunAfterRound[1]).as("round 1: B and C linger for a third batch, in vain").isEqualTo(1);
 				assertThat(begunAfterRound[8]).as("rounds 2-8: 14 takes without lingering").isEqualTo(1);

@@ -33,7 +33,9 @@ import io.levelmutex.rocksdb.RocksStore;
  * rotating order; a side's {@code PROPERTY=VALUE} is a system property set while its store is opened (an A/B of two
  * settings of the same side in one JVM, e.g. {@code 32x8:io.levelmutex.cyclePool.queue=linked
  * 32x8:io.levelmutex.cyclePool.queue=transfer}). Each line also shows the bytes each group of threads allocated per
- * completed write ({@code alloc B/write}: a count that load does not change).
+ * completed write ({@code alloc B/write}: a count that load does not change) and the puts' latency (call to
+ * completion: mean, p50, p99). A side {@code <mutexes>x<clients>t<micros>} has clients that think that long between
+ * a put's completion and their next put (a lightly loaded store whose mutexes do not come straight back).
  */
 public final class HandOffProbe {
 
@@ -70,7 +72,9 @@ public final class HandOffProbe {
 				}
 				String line;
 				try {
-					line = measure(threads, Integer.parseInt(p[0]), Integer.parseInt(p[1]), 1_000, 2_000);
+					String[] ct = p[1].split("t");
+					line = measure(threads, Integer.parseInt(p[0]), Integer.parseInt(ct[0]),
+							ct.length > 1 ? Long.parseLong(ct[1]) : 0, 1_000, 2_000);
 				}
 				finally {
 					if (property != null) {
@@ -139,8 +143,8 @@ public final class HandOffProbe {
 		return samples;
 	}
 
-	static String measure(int threads, int mutexes, int clients, long warmupMillis, long windowMillis)
-			throws Exception {
+	static String measure(int threads, int mutexes, int clients, long thinkMicros, long warmupMillis,
+			long windowMillis) throws Exception {
 		try (DataDirectory directory = DataDirectory.create("hand-off")) {
 			StoreOptions.Builder options = StoreOptions.builder();
 			if (threads > 0) {
@@ -152,6 +156,7 @@ public final class HandOffProbe {
 						.storeOptions(options.build())
 						.open()) {
 				LongAdder written = new LongAdder();
+				Latency latency = new Latency();
 				AtomicBoolean stopped = new AtomicBoolean();
 				List<CompletableFuture<Void>> clientsDone = new ArrayList<>();
 				List<Mutex<byte[], byte[]>> all = new ArrayList<>();
@@ -161,7 +166,8 @@ public final class HandOffProbe {
 					for (int c = 0; c < clients; c++) {
 						CompletableFuture<Void> done = new CompletableFuture<>();
 						clientsDone.add(done);
-						ManyMutexesProbe.next(mutex, ("client-" + c).getBytes(StandardCharsets.UTF_8), 0, written, stopped, done);
+						next(mutex, ("client-" + c).getBytes(StandardCharsets.UTF_8), 0, written, stopped, done, latency,
+								thinkMicros);
 					}
 				}
 				ManyMutexesProbe.window(warmupMillis);
@@ -172,7 +178,10 @@ public final class HandOffProbe {
 				Map<String, Sample> threadsBefore = threads();
 				double[] allocatedBefore = allocated();
 				long start = System.nanoTime();
+				latency.reset();
 				ManyMutexesProbe.window(windowMillis);
+				long[] latencies = latency.snapshot();
+				double meanLatency = latency.meanMicros();
 				double[] allocatedAfter = allocated();
 				Map<String, Sample> threadsAfter = threads();
 				long syncs = statistics.getTickerCount(TickerType.WAL_FILE_SYNCED) - syncsBefore;
@@ -194,14 +203,16 @@ public final class HandOffProbe {
 					invol[g] += a.involuntary() - b.involuntary();
 				}
 				StringBuilder line = new StringBuilder(String.format(
-						"%dx%d threads %d: %,.0f writes/s, %.1f writes/batch, CPU/batch %.1f us", mutexes, clients,
-						threads, count / seconds, (double) count / batches, (cpu[0] + cpu[1] + cpu[2]) / 1e3 / batches));
+						"%dx%d%s threads %d: %,.0f writes/s, %.1f writes/batch, CPU/batch %.1f us", mutexes, clients,
+						thinkMicros > 0 ? "t" + thinkMicros : "", threads, count / seconds, (double) count / batches, (cpu[0] + cpu[1] + cpu[2]) / 1e3 / batches));
 				line.append(String.format(", %.2f batches/sync, %.2f batches/write call", (double) batches / Math.max(1, syncs),
 						(double) batches / Math.max(1, calls)));
 				for (int g = 0; g < 3; g++) {
 					line.append(String.format(" | %s cpu %.1f us vol %.2f invol %.2f", GROUPS[g], cpu[g] / 1e3 / batches,
 							vol[g] / batches, invol[g] / batches));
 				}
+				line.append(String.format(" | latency us mean %.0f p50 %.0f p99 %.0f", meanLatency,
+						Latency.percentile(latencies, 0.50) / 1e3, Latency.percentile(latencies, 0.99) / 1e3));
 				line.append(" | alloc B/write");
 				for (int g = 0; g < 3; g++) {
 					line.append(String.format(" %s %.0f", GROUPS[g], (allocatedAfter[g] - allocatedBefore[g]) / Math.max(1, count)));
@@ -209,6 +220,90 @@ public final class HandOffProbe {
 				return line.toString();
 			}
 		}
+	}
+
+	/** The probe's closed-loop put (as {@link ManyMutexesProbe}'s), timing each put from its call to its completion. */
+	private static void next(Mutex<byte[], byte[]> mutex, byte[] client, int round, LongAdder written,
+			AtomicBoolean stopped, CompletableFuture<Void> done, Latency latency, long thinkMicros) {
+		if (stopped.get()) {
+			done.complete(null);
+			return;
+		}
+		byte[] key = (new String(client, StandardCharsets.UTF_8) + "/" + (round % 100)).getBytes(StandardCharsets.UTF_8);
+		long started = System.nanoTime();
+		mutex.put(key, VALUE).whenComplete((ignored, error) -> {
+			if (error != null) {
+				done.completeExceptionally(error);
+				return;
+			}
+			latency.record(System.nanoTime() - started);
+			written.increment();
+			if (thinkMicros == 0) {
+				next(mutex, client, round + 1, written, stopped, done, latency, thinkMicros);
+			}
+			else { // a client that thinks between its puts: the next one comes from the delay's thread
+				CompletableFuture.delayedExecutor(thinkMicros, TimeUnit.MICROSECONDS)
+					.execute(() -> next(mutex, client, round + 1, written, stopped, done, latency, thinkMicros));
+			}
+		});
+	}
+
+	private static final byte[] VALUE = new byte[100];
+
+	/**
+	 * Put latencies in buckets 2^(i/8) ns wide (about 9% apart): the closed loop's mean is clients / rate (Little's
+	 * law), the percentiles come from here.
+	 */
+	static final class Latency {
+
+		private final java.util.concurrent.atomic.AtomicLongArray buckets = new java.util.concurrent.atomic.AtomicLongArray(64 * 8);
+
+		private final LongAdder sum = new LongAdder();
+
+		private final LongAdder count = new LongAdder();
+
+		void record(long nanos) {
+			this.sum.add(nanos);
+			this.count.increment();
+			int b = (int) Math.min(64 * 8 - 1, Math.round(8 * Math.log(Math.max(1, nanos)) / Math.log(2)));
+			this.buckets.incrementAndGet(b);
+		}
+
+		double meanMicros() {
+			return this.sum.sum() / 1e3 / Math.max(1, this.count.sum());
+		}
+
+		void reset() {
+			this.sum.reset();
+			this.count.reset();
+			for (int i = 0; i < this.buckets.length(); i++) {
+				this.buckets.set(i, 0);
+			}
+		}
+
+		long[] snapshot() {
+			long[] copy = new long[this.buckets.length()];
+			for (int i = 0; i < copy.length; i++) {
+				copy[i] = this.buckets.get(i);
+			}
+			return copy;
+		}
+
+		static double percentile(long[] buckets, double q) {
+			long total = 0;
+			for (long b : buckets) {
+				total += b;
+			}
+			long seen = 0;
+			for (int i = 0; i < buckets.length; i++) {
+				seen += buckets[i];
+				if (total > 0 && seen >= q * total) {
+					return Math.pow(2, i / 8.0);
+				}
+			}
+			return Double.NaN;
+		}
+
 	}
 
 	/** RocksDB's write calls so far: each leads a write group or joins one. */

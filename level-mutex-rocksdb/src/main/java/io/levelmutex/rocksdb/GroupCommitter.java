@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import org.jspecify.annotations.Nullable;
 import org.rocksdb.ColumnFamilyHandle;
@@ -38,11 +39,15 @@ import io.levelmutex.engine.EngineBatch;
  * next anyway). A cycle's direct write is not counted as a writer's: batches queued behind a stuck direct write are
  * written meanwhile (RocksDB joins the two when both are in its write call).
  *
- * <p>Lingering (off unless the {@link #LINGER_PROPERTY} system property is {@code true} when the committer is made,
- * for a quiet A/B first): a writer about to take the queue waits until as many batches are queued as the last write
- * carried plus those queued when it returned, at most as long as that write took (2 ms at most), so that the two
- * cohorts the two writers otherwise settle into are written by one sync. It changes when a batch is written, never
- * what or in which order: the queue is still taken whole, one writer writes at a time, a close ends the wait.
+ * <p>Lingering (on unless the {@link #LINGER_PROPERTY} system property is {@code false} when the committer is made):
+ * a writer about to take the queue waits until as many batches are queued as the last write carried plus those
+ * queued when it returned, at most as long as that write took (2 ms at most), so that the two cohorts the two writers
+ * otherwise settle into are written by one sync. Only while that pays ({@link LingerPolicy}: while the lingers reach
+ * their target before their deadline, as in a closed loop; a load whose lingers mostly time out stops lingering).
+ * The lingering writer parks outside {@link #lock}; the hand-off that queues its target (or a close) unparks it, and
+ * the other writer leaves the queue alone meanwhile. It changes when a batch is written, never what or in which
+ * order: the queue is still taken whole, one writer writes at a time, a close ends the wait. A lone mutex never
+ * lingers: its batches are written directly (nothing else in flight).
  *
  * <p>States (the hand-off between the cycles and the writers; every transition but {@link #busy}'s under
  * {@link #lock}, in the manner of the drain status of Caffeine's {@code BoundedLocalCache}):
@@ -105,7 +110,8 @@ final class GroupCommitter implements AutoCloseable {
 	private final AtomicInteger busy = new AtomicInteger();
 
 	/**
-	 * Guards {@link #queue}, {@link #idle} and {@link #writing}, and orders {@link #closed}; close waits on it for
+	 * Guards {@link #queue}, {@link #idle}, {@link #writing} and the linger's state, and orders {@link #closed}; close
+	 * waits on it for
 	 * {@link #busy}.
 	 */
 	private final Object lock = new Object();
@@ -129,8 +135,9 @@ final class GroupCommitter implements AutoCloseable {
 	private boolean writing;
 
 	/**
-	 * The system property that makes a committer's writers linger ({@link #linger}) when it is made: {@code true} or
-	 * {@code false} (the default); for the benchmarks' A/B in one JVM (issue 22), not a supported setting.
+	 * The system property that makes a committer's writers linger ({@link #lingers}) when it is made: {@code true}
+	 * (the default) or {@code false}; for the benchmarks' A/B in one JVM (issue 22) and as a way back, not a
+	 * supported setting.
 	 */
 	static final String LINGER_PROPERTY = "io.levelmutex.rocksdb.linger";
 
@@ -155,9 +162,22 @@ final class GroupCommitter implements AutoCloseable {
 	/** The longest linger. */
 	private static final long MAX_LINGER_NANOS = 2_000_000;
 
+	/** Whether lingering pays now; guarded by {@link #lock}. */
+	private final LingerPolicy policy = new LingerPolicy();
+
+	/**
+	 * The writer lingering now, parked outside {@link #lock} (at most one; the other writer leaves the queue alone
+	 * meanwhile), or {@code null}: set by that writer and cleared by it or by the hand-off that queues its target,
+	 * both under {@link #lock}; read by the lingering writer without it (volatile) to see whether it was released.
+	 */
+	private volatile @Nullable Thread lingerer;
+
+	/** Lingers begun (for tests); guarded by {@link #lock}. */
+	private int lingersBegun;
+
 	GroupCommitter(RocksAccess access, WriteOptions options, String threadName) {
 		this(access, options, threadName, Math.max(1, Integer.getInteger(WRITERS_PROPERTY, WRITERS)),
-				Boolean.getBoolean(LINGER_PROPERTY));
+				!"false".equalsIgnoreCase(System.getProperty(LINGER_PROPERTY)));
 	}
 
 	/**
@@ -226,13 +246,15 @@ final class GroupCommitter implements AutoCloseable {
 				return result;
 			}
 			this.queue.add(new Pending(storage, family, batch, result));
-			if (this.idle > 0 && !this.writing) { // while a writer writes, batches gather for its return
-				if (!this.lingers) {
-					this.lock.notify();
+			Thread lingering = this.lingerer;
+			if (lingering != null) {
+				if (this.queue.size() >= this.lingerTarget) { // the target ends the linger
+					this.lingerer = null;
+					LockSupport.unpark(lingering);
 				}
-				else if (this.queue.size() == 1 || this.queue.size() == this.lingerTarget) {
-					this.lock.notifyAll(); // the first wakes an idle writer, the target ends a linger
-				}
+			}
+			else if (this.idle > 0 && !this.writing && (!this.lingers || this.queue.size() == 1)) {
+				this.lock.notify(); // while a writer writes, batches gather for its return
 			}
 		}
 		return result;
@@ -261,8 +283,9 @@ final class GroupCommitter implements AutoCloseable {
 		for (;;) {
 			ArrayList<Pending> group;
 			boolean closing;
+			long lingerUntil = 0;
 			synchronized (this.lock) {
-				while ((this.queue.isEmpty() || this.writing) && !this.closed) {
+				while ((this.queue.isEmpty() || this.writing || this.lingerer != null) && !this.closed) {
 					this.idle++;
 					try {
 						this.lock.wait();
@@ -277,11 +300,26 @@ final class GroupCommitter implements AutoCloseable {
 				if (this.queue.isEmpty()) {
 					return; // closed, nothing left
 				}
-				if (this.lingers && !this.closed && this.queue.size() < this.lingerTarget) {
-					linger();
-					if (this.writing || this.queue.isEmpty()) {
-						continue; // the other writer took it meanwhile
+				if (this.lingers && !this.closed && this.lingerer == null && this.queue.size() < this.lingerTarget
+						&& this.policy.shouldLinger()) {
+					this.lingerer = Thread.currentThread();
+					this.lingersBegun++;
+					lingerUntil = System.nanoTime() + this.lingerNanos;
+				}
+			}
+			if (lingerUntil != 0) {
+				linger(lingerUntil);
+			}
+			synchronized (this.lock) {
+				if (lingerUntil != 0) {
+					boolean released = this.lingerer != Thread.currentThread(); // by the hand-off that queued the target
+					this.lingerer = null;
+					if (!this.closed) {
+						this.policy.lingered(released || this.queue.size() >= this.lingerTarget);
 					}
+				}
+				if (this.queue.isEmpty() || (this.writing && !this.closed)) {
+					continue; // closed and failed by the other writer, or it took the queue once this one was released
 				}
 				group = this.queue;
 				this.queue = new ArrayList<>();
@@ -317,26 +355,14 @@ final class GroupCommitter implements AutoCloseable {
 	}
 
 	/**
-	 * Waits, under {@link #lock}, until {@link #lingerTarget} batches are queued, the store closes, the other writer
-	 * writes, or {@link #lingerNanos} passed.
+	 * Parks, outside {@link #lock}, until the hand-off that queues {@link #lingerTarget} batches or a close releases
+	 * this writer ({@link #lingerer}), or the deadline passed.
 	 */
-	private void linger() {
-		long deadline = System.nanoTime() + this.lingerNanos;
-		this.idle++;
-		try {
-			long left;
-			while (this.queue.size() < this.lingerTarget && !this.closed && !this.writing
-					&& (left = deadline - System.nanoTime()) > 0) {
-				try {
-					this.lock.wait(left / 1_000_000, (int) (left % 1_000_000));
-				}
-				catch (InterruptedException ex) {
-					// only close() ends this thread
-				}
-			}
-		}
-		finally {
-			this.idle--;
+	private void linger(long deadline) {
+		Thread self = Thread.currentThread();
+		long left;
+		while (this.lingerer == self && !this.closed && (left = deadline - System.nanoTime()) > 0) {
+			LockSupport.parkNanos(this, left);
 		}
 	}
 
@@ -445,6 +471,18 @@ final class GroupCommitter implements AutoCloseable {
 		return this.busy.get();
 	}
 
+	/** @return whether the writers linger for the returning cohort (for tests) */
+	boolean lingers() {
+		return this.lingers;
+	}
+
+	/** @return lingers begun so far (for tests) */
+	int lingersBegun() {
+		synchronized (this.lock) {
+			return this.lingersBegun;
+		}
+	}
+
 	/** @return batches handed over and not yet taken by a writer thread (for tests) */
 	int queued() {
 		synchronized (this.lock) {
@@ -466,6 +504,10 @@ final class GroupCommitter implements AutoCloseable {
 			}
 			this.closed = true;
 			this.lock.notifyAll();
+			Thread lingering = this.lingerer;
+			if (lingering != null) {
+				LockSupport.unpark(lingering);
+			}
 		}
 		boolean interrupted = false;
 		for (Thread thread : this.threads) {

@@ -499,6 +499,124 @@ class GroupCommitTest {
 		}
 	}
 
+	/**
+	 * Lingering writers are the default (issue 22: they won or tied in every closed loop measured and the policy keeps
+	 * them from lingering where lingers time out); {@code -Dio.levelmutex.rocksdb.linger=false} is the way back.
+	 */
+	@Test
+	void aStoresCommitterLingersByDefaultAndTheSystemPropertyTurnsLingeringOff() throws Exception {
+		String before = System.getProperty(GroupCommitter.LINGER_PROPERTY);
+		Path path = TempStore.newDirectory();
+		try {
+			System.clearProperty(GroupCommitter.LINGER_PROPERTY);
+			try (MutexStore store = open(path, new Gate(0), 1)) {
+				store.mutex("a").put(bytes("x"), bytes("y")).join(); // the engine is up
+				assertThat(committer(store).lingers()).isTrue();
+			}
+			System.setProperty(GroupCommitter.LINGER_PROPERTY, "false");
+			try (MutexStore store = open(path, new Gate(0), 1)) {
+				store.mutex("a").put(bytes("x"), bytes("y")).join();
+				assertThat(committer(store).lingers()).isFalse();
+			}
+		}
+		finally {
+			if (before == null) {
+				System.clearProperty(GroupCommitter.LINGER_PROPERTY);
+			}
+			else {
+				System.setProperty(GroupCommitter.LINGER_PROPERTY, before);
+			}
+			TempStore.deleteRecursively(path);
+		}
+	}
+
+	/**
+	 * A writer whose linger timed out (its cohort did not come back) does not linger at its next takes, and tries again
+	 * after {@link LingerPolicy#SKIPS_AFTER_MISS} of them. A direct write held in RocksDB keeps the committer busy,
+	 * so every batch is queued; each round, one writer's write of a batch A is held while B and C queue behind it, so
+	 * the take of B and C could linger for a third batch that never comes (and so could the next round's take of A
+	 * alone, for the two the last write carried): two takes per round that consult the policy.
+	 */
+	@Test
+	void aWriterWhoseLingerTimedOutTakesTheQueueAtOnceUntilItTriesAgain() throws Exception {
+		Path path = TempStore.newDirectory();
+		CountDownLatch directEntered = new CountDownLatch(1);
+		CountDownLatch directRelease = new CountDownLatch(1);
+		java.util.concurrent.atomic.AtomicReference<CountDownLatch[]> writerGate = new java.util.concurrent.atomic.AtomicReference<>();
+		try (MutexStore store = open(path, new Gate(0), 1)) {
+			store.mutex("a").put(bytes("x"), bytes("y")).join(); // the engine is up
+			ColumnFamilyHandle family = RocksStore.rocksDB(store).getDefaultColumnFamily();
+			RocksAccess access = new RocksAccess(RocksStore.rocksDB(store)) {
+				@Override
+				void write(WriteOptions options, WriteBatch batch) throws RocksDBException {
+					if (Thread.currentThread().getName().equals("direct-holder")) {
+						directEntered.countDown();
+						await(directRelease);
+					}
+					else {
+						CountDownLatch[] gate = writerGate.getAndSet(null);
+						if (gate != null) {
+							gate[0].countDown();
+							await(gate[1]);
+						}
+					}
+					super.write(options, batch);
+				}
+			};
+			try (WriteOptions synced = new WriteOptions().setSync(true);
+					GroupCommitter committer = new GroupCommitter(access, synced, "level-mutex-commit-linger", 1, true)) {
+				RocksKeyspaceStorage held = new RocksKeyspaceStorage(access, family, synced, bytes("h"), committer);
+				List<RocksKeyspaceStorage> abc = new ArrayList<>();
+				for (String name : List.of("a", "b", "c")) {
+					abc.add(new RocksKeyspaceStorage(access, family, synced, bytes(name), committer));
+				}
+				CompletableFuture<CompletableFuture<CommitResult>> direct = new CompletableFuture<>();
+				Thread holder = new Thread(() -> direct.complete(committer.submit(held, family, putBatch(1, "hh"))),
+						"direct-holder");
+				holder.start();
+				await(directEntered);
+				int[] begunAfterRound = new int[11];
+				try {
+				for (int round = 1; round <= 10; round++) {
+					CountDownLatch entered = new CountDownLatch(1);
+					CountDownLatch release = new CountDownLatch(1);
+					writerGate.set(new CountDownLatch[] { entered, release });
+					List<CompletableFuture<CommitResult>> results = new ArrayList<>();
+					results.add(committer.submit(abc.get(0), family, putBatch(round, "a" + round)));
+					await(entered); // A alone in the writer's write
+					results.add(committer.submit(abc.get(1), family, putBatch(round, "b" + round)));
+					results.add(committer.submit(abc.get(2), family, putBatch(round, "c" + round)));
+					release.countDown();
+					for (CompletableFuture<CommitResult> result : results) {
+						assertThat(result.get(WAIT.toSeconds(), TimeUnit.SECONDS).appliedOperations()).isEqualTo(1);
+					}
+					begunAfterRound[round] = committer.lingersBegun();
+				}
+				}
+				finally {
+					directRelease.countDown(); // before the committer closes: its close waits for the direct write
+				}
+				assertThat(begunAfterRound[1]).as("round 1: B and C linger for a third batch, in vain").isEqualTo(1);
+				assertThat(begunAfterRound[8]).as("rounds 2-8: 14 takes without lingering").isEqualTo(1);
+				assertThat(begunAfterRound[10]).as("round 10: after 16 takes, lingering again").isEqualTo(2);
+				directRelease.countDown();
+				holder.join();
+				assertThat(direct.join().join().appliedOperations()).isEqualTo(1);
+				for (String name : List.of("a", "b", "c")) {
+					assertThat(RocksStore.rocksDB(store).get(bytes(name + "10"))).isEqualTo(bytes("1"));
+				}
+				for (RocksKeyspaceStorage storage : abc) {
+					storage.close();
+				}
+				held.close();
+			}
+		}
+		finally {
+			directRelease.countDown();
+			TempStore.deleteRecursively(path);
+		}
+	}
+
 	/** A RocksDB access whose writes run through the gate first. */
 	private static RocksAccess gated(MutexStore store, Gate gate) {
 		return new RocksAccess(RocksStore.rocksDB(store)) {

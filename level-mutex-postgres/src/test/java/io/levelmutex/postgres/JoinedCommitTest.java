@@ -91,25 +91,15 @@ class JoinedCommitTest extends ClusterTestSupport {
 		 * is handed over next is queued.
 		 */
 		static Joiner busy(PGSimpleDataSource database, PostgresSettings settings) throws Exception {
-			return busy(database, settings, JoinedCommitter.LOCK_WAIT_MILLIS, -1);
+			return busy(database, settings, JoinedCommitter.LOCK_WAIT_MILLIS);
 		}
 
-		/** {@link #busy(PGSimpleDataSource, PostgresSettings)}, skipping busy keyspaces. */
-		static Joiner skipping(PGSimpleDataSource database, PostgresSettings settings) throws Exception {
-			return busy(database, settings, JoinedCommitter.LOCK_WAIT_MILLIS, JoinedCommitter.MAX_SKIPS);
-		}
-
-		/** {@link #busy(PGSimpleDataSource, PostgresSettings)}, skipping off: joined commits wait that long. */
+		/** {@link #busy(PGSimpleDataSource, PostgresSettings)}: joined commits wait that long for a busy lock. */
 		static Joiner busy(PGSimpleDataSource database, PostgresSettings settings, int lockWaitMillis)
-				throws Exception {
-			return busy(database, settings, lockWaitMillis, -1);
-		}
-
-		static Joiner busy(PGSimpleDataSource database, PostgresSettings settings, int lockWaitMillis, int maxSkips)
 				throws Exception {
 			Gate gate = new Gate();
 			TestNode node = TestNode.open(database, settings, true, gate);
-			JoinedCommitter committer = node.joiner(1, lockWaitMillis, maxSkips);
+			JoinedCommitter committer = node.joiner(1, lockWaitMillis);
 			committer.holdSenders(true);
 			PostgresKeyspace a = node.keyspace("occupy-direct");
 			CompletableFuture<CommitOutcome> direct = CompletableFuture
@@ -308,7 +298,7 @@ class JoinedCommitTest extends ClusterTestSupport {
 	}
 
 	@Test
-	void whenTheJoinedCallIsTerminatedWhileItWaitsForAKeyspaceLockThenNoBatchIsAppliedAndEachIsResolvedAsSuch()
+	void whenTheJoinedCallIsTerminatedWhileItWaitsForAKeyspaceLockThenTheOtherBatchesAreCommittedAndThatOneIsNot()
 			throws Exception {
 		PGSimpleDataSource database = newDatabase();
 		TestNode node = open(database);
@@ -336,32 +326,88 @@ class JoinedCommitTest extends ClusterTestSupport {
 						+ "WHERE query LIKE '%commit_joined%' AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"))
 					.isEqualTo(1);
 				holder.rollback();
-				for (CompletableFuture<CommitOutcome> future : futures) {
-					assertThat(failure(future)).isInstanceOf(PostgresUnavailableException.class)
-						.hasMessageContaining("batch log shows it was not applied");
+				// each batch is committed on its own as soon as it is done (its keyspace's lock released there),
+				// the busy one last: the others were committed before the call waited, and the batch log says so
+				for (CompletableFuture<CommitOutcome> future : List.of(futures.get(0), futures.get(2))) {
+					CommitOutcome before = outcome(future);
+					assertThat(before.committed()).isTrue();
+					assertThat(before.result().sequence()).isEqualTo(2);
 				}
+				assertThat(failure(futures.get(1))).isInstanceOf(PostgresUnavailableException.class)
+					.hasMessageContaining("batch log shows it was not applied");
 			}
-			for (PostgresKeyspace keyspace : List.of(low, locked, high)) {
-				assertThat(value(node, keyspace, "k")).as("the whole joined transaction rolled back").isEqualTo("1");
-				assertThat(batchLog(database, keyspace)).containsExactly(1L);
-			}
+			assertThat(value(node, low, "k")).isEqualTo("low");
+			assertThat(value(node, high, "k")).isEqualTo("high");
+			assertThat(batchLog(database, low)).containsExactly(1L, 2L);
+			assertThat(batchLog(database, high)).containsExactly(1L, 2L);
+			assertThat(value(node, locked, "k")).as("rolled back with the call").isEqualTo("1");
+			assertThat(batchLog(database, locked)).containsExactly(1L);
+			assertThat(node.commit(locked, put("k", "2")).sequence()).as("no sequence lost").isEqualTo(2);
+			assertThat(node.commit(low, put("k", "3")).sequence()).isEqualTo(3);
 		}
+	}
+
+	@Test
+	void whenAJoinedCallWaitsForOneKeyspacesLockThenTheKeyspacesItAppliedAreCommittedAndTheirLocksFree()
+			throws Exception {
+		PGSimpleDataSource database = newDatabase();
+		TestNode node = open(database);
+		PostgresKeyspace low = node.keyspace("released-low");
+		PostgresKeyspace locked = node.keyspace("released-locked");
+		PostgresKeyspace high = node.keyspace("released-high");
+		for (PostgresKeyspace keyspace : List.of(low, locked, high)) {
+			node.commit(keyspace, put("k", "1"));
+		}
+		try (Joiner joiner = Joiner.busy(database, resolvingSettings(), 0);
+				Connection holder = database.getConnection()) {
+			lockKeyspace(holder, locked);
+			CompletableFuture<CommitOutcome> highDone = joiner.submit(high, put("k", "high"));
+			CompletableFuture<CommitOutcome> lockedDone = joiner.submit(locked, put("k", "locked"));
+			CompletableFuture<CommitOutcome> lowDone = joiner.submit(low, put("k", "low"));
+			joiner.release();
+			String waiting = "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%commit_joined%' "
+					+ "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()";
+			await().atMost(WAIT).until(() -> queryLong(database, waiting) == 1);
+			// While the call waits for the middle keyspace, the others' batches are committed and their locks free:
+			// another node's commit of those keyspaces does not wait for this whole call.
+			try (Connection other = database.getConnection()) {
+				other.setAutoCommit(false);
+				for (PostgresKeyspace applied : List.of(low, high)) {
+					try (PreparedStatement lock = other.prepareStatement("SELECT seq FROM " + prefix
+							+ "keyspace WHERE id = ? FOR NO KEY UPDATE SKIP LOCKED")) {
+						lock.setInt(1, applied.id());
+						try (ResultSet row = lock.executeQuery()) {
+							assertThat(row.next()).as("its lock is free while the call waits").isTrue();
+							assertThat(row.getLong(1)).as("its batch committed").isEqualTo(2);
+						}
+					}
+				}
+				other.rollback();
+			}
+			assertThat(batchLog(database, low)).containsExactly(1L, 2L);
+			assertThat(batchLog(database, high)).containsExactly(1L, 2L);
+			assertThat(List.of(lowDone, highDone)).as("complete only with the call's reply, after its flush")
+				.noneMatch(CompletableFuture::isDone);
+			holder.rollback();
+			for (CompletableFuture<CommitOutcome> future : List.of(lowDone, lockedDone, highDone)) {
+				CommitOutcome outcome = outcome(future);
+				assertThat(outcome.committed()).isTrue();
+				assertThat(outcome.result().sequence()).isEqualTo(2);
+			}
+			assertThat(joiner.committer.joinedCalls()).isEqualTo(1);
+			assertThat(joiner.committer.soleBatches()).isZero();
+		}
+		for (PostgresKeyspace keyspace : List.of(low, locked, high)) {
+			assertThat(batchLog(database, keyspace)).containsExactly(1L, 2L);
+		}
+		assertThat(value(node, low, "k")).isEqualTo("low");
+		assertThat(value(node, locked, "k")).isEqualTo("locked");
+		assertThat(value(node, high, "k")).isEqualTo("high");
 	}
 
 	@Test
 	void whenAnotherSessionHoldsOneKeyspacesLockThenTheOtherBatchesOfTheJoinedCommitCommitAndThatOneWaitsOnItsOwn()
 			throws Exception {
-		heldLock(-1);
-	}
-
-	@Test
-	void whenJoinedCommitsSkipBusyKeyspacesAndAnotherSessionHoldsOneThenTheOthersCommitAndThatOneWaitsOnItsOwn()
-			throws Exception {
-		heldLock(JoinedCommitter.MAX_SKIPS);
-	}
-
-	/** A keyspace lock held elsewhere while a joined commit (skipping or, with -1, waiting) is sent. */
-	private static void heldLock(int maxSkips) throws Exception {
 		PGSimpleDataSource database = newDatabase();
 		TestNode node = open(database);
 		PostgresKeyspace held = node.keyspace("held-lock");
@@ -370,7 +416,7 @@ class JoinedCommitTest extends ClusterTestSupport {
 		for (PostgresKeyspace keyspace : List.of(held, free, other)) {
 			node.commit(keyspace, put("k", "1"));
 		}
-		try (Joiner joiner = Joiner.busy(database, resolvingSettings(), JoinedCommitter.LOCK_WAIT_MILLIS, maxSkips);
+		try (Joiner joiner = Joiner.busy(database, resolvingSettings(), JoinedCommitter.LOCK_WAIT_MILLIS);
 				Connection holder = database.getConnection()) {
 			holder.setAutoCommit(false);
 			try (PreparedStatement lock = holder
@@ -382,8 +428,8 @@ class JoinedCommitTest extends ClusterTestSupport {
 			CompletableFuture<CommitOutcome> one = joiner.submit(free, put("k", "free"));
 			CompletableFuture<CommitOutcome> two = joiner.submit(other, put("k", "other"));
 			joiner.release();
-			// the lock is still held: the joined commit skipped it (or gave up on it after its lock wait), the
-			// others committed; alone in the queue then, it waits on its own
+			// the lock is still held: the joined commit gave up on it after its lock wait, the others committed;
+			// it then waits on its own
 			assertThat(outcome(one).result().sequence()).isEqualTo(2);
 			assertThat(outcome(two).result().sequence()).isEqualTo(2);
 			String soloWait = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
@@ -397,12 +443,49 @@ class JoinedCommitTest extends ClusterTestSupport {
 			assertThat(late.result().sequence()).isEqualTo(2);
 			assertThat(batchLog(database, held)).containsExactly(1L, 2L);
 			assertThat(joiner.committer.joinedCalls()).isEqualTo(1);
-			assertThat(joiner.committer.skippedBatches()).isEqualTo(maxSkips < 0 ? 0 : 1);
-			assertThat(joiner.committer.soleBatches()).as("alone in its queue after the skip").isEqualTo(
-					maxSkips < 0 ? 0 : 1);
+			assertThat(joiner.committer.soleBatches()).isZero();
 		}
 		assertThat(value(node, held, "k")).isEqualTo("held");
 		assertThat(value(node, free, "k")).isEqualTo("free");
+	}
+
+	@Test
+	void whenTheFirstKeyspacesLockIsHeldThenTheJoinedCallCommitsTheOthersBeforeItWaitsForIt() throws Exception {
+		PGSimpleDataSource database = newDatabase();
+		TestNode node = open(database);
+		PostgresKeyspace held = node.keyspace("first-held");
+		PostgresKeyspace free = node.keyspace("first-free");
+		PostgresKeyspace other = node.keyspace("first-other");
+		for (PostgresKeyspace keyspace : List.of(held, free, other)) {
+			node.commit(keyspace, put("k", "1"));
+		}
+		try (Joiner joiner = Joiner.busy(database, resolvingSettings(), 0);
+				Connection holder = database.getConnection()) {
+			lockKeyspace(holder, held);
+			CompletableFuture<CommitOutcome> waiting = joiner.submit(held, put("k", "held"));
+			CompletableFuture<CommitOutcome> one = joiner.submit(free, put("k", "free"));
+			CompletableFuture<CommitOutcome> two = joiner.submit(other, put("k", "other"));
+			joiner.release();
+			String callWaits = "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%commit_joined%' "
+					+ "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()";
+			await().atMost(WAIT).until(() -> queryLong(database, callWaits) == 1);
+			// the first keyspace in the call's order was busy at its turn: the call committed the others first
+			assertThat(batchLog(database, free)).as("committed before the call waits").containsExactly(1L, 2L);
+			assertThat(batchLog(database, other)).as("committed before the call waits").containsExactly(1L, 2L);
+			assertThat(batchLog(database, held)).containsExactly(1L);
+			assertThat(List.of(waiting, one, two)).as("each completes with the call's reply, after its flush")
+				.noneMatch(CompletableFuture::isDone);
+			holder.rollback();
+			for (CompletableFuture<CommitOutcome> future : List.of(waiting, one, two)) {
+				CommitOutcome outcome = outcome(future);
+				assertThat(outcome.committed()).isTrue();
+				assertThat(outcome.result().sequence()).isEqualTo(2);
+			}
+			assertThat(joiner.committer.joinedCalls()).isEqualTo(1);
+			assertThat(joiner.committer.soleBatches()).isZero();
+		}
+		assertThat(value(node, held, "k")).isEqualTo("held");
+		assertThat(batchLog(database, held)).containsExactly(1L, 2L);
 	}
 
 	/** Locks a keyspace's row in the holder's open transaction (another node's commit holding it). */
@@ -413,139 +496,6 @@ class JoinedCommitTest extends ClusterTestSupport {
 			lock.setInt(1, keyspace.id());
 			lock.executeQuery().close();
 		}
-	}
-
-	@Test
-	void whenAJoinedCommitSkipsABusyKeyspaceThenItsBatchGoesFirstInTheNextJoinedCommitAndCommitsOnce()
-			throws Exception {
-		PGSimpleDataSource database = newDatabase();
-		TestNode node = open(database);
-		PostgresKeyspace held = node.keyspace("skip-held");
-		PostgresKeyspace free = node.keyspace("skip-free");
-		PostgresKeyspace other = node.keyspace("skip-other");
-		PostgresKeyspace late = node.keyspace("skip-late");
-		for (PostgresKeyspace keyspace : List.of(held, free, other, late)) {
-			node.commit(keyspace, put("k", "1"));
-		}
-		try (Joiner joiner = Joiner.skipping(database, resolvingSettings());
-				Connection holder = database.getConnection()) {
-			lockKeyspace(holder, held);
-			java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
-			joiner.gate.joined = (connection, call) -> {
-				ResultSet rows = call.executeQuery();
-				if (calls.incrementAndGet() == 1) {
-					joiner.committer.holdSenders(true); // the skipped batch stays queued until the test lets go
-				}
-				return rows;
-			};
-			CompletableFuture<CommitOutcome> skipped = joiner.submit(held, put("k", "held"));
-			CompletableFuture<CommitOutcome> one = joiner.submit(free, put("k", "free"));
-			CompletableFuture<CommitOutcome> two = joiner.submit(other, put("k", "other"));
-			joiner.release();
-			assertThat(outcome(one).result().sequence()).isEqualTo(2);
-			assertThat(outcome(two).result().sequence()).isEqualTo(2);
-			await().atMost(WAIT).until(() -> joiner.committer.queued() == 1);
-			assertThat(skipped).as("skipped, queued again, not failed").isNotDone();
-			assertThat(batchLog(database, held)).as("nothing of it written, no sequence taken").containsExactly(1L);
-			assertThat(value(node, held, "k")).isEqualTo("1");
-			CompletableFuture<CommitOutcome> after = joiner.submit(late, put("k", "late"));
-			holder.rollback();
-			joiner.committer.holdSenders(false);
-			CommitOutcome committed = outcome(skipped);
-			assertThat(committed.committed()).isTrue();
-			assertThat(committed.result().sequence()).isEqualTo(2);
-			assertThat(outcome(after).result().sequence()).isEqualTo(2);
-			assertThat(joiner.committer.skippedBatches()).isEqualTo(1);
-			assertThat(joiner.committer.joinedCalls()).as("sent again, joined with the next batch").isEqualTo(2);
-			assertThat(joiner.committer.joinedBatches()).isEqualTo(5);
-			assertThat(joiner.committer.soleBatches()).isZero();
-			assertThat(batchLog(database, held)).containsExactly(1L, 2L);
-		}
-		assertThat(value(node, held, "k")).isEqualTo("held");
-		assertThat(value(node, late, "k")).isEqualTo("late");
-	}
-
-	@Test
-	void whenAKeyspaceLockIsHeldLongThenItsBatchIsSkippedAtMostMaxSkipsTimesThenWaitsOnItsOwnAndCommitsOnce()
-			throws Exception {
-		PGSimpleDataSource database = newDatabase();
-		TestNode node = open(database);
-		PostgresKeyspace held = node.keyspace("starve-held");
-		PostgresKeyspace free = node.keyspace("starve-free");
-		List<PostgresKeyspace> fresh = new ArrayList<>();
-		for (int i = 0; i < 10; i++) {
-			fresh.add(node.keyspace("starve-" + i));
-		}
-		node.commit(held, put("k", "1"));
-		List<CompletableFuture<CommitOutcome>> others = new java.util.concurrent.CopyOnWriteArrayList<>();
-		try (Joiner joiner = Joiner.skipping(database, resolvingSettings());
-				Connection holder = database.getConnection()) {
-			lockKeyspace(holder, held);
-			java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
-			// every joined commit hands over one more batch of another keyspace, so the skipped batch always has
-			// company in its next joined commit: only the bound on its skips sends it on its own
-			joiner.gate.joined = (connection, call) -> {
-				ResultSet rows = call.executeQuery();
-				int n = calls.getAndIncrement();
-				if (n < fresh.size()) {
-					others.add(joiner.committer.submit(fresh.get(n), put("k", "x").batch(), 0, new CommitRoute()));
-				}
-				return rows;
-			};
-			CompletableFuture<CommitOutcome> starving = joiner.submit(held, put("k", "held"));
-			others.add(joiner.submit(free, put("k", "free")));
-			joiner.release();
-			String soloWait = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-					+ "AND wait_event_type = 'Lock' "
-					+ "AND query NOT LIKE '%commit_joined%' AND pid <> pg_backend_pid()";
-			await().atMost(WAIT).until(() -> queryLong(database, soloWait) == 1);
-			assertThat(starving).as("waits on its own while the lock is held").isNotDone();
-			assertThat(joiner.committer.skippedBatches()).as("skipped at most MAX_SKIPS times, then on its own")
-				.isEqualTo(JoinedCommitter.MAX_SKIPS + 1);
-			assertThat(joiner.committer.joinedCalls()).isEqualTo(JoinedCommitter.MAX_SKIPS + 1);
-			holder.rollback();
-			CommitOutcome late = outcome(starving);
-			assertThat(late.committed()).isTrue();
-			assertThat(late.result().sequence()).isEqualTo(2);
-			for (CompletableFuture<CommitOutcome> future : others) {
-				assertThat(outcome(future).committed()).isTrue();
-			}
-			assertThat(batchLog(database, held)).containsExactly(1L, 2L);
-		}
-		assertThat(value(node, held, "k")).isEqualTo("held");
-	}
-
-	@Test
-	void whenTheCommitterClosesWithASkippedBatchQueuedThenItFailsTypedAndNothingOfItIsWritten() throws Exception {
-		PGSimpleDataSource database = newDatabase();
-		TestNode node = open(database);
-		PostgresKeyspace held = node.keyspace("close-held");
-		PostgresKeyspace free = node.keyspace("close-free");
-		node.commit(held, put("k", "1"));
-		Joiner joiner = Joiner.skipping(database, resolvingSettings());
-		try (Connection holder = database.getConnection()) {
-			lockKeyspace(holder, held);
-			joiner.gate.joined = (connection, call) -> {
-				ResultSet rows = call.executeQuery();
-				joiner.committer.holdSenders(true);
-				return rows;
-			};
-			CompletableFuture<CommitOutcome> skipped = joiner.submit(held, put("k", "held"));
-			CompletableFuture<CommitOutcome> one = joiner.submit(free, put("k", "free"));
-			joiner.release();
-			assertThat(outcome(one).committed()).isTrue();
-			await().atMost(WAIT).until(() -> joiner.committer.queued() == 1);
-			joiner.committer.close();
-			assertThat(failure(skipped)).isInstanceOf(PostgresUnavailableException.class)
-				.hasMessageContaining("the store is closed")
-				.hasMessageContaining("close-held");
-			holder.rollback();
-		}
-		finally {
-			joiner.close();
-		}
-		assertThat(batchLog(database, held)).containsExactly(1L);
-		assertThat(value(node, held, "k")).isEqualTo("1");
 	}
 
 	@Test
@@ -613,24 +563,16 @@ class JoinedCommitTest extends ClusterTestSupport {
 	@Test
 	void whenTwoNodesJoinCommitsOfTheSameKeyspacesAtOnceThenEveryBatchCompletesOnceAndSequencesAreGapless()
 			throws Exception {
-		race(false);
+		race();
 	}
 
-	@Test
-	void whenTwoNodesSkippingBusyKeyspacesJoinCommitsOfTheSameKeyspacesThenEveryBatchCompletesOnceGapless()
-			throws Exception {
-		race(true);
-	}
-
-	/** Two nodes, one writer per node and keyspace, all at once; joined commits waiting for locks or skipping. */
-	private static void race(boolean skipping) throws Exception {
+	/** Two nodes, one writer per node and keyspace, all at once. */
+	private static void race() throws Exception {
 		PGSimpleDataSource database = newDatabase();
 		int keyspaceCount = 5;
 		int perWriter = 30;
 		List<TestNode> nodes = List.of(open(database), open(database));
-		List<JoinedCommitter> committers = skipping
-				? List.of(nodes.get(0).skippingJoiner(2), nodes.get(1).skippingJoiner(2))
-				: List.of(nodes.get(0).joiner(2), nodes.get(1).joiner(2));
+		List<JoinedCommitter> committers = List.of(nodes.get(0).joiner(2), nodes.get(1).joiner(2));
 		java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2 * keyspaceCount);
 		try {
 			List<PostgresKeyspace> keyspaces = new ArrayList<>();
@@ -671,13 +613,11 @@ class JoinedCommitTest extends ClusterTestSupport {
 				assertThat(log).as("gapless, each once").isEqualTo(
 						java.util.stream.LongStream.rangeClosed(1, 2L * perWriter).boxed().toList());
 			}
-			System.out.println("JoinedCommitTest race (" + (skipping ? "skipping" : "waiting") + "): joined calls "
+			System.out.println("JoinedCommitTest race: joined calls "
 					+ Arrays.asList(committers.get(0).joinedCalls(),
 					committers.get(1).joinedCalls()) + ", batches in them " + Arrays.asList(
 							committers.get(0).joinedBatches(), committers.get(1).joinedBatches()) + ", direct "
-					+ Arrays.asList(committers.get(0).directBatches(), committers.get(1).directBatches())
-					+ ", skipped " + Arrays.asList(committers.get(0).skippedBatches(),
-							committers.get(1).skippedBatches()));
+					+ Arrays.asList(committers.get(0).directBatches(), committers.get(1).directBatches()));
 		}
 		finally {
 			threads.shutdownNow();

@@ -1,5 +1,5 @@
--- level_mutex_commit_joined as pgk8 (session 15) ships it, a transaction per batch committed without waiting for the
--- flush, but WITHOUT trying each keyspace lock first (no busy keyspace goes again after the others): every lock is
+-- level_mutex_commit_joined as joined-per-batch.sql (pgk8, session 15), a transaction per batch committed without
+-- waiting for the flush, but WITHOUT trying each keyspace lock first (no busy keyspace goes again after the others): every lock is
 -- waited for in keyspace order. Installed by the benchmark's A/B points (m1k8p, m3k8p) in their own fresh database,
 -- over the schema's procedure; never shipped.
 CREATE OR REPLACE PROCEDURE level_mutex_commit_joined(p_node uuid, p_keyspaces integer[], p_batches uuid[],

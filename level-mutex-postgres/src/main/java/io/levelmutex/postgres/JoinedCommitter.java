@@ -26,9 +26,9 @@ import io.levelmutex.engine.BlockingCalls;
 import io.levelmutex.engine.EngineBatch;
 
 /**
- * The node's committer of joined commits: the ready batches of several keyspaces in ONE round trip and one flush
- * (the schema's procedure {@link PostgresSql#commitJoined}, version 3), so that a node with many busy mutexes
- * sends one call, one flush and one round trip for all of them instead of one each (issue 19 item 4).
+ * The node's committer of joined commits: the ready batches of several keyspaces in ONE transaction and one round
+ * trip (the schema's procedure {@link PostgresSql#commitJoined}, version 3), so that a node with many busy mutexes
+ * sends one commit, one flush and one round trip for all of them instead of one each (issue 19 item 4).
  *
  * <p>Hand-off ({@link #submit}): a batch handed over while nothing is in flight (no batch committing or queued)
  * is committed at once by the cycle that hands it over, on its own thread, through {@link BatchCommitter} exactly as
@@ -39,22 +39,25 @@ import io.levelmutex.engine.EngineBatch;
  * (at most {@link #MAX_BATCHES}; more waits for the next) and sends it: one batch alone through
  * {@link BatchCommitter} on a thread of its own ({@link #solo}, so that a lock held long elsewhere holds up that
  * batch only), several through the procedure. So up to {@code senders} joined commits are in flight
- * besides a direct one, and the flushes of a node's commits still overlap (one sender, the default since series AA,
- * measured best: every ready batch goes in the next call). A mutex has at most one batch here at a
+ * besides a direct one, and the flushes of a node's commits still overlap. Why a share each, not one queue for all:
+ * a joined transaction holds every keyspace lock it took until its one COMMIT, so a joined commit that spans every
+ * keyspace of a node makes other nodes' joined commits wait for all of them at once (measured: lock waits 32-40% of
+ * busy backends at 3 nodes on 8 keyspaces with one shared queue, against 10-16% without joining); a share per
+ * sender keeps each joined transaction to part of the keyspaces, as pgcombine's {@code join2} (keyspace k to
+ * committer k mod 2). A mutex has at most one batch here at a
  * time (the core starts no other commit of a keyspace until its stage completes), so nothing reorders a mutex's
  * batches.
  *
- * <p>Inside a joined commit, per batch, in keyspace-id order: the commit function's validation, sequence, batch-log
- * row and apply in a transaction of its own, COMMITted at once without waiting for the flush (its keyspace's lock
- * released there: a keyspace lock is held for its own batch only, never while the call applies or waits for
- * another keyspace; no transaction holds two keyspace locks, so joined calls of several nodes cannot deadlock), with
- * the apply in a subtransaction, so that a batch that applies nothing (a rejected first update) or fails with an
- * error fails alone: the others commit. Each keyspace lock is first tried without waiting; a batch whose lock is
- * held elsewhere (another node's commit of that keyspace) goes again after the call's other batches, then waiting.
- * One flush at the end makes every batch of the call durable before the reply. A batch whose error was a
- * serialization failure or deadlock, or whose keyspace lock was not granted within {@link #LOCK_WAIT_MILLIS}, is
- * committed again on its own ({@link BatchCommitter}, which retries and waits for the lock), on a {@link #solo}
- * thread. A connection lost while the call was in flight, or a failure of the
+ * <p>Inside a joined commit, per batch, in keyspace-id order (every node takes keyspace locks in that order: no
+ * deadlock between joined commits): the commit function's validation, sequence, batch-log row and apply, in a
+ * subtransaction of its own, so that a batch that applies nothing (a rejected first update) or fails with an error
+ * fails alone: the others commit. The locks are released at one COMMIT, then one flush makes every batch of it
+ * durable before the reply. A batch whose error was a serialization failure or deadlock, or whose keyspace lock
+ * was not granted within {@link #LOCK_WAIT_MILLIS}, is committed again on its own ({@link BatchCommitter}, which
+ * retries and waits for the lock), on a {@link #solo} thread. (Skipping a busy keyspace instead of waiting, sending
+ * its batch again in a later joined commit, was tried in sessions 14 and 15 and removed: it cut lock waits but cost
+ * statements and CPU, and never made more rows/s; benchmarks/results/series-ab/pgk8.) A connection lost while the
+ * call was in flight, or a failure of the
  * call itself (which may come after its COMMIT), is resolved per batch through the batch log, as
  * {@link BatchCommitter} resolves one batch ({@link BatchCommitter#resolve}, {@link BatchCommitter#resolveFailed}).
  *

@@ -21,7 +21,7 @@ import io.levelmutex.engine.ReadSnapshot;
  * validated commits ({@link BatchCommitter}), remote changes watched on the engine's listener from the sequence
  * it opened at until {@link #close()}. A commit hands its sequence to the engine's {@link AfterCommit} worker
  * (hint, clean-up) and returns. With the engine's {@link JoinedCommitter} ({@link #commitAsync}), a batch handed
- * over while the node has other commits in flight is committed with other keyspaces' batches in one round trip,
+ * over while the node has other commits in flight is committed with other keyspaces' batches in one transaction,
  * and the cycle's thread is free meanwhile. Used by its mutex's cycle, one call at a time (a joined commit's
  * completion runs on a sender thread, while the core starts nothing else of this keyspace's commits).
  */

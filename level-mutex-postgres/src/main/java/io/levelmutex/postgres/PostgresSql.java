@@ -68,13 +68,12 @@ final class PostgresSql {
 	final String commitReleasedBlind;
 
 	/**
-	 * Several keyspaces' batches of this node in one round trip and one flush ({@link JoinedCommitter}): the
+	 * Several keyspaces' batches of this node in ONE transaction and one round trip ({@link JoinedCommitter}): the
 	 * schema's procedure {@code commit_joined} (version 3; run in autocommit). Parameters: node id; per batch its
 	 * keyspace id and batch id; where each batch's writes, updates, update keys and spans start in the flattened
 	 * arrays (1-based, one more element than the batches: the end); then the flattened arrays of
 	 * {@link #commit}'s parameters 4 to 14 (indexes inside a batch relative to that batch); then how long a batch
-	 * waits for its keyspace's lock, in ms, once its first try found it busy (past it the batch fails alone with
-	 * 55P03; 0: no limit). One row of arrays,
+	 * waits for its keyspace's lock, in ms (past it the batch fails alone with 55P03; 0: no limit). One row of arrays,
 	 * one element per batch: sequence, applied writes, rejected update or -1, reason, key, SQLSTATE of its failure (NULL:
 	 * none), its detail; then flushed (true).
 	 */

@@ -170,8 +170,8 @@ public final class PostgresStore {
 
 		/**
 		 * How many joined commits this node keeps in flight at most. While one batch commits, the batches other
-		 * mutexes hand over are joined: everything ready at that moment goes to the server in ONE round trip (a
-		 * transaction per keyspace, in keyspace order, then one flush for all of them), so a node with many busy
+		 * mutexes hand over are joined: everything ready at that moment goes to the server in ONE transaction and
+		 * round trip (a subtransaction per keyspace, in keyspace order, then one flush), so a node with many busy
 		 * mutexes sends far fewer commits. Every guarantee holds per keyspace as without joining (validation,
 		 * gapless sequence in commit order, remote changes, outcome resolution through the batch log); a batch
 		 * that is rejected or fails in a joined commit fails alone. A batch handed over while nothing is in flight

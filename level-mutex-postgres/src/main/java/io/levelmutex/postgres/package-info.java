@@ -25,9 +25,8 @@
  * read, spans, keys written; deletes through tombstones); the first rejected update truncates the batch before
  * its first write; the rest is applied, the batch log row written; COMMIT with {@code synchronous_commit} on.
  * Joined commits ({@code JoinedCommitter}): while a batch of the node is in flight, the batches other mutexes hand
- * over are sent together, in ONE call of the joined-commit procedure (per keyspace, in keyspace order, the same
- * function in a transaction of its own committed without waiting for the flush, then one flush), up to a
- * configured number in flight.
+ * over are sent together, in ONE transaction of the joined-commit procedure (per keyspace, in keyspace order, the
+ * same function in a subtransaction of its own, then one flush), up to a configured number in flight.
  * NOTIFY hints (merged) and tombstone clean-ups follow on the engine's after-commit worker, never inside a
  * batch's transaction.</li>
  * <li>Remote changes: one listener per store (LISTEN plus polling) delivers other nodes' sequences of each open

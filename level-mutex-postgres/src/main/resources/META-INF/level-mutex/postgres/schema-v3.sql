@@ -9,9 +9,8 @@
 -- unsigned bytes (memcmp), the order of RocksDB's bytewise comparator.
 --
 -- Version 3 adds the procedure level_mutex_commit_joined (a node's ready batches of several keyspaces in one
--- round trip and one flush, a transaction per keyspace), and makes (keyspace_id, seq) the batch log's primary key,
--- its only index (version 2 also indexed batch_id); version 2's other tables, its function and procedure are
--- unchanged.
+-- transaction, a subtransaction per keyspace), and makes (keyspace_id, seq) the batch log's primary key, its only
+-- index (version 2 also indexed batch_id); version 2's other tables, its function and procedure are unchanged.
 --
 -- Version 2 added the function level_mutex_commit: a batch commits in one statement, one round trip. It dropped
 -- the entry table's foreign key (see the table) and its second index (keyspace_id, seq) of version 1: "seq"
@@ -351,31 +350,29 @@ BEGIN
 END;
 $$;
 
--- Commits the ready batches of SEVERAL keyspaces of one node in ONE round trip and one WAL flush (schema version 3):
--- called as CALL level_mutex_commit_joined(node, keyspaces, batches, key_from, update_from, footprint_from,
+-- Commits the ready batches of SEVERAL keyspaces of one node in ONE transaction and one round trip (schema version
+-- 3): called as CALL level_mutex_commit_joined(node, keyspaces, batches, key_from, update_from, footprint_from,
 -- span_from, keys, values, update_first, update_snapshot, key_update, key_read, key, span_update, span_low,
 -- span_high, span_bounded, lock_wait_ms, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL) on a connection in
--- autocommit. Batch i is keyspace p_keyspaces[i], id p_batches[i]; its arguments to level_mutex_commit are the
--- slices [p_X_from[i], p_X_from[i + 1] - 1] of the flattened arrays (each *_from array has one more element than
--- the batches: the end), with its update and write indexes relative to its own batch, exactly as
--- level_mutex_commit takes them. Each batch is a transaction of its own, COMMITted as soon as it is done without
--- waiting for the flush: it runs level_mutex_commit in the released mode (which records its sequence in async_seq)
--- inside a subtransaction (a BEGIN ... EXCEPTION block), so that a batch that applies nothing (LM001) or fails (any
--- error but a cancel) is rolled back alone and reported in its element of error_state / error_detail (LM001: the
--- function's DETAIL; otherwise the message); the others commit. A keyspace's lock is thus held only for its own
--- batch, never while the call applies or waits for another keyspace: other nodes' commits of a keyspace do not
--- wait for a whole joined call, and, as no transaction of the call holds two keyspace locks, joined calls cannot
--- deadlock whatever their order. The batches go in the caller's order, each keyspace lock first tried without
--- waiting (SKIP LOCKED); a batch whose lock another transaction holds goes again after the others, then waiting for
--- it, so that the call applies the free keyspaces first. A keyspace lock not granted within lock_wait_ms
--- (lock_timeout; 0: no limit) fails its batch alone with SQLSTATE 55P03, so that a lock held long elsewhere does
--- not hold up the call: the engine then commits that batch on its own, waiting for the lock as level_mutex_commit
--- does. Then, if anything committed, a last transaction writes WAL and commits synchronously, which makes every
--- batch durable before the reply (as level_mutex_commit_released): one flush per call. Replies, per batch:
--- sequence (NULL: nothing committed; with error_state NULL too, the keyspace does not exist), applied writes,
--- rejected update or -1, reason, key, SQLSTATE of its failure or NULL, its detail; flushed true. A failure after a
--- batch's COMMIT leaves the batches committed so far committed, perhaps not durable: the engine resolves each
--- through the batch log, as a lost COMMIT.
+-- autocommit. Batch i
+-- is keyspace p_keyspaces[i], id p_batches[i]; its arguments to level_mutex_commit are the slices
+-- [p_X_from[i], p_X_from[i + 1] - 1] of the flattened arrays (each *_from array has one more element than the
+-- batches: the end), with its update and write indexes relative to its own batch, exactly as level_mutex_commit
+-- takes them. The caller sorts the batches by keyspace id, so every node takes keyspace locks in one order (no
+-- deadlock between joined commits). Each batch runs level_mutex_commit in the released mode (it waits for its
+-- keyspace's lock, records its sequence in async_seq, commits without waiting for the flush) inside a
+-- subtransaction of its own (a BEGIN ... EXCEPTION block): a batch that applies nothing (LM001) or fails (any
+-- error but a cancel) is rolled back alone, with its locks, and reported in its element of error_state /
+-- error_detail (LM001: the function's DETAIL; otherwise the message); the others commit. A keyspace lock not
+-- granted within lock_wait_ms (lock_timeout, for this transaction; 0: no limit) fails its batch alone with
+-- SQLSTATE 55P03, so that a lock held long elsewhere does not hold up the other keyspaces' batches: the engine
+-- then commits that batch on its own, waiting for the lock as level_mutex_commit does. Then ONE COMMIT (every
+-- keyspace's lock released, before the flush) and, if anything committed, a second transaction that writes WAL
+-- and commits synchronously, which makes all of them durable before the reply (as level_mutex_commit_released).
+-- Replies, per batch: sequence (NULL: nothing committed; with error_state NULL too, the keyspace does not exist),
+-- applied writes, rejected update or -1, reason, key, SQLSTATE of its failure or NULL, its detail; flushed true.
+-- A failure after the COMMIT leaves the committed batches committed, perhaps not durable: the engine resolves
+-- each through the batch log, as a lost COMMIT.
 CREATE OR REPLACE PROCEDURE level_mutex_commit_joined(p_node uuid, p_keyspaces integer[], p_batches uuid[],
         p_key_from integer[], p_update_from integer[], p_footprint_from integer[], p_span_from integer[],
         p_keys bytea[], p_values bytea[], p_update_first integer[], p_update_snapshot bigint[],
@@ -397,9 +394,6 @@ DECLARE
     v_state text;
     v_message text;
     v_detail text;
-    v_order integer[] := ARRAY(SELECT generate_series(1, coalesce(cardinality(p_keyspaces), 0)));
-    v_at integer := 0;
-    i integer;
 BEGIN
     seq := array_fill(NULL::bigint, ARRAY[v_count]);
     applied_ops := array_fill(NULL::integer, ARRAY[v_count]);
@@ -408,27 +402,11 @@ BEGIN
     rejected_key := array_fill(NULL::bytea, ARRAY[v_count]);
     error_state := array_fill(NULL::text, ARRAY[v_count]);
     error_detail := array_fill(NULL::text, ARRAY[v_count]);
-    -- v_order: the batches in the caller's order, then those whose lock was busy at their turn, again.
-    WHILE v_at < cardinality(v_order) LOOP
-        v_at := v_at + 1;
-        i := v_order[v_at];
-        -- Settings of this batch's transaction (a COMMIT resets them): the released mode, no flush at its COMMIT
-        -- (also when its batch fails after taking an xid), the lock wait.
-        PERFORM set_config('level_mutex.commit_released', 'on', true);
-        PERFORM set_config('synchronous_commit', 'off', true);
-        IF p_lock_wait_ms > 0 THEN
-            PERFORM set_config('lock_timeout', p_lock_wait_ms || 'ms', true);
-        END IF;
-        IF v_at <= v_count THEN
-            -- First turn: the lock without waiting (held to this batch's COMMIT); not granted and the keyspace
-            -- exists: busy, the batch goes again after the others, then waiting. A keyspace that does not exist
-            -- goes on (no row, as below).
-            PERFORM FROM level_mutex_keyspace l WHERE l.id = p_keyspaces[i] FOR NO KEY UPDATE SKIP LOCKED;
-            IF NOT FOUND AND EXISTS (SELECT FROM level_mutex_keyspace l WHERE l.id = p_keyspaces[i]) THEN
-                v_order := v_order || i;
-                CONTINUE;
-            END IF;
-        END IF;
+    PERFORM set_config('level_mutex.commit_released', 'on', true);
+    IF p_lock_wait_ms > 0 THEN
+        PERFORM set_config('lock_timeout', p_lock_wait_ms || 'ms', true);
+    END IF;
+    FOR i IN 1 .. v_count LOOP
         BEGIN
             SELECT c.seq, c.applied_ops, c.rejected_unit, c.rejected_reason, c.rejected_key
                 INTO v_seq, v_applied, v_unit, v_reason, v_key
@@ -457,9 +435,8 @@ BEGIN
             error_state[i] := v_state;
             error_detail[i] := CASE WHEN v_state = 'LM001' THEN v_detail ELSE v_message END;
         END;
-        -- This batch's keyspace lock released now, its commit not yet flushed.
-        COMMIT;
     END LOOP;
+    COMMIT;
     IF v_committed > 0 THEN
         PERFORM set_config('synchronous_commit', 'on', true);
         PERFORM pg_logical_emit_message(true, 'level-mutex', '');

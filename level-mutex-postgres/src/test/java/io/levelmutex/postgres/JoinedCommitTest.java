@@ -298,7 +298,7 @@ class JoinedCommitTest extends ClusterTestSupport {
 	}
 
 	@Test
-	void whenTheJoinedCallIsTerminatedWhileItWaitsForAKeyspaceLockThenTheOtherBatchesAreCommittedAndThatOneIsNot()
+	void whenTheJoinedCallIsTerminatedWhileItWaitsForAKeyspaceLockThenNoBatchIsAppliedAndEachIsResolvedAsSuch()
 			throws Exception {
 		PGSimpleDataSource database = newDatabase();
 		TestNode node = open(database);
@@ -326,83 +326,16 @@ class JoinedCommitTest extends ClusterTestSupport {
 						+ "WHERE query LIKE '%commit_joined%' AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"))
 					.isEqualTo(1);
 				holder.rollback();
-				// each batch is committed on its own as soon as it is done (its keyspace's lock released there),
-				// the busy one last: the others were committed before the call waited, and the batch log says so
-				for (CompletableFuture<CommitOutcome> future : List.of(futures.get(0), futures.get(2))) {
-					CommitOutcome before = outcome(future);
-					assertThat(before.committed()).isTrue();
-					assertThat(before.result().sequence()).isEqualTo(2);
+				for (CompletableFuture<CommitOutcome> future : futures) {
+					assertThat(failure(future)).isInstanceOf(PostgresUnavailableException.class)
+						.hasMessageContaining("batch log shows it was not applied");
 				}
-				assertThat(failure(futures.get(1))).isInstanceOf(PostgresUnavailableException.class)
-					.hasMessageContaining("batch log shows it was not applied");
 			}
-			assertThat(value(node, low, "k")).isEqualTo("low");
-			assertThat(value(node, high, "k")).isEqualTo("high");
-			assertThat(batchLog(database, low)).containsExactly(1L, 2L);
-			assertThat(batchLog(database, high)).containsExactly(1L, 2L);
-			assertThat(value(node, locked, "k")).as("rolled back with the call").isEqualTo("1");
-			assertThat(batchLog(database, locked)).containsExactly(1L);
-			assertThat(node.commit(locked, put("k", "2")).sequence()).as("no sequence lost").isEqualTo(2);
-			assertThat(node.commit(low, put("k", "3")).sequence()).isEqualTo(3);
-		}
-	}
-
-	@Test
-	void whenAJoinedCallWaitsForOneKeyspacesLockThenTheKeyspacesItAppliedAreCommittedAndTheirLocksFree()
-			throws Exception {
-		PGSimpleDataSource database = newDatabase();
-		TestNode node = open(database);
-		PostgresKeyspace low = node.keyspace("released-low");
-		PostgresKeyspace locked = node.keyspace("released-locked");
-		PostgresKeyspace high = node.keyspace("released-high");
-		for (PostgresKeyspace keyspace : List.of(low, locked, high)) {
-			node.commit(keyspace, put("k", "1"));
-		}
-		try (Joiner joiner = Joiner.busy(database, resolvingSettings(), 0);
-				Connection holder = database.getConnection()) {
-			lockKeyspace(holder, locked);
-			CompletableFuture<CommitOutcome> highDone = joiner.submit(high, put("k", "high"));
-			CompletableFuture<CommitOutcome> lockedDone = joiner.submit(locked, put("k", "locked"));
-			CompletableFuture<CommitOutcome> lowDone = joiner.submit(low, put("k", "low"));
-			joiner.release();
-			String waiting = "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%commit_joined%' "
-					+ "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()";
-			await().atMost(WAIT).until(() -> queryLong(database, waiting) == 1);
-			// While the call waits for the middle keyspace, the others' batches are committed and their locks free:
-			// another node's commit of those keyspaces does not wait for this whole call.
-			try (Connection other = database.getConnection()) {
-				other.setAutoCommit(false);
-				for (PostgresKeyspace applied : List.of(low, high)) {
-					try (PreparedStatement lock = other.prepareStatement("SELECT seq FROM " + prefix
-							+ "keyspace WHERE id = ? FOR NO KEY UPDATE SKIP LOCKED")) {
-						lock.setInt(1, applied.id());
-						try (ResultSet row = lock.executeQuery()) {
-							assertThat(row.next()).as("its lock is free while the call waits").isTrue();
-							assertThat(row.getLong(1)).as("its batch committed").isEqualTo(2);
-						}
-					}
-				}
-				other.rollback();
+			for (PostgresKeyspace keyspace : List.of(low, locked, high)) {
+				assertThat(value(node, keyspace, "k")).as("the whole joined transaction rolled back").isEqualTo("1");
+				assertThat(batchLog(database, keyspace)).containsExactly(1L);
 			}
-			assertThat(batchLog(database, low)).containsExactly(1L, 2L);
-			assertThat(batchLog(database, high)).containsExactly(1L, 2L);
-			assertThat(List.of(lowDone, highDone)).as("complete only with the call's reply, after its flush")
-				.noneMatch(CompletableFuture::isDone);
-			holder.rollback();
-			for (CompletableFuture<CommitOutcome> future : List.of(lowDone, lockedDone, highDone)) {
-				CommitOutcome outcome = outcome(future);
-				assertThat(outcome.committed()).isTrue();
-				assertThat(outcome.result().sequence()).isEqualTo(2);
-			}
-			assertThat(joiner.committer.joinedCalls()).isEqualTo(1);
-			assertThat(joiner.committer.soleBatches()).isZero();
 		}
-		for (PostgresKeyspace keyspace : List.of(low, locked, high)) {
-			assertThat(batchLog(database, keyspace)).containsExactly(1L, 2L);
-		}
-		assertThat(value(node, low, "k")).isEqualTo("low");
-		assertThat(value(node, locked, "k")).isEqualTo("locked");
-		assertThat(value(node, high, "k")).isEqualTo("high");
 	}
 
 	@Test
@@ -447,55 +380,6 @@ class JoinedCommitTest extends ClusterTestSupport {
 		}
 		assertThat(value(node, held, "k")).isEqualTo("held");
 		assertThat(value(node, free, "k")).isEqualTo("free");
-	}
-
-	@Test
-	void whenTheFirstKeyspacesLockIsHeldThenTheJoinedCallCommitsTheOthersBeforeItWaitsForIt() throws Exception {
-		PGSimpleDataSource database = newDatabase();
-		TestNode node = open(database);
-		PostgresKeyspace held = node.keyspace("first-held");
-		PostgresKeyspace free = node.keyspace("first-free");
-		PostgresKeyspace other = node.keyspace("first-other");
-		for (PostgresKeyspace keyspace : List.of(held, free, other)) {
-			node.commit(keyspace, put("k", "1"));
-		}
-		try (Joiner joiner = Joiner.busy(database, resolvingSettings(), 0);
-				Connection holder = database.getConnection()) {
-			lockKeyspace(holder, held);
-			CompletableFuture<CommitOutcome> waiting = joiner.submit(held, put("k", "held"));
-			CompletableFuture<CommitOutcome> one = joiner.submit(free, put("k", "free"));
-			CompletableFuture<CommitOutcome> two = joiner.submit(other, put("k", "other"));
-			joiner.release();
-			String callWaits = "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%commit_joined%' "
-					+ "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()";
-			await().atMost(WAIT).until(() -> queryLong(database, callWaits) == 1);
-			// the first keyspace in the call's order was busy at its turn: the call committed the others first
-			assertThat(batchLog(database, free)).as("committed before the call waits").containsExactly(1L, 2L);
-			assertThat(batchLog(database, other)).as("committed before the call waits").containsExactly(1L, 2L);
-			assertThat(batchLog(database, held)).containsExactly(1L);
-			assertThat(List.of(waiting, one, two)).as("each completes with the call's reply, after its flush")
-				.noneMatch(CompletableFuture::isDone);
-			holder.rollback();
-			for (CompletableFuture<CommitOutcome> future : List.of(waiting, one, two)) {
-				CommitOutcome outcome = outcome(future);
-				assertThat(outcome.committed()).isTrue();
-				assertThat(outcome.result().sequence()).isEqualTo(2);
-			}
-			assertThat(joiner.committer.joinedCalls()).isEqualTo(1);
-			assertThat(joiner.committer.soleBatches()).isZero();
-		}
-		assertThat(value(node, held, "k")).isEqualTo("held");
-		assertThat(batchLog(database, held)).containsExactly(1L, 2L);
-	}
-
-	/** Locks a keyspace's row in the holder's open transaction (another node's commit holding it). */
-	private static void lockKeyspace(Connection holder, PostgresKeyspace keyspace) throws SQLException {
-		holder.setAutoCommit(false);
-		try (PreparedStatement lock = holder
-			.prepareStatement("SELECT 1 FROM " + prefix + "keyspace WHERE id = ? FOR UPDATE")) {
-			lock.setInt(1, keyspace.id());
-			lock.executeQuery().close();
-		}
 	}
 
 	@Test

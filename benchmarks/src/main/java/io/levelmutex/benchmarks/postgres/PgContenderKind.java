@@ -59,8 +59,8 @@ enum PgContenderKind {
 
 	/**
 	 * {@link #MUTEX_ONE_NODE_8_KEYSPACES} on the joined-commit procedure as it was before session 15's pgk8: ONE COMMIT
-	 * per joined call (every keyspace lock held to it), installed over the schema's in the point's database; only
-	 * when named.
+	 * per joined call (every keyspace lock held to it; the schema's behaviour, an A/A control), installed over the
+	 * schema's in the point's database; only when named.
 	 */
 	MUTEX_ONE_NODE_8_KEYSPACES_ONE_COMMIT("m1k8c", PgContenderKind.MUTEX_1_K8 + ", one COMMIT per joined call"),
 
@@ -68,9 +68,18 @@ enum PgContenderKind {
 	MUTEX_THREE_NODES_8_KEYSPACES_ONE_COMMIT("m3k8c", PgContenderKind.MUTEX_3_K8 + ", one COMMIT per joined call"),
 
 	/**
-	 * {@link #MUTEX_ONE_NODE_8_KEYSPACES} on a joined-commit procedure that commits each batch on its own as the
-	 * shipped one does, but waits for each keyspace lock in keyspace order (no busy keyspace tried again after the
-	 * others); only when named.
+	 * {@link #MUTEX_ONE_NODE_8_KEYSPACES} on pgk8's joined-commit procedure that commits each batch on its own (its
+	 * keyspace lock released at its COMMIT, one flush per call) and tries a busy keyspace again after the others;
+	 * only when named.
+	 */
+	MUTEX_ONE_NODE_8_KEYSPACES_PER_BATCH("m1k8r", PgContenderKind.MUTEX_1_K8 + ", a COMMIT per batch"),
+
+	/** {@link #MUTEX_THREE_NODES_8_KEYSPACES} on that procedure; only when named. */
+	MUTEX_THREE_NODES_8_KEYSPACES_PER_BATCH("m3k8r", PgContenderKind.MUTEX_3_K8 + ", a COMMIT per batch"),
+
+	/**
+	 * {@link #MUTEX_ONE_NODE_8_KEYSPACES_PER_BATCH}, but waiting for each keyspace lock in keyspace order (no busy
+	 * keyspace tried again after the others); only when named.
 	 */
 	MUTEX_ONE_NODE_8_KEYSPACES_IN_ORDER("m1k8p", PgContenderKind.MUTEX_1_K8 + ", a COMMIT per batch, in order"),
 
@@ -79,6 +88,9 @@ enum PgContenderKind {
 
 	/** The resource of {@link #MUTEX_ONE_NODE_8_KEYSPACES_ONE_COMMIT}'s procedure. */
 	private static final String ONE_COMMIT = "/pgk8/joined-one-commit.sql";
+
+	/** The resource of {@link #MUTEX_ONE_NODE_8_KEYSPACES_PER_BATCH}'s procedure. */
+	private static final String PER_BATCH = "/pgk8/joined-per-batch.sql";
 
 	/** The resource of {@link #MUTEX_ONE_NODE_8_KEYSPACES_IN_ORDER}'s procedure. */
 	private static final String IN_ORDER = "/pgk8/joined-in-order.sql";
@@ -135,7 +147,8 @@ enum PgContenderKind {
 				|| this == MUTEX_THREE_NODES_8_KEYSPACES_4_SENDERS || this == MUTEX_ONE_NODE_8_KEYSPACES_1_SENDER
 				|| this == MUTEX_THREE_NODES_8_KEYSPACES_1_SENDER || this == MUTEX_ONE_NODE_8_KEYSPACES_ONE_COMMIT
 				|| this == MUTEX_THREE_NODES_8_KEYSPACES_ONE_COMMIT || this == MUTEX_ONE_NODE_8_KEYSPACES_IN_ORDER
-				|| this == MUTEX_THREE_NODES_8_KEYSPACES_IN_ORDER;
+				|| this == MUTEX_THREE_NODES_8_KEYSPACES_IN_ORDER || this == MUTEX_ONE_NODE_8_KEYSPACES_PER_BATCH
+				|| this == MUTEX_THREE_NODES_8_KEYSPACES_PER_BATCH;
 	}
 
 	/**
@@ -219,6 +232,10 @@ enum PgContenderKind {
 					-1, java.util.Map.of(), ", one COMMIT per joined call", ONE_COMMIT);
 			case MUTEX_THREE_NODES_8_KEYSPACES_ONE_COMMIT -> new PostgresMutexContender(server, workload, 3, 8, preload,
 					-1, java.util.Map.of(), ", one COMMIT per joined call", ONE_COMMIT);
+			case MUTEX_ONE_NODE_8_KEYSPACES_PER_BATCH -> new PostgresMutexContender(server, workload, 1, 8, preload,
+					-1, java.util.Map.of(), ", a COMMIT per batch", PER_BATCH);
+			case MUTEX_THREE_NODES_8_KEYSPACES_PER_BATCH -> new PostgresMutexContender(server, workload, 3, 8, preload,
+					-1, java.util.Map.of(), ", a COMMIT per batch", PER_BATCH);
 			case MUTEX_ONE_NODE_8_KEYSPACES_IN_ORDER -> new PostgresMutexContender(server, workload, 1, 8, preload,
 					-1, java.util.Map.of(), ", a COMMIT per batch, in order", IN_ORDER);
 			case MUTEX_THREE_NODES_8_KEYSPACES_IN_ORDER -> new PostgresMutexContender(server, workload, 3, 8, preload,
@@ -232,7 +249,7 @@ enum PgContenderKind {
 				return kind;
 			}
 		}
-		throw new IllegalArgumentException("Unknown contender " + option + "; known: a, b, c, o, l1, l1e, m1, m3, m1k8, m3k8, m1u, m1k8u, m3k8u, m1k8j4, m3k8j4, m1k8j1, m3k8j1, m1k8c, m3k8c, m1k8p, m3k8p");
+		throw new IllegalArgumentException("Unknown contender " + option + "; known: a, b, c, o, l1, l1e, m1, m3, m1k8, m3k8, m1u, m1k8u, m3k8u, m1k8j4, m3k8j4, m1k8j1, m3k8j1, m1k8c, m3k8c, m1k8r, m3k8r, m1k8p, m3k8p");
 	}
 
 }

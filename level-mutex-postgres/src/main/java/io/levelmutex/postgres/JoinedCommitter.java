@@ -55,10 +55,10 @@ import io.levelmutex.engine.EngineBatch;
  * durable before the reply. A batch whose error was a serialization failure or deadlock, or whose keyspace lock
  * was not granted within {@link #LOCK_WAIT_MILLIS}, is committed again on its own ({@link BatchCommitter}, which
  * retries and waits for the lock), on a {@link #solo} thread. (Skipping a busy keyspace instead of waiting, sending
- * its batch again in a later joined commit, was tried in sessions 14 and 15 and removed: it cut lock waits but cost
- * statements and CPU, and never made more rows/s; benchmarks/results/series-ab/pgk8.) A connection lost while the
- * call was in flight, or a failure of the
- * call itself (which may come after its COMMIT), is resolved per batch through the batch log, as
+ * its batch again in a later joined commit, was tried in sessions 14 and 15 and removed: it halved lock waits but
+ * cost statements, and made no more rows/s, quietly with two senders (series AA) or with one on the shared machine;
+ * benchmarks/results/series-ab/pgk8.) A connection lost while the call was in flight, or a failure of the call
+ * itself (which may come after its COMMIT), is resolved per batch through the batch log, as
  * {@link BatchCommitter} resolves one batch ({@link BatchCommitter#resolve}, {@link BatchCommitter#resolveFailed}).
  *
  * <p>Completion: every batch's future completes exactly once, on a sender thread (or already when {@link #submit}

@@ -81,7 +81,6 @@ final class EngineHealth {
 			details.put("joinedBatches", joined.joinedBatches());
 			details.put("directBatches", joined.directBatches());
 			details.put("soleBatches", joined.soleBatches());
-			details.put("skippedBatches", joined.skippedBatches());
 		}
 		return StoreHealth.of("postgresql", open, open && operationsReach && listenerConnected, details);
 	}

@@ -54,12 +54,11 @@ import io.levelmutex.engine.EngineBatch;
  * fails alone: the others commit. The locks are released at one COMMIT, then one flush makes every batch of it
  * durable before the reply. A batch whose error was a serialization failure or deadlock, or whose keyspace lock
  * was not granted within {@link #LOCK_WAIT_MILLIS}, is committed again on its own ({@link BatchCommitter}, which
- * retries and waits for the lock), on a {@link #solo} thread. With skipping on (a benchmark switch,
- * {@link #SKIPS_PROPERTY}; off by default), each keyspace lock is tried without waiting instead: a batch whose lock
- * another transaction holds (typically another node's joined commit, which holds every lock it took until its one
- * COMMIT) is skipped, nothing of it written; it goes back to the head of its sender's queue, into the next joined
- * commit, and after {@link #MAX_SKIPS} skips it is committed on its own (waiting for the lock), so nothing starves. A connection lost while the call was in flight, or a failure of the
- * call itself (which may come after its COMMIT), is resolved per batch through the batch log, as
+ * retries and waits for the lock), on a {@link #solo} thread. (Skipping a busy keyspace instead of waiting, sending
+ * its batch again in a later joined commit, was tried in sessions 14 and 15 and removed: it halved lock waits but
+ * cost statements, and made no more rows/s, quietly with two senders (series AA) or with one on the shared machine;
+ * benchmarks/results/series-ab/pgk8.) A connection lost while the call was in flight, or a failure of the call
+ * itself (which may come after its COMMIT), is resolved per batch through the batch log, as
  * {@link BatchCommitter} resolves one batch ({@link BatchCommitter#resolve}, {@link BatchCommitter#resolveFailed}).
  *
  * <p>Completion: every batch's future completes exactly once, on a sender thread (or already when {@link #submit}
@@ -93,49 +92,12 @@ final class JoinedCommitter implements AutoCloseable {
 	/** The SQLSTATE of a lock wait that ran out (lock_timeout). */
 	private static final String LOCK_NOT_AVAILABLE = "55P03";
 
-	/**
-	 * With skipping on ({@link #SKIPS_PROPERTY}), how many times a batch of a joined commit is skipped at most, its
-	 * keyspace's lock held elsewhere (the procedure tries each lock without waiting): skipped, it is sent again in
-	 * its sender's next joined commit; skipped this many times, it is committed on its own ({@link #solo}, waiting
-	 * for the lock), so nothing starves.
-	 */
-	static final int MAX_SKIPS = 2;
-
-	/**
-	 * Benchmarks' A/B switch, read when a committer is created (not a supported setting): the skips allowed per
-	 * batch ({@code 2}: {@link #MAX_SKIPS}; {@code 0}: a busy batch goes on its own at once). Unset or negative
-	 * (the default): joined commits wait for each keyspace lock up to {@link #LOCK_WAIT_MILLIS}, no skipping.
-	 * Skipping is off by default: on the shared 2-core machine of session 14 it cut lock waits at 3 nodes on 8
-	 * keyspaces from about 20% to 8% of busy backends but raised statements per batch (0.85 to 1.05) and server CPU
-	 * per row, with no gain in rows/s (benchmarks/results/series-aa/pgks8); quietly (series AA) 3 nodes on 8
-	 * keyspaces made 7,038 rows/s skipping against 11,795 waiting.
-	 */
-	static final String SKIPS_PROPERTY = "io.levelmutex.postgres.joinedSkips";
-
-	/** The procedure's lock wait argument that skips busy keyspaces instead of waiting. */
-	private static final int SKIP = -1;
-
-	/** The SQLSTATE of a batch the procedure skipped: its keyspace's lock was held elsewhere. */
-	private static final String BUSY = "LM002";
-
-	/** A batch's place in a joined commit's outcomes: skipped (its keyspace busy), to be sent again or on its own. */
-	private static final Object SKIPPED = new Object();
-
 	/** A batch's place in a joined commit's outcomes: it left the joined commit, to be committed on its own. */
 	private static final Object ON_ITS_OWN = new Object();
 
-	/**
-	 * One batch handed over: its keyspace, id, the batch, what the keyspace knows committed, its route, its result,
-	 * how many joined commits skipped it so far.
-	 */
+	/** One batch handed over: its keyspace, id, the batch, what the keyspace knows committed, its route, its result. */
 	record Pending(PostgresKeyspace keyspace, UUID batchId, EngineBatch batch, long knownSequence, CommitRoute route,
-			CompletableFuture<CommitOutcome> result, int skips) {
-
-		/** The same batch (same result), skipped once more. */
-		Pending skipped() {
-			return new Pending(this.keyspace, this.batchId, this.batch, this.knownSequence, this.route, this.result,
-					this.skips + 1);
-		}
+			CompletableFuture<CommitOutcome> result) {
 	}
 
 	private final BatchCommitter committer;
@@ -154,9 +116,6 @@ final class JoinedCommitter implements AutoCloseable {
 
 	/** How long a batch of a joined commit waits for its keyspace's lock ({@link #LOCK_WAIT_MILLIS}). */
 	private final int lockWaitMillis;
-
-	/** Skips allowed per batch ({@link #MAX_SKIPS}); negative: no skipping, the locks are waited for. */
-	private final int maxSkips;
 
 	/** Guards {@link #queues}, {@link #busy}, {@link #waiting} and {@link #closed}. */
 	private final ReentrantLock lock = new ReentrantLock();
@@ -203,23 +162,16 @@ final class JoinedCommitter implements AutoCloseable {
 
 	private final AtomicLong joinedBatches = new AtomicLong();
 
-	private final AtomicLong skippedBatches = new AtomicLong();
-
 	JoinedCommitter(BatchCommitter committer, Connections connections, PostgresSettings settings, PostgresSql sql,
 			DurableSequences durable, UUID nodeId, BatchCommitter.CommitStep commitStep, int senders) {
-		this(committer, connections, settings, sql, durable, nodeId, commitStep, senders, LOCK_WAIT_MILLIS,
-				Integer.getInteger(SKIPS_PROPERTY, -1));
+		this(committer, connections, settings, sql, durable, nodeId, commitStep, senders, LOCK_WAIT_MILLIS);
 	}
 
-	/**
-	 * With another lock wait than {@link #LOCK_WAIT_MILLIS} (tests; 0: no limit) and other skips than
-	 * {@link #MAX_SKIPS} (negative: no skipping, the lock wait applies).
-	 */
+	/** With another lock wait than {@link #LOCK_WAIT_MILLIS} (tests; 0: no limit). */
 	JoinedCommitter(BatchCommitter committer, Connections connections, PostgresSettings settings, PostgresSql sql,
 			DurableSequences durable, UUID nodeId, BatchCommitter.CommitStep commitStep, int senders,
-			int lockWaitMillis, int maxSkips) {
+			int lockWaitMillis) {
 		this.lockWaitMillis = lockWaitMillis;
-		this.maxSkips = maxSkips;
 		if (senders < 1) {
 			throw new IllegalArgumentException("senders must be positive, not " + senders);
 		}
@@ -274,7 +226,7 @@ final class JoinedCommitter implements AutoCloseable {
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);
 		}
-		Pending pending = new Pending(keyspace, batchId, batch, knownSequence, route, new CompletableFuture<>(), 0);
+		Pending pending = new Pending(keyspace, batchId, batch, knownSequence, route, new CompletableFuture<>());
 		this.lock.lock();
 		try {
 			if (this.closed) {
@@ -373,28 +325,16 @@ final class JoinedCommitter implements AutoCloseable {
 				}
 			}
 			List<Pending> onTheirOwn = new ArrayList<>();
-			List<Pending> again = new ArrayList<>();
 			for (int i = 0; i < group.size(); i++) {
-				Pending pending = group.get(i);
 				if (outcomes.get(i) == ON_ITS_OWN) {
-					onTheirOwn.add(pending);
-				}
-				else if (outcomes.get(i) == SKIPPED) {
-					this.skippedBatches.incrementAndGet();
-					if (pending.skips < this.maxSkips) {
-						again.add(pending.skipped());
-					}
-					else {
-						onTheirOwn.add(pending);
-					}
+					onTheirOwn.add(group.get(i));
 				}
 			}
-			done(group.size() - onTheirOwn.size() - again.size());
-			requeue(sender, again);
+			done(group.size() - onTheirOwn.size());
 			onTheirOwn.forEach(this::alone);
 			for (int i = 0; i < group.size(); i++) {
 				Object outcome = outcomes.get(i);
-				if (outcome == ON_ITS_OWN || outcome == SKIPPED) {
+				if (outcome == ON_ITS_OWN) {
 					continue;
 				}
 				if (outcome instanceof CommitOutcome committed) {
@@ -404,31 +344,6 @@ final class JoinedCommitter implements AutoCloseable {
 					group.get(i).result.completeExceptionally((Throwable) outcome);
 				}
 			}
-		}
-	}
-
-	/**
-	 * Puts skipped batches back at the head of their sender's queue (they go in its next joined commit, before the
-	 * batches handed over since), or fails them if the committer closed meanwhile. They stay counted in
-	 * {@link #busy}.
-	 */
-	private void requeue(int sender, List<Pending> again) {
-		if (again.isEmpty()) {
-			return;
-		}
-		this.lock.lock();
-		try {
-			if (!this.closed) {
-				this.queues.get(sender).addAll(0, again);
-				return;
-			}
-			this.busy -= again.size();
-		}
-		finally {
-			this.lock.unlock();
-		}
-		for (Pending pending : again) {
-			pending.result.completeExceptionally(closed(pending));
 		}
 	}
 
@@ -466,7 +381,7 @@ final class JoinedCommitter implements AutoCloseable {
 		this.joinedBatches.addAndGet(group.size());
 		List<Pending> ordered = new ArrayList<>(group);
 		ordered.sort(Comparator.comparingInt((Pending p) -> p.keyspace.id()));
-		Object[] outcomes = joined(ordered, (this.maxSkips >= 0) ? SKIP : this.lockWaitMillis);
+		Object[] outcomes = joined(ordered, this.lockWaitMillis);
 		List<Object> inGroupOrder = new ArrayList<>(group.size());
 		for (Pending pending : group) {
 			inGroupOrder.add(outcomes[ordered.indexOf(pending)]);
@@ -573,9 +488,6 @@ final class JoinedCommitter implements AutoCloseable {
 		}
 		if (LOCK_NOT_AVAILABLE.equals(state)) {
 			return ON_ITS_OWN;
-		}
-		if (BUSY.equals(state)) {
-			return SKIPPED;
 		}
 		if (BatchCommitter.NOTHING_APPLIED.equals(state)) {
 			return BatchCommitter.nothingApplied(p.keyspace, p.batchId, p.batch, detail,
@@ -736,11 +648,6 @@ final class JoinedCommitter implements AutoCloseable {
 	/** Batches sent in joined commits. */
 	long joinedBatches() {
 		return this.joinedBatches.get();
-	}
-
-	/** Times a joined commit skipped a batch, its keyspace's lock held elsewhere (a batch may count several times). */
-	long skippedBatches() {
-		return this.skippedBatches.get();
 	}
 
 	@Override

@@ -73,8 +73,7 @@ final class PostgresSql {
 	 * keyspace id and batch id; where each batch's writes, updates, update keys and spans start in the flattened
 	 * arrays (1-based, one more element than the batches: the end); then the flattened arrays of
 	 * {@link #commit}'s parameters 4 to 14 (indexes inside a batch relative to that batch); then how long a batch
-	 * waits for its keyspace's lock, in ms (past it the batch fails alone with 55P03; negative: no wait, each lock is
-	 * tried without waiting and a batch whose lock is held elsewhere is skipped, SQLSTATE LM002). One row of arrays,
+	 * waits for its keyspace's lock, in ms (past it the batch fails alone with 55P03; 0: no limit). One row of arrays,
 	 * one element per batch: sequence, applied writes, rejected update or -1, reason, key, SQLSTATE of its failure (NULL:
 	 * none), its detail; then flushed (true).
 	 */

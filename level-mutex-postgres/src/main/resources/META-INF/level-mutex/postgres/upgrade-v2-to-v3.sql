@@ -25,11 +25,7 @@
 -- error_detail (LM001: the function's DETAIL; otherwise the message); the others commit. A keyspace lock not
 -- granted within lock_wait_ms (lock_timeout, for this transaction; 0: no limit) fails its batch alone with
 -- SQLSTATE 55P03, so that a lock held long elsewhere does not hold up the other keyspaces' batches: the engine
--- then commits that batch on its own, waiting for the lock as level_mutex_commit does. A NEGATIVE lock_wait_ms
--- waits for no keyspace lock: each is tried without waiting (SKIP LOCKED, before the batch's subtransaction), and
--- a batch whose lock another transaction holds is skipped: nothing of it is written, no sequence taken, its
--- error_state is LM002 (busy), so that a joined commit never waits for another node's whole joined commit (whose
--- locks are held until its one COMMIT); the engine sends that batch again later. Then ONE COMMIT (every
+-- then commits that batch on its own, waiting for the lock as level_mutex_commit does. Then ONE COMMIT (every
 -- keyspace's lock released, before the flush) and, if anything committed, a second transaction that writes WAL
 -- and commits synchronously, which makes all of them durable before the reply (as level_mutex_commit_released).
 -- Replies, per batch: sequence (NULL: nothing committed; with error_state NULL too, the keyspace does not exist),
@@ -70,16 +66,6 @@ BEGIN
         PERFORM set_config('lock_timeout', p_lock_wait_ms || 'ms', true);
     END IF;
     FOR i IN 1 .. v_count LOOP
-        IF p_lock_wait_ms < 0 THEN
-            -- The lock without waiting (held to the COMMIT, whatever the batch's subtransaction does); not granted
-            -- and the keyspace exists: busy, skipped. A keyspace that does not exist goes on (no row, as below).
-            PERFORM FROM level_mutex_keyspace l WHERE l.id = p_keyspaces[i] FOR NO KEY UPDATE SKIP LOCKED;
-            IF NOT FOUND AND EXISTS (SELECT FROM level_mutex_keyspace l WHERE l.id = p_keyspaces[i]) THEN
-                error_state[i] := 'LM002';
-                error_detail[i] := 'level-mutex: keyspace busy, batch skipped';
-                CONTINUE;
-            END IF;
-        END IF;
         BEGIN
             SELECT c.seq, c.applied_ops, c.rejected_unit, c.rejected_reason, c.rejected_key
                 INTO v_seq, v_applied, v_unit, v_reason, v_key

@@ -91,25 +91,15 @@ class JoinedCommitTest extends ClusterTestSupport {
 		 * is handed over next is queued.
 		 */
 		static Joiner busy(PGSimpleDataSource database, PostgresSettings settings) throws Exception {
-			return busy(database, settings, JoinedCommitter.LOCK_WAIT_MILLIS, -1);
+			return busy(database, settings, JoinedCommitter.LOCK_WAIT_MILLIS);
 		}
 
-		/** {@link #busy(PGSimpleDataSource, PostgresSettings)}, skipping busy keyspaces. */
-		static Joiner skipping(PGSimpleDataSource database, PostgresSettings settings) throws Exception {
-			return busy(database, settings, JoinedCommitter.LOCK_WAIT_MILLIS, JoinedCommitter.MAX_SKIPS);
-		}
-
-		/** {@link #busy(PGSimpleDataSource, PostgresSettings)}, skipping off: joined commits wait that long. */
+		/** {@link #busy(PGSimpleDataSource, PostgresSettings)}: joined commits wait that long for a busy lock. */
 		static Joiner busy(PGSimpleDataSource database, PostgresSettings settings, int lockWaitMillis)
-				throws Exception {
-			return busy(database, settings, lockWaitMillis, -1);
-		}
-
-		static Joiner busy(PGSimpleDataSource database, PostgresSettings settings, int lockWaitMillis, int maxSkips)
 				throws Exception {
 			Gate gate = new Gate();
 			TestNode node = TestNode.open(database, settings, true, gate);
-			JoinedCommitter committer = node.joiner(1, lockWaitMillis, maxSkips);
+			JoinedCommitter committer = node.joiner(1, lockWaitMillis);
 			committer.holdSenders(true);
 			PostgresKeyspace a = node.keyspace("occupy-direct");
 			CompletableFuture<CommitOutcome> direct = CompletableFuture
@@ -351,17 +341,6 @@ class JoinedCommitTest extends ClusterTestSupport {
 	@Test
 	void whenAnotherSessionHoldsOneKeyspacesLockThenTheOtherBatchesOfTheJoinedCommitCommitAndThatOneWaitsOnItsOwn()
 			throws Exception {
-		heldLock(-1);
-	}
-
-	@Test
-	void whenJoinedCommitsSkipBusyKeyspacesAndAnotherSessionHoldsOneThenTheOthersCommitAndThatOneWaitsOnItsOwn()
-			throws Exception {
-		heldLock(JoinedCommitter.MAX_SKIPS);
-	}
-
-	/** A keyspace lock held elsewhere while a joined commit (skipping or, with -1, waiting) is sent. */
-	private static void heldLock(int maxSkips) throws Exception {
 		PGSimpleDataSource database = newDatabase();
 		TestNode node = open(database);
 		PostgresKeyspace held = node.keyspace("held-lock");
@@ -370,7 +349,7 @@ class JoinedCommitTest extends ClusterTestSupport {
 		for (PostgresKeyspace keyspace : List.of(held, free, other)) {
 			node.commit(keyspace, put("k", "1"));
 		}
-		try (Joiner joiner = Joiner.busy(database, resolvingSettings(), JoinedCommitter.LOCK_WAIT_MILLIS, maxSkips);
+		try (Joiner joiner = Joiner.busy(database, resolvingSettings(), JoinedCommitter.LOCK_WAIT_MILLIS);
 				Connection holder = database.getConnection()) {
 			holder.setAutoCommit(false);
 			try (PreparedStatement lock = holder
@@ -382,8 +361,8 @@ class JoinedCommitTest extends ClusterTestSupport {
 			CompletableFuture<CommitOutcome> one = joiner.submit(free, put("k", "free"));
 			CompletableFuture<CommitOutcome> two = joiner.submit(other, put("k", "other"));
 			joiner.release();
-			// the lock is still held: the joined commit skipped it (or gave up on it after its lock wait), the
-			// others committed; alone in the queue then, it waits on its own
+			// the lock is still held: the joined commit gave up on it after its lock wait, the others committed;
+			// it then waits on its own
 			assertThat(outcome(one).result().sequence()).isEqualTo(2);
 			assertThat(outcome(two).result().sequence()).isEqualTo(2);
 			String soloWait = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
@@ -397,155 +376,10 @@ class JoinedCommitTest extends ClusterTestSupport {
 			assertThat(late.result().sequence()).isEqualTo(2);
 			assertThat(batchLog(database, held)).containsExactly(1L, 2L);
 			assertThat(joiner.committer.joinedCalls()).isEqualTo(1);
-			assertThat(joiner.committer.skippedBatches()).isEqualTo(maxSkips < 0 ? 0 : 1);
-			assertThat(joiner.committer.soleBatches()).as("alone in its queue after the skip").isEqualTo(
-					maxSkips < 0 ? 0 : 1);
+			assertThat(joiner.committer.soleBatches()).isZero();
 		}
 		assertThat(value(node, held, "k")).isEqualTo("held");
 		assertThat(value(node, free, "k")).isEqualTo("free");
-	}
-
-	/** Locks a keyspace's row in the holder's open transaction (another node's commit holding it). */
-	private static void lockKeyspace(Connection holder, PostgresKeyspace keyspace) throws SQLException {
-		holder.setAutoCommit(false);
-		try (PreparedStatement lock = holder
-			.prepareStatement("SELECT 1 FROM " + prefix + "keyspace WHERE id = ? FOR UPDATE")) {
-			lock.setInt(1, keyspace.id());
-			lock.executeQuery().close();
-		}
-	}
-
-	@Test
-	void whenAJoinedCommitSkipsABusyKeyspaceThenItsBatchGoesFirstInTheNextJoinedCommitAndCommitsOnce()
-			throws Exception {
-		PGSimpleDataSource database = newDatabase();
-		TestNode node = open(database);
-		PostgresKeyspace held = node.keyspace("skip-held");
-		PostgresKeyspace free = node.keyspace("skip-free");
-		PostgresKeyspace other = node.keyspace("skip-other");
-		PostgresKeyspace late = node.keyspace("skip-late");
-		for (PostgresKeyspace keyspace : List.of(held, free, other, late)) {
-			node.commit(keyspace, put("k", "1"));
-		}
-		try (Joiner joiner = Joiner.skipping(database, resolvingSettings());
-				Connection holder = database.getConnection()) {
-			lockKeyspace(holder, held);
-			java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
-			joiner.gate.joined = (connection, call) -> {
-				ResultSet rows = call.executeQuery();
-				if (calls.incrementAndGet() == 1) {
-					joiner.committer.holdSenders(true); // the skipped batch stays queued until the test lets go
-				}
-				return rows;
-			};
-			CompletableFuture<CommitOutcome> skipped = joiner.submit(held, put("k", "held"));
-			CompletableFuture<CommitOutcome> one = joiner.submit(free, put("k", "free"));
-			CompletableFuture<CommitOutcome> two = joiner.submit(other, put("k", "other"));
-			joiner.release();
-			assertThat(outcome(one).result().sequence()).isEqualTo(2);
-			assertThat(outcome(two).result().sequence()).isEqualTo(2);
-			await().atMost(WAIT).until(() -> joiner.committer.queued() == 1);
-			assertThat(skipped).as("skipped, queued again, not failed").isNotDone();
-			assertThat(batchLog(database, held)).as("nothing of it written, no sequence taken").containsExactly(1L);
-			assertThat(value(node, held, "k")).isEqualTo("1");
-			CompletableFuture<CommitOutcome> after = joiner.submit(late, put("k", "late"));
-			holder.rollback();
-			joiner.committer.holdSenders(false);
-			CommitOutcome committed = outcome(skipped);
-			assertThat(committed.committed()).isTrue();
-			assertThat(committed.result().sequence()).isEqualTo(2);
-			assertThat(outcome(after).result().sequence()).isEqualTo(2);
-			assertThat(joiner.committer.skippedBatches()).isEqualTo(1);
-			assertThat(joiner.committer.joinedCalls()).as("sent again, joined with the next batch").isEqualTo(2);
-			assertThat(joiner.committer.joinedBatches()).isEqualTo(5);
-			assertThat(joiner.committer.soleBatches()).isZero();
-			assertThat(batchLog(database, held)).containsExactly(1L, 2L);
-		}
-		assertThat(value(node, held, "k")).isEqualTo("held");
-		assertThat(value(node, late, "k")).isEqualTo("late");
-	}
-
-	@Test
-	void whenAKeyspaceLockIsHeldLongThenItsBatchIsSkippedAtMostMaxSkipsTimesThenWaitsOnItsOwnAndCommitsOnce()
-			throws Exception {
-		PGSimpleDataSource database = newDatabase();
-		TestNode node = open(database);
-		PostgresKeyspace held = node.keyspace("starve-held");
-		PostgresKeyspace free = node.keyspace("starve-free");
-		List<PostgresKeyspace> fresh = new ArrayList<>();
-		for (int i = 0; i < 10; i++) {
-			fresh.add(node.keyspace("starve-" + i));
-		}
-		node.commit(held, put("k", "1"));
-		List<CompletableFuture<CommitOutcome>> others = new java.util.concurrent.CopyOnWriteArrayList<>();
-		try (Joiner joiner = Joiner.skipping(database, resolvingSettings());
-				Connection holder = database.getConnection()) {
-			lockKeyspace(holder, held);
-			java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
-			// every joined commit hands over one more batch of another keyspace, so the skipped batch always has
-			// company in its next joined commit: only the bound on its skips sends it on its own
-			joiner.gate.joined = (connection, call) -> {
-				ResultSet rows = call.executeQuery();
-				int n = calls.getAndIncrement();
-				if (n < fresh.size()) {
-					others.add(joiner.committer.submit(fresh.get(n), put("k", "x").batch(), 0, new CommitRoute()));
-				}
-				return rows;
-			};
-			CompletableFuture<CommitOutcome> starving = joiner.submit(held, put("k", "held"));
-			others.add(joiner.submit(free, put("k", "free")));
-			joiner.release();
-			String soloWait = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-					+ "AND wait_event_type = 'Lock' "
-					+ "AND query NOT LIKE '%commit_joined%' AND pid <> pg_backend_pid()";
-			await().atMost(WAIT).until(() -> queryLong(database, soloWait) == 1);
-			assertThat(starving).as("waits on its own while the lock is held").isNotDone();
-			assertThat(joiner.committer.skippedBatches()).as("skipped at most MAX_SKIPS times, then on its own")
-				.isEqualTo(JoinedCommitter.MAX_SKIPS + 1);
-			assertThat(joiner.committer.joinedCalls()).isEqualTo(JoinedCommitter.MAX_SKIPS + 1);
-			holder.rollback();
-			CommitOutcome late = outcome(starving);
-			assertThat(late.committed()).isTrue();
-			assertThat(late.result().sequence()).isEqualTo(2);
-			for (CompletableFuture<CommitOutcome> future : others) {
-				assertThat(outcome(future).committed()).isTrue();
-			}
-			assertThat(batchLog(database, held)).containsExactly(1L, 2L);
-		}
-		assertThat(value(node, held, "k")).isEqualTo("held");
-	}
-
-	@Test
-	void whenTheCommitterClosesWithASkippedBatchQueuedThenItFailsTypedAndNothingOfItIsWritten() throws Exception {
-		PGSimpleDataSource database = newDatabase();
-		TestNode node = open(database);
-		PostgresKeyspace held = node.keyspace("close-held");
-		PostgresKeyspace free = node.keyspace("close-free");
-		node.commit(held, put("k", "1"));
-		Joiner joiner = Joiner.skipping(database, resolvingSettings());
-		try (Connection holder = database.getConnection()) {
-			lockKeyspace(holder, held);
-			joiner.gate.joined = (connection, call) -> {
-				ResultSet rows = call.executeQuery();
-				joiner.committer.holdSenders(true);
-				return rows;
-			};
-			CompletableFuture<CommitOutcome> skipped = joiner.submit(held, put("k", "held"));
-			CompletableFuture<CommitOutcome> one = joiner.submit(free, put("k", "free"));
-			joiner.release();
-			assertThat(outcome(one).committed()).isTrue();
-			await().atMost(WAIT).until(() -> joiner.committer.queued() == 1);
-			joiner.committer.close();
-			assertThat(failure(skipped)).isInstanceOf(PostgresUnavailableException.class)
-				.hasMessageContaining("the store is closed")
-				.hasMessageContaining("close-held");
-			holder.rollback();
-		}
-		finally {
-			joiner.close();
-		}
-		assertThat(batchLog(database, held)).containsExactly(1L);
-		assertThat(value(node, held, "k")).isEqualTo("1");
 	}
 
 	@Test
@@ -613,24 +447,16 @@ class JoinedCommitTest extends ClusterTestSupport {
 	@Test
 	void whenTwoNodesJoinCommitsOfTheSameKeyspacesAtOnceThenEveryBatchCompletesOnceAndSequencesAreGapless()
 			throws Exception {
-		race(false);
+		race();
 	}
 
-	@Test
-	void whenTwoNodesSkippingBusyKeyspacesJoinCommitsOfTheSameKeyspacesThenEveryBatchCompletesOnceGapless()
-			throws Exception {
-		race(true);
-	}
-
-	/** Two nodes, one writer per node and keyspace, all at once; joined commits waiting for locks or skipping. */
-	private static void race(boolean skipping) throws Exception {
+	/** Two nodes, one writer per node and keyspace, all at once. */
+	private static void race() throws Exception {
 		PGSimpleDataSource database = newDatabase();
 		int keyspaceCount = 5;
 		int perWriter = 30;
 		List<TestNode> nodes = List.of(open(database), open(database));
-		List<JoinedCommitter> committers = skipping
-				? List.of(nodes.get(0).skippingJoiner(2), nodes.get(1).skippingJoiner(2))
-				: List.of(nodes.get(0).joiner(2), nodes.get(1).joiner(2));
+		List<JoinedCommitter> committers = List.of(nodes.get(0).joiner(2), nodes.get(1).joiner(2));
 		java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2 * keyspaceCount);
 		try {
 			List<PostgresKeyspace> keyspaces = new ArrayList<>();
@@ -671,13 +497,11 @@ class JoinedCommitTest extends ClusterTestSupport {
 				assertThat(log).as("gapless, each once").isEqualTo(
 						java.util.stream.LongStream.rangeClosed(1, 2L * perWriter).boxed().toList());
 			}
-			System.out.println("JoinedCommitTest race (" + (skipping ? "skipping" : "waiting") + "): joined calls "
+			System.out.println("JoinedCommitTest race: joined calls "
 					+ Arrays.asList(committers.get(0).joinedCalls(),
 					committers.get(1).joinedCalls()) + ", batches in them " + Arrays.asList(
 							committers.get(0).joinedBatches(), committers.get(1).joinedBatches()) + ", direct "
-					+ Arrays.asList(committers.get(0).directBatches(), committers.get(1).directBatches())
-					+ ", skipped " + Arrays.asList(committers.get(0).skippedBatches(),
-							committers.get(1).skippedBatches()));
+					+ Arrays.asList(committers.get(0).directBatches(), committers.get(1).directBatches()));
 		}
 		finally {
 			threads.shutdownNow();

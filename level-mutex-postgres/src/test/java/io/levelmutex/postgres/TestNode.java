@@ -55,27 +55,13 @@ final class TestNode {
 	 * @param senders how many joined commits it keeps in flight
 	 */
 	JoinedCommitter joiner(int senders) {
-		return joiner(senders, JoinedCommitter.LOCK_WAIT_MILLIS, -1);
+		return joiner(senders, JoinedCommitter.LOCK_WAIT_MILLIS);
 	}
 
-	/** {@link #joiner(int)} skipping busy keyspaces (up to {@link JoinedCommitter#MAX_SKIPS} times a batch). */
-	JoinedCommitter skippingJoiner(int senders) {
-		return joiner(senders, JoinedCommitter.LOCK_WAIT_MILLIS, JoinedCommitter.MAX_SKIPS);
-	}
-
-	/**
-	 * {@link #joiner(int)} whose joined commits wait that long for a keyspace lock (0: no limit), skipping nothing.
-	 */
+	/** {@link #joiner(int)} whose joined commits wait that long for a busy keyspace's lock (0: no limit). */
 	JoinedCommitter joiner(int senders, int lockWaitMillis) {
-		return joiner(senders, lockWaitMillis, -1);
-	}
-
-	/**
-	 * {@link #joiner(int)} with the lock wait (when skipping is off) and the skips per batch (negative: off).
-	 */
-	JoinedCommitter joiner(int senders, int lockWaitMillis, int maxSkips) {
 		return new JoinedCommitter(this.committer, this.connections, this.settings, this.sql, this.durable,
-				this.nodeId, this.commitStep, senders, lockWaitMillis, maxSkips);
+				this.nodeId, this.commitStep, senders, lockWaitMillis);
 	}
 
 	static TestNode open(DataSource dataSource, PostgresSettings settings, boolean createSchema) {

@@ -45,15 +45,6 @@ enum PgContenderKind {
 	/** {@link #MUTEX_THREE_NODES_8_KEYSPACES} with joined commits off; only when named. */
 	MUTEX_THREE_NODES_8_KEYSPACES_UNJOINED("m3k8u", PgContenderKind.MUTEX_3_K8 + ", unjoined"),
 
-	/**
-	 * {@link #MUTEX_ONE_NODE_8_KEYSPACES} with joined commits that skip a busy keyspace instead of waiting for its
-	 * lock (the engine's benchmark switch, session 14's pgks8); only when named.
-	 */
-	MUTEX_ONE_NODE_8_KEYSPACES_SKIPPING("m1k8s", PgContenderKind.MUTEX_1_K8 + ", joined skipping"),
-
-	/** {@link #MUTEX_THREE_NODES_8_KEYSPACES} with joined commits that skip busy keyspaces; only when named. */
-	MUTEX_THREE_NODES_8_KEYSPACES_SKIPPING("m3k8s", PgContenderKind.MUTEX_3_K8 + ", joined skipping"),
-
 	/** {@link #MUTEX_ONE_NODE_8_KEYSPACES} with 4 joined commits in flight (default 2); only when named. */
 	MUTEX_ONE_NODE_8_KEYSPACES_4_SENDERS("m1k8j4", PgContenderKind.MUTEX_1_K8 + ", 4 senders"),
 
@@ -64,11 +55,45 @@ enum PgContenderKind {
 	MUTEX_ONE_NODE_8_KEYSPACES_1_SENDER("m1k8j1", PgContenderKind.MUTEX_1_K8 + ", 1 sender"),
 
 	/** {@link #MUTEX_THREE_NODES_8_KEYSPACES} with 1 joined commit in flight per node; only when named. */
-	MUTEX_THREE_NODES_8_KEYSPACES_1_SENDER("m3k8j1", PgContenderKind.MUTEX_3_K8 + ", 1 sender");
+	MUTEX_THREE_NODES_8_KEYSPACES_1_SENDER("m3k8j1", PgContenderKind.MUTEX_3_K8 + ", 1 sender"),
 
-	/** The engine's switch of joined commits that skip busy keyspaces (JoinedCommitter.SKIPS_PROPERTY, 2 skips). */
-	private static final java.util.Map<String, String> SKIPPING = java.util.Map.of(
-			PostgresMutexContender.SKIPS_PROPERTY, "2");
+	/**
+	 * {@link #MUTEX_ONE_NODE_8_KEYSPACES} on the joined-commit procedure as it was before session 15's pgk8: ONE COMMIT
+	 * per joined call (every keyspace lock held to it; the schema's behaviour, an A/A control), installed over the
+	 * schema's in the point's database; only when named.
+	 */
+	MUTEX_ONE_NODE_8_KEYSPACES_ONE_COMMIT("m1k8c", PgContenderKind.MUTEX_1_K8 + ", one COMMIT per joined call"),
+
+	/** {@link #MUTEX_THREE_NODES_8_KEYSPACES} on that procedure (one COMMIT per joined call); only when named. */
+	MUTEX_THREE_NODES_8_KEYSPACES_ONE_COMMIT("m3k8c", PgContenderKind.MUTEX_3_K8 + ", one COMMIT per joined call"),
+
+	/**
+	 * {@link #MUTEX_ONE_NODE_8_KEYSPACES} on pgk8's joined-commit procedure that commits each batch on its own (its
+	 * keyspace lock released at its COMMIT, one flush per call) and tries a busy keyspace again after the others;
+	 * only when named.
+	 */
+	MUTEX_ONE_NODE_8_KEYSPACES_PER_BATCH("m1k8r", PgContenderKind.MUTEX_1_K8 + ", a COMMIT per batch"),
+
+	/** {@link #MUTEX_THREE_NODES_8_KEYSPACES} on that procedure; only when named. */
+	MUTEX_THREE_NODES_8_KEYSPACES_PER_BATCH("m3k8r", PgContenderKind.MUTEX_3_K8 + ", a COMMIT per batch"),
+
+	/**
+	 * {@link #MUTEX_ONE_NODE_8_KEYSPACES_PER_BATCH}, but waiting for each keyspace lock in keyspace order (no busy
+	 * keyspace tried again after the others); only when named.
+	 */
+	MUTEX_ONE_NODE_8_KEYSPACES_IN_ORDER("m1k8p", PgContenderKind.MUTEX_1_K8 + ", a COMMIT per batch, in order"),
+
+	/** {@link #MUTEX_THREE_NODES_8_KEYSPACES} on that procedure; only when named. */
+	MUTEX_THREE_NODES_8_KEYSPACES_IN_ORDER("m3k8p", PgContenderKind.MUTEX_3_K8 + ", a COMMIT per batch, in order");
+
+	/** The resource of {@link #MUTEX_ONE_NODE_8_KEYSPACES_ONE_COMMIT}'s procedure. */
+	private static final String ONE_COMMIT = "/pgk8/joined-one-commit.sql";
+
+	/** The resource of {@link #MUTEX_ONE_NODE_8_KEYSPACES_PER_BATCH}'s procedure. */
+	private static final String PER_BATCH = "/pgk8/joined-per-batch.sql";
+
+	/** The resource of {@link #MUTEX_ONE_NODE_8_KEYSPACES_IN_ORDER}'s procedure. */
+	private static final String IN_ORDER = "/pgk8/joined-in-order.sql";
 
 	/** The mutex on one PostgresStore, in results. */
 	static final String MUTEX_1 = "level-mutex, 1 node";
@@ -118,10 +143,12 @@ enum PgContenderKind {
 	 */
 	boolean unjoined() {
 		return this == MUTEX_ONE_NODE_UNJOINED || this == MUTEX_ONE_NODE_8_KEYSPACES_UNJOINED
-				|| this == MUTEX_THREE_NODES_8_KEYSPACES_UNJOINED || this == MUTEX_ONE_NODE_8_KEYSPACES_SKIPPING
-				|| this == MUTEX_THREE_NODES_8_KEYSPACES_SKIPPING || this == MUTEX_ONE_NODE_8_KEYSPACES_4_SENDERS
+				|| this == MUTEX_THREE_NODES_8_KEYSPACES_UNJOINED || this == MUTEX_ONE_NODE_8_KEYSPACES_4_SENDERS
 				|| this == MUTEX_THREE_NODES_8_KEYSPACES_4_SENDERS || this == MUTEX_ONE_NODE_8_KEYSPACES_1_SENDER
-				|| this == MUTEX_THREE_NODES_8_KEYSPACES_1_SENDER;
+				|| this == MUTEX_THREE_NODES_8_KEYSPACES_1_SENDER || this == MUTEX_ONE_NODE_8_KEYSPACES_ONE_COMMIT
+				|| this == MUTEX_THREE_NODES_8_KEYSPACES_ONE_COMMIT || this == MUTEX_ONE_NODE_8_KEYSPACES_IN_ORDER
+				|| this == MUTEX_THREE_NODES_8_KEYSPACES_IN_ORDER || this == MUTEX_ONE_NODE_8_KEYSPACES_PER_BATCH
+				|| this == MUTEX_THREE_NODES_8_KEYSPACES_PER_BATCH;
 	}
 
 	/**
@@ -193,10 +220,6 @@ enum PgContenderKind {
 			case MUTEX_ONE_NODE_8_KEYSPACES_UNJOINED -> new PostgresMutexContender(server, workload, 1, 8, preload, 0);
 			case MUTEX_THREE_NODES_8_KEYSPACES_UNJOINED -> new PostgresMutexContender(server, workload, 3, 8, preload,
 					0);
-			case MUTEX_ONE_NODE_8_KEYSPACES_SKIPPING -> new PostgresMutexContender(server, workload, 1, 8, preload, -1,
-					SKIPPING, ", joined skipping");
-			case MUTEX_THREE_NODES_8_KEYSPACES_SKIPPING -> new PostgresMutexContender(server, workload, 3, 8, preload,
-					-1, SKIPPING, ", joined skipping");
 			case MUTEX_ONE_NODE_8_KEYSPACES_4_SENDERS -> new PostgresMutexContender(server, workload, 1, 8, preload, 4,
 					java.util.Map.of(), ", 4 senders");
 			case MUTEX_THREE_NODES_8_KEYSPACES_4_SENDERS -> new PostgresMutexContender(server, workload, 3, 8, preload,
@@ -205,6 +228,18 @@ enum PgContenderKind {
 					java.util.Map.of(), ", 1 sender");
 			case MUTEX_THREE_NODES_8_KEYSPACES_1_SENDER -> new PostgresMutexContender(server, workload, 3, 8, preload,
 					1, java.util.Map.of(), ", 1 sender");
+			case MUTEX_ONE_NODE_8_KEYSPACES_ONE_COMMIT -> new PostgresMutexContender(server, workload, 1, 8, preload,
+					-1, java.util.Map.of(), ", one COMMIT per joined call", ONE_COMMIT);
+			case MUTEX_THREE_NODES_8_KEYSPACES_ONE_COMMIT -> new PostgresMutexContender(server, workload, 3, 8, preload,
+					-1, java.util.Map.of(), ", one COMMIT per joined call", ONE_COMMIT);
+			case MUTEX_ONE_NODE_8_KEYSPACES_PER_BATCH -> new PostgresMutexContender(server, workload, 1, 8, preload,
+					-1, java.util.Map.of(), ", a COMMIT per batch", PER_BATCH);
+			case MUTEX_THREE_NODES_8_KEYSPACES_PER_BATCH -> new PostgresMutexContender(server, workload, 3, 8, preload,
+					-1, java.util.Map.of(), ", a COMMIT per batch", PER_BATCH);
+			case MUTEX_ONE_NODE_8_KEYSPACES_IN_ORDER -> new PostgresMutexContender(server, workload, 1, 8, preload,
+					-1, java.util.Map.of(), ", a COMMIT per batch, in order", IN_ORDER);
+			case MUTEX_THREE_NODES_8_KEYSPACES_IN_ORDER -> new PostgresMutexContender(server, workload, 3, 8, preload,
+					-1, java.util.Map.of(), ", a COMMIT per batch, in order", IN_ORDER);
 		};
 	}
 
@@ -214,7 +249,7 @@ enum PgContenderKind {
 				return kind;
 			}
 		}
-		throw new IllegalArgumentException("Unknown contender " + option + "; known: a, b, c, o, l1, l1e, m1, m3, m1k8, m3k8, m1u, m1k8u, m3k8u, m1k8s, m3k8s, m1k8j4, m3k8j4, m1k8j1, m3k8j1");
+		throw new IllegalArgumentException("Unknown contender " + option + "; known: a, b, c, o, l1, l1e, m1, m3, m1k8, m3k8, m1u, m1k8u, m3k8u, m1k8j4, m3k8j4, m1k8j1, m3k8j1, m1k8c, m3k8c, m1k8r, m3k8r, m1k8p, m3k8p");
 	}
 
 }

@@ -99,13 +99,19 @@ record PgPlan(String series, List<Point> points, int w1Keys, int w2Keys, boolean
 		points.add(new Point(1, Load.W1, PgContenderKind.MUTEX_THREE_NODES_8_KEYSPACES, 256));
 		points.add(new Point(1, Load.W1, PgContenderKind.MUTEX_ONE_NODE_8_KEYSPACES_UNJOINED, 256));
 		points.add(new Point(1, Load.W1, PgContenderKind.MUTEX_THREE_NODES_8_KEYSPACES_UNJOINED, 256));
-		// session 14's A/B of joined commits (pgks8), when named: skipping busy keyspaces, 4 senders, 1 sender
-		points.add(new Point(1, Load.W1, PgContenderKind.MUTEX_ONE_NODE_8_KEYSPACES_SKIPPING, 256));
-		points.add(new Point(1, Load.W1, PgContenderKind.MUTEX_THREE_NODES_8_KEYSPACES_SKIPPING, 256));
+		// session 14's A/B of joined commits (pgks8), when named: 4 senders, 1 sender
 		points.add(new Point(1, Load.W1, PgContenderKind.MUTEX_ONE_NODE_8_KEYSPACES_4_SENDERS, 256));
 		points.add(new Point(1, Load.W1, PgContenderKind.MUTEX_THREE_NODES_8_KEYSPACES_4_SENDERS, 256));
 		points.add(new Point(1, Load.W1, PgContenderKind.MUTEX_ONE_NODE_8_KEYSPACES_1_SENDER, 256));
 		points.add(new Point(1, Load.W1, PgContenderKind.MUTEX_THREE_NODES_8_KEYSPACES_1_SENDER, 256));
+		// session 15's A/B (pgk8), when named: the joined-commit procedure before it (one COMMIT per joined call, an
+		// A/A control), pgk8's that commits per batch (busy keyspaces last), and the same in keyspace order
+		points.add(new Point(1, Load.W1, PgContenderKind.MUTEX_ONE_NODE_8_KEYSPACES_ONE_COMMIT, 256));
+		points.add(new Point(1, Load.W1, PgContenderKind.MUTEX_THREE_NODES_8_KEYSPACES_ONE_COMMIT, 256));
+		points.add(new Point(1, Load.W1, PgContenderKind.MUTEX_ONE_NODE_8_KEYSPACES_PER_BATCH, 256));
+		points.add(new Point(1, Load.W1, PgContenderKind.MUTEX_THREE_NODES_8_KEYSPACES_PER_BATCH, 256));
+		points.add(new Point(1, Load.W1, PgContenderKind.MUTEX_ONE_NODE_8_KEYSPACES_IN_ORDER, 256));
+		points.add(new Point(1, Load.W1, PgContenderKind.MUTEX_THREE_NODES_8_KEYSPACES_IN_ORDER, 256));
 		// Group 2: one client, latency.
 		points.add(new Point(2, Load.W1, PgContenderKind.AUTOCOMMIT, 1));
 		points.add(new Point(2, Load.W1, PgContenderKind.MUTEX_ONE_NODE, 1));

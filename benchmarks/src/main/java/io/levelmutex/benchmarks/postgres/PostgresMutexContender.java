@@ -44,9 +44,6 @@ final class PostgresMutexContender implements Contender.Async {
 	/** Attempts of a W2 update before it fails with WriteConflictException. */
 	static final int MAX_ATTEMPTS = 16;
 
-	/** The engine's benchmark switch of joined commits' skips per batch (JoinedCommitter.SKIPS_PROPERTY). */
-	static final String SKIPS_PROPERTY = "io.levelmutex.postgres.joinedSkips";
-
 	private final String name;
 
 	private final FreshDatabase database;
@@ -96,11 +93,24 @@ final class PostgresMutexContender implements Contender.Async {
 	/**
 	 * Opens the nodes on a fresh database, with joined commits set and the engine's benchmark switches.
 	 * @param engineProperties system properties set while the nodes open (the engine's A/B switches of joined
-	 * commits, read when a node opens: {@value #SKIPS_PROPERTY}), then restored
+	 * commits, read when a node opens), then restored
 	 * @param variant appended to the name (", joined skipping")
 	 */
 	PostgresMutexContender(PgServer server, Workload workload, int nodes, int keyspaces, boolean preload,
 			int joinedCommits, Map<String, String> engineProperties, String variant) throws Exception {
+		this(server, workload, nodes, keyspaces, preload, joinedCommits, engineProperties, variant, null);
+	}
+
+	/**
+	 * Opens the nodes on a fresh database, with joined commits set, the engine's benchmark switches and a procedure
+	 * of the schema replaced in this database (an A/B of the schema's SQL, never shipped).
+	 * @param replacement a resource of this module run on the database once the first node installed the schema,
+	 * before any other node opens and before the first commit (a {@code CREATE OR REPLACE} of a procedure); null:
+	 * the schema as shipped
+	 */
+	PostgresMutexContender(PgServer server, Workload workload, int nodes, int keyspaces, boolean preload,
+			int joinedCommits, Map<String, String> engineProperties, String variant, @Nullable String replacement)
+			throws Exception {
 		this.name = ((keyspaces == 1) ? ((nodes == 1) ? PgContenderKind.MUTEX_1 : PgContenderKind.MUTEX_3)
 				: "level-mutex, " + nodes + ((nodes == 1) ? " node, " : " nodes, ") + keyspaces + " keyspaces")
 				+ (joinedCommits == 0 ? ", unjoined" : "") + variant;
@@ -131,6 +141,9 @@ final class PostgresMutexContender implements Contender.Async {
 					});
 				}
 				this.stores.add(store);
+				if (node == 0 && replacement != null) {
+					replace(replacement);
+				}
 				List<Mutex<byte[], byte[]>> ofNode = new ArrayList<>();
 				for (int keyspace = 0; keyspace < keyspaces; keyspace++) {
 					Mutex<byte[], byte[]> mutex = store.mutex(
@@ -154,6 +167,22 @@ final class PostgresMutexContender implements Contender.Async {
 		catch (Exception | Error ex) {
 			close();
 			throw ex;
+		}
+	}
+
+	/** Runs a resource of this module (one statement) on the point's database. */
+	private void replace(String resource) throws Exception {
+		String text;
+		try (java.io.InputStream in = PostgresMutexContender.class.getResourceAsStream(resource)) {
+			if (in == null) {
+				throw new IllegalStateException("No resource " + resource);
+			}
+			text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+		}
+		try (com.zaxxer.hikari.HikariDataSource pool = this.database.pool("replace", 1);
+				java.sql.Connection connection = pool.getConnection();
+				java.sql.Statement statement = connection.createStatement()) {
+			statement.execute(text);
 		}
 	}
 
@@ -270,8 +299,7 @@ final class PostgresMutexContender implements Contender.Async {
 			for (int node = 0; node < this.stores.size(); node++) {
 				Map<String, Object> details = this.stores.get(node).health().details();
 				StringBuilder line = new StringBuilder("joined counters, " + this.name + ", node " + node + ":");
-				for (String counter : List.of("joinedCalls", "joinedBatches", "directBatches", "soleBatches",
-						"skippedBatches")) {
+				for (String counter : List.of("joinedCalls", "joinedBatches", "directBatches", "soleBatches")) {
 					line.append(' ').append(counter).append('=').append(details.get(counter));
 				}
 				System.err.println(line);

@@ -71,7 +71,8 @@ public final class C1LatencyProbe {
 			    ?::bytea[], ?::bytea[], '{}'::int[], '{}'::bigint[], '{}'::int[], '{}'::boolean[], '{}'::bytea[],
 			    '{}'::int[], '{}'::bytea[], '{}'::bytea[], '{}'::boolean[])""";
 
-	private static final String HINT = "SELECT pg_notify(?, t.keyspace_id || ':' || t.seq) "
+	/** The engine's hint statement (PostgresSql's notifyCommits) for the default table prefix: the payload names it. */
+	private static final String HINT = "SELECT pg_notify(?, 'level_mutex_:' || t.keyspace_id || ':' || t.seq) "
 			+ "FROM unnest(?::int[], ?::bigint[]) AS t(keyspace_id, seq)";
 
 	private static final List<String> ALL = List.of("upsert", "optimistic", "fn", "put", "put-direct", "update",

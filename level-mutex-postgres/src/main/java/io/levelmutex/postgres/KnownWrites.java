@@ -40,7 +40,7 @@ import io.levelmutex.engine.ReadResult;
 final class KnownWrites {
 
 	/** The most key and value bytes kept per storage. */
-	static final long MAX_BYTES = 1L << 20;
+	static final long MAX_BYTES = 256L << 10;
 
 	/** Per kept key: its bookkeeping cost counted on top of its bytes. */
 	private static final int ENTRY_OVERHEAD = 64;
@@ -81,7 +81,8 @@ final class KnownWrites {
 	synchronized void committed(EngineBatch batch, CommitResult result) {
 		long before = this.inFlight;
 		this.inFlight = -1;
-		if (!this.enabled || result.hasRejection() || result.appliedOperations() != batch.size()) {
+		if (!this.enabled || result.hasRejection() || result.appliedOperations() != batch.size() || batch.size() == 0) {
+			// an empty batch takes no sequence: its result's is the CURRENT one, perhaps another node's batch
 			clear();
 			return;
 		}

@@ -85,6 +85,17 @@ class KnownWritesTest {
 	}
 
 	@Test
+	void whenABatchWithoutWritesReportsTheCurrentSequenceThenNothingIsKnown() {
+		KnownWrites known = new KnownWrites(true);
+		commit(known, 5, batch(put("a", "1")));
+		known.committing();
+		// nothing applied, nothing taken: the sequence is the CURRENT one, here 6 = another node's batch, which may
+		// have written a
+		known.committed(TestBatch.of(List.of()).batch(), CommitResult.applied(6, 0));
+		assertThat(known.answer(plan("a"), 6)).isNull();
+	}
+
+	@Test
 	void whenThePlanHasAScanAKeyNotWrittenOrNoReadsThenNothingIsAnswered() {
 		KnownWrites known = new KnownWrites(true);
 		commit(known, 1, batch(put("a", "1")));
@@ -108,7 +119,7 @@ class KnownWritesTest {
 		KnownWrites known = new KnownWrites(true);
 		byte[] big = new byte[64 * 1024];
 		long sequence = 0;
-		for (int i = 0; i < 40; i++) { // 40 x 64 KiB: beyond 1 MiB
+		for (int i = 0; i < 40; i++) { // 40 x 64 KiB: beyond the bound
 			commit(known, ++sequence, batch(TestBatch.put(bytes("k" + i), big)));
 		}
 		commit(known, ++sequence, batch(TestBatch.put(bytes("k0"), big))); // written again: the most recent

@@ -66,13 +66,13 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 	private final CommitRoute route = new CommitRoute();
 
 	/**
-	 * The system property that turns off answering update reads from this node's last commit
+	 * The system property that turns off answering update reads from this node's own commits
 	 * ({@link #readForUpdates}): {@code -Dio.levelmutex.postgres.knownWrites=false} (a benchmark's A/B switch; on by
 	 * default). Read when a keyspace is opened.
 	 */
 	static final String KNOWN_WRITES_PROPERTY = "io.levelmutex.postgres.knownWrites";
 
-	/** The last commit's writes, answering update reads while nothing newer is seen (see {@link KnownWrites}). */
+	/** What this node's own commits wrote, answering update reads ({@link KnownWrites}). */
 	private final KnownWrites known = new KnownWrites(
 			Boolean.parseBoolean(System.getProperty(KNOWN_WRITES_PROPERTY, "true")));
 
@@ -149,9 +149,9 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 	}
 
 	/**
-	 * Update functions' reads: from what this node's last commit wrote when the plan reads only keys it wrote and
+	 * Update functions' reads: from what this node's own commits wrote when the plan reads only keys they wrote and
 	 * nothing newer of the keyspace was seen since ({@link KnownWrites}: no round trip; the commit validates the
-	 * update against that commit's sequence), otherwise as {@link #read(ReadPlan)}.
+	 * updates against the last commit's sequence), otherwise as {@link #read(ReadPlan)}.
 	 */
 	@Override
 	public ReadResult readForUpdates(ReadPlan plan) {

@@ -15,7 +15,7 @@ import io.levelmutex.engine.ReadSnapshot;
 
 /**
  * The snapshot the update functions of one batch read on an engine that {@link KeyspaceStorage#batchesUpdateReads()}:
- * the answers of the batch's prefetches ({@link #fetch(ReadPlan)}, one {@link KeyspaceStorage#read(ReadPlan)} each,
+ * the answers of the batch's prefetches ({@link #fetch(ReadPlan)}, one {@link KeyspaceStorage#readForUpdates} each,
  * planned by {@link ReadPrediction}), and, for a read no prefetch answered, a read of its own (a fallback), whose
  * answer is kept so that the batch's functions read that key or range the same way from then on. Owned by the cycle
  * thread building the batch; lives for that batch.
@@ -23,9 +23,10 @@ import io.levelmutex.engine.ReadSnapshot;
  * <p><b>Why a fallback read cannot make an invalid update commit.</b> {@link #sequence()} is the sequence of the
  * batch's FIRST prefetch, S; it is what every update of the batch records as its snapshot sequence
  * ({@link io.levelmutex.engine.UpdateFootprint#snapshotSequence()}). Every answer held here (later prefetches and
- * fallbacks included) was read at a state S' at least as new as S (the engine reads committed state, never older
- * than an earlier read's), and this node commits nothing to the keyspace while the batch is built (batches of a
- * mutex are sequential and the previous one committed before S was read). So an answer read at S' differs from
+ * fallbacks included) was read at a state S' at least as new as S (the engine answers committed state, never older
+ * than an earlier answer's: {@link KeyspaceStorage#readForUpdates}), and this node commits nothing to the keyspace
+ * while the batch is built (batches of a mutex are sequential and S includes the previous one: it committed before
+ * S was read, or S is that batch's own state, answered from what it wrote). So an answer read at S' differs from
  * the state at S only in keys that some other writer wrote in (S, S']. The commit rejects the update if another
  * writer wrote, after S, any key it read or any key in a span its peeks depended on (footprints are measured from
  * S, whatever state the answer came from). Hence a committed update read nothing that changed after S up to its
@@ -78,7 +79,7 @@ final class PrefetchedReads implements ReadSnapshot {
 	 * @throws StorageException if the engine could not answer
 	 */
 	void fetch(ReadPlan plan) {
-		ReadResult result = this.storage.read(plan);
+		ReadResult result = this.storage.readForUpdates(plan);
 		result.checkAnswers(plan);
 		this.prefetches++;
 		if (this.sequence < 0) {
@@ -161,7 +162,7 @@ final class PrefetchedReads implements ReadSnapshot {
 	}
 
 	private ReadResult fallback(ReadPlan plan) {
-		ReadResult result = this.storage.read(plan);
+		ReadResult result = this.storage.readForUpdates(plan);
 		result.checkAnswers(plan);
 		this.fallbacks++;
 		return result;

@@ -101,6 +101,23 @@ public interface KeyspaceStorage {
 	}
 
 	/**
+	 * Answers a plan of the reads a batch's update functions make, on an engine that {@link #batchesUpdateReads()}:
+	 * as {@link #read(ReadPlan)} (every answer and the sequence from ONE committed state), except that the state
+	 * need not be the newest committed one. It must be at least as new as every state this storage answered before
+	 * (by either method or a {@link #snapshot()}) and include every batch this storage committed; so an engine may
+	 * answer from what its own last commit wrote, without a round trip, while it has seen nothing newer of the
+	 * keyspace. Sound only because the answer's sequence is the updates' snapshot sequence and the engine
+	 * {@link #validatesUpdates()}: an update that read anything changed since is rejected and runs again. Never
+	 * used for a read phase's plain reads (those are not validated). The default is {@link #read(ReadPlan)}.
+	 * @param plan the reads
+	 * @return the answers, index for index, with the sequence of the state they are of
+	 * @throws io.levelmutex.StorageException if the storage cannot be read (then nothing is answered)
+	 */
+	default ReadResult readForUpdates(ReadPlan plan) {
+		return read(plan);
+	}
+
+	/**
 	 * Whether every read costs this engine a round trip (a server), so that the core should learn the reads of a
 	 * batch's update functions in advance and fetch them together with one {@link #read(ReadPlan)}: it then runs
 	 * each update function once against a recording context before the batch's real run (README: an update function

@@ -65,6 +65,17 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 	/** Which statement commits this keyspace's next batch; owned by the mutex's cycle, one commit at a time. */
 	private final CommitRoute route = new CommitRoute();
 
+	/**
+	 * The system property that turns off answering update reads from this node's own commits
+	 * ({@link #readForUpdates}): {@code -Dio.levelmutex.postgres.knownWrites=false} (a benchmark's A/B switch; on by
+	 * default). Read when a keyspace is opened.
+	 */
+	static final String KNOWN_WRITES_PROPERTY = "io.levelmutex.postgres.knownWrites";
+
+	/** What this node's own commits wrote, answering update reads ({@link KnownWrites}). */
+	private final KnownWrites known = new KnownWrites(
+			Boolean.parseBoolean(System.getProperty(KNOWN_WRITES_PROPERTY, "true")));
+
 	PostgresKeyspaceStorage(PostgresKeyspace keyspace, long openedAt, Connections connections,
 			PostgresSettings settings, PostgresSql sql, BatchCommitter committer, PlanReader reader, AfterCommit afterCommit,
 			RemoteChangeListener listener, RemoteChangeListener.Watched watch, EngineHealth health,
@@ -138,6 +149,17 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 	}
 
 	/**
+	 * Update functions' reads: from what this node's own commits wrote when the plan reads only keys they wrote and
+	 * nothing newer of the keyspace was seen since ({@link KnownWrites}: no round trip; the commit validates the
+	 * updates against the last commit's sequence), otherwise as {@link #read(ReadPlan)}.
+	 */
+	@Override
+	public ReadResult readForUpdates(ReadPlan plan) {
+		ReadResult answer = this.known.answer(plan, this.knownSequence);
+		return (answer != null) ? answer : read(plan);
+	}
+
+	/**
 	 * {@code true}: each read is a round trip, so the core predicts the reads of a batch's update functions and
 	 * fetches them with one {@link #read(ReadPlan)} (commit-time validation makes later fallback reads safe).
 	 */
@@ -148,16 +170,22 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 
 	@Override
 	public CommitResult commit(EngineBatch batch) {
+		this.known.committing(); // what is known next depends on this commit's outcome
 		CommitOutcome outcome;
 		try {
 			outcome = this.committer.commit(this.keyspace, this.committer.newBatchId(), batch, this.knownSequence,
 					this.route);
 		}
 		catch (StorageUnavailableException ex) {
+			this.known.failed();
 			this.health.unreachable();
 			throw ex;
 		}
-		return committed(outcome);
+		catch (RuntimeException | Error ex) {
+			this.known.failed(); // rejected by the server, outcome unknown, ...: nothing known of the keyspace now
+			throw ex;
+		}
+		return committed(batch, outcome);
 	}
 
 	/**
@@ -171,12 +199,14 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 		if (joiner == null) {
 			return KeyspaceStorage.super.commitAsync(batch);
 		}
+		this.known.committing(); // what is known next depends on this commit's outcome
 		CompletableFuture<CommitOutcome> stage = joiner.submit(this.keyspace, batch, this.knownSequence, this.route);
-		return stage.handle(this::completed);
+		return stage.handle((outcome, failure) -> completed(batch, outcome, failure));
 	}
 
-	private CommitResult completed(@Nullable CommitOutcome outcome, @Nullable Throwable failure) {
+	private CommitResult completed(EngineBatch batch, @Nullable CommitOutcome outcome, @Nullable Throwable failure) {
 		if (failure != null) {
+			this.known.failed(); // rejected by the server, outcome unknown, ...: nothing known of the keyspace now
 			Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
 					: failure;
 			if (cause instanceof StorageUnavailableException) {
@@ -187,13 +217,14 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 			}
 			throw new CompletionException(cause);
 		}
-		return committed(java.util.Objects.requireNonNull(outcome));
+		return committed(batch, java.util.Objects.requireNonNull(outcome));
 	}
 
 	/** After a commit's reply: what this node knows of the keyspace, health, listener, after-commit worker. */
-	private CommitResult committed(CommitOutcome outcome) {
+	private CommitResult committed(EngineBatch batch, CommitOutcome outcome) {
 		CommitResult result = outcome.result();
 		this.knownSequence = Math.max(this.knownSequence, result.sequence());
+		this.known.committed(batch, result);
 		if (outcome.committed()) {
 			this.health.committed(this.keyspace.name(), result.sequence());
 			// the listener learns the sequence is this node's before the hint of it can wake the listener

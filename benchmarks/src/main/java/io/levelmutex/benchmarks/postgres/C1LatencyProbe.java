@@ -47,7 +47,9 @@ import io.levelmutex.postgres.PostgresStore;
  * {@code put-blocking} / {@code update-blocking} (the same operations through {@link Mutex#blocking()}: a lone
  * writer's write runs its cycle on the caller without waking a pool thread), {@code get} / {@code get-blocking} (a
  * read of a preloaded key: future + join, the blocking view) and {@code select} (its SQL counterpart, an autocommit
- * single-row SELECT).
+ * single-row SELECT), {@code update-reads} / {@code update-blocking-reads} (the update points with the engine's
+ * known writes off, {@code -Dio.levelmutex.postgres.knownWrites=false} for that mutex only: every update() reads
+ * its key first, as before pgc1u; the A/B pair of the update points).
  * Client side, every connection and statement of the probe's pools is timed by a wrapper (per statement kind,
  * the thread that ran it); server side, per operation: statements and their mean execution time, the commit
  * function's own time, WAL syncs ({@code pg_stat_wal}), JVM CPU. Usage: {@code C1LatencyProbe [rounds] [ops]
@@ -71,8 +73,14 @@ public final class C1LatencyProbe {
 			    ?::bytea[], ?::bytea[], '{}'::int[], '{}'::bigint[], '{}'::int[], '{}'::boolean[], '{}'::bytea[],
 			    '{}'::int[], '{}'::bytea[], '{}'::bytea[], '{}'::boolean[])""";
 
-	private static final String HINT = "SELECT pg_notify(?, t.keyspace_id || ':' || t.seq) "
+	/** The engine's hint statement (PostgresSql's notifyCommits) for the default table prefix: the payload names it. */
+	private static final String HINT = "SELECT pg_notify(?, 'level_mutex_:' || t.keyspace_id || ':' || t.seq) "
 			+ "FROM unnest(?::int[], ?::bigint[]) AS t(keyspace_id, seq)";
+
+	/** The engine's switch of its known writes (PostgresKeyspaceStorage.KNOWN_WRITES_PROPERTY), read per keyspace. */
+	private static final String KNOWN_WRITES = "io.levelmutex.postgres.knownWrites";
+
+	private static final String READS = "-reads";
 
 	private static final List<String> ALL = List.of("upsert", "optimistic", "fn", "put", "put-direct", "update",
 			"update-direct", "hint", "put-blocking", "update-blocking", "get", "get-blocking", "select");
@@ -136,7 +144,7 @@ public final class C1LatencyProbe {
 				case "upsert", "optimistic", "select" -> sql(point, database, steps);
 				case "fn", "hint" -> direct(point, database, steps);
 				case "put", "put-direct", "update", "update-direct", "put-blocking", "update-blocking", "get",
-						"get-blocking" -> mutex(point, database, steps);
+						"get-blocking", "update-reads", "update-blocking-reads" -> mutex(point, database, steps);
 				default -> throw new IllegalArgumentException("unknown point " + point);
 			};
 			// the pools are closed: their backends flushed their WAL statistics as they exited
@@ -230,11 +238,26 @@ public final class C1LatencyProbe {
 
 	private String mutex(String point, FreshDatabase database, Steps steps) throws Exception {
 		boolean direct = point.endsWith("-direct");
+		// "-reads": the same point with the engine's known writes off (every update() reads: main before pgc1u)
+		boolean reads = point.endsWith(READS);
+		String operation = reads ? point.substring(0, point.length() - READS.length()) : point;
 		try (HikariDataSource pool = timedPool(database, "c1-" + point, direct ? 3 : 60, steps)) {
 			MutexStore store = PostgresStore.builder(pool).open();
 			try {
-				Mutex<byte[], byte[]> mutex = store.mutex(MutexOptions.builder("probe").build(), Codecs.bytes(),
-						Codecs.bytes());
+				String before = System.getProperty(KNOWN_WRITES);
+				System.setProperty(KNOWN_WRITES, String.valueOf(!reads)); // read when the mutex's keyspace opens
+				Mutex<byte[], byte[]> mutex;
+				try {
+					mutex = store.mutex(MutexOptions.builder("probe").build(), Codecs.bytes(), Codecs.bytes());
+				}
+				finally {
+					if (before == null) {
+						System.clearProperty(KNOWN_WRITES);
+					}
+					else {
+						System.setProperty(KNOWN_WRITES, before);
+					}
+				}
 				preload(mutex);
 				BlockingMutex<byte[], byte[]> blocking = mutex.blocking();
 				UpdateFunction<byte[], byte[], Boolean> next = (context) -> {
@@ -246,7 +269,7 @@ public final class C1LatencyProbe {
 				};
 				// the future + join() points are what a caller of the futures API writes; the -blocking ones what a
 				// servlet-style caller of Mutex.blocking() writes (a lone writer's write runs its cycle on the caller)
-				Op op = switch (point) {
+				Op op = switch (operation) {
 					case "put", "put-direct" -> () -> mutex.put(key(), value()).join();
 					case "put-blocking" -> () -> blocking.put(key(), value());
 					case "update", "update-direct" -> () -> {

@@ -163,9 +163,7 @@ public final class RocksStore {
 		 * pays nothing for the committer), otherwise it returns its thread and the committer writes the ready batches
 		 * of many mutexes with one synced RocksDB write, then each mutex's cycle goes on (its events and completions
 		 * in the same order as without). Each mutex's batch stays atomic; a failed write fails exactly the batches in
-		 * it. Before a write the committer lingers, at most as long as its last write took (2 ms at most) and only
-		 * while lingering pays, for the mutexes its last write completed to hand over their next batches (the system
-		 * property {@code io.levelmutex.rocksdb.linger=false} turns that off).
+		 * it.
 		 * Non-durable batches are always written by their cycle. With {@code false} each cycle writes its own
 		 * batch and waits for its sync on a thread (the store's cycle pool lends another thread meanwhile).
 		 * @param groupCommit {@code false} for one synced write per batch

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionStage;
 
 import org.jspecify.annotations.Nullable;
 
+import io.levelmutex.CommitOutcomeUnknownException;
 import io.levelmutex.StorageUnavailableException;
 import io.levelmutex.engine.CommitResult;
 import io.levelmutex.engine.EngineBatch;
@@ -181,6 +182,11 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 			this.health.unreachable();
 			throw ex;
 		}
+		catch (CommitOutcomeUnknownException ex) {
+			this.known.failed();
+			this.health.unreachable(); // the server could not be asked: available again once it is reached
+			throw ex;
+		}
 		catch (RuntimeException | Error ex) {
 			this.known.failed(); // rejected by the server, outcome unknown, ...: nothing known of the keyspace now
 			throw ex;
@@ -209,7 +215,7 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 			this.known.failed(); // rejected by the server, outcome unknown, ...: nothing known of the keyspace now
 			Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
 					: failure;
-			if (cause instanceof StorageUnavailableException) {
+			if (cause instanceof StorageUnavailableException || cause instanceof CommitOutcomeUnknownException) {
 				this.health.unreachable();
 			}
 			if (cause instanceof RuntimeException runtime) {

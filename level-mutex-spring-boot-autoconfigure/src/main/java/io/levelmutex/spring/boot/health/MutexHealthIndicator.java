@@ -5,9 +5,11 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.levelmutex.CommitOutcomeUnknownException;
 import io.levelmutex.Mutex;
 import io.levelmutex.MutexStats;
 import io.levelmutex.MutexStore;
+import io.levelmutex.StorageUnavailableException;
 import io.levelmutex.StoreHealth;
 import io.levelmutex.spring.boot.MutexEventPublisher;
 import io.levelmutex.spring.boot.MutexRegistry;
@@ -24,7 +26,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * server is unreachable), RocksDB reports no background error and no write stop, no live mutex's most recent batch failed, and every mutex cycles (no cycle has run for
  * longer than the stall timeout, and no queued work has waited longer than the stall timeout
  * for a cycle thread). {@code DOWN} otherwise: in particular from the moment a mutex's batch
- * fails until one of its batches succeeds again, while a listener or a callback on its cycle
+ * fails until one of its batches succeeds again (a batch that failed because the storage could not be reached,
+ * {@link StorageUnavailableException} or {@link CommitOutcomeUnknownException}, only until the store is available
+ * again: an idle service comes back UP once its database is back), while a listener or a callback on its cycle
  * thread holds a mutex up ({@code stalled}), and while a mutex's queued work waits for a
  * thread of a pool that other mutexes keep busy or blocked ({@code starved}). Details: the
  * store's engine, description ({@link MutexStore#description()}), directory (RocksDB only), whether it is open
@@ -71,8 +75,9 @@ public class MutexHealthIndicator extends AbstractHealthIndicator {
 			boolean stalled = stats.runningCycle() != null && stats.runningCycle().compareTo(this.stallTimeout) > 0;
 			boolean starved = stats.waitingForCycle() != null
 					&& stats.waitingForCycle().compareTo(this.stallTimeout) > 0;
-			up &= !stats.lastBatchFailed() && !stalled && !starved;
-			mutexes.put(mutex.name(), details(stats, stalled, starved));
+			boolean failed = lastBatchFailedNow(stats, store);
+			up &= !failed && !stalled && !starved;
+			mutexes.put(mutex.name(), details(stats, failed, stalled, starved));
 		}
 		builder.status(up ? "UP" : "DOWN").withDetail("store", storeDetails).withDetail("mutexes", mutexes);
 		if (this.eventPublisher != null) {
@@ -106,9 +111,24 @@ public class MutexHealthIndicator extends AbstractHealthIndicator {
 		return details;
 	}
 
-	private static Map<String, Object> details(MutexStats stats, boolean stalled, boolean starved) {
+	/**
+	 * Whether the mutex's most recent batch failed, and its failure still says something about the mutex: a failure
+	 * to reach the storage (unavailable, or a commit whose outcome could not be found out) no longer does once the
+	 * store is available again (the engine counts it available only after reaching the storage since).
+	 */
+	private static boolean lastBatchFailedNow(MutexStats stats, StoreHealth store) {
+		if (!stats.lastBatchFailed()) {
+			return false;
+		}
+		Throwable error = stats.lastError();
+		boolean unreachable = error instanceof StorageUnavailableException
+				|| error instanceof CommitOutcomeUnknownException;
+		return !(unreachable && store.available());
+	}
+
+	private static Map<String, Object> details(MutexStats stats, boolean failed, boolean stalled, boolean starved) {
 		Map<String, Object> details = new LinkedHashMap<>();
-		details.put("status", (stats.lastBatchFailed() || stalled || starved) ? "DOWN" : "UP");
+		details.put("status", (failed || stalled || starved) ? "DOWN" : "UP");
 		details.put("stalled", stalled);
 		details.put("starved", starved);
 		if (stats.runningCycle() != null) {

@@ -177,21 +177,23 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 			outcome = this.committer.commit(this.keyspace, this.committer.newBatchId(), batch, this.knownSequence,
 					this.route);
 		}
-		catch (StorageUnavailableException ex) {
-			this.known.failed();
-			this.health.unreachable();
-			throw ex;
-		}
-		catch (CommitOutcomeUnknownException ex) {
-			this.known.failed();
-			this.health.unreachable(); // the server could not be asked: available again once it is reached
-			throw ex;
-		}
 		catch (RuntimeException | Error ex) {
-			this.known.failed(); // rejected by the server, outcome unknown, ...: nothing known of the keyspace now
+			failedCommit(ex);
 			throw ex;
 		}
 		return committed(batch, outcome);
+	}
+
+	/**
+	 * A commit failed: nothing is known of the keyspace now (rejected by the server, outcome unknown, ...); a failure
+	 * to reach the server (unavailable, or an outcome that could not be found out) counts in health until the server
+	 * is reached again.
+	 */
+	private void failedCommit(Throwable failure) {
+		this.known.failed();
+		if (failure instanceof StorageUnavailableException || failure instanceof CommitOutcomeUnknownException) {
+			this.health.unreachable();
+		}
 	}
 
 	/**
@@ -212,12 +214,9 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 
 	private CommitResult completed(EngineBatch batch, @Nullable CommitOutcome outcome, @Nullable Throwable failure) {
 		if (failure != null) {
-			this.known.failed(); // rejected by the server, outcome unknown, ...: nothing known of the keyspace now
 			Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
 					: failure;
-			if (cause instanceof StorageUnavailableException || cause instanceof CommitOutcomeUnknownException) {
-				this.health.unreachable();
-			}
+			failedCommit(cause);
 			if (cause instanceof RuntimeException runtime) {
 				throw runtime;
 			}

@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 
+import org.rocksdb.HistogramData;
+import org.rocksdb.HistogramType;
 import org.rocksdb.Statistics;
 import org.rocksdb.TickerType;
 
@@ -175,6 +177,8 @@ public final class HandOffProbe {
 				long batchesBefore = batches(all);
 				long syncsBefore = statistics.getTickerCount(TickerType.WAL_FILE_SYNCED);
 				long callsBefore = writeCalls(statistics);
+				HistogramData writeBefore = statistics.getHistogramData(HistogramType.DB_WRITE);
+				HistogramData syncBefore = statistics.getHistogramData(HistogramType.WAL_FILE_SYNC_MICROS);
 				Map<String, Sample> threadsBefore = threads();
 				double[] allocatedBefore = allocated();
 				long start = System.nanoTime();
@@ -186,6 +190,8 @@ public final class HandOffProbe {
 				Map<String, Sample> threadsAfter = threads();
 				long syncs = statistics.getTickerCount(TickerType.WAL_FILE_SYNCED) - syncsBefore;
 				long calls = writeCalls(statistics) - callsBefore;
+				HistogramData writeAfter = statistics.getHistogramData(HistogramType.DB_WRITE);
+				HistogramData syncAfter = statistics.getHistogramData(HistogramType.WAL_FILE_SYNC_MICROS);
 				long count = written.sum() - before;
 				long batches = Math.max(1, batches(all) - batchesBefore);
 				double seconds = (System.nanoTime() - start) / 1e9;
@@ -207,6 +213,16 @@ public final class HandOffProbe {
 						thinkMicros > 0 ? "t" + thinkMicros : "", threads, count / seconds, (double) count / batches, (cpu[0] + cpu[1] + cpu[2]) / 1e3 / batches));
 				line.append(String.format(", %.2f batches/sync, %.2f batches/write call", (double) batches / Math.max(1, syncs),
 						(double) batches / Math.max(1, calls)));
+				// RocksDB's own clock: the write calls' time (WAL append, sync, memtable insert) and the syncs' alone
+				long writeMicros = writeAfter.getSum() - writeBefore.getSum();
+				long writeCount = Math.max(1, writeAfter.getCount() - writeBefore.getCount());
+				long syncMicros = syncAfter.getSum() - syncBefore.getSum();
+				long syncCount = Math.max(1, syncAfter.getCount() - syncBefore.getCount());
+				line.append(String.format(
+						" | rocks write us/call %.0f (sync %.0f, rest %.0f), writes in flight %.2f of the window, us/write %.2f",
+						(double) writeMicros / writeCount, (double) syncMicros / syncCount,
+						(double) (writeMicros - syncMicros) / writeCount, writeMicros / 1e6 / seconds,
+						(double) writeMicros / Math.max(1, count)));
 				for (int g = 0; g < 3; g++) {
 					line.append(String.format(" | %s cpu %.1f us vol %.2f invol %.2f", GROUPS[g], cpu[g] / 1e3 / batches,
 							vol[g] / batches, invol[g] / batches));

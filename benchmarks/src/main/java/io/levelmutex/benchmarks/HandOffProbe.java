@@ -32,7 +32,7 @@ import io.levelmutex.rocksdb.RocksStore;
  * batches per sync and per write call. Counts and CPU per batch hold under load better than rates. Linux only. Run with
  * {@code java -cp benchmarks/target/benchmarks.jar io.levelmutex.benchmarks.HandOffProbe <reps> <cycle threads,
  * 0 = default> <mutexes>x<clients>[:PROPERTY=VALUE] ...}: one warm-up pass, then each rep measures every side in
- * rotating order; a side's {@code PROPERTY=VALUE} is a system property set while its store is opened (an A/B of two
+ * rotating order; a side's {@code PROPERTY=VALUE[,PROPERTY=VALUE...]} are system properties set while its store is opened (an A/B of two
  * settings of the same side in one JVM, e.g. {@code 32x8:io.levelmutex.cyclePool.queue=linked
  * 32x8:io.levelmutex.cyclePool.queue=transfer}). Each line also shows the bytes each group of threads allocated per
  * completed write ({@code alloc B/write}: a count that load does not change) and the puts' latency (call to
@@ -64,13 +64,13 @@ public final class HandOffProbe {
 				String side = sides.get((i + rep) % sides.size());
 				int colon = side.indexOf(':');
 				String[] p = ((colon < 0) ? side : side.substring(0, colon)).split("x");
-				String property = null;
-				String before = null;
+				Map<String, String> before = new HashMap<>(); // PROPERTY=VALUE[,PROPERTY=VALUE...]: restored after the side
 				if (colon >= 0) {
-					String setting = side.substring(colon + 1);
-					property = setting.substring(0, setting.indexOf('='));
-					before = System.getProperty(property);
-					System.setProperty(property, setting.substring(setting.indexOf('=') + 1));
+					for (String setting : side.substring(colon + 1).split(",")) {
+						String property = setting.substring(0, setting.indexOf('='));
+						before.put(property, System.getProperty(property));
+						System.setProperty(property, setting.substring(setting.indexOf('=') + 1));
+					}
 				}
 				String line;
 				try {
@@ -79,12 +79,12 @@ public final class HandOffProbe {
 							ct.length > 1 ? Long.parseLong(ct[1]) : 0, 1_000, 2_000);
 				}
 				finally {
-					if (property != null) {
-						if (before == null) {
-							System.clearProperty(property);
+					for (Map.Entry<String, String> e : before.entrySet()) {
+						if (e.getValue() == null) {
+							System.clearProperty(e.getKey());
 						}
 						else {
-							System.setProperty(property, before);
+							System.setProperty(e.getKey(), e.getValue());
 						}
 					}
 				}

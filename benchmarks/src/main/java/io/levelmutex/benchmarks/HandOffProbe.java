@@ -29,7 +29,9 @@ import io.levelmutex.rocksdb.RocksStore;
  * {@link ManyMutexesProbe}), with, per batch, the CPU time and the context switches of each group of threads (cycle
  * pool, the store's committer, the rest), read from {@code /proc/self/task/*} (schedstat and status) before and
  * after the window, and RocksDB's own counts of WAL syncs and write calls (its statistics, on for this probe only):
- * batches per sync and per write call. Counts and CPU per batch hold under load better than rates. Linux only. Run with
+ * batches per sync and per write call, and its own clock of the write calls ({@code rocks write us/call}: the whole
+ * call, the WAL sync alone, the rest; the share of the window with a write call in flight, above 1 when calls
+ * overlap; write-call time per completed write). Counts and CPU per batch hold under load better than rates. Linux only. Run with
  * {@code java -cp benchmarks/target/benchmarks.jar io.levelmutex.benchmarks.HandOffProbe <reps> <cycle threads,
  * 0 = default> <mutexes>x<clients>[:PROPERTY=VALUE] ...}: one warm-up pass, then each rep measures every side in
  * rotating order; a side's {@code PROPERTY=VALUE[,PROPERTY=VALUE...]} are system properties set while its store is opened (an A/B of two

@@ -29,7 +29,7 @@ import io.levelmutex.engine.EngineBatch;
  * most one batch here at a time (the core starts no other commit of a keyspace until its stage completes), so
  * neither path reorders a mutex's batches.
  *
- * <p>Gathering: at most one writer is inside RocksDB's write call at a time. While it writes, the batches handed
+ * <p>Gathering: at most one writer is inside RocksDB's write call at a time (unless the writers overlap, below). While it writes, the batches handed
  * over gather in the queue and wake no one; when its write returns, the other writer (of {@link #WRITERS}) takes
  * everything that gathered and writes it while the first completes its own group's futures (which resumes those
  * mutexes' cycles, whose next batches gather for the write after). So each write carries everything handed over

@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 
+import org.rocksdb.HistogramData;
+import org.rocksdb.HistogramType;
 import org.rocksdb.Statistics;
 import org.rocksdb.TickerType;
 
@@ -27,10 +29,12 @@ import io.levelmutex.rocksdb.RocksStore;
  * {@link ManyMutexesProbe}), with, per batch, the CPU time and the context switches of each group of threads (cycle
  * pool, the store's committer, the rest), read from {@code /proc/self/task/*} (schedstat and status) before and
  * after the window, and RocksDB's own counts of WAL syncs and write calls (its statistics, on for this probe only):
- * batches per sync and per write call. Counts and CPU per batch hold under load better than rates. Linux only. Run with
+ * batches per sync and per write call, and its own clock of the write calls ({@code rocks write us/call}: the whole
+ * call, the WAL sync alone, the rest; the share of the window with a write call in flight, above 1 when calls
+ * overlap; write-call time per completed write). Counts and CPU per batch hold under load better than rates. Linux only. Run with
  * {@code java -cp benchmarks/target/benchmarks.jar io.levelmutex.benchmarks.HandOffProbe <reps> <cycle threads,
  * 0 = default> <mutexes>x<clients>[:PROPERTY=VALUE] ...}: one warm-up pass, then each rep measures every side in
- * rotating order; a side's {@code PROPERTY=VALUE} is a system property set while its store is opened (an A/B of two
+ * rotating order; a side's {@code PROPERTY=VALUE[,PROPERTY=VALUE...]} are system properties set while its store is opened (an A/B of two
  * settings of the same side in one JVM, e.g. {@code 32x8:io.levelmutex.cyclePool.queue=linked
  * 32x8:io.levelmutex.cyclePool.queue=transfer}). Each line also shows the bytes each group of threads allocated per
  * completed write ({@code alloc B/write}: a count that load does not change) and the puts' latency (call to
@@ -62,13 +66,13 @@ public final class HandOffProbe {
 				String side = sides.get((i + rep) % sides.size());
 				int colon = side.indexOf(':');
 				String[] p = ((colon < 0) ? side : side.substring(0, colon)).split("x");
-				String property = null;
-				String before = null;
+				Map<String, String> before = new HashMap<>(); // PROPERTY=VALUE[,PROPERTY=VALUE...]: restored after the side
 				if (colon >= 0) {
-					String setting = side.substring(colon + 1);
-					property = setting.substring(0, setting.indexOf('='));
-					before = System.getProperty(property);
-					System.setProperty(property, setting.substring(setting.indexOf('=') + 1));
+					for (String setting : side.substring(colon + 1).split(",")) {
+						String property = setting.substring(0, setting.indexOf('='));
+						before.put(property, System.getProperty(property));
+						System.setProperty(property, setting.substring(setting.indexOf('=') + 1));
+					}
 				}
 				String line;
 				try {
@@ -77,12 +81,12 @@ public final class HandOffProbe {
 							ct.length > 1 ? Long.parseLong(ct[1]) : 0, 1_000, 2_000);
 				}
 				finally {
-					if (property != null) {
-						if (before == null) {
-							System.clearProperty(property);
+					for (Map.Entry<String, String> e : before.entrySet()) {
+						if (e.getValue() == null) {
+							System.clearProperty(e.getKey());
 						}
 						else {
-							System.setProperty(property, before);
+							System.setProperty(e.getKey(), e.getValue());
 						}
 					}
 				}
@@ -175,6 +179,8 @@ public final class HandOffProbe {
 				long batchesBefore = batches(all);
 				long syncsBefore = statistics.getTickerCount(TickerType.WAL_FILE_SYNCED);
 				long callsBefore = writeCalls(statistics);
+				HistogramData writeBefore = statistics.getHistogramData(HistogramType.DB_WRITE);
+				HistogramData syncBefore = statistics.getHistogramData(HistogramType.WAL_FILE_SYNC_MICROS);
 				Map<String, Sample> threadsBefore = threads();
 				double[] allocatedBefore = allocated();
 				long start = System.nanoTime();
@@ -186,6 +192,8 @@ public final class HandOffProbe {
 				Map<String, Sample> threadsAfter = threads();
 				long syncs = statistics.getTickerCount(TickerType.WAL_FILE_SYNCED) - syncsBefore;
 				long calls = writeCalls(statistics) - callsBefore;
+				HistogramData writeAfter = statistics.getHistogramData(HistogramType.DB_WRITE);
+				HistogramData syncAfter = statistics.getHistogramData(HistogramType.WAL_FILE_SYNC_MICROS);
 				long count = written.sum() - before;
 				long batches = Math.max(1, batches(all) - batchesBefore);
 				double seconds = (System.nanoTime() - start) / 1e9;
@@ -207,6 +215,16 @@ public final class HandOffProbe {
 						thinkMicros > 0 ? "t" + thinkMicros : "", threads, count / seconds, (double) count / batches, (cpu[0] + cpu[1] + cpu[2]) / 1e3 / batches));
 				line.append(String.format(", %.2f batches/sync, %.2f batches/write call", (double) batches / Math.max(1, syncs),
 						(double) batches / Math.max(1, calls)));
+				// RocksDB's own clock: the write calls' time (WAL append, sync, memtable insert) and the syncs' alone
+				long writeMicros = writeAfter.getSum() - writeBefore.getSum();
+				long writeCount = Math.max(1, writeAfter.getCount() - writeBefore.getCount());
+				long syncMicros = syncAfter.getSum() - syncBefore.getSum();
+				long syncCount = Math.max(1, syncAfter.getCount() - syncBefore.getCount());
+				line.append(String.format(
+						" | rocks write us/call %.0f (sync %.0f, rest %.0f), writes in flight %.2f of the window, us/write %.2f",
+						(double) writeMicros / writeCount, (double) syncMicros / syncCount,
+						(double) (writeMicros - syncMicros) / writeCount, writeMicros / 1e6 / seconds,
+						(double) writeMicros / Math.max(1, count)));
 				for (int g = 0; g < 3; g++) {
 					line.append(String.format(" | %s cpu %.1f us vol %.2f invol %.2f", GROUPS[g], cpu[g] / 1e3 / batches,
 							vol[g] / batches, invol[g] / batches));

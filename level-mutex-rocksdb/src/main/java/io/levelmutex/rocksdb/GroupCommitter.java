@@ -29,7 +29,7 @@ import io.levelmutex.engine.EngineBatch;
  * most one batch here at a time (the core starts no other commit of a keyspace until its stage completes), so
  * neither path reorders a mutex's batches.
  *
- * <p>Gathering: at most one writer is inside RocksDB's write call at a time. While it writes, the batches handed
+ * <p>Gathering: at most one writer is inside RocksDB's write call at a time (unless the writers overlap, below). While it writes, the batches handed
  * over gather in the queue and wake no one; when its write returns, the other writer (of {@link #WRITERS}) takes
  * everything that gathered and writes it while the first completes its own group's futures (which resumes those
  * mutexes' cycles, whose next batches gather for the write after). So each write carries everything handed over
@@ -50,6 +50,16 @@ import io.levelmutex.engine.EngineBatch;
  * order: the queue is still taken whole, one writer writes at a time, a close ends the wait. A lone mutex never
  * lingers: its batches are written directly (nothing else in flight).
  *
+ * <p>Overlapping writers (off unless the {@link #OVERLAP_PROPERTY} system property is {@code true} when the store
+ * is opened; issue 22, session 16): the store then opens RocksDB with pipelined writes
+ * ({@code enable_pipelined_write}), and a writer takes the queue even while the other is inside RocksDB's write
+ * call, so that RocksDB appends and syncs the second group's WAL while it inserts the first group's entries into
+ * the memtable (at 32 mutexes x 8 clients the write call was in flight 0.9 of the time, about half of it the
+ * memtable insert). Everything else stays: the queue is taken whole, in order; a mutex has at most one batch here;
+ * each write carries its group and fails exactly it; a group's futures complete in hand-off order (two groups'
+ * completions may interleave, as a writer's completions and the other's write already do). Overlapping writers do
+ * not linger (a lingering writer waits while the other writes).
+ *
  * <p>States (the hand-off between the cycles and the writers; every transition but {@link #busy}'s under
  * {@link #lock}, in the manner of the drain status of Caffeine's {@code BoundedLocalCache}):
  * <ul>
@@ -59,7 +69,7 @@ import io.levelmutex.engine.EngineBatch;
  * the queue.</li>
  * <li><b>writing</b> ({@link #writing}): one writer took the whole queue and is filling the native batch or inside
  * RocksDB's write call. Batches handed over meanwhile only join the queue; the other writer waits even if batches
- * are queued.</li>
+ * are queued (unless the writers {@link #overlaps overlap}: it then takes them and writes too).</li>
  * <li><b>write returned</b>: the writer clears {@link #writing} and, if batches gathered and the other writer is
  * idle, notifies it (it goes to <b>writing</b> with them); then it completes its group's futures, in hand-off
  * order, and comes back for the queue (waiting if the other is writing).</li>
@@ -131,7 +141,7 @@ final class GroupCommitter implements AutoCloseable {
 
 	/**
 	 * Whether a writer took a group and has not yet returned from its write (the other writer then leaves the queue
-	 * to gather); set and cleared by that writer, guarded by {@link #lock}.
+	 * to gather, unless the writers {@link #overlaps overlap}); set and cleared by that writer, guarded by {@link #lock}.
 	 */
 	private boolean writing;
 
@@ -160,6 +170,20 @@ final class GroupCommitter implements AutoCloseable {
 	/** How long the last write call took (the longest a writer lingers), in ns; guarded by {@link #lock}. */
 	private long lingerNanos;
 
+	/**
+	 * The system property that makes a store's committer's writers overlap ({@link #overlaps}) and opens its RocksDB
+	 * with pipelined writes: {@code true} or {@code false} (the default), read when the store is opened; for the
+	 * benchmarks' A/B in one JVM (issue 22), not a supported setting.
+	 */
+	static final String OVERLAP_PROPERTY = "io.levelmutex.rocksdb.overlap";
+
+	/**
+	 * Whether a writer takes the queue while the other is inside RocksDB's write call (RocksDB opened with pipelined
+	 * writes: the second group's WAL sync overlaps the first group's memtable insert); then no writer lingers.
+	 * Immutable.
+	 */
+	private final boolean overlaps;
+
 	/** The longest linger. */
 	private static final long MAX_LINGER_NANOS = 2_000_000;
 
@@ -177,8 +201,13 @@ final class GroupCommitter implements AutoCloseable {
 	private int lingersBegun;
 
 	GroupCommitter(RocksAccess access, WriteOptions options, String threadName) {
+		this(access, options, threadName, false);
+	}
+
+	/** @param overlaps whether the writers overlap ({@link #overlaps}: the store's RocksDB pipelines its writes) */
+	GroupCommitter(RocksAccess access, WriteOptions options, String threadName, boolean overlaps) {
 		this(access, options, threadName, Math.max(1, Integer.getInteger(WRITERS_PROPERTY, WRITERS)),
-				"true".equalsIgnoreCase(System.getProperty(LINGER_PROPERTY)));
+				"true".equalsIgnoreCase(System.getProperty(LINGER_PROPERTY)), overlaps);
 	}
 
 	/**
@@ -186,9 +215,20 @@ final class GroupCommitter implements AutoCloseable {
 	 * @param lingers whether writers linger for the returning cohort ({@link #lingers})
 	 */
 	GroupCommitter(RocksAccess access, WriteOptions options, String threadName, int writers, boolean lingers) {
+		this(access, options, threadName, writers, lingers, false);
+	}
+
+	/**
+	 * @param writers writer threads, at least 1
+	 * @param lingers whether writers linger for the returning cohort ({@link #lingers}); ignored if they overlap
+	 * @param overlaps whether the writers overlap ({@link #overlaps})
+	 */
+	GroupCommitter(RocksAccess access, WriteOptions options, String threadName, int writers, boolean lingers,
+			boolean overlaps) {
 		this.access = access;
 		this.options = options;
-		this.lingers = lingers;
+		this.overlaps = overlaps;
+		this.lingers = lingers && !overlaps;
 		for (int i = 0; i < writers; i++) {
 			Thread thread = new Thread(this::run, threadName + "-" + i);
 			thread.setDaemon(true);
@@ -254,8 +294,8 @@ final class GroupCommitter implements AutoCloseable {
 					LockSupport.unpark(lingering);
 				}
 			}
-			else if (this.idle > 0 && !this.writing && (!this.lingers || this.queue.size() == 1)) {
-				this.lock.notify(); // while a writer writes, batches gather for its return
+			else if (this.idle > 0 && (!this.writing || this.overlaps) && (!this.lingers || this.queue.size() == 1)) {
+				this.lock.notify(); // while a writer writes, batches gather for its return (or the other's write)
 			}
 		}
 		return result;
@@ -286,7 +326,8 @@ final class GroupCommitter implements AutoCloseable {
 			boolean closing;
 			long lingerUntil = 0;
 			synchronized (this.lock) {
-				while ((this.queue.isEmpty() || this.writing || this.lingerer != null) && !this.closed) {
+				while ((this.queue.isEmpty() || (this.writing && !this.overlaps) || this.lingerer != null)
+						&& !this.closed) {
 					this.idle++;
 					try {
 						this.lock.wait();
@@ -319,7 +360,7 @@ final class GroupCommitter implements AutoCloseable {
 						this.policy.lingered(released || this.queue.size() >= this.lingerTarget);
 					}
 				}
-				if (this.queue.isEmpty() || (this.writing && !this.closed)) {
+				if (this.queue.isEmpty() || (this.writing && !this.overlaps && !this.closed)) {
 					continue; // closed and failed by the other writer, or it took the queue once this one was released
 				}
 				group = this.queue;
@@ -470,6 +511,11 @@ final class GroupCommitter implements AutoCloseable {
 	/** @return batches handed over and not yet done: written directly, queued or being written (for tests) */
 	int inFlight() {
 		return this.busy.get();
+	}
+
+	/** @return whether the writers overlap inside RocksDB's write call (for tests) */
+	boolean overlaps() {
+		return this.overlaps;
 	}
 
 	/** @return whether the writers linger for the returning cohort (for tests) */

@@ -531,6 +531,118 @@ class GroupCommitTest {
 	}
 
 	/**
+	 * Overlapping writers are off by default; {@code -Dio.levelmutex.rocksdb.overlap=true} when the store is opened
+	 * turns them on and opens RocksDB with pipelined writes, unless the store's DB options customizer turns
+	 * pipelining off again (then there is nothing to overlap: a second writer would wait inside RocksDB).
+	 */
+	@Test
+	void aStoresWritersDoNotOverlapByDefaultAndThePropertyOverlapsThemOnAPipelinedRocksDB() throws Exception {
+		Path path = TempStore.newDirectory();
+		try {
+			try (MutexStore store = open(path, new Gate(0), 1)) {
+				store.mutex("a").put(bytes("x"), bytes("y")).join(); // the engine is up
+				assertThat(committer(store).overlaps()).isFalse();
+				assertThat(committer(store).lingers()).isFalse();
+			}
+			try (MutexStore store = openOverlapping(path, new Gate(0), 1)) {
+				store.mutex("a").put(bytes("x"), bytes("y")).join();
+				assertThat(committer(store).overlaps()).isTrue();
+				assertThat(pipelinedWrites(path)).isTrue(); // as RocksDB recorded its options
+			}
+			String before = System.getProperty(GroupCommitter.OVERLAP_PROPERTY);
+			System.setProperty(GroupCommitter.OVERLAP_PROPERTY, "true");
+			try (MutexStore store = RocksStore.builder(path)
+				.storeOptions(StoreOptions.builder().durable(true).cycleThreads(1).build())
+				.dbOptions((db) -> db.setEnablePipelinedWrite(false))
+				.open()) {
+				store.mutex("a").put(bytes("x"), bytes("y")).join();
+				assertThat(committer(store).overlaps()).isFalse();
+			}
+			finally {
+				restore(GroupCommitter.OVERLAP_PROPERTY, before);
+			}
+		}
+		finally {
+			TempStore.deleteRecursively(path);
+		}
+	}
+
+	/**
+	 * With overlapping writers, a writer takes what is handed over while the other writer is inside RocksDB's write
+	 * call and writes it too (RocksDB pipelines the two): here a direct write and one writer's write are held in
+	 * RocksDB and a third batch still reaches RocksDB's write, on the other writer; once released, every put
+	 * completes once, in order per mutex, and is stored. (Without overlap the third waits for a writer's return:
+	 * {@link #whenAWriterIsInsideRocksDBThenTheBatchesHandedOverMeanwhileWaitAndOneSyncedWriteCarriesThemAllInIssueOrder}.)
+	 */
+	@Test
+	void whenWritersOverlapThenABatchHandedOverWhileAWriterIsInsideRocksDBIsWrittenByTheOtherWriterMeanwhile() {
+		Gate gate = new Gate(3);
+		Path path = TempStore.newDirectory();
+		try (MutexStore store = openOverlapping(path, gate, 2)) {
+			List<CompletableFuture<Void>> puts = new ArrayList<>();
+			for (int w = 0; w < 2; w++) { // a cycle's direct write, then a writer's
+				puts.add(store.mutex("blocker" + w).put(bytes("k"), bytes("v")));
+				long left = 2 - w;
+				until(() -> gate.entered.getCount() <= left);
+			}
+			Mutex<byte[], byte[]> third = store.mutex("third");
+			List<Integer> order = java.util.Collections.synchronizedList(new ArrayList<>());
+			List<CompletableFuture<Void>> thirds = new ArrayList<>();
+			for (int i = 0; i < 3; i++) {
+				int index = i;
+				thirds.add(third.put(bytes("k" + i), bytes("v" + i)).whenComplete((v, e) -> order.add(index)));
+			}
+			await(gate.entered); // the third batch is inside RocksDB's write while the other two are held there
+			assertThat(List.copyOf(gate.threads).subList(1, 3)).allMatch((name) -> name.startsWith(WRITER_THREAD))
+				.doesNotHaveDuplicates();
+			gate.release.countDown();
+			puts.forEach(CompletableFuture::join);
+			thirds.forEach(CompletableFuture::join);
+			assertThat(order).containsExactly(0, 1, 2);
+			for (int i = 0; i < 3; i++) {
+				assertThat(third.get(bytes("k" + i)).join()).map(String::new).contains("v" + i);
+			}
+			assertThat(committer(store).inFlight()).isZero();
+		}
+		finally {
+			TempStore.deleteRecursively(path);
+		}
+	}
+
+	/** @return whether the newest OPTIONS file RocksDB wrote in the store's directory says pipelined writes */
+	private static boolean pipelinedWrites(Path path) throws java.io.IOException {
+		try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(path)) {
+			Path newest = files.filter((file) -> file.getFileName().toString().startsWith("OPTIONS-"))
+				.max(java.util.Comparator.comparingLong((file) -> Long
+					.parseLong(file.getFileName().toString().substring("OPTIONS-".length()))))
+				.orElseThrow();
+			return java.nio.file.Files.readAllLines(newest).stream()
+				.anyMatch((line) -> line.trim().equals("enable_pipelined_write=true"));
+		}
+	}
+
+	/** {@link #open} with {@link GroupCommitter#OVERLAP_PROPERTY} set while the store opens. */
+	private static MutexStore openOverlapping(Path path, Gate gate, int cycleThreads) {
+		String before = System.getProperty(GroupCommitter.OVERLAP_PROPERTY);
+		System.setProperty(GroupCommitter.OVERLAP_PROPERTY, "true");
+		try {
+			return open(path, gate, cycleThreads);
+		}
+		finally {
+			restore(GroupCommitter.OVERLAP_PROPERTY, before);
+		}
+	}
+
+	private static void restore(String property, @org.jspecify.annotations.Nullable String before) {
+		if (before == null) {
+			System.clearProperty(property);
+		}
+		else {
+			System.setProperty(property, before);
+		}
+	}
+
+	/**
 	 * A writer whose linger timed out (its cohort did not come back) does not linger at its next takes, and tries again
 	 * after {@link LingerPolicy#SKIPS_AFTER_MISS} of them. A direct write held in RocksDB keeps the committer busy,
 	 * so every batch is queued; each round, one writer's write of a batch A is held while B and C queue behind it, so
@@ -765,7 +877,21 @@ class GroupCommitTest {
 		seededHandOvers(seed, 1 + (int) (seed / 2 % 2), true); // 21: one writer, closed midway; 22: two; 23: two, closed; 24: one
 	}
 
+	/**
+	 * The same model with overlapping writers (issue 22, session 16) on a RocksDB opened with pipelined writes: both
+	 * writers may be inside RocksDB's write call at once, and every other rule of the model still holds.
+	 */
+	@ParameterizedTest(name = "seed {0}")
+	@ValueSource(longs = { 31L, 32L, 33L, 34L })
+	void seededHandOversToOverlappingWritersMatchTheModel(long seed) throws Exception {
+		seededHandOvers(seed, GroupCommitter.WRITERS, false, true); // odd seeds close the committer midway
+	}
+
 	private void seededHandOvers(long seed, int writerThreads, boolean lingers) throws Exception {
+		seededHandOvers(seed, writerThreads, lingers, false);
+	}
+
+	private void seededHandOvers(long seed, int writerThreads, boolean lingers, boolean overlaps) throws Exception {
 		Random random = new Random(seed);
 		int threadCount = 2 + random.nextInt(3);
 		int storagesPerThread = 1 + random.nextInt(6);
@@ -776,7 +902,7 @@ class GroupCommitTest {
 		AtomicInteger mostWritersInside = new AtomicInteger();
 		AtomicInteger writes = new AtomicInteger();
 		Path path = TempStore.newDirectory();
-		try (MutexStore store = open(path, new Gate(0), 1)) {
+		try (MutexStore store = overlaps ? openOverlapping(path, new Gate(0), 1) : open(path, new Gate(0), 1)) {
 			store.mutex("a").put(bytes("x"), bytes("y")).join(); // the engine is up
 			RocksDB db = RocksStore.rocksDB(store);
 			ColumnFamilyHandle family = db.getDefaultColumnFamily();
@@ -808,7 +934,7 @@ class GroupCommitTest {
 			List<RocksKeyspaceStorage> storages = new ArrayList<>();
 			try (WriteOptions synced = new WriteOptions().setSync(true)) {
 				GroupCommitter committer = new GroupCommitter(access, synced, "level-mutex-commit-seeded", writerThreads,
-						lingers);
+						lingers, overlaps);
 				for (int s = 0; s < threadCount * storagesPerThread; s++) {
 					storages.add(new RocksKeyspaceStorage(access, family, synced, bytes("s" + s), committer));
 				}
@@ -870,7 +996,8 @@ class GroupCommitTest {
 				committer.close();
 				assertThat(committer.inFlight()).isZero();
 				assertThat(outcomes).hasSize(threadCount * storagesPerThread * rounds);
-				assertThat(mostWritersInside.get()).as("writer threads inside RocksDB's write at once").isLessThanOrEqualTo(1);
+				assertThat(mostWritersInside.get()).as("writer threads inside RocksDB's write at once")
+					.isLessThanOrEqualTo(overlaps ? writerThreads : 1);
 				Map<Integer, Integer> failedEntriesPerWrite = new HashMap<>();
 				int[] written = new int[storages.size()];
 				List<Outcome> ordered = new ArrayList<>(outcomes);

@@ -37,18 +37,90 @@ class ReleasedCommitTest extends ClusterTestSupport {
 
 	@Test
 	void theRouteTakesTheProcedureForItsRunAfterAContendedReplyThenTriesTheFunctionAgain() {
-		CommitRoute route = new CommitRoute();
+		CommitRoute route = new CommitRoute(true);
 		assertThat(route.released()).as("a new keyspace: the function").isFalse();
-		route.replied(false, true);
+		route.replied(false, true, 1);
 		assertThat(route.released()).as("uncontended").isFalse();
-		route.replied(false, false);
+		route.replied(false, false, 2);
+		long sequence = 2;
 		for (int i = 0; i < CommitRoute.RELEASED_RUN; i++) {
 			assertThat(route.released()).as("released commit " + i).isTrue();
-			route.replied(true, true);
+			route.replied(true, true, ++sequence); // no other writer's commit in between
 		}
 		assertThat(route.released()).as("after the run: the function again").isFalse();
-		route.replied(false, false);
+		route.replied(false, false, ++sequence);
 		assertThat(route.released()).as("still contended: another run").isTrue();
+	}
+
+	@Test
+	void whileAnotherWriterCommitsBetweenThisNodesCommitsEveryCommitGoesThroughTheProcedure() {
+		// Failed first with the rule before it (new CommitRoute(false)): the function again after every run.
+		CommitRoute route = new CommitRoute(true);
+		route.replied(false, false, 1);
+		long sequence = 1;
+		for (int i = 0; i < 3 * CommitRoute.RELEASED_RUN; i++) {
+			assertThat(route.released()).as("released commit " + i + " (another writer's commit before each)")
+				.isTrue();
+			sequence += 2;
+			route.replied(true, true, sequence);
+		}
+		for (int i = 0; i < CommitRoute.RELEASED_RUN; i++) {
+			assertThat(route.released()).as("released commit " + i + " of the last run").isTrue();
+			route.replied(true, true, ++sequence);
+		}
+		assertThat(route.released()).as("a run without another writer: the function again").isFalse();
+	}
+
+	@Test
+	void aCommitThatFoundTheLockFreeButFollowsAnotherWritersCommitStartsARun() {
+		CommitRoute route = new CommitRoute(true);
+		route.replied(false, true, 7);
+		assertThat(route.released()).isFalse();
+		route.replied(false, true, 9);
+		assertThat(route.released()).as("sequence 8 was another writer's").isTrue();
+		CommitRoute old = new CommitRoute(false);
+		old.replied(false, true, 7);
+		old.replied(false, true, 9);
+		assertThat(old.released()).as("the gap rule off: only a held lock starts a run").isFalse();
+	}
+
+	@Test
+	void aOneWriteCommitAndANothingCommittedReplyDoNotCountAsAnotherWriter() {
+		CommitRoute route = new CommitRoute(true);
+		route.replied(false, true, 4);
+		route.committedAt(5); // the one-write statement, this node's own
+		route.replied(false, true, 6);
+		assertThat(route.released()).as("4, 5, 6: all this node's").isFalse();
+		route.replied(false, true, -1); // nothing committed: what came before is not known
+		route.replied(false, true, 9);
+		assertThat(route.released()).as("no gap measured from an unknown sequence").isFalse();
+	}
+
+	@Test
+	void aNodeWhoseCommitsAnotherNodesCommitsInterleaveReleasesTheLockBeforeItsFlush() throws Exception {
+		PGSimpleDataSource database = newDatabase();
+		TestNode a = TestNode.open(database, fastSettings(), true);
+		TestNode b = TestNode.open(database, fastSettings(), false);
+		PostgresKeyspace ks = a.keyspace("ks");
+		CommitRoute route = new CommitRoute(true);
+		assertThat(a.commit(ks, twoPuts("a", "1"), route).sequence()).isEqualTo(1);
+		assertThat(b.commit(b.keyspace("ks"), twoPuts("b", "1"), new CommitRoute(true)).sequence()).isEqualTo(2);
+		assertThat(route.released()).as("nothing seen yet of node b").isFalse();
+		assertThat(a.commit(ks, twoPuts("a", "2"), route).sequence()).isEqualTo(3);
+		assertThat(route.released()).as("sequence 2 was node b's: another writer").isTrue();
+
+		Committed committed = a.commit(ks, twoPuts("a", "3"), route);
+
+		assertThat(committed.sequence()).isEqualTo(4);
+		assertThat(asyncSequence(ks)).as("committed by the procedure, before its flush: marked for readers")
+			.isEqualTo(4);
+		assertThat(a.durable().durable(ks.id())).as("durable before the reply").isEqualTo(4);
+		assertThat(value(ks, "a0")).isEqualTo("3");
+	}
+
+	private static TestBatch twoPuts(String prefix, String value) {
+		return TestBatch.of(List.of(TestBatch.put(bytes(prefix + "0"), bytes(value)),
+				TestBatch.put(bytes(prefix + "1"), bytes(value))));
 	}
 
 	@Test
@@ -88,7 +160,7 @@ class ReleasedCommitTest extends ClusterTestSupport {
 		PostgresKeyspace ks = node.keyspace("ks");
 		CommitRoute route = new CommitRoute();
 		node.commit(ks, put("k", "v0"), route);
-		route.replied(false, false); // as after a contended commit: the next ones are released
+		route.replied(false, false, -1); // as after a contended commit: the next ones are released
 		boolean seen = false;
 		try (Connection watcher = database.getConnection(); Connection locker = database.getConnection()) {
 			locker.setAutoCommit(false);
@@ -129,7 +201,7 @@ class ReleasedCommitTest extends ClusterTestSupport {
 		CommitRoute route = new CommitRoute();
 		node.commit(ks, put("a", "1"), route);
 		node.commit(ks, put("a", "2"), route); // sequence 2: after the update's snapshot
-		route.replied(false, false);
+		route.replied(false, false, -1);
 		TestBatch batch = TestBatch.of(
 				List.of(TestBatch.put(bytes("b"), bytes("before")), TestBatch.put(bytes("a"), bytes("stale")),
 						TestBatch.put(bytes("c"), bytes("after"))),
@@ -169,7 +241,7 @@ class ReleasedCommitTest extends ClusterTestSupport {
 		PostgresKeyspace ks = node.keyspace("ks");
 		CommitRoute route = new CommitRoute();
 		node.commit(ks, put("k", "v1"), route);
-		route.replied(false, false);
+		route.replied(false, false, -1);
 		failAfter.set(true);
 		long flushes = node.durable().flushes();
 
@@ -196,7 +268,7 @@ class ReleasedCommitTest extends ClusterTestSupport {
 		PostgresKeyspace ks = node.keyspace("ks");
 		CommitRoute route = new CommitRoute();
 		node.commit(ks, put("k", "v1"), route);
-		route.replied(false, false);
+		route.replied(false, false, -1);
 		failBefore.set(true);
 		int before = calls.get();
 

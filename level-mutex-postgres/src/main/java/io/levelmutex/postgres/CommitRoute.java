@@ -12,15 +12,19 @@ package io.levelmutex.postgres;
  * function's own answer to a held lock (commit without the flush, then a second statement) costs a second round
  * trip. So: the function while this node is the keyspace's only writer; the procedure for the next
  * {@value #RELEASED_RUN} commits once the keyspace shows another writer, which it does in two ways: the function
- * met the lock held (it replies {@code flushed = false}), or a commit's sequence is not the one right after this
- * node's previous commit (another writer committed in between: the keyspace's sequence is gapless). Every commit
- * that shows another writer starts the run again, so while other nodes keep committing every commit goes through
- * the procedure (its lock held only for the apply); after a run of commits that follow one another without another
- * writer's, one goes through the function again. Before the gap rule, the route went back to the function after
- * every run: at three nodes on one keyspace the function then mostly found the lock free between two other
- * commits and held it through its flush (0.08-0.13 function calls per batch in {@code Pg3NodeProbe}), which made
- * the other nodes wait for that flush; {@code -Dio.levelmutex.postgres.releasedOnGaps=false} restores that rule
- * (the benchmarks' A/B switch; read when a keyspace is opened).
+ * met the lock held (it replies {@code flushed = false}), or the sequence of a batch of blind writes is not the one
+ * right after this node's previous commit (another writer committed in between: the keyspace's sequence is
+ * gapless). Every commit that shows another writer starts the run again, so while other nodes keep committing
+ * blind batches every commit goes through the procedure (its lock held only for the apply); after a run of commits
+ * that follow one another without another writer's, one goes through the function again. Before the gap rule, the
+ * route went back to the function after every run: at three nodes on one keyspace the function then mostly found
+ * the lock free between two other commits and held it through its flush (0.06-0.13 function calls per batch in
+ * {@code Pg3NodeProbe}), which made the other nodes wait for that flush: blind puts at 3 nodes ran 1.13-1.43x
+ * faster with the rule (4 of 5 alternated rounds, shared machine). Batches with updates keep the earlier rule
+ * (only a held lock starts a run): there, with reads between commits, the keyspace's lock is less contended, and
+ * W2 updates at 3 nodes measured 0.46-1.11x with the gap rule (median 0.93, 10 rounds).
+ * {@code -Dio.levelmutex.postgres.releasedOnGaps=false} turns the gap rule off (the benchmarks' A/B switch; read
+ * when a keyspace is opened).
  *
  * <p>Owned by the keyspace's mutex cycle: its commits run one at a time, possibly on different threads (hence
  * volatile, never updated concurrently).
@@ -33,7 +37,7 @@ final class CommitRoute {
 	/** The system property that turns the gap rule off (see the class comment); on by default. */
 	static final String RELEASED_ON_GAPS_PROPERTY = "io.levelmutex.postgres.releasedOnGaps";
 
-	/** Whether a sequence gap between this node's commits starts a released run. */
+	/** Whether a sequence gap before a blind batch's commit starts a released run. */
 	private final boolean onGaps;
 
 	/** Commits left to send through the procedure; 0: through the function. Written by the owning cycle only. */
@@ -49,8 +53,8 @@ final class CommitRoute {
 
 	/**
 	 * A route.
-	 * @param onGaps whether a commit whose sequence shows another writer's commit since this node's previous one
-	 * starts a released run (as a contended reply of the function does)
+	 * @param onGaps whether a blind batch's commit whose sequence shows another writer's commit since this node's
+	 * previous one starts a released run (as a contended reply of the function does)
 	 */
 	CommitRoute(boolean onGaps) {
 		this.onGaps = onGaps;
@@ -69,9 +73,11 @@ final class CommitRoute {
 	 * @param released whether it went through the procedure
 	 * @param flushed what it replied: false when the function met the lock held and committed without its flush
 	 * @param sequence the sequence it committed at, or -1 if it committed nothing
+	 * @param blind whether the batch had no updates (only such a batch's gap starts a run)
 	 */
-	void replied(boolean released, boolean flushed, long sequence) {
-		boolean otherWriter = this.onGaps && sequence > 0 && this.lastSequence > 0 && sequence != this.lastSequence + 1;
+	void replied(boolean released, boolean flushed, long sequence, boolean blind) {
+		boolean otherWriter = this.onGaps && blind && sequence > 0 && this.lastSequence > 0
+				&& sequence != this.lastSequence + 1;
 		this.lastSequence = sequence;
 		if ((!released && !flushed) || otherWriter) {
 			this.releasedLeft = RELEASED_RUN;

@@ -43,7 +43,8 @@ import io.levelmutex.engine.UpdateFootprint;
  * of its writes completes, ONE more statement on the same connection makes it durable
  * ({@link DurableSequences#flush}); if that statement fails, the batch is known committed but not known durable,
  * and is resolved as a lost COMMIT is (the batch log read on a new connection, then a flush there). After such a
- * commit the keyspace's {@link CommitRoute} sends its next commits through the schema's released-commit procedure
+ * commit (or once this node's blind batches show another node's commit between them: a sequence gap) the keyspace's
+ * {@link CommitRoute} sends its next commits through the schema's released-commit procedure
  * ({@link PostgresSql#commitReleased}): the same commit, lock released at its COMMIT, and the flush in a second
  * transaction of the same statement (one round trip). Any failure of that statement (not only a lost connection)
  * may have come after its COMMIT, so it is resolved through the batch log too; not found there, it is handled as
@@ -161,6 +162,7 @@ final class BatchCommitter {
 						if (one.committed()) {
 							// Its COMMIT flushed the WAL (synchronous_commit on, lock held through the flush).
 							this.durable.raise(keyspace.id(), one.result().sequence());
+							route.committedAt(one.result().sequence());
 						}
 						return one;
 					}
@@ -175,7 +177,8 @@ final class BatchCommitter {
 					try (ResultSet rows = this.commitStep.call(connection, call)) {
 						CommitOutcome outcome = outcome(keyspace, batchId, batch, rows);
 						boolean flushed = rows.getBoolean(6);
-						route.replied(released, flushed);
+						route.replied(released, flushed, outcome.committed() ? outcome.result().sequence() : -1,
+								blind);
 						return durable(connection, keyspace, batchId, knownSequence, outcome, flushed);
 					}
 				}

@@ -62,7 +62,7 @@ class ReleasedCommitInterruptedTest extends ClusterTestSupport {
 		PostgresKeyspace ks = node.keyspace("ks");
 		CommitRoute route = new CommitRoute();
 		node.commit(ks, put("k", "v1"), route);
-		route.replied(false, false); // as after a contended commit: the next ones are released
+		route.replied(false, false, -1, true); // as after a contended commit: the next ones are released
 		try (Connection locker = database.getConnection(); Connection admin = database.getConnection()) {
 			locker.setAutoCommit(false);
 			try (PreparedStatement lock = locker.prepareStatement(
@@ -125,7 +125,7 @@ class ReleasedCommitInterruptedTest extends ClusterTestSupport {
 			listener.watch(other.keyspace("ks"), 0);
 			CommitRoute route = new CommitRoute();
 			node.commit(ks, put("k", "v1"), route);
-			route.replied(false, false); // as after a contended commit: the next ones are released
+			route.replied(false, false, -1, true); // as after a contended commit: the next ones are released
 			long flushes = node.durable().flushes();
 			this.interrupt.set(true);
 

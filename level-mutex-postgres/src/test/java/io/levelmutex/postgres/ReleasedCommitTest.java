@@ -25,7 +25,9 @@ import org.postgresql.util.PSQLState;
 import io.levelmutex.StorageException;
 
 /**
- * Released commits: once a keyspace's commit met its lock held, the next {@link CommitRoute#RELEASED_RUN} commits
+ * Released commits: once a keyspace's commit met its lock held, or a blind batch's sequence showed another writer's
+ * commit since this node's previous one (a gap: while other nodes commit, every commit stays released), the next
+ * {@link CommitRoute#RELEASED_RUN} commits
  * go through the schema's procedure, which commits the batch without waiting for its WAL flush (the keyspace's lock
  * is released at that COMMIT, before the flush) and makes it durable in a second transaction, all in ONE statement;
  * then one commit goes through the function again. A failure of the procedure that may have come after its COMMIT
@@ -37,18 +39,102 @@ class ReleasedCommitTest extends ClusterTestSupport {
 
 	@Test
 	void theRouteTakesTheProcedureForItsRunAfterAContendedReplyThenTriesTheFunctionAgain() {
-		CommitRoute route = new CommitRoute();
+		CommitRoute route = new CommitRoute(true);
 		assertThat(route.released()).as("a new keyspace: the function").isFalse();
-		route.replied(false, true);
+		route.replied(false, true, 1, true);
 		assertThat(route.released()).as("uncontended").isFalse();
-		route.replied(false, false);
+		route.replied(false, false, 2, true);
+		long sequence = 2;
 		for (int i = 0; i < CommitRoute.RELEASED_RUN; i++) {
 			assertThat(route.released()).as("released commit " + i).isTrue();
-			route.replied(true, true);
+			route.replied(true, true, ++sequence, true); // no other writer's commit in between
 		}
 		assertThat(route.released()).as("after the run: the function again").isFalse();
-		route.replied(false, false);
+		route.replied(false, false, ++sequence, true);
 		assertThat(route.released()).as("still contended: another run").isTrue();
+	}
+
+	@Test
+	void whileAnotherWriterCommitsBetweenThisNodesCommitsEveryCommitGoesThroughTheProcedure() {
+		// Failed first with the rule before it (new CommitRoute(false)): the function again after every run.
+		CommitRoute route = new CommitRoute(true);
+		route.replied(false, false, 1, true);
+		long sequence = 1;
+		for (int i = 0; i < 3 * CommitRoute.RELEASED_RUN; i++) {
+			assertThat(route.released()).as("released commit " + i + " (another writer's commit before each)")
+				.isTrue();
+			sequence += 2;
+			route.replied(true, true, sequence, true);
+		}
+		for (int i = 0; i < CommitRoute.RELEASED_RUN; i++) {
+			assertThat(route.released()).as("released commit " + i + " of the last run").isTrue();
+			route.replied(true, true, ++sequence, true);
+		}
+		assertThat(route.released()).as("a run without another writer: the function again").isFalse();
+	}
+
+	@Test
+	void aCommitThatFoundTheLockFreeButFollowsAnotherWritersCommitStartsARun() {
+		CommitRoute route = new CommitRoute(true);
+		route.replied(false, true, 7, true);
+		assertThat(route.released()).isFalse();
+		route.replied(false, true, 9, true);
+		assertThat(route.released()).as("sequence 8 was another writer's").isTrue();
+		CommitRoute old = new CommitRoute(false);
+		old.replied(false, true, 7, true);
+		old.replied(false, true, 9, true);
+		assertThat(old.released()).as("the gap rule off: only a held lock starts a run").isFalse();
+	}
+
+	@Test
+	void aGapBeforeABatchWithUpdatesDoesNotStartARun() {
+		CommitRoute route = new CommitRoute(true);
+		route.replied(false, true, 7, false);
+		route.replied(false, true, 9, false);
+		assertThat(route.released()).as("updates: only a held lock starts a run").isFalse();
+		route.replied(false, true, 11, true);
+		assertThat(route.released()).as("a blind batch after another writer's commit").isTrue();
+		route.replied(true, true, 13, false);
+		assertThat(route.released()).as("the run goes on").isTrue();
+	}
+
+	@Test
+	void aOneWriteCommitAndANothingCommittedReplyDoNotCountAsAnotherWriter() {
+		CommitRoute route = new CommitRoute(true);
+		route.replied(false, true, 4, true);
+		route.committedAt(5); // the one-write statement, this node's own
+		route.replied(false, true, 6, true);
+		assertThat(route.released()).as("4, 5, 6: all this node's").isFalse();
+		route.replied(false, true, -1, true); // nothing committed: what came before is not known
+		route.replied(false, true, 9, true);
+		assertThat(route.released()).as("no gap measured from an unknown sequence").isFalse();
+	}
+
+	@Test
+	void aNodeWhoseCommitsAnotherNodesCommitsInterleaveReleasesTheLockBeforeItsFlush() throws Exception {
+		PGSimpleDataSource database = newDatabase();
+		TestNode a = TestNode.open(database, fastSettings(), true);
+		TestNode b = TestNode.open(database, fastSettings(), false);
+		PostgresKeyspace ks = a.keyspace("ks");
+		CommitRoute route = new CommitRoute(true);
+		assertThat(a.commit(ks, twoPuts("a", "1"), route).sequence()).isEqualTo(1);
+		assertThat(b.commit(b.keyspace("ks"), twoPuts("b", "1"), new CommitRoute(true)).sequence()).isEqualTo(2);
+		assertThat(route.released()).as("nothing seen yet of node b").isFalse();
+		assertThat(a.commit(ks, twoPuts("a", "2"), route).sequence()).isEqualTo(3);
+		assertThat(route.released()).as("sequence 2 was node b's: another writer").isTrue();
+
+		Committed committed = a.commit(ks, twoPuts("a", "3"), route);
+
+		assertThat(committed.sequence()).isEqualTo(4);
+		assertThat(asyncSequence(ks)).as("committed by the procedure, before its flush: marked for readers")
+			.isEqualTo(4);
+		assertThat(a.durable().durable(ks.id())).as("durable before the reply").isEqualTo(4);
+		assertThat(value(ks, "a0")).isEqualTo("3");
+	}
+
+	private static TestBatch twoPuts(String prefix, String value) {
+		return TestBatch.of(List.of(TestBatch.put(bytes(prefix + "0"), bytes(value)),
+				TestBatch.put(bytes(prefix + "1"), bytes(value))));
 	}
 
 	@Test
@@ -88,7 +174,7 @@ class ReleasedCommitTest extends ClusterTestSupport {
 		PostgresKeyspace ks = node.keyspace("ks");
 		CommitRoute route = new CommitRoute();
 		node.commit(ks, put("k", "v0"), route);
-		route.replied(false, false); // as after a contended commit: the next ones are released
+		route.replied(false, false, -1, true); // as after a contended commit: the next ones are released
 		boolean seen = false;
 		try (Connection watcher = database.getConnection(); Connection locker = database.getConnection()) {
 			locker.setAutoCommit(false);
@@ -129,7 +215,7 @@ class ReleasedCommitTest extends ClusterTestSupport {
 		CommitRoute route = new CommitRoute();
 		node.commit(ks, put("a", "1"), route);
 		node.commit(ks, put("a", "2"), route); // sequence 2: after the update's snapshot
-		route.replied(false, false);
+		route.replied(false, false, -1, true);
 		TestBatch batch = TestBatch.of(
 				List.of(TestBatch.put(bytes("b"), bytes("before")), TestBatch.put(bytes("a"), bytes("stale")),
 						TestBatch.put(bytes("c"), bytes("after"))),
@@ -169,7 +255,7 @@ class ReleasedCommitTest extends ClusterTestSupport {
 		PostgresKeyspace ks = node.keyspace("ks");
 		CommitRoute route = new CommitRoute();
 		node.commit(ks, put("k", "v1"), route);
-		route.replied(false, false);
+		route.replied(false, false, -1, true);
 		failAfter.set(true);
 		long flushes = node.durable().flushes();
 
@@ -196,7 +282,7 @@ class ReleasedCommitTest extends ClusterTestSupport {
 		PostgresKeyspace ks = node.keyspace("ks");
 		CommitRoute route = new CommitRoute();
 		node.commit(ks, put("k", "v1"), route);
-		route.replied(false, false);
+		route.replied(false, false, -1, true);
 		failBefore.set(true);
 		int before = calls.get();
 

@@ -55,12 +55,29 @@ import io.levelmutex.postgres.ProbeAccess;
  * {@code writes}, the listener's catch-ups, hint statements and remote-change events, the JVM's CPU and run-queue
  * wait by thread kind ({@code /proc/self/task/&#42;/schedstat}: the cycle threads are those that fired
  * {@code flushed}), the server processes' CPU and run-queue wait, pg_stat_statements and pg_stat_activity samples.
+ * Update points (issue 19, known writes at 3 nodes): {@code u1k}, {@code u3k} (known writes on, the default) and
+ * {@code u1n}, {@code u3n} (off: {@code -Dio.levelmutex.postgres.knownWrites=false}, set for the point's stores
+ * only) run W2-style {@code update()}s (read a key's revision, write the next) on the first {@value #UPDATE_KEYS}
+ * keys, the same clients; they report rejected attempts (the mutexes' {@code conflicts}) per update, read
+ * statements per update and the lost updates (the revisions' sum against the updates completed);
+ * {@code --update-keys N} updates the first N keys instead (1: one hot key).
+ * {@code e1o}, {@code e3o} (and {@code u3ko}, ...): the point with {@code -Dio.levelmutex.postgres.releasedOnGaps=false}
+ * for its stores only (the contended route before its gap rule), the A/B of that rule in one JVM.
  * Usage: {@code Pg3NodeProbe [--rounds 3] [--warmup-ms 2000] [--window-ms 4000] [--clients 256]
- * [--points e1,e3,s1,s3] [--out DIR]}. Owned by the main thread.
+ * [--points e1,e3,s1,s3] [--update-keys 1000] [--out DIR]}. Owned by the main thread.
  */
 public final class Pg3NodeProbe {
 
 	private static final String MUTEX = "bench";
+
+	/** Keys the update points update by default (W2's 1k; {@code --update-keys}). */
+	static final int UPDATE_KEYS = 1000;
+
+	/** Keys the update points update ({@code --update-keys}, default {@value #UPDATE_KEYS}); set by main. */
+	private static int updateKeys = UPDATE_KEYS;
+
+	/** Attempts of an update before it fails with a conflict (as series Q's W2). */
+	private static final int UPDATE_ATTEMPTS = 16;
 
 	private final PgServer server;
 
@@ -95,6 +112,7 @@ public final class Pg3NodeProbe {
 		long warmup = Long.parseLong(options.getOrDefault("warmup-ms", "2000"));
 		long window = Long.parseLong(options.getOrDefault("window-ms", "4000"));
 		int clients = Integer.parseInt(options.getOrDefault("clients", "256"));
+		updateKeys = Integer.parseInt(options.getOrDefault("update-keys", String.valueOf(UPDATE_KEYS)));
 		// e1, e3: the engine on 1 or 3 nodes; e3c: 3 nodes, each on a channel of its own; s1, s3: SQL-only today
 		List<String> points = Arrays.asList(options.getOrDefault("points", "e1,e3,s1,s3").split(","));
 		PrintStream file = null;
@@ -125,8 +143,14 @@ public final class Pg3NodeProbe {
 					double rate;
 					if (point.startsWith("e")) {
 						boolean ownChannels = point.endsWith("c");
-						rate = probe.engine(round, Integer.parseInt(point.substring(1, ownChannels ? point.length() - 1
-								: point.length())), ownChannels);
+						boolean oldRoute = point.endsWith("o");
+						rate = probe.engine(round, Integer.parseInt(point.substring(1, (ownChannels || oldRoute)
+								? point.length() - 1 : point.length())), ownChannels, null, oldRoute);
+					}
+					else if (point.startsWith("u")) {
+						boolean oldRoute = point.endsWith("o");
+						String digits = point.replaceAll("[^0-9]", "");
+						rate = probe.engine(round, Integer.parseInt(digits), false, !point.contains("n"), oldRoute);
 					}
 					else {
 						report.println();
@@ -143,7 +167,13 @@ public final class Pg3NodeProbe {
 				report.println(String.format(Locale.ROOT, "round %d ratios 3/1: engine %s, SQL-only %s", round,
 						ratio(ofRound.get("e3"), ofRound.get("e1")), ratio(ofRound.get("s3"), ofRound.get("s1")))
 						+ (ofRound.containsKey("e3c") ? ", engine on own channels " + ratio(ofRound.get("e3c"), ofRound.get("e1"))
-								+ " (e3c/e3 " + ratio(ofRound.get("e3c"), ofRound.get("e3")) + ")" : ""));
+								+ " (e3c/e3 " + ratio(ofRound.get("e3c"), ofRound.get("e3")) + ")" : "")
+						+ ((ofRound.containsKey("u3k") || ofRound.containsKey("u1k")) ? ", updates known on / off: 3 nodes "
+								+ ratio(ofRound.get("u3k"), ofRound.get("u3n")) + ", 1 node "
+								+ ratio(ofRound.get("u1k"), ofRound.get("u1n")) : "")
+						+ (ofRound.containsKey("e3o") ? ", gap rule on / off: 3 nodes " + ratio(ofRound.get("e3"), ofRound.get("e3o"))
+								+ " (e3o/e1 " + ratio(ofRound.get("e3o"), ofRound.get("e1")) + ", e3o/e1o "
+								+ ratio(ofRound.get("e3o"), ofRound.get("e1o")) + ")" : ""));
 			}
 			report.println();
 			report.println("rows/s per point over the rounds: " + rates);
@@ -221,7 +251,14 @@ public final class Pg3NodeProbe {
 		}
 	}
 
-	private double engine(int round, int nodeCount, boolean ownChannels) throws Exception {
+	/**
+	 * One engine point.
+	 * @param known null: blind puts; otherwise W2 updates with known writes on (true) or off (false)
+	 * @param oldRoute whether the point's stores commit with the contended route's rule before the gap rule
+	 * ({@code -Dio.levelmutex.postgres.releasedOnGaps=false}: back to the function after every released run)
+	 */
+	private double engine(int round, int nodeCount, boolean ownChannels, Boolean known, boolean oldRoute)
+			throws Exception {
 		String name = "pg3node_" + (++this.databases);
 		try (Connection admin = this.server.connect("postgres"); Statement statement = admin.createStatement()) {
 			statement.execute("CREATE DATABASE " + name + " TEMPLATE tpl_k1");
@@ -236,6 +273,14 @@ public final class Pg3NodeProbe {
 				if (rename.executeUpdate() != 1) {
 					throw new IllegalStateException("template without keyspace bench-0");
 				}
+			}
+			String knownBefore = System.getProperty(KNOWN_WRITES);
+			String routeBefore = System.getProperty(RELEASED_ON_GAPS);
+			if (known != null) {
+				System.setProperty(KNOWN_WRITES, known.toString()); // read as each store opens its keyspace
+			}
+			if (oldRoute) {
+				System.setProperty(RELEASED_ON_GAPS, "false"); // read as each store opens its keyspace
 			}
 			for (int n = 0; n < nodeCount; n++) {
 				NodeProbe node = new NodeProbe();
@@ -270,7 +315,9 @@ public final class Pg3NodeProbe {
 				});
 				nodes.add(node);
 			}
-			return measure(round, name, nodes, loadBefore, ownChannels);
+			restore(KNOWN_WRITES, knownBefore);
+			restore(RELEASED_ON_GAPS, routeBefore);
+			return measure(round, name, nodes, loadBefore, ownChannels, known, oldRoute);
 		}
 		finally {
 			for (NodeProbe node : nodes) {
@@ -320,6 +367,19 @@ public final class Pg3NodeProbe {
 		return new HikariDataSource(config);
 	}
 
+	private static final String KNOWN_WRITES = "io.levelmutex.postgres.knownWrites";
+
+	private static final String RELEASED_ON_GAPS = "io.levelmutex.postgres.releasedOnGaps";
+
+	private static void restore(String property, String before) {
+		if (before == null) {
+			System.clearProperty(property);
+		}
+		else {
+			System.setProperty(property, before);
+		}
+	}
+
 	/** A closed loop of async clients, split round-robin among the nodes, as series Q's driver. */
 	private static final class Clients {
 
@@ -339,11 +399,17 @@ public final class Pg3NodeProbe {
 
 		final byte[][] values;
 
-		Clients(List<NodeProbe> nodes, int count, byte[][] keys, byte[][] values) {
+		/** Whether the clients update (W2) the first {@code --update-keys} keys instead of putting. */
+		final boolean update;
+
+		final LongAdder updateConflicts = new LongAdder();
+
+		Clients(List<NodeProbe> nodes, int count, byte[][] keys, byte[][] values, boolean update) {
 			this.nodes = nodes;
 			this.drained = new CountDownLatch(count);
-			this.keys = keys;
+			this.keys = update ? Arrays.copyOf(keys, updateKeys) : keys;
 			this.values = values;
+			this.update = update;
 		}
 
 		void start(int count) {
@@ -361,8 +427,11 @@ public final class Pg3NodeProbe {
 					return;
 				}
 				long start = System.nanoTime();
-				java.util.concurrent.CompletableFuture<?> future = mutex.put(this.keys[random.nextInt(this.keys.length)],
-						this.values[random.nextInt(this.values.length)]);
+				byte[] key = this.keys[random.nextInt(this.keys.length)];
+				byte[] value = this.values[random.nextInt(this.values.length)];
+				java.util.concurrent.CompletableFuture<?> future = this.update
+						? mutex.update(PostgresMutexContender.nextRevision(key, value), UPDATE_ATTEMPTS)
+						: mutex.put(key, value);
 				if (!future.isDone()) {
 					future.whenComplete((result, error) -> {
 						done(start, error);
@@ -375,7 +444,12 @@ public final class Pg3NodeProbe {
 		}
 
 		void done(long start, Throwable error) {
-			if (error != null) {
+			Throwable cause = (error instanceof java.util.concurrent.CompletionException && error.getCause() != null)
+					? error.getCause() : error;
+			if (cause instanceof io.levelmutex.WriteConflictException) {
+				this.updateConflicts.increment(); // nothing written: not a lost update
+			}
+			else if (error != null) {
 				this.failures.increment();
 			}
 			this.completed.increment();
@@ -384,9 +458,11 @@ public final class Pg3NodeProbe {
 
 	}
 
-	private double measure(int round, String database, List<NodeProbe> nodes, String loadBefore, boolean ownChannels)
-			throws Exception {
-		Clients clients = new Clients(nodes, this.clients, this.combine.keys(), this.combine.values());
+	private double measure(int round, String database, List<NodeProbe> nodes, String loadBefore, boolean ownChannels,
+			Boolean known, boolean oldRoute) throws Exception {
+		boolean update = known != null;
+		Clients clients = new Clients(nodes, this.clients, this.combine.keys(), this.combine.values(), update);
+		long revisions0 = update ? revisions(nodes.get(0).mutex, clients.keys) : 0;
 		clients.start(this.clients);
 		Thread.sleep(this.warmupMillis);
 		try (Connection stats = this.server.connect("postgres")) {
@@ -403,6 +479,7 @@ public final class Pg3NodeProbe {
 			}
 			long completed0 = clients.completed.sum();
 			long latency0 = clients.latencyNanos.sum();
+			long[] mutex0 = mutexCounters(nodes);
 			WalStats wal0 = WalStats.read(stats);
 			WaitEventSampler sampler = new WaitEventSampler(this.server, 10);
 			sampler.start();
@@ -419,7 +496,9 @@ public final class Pg3NodeProbe {
 			}
 			long completed = clients.completed.sum() - completed0;
 			long latency = clients.latencyNanos.sum() - latency0;
+			long[] mutex1 = mutexCounters(nodes);
 			String statements = statements(stats, dbid, Math.max(1, sum(nodes1, nodes0, BATCHES)));
+			long readStatements = calls(stats, dbid, "SELECT 0 AS part%");
 			clients.stopped = true;
 			if (!clients.drained.await(60, TimeUnit.SECONDS)) {
 				throw new IllegalStateException("clients did not drain");
@@ -435,9 +514,12 @@ public final class Pg3NodeProbe {
 			int n = nodes.size();
 			PrintStream out = this.report;
 			out.println();
-			out.println(String.format(Locale.ROOT, "### engine, %d node(s)%s, round %d (load %s -> %s)", n,
-					ownChannels ? " on channels of their own (no listener woken by hints)" : "", round, loadBefore,
-					CombineProbe.load()));
+			out.println(String.format(Locale.ROOT, "### engine, %d node(s)%s%s%s, round %d (load %s -> %s)", n,
+					ownChannels ? " on channels of their own (no listener woken by hints)" : "",
+					oldRoute ? ", contended route WITHOUT the gap rule (releasedOnGaps=false)" : "",
+					update ? ", W2 update() on " + updateKeys + " keys, C=" + this.clients + ", known writes "
+							+ (known ? "ON" : "OFF") : "",
+					round, loadBefore, CombineProbe.load()));
 			out.println();
 			out.println(String.format(Locale.ROOT,
 					"- %.0f rows/s, %.0f node batches/s, %.1f rows/batch, latency mean %.0f us; failures %d",
@@ -493,8 +575,54 @@ public final class Pg3NodeProbe {
 			}
 			out.println("- statements (pg_stat_statements, window), calls per node batch, mean ms:");
 			out.print(statements);
+			if (update) {
+				long succeeded = clients.completed.sum() - clients.updateConflicts.sum() - clients.failures.sum();
+				long lost = succeeded - (revisions(nodes.get(0).mutex, clients.keys) - revisions0);
+				out.println(String.format(Locale.ROOT,
+						"- updates: %d in the window; per update %.4f rejected attempts (conflicts), %.4f read statements"
+								+ " (PlanReader's, pg_stat_statements); %d failed with a conflict after %d attempts (whole run);"
+								+ " lost updates %d (revisions' sum against %d successful updates, whole run)",
+						completed, (mutex1[0] - mutex0[0]) / (double) Math.max(1, completed),
+						readStatements / (double) Math.max(1, completed), clients.updateConflicts.sum(),
+						UPDATE_ATTEMPTS, lost, succeeded));
+			}
 			return completed / seconds;
 		}
+	}
+
+	/** Calls of the statements like {@code pattern} in the database since the last reset. */
+	private static long calls(Connection connection, long dbid, String pattern) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement(
+				"SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE dbid = ? AND query LIKE ?")) {
+			statement.setLong(1, dbid);
+			statement.setString(2, pattern);
+			try (ResultSet rows = statement.executeQuery()) {
+				rows.next();
+				return rows.getLong(1);
+			}
+		}
+	}
+
+	/** conflicts, read phases, reads executed, summed over the nodes' mutexes. */
+	private static long[] mutexCounters(List<NodeProbe> nodes) {
+		long[] sum = new long[3];
+		for (NodeProbe node : nodes) {
+			MutexStats stats = node.mutex.stats();
+			sum[0] += stats.conflicts();
+			sum[1] += stats.readPhases();
+			sum[2] += stats.readsExecuted();
+		}
+		return sum;
+	}
+
+	/** The sum of the keys' revisions (W2 values), read through one node. */
+	private static long revisions(Mutex<byte[], byte[]> mutex, byte[][] keys) {
+		long sum = 0;
+		for (byte[] key : keys) {
+			byte[] value = mutex.get(key).join().orElse(null);
+			sum += (value == null) ? 0 : io.levelmutex.benchmarks.Workload.Revisions.of(value);
+		}
+		return sum;
 	}
 
 	private static long databaseOid(Connection connection, String database) throws SQLException {

@@ -102,11 +102,18 @@ final class BatchCommitter {
 
 	private final DurableSequences durable;
 
+	/**
+	 * Whether a blind put goes through the schema's put function ({@link PostgresSql#commitPutFunction}) instead of
+	 * the put-only statement; fixed at open.
+	 */
+	private final boolean putFunction;
+
 	/** This node's batch ids (thread-safe). */
 	private final BatchIds batchIds;
 
 	BatchCommitter(Connections connections, PostgresSettings settings, PostgresSql sql, UUID nodeId,
-			CommitStep commitStep, DurableSequences durable) {
+			CommitStep commitStep, DurableSequences durable, boolean putFunction) {
+		this.putFunction = putFunction;
 		this.connections = connections;
 		this.settings = settings;
 		this.sql = sql;
@@ -212,13 +219,14 @@ final class BatchCommitter {
 
 	/**
 	 * A batch of one write through {@link OneWriteCommit}'s plain statement, a blind put through its put-only form
-	 * (the same commit step as the function's call, so a connection lost meanwhile is resolved through the batch log
+	 * or, where the schema has it, the put function (the same commit step as the function's call, so a connection lost meanwhile is resolved through the batch log
 	 * alike).
 	 * @return the outcome, or {@code null} if the statement wrote nothing and the function must decide
 	 */
 	private @Nullable CommitOutcome commitOneWrite(Connection connection, PostgresKeyspace keyspace, UUID batchId,
 			EngineBatch batch) throws SQLException {
-		String text = OneWriteCommit.isBlindPut(batch) ? this.sql.commitPut : this.sql.commitOneWrite;
+		String text = !OneWriteCommit.isBlindPut(batch) ? this.sql.commitOneWrite
+				: this.putFunction ? this.sql.commitPutFunction : this.sql.commitPut;
 		try (PreparedStatement statement = connection.prepareStatement(text)) {
 			OneWriteCommit.bind(statement, keyspace, batchId, this.nodeId, batch);
 			try (ResultSet rows = this.commitStep.call(connection, statement)) {

@@ -57,14 +57,16 @@ final class PostgresEngine implements StorageEngine {
 	private volatile boolean open = true;
 
 	private PostgresEngine(Connections connections, PostgresSettings settings, BatchCommitter.CommitStep commitStep,
-			boolean joinable) {
+			SchemaFeatures schema) {
+		boolean joinable = schema.joined();
 		this.settings = settings;
 		this.connections = connections;
 		PostgresSql sql = new PostgresSql(settings.tablePrefix(), settings.channel());
 		this.sql = sql;
 		this.keyspaces = new KeyspaceDirectory(sql);
 		this.durable = new DurableSequences(sql);
-		this.committer = new BatchCommitter(connections, settings, sql, this.nodeId, commitStep, this.durable);
+		this.committer = new BatchCommitter(connections, settings, sql, this.nodeId, commitStep, this.durable,
+				schema.putFunction());
 		this.reader = new PlanReader(connections, sql, this.durable);
 		this.listener = new RemoteChangeListener(connections, settings, this.nodeId, (change) -> {
 			// Every keyspace storage watches with a sink of its own; nothing arrives here.
@@ -92,8 +94,8 @@ final class PostgresEngine implements StorageEngine {
 	static PostgresEngine open(DataSource dataSource, PostgresSettings settings, boolean createSchema,
 			BatchCommitter.CommitStep commitStep) {
 		Connections connections = new Connections(dataSource, settings.connectWait());
-		boolean joinable = checkDatabase(connections, settings, createSchema);
-		PostgresEngine engine = new PostgresEngine(connections, settings, commitStep, joinable);
+		PostgresEngine engine = new PostgresEngine(connections, settings, commitStep,
+				checkSchema(connections, settings, createSchema));
 		engine.listener.start();
 		engine.afterCommit.start();
 		return engine;
@@ -107,13 +109,20 @@ final class PostgresEngine implements StorageEngine {
 	 * @throws PostgresUnavailableException if the server cannot be reached within the connect wait
 	 */
 	static boolean checkDatabase(Connections connections, PostgresSettings settings, boolean createSchema) {
+		return checkSchema(connections, settings, createSchema).joined();
+	}
+
+	/**
+	 * {@link #checkDatabase}, and what the schema offers.
+	 * @return whether the schema has the joined-commit procedure (version 3) and the put function
+	 */
+	static SchemaFeatures checkSchema(Connections connections, PostgresSettings settings, boolean createSchema) {
 		Connection connection = connections.open("opening the PostgreSQL storage");
 		try {
 			DurabilityCheck.check(connection);
-			if (createSchema) {
-				return SchemaInstaller.install(connection, settings.tablePrefix());
-			}
-			return SchemaInstaller.verify(connection, settings.tablePrefix());
+			boolean joined = createSchema ? SchemaInstaller.install(connection, settings.tablePrefix())
+					: SchemaInstaller.verify(connection, settings.tablePrefix());
+			return new SchemaFeatures(joined, SchemaInstaller.hasPutFunction(connection, settings.tablePrefix()));
 		}
 		catch (SQLException ex) {
 			throw SqlFailures.typed("Could not open the PostgreSQL storage (table prefix '" + settings.tablePrefix()
@@ -205,6 +214,14 @@ final class PostgresEngine implements StorageEngine {
 		}
 		this.listener.close();
 		this.afterCommit.close();
+	}
+
+	/**
+	 * What a verified schema offers this engine.
+	 * @param joined whether it has the joined-commit procedure (version 3)
+	 * @param putFunction whether it has the put function (version 3 from the build that added it)
+	 */
+	record SchemaFeatures(boolean joined, boolean putFunction) {
 	}
 
 }

@@ -18,6 +18,12 @@ final class PostgresSql {
 	/** The procedure committing several keyspaces' batches in one transaction (schema version 3), without the prefix. */
 	static final String COMMIT_JOINED_PROCEDURE = "commit_joined";
 
+	/** The function committing a blind put of one key (schema version 3, a later build), without the prefix. */
+	static final String COMMIT_PUT_FUNCTION = "commit_put";
+
+	/** The argument types of the put function. */
+	static final String COMMIT_PUT_ARGUMENTS = "integer, uuid, uuid, bytea, bytea";
+
 	/** The input argument types of the joined-commit procedure. */
 	static final String COMMIT_JOINED_ARGUMENTS = "uuid, integer[], uuid[], integer[], integer[], integer[], integer[], "
 			+ "bytea[], bytea[], integer[], bigint[], integer[], boolean[], bytea[], integer[], bytea[], bytea[], boolean[], "
@@ -121,6 +127,14 @@ final class PostgresSql {
 	 * then two NULLs.
 	 */
 	final String commitPut;
+
+	/**
+	 * {@link #commitPut} through the schema's put function (where it exists: {@link #putFunctionExists}): the same
+	 * work, rules, parameters and reply row (the batch's sequence, NULL when the lock was held or no such keyspace,
+	 * then two NULLs), its statements' plans cached per session (measured: less server time than the statement's
+	 * CTEs, series-ac/pgput). Run in autocommit.
+	 */
+	final String commitPutFunction;
 
 	/** Resolution of a lost commit: a lock timeout for the transaction ({@code set_config}, local). */
 	final String lockTimeout = "SELECT set_config('lock_timeout', ?, true)";
@@ -260,6 +274,9 @@ final class PostgresSql {
 	/** Schema check: whether the joined-commit procedure exists (version 3). */
 	final String joinedProcedureExists;
 
+	/** Schema check: whether the put function ({@link #commitPutFunction}) exists (version 3, a later build). */
+	final String putFunctionExists;
+
 	/**
 	 * The statements for tables named with {@code prefix}, listening on the default channel.
 	 * @param prefix the table prefix (a validated identifier)
@@ -370,6 +387,8 @@ final class PostgresSql {
 				)
 				SELECT k.seq, NULL::bigint, NULL::text FROM (SELECT) AS one LEFT JOIN k ON true"""
 			.formatted(this.keyspaceTable, this.entryTable, this.batchTable);
+		this.commitPutFunction = "SELECT s, NULL::bigint, NULL::text FROM %s%s(?, ?, ?, ?, ?) AS s".formatted(prefix,
+				COMMIT_PUT_FUNCTION);
 		this.lockKeyspace = "SELECT horizon FROM %s WHERE id = ? FOR UPDATE".formatted(this.keyspaceTable);
 		this.findBatch = """
 				SELECT seq, applied_ops, rejected_unit, rejected_reason, rejected_key FROM %s
@@ -428,6 +447,8 @@ final class PostgresSql {
 					COMMIT_FUNCTION_ARGUMENTS);
 		this.joinedProcedureExists = "SELECT to_regprocedure('%s%s(%s)') IS NOT NULL".formatted(prefix,
 				COMMIT_JOINED_PROCEDURE, COMMIT_JOINED_ARGUMENTS);
+		this.putFunctionExists = "SELECT to_regprocedure('%s%s(%s)') IS NOT NULL".formatted(prefix,
+				COMMIT_PUT_FUNCTION, COMMIT_PUT_ARGUMENTS);
 	}
 
 	/**

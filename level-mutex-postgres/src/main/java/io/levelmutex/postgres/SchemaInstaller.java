@@ -162,6 +162,18 @@ final class SchemaInstaller {
 		return true;
 	}
 
+	/**
+	 * Whether the schema has the put function ({@link PostgresSql#commitPutFunction}): version 3 from the build that
+	 * added it; a version-2 schema, or a version-3 one created before, puts one key through the plain statement.
+	 * @param connection a connection to the database
+	 * @param prefix the table prefix
+	 * @return whether the function exists
+	 * @throws SQLException if the catalog cannot be read
+	 */
+	static boolean hasPutFunction(Connection connection, String prefix) throws SQLException {
+		return queryBoolean(connection, new PostgresSql(prefix).putFunctionExists);
+	}
+
 	private static boolean queryBoolean(Connection connection, String sql) throws SQLException {
 		try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
 			rows.next();

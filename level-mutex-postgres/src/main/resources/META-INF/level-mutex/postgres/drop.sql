@@ -9,6 +9,8 @@ DROP PROCEDURE IF EXISTS level_mutex_commit_joined(uuid, integer[], uuid[], inte
 DROP PROCEDURE IF EXISTS level_mutex_commit_released(integer, uuid, uuid, bytea[], bytea[], integer[], bigint[],
     integer[], boolean[], bytea[], integer[], bytea[], bytea[], boolean[]);
 
+DROP FUNCTION IF EXISTS level_mutex_commit_put(integer, uuid, uuid, bytea, bytea);
+
 DROP FUNCTION IF EXISTS level_mutex_commit(integer, uuid, uuid, bytea[], bytea[], integer[], bigint[], integer[],
     boolean[], bytea[], integer[], bytea[], bytea[], boolean[]);
 

@@ -147,13 +147,49 @@ class OneWriteCommitTest extends ClusterTestSupport {
 		assertThat(node.commit(ks, TestBatch.of(List.of(TestBatch.del(bytes("n"))))).sequence()).isEqualTo(2);
 		assertThat(node.commit(ks, increment(2, "5")).sequence()).isEqualTo(3);
 		assertThat(sent).hasSize(3);
-		assertThat(sent.get(0)).as("the put").doesNotContain("FUTURE_SNAPSHOT").doesNotContain(sql.tombstoneTable)
-			.contains(sql.batchTable);
+		assertThat(sent.get(0)).as("the put, through the schema's put function").contains(prefix + "commit_put(")
+			.doesNotContain("FUTURE_SNAPSHOT").doesNotContain(sql.tombstoneTable);
 		assertThat(sent.get(1)).as("the delete").contains("FUTURE_SNAPSHOT").contains(sql.tombstoneTable);
 		assertThat(sent.get(2)).as("the update").contains("FUTURE_SNAPSHOT");
 		assertThat(queryLong(database, "SELECT count(*) FROM " + sql.batchTable)).isEqualTo(3);
 		try (TestSnapshot snapshot = node.snapshot(ks)) {
 			assertThat(text(snapshot.get(List.of(bytes("n"))).get(0))).isEqualTo("5");
+		}
+	}
+
+	/**
+	 * A schema without the put function (version 2, or a version-3 database created before it) still commits blind
+	 * puts in one statement: the put-only statement, gapless with the function's puts of another node.
+	 */
+	@Test
+	void whenTheSchemaHasNoPutFunctionThenABlindPutIsThePutOnlyStatement() throws Exception {
+		PGSimpleDataSource database = newDatabase();
+		TestNode withFunction = open(database);
+		PostgresKeyspace ks = withFunction.keyspace("no-put-function");
+		assertThat(withFunction.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("n"), bytes("1"))))).sequence())
+			.isEqualTo(1);
+		PostgresSql sql = new PostgresSql(prefix);
+		try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
+			statement.execute("DROP FUNCTION " + prefix + PostgresSql.COMMIT_PUT_FUNCTION + "("
+					+ PostgresSql.COMMIT_PUT_ARGUMENTS + ")");
+		}
+		List<String> sent = new ArrayList<>();
+		TestNode without = TestNode.open(database, fastSettings(), false, (connection, call) -> {
+			sent.add(call.toString());
+			return call.executeQuery();
+		});
+		assertThat(without.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("n"), bytes("2"))))).sequence())
+			.isEqualTo(2);
+		assertThat(without.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("m"), bytes("3"))))).sequence())
+			.as("a new key").isEqualTo(3);
+		assertThat(sent).hasSize(2);
+		assertThat(sent.get(0)).as("the put-only statement").doesNotContain("commit_put(").contains(sql.batchTable)
+			.doesNotContain("FUTURE_SNAPSHOT");
+		assertThat(queryLong(database, "SELECT count(*) FROM " + sql.batchTable)).isEqualTo(3);
+		try (TestSnapshot snapshot = withFunction.snapshot(ks)) {
+			assertThat(snapshot.get(List.of(bytes("n"), bytes("m"))).stream().map(ClusterTestSupport::text).toList())
+				.containsExactly("2", "3");
+			assertThat(snapshot.sequence()).isEqualTo(3);
 		}
 	}
 

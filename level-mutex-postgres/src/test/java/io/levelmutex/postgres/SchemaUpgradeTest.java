@@ -144,6 +144,8 @@ class SchemaUpgradeTest extends ClusterTestSupport {
 		Connections connections = new Connections(database, defaults.connectWait());
 		assertThat(PostgresEngine.checkDatabase(connections, defaults, false)).as("version 2: no joined commits")
 			.isFalse();
+		assertThat(PostgresEngine.checkSchema(connections, defaults, false).putFunction())
+			.as("version 2: puts through the plain statement").isFalse();
 		TestNode node = TestNode.open(database, defaults, false);
 		PostgresKeyspace ks = node.keyspace("kept");
 		node.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("a"), bytes("1")))));
@@ -152,10 +154,15 @@ class SchemaUpgradeTest extends ClusterTestSupport {
 		assertThat(queryLong(database, "SELECT max(version) FROM level_mutex_schema_version")).isEqualTo(3);
 		assertBatchLogKeyedBySequenceOnly(database, "level_mutex_");
 		assertThat(PostgresEngine.checkDatabase(connections, defaults, false)).as("version 3: joined commits").isTrue();
+		assertThat(PostgresEngine.checkSchema(connections, defaults, false).putFunction())
+			.as("version 3: the put function").isTrue();
 		try (JoinedCommitter joiner = TestNode.open(database, defaults, false).joiner(1)) {
 			assertThat(joiner.submit(ks, TestBatch.of(List.of(TestBatch.put(bytes("b"), bytes("2")))).batch(), 1,
 					new CommitRoute()).get(60, java.util.concurrent.TimeUnit.SECONDS).result().sequence()).isEqualTo(2);
 		}
+		assertThat(TestNode.open(database, defaults, false).commit(ks,
+				TestBatch.of(List.of(TestBatch.put(bytes("a"), bytes("1"))))).sequence())
+			.as("a put through the function, after one through the statement and a joined commit").isEqualTo(3);
 		try (TestSnapshot snapshot = node.snapshot(ks)) {
 			assertThat(snapshot.get(List.of(bytes("a"), bytes("b"))).stream().map(ClusterTestSupport::text).toList())
 				.containsExactly("1", "2");
@@ -175,6 +182,9 @@ class SchemaUpgradeTest extends ClusterTestSupport {
 		assertThat(PostgresEngine.checkDatabase(connections, fastSettings(), true)).isTrue();
 		assertThat(queryLong(database, "SELECT count(*) FROM pg_proc WHERE proname = '" + prefix + "commit_joined'"))
 			.as("the joined procedure carries the prefix").isEqualTo(1);
+		assertThat(queryLong(database, "SELECT count(*) FROM pg_proc WHERE proname = '" + prefix + "commit_put'"))
+			.as("the put function carries the prefix").isEqualTo(1);
+		assertThat(PostgresEngine.checkSchema(connections, fastSettings(), false).putFunction()).isTrue();
 		assertThat(queryLong(database, "SELECT max(version) FROM " + prefix + "schema_version")).isEqualTo(3);
 		assertBatchLogKeyedBySequenceOnly(database, prefix);
 	}

@@ -37,14 +37,16 @@ final class TestNode {
 	/** The after-commit worker, once {@link #hinting()} started it; owned by the test thread. */
 	private AfterCommit afterCommit;
 
-	private TestNode(DataSource dataSource, PostgresSettings settings, BatchCommitter.CommitStep commitStep) {
+	private TestNode(DataSource dataSource, PostgresSettings settings, BatchCommitter.CommitStep commitStep,
+			boolean putFunction) {
 		this.settings = settings;
 		this.connections = new Connections(dataSource, settings.connectWait());
 		PostgresSql sql = new PostgresSql(settings.tablePrefix(), settings.channel());
 		this.sql = sql;
 		this.keyspaces = new KeyspaceDirectory(sql);
 		this.durable = new DurableSequences(sql);
-		this.committer = new BatchCommitter(this.connections, settings, sql, this.nodeId, commitStep, this.durable);
+		this.committer = new BatchCommitter(this.connections, settings, sql, this.nodeId, commitStep, this.durable,
+				putFunction);
 		this.reader = new PlanReader(this.connections, sql, this.durable);
 		this.cleaner = new TombstoneCleaner(this.connections, settings, sql);
 		this.commitStep = commitStep;
@@ -70,9 +72,10 @@ final class TestNode {
 
 	static TestNode open(DataSource dataSource, PostgresSettings settings, boolean createSchema,
 			BatchCommitter.CommitStep commitStep) {
-		TestNode node = new TestNode(dataSource, settings, commitStep);
-		PostgresEngine.checkDatabase(node.connections, settings, createSchema);
-		return node;
+		// As the engine: the schema checked (or created) first; its put function, when there, serves blind puts.
+		PostgresEngine.SchemaFeatures schema = PostgresEngine.checkSchema(
+				new Connections(dataSource, settings.connectWait()), settings, createSchema);
+		return new TestNode(dataSource, settings, commitStep, schema.putFunction());
 	}
 
 	/** Starts an after-commit worker (a daemon thread, idle between commits) that sends this node's hints. */

@@ -49,7 +49,9 @@ import io.levelmutex.postgres.PostgresStore;
  * read of a preloaded key: future + join, the blocking view) and {@code select} (its SQL counterpart, an autocommit
  * single-row SELECT), {@code update-reads} / {@code update-blocking-reads} (the update points with the engine's
  * known writes off, {@code -Dio.levelmutex.postgres.knownWrites=false} for that mutex only: every update() reads
- * its key first, as before pgc1u; the A/B pair of the update points).
+ * its key first, as before pgc1u; the A/B pair of the update points), {@code put-stmt} / {@code put-blocking-stmt}
+ * (the put points on a schema without the put function {@code level_mutex_commit_put}: the engine's plain put-only
+ * statement, as before pgput; the A/B pair of the put points).
  * Client side, every connection and statement of the probe's pools is timed by a wrapper (per statement kind,
  * the thread that ran it); server side, per operation: statements and their mean execution time, the commit
  * function's own time, WAL syncs ({@code pg_stat_wal}), JVM CPU. Usage: {@code C1LatencyProbe [rounds] [ops]
@@ -81,6 +83,12 @@ public final class C1LatencyProbe {
 	private static final String KNOWN_WRITES = "io.levelmutex.postgres.knownWrites";
 
 	private static final String READS = "-reads";
+
+	/**
+	 * Suffix of a point run on a schema without the put function (dropped after the schema was created, the store
+	 * then only verifies it): the engine puts one key through its plain put-only statement, as before pgput.
+	 */
+	private static final String STATEMENT = "-stmt";
 
 	private static final List<String> ALL = List.of("upsert", "optimistic", "fn", "put", "put-direct", "update",
 			"update-direct", "hint", "put-blocking", "update-blocking", "get", "get-blocking", "select");
@@ -144,7 +152,8 @@ public final class C1LatencyProbe {
 				case "upsert", "optimistic", "select" -> sql(point, database, steps);
 				case "fn", "hint" -> direct(point, database, steps);
 				case "put", "put-direct", "update", "update-direct", "put-blocking", "update-blocking", "get",
-						"get-blocking", "update-reads", "update-blocking-reads" -> mutex(point, database, steps);
+						"get-blocking", "update-reads", "update-blocking-reads", "put-stmt", "put-blocking-stmt" ->
+					mutex(point, database, steps);
 				default -> throw new IllegalArgumentException("unknown point " + point);
 			};
 			// the pools are closed: their backends flushed their WAL statistics as they exited
@@ -240,9 +249,19 @@ public final class C1LatencyProbe {
 		boolean direct = point.endsWith("-direct");
 		// "-reads": the same point with the engine's known writes off (every update() reads: main before pgc1u)
 		boolean reads = point.endsWith(READS);
-		String operation = reads ? point.substring(0, point.length() - READS.length()) : point;
+		boolean statement = point.endsWith(STATEMENT);
+		String operation = reads ? point.substring(0, point.length() - READS.length())
+				: statement ? point.substring(0, point.length() - STATEMENT.length()) : point;
+		if (statement) {
+			try (HikariDataSource setup = database.pool("c1-setup", 2)) {
+				PostgresStore.builder(setup).open().close();
+				try (Connection connection = setup.getConnection(); Statement drop = connection.createStatement()) {
+					drop.execute("DROP FUNCTION level_mutex_commit_put(integer, uuid, uuid, bytea, bytea)");
+				}
+			}
+		}
 		try (HikariDataSource pool = timedPool(database, "c1-" + point, direct ? 3 : 60, steps)) {
-			MutexStore store = PostgresStore.builder(pool).open();
+			MutexStore store = PostgresStore.builder(pool).initializeSchema(!statement).open();
 			try {
 				String before = System.getProperty(KNOWN_WRITES);
 				System.setProperty(KNOWN_WRITES, String.valueOf(!reads)); // read when the mutex's keyspace opens

@@ -216,6 +216,171 @@ class JoinedCommitTest extends ClusterTestSupport {
 		}
 	}
 
+	/** A keyspace's entry rows as "key=value@seq" (value "-" for a tombstone), in key order. */
+	private static List<String> entries(PGSimpleDataSource database, PostgresKeyspace keyspace) throws SQLException {
+		return rows(database, "SELECT convert_from(key, 'UTF8'), coalesce(convert_from(value, 'UTF8'), '-'), seq FROM "
+				+ prefix + "entry WHERE keyspace_id = ? ORDER BY key", keyspace, "%s=%s@%s");
+	}
+
+	/** A keyspace's rows of the tombstone table as "key@seq", in key order. */
+	private static List<String> tombstones(PGSimpleDataSource database, PostgresKeyspace keyspace)
+			throws SQLException {
+		return rows(database, "SELECT convert_from(key, 'UTF8'), seq FROM " + prefix
+				+ "tombstone WHERE keyspace_id = ? ORDER BY key, seq", keyspace, "%s@%s");
+	}
+
+	/** A keyspace's batch log as "seq:applied_ops:rejected_unit", in sequence order. */
+	private static List<String> batchLogRows(PGSimpleDataSource database, PostgresKeyspace keyspace)
+			throws SQLException {
+		return rows(database, "SELECT seq, applied_ops, rejected_unit FROM " + prefix
+				+ "batch WHERE keyspace_id = ? ORDER BY seq", keyspace, "%s:%s:%s");
+	}
+
+	private static List<String> rows(PGSimpleDataSource database, String sql, PostgresKeyspace keyspace, String format)
+			throws SQLException {
+		List<String> rows = new ArrayList<>();
+		try (Connection connection = database.getConnection();
+				PreparedStatement statement = connection.prepareStatement(sql)) {
+			statement.setInt(1, keyspace.id());
+			try (ResultSet result = statement.executeQuery()) {
+				int columns = result.getMetaData().getColumnCount();
+				while (result.next()) {
+					Object[] values = new Object[columns];
+					for (int c = 0; c < columns; c++) {
+						values[c] = result.getString(c + 1);
+					}
+					rows.add(String.format(format, values));
+				}
+			}
+		}
+		return rows;
+	}
+
+	@Test
+	void whenBlindBatchesAreJoinedThenEachWriteCarriesItsKeyspacesSequenceTheLastWriteOfAKeyWinsAndDeletesLeaveTombstonesOnlyWhereAValueWas()
+			throws Exception {
+		PGSimpleDataSource database = newDatabase();
+		TestNode node = open(database);
+		// three keyspaces at different sequences, so that a write carrying another keyspace's sequence shows
+		PostgresKeyspace x = node.keyspace("set-x");
+		PostgresKeyspace y = node.keyspace("set-y");
+		PostgresKeyspace z = node.keyspace("set-z");
+		node.commit(x, put("old", "1")); // x at 1
+		node.commit(y, put("old", "1"));
+		node.commit(y, TestBatch.of(List.of(TestBatch.del(bytes("old"))))); // a tombstone at 2
+		node.commit(y, put("other", "1")); // y at 3
+		node.commit(z, put("keep", "1"));
+		node.commit(z, put("old", "1")); // z at 2
+		try (Joiner joiner = Joiner.busy(database, fastSettings())) {
+			CompletableFuture<CommitOutcome> fx = joiner.submit(x, TestBatch.of(List.of(
+					TestBatch.put(bytes("a"), bytes("1")), TestBatch.put(bytes("a"), bytes("2")), // the last wins
+					TestBatch.del(bytes("old")), // a value was there: a tombstone
+					TestBatch.del(bytes("missing")), // none was: nothing
+					TestBatch.put(bytes("c"), bytes("1")), TestBatch.del(bytes("c")), // the delete wins, nothing was
+					TestBatch.del(bytes("d")), TestBatch.put(bytes("d"), bytes("3"))))); // the put wins
+			CompletableFuture<CommitOutcome> fy = joiner.submit(y, TestBatch.of(List.of(
+					TestBatch.del(bytes("old")), // already a tombstone: no second one
+					TestBatch.del(bytes("other")), TestBatch.put(bytes("other"), bytes("2")))));
+			CompletableFuture<CommitOutcome> fz = joiner.submit(z, TestBatch.of(List.of(
+					TestBatch.put(bytes("keep"), bytes("2")), TestBatch.put(bytes("keep"), bytes("3")))));
+			joiner.release();
+			CommitOutcome ox = outcome(fx);
+			CommitOutcome oy = outcome(fy);
+			CommitOutcome oz = outcome(fz);
+			assertThat(List.of(ox.result().sequence(), oy.result().sequence(), oz.result().sequence()))
+				.as("each keyspace's own next sequence").containsExactly(2L, 4L, 3L);
+			assertThat(List.of(ox.result().appliedOperations(), oy.result().appliedOperations(),
+					oz.result().appliedOperations())).containsExactly(8, 3, 2);
+			assertThat(ox.result().hasRejection() || oy.result().hasRejection() || oz.result().hasRejection()).isFalse();
+			assertThat(joiner.committer.joinedCalls()).isEqualTo(1);
+		}
+		assertThat(entries(database, x)).containsExactly("a=2@2", "d=3@2", "old=-@2");
+		assertThat(tombstones(database, x)).containsExactly("old@2");
+		assertThat(entries(database, y)).containsExactly("old=-@2", "other=2@4");
+		assertThat(tombstones(database, y)).containsExactly("old@2");
+		assertThat(entries(database, z)).containsExactly("keep=3@3", "old=1@2");
+		assertThat(tombstones(database, z)).isEmpty();
+		assertThat(batchLogRows(database, x)).containsExactly("1:1:-1", "2:8:-1");
+		assertThat(batchLogRows(database, y)).containsExactly("1:1:-1", "2:1:-1", "3:1:-1", "4:3:-1");
+		assertThat(batchLogRows(database, z)).containsExactly("1:1:-1", "2:1:-1", "3:2:-1");
+		// the next commit of each keyspace takes the next sequence
+		assertThat(node.commit(x, put("a", "3")).sequence()).isEqualTo(3);
+		assertThat(node.commit(y, put("a", "3")).sequence()).isEqualTo(5);
+		assertThat(node.commit(z, put("a", "3")).sequence()).isEqualTo(4);
+	}
+
+	@Test
+	void whenBlindAndUpdateBatchesAreJoinedAndOneLockIsHeldElsewhereThenEachKeepsItsOwnOutcomeAndOnlyTheHeldOneWaits()
+			throws Exception {
+		PGSimpleDataSource database = newDatabase();
+		TestNode node = open(database);
+		// keyspace ids ascend in this order; blind and update batches alternate in it
+		PostgresKeyspace blind1 = node.keyspace("mixed-1-blind");
+		PostgresKeyspace rejected = node.keyspace("mixed-2-rejected");
+		PostgresKeyspace blind3 = node.keyspace("mixed-3-blind");
+		PostgresKeyspace update = node.keyspace("mixed-4-update");
+		PostgresKeyspace held = node.keyspace("mixed-5-held");
+		PostgresKeyspace blind6 = node.keyspace("mixed-6-blind");
+		for (PostgresKeyspace keyspace : List.of(blind1, rejected, blind3, update, held, blind6)) {
+			node.commit(keyspace, put("k", "1")); // sequence 1
+		}
+		node.commit(rejected, put("k", "2")); // sequence 2: what an update with snapshot 1 read changed
+		try (Joiner joiner = Joiner.busy(database, resolvingSettings(), JoinedCommitter.LOCK_WAIT_MILLIS);
+				Connection holder = database.getConnection()) {
+			holder.setAutoCommit(false);
+			try (PreparedStatement lock = holder
+				.prepareStatement("SELECT 1 FROM " + prefix + "keyspace WHERE id = ? FOR UPDATE")) {
+				lock.setInt(1, held.id());
+				lock.executeQuery().close();
+			}
+			CompletableFuture<CommitOutcome> f6 = joiner.submit(blind6, put("k", "six"));
+			CompletableFuture<CommitOutcome> f5 = joiner.submit(held, put("k", "held"));
+			CompletableFuture<CommitOutcome> f4 = joiner.submit(update,
+					TestBatch.of(List.of(TestBatch.put(bytes("k"), bytes("updated")), TestBatch.put(bytes("w"), bytes("w"))),
+							List.of(new TestBatch.Unit(0, 1, List.of(bytes("k")), List.of(), List.of(bytes("k"))))));
+			CompletableFuture<CommitOutcome> f3 = joiner.submit(blind3, TestBatch.of(
+					List.of(TestBatch.put(bytes("k"), bytes("three")), TestBatch.del(bytes("k")))));
+			CompletableFuture<CommitOutcome> f2 = joiner.submit(rejected,
+					TestBatch.of(List.of(TestBatch.put(bytes("k"), bytes("lost"))),
+							List.of(new TestBatch.Unit(0, 1, List.of(bytes("k")), List.of(), List.of(bytes("k"))))));
+			CompletableFuture<CommitOutcome> f1 = joiner.submit(blind1, put("k", "one"));
+			joiner.release();
+			assertThat(outcome(f1).result().sequence()).isEqualTo(2);
+			CommitOutcome none = outcome(f2);
+			assertThat(none.committed()).isFalse();
+			assertThat(none.result().sequence()).as("the keyspace's sequence, none taken").isEqualTo(2);
+			assertThat(none.reason()).isEqualTo(RejectionReason.KEY_READ);
+			assertThat(outcome(f3).result().sequence()).isEqualTo(2);
+			CommitOutcome updated = outcome(f4);
+			assertThat(updated.result().sequence()).isEqualTo(2);
+			assertThat(updated.result().appliedOperations()).isEqualTo(2);
+			assertThat(updated.result().hasRejection()).isFalse();
+			assertThat(outcome(f6).result().sequence()).isEqualTo(2);
+			// the held keyspace's batch failed its lock wait alone and waits on its own
+			String soloWait = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+					+ "AND wait_event_type = 'Lock' "
+					+ "AND query NOT LIKE '%commit_joined%' AND pid <> pg_backend_pid()";
+			await().atMost(WAIT).until(() -> queryLong(database, soloWait) == 1);
+			assertThat(f5).isNotDone();
+			holder.rollback();
+			assertThat(outcome(f5).result().sequence()).isEqualTo(2);
+			assertThat(joiner.committer.joinedCalls()).isEqualTo(1);
+		}
+		assertThat(entries(database, blind1)).containsExactly("k=one@2");
+		assertThat(entries(database, rejected)).containsExactly("k=2@2");
+		assertThat(entries(database, blind3)).containsExactly("k=-@2");
+		assertThat(tombstones(database, blind3)).containsExactly("k@2");
+		assertThat(entries(database, update)).containsExactly("k=updated@2", "w=w@2");
+		assertThat(entries(database, held)).containsExactly("k=held@2");
+		assertThat(entries(database, blind6)).containsExactly("k=six@2");
+		assertThat(batchLogRows(database, blind1)).containsExactly("1:1:-1", "2:1:-1");
+		assertThat(batchLogRows(database, rejected)).containsExactly("1:1:-1", "2:1:-1");
+		assertThat(batchLogRows(database, blind3)).containsExactly("1:1:-1", "2:2:-1");
+		assertThat(batchLogRows(database, update)).containsExactly("1:1:-1", "2:2:-1");
+		assertThat(batchLogRows(database, held)).containsExactly("1:1:-1", "2:1:-1");
+		assertThat(node.commit(rejected, put("k", "3")).sequence()).as("no sequence lost").isEqualTo(3);
+	}
+
 	@Test
 	void whenOneBatchOfAJoinedCommitIsRejectedByValidationThenOnlyItAppliesNothingAndTheOthersCommit()
 			throws Exception {

@@ -1,0 +1,133 @@
+-- Probe: the set-based joined commit. Same signature and reply as level_mutex_commit_joined. Batches in keyspace
+-- order; a BLIND batch (no updates, at least one write) only takes its keyspace's lock and sequence in the loop
+-- (SKIP LOCKED first, so an uncontended lock costs no subtransaction; a busy one is waited for in a subtransaction
+-- of its own, so lock_timeout fails that batch alone); a batch with updates (or empty) goes through
+-- level_mutex_commit in a subtransaction as before, at its place in keyspace order. After the loop: ONE apply
+-- statement for every blind batch's writes (each row with its keyspace's new sequence, the last write of a key per
+-- keyspace winning, deletes leaving tombstones only where a value was) and ONE batch-log insert. An error in that
+-- statement rolls the whole set back (one subtransaction per call) and the call runs the per-keyspace path.
+CREATE OR REPLACE PROCEDURE level_mutex_commit_joined_set(p_node uuid, p_keyspaces integer[], p_batches uuid[],
+        p_key_from integer[], p_update_from integer[], p_footprint_from integer[], p_span_from integer[],
+        p_keys bytea[], p_values bytea[], p_update_first integer[], p_update_snapshot bigint[],
+        p_key_update integer[], p_key_read boolean[], p_key bytea[],
+        p_span_update integer[], p_span_low bytea[], p_span_high bytea[], p_span_bounded boolean[],
+        p_lock_wait_ms integer,
+        OUT seq bigint[], OUT applied_ops integer[], OUT rejected_unit integer[], OUT rejected_reason text[],
+        OUT rejected_key bytea[], OUT error_state text[], OUT error_detail text[], OUT flushed boolean)
+    LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_count integer := coalesce(cardinality(p_keyspaces), 0);
+    v_committed integer := 0;
+    v_seq bigint;
+    v_applied integer;
+    v_unit integer;
+    v_reason text;
+    v_key bytea;
+    v_state text;
+    v_message text;
+    v_detail text;
+    v_blind integer[] := '{}';
+    v_blind_seq bigint[] := '{}';
+BEGIN
+    seq := array_fill(NULL::bigint, ARRAY[v_count]);
+    applied_ops := array_fill(NULL::integer, ARRAY[v_count]);
+    rejected_unit := array_fill(NULL::integer, ARRAY[v_count]);
+    rejected_reason := array_fill(NULL::text, ARRAY[v_count]);
+    rejected_key := array_fill(NULL::bytea, ARRAY[v_count]);
+    error_state := array_fill(NULL::text, ARRAY[v_count]);
+    error_detail := array_fill(NULL::text, ARRAY[v_count]);
+    PERFORM set_config('level_mutex.commit_released', 'on', true);
+    PERFORM set_config('synchronous_commit', 'off', true);
+    PERFORM set_config('plan_cache_mode', 'force_generic_plan', true);
+    IF p_lock_wait_ms > 0 THEN
+        PERFORM set_config('lock_timeout', p_lock_wait_ms || 'ms', true);
+    END IF;
+    FOR i IN 1 .. v_count LOOP
+        IF p_update_from[i + 1] = p_update_from[i] AND p_key_from[i + 1] > p_key_from[i] THEN
+            v_seq := NULL;
+            UPDATE level_mutex_keyspace k SET seq = k.seq + 1, async_seq = k.seq + 1
+                WHERE k.id = (SELECT l.id FROM level_mutex_keyspace l WHERE l.id = p_keyspaces[i]
+                    FOR NO KEY UPDATE SKIP LOCKED)
+                RETURNING k.seq INTO v_seq;
+            IF v_seq IS NULL THEN
+                BEGIN
+                    UPDATE level_mutex_keyspace k SET seq = k.seq + 1, async_seq = k.seq + 1
+                        WHERE k.id = p_keyspaces[i] RETURNING k.seq INTO v_seq;
+                EXCEPTION WHEN OTHERS THEN
+                    GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_message = MESSAGE_TEXT;
+                    error_state[i] := v_state;
+                    error_detail[i] := v_message;
+                END;
+            END IF;
+            IF v_seq IS NOT NULL THEN
+                v_blind := v_blind || i;
+                v_blind_seq := v_blind_seq || v_seq;
+            END IF;
+            CONTINUE;
+        END IF;
+        BEGIN
+            SELECT c.seq, c.applied_ops, c.rejected_unit, c.rejected_reason, c.rejected_key
+                INTO v_seq, v_applied, v_unit, v_reason, v_key
+                FROM level_mutex_commit(p_keyspaces[i], p_batches[i], p_node,
+                    p_keys[p_key_from[i]:p_key_from[i + 1] - 1], p_values[p_key_from[i]:p_key_from[i + 1] - 1],
+                    p_update_first[p_update_from[i]:p_update_from[i + 1] - 1],
+                    p_update_snapshot[p_update_from[i]:p_update_from[i + 1] - 1],
+                    p_key_update[p_footprint_from[i]:p_footprint_from[i + 1] - 1],
+                    p_key_read[p_footprint_from[i]:p_footprint_from[i + 1] - 1],
+                    p_key[p_footprint_from[i]:p_footprint_from[i + 1] - 1],
+                    p_span_update[p_span_from[i]:p_span_from[i + 1] - 1],
+                    p_span_low[p_span_from[i]:p_span_from[i + 1] - 1],
+                    p_span_high[p_span_from[i]:p_span_from[i + 1] - 1],
+                    p_span_bounded[p_span_from[i]:p_span_from[i + 1] - 1]) c;
+            IF FOUND THEN
+                seq[i] := v_seq;
+                applied_ops[i] := v_applied;
+                rejected_unit[i] := v_unit;
+                rejected_reason[i] := v_reason;
+                rejected_key[i] := v_key;
+                v_committed := v_committed + 1;
+            END IF;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_message = MESSAGE_TEXT,
+                v_detail = PG_EXCEPTION_DETAIL;
+            error_state[i] := v_state;
+            error_detail[i] := CASE WHEN v_state = 'LM001' THEN v_detail ELSE v_message END;
+        END;
+    END LOOP;
+    IF cardinality(v_blind) > 0 THEN
+        WITH b AS (
+            SELECT b.i, b.seq, p_keyspaces[b.i] AS keyspace_id FROM unnest(v_blind, v_blind_seq) AS b(i, seq)
+        ), last AS (
+            SELECT DISTINCT ON (b.keyspace_id, w.key) b.keyspace_id, b.seq, w.key, w.value
+            FROM unnest(p_keys, p_values) WITH ORDINALITY AS w(key, value, n)
+            JOIN b ON w.n >= p_key_from[b.i] AND w.n < p_key_from[b.i + 1]
+            ORDER BY b.keyspace_id, w.key, w.n DESC
+        ), put AS (
+            INSERT INTO level_mutex_entry AS e (keyspace_id, key, value, seq)
+            SELECT l.keyspace_id, l.key, l.value, l.seq FROM last l WHERE l.value IS NOT NULL
+            ON CONFLICT (keyspace_id, key) DO UPDATE SET value = EXCLUDED.value, seq = EXCLUDED.seq
+        ), del AS (
+            UPDATE level_mutex_entry e SET value = NULL, seq = l.seq FROM last l
+            WHERE l.value IS NULL AND e.keyspace_id = l.keyspace_id AND e.key = l.key AND e.value IS NOT NULL
+            RETURNING e.keyspace_id, e.seq, e.key
+        ), tombstone AS (
+            INSERT INTO level_mutex_tombstone (keyspace_id, seq, key) SELECT d.keyspace_id, d.seq, d.key FROM del d
+        )
+        INSERT INTO level_mutex_batch (batch_id, keyspace_id, seq, node_id, applied_ops, rejected_unit)
+        SELECT p_batches[b.i], b.keyspace_id, b.seq, p_node, p_key_from[b.i + 1] - p_key_from[b.i], -1 FROM b;
+        FOR j IN 1 .. cardinality(v_blind) LOOP
+            seq[v_blind[j]] := v_blind_seq[j];
+            applied_ops[v_blind[j]] := p_key_from[v_blind[j] + 1] - p_key_from[v_blind[j]];
+            rejected_unit[v_blind[j]] := -1;
+        END LOOP;
+        v_committed := v_committed + cardinality(v_blind);
+    END IF;
+    COMMIT;
+    IF v_committed > 0 THEN
+        PERFORM set_config('synchronous_commit', 'on', true);
+        PERFORM pg_logical_emit_message(true, 'level-mutex', '');
+    END IF;
+    flushed := true;
+END;
+$$;

@@ -49,14 +49,9 @@ import io.levelmutex.engine.EngineBatch;
  * batches.
  *
  * <p>Inside a joined commit, per batch, in keyspace-id order (every node takes keyspace locks in that order: no
- * deadlock between joined commits): a batch with updates runs the commit function's validation, sequence,
- * batch-log row and apply, in a subtransaction of its own, so that a batch that applies nothing (a rejected first
- * update) or fails with an error fails alone: the others commit. A blind batch (no updates: nothing of it can be
- * rejected) only takes its keyspace's lock and sequence there; then ONE statement applies the writes of every
- * blind batch of the call and records them in the batch log (no function call or subtransaction per keyspace:
- * about a fifth of the server's CPU per keyspace batch at 7 writes, benchmarks/results/series-ac/pgset). Should
- * that statement fail, the call starts over with every batch in its own subtransaction, so that a batch the server
- * refuses still fails alone. The locks are released at one COMMIT, then one flush makes every batch of it
+ * deadlock between joined commits): the commit function's validation, sequence, batch-log row and apply, in a
+ * subtransaction of its own, so that a batch that applies nothing (a rejected first update) or fails with an error
+ * fails alone: the others commit. The locks are released at one COMMIT, then one flush makes every batch of it
  * durable before the reply. A batch whose error was a serialization failure or deadlock, or whose keyspace lock
  * was not granted within {@link #LOCK_WAIT_MILLIS}, is committed again on its own ({@link BatchCommitter}, which
  * retries and waits for the lock), on a {@link #solo} thread. (Skipping a busy keyspace instead of waiting, sending

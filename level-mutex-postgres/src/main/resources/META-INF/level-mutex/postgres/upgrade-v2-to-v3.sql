@@ -55,26 +55,16 @@ $$;
 -- [p_X_from[i], p_X_from[i + 1] - 1] of the flattened arrays (each *_from array has one more element than the
 -- batches: the end), with its update and write indexes relative to its own batch, exactly as level_mutex_commit
 -- takes them. The caller sorts the batches by keyspace id, so every node takes keyspace locks in one order (no
--- deadlock between joined commits). The batches are taken in that order. A BLIND batch (writes, no updates:
--- nothing of it can be rejected) only takes its keyspace's lock and next sequence there (recorded in async_seq,
--- as level_mutex_commit's released mode does; tried first without waiting, so an uncontended lock costs no
--- subtransaction); a batch with updates runs level_mutex_commit in the released mode (it waits for its keyspace's
--- lock, records its sequence in async_seq, commits without waiting for the flush) inside a subtransaction of its
--- own (a BEGIN ... EXCEPTION block): a batch that applies nothing (LM001) or fails (any error but a cancel) is
--- rolled back alone, with its locks, and reported in its element of error_state / error_detail (LM001: the
--- function's DETAIL; otherwise the message); the others commit. Then ONE statement applies every locked blind
--- batch's writes (each row with its keyspace's new sequence, the last write of a key in a batch winning, a delete
--- leaving a tombstone only where a value was and recording it in level_mutex_tombstone) and records them in the
--- batch log: at 7 writes per keyspace batch, the function call and subtransaction per batch cost about a fifth of
--- the server's CPU per batch (measured, series AC pgset). If that statement fails (a constraint a DBA added, say),
--- everything before it is rolled back (one subtransaction around the set-based form) and every batch goes through
--- level_mutex_commit in its own subtransaction, so that a failing batch fails alone. A keyspace lock not granted
--- within lock_wait_ms (lock_timeout, for this transaction; 0: no limit) fails its batch alone with SQLSTATE 55P03
--- (a blind batch's lock is waited for in a subtransaction of its own), so that a lock held long elsewhere does not
--- hold up the other keyspaces' batches: the engine then commits that batch on its own, waiting for the lock as
--- level_mutex_commit does. Then ONE COMMIT (every keyspace's lock released, before the flush) and, if anything
--- committed, a second transaction that writes WAL and commits synchronously, which makes all of them durable
--- before the reply (as level_mutex_commit_released).
+-- deadlock between joined commits). Each batch runs level_mutex_commit in the released mode (it waits for its
+-- keyspace's lock, records its sequence in async_seq, commits without waiting for the flush) inside a
+-- subtransaction of its own (a BEGIN ... EXCEPTION block): a batch that applies nothing (LM001) or fails (any
+-- error but a cancel) is rolled back alone, with its locks, and reported in its element of error_state /
+-- error_detail (LM001: the function's DETAIL; otherwise the message); the others commit. A keyspace lock not
+-- granted within lock_wait_ms (lock_timeout, for this transaction; 0: no limit) fails its batch alone with
+-- SQLSTATE 55P03, so that a lock held long elsewhere does not hold up the other keyspaces' batches: the engine
+-- then commits that batch on its own, waiting for the lock as level_mutex_commit does. Then ONE COMMIT (every
+-- keyspace's lock released, before the flush) and, if anything committed, a second transaction that writes WAL
+-- and commits synchronously, which makes all of them durable before the reply (as level_mutex_commit_released).
 -- Replies, per batch: sequence (NULL: nothing committed; with error_state NULL too, the keyspace does not exist),
 -- applied writes, rejected update or -1, reason, key, SQLSTATE of its failure or NULL, its detail; flushed true.
 -- A failure after the COMMIT leaves the committed batches committed, perhaps not durable: the engine resolves
@@ -91,7 +81,7 @@ CREATE OR REPLACE PROCEDURE level_mutex_commit_joined(p_node uuid, p_keyspaces i
 AS $$
 DECLARE
     v_count integer := coalesce(cardinality(p_keyspaces), 0);
-    v_committed integer;
+    v_committed integer := 0;
     v_seq bigint;
     v_applied integer;
     v_unit integer;
@@ -100,123 +90,46 @@ DECLARE
     v_state text;
     v_message text;
     v_detail text;
-    v_per_keyspace boolean := false;
-    v_blind integer[];
-    v_blind_seq bigint[];
 BEGIN
+    seq := array_fill(NULL::bigint, ARRAY[v_count]);
+    applied_ops := array_fill(NULL::integer, ARRAY[v_count]);
+    rejected_unit := array_fill(NULL::integer, ARRAY[v_count]);
+    rejected_reason := array_fill(NULL::text, ARRAY[v_count]);
+    rejected_key := array_fill(NULL::bytea, ARRAY[v_count]);
+    error_state := array_fill(NULL::text, ARRAY[v_count]);
+    error_detail := array_fill(NULL::text, ARRAY[v_count]);
     PERFORM set_config('level_mutex.commit_released', 'on', true);
-    PERFORM set_config('synchronous_commit', 'off', true);
-    PERFORM set_config('plan_cache_mode', 'force_generic_plan', true);
     IF p_lock_wait_ms > 0 THEN
         PERFORM set_config('lock_timeout', p_lock_wait_ms || 'ms', true);
     END IF;
-    -- At most two passes: the set-based form, then (only after its apply statement failed) every batch on its own.
-    LOOP
+    FOR i IN 1 .. v_count LOOP
         BEGIN
-            seq := array_fill(NULL::bigint, ARRAY[v_count]);
-            applied_ops := array_fill(NULL::integer, ARRAY[v_count]);
-            rejected_unit := array_fill(NULL::integer, ARRAY[v_count]);
-            rejected_reason := array_fill(NULL::text, ARRAY[v_count]);
-            rejected_key := array_fill(NULL::bytea, ARRAY[v_count]);
-            error_state := array_fill(NULL::text, ARRAY[v_count]);
-            error_detail := array_fill(NULL::text, ARRAY[v_count]);
-            v_committed := 0;
-            v_blind := '{}';
-            v_blind_seq := '{}';
-            FOR i IN 1 .. v_count LOOP
-                IF NOT v_per_keyspace AND p_update_from[i + 1] = p_update_from[i]
-                        AND p_key_from[i + 1] > p_key_from[i] THEN
-                    -- A blind batch: its keyspace's lock and sequence now, its writes in the apply below.
-                    v_seq := NULL;
-                    UPDATE level_mutex_keyspace k SET seq = k.seq + 1, async_seq = k.seq + 1
-                        WHERE k.id = (SELECT l.id FROM level_mutex_keyspace l WHERE l.id = p_keyspaces[i]
-                            FOR NO KEY UPDATE SKIP LOCKED)
-                        RETURNING k.seq INTO v_seq;
-                    IF v_seq IS NULL THEN
-                        BEGIN
-                            UPDATE level_mutex_keyspace k SET seq = k.seq + 1, async_seq = k.seq + 1
-                                WHERE k.id = p_keyspaces[i] RETURNING k.seq INTO v_seq;
-                        EXCEPTION WHEN OTHERS THEN
-                            GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_message = MESSAGE_TEXT;
-                            error_state[i] := v_state;
-                            error_detail[i] := v_message;
-                        END;
-                    END IF;
-                    IF v_seq IS NOT NULL THEN
-                        v_blind := v_blind || i;
-                        v_blind_seq := v_blind_seq || v_seq;
-                    END IF;
-                    CONTINUE;
-                END IF;
-                BEGIN
-                    SELECT c.seq, c.applied_ops, c.rejected_unit, c.rejected_reason, c.rejected_key
-                        INTO v_seq, v_applied, v_unit, v_reason, v_key
-                        FROM level_mutex_commit(p_keyspaces[i], p_batches[i], p_node,
-                            p_keys[p_key_from[i]:p_key_from[i + 1] - 1], p_values[p_key_from[i]:p_key_from[i + 1] - 1],
-                            p_update_first[p_update_from[i]:p_update_from[i + 1] - 1],
-                            p_update_snapshot[p_update_from[i]:p_update_from[i + 1] - 1],
-                            p_key_update[p_footprint_from[i]:p_footprint_from[i + 1] - 1],
-                            p_key_read[p_footprint_from[i]:p_footprint_from[i + 1] - 1],
-                            p_key[p_footprint_from[i]:p_footprint_from[i + 1] - 1],
-                            p_span_update[p_span_from[i]:p_span_from[i + 1] - 1],
-                            p_span_low[p_span_from[i]:p_span_from[i + 1] - 1],
-                            p_span_high[p_span_from[i]:p_span_from[i + 1] - 1],
-                            p_span_bounded[p_span_from[i]:p_span_from[i + 1] - 1]) c;
-                    IF FOUND THEN
-                        seq[i] := v_seq;
-                        applied_ops[i] := v_applied;
-                        rejected_unit[i] := v_unit;
-                        rejected_reason[i] := v_reason;
-                        rejected_key[i] := v_key;
-                        v_committed := v_committed + 1;
-                    END IF;
-                EXCEPTION WHEN OTHERS THEN
-                    GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_message = MESSAGE_TEXT,
-                        v_detail = PG_EXCEPTION_DETAIL;
-                    error_state[i] := v_state;
-                    error_detail[i] := CASE WHEN v_state = 'LM001' THEN v_detail ELSE v_message END;
-                END;
-            END LOOP;
-            IF cardinality(v_blind) > 0 THEN
-                -- Every blind batch's writes, each row with its keyspace's sequence, the last write of a key in a
-                -- batch winning (write n in issue order), a delete a tombstone only where a value was.
-                WITH b AS (
-                    SELECT b.i, b.seq, p_keyspaces[b.i] AS keyspace_id
-                    FROM unnest(v_blind, v_blind_seq) AS b(i, seq)
-                ), last AS (
-                    SELECT DISTINCT ON (b.keyspace_id, w.key) b.keyspace_id, b.seq, w.key, w.value
-                    FROM unnest(p_keys, p_values) WITH ORDINALITY AS w(key, value, n)
-                    JOIN b ON w.n >= p_key_from[b.i] AND w.n < p_key_from[b.i + 1]
-                    ORDER BY b.keyspace_id, w.key, w.n DESC
-                ), put AS (
-                    INSERT INTO level_mutex_entry AS e (keyspace_id, key, value, seq)
-                    SELECT l.keyspace_id, l.key, l.value, l.seq FROM last l WHERE l.value IS NOT NULL
-                    ON CONFLICT (keyspace_id, key) DO UPDATE SET value = EXCLUDED.value, seq = EXCLUDED.seq
-                ), del AS (
-                    UPDATE level_mutex_entry e SET value = NULL, seq = l.seq FROM last l
-                    WHERE l.value IS NULL AND e.keyspace_id = l.keyspace_id AND e.key = l.key
-                        AND e.value IS NOT NULL
-                    RETURNING e.keyspace_id, e.seq, e.key
-                ), tombstone AS (
-                    INSERT INTO level_mutex_tombstone (keyspace_id, seq, key)
-                    SELECT d.keyspace_id, d.seq, d.key FROM del d
-                )
-                INSERT INTO level_mutex_batch (batch_id, keyspace_id, seq, node_id, applied_ops, rejected_unit)
-                SELECT p_batches[b.i], b.keyspace_id, b.seq, p_node, p_key_from[b.i + 1] - p_key_from[b.i], -1
-                FROM b;
-                FOR j IN 1 .. cardinality(v_blind) LOOP
-                    seq[v_blind[j]] := v_blind_seq[j];
-                    applied_ops[v_blind[j]] := p_key_from[v_blind[j] + 1] - p_key_from[v_blind[j]];
-                    rejected_unit[v_blind[j]] := -1;
-                END LOOP;
-                v_committed := v_committed + cardinality(v_blind);
+            SELECT c.seq, c.applied_ops, c.rejected_unit, c.rejected_reason, c.rejected_key
+                INTO v_seq, v_applied, v_unit, v_reason, v_key
+                FROM level_mutex_commit(p_keyspaces[i], p_batches[i], p_node,
+                    p_keys[p_key_from[i]:p_key_from[i + 1] - 1], p_values[p_key_from[i]:p_key_from[i + 1] - 1],
+                    p_update_first[p_update_from[i]:p_update_from[i + 1] - 1],
+                    p_update_snapshot[p_update_from[i]:p_update_from[i + 1] - 1],
+                    p_key_update[p_footprint_from[i]:p_footprint_from[i + 1] - 1],
+                    p_key_read[p_footprint_from[i]:p_footprint_from[i + 1] - 1],
+                    p_key[p_footprint_from[i]:p_footprint_from[i + 1] - 1],
+                    p_span_update[p_span_from[i]:p_span_from[i + 1] - 1],
+                    p_span_low[p_span_from[i]:p_span_from[i + 1] - 1],
+                    p_span_high[p_span_from[i]:p_span_from[i + 1] - 1],
+                    p_span_bounded[p_span_from[i]:p_span_from[i + 1] - 1]) c;
+            IF FOUND THEN
+                seq[i] := v_seq;
+                applied_ops[i] := v_applied;
+                rejected_unit[i] := v_unit;
+                rejected_reason[i] := v_reason;
+                rejected_key[i] := v_key;
+                v_committed := v_committed + 1;
             END IF;
-            EXIT;
         EXCEPTION WHEN OTHERS THEN
-            IF v_per_keyspace THEN
-                RAISE;
-            END IF;
-            v_per_keyspace := true;
+            GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_message = MESSAGE_TEXT,
+                v_detail = PG_EXCEPTION_DETAIL;
+            error_state[i] := v_state;
+            error_detail[i] := CASE WHEN v_state = 'LM001' THEN v_detail ELSE v_message END;
         END;
     END LOOP;
     COMMIT;

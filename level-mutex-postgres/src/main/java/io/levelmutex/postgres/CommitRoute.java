@@ -88,8 +88,8 @@ final class CommitRoute {
 	}
 
 	/**
-	 * This node committed the keyspace's batch at a sequence by another statement (the one-write statement): the
-	 * next reply's gap is measured from it; the route is not changed.
+	 * This node committed the keyspace's batch at a sequence by another statement (the one-write statement, or a
+	 * joined commit): the next reply's gap is measured from it; the route is not changed.
 	 * @param sequence the sequence committed
 	 */
 	void committedAt(long sequence) {

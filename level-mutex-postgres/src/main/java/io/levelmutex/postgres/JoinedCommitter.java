@@ -484,6 +484,7 @@ final class JoinedCommitter implements AutoCloseable {
 			}
 			CommitOutcome outcome = BatchCommitter.outcome(seq, applied, unit, reason, key);
 			this.durable.raise(p.keyspace.id(), seq);
+			p.route.committedAt(seq); // this node's own sequence: the keyspace's next commit measures its gap from it
 			return outcome;
 		}
 		if (LOCK_NOT_AVAILABLE.equals(state)) {

@@ -110,8 +110,12 @@ class JoinedCommitTest extends ClusterTestSupport {
 		}
 
 		CompletableFuture<CommitOutcome> submit(PostgresKeyspace keyspace, TestBatch batch) {
+			return submit(keyspace, batch, new CommitRoute());
+		}
+
+		CompletableFuture<CommitOutcome> submit(PostgresKeyspace keyspace, TestBatch batch, CommitRoute route) {
 			CompletableFuture<CommitOutcome> future = this.committer.submit(keyspace, batch.id(), batch.batch(), 0,
-					new CommitRoute());
+					route);
 			assertThat(future).as("queued behind the held commits").isNotDone();
 			return future;
 		}
@@ -214,6 +218,33 @@ class JoinedCommitTest extends ClusterTestSupport {
 			assertThat(joiner.committer.joinedCalls()).isEqualTo(1);
 			assertThat(joiner.committer.joinedBatches()).isEqualTo(4);
 		}
+	}
+
+	@Test
+	void whenABatchCommitsInAJoinedCommitThenItsKeyspacesRouteCountsItAsThisNodesOwnAndTheNextDirectCommitStaysOnTheFunction()
+			throws Exception {
+		// Failed first (session 16): the joined commit did not tell the route its sequence, so the keyspace's next
+		// direct commit (sequence 3 after this node's 1 and 2) looked like it followed another node's commit and sent
+		// the next RELEASED_RUN commits of a lone node through the two-transaction procedure.
+		PGSimpleDataSource database = newDatabase();
+		TestNode node = open(database);
+		PostgresKeyspace keyspace = node.keyspace("joined-route");
+		PostgresKeyspace other = node.keyspace("joined-route-other");
+		node.commit(keyspace, put("base", "0"));
+		CommitRoute route = new CommitRoute(true);
+		route.committedAt(1);
+		try (Joiner joiner = Joiner.busy(database, fastSettings())) {
+			CompletableFuture<CommitOutcome> joined = joiner.submit(keyspace, put("a", "1"), route);
+			CompletableFuture<CommitOutcome> second = joiner.submit(other, put("b", "1"));
+			joiner.release();
+			assertThat(outcome(joined).result().sequence()).isEqualTo(2);
+			assertThat(outcome(second).committed()).isTrue();
+			assertThat(joiner.committer.joinedCalls()).as("both in one joined commit").isEqualTo(1);
+		}
+		route.replied(false, true, 3, true); // the keyspace's next commit, direct, uncontended
+		assertThat(route.released()).as("1, 2 (joined), 3: all this node's, no other writer").isFalse();
+		route.replied(false, true, 5, true);
+		assertThat(route.released()).as("sequence 4 was another writer's").isTrue();
 	}
 
 	/** A keyspace's entry rows as "key=value@seq" (value "-" for a tombstone), in key order. */

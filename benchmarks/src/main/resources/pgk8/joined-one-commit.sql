@@ -1,9 +1,9 @@
 -- level_mutex_commit_joined as schema v3 had it before pgk8 (main 9abd409): ONE COMMIT for every keyspace of the call,
 -- every keyspace lock held from its batch's apply to that COMMIT; with the skipping path (LM002) that pgk8 removed,
 -- never taken by the engine any more. Every keyspace batch through level_mutex_commit in a subtransaction of its own.
--- Session 15: the same behaviour as the schema's procedure, an A/A control; since session 16's pgset (one statement
--- applies every blind batch of a call) the per-keyspace B of the A/B m1k8 / m3k8 against m1k8c / m3k8c. Installed by the benchmark's A/B points (m1k8c, m3k8c)
--- in their own fresh database, over the schema's procedure; never shipped.
+-- Session 15: the same behaviour as the schema's procedure, an A/A control (session 16's pgset used it as the
+-- per-keyspace B against its set-based procedure, taken back after the quiet run: an A/A control again). Installed
+-- by the benchmark's A/B points (m1k8c, m3k8c) in their own fresh database, over the schema's procedure; never shipped.
 CREATE OR REPLACE PROCEDURE level_mutex_commit_joined(p_node uuid, p_keyspaces integer[], p_batches uuid[],
         p_key_from integer[], p_update_from integer[], p_footprint_from integer[], p_span_from integer[],
         p_keys bytea[], p_values bytea[], p_update_first integer[], p_update_snapshot bigint[],

@@ -102,19 +102,11 @@ final class PostgresEngine implements StorageEngine {
 	}
 
 	/**
-	 * Checks durability and creates or verifies the schema.
-	 * @return whether the schema has the joined-commit procedure (version 3)
+	 * Checks durability, creates or verifies the schema, and tells what it offers.
+	 * @return whether the schema has the joined-commit procedure (version 3) and the put function
 	 * @throws PostgresConfigurationException if {@code synchronous_commit} is off, or the schema is missing (and
 	 * may not be created) or of another version
 	 * @throws PostgresUnavailableException if the server cannot be reached within the connect wait
-	 */
-	static boolean checkDatabase(Connections connections, PostgresSettings settings, boolean createSchema) {
-		return checkSchema(connections, settings, createSchema).joined();
-	}
-
-	/**
-	 * {@link #checkDatabase}, and what the schema offers.
-	 * @return whether the schema has the joined-commit procedure (version 3) and the put function
 	 */
 	static SchemaFeatures checkSchema(Connections connections, PostgresSettings settings, boolean createSchema) {
 		Connection connection = connections.open("opening the PostgreSQL storage");

@@ -142,7 +142,7 @@ class SchemaUpgradeTest extends ClusterTestSupport {
 		runAsShipped(database, SchemaInstaller.DIRECTORY + "schema-v2.sql");
 		PostgresSettings defaults = PostgresSettings.defaults().withWaits(Duration.ofSeconds(2), Duration.ofSeconds(2));
 		Connections connections = new Connections(database, defaults.connectWait());
-		assertThat(PostgresEngine.checkDatabase(connections, defaults, false)).as("version 2: no joined commits")
+		assertThat(PostgresEngine.checkSchema(connections, defaults, false).joined()).as("version 2: no joined commits")
 			.isFalse();
 		assertThat(PostgresEngine.checkSchema(connections, defaults, false).putFunction())
 			.as("version 2: puts through the plain statement").isFalse();
@@ -153,7 +153,8 @@ class SchemaUpgradeTest extends ClusterTestSupport {
 		runAsShipped(database, SchemaInstaller.UPGRADE_FROM_V2);
 		assertThat(queryLong(database, "SELECT max(version) FROM level_mutex_schema_version")).isEqualTo(3);
 		assertBatchLogKeyedBySequenceOnly(database, "level_mutex_");
-		assertThat(PostgresEngine.checkDatabase(connections, defaults, false)).as("version 3: joined commits").isTrue();
+		assertThat(PostgresEngine.checkSchema(connections, defaults, false).joined()).as("version 3: joined commits")
+			.isTrue();
 		assertThat(PostgresEngine.checkSchema(connections, defaults, false).putFunction())
 			.as("version 3: the put function").isTrue();
 		try (JoinedCommitter joiner = TestNode.open(database, defaults, false).joiner(1)) {
@@ -178,8 +179,8 @@ class SchemaUpgradeTest extends ClusterTestSupport {
 			}
 		}
 		Connections connections = new Connections(database, fastSettings().connectWait());
-		assertThat(PostgresEngine.checkDatabase(connections, fastSettings(), false)).isFalse();
-		assertThat(PostgresEngine.checkDatabase(connections, fastSettings(), true)).isTrue();
+		assertThat(PostgresEngine.checkSchema(connections, fastSettings(), false).joined()).isFalse();
+		assertThat(PostgresEngine.checkSchema(connections, fastSettings(), true).joined()).isTrue();
 		assertThat(queryLong(database, "SELECT count(*) FROM pg_proc WHERE proname = '" + prefix + "commit_joined'"))
 			.as("the joined procedure carries the prefix").isEqualTo(1);
 		assertThat(queryLong(database, "SELECT count(*) FROM pg_proc WHERE proname = '" + prefix + "commit_put'"))

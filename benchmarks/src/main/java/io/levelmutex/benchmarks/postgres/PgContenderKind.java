@@ -58,10 +58,10 @@ enum PgContenderKind {
 	MUTEX_THREE_NODES_8_KEYSPACES_1_SENDER("m3k8j1", PgContenderKind.MUTEX_3_K8 + ", 1 sender"),
 
 	/**
-	 * {@link #MUTEX_ONE_NODE_8_KEYSPACES} on the joined-commit procedure as it was before session 16's pgset: every
-	 * keyspace batch through {@code level_mutex_commit} in a subtransaction of its own, ONE COMMIT per joined call
-	 * (session 15's A/A control; since pgset the B of the set-based apply of blind batches, {@code m1k8}), installed
-	 * over the schema's in the point's database; only when named.
+	 * {@link #MUTEX_ONE_NODE_8_KEYSPACES} on a copy of the schema's joined-commit procedure: every keyspace batch
+	 * through {@code level_mutex_commit} in a subtransaction of its own, ONE COMMIT per joined call (an A/A control;
+	 * session 16's pgset measured its set-based procedure against it, then took that back), installed over the
+	 * schema's in the point's database; only when named.
 	 */
 	MUTEX_ONE_NODE_8_KEYSPACES_ONE_COMMIT("m1k8c", PgContenderKind.MUTEX_1_K8 + ", one COMMIT per joined call"),
 

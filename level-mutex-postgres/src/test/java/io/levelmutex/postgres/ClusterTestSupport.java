@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInfo;
@@ -99,6 +100,36 @@ abstract class ClusterTestSupport {
 		String name = "own" + databases.incrementAndGet();
 		cluster.createDatabase(name);
 		return dataSource(name);
+	}
+
+	/**
+	 * Pools of the running test, closed after it; owned by the JUnit thread.
+	 */
+	private static final java.util.List<com.zaxxer.hikari.HikariDataSource> pools = new java.util.ArrayList<>();
+
+	/**
+	 * A small HikariCP pool over {@code database}, as an application hands the engine one, closed after the test.
+	 * For the tests whose subject is not connection handling: the engine borrows a connection per batch and per read
+	 * phase, and without a pool each borrow starts a server backend (tens of milliseconds on a busy machine, most of
+	 * a seeded model test's time).
+	 * @param database where the pool's connections go
+	 * @return the pool
+	 */
+	static javax.sql.DataSource pooled(PGSimpleDataSource database) {
+		com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+		config.setDataSource(database);
+		config.setMaximumPoolSize(10);
+		config.setMinimumIdle(0);
+		config.setPoolName("test-" + prefix);
+		com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource(config);
+		pools.add(pool);
+		return pool;
+	}
+
+	@AfterEach
+	void closePools() {
+		pools.forEach(com.zaxxer.hikari.HikariDataSource::close);
+		pools.clear();
 	}
 
 	static PGSimpleDataSource dataSource(String database) {

@@ -33,8 +33,9 @@ class CommitValidationTest extends ClusterTestSupport {
 	@BeforeEach
 	void setUp() {
 		this.database = newDatabase();
-		this.node = open(this.database);
-		this.other = open(this.database);
+		// Pooled, as applications run it: this class is about the commit function's rules, not connections.
+		this.node = TestNode.open(pooled(this.database), fastSettings(), true);
+		this.other = TestNode.open(pooled(this.database), fastSettings(), true);
 		this.ks = this.node.keyspace("cas");
 		// Sequence 1: the base state.
 		commit(this.other, TestBatch.put(bytes("a"), bytes("1")), TestBatch.put(bytes("c"), bytes("3")),

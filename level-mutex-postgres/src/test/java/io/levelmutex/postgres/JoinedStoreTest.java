@@ -54,7 +54,7 @@ class JoinedStoreTest extends ClusterTestSupport {
 	private static final long WAIT_SECONDS = 60; // a failure signal only
 
 	private static MutexStore store(PGSimpleDataSource database, int joinedCommits) {
-		return PostgresStore.builder(database)
+		return PostgresStore.builder(pooled(database))
 			.tablePrefix(prefix)
 			.pollInterval(Duration.ofMillis(200))
 			.connectWait(Duration.ofSeconds(2))

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 
 import io.levelmutex.Mutex;
-import io.levelmutex.MutexStore;
 
 /**
  * The child JVM of {@link NodeCrashTest}: one node (a {@link io.levelmutex.postgres.PostgresStore} whose
@@ -36,8 +35,8 @@ public final class CounterNode {
 	public static void main(String[] args) throws Exception {
 		String node = args[2];
 		String run = args[3];
-		MutexStore store = PgNode.open(args[0], args[1], node);
-		Mutex<String, String> mutex = PgNode.strings(store, MUTEX);
+		PgNode.Opened store = PgNode.open(args[0], args[1], node);
+		Mutex<String, String> mutex = PgNode.strings(store.store(), MUTEX);
 		CounterClients clients = new CounterClients(mutex, node, run, Integer.parseInt(args[4]),
 				Integer.parseInt(args[5]), Long.parseLong(args[6]), CounterNode::print);
 		CountDownLatch done = new CountDownLatch(1);

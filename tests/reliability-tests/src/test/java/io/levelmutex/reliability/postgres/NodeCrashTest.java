@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.levelmutex.MutexStore;
 import io.levelmutex.postgres.test.PostgresClusterExtension;
 import io.levelmutex.reliability.support.ChildJvm;
 import io.levelmutex.reliability.support.Report;
@@ -145,8 +144,8 @@ class NodeCrashTest {
 			CounterLog log = new CounterLog();
 			output.forEach(log::add);
 			Counters.State state;
-			try (MutexStore checker = PgNode.open(admin.jdbcUrl(), POSTGRES.cluster().username(), database + "-check")) {
-				state = Counters.read(PgNode.strings(checker, CounterNode.MUTEX));
+			try (PgNode.Opened checker = PgNode.open(admin.jdbcUrl(), POSTGRES.cluster().username(), database + "-check")) {
+				state = Counters.read(PgNode.strings(checker.store(), CounterNode.MUTEX));
 			}
 			CounterLog.Verdict verdict = log.check(state, Set.of(names.get(victim) + " a"));
 			BatchLog.Log batchLog = BatchLog.read(admin, CounterNode.MUTEX);

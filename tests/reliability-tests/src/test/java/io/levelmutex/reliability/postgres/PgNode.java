@@ -2,6 +2,8 @@ package io.levelmutex.reliability.postgres;
 
 import java.time.Duration;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -13,11 +15,13 @@ import io.levelmutex.postgres.PostgresStore;
 import io.levelmutex.reliability.support.TestStores;
 
 /**
- * How every suite of this package opens a node: a {@link PostgresStore} on a
+ * How every suite of this package opens a node: a {@link PostgresStore} on a HikariCP pool with
+ * Spring Boot's defaults (as an application hands the engine its pool) over a
  * {@link PGSimpleDataSource} whose connections carry the node's name as their
  * {@code application_name}, so that a test can find (and terminate) exactly that node's
  * sessions in {@code pg_stat_activity}. Short waits and a short poll interval keep fault rounds
- * short; they are well within what a loaded 2-core machine needs.
+ * short; they are well within what a loaded 2-core machine needs. (Before the pool, every batch and
+ * read phase started a server backend: most of these suites' time on a busy machine.)
  */
 final class PgNode {
 
@@ -42,24 +46,55 @@ final class PgNode {
 		return dataSource;
 	}
 
-	static MutexStore open(String jdbcUrl, String user, String applicationName) {
+	static Opened open(String jdbcUrl, String user, String applicationName) {
 		return open(jdbcUrl, user, applicationName, Config.DEFAULT);
 	}
 
-	static MutexStore open(String jdbcUrl, String user, String applicationName, Config config) {
+	static Opened open(String jdbcUrl, String user, String applicationName, Config config) {
 		PGSimpleDataSource dataSource = dataSource(jdbcUrl, user, applicationName);
 		if (config.serverOptions() != null) {
 			dataSource.setOptions(config.serverOptions());
 		}
-		return PostgresStore.builder(dataSource)
-			.pollInterval(config.poll())
-			.connectWait(config.connectWait())
-			.resolveWait(config.resolveWait())
-			.storeOptions(StoreOptions.builder()
-				.cycleThreads(config.cycleThreads())
-				.closeTimeout(Duration.ofSeconds(30))
-				.build())
-			.open();
+		HikariConfig pool = new HikariConfig();
+		pool.setDataSource(dataSource);
+		pool.setPoolName(applicationName);
+		// Spring Boot's defaults otherwise (10 connections, 30 s connectionTimeout), none kept idle at start.
+		pool.setMinimumIdle(0);
+		HikariDataSource pooled = new HikariDataSource(pool);
+		try {
+			return new Opened(PostgresStore.builder(pooled)
+				.pollInterval(config.poll())
+				.connectWait(config.connectWait())
+				.resolveWait(config.resolveWait())
+				.storeOptions(StoreOptions.builder()
+					.cycleThreads(config.cycleThreads())
+					.closeTimeout(Duration.ofSeconds(30))
+					.build())
+				.open(), pooled);
+		}
+		catch (RuntimeException ex) {
+			pooled.close();
+			throw ex;
+		}
+	}
+
+	/**
+	 * A node's store and its pool; closing closes the store, then the pool (whose connections then end).
+	 * @param store the store
+	 * @param pool the pool the store borrows from
+	 */
+	record Opened(MutexStore store, HikariDataSource pool) implements AutoCloseable {
+
+		@Override
+		public void close() {
+			try {
+				this.store.close();
+			}
+			finally {
+				this.pool.close();
+			}
+		}
+
 	}
 
 	/**

@@ -27,7 +27,7 @@ final class PgNodes implements AutoCloseable {
 
 	private final List<String> names = new ArrayList<>();
 
-	private final List<MutexStore> stores = new ArrayList<>();
+	private final List<PgNode.Opened> stores = new ArrayList<>();
 
 	private PgNodes(PostgresCluster cluster, String database) {
 		this.cluster = cluster;
@@ -65,11 +65,11 @@ final class PgNodes implements AutoCloseable {
 	}
 
 	MutexStore store(int node) {
-		return this.stores.get(node);
+		return this.stores.get(node).store();
 	}
 
 	Mutex<String, String> mutex(int node, String name) {
-		return PgNode.strings(this.stores.get(node), name);
+		return PgNode.strings(this.stores.get(node).store(), name);
 	}
 
 	List<Mutex<String, String>> mutexes(String name) {
@@ -154,7 +154,7 @@ final class PgNodes implements AutoCloseable {
 	@Override
 	public void close() {
 		RuntimeException failure = null;
-		for (MutexStore store : this.stores) {
+		for (PgNode.Opened store : this.stores) {
 			try {
 				store.close();
 			}

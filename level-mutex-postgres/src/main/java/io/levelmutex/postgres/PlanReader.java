@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.jspecify.annotations.Nullable;
 
@@ -46,6 +47,11 @@ final class PlanReader {
 
 	private final DurableSequences durable;
 
+	/** Reads answered or failed, and their time on the client (connection, statement, any flush); any thread. */
+	private final LongAdder reads = new LongAdder();
+
+	private final LongAdder readNanos = new LongAdder();
+
 	PlanReader(Connections connections, PostgresSql sql, DurableSequences durable) {
 		this.connections = connections;
 		this.sql = sql;
@@ -80,6 +86,7 @@ final class PlanReader {
 		String what = "a read of keyspace '" + keyspace.name() + "' (" + keys.size() + " keys, " + scans.size()
 				+ " scans)";
 		// the connection and the round trip: the cycle pool may run another mutex's cycle meanwhile
+		long start = System.nanoTime();
 		long sequence = BlockingCalls.run(() -> {
 			Connection connection = this.connections.open(what);
 			try {
@@ -112,6 +119,8 @@ final class PlanReader {
 			}
 			finally {
 				Connections.closeQuietly(connection);
+				this.readNanos.add(System.nanoTime() - start);
+				this.reads.increment();
 			}
 		});
 		if (sequence < 0) {
@@ -160,6 +169,16 @@ final class PlanReader {
 			return new SequenceRow(new DurableSequences.Seen(sequence, unflushed), inserted, flushed);
 		}
 
+	}
+
+	/** Reads run (probes). */
+	long reads() {
+		return this.reads.sum();
+	}
+
+	/** Their time on the client, in nanoseconds (probes). */
+	long readNanos() {
+		return this.readNanos.sum();
 	}
 
 	/** Runs the statement and fills in the answers; returns the sequence row, or null if it had none. */

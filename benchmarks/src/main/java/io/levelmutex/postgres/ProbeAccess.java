@@ -79,6 +79,19 @@ public final class ProbeAccess {
 			return this.engine.durable().flushes();
 		}
 
+		/**
+		 * The read path's durability: reads and snapshots that saw a batch committed without its flush above what
+		 * this node knew durable, and of those the ones whose WAL positions showed it flushed (no flush statement).
+		 */
+		public long[] unflushedReads() {
+			return new long[] { this.engine.durable().unflushedReads(), this.engine.durable().flushedByPosition() };
+		}
+
+		/** Planned reads run, and their client time in nanoseconds (connection, statement, any flush). */
+		public long[] reads() {
+			return new long[] { this.engine.reader().reads(), this.engine.reader().readNanos() };
+		}
+
 		/** Other nodes' listeners seen at the last count. */
 		public boolean othersMayListen() {
 			return this.engine.listener().othersMayListen();

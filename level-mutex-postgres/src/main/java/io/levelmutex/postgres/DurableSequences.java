@@ -24,6 +24,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code pg_current_xact_id()} writes no WAL before its commit record, so its COMMIT is not flushed) and committed
  * with {@code synchronous_commit} on: its commit record follows every commit record the read saw.</li>
  * </ul>
+ * A read or snapshot that saw such a batch does not flush when its own statement shows the WAL already flushed
+ * past it ({@link #mustFlush(int, Seen, long, long)}): the statement also returns the server's WAL insert position,
+ * read after its snapshot (every commit record the snapshot saw lies before it: a commit record is inserted before
+ * its transaction becomes visible), and the WAL flush position; a flush position at or past that insert position
+ * means every batch the read saw is durable (WAL is flushed in order), normally by its writer's own flush
+ * statement. While the server names synchronous standbys a local flush is not a durable commit, so the positions
+ * are not used (the statement returns none) and the read flushes, as a synchronous commit of its own waits for
+ * them. {@value #POSITIONS_PROPERTY}{@code =false} turns the positions off (reads flush as before; an A/B switch).
  * Keyspaces whose commits never meet a held lock never set {@code async_seq}, so their readers never flush.
  * Thread-safe: the known sequences only rise.
  */
@@ -32,13 +40,37 @@ final class DurableSequences {
 	/** Keyspace id -> the highest sequence this node knows durable; raised by any thread. */
 	private final Map<Integer, AtomicLong> durable = new ConcurrentHashMap<>();
 
+	/** The system property that turns the reads' WAL positions off ({@code false}); read as an engine opens. */
+	static final String POSITIONS_PROPERTY = "io.levelmutex.postgres.readFlushPositions";
+
 	/** Flush statements run; incremented by any thread, read by tests and probes. */
 	private final AtomicLong flushes = new AtomicLong();
 
+	/** Reads and snapshots that saw a batch committed without its flush and not known durable; any thread. */
+	private final AtomicLong unflushedReads = new AtomicLong();
+
+	/** Of those, the ones whose WAL positions showed it flushed already (no flush statement); any thread. */
+	private final AtomicLong flushedByPosition = new AtomicLong();
+
 	private final PostgresSql sql;
 
+	/** Whether reads trust the WAL positions their statement returned ({@link #POSITIONS_PROPERTY}). */
+	private final boolean positions;
+
+	/** As the system property {@value #POSITIONS_PROPERTY} says (on unless it is {@code false}). */
 	DurableSequences(PostgresSql sql) {
+		this(sql, Boolean.parseBoolean(System.getProperty(POSITIONS_PROPERTY, "true")));
+	}
+
+	/**
+	 * Durable sequences.
+	 * @param sql the statements
+	 * @param positions whether a read that returned the WAL positions skips its flush when they show its batches
+	 * flushed
+	 */
+	DurableSequences(PostgresSql sql, boolean positions) {
 		this.sql = sql;
+		this.positions = positions;
 	}
 
 	/**
@@ -63,6 +95,30 @@ final class DurableSequences {
 			return false;
 		}
 		return seen.sequence() > durable(keyspaceId);
+	}
+
+	/**
+	 * What a read or snapshot saw, with the WAL positions its statement read after its snapshot: as
+	 * {@link #mustFlush(int, Seen)}, but a batch committed without its flush needs no flush statement when the flush
+	 * position is at or past the insert position (then the known durable sequence is raised to it).
+	 * @param keyspaceId the keyspace
+	 * @param seen what the read saw
+	 * @param insertLsn the WAL insert position read after the read's snapshot, or -1 if none was read
+	 * @param flushLsn the WAL flush position read in the same statement, or -1 if none may be used (synchronous
+	 * standbys named)
+	 * @return whether {@link #flush} must run before what the read saw is handed out
+	 */
+	boolean mustFlush(int keyspaceId, Seen seen, long insertLsn, long flushLsn) {
+		if (!mustFlush(keyspaceId, seen)) {
+			return false;
+		}
+		this.unflushedReads.incrementAndGet();
+		if (this.positions && insertLsn >= 0 && flushLsn >= 0 && flushLsn >= insertLsn) {
+			this.flushedByPosition.incrementAndGet();
+			raise(keyspaceId, seen.sequence());
+			return false;
+		}
+		return true;
 	}
 
 	/**
@@ -101,6 +157,19 @@ final class DurableSequences {
 	/** Flush statements run by this node (tests, probes). */
 	long flushes() {
 		return this.flushes.get();
+	}
+
+	/**
+	 * Reads and snapshots (with positions) that saw a batch committed without its flush above what this node knew
+	 * durable (tests, probes).
+	 */
+	long unflushedReads() {
+		return this.unflushedReads.get();
+	}
+
+	/** Of {@link #unflushedReads}, those that needed no flush: the WAL was flushed past them (tests, probes). */
+	long flushedByPosition() {
+		return this.flushedByPosition.get();
 	}
 
 }

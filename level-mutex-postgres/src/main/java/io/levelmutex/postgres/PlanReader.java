@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.jspecify.annotations.Nullable;
 
@@ -24,8 +25,10 @@ import io.levelmutex.engine.ReadResult;
  * COMMITTED, so every answer and the sequence are of one committed state; no REPEATABLE READ transaction is needed
  * (and none is held open between statements: there is only one). Tombstones are no entries. When the last batch
  * the read saw committed without waiting for its WAL flush (a contended commit) and this node does not know it
- * durable yet, ONE flush statement on the same connection runs before the answer is returned
- * ({@link DurableSequences}): nothing read is handed out before it is durable. Thread-safe: no mutable state;
+ * durable yet, the statement also returned the server's WAL insert position (read after its snapshot) and flush
+ * position; unless the flush position has passed the insert position (then all it saw is durable already), ONE
+ * flush statement on the same connection runs before the answer is returned ({@link DurableSequences}): nothing
+ * read is handed out before it is durable. Thread-safe: no mutable state;
  * each read takes its own connection and returns it.
  */
 final class PlanReader {
@@ -43,6 +46,11 @@ final class PlanReader {
 	private final PostgresSql sql;
 
 	private final DurableSequences durable;
+
+	/** Reads answered or failed, and their time on the client (connection, statement, any flush); any thread. */
+	private final LongAdder reads = new LongAdder();
+
+	private final LongAdder readNanos = new LongAdder();
 
 	PlanReader(Connections connections, PostgresSql sql, DurableSequences durable) {
 		this.connections = connections;
@@ -78,6 +86,7 @@ final class PlanReader {
 		String what = "a read of keyspace '" + keyspace.name() + "' (" + keys.size() + " keys, " + scans.size()
 				+ " scans)";
 		// the connection and the round trip: the cycle pool may run another mutex's cycle meanwhile
+		long start = System.nanoTime();
 		long sequence = BlockingCalls.run(() -> {
 			Connection connection = this.connections.open(what);
 			try {
@@ -110,6 +119,8 @@ final class PlanReader {
 			}
 			finally {
 				Connections.closeQuietly(connection);
+				this.readNanos.add(System.nanoTime() - start);
+				this.reads.increment();
 			}
 		});
 		if (sequence < 0) {
@@ -128,25 +139,56 @@ final class PlanReader {
 	 * @param seen what the sequence row said, or null when there was none
 	 * @return the sequence, or -1 if there was no row
 	 */
-	private long durable(Connection connection, PostgresKeyspace keyspace, DurableSequences.@Nullable Seen seen) throws SQLException {
-		if (seen == null) {
+	private long durable(Connection connection, PostgresKeyspace keyspace, @Nullable SequenceRow row) throws SQLException {
+		if (row == null) {
 			return -1;
 		}
-		if (this.durable.mustFlush(keyspace.id(), seen)) {
+		DurableSequences.Seen seen = row.seen();
+		if (this.durable.mustFlush(keyspace.id(), seen, row.insertLsn(), row.flushLsn())) {
 			this.durable.flush(connection);
 			this.durable.raise(keyspace.id(), seen.sequence());
 		}
 		return seen.sequence();
 	}
 
+	/**
+	 * The sequence row of a read: what it saw, and the WAL positions read after its snapshot (-1 when none: the
+	 * last batch was flushed before it became visible, or synchronous standbys are named).
+	 */
+	record SequenceRow(DurableSequences.Seen seen, long insertLsn, long flushLsn) {
+
+		static SequenceRow of(ResultSet rows, long sequence, boolean unflushed, int positions) throws SQLException {
+			long inserted = rows.getLong(positions);
+			if (rows.wasNull()) {
+				inserted = -1;
+			}
+			long flushed = rows.getLong(positions + 1);
+			if (rows.wasNull()) {
+				flushed = -1;
+			}
+			return new SequenceRow(new DurableSequences.Seen(sequence, unflushed), inserted, flushed);
+		}
+
+	}
+
+	/** Reads run (probes). */
+	long reads() {
+		return this.reads.sum();
+	}
+
+	/** Their time on the client, in nanoseconds (probes). */
+	long readNanos() {
+		return this.readNanos.sum();
+	}
+
 	/** Runs the statement and fills in the answers; returns the sequence row, or null if it had none. */
-	private static DurableSequences.@Nullable Seen answer(PreparedStatement statement, List<byte @Nullable []> values,
+	private static @Nullable SequenceRow answer(PreparedStatement statement, List<byte @Nullable []> values,
 			List<List<KeyValue>> found) throws SQLException {
-		DurableSequences.Seen sequence = null;
+		SequenceRow sequence = null;
 		try (ResultSet rows = statement.executeQuery()) {
 			while (rows.next()) {
 				switch (rows.getInt(1)) {
-					case 0 -> sequence = new DurableSequences.Seen(rows.getLong(5), rows.getInt(2) == 1);
+					case 0 -> sequence = SequenceRow.of(rows, rows.getLong(5), rows.getInt(2) == 1, 6);
 					case 1 -> values.set(rows.getInt(2) - 1, rows.getBytes(4));
 					default -> found.get(rows.getInt(2)).add(new KeyValue(rows.getBytes(3), rows.getBytes(4)));
 				}

@@ -101,6 +101,11 @@ final class PostgresEngine implements StorageEngine {
 		return engine;
 	}
 
+	/** The planned reads (probes: their count and time). */
+	PlanReader reader() {
+		return this.reader;
+	}
+
 	/**
 	 * Checks durability, creates or verifies the schema, and tells what it offers.
 	 * @return whether the schema has the joined-commit procedure (version 3) and the put function

@@ -29,7 +29,8 @@ import io.levelmutex.engine.ReadSnapshot;
  * statements, and only a transaction-wide snapshot makes them one state (a single statement would see one state
  * at READ COMMITTED too, which is why {@link PlanReader} needs no transaction). When the last batch the snapshot
  * sees committed without waiting for its WAL flush and this node does not know it durable yet, one flush statement
- * runs on a second connection before the snapshot is returned ({@link DurableSequences}). A multi-get is one
+ * runs on a second connection before the snapshot is returned ({@link DurableSequences}), unless the WAL positions
+ * that first query read after the snapshot show the WAL flushed past it already. A multi-get is one
  * query, a scan one query with its limit. Reads never see commits made after the snapshot began. Every round trip lends the cycle's
  * place ({@link BlockingCalls}). Not thread-safe: one owner uses and closes it. Any failure closes the snapshot and
  * is thrown typed ({@link SqlFailures#typed}); later reads fail the same way.
@@ -77,8 +78,9 @@ final class PostgresSnapshot implements ReadSnapshot {
 	private static PostgresSnapshot open(Connections connections, Connection connection, PostgresSql sql,
 			PostgresKeyspace keyspace, DurableSequences durable) {
 		try {
-			DurableSequences.Seen seen = begin(connection, sql, keyspace);
-			if (durable.mustFlush(keyspace.id(), seen)) {
+			PlanReader.SequenceRow row = begin(connection, sql, keyspace);
+			DurableSequences.Seen seen = row.seen();
+			if (durable.mustFlush(keyspace.id(), seen, row.insertLsn(), row.flushLsn())) {
 				// The snapshot's state is fixed by its first query: a flush started after it covers every batch it sees.
 				flush(connections, durable, keyspace);
 				durable.raise(keyspace.id(), seen.sequence());
@@ -110,8 +112,11 @@ final class PostgresSnapshot implements ReadSnapshot {
 		}
 	}
 
-	/** Begins the transaction; the keyspace's sequence as its snapshot sees it. */
-	private static DurableSequences.Seen begin(Connection connection, PostgresSql sql, PostgresKeyspace keyspace)
+	/**
+	 * Begins the transaction; the keyspace's sequence as its snapshot sees it, with the WAL positions read after
+	 * the snapshot was taken (by the same, first, statement).
+	 */
+	private static PlanReader.SequenceRow begin(Connection connection, PostgresSql sql, PostgresKeyspace keyspace)
 			throws SQLException {
 		connection.setAutoCommit(false);
 		try (Statement statement = connection.createStatement()) {
@@ -124,7 +129,7 @@ final class PostgresSnapshot implements ReadSnapshot {
 					throw new PostgresConfigurationException("Keyspace '" + keyspace.name() + "' (id "
 							+ keyspace.id() + ") has no row in " + sql.keyspaceTable, null);
 				}
-				return new DurableSequences.Seen(rows.getLong(1), rows.getBoolean(2));
+				return PlanReader.SequenceRow.of(rows, rows.getLong(1), rows.getBoolean(2), 3);
 			}
 		}
 	}

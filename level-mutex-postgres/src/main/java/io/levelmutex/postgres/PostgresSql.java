@@ -169,10 +169,23 @@ final class PostgresSql {
 	final String deleteBatches;
 
 	/**
+	 * The WAL positions a read returns with its keyspace's sequence when the keyspace's last batch committed without
+	 * its flush ({@code async_seq = seq}; NULL otherwise, and the functions are not called): the insert position, read
+	 * after the statement's snapshot (every commit record the snapshot saw lies before it), and the flush position
+	 * (NULL while synchronous standbys are named: a local flush is then not a durable commit). Both as bytes from
+	 * {@code 0/0}. See {@link DurableSequences#mustFlush(int, DurableSequences.Seen, long, long)}.
+	 */
+	static final String WAL_POSITIONS = "CASE WHEN async_seq = seq "
+			+ "THEN pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::int8 END AS inserted, "
+			+ "CASE WHEN async_seq = seq AND current_setting('synchronous_standby_names') = '' "
+			+ "THEN pg_wal_lsn_diff(pg_current_wal_flush_lsn(), '0/0')::int8 END AS flushed";
+
+	/**
 	 * Planned reads ({@link PlanReader}): one statement per shape of plan, indexed by {@link #readPlan}'s bits. Run
 	 * in autocommit: one statement reads one snapshot even at READ COMMITTED, so the keyspace's sequence and every
 	 * answer come from the same committed state, and no transaction is held open. The sequence's row (part 0) has
-	 * in its index column 1 when the keyspace's last batch committed without its flush ({@link DurableSequences}). Parameters, per part present:
+	 * in its index column 1 when the keyspace's last batch committed without its flush ({@link DurableSequences}),
+	 * and then in columns 6 and 7 the WAL positions ({@link #WAL_POSITIONS}). Parameters, per part present:
 	 * the keyspace id (always: the sequence row); keys, keyspace id (gets); scan indexes, lower bounds, upper
 	 * bounds, limits, keyspace id (ascending scans; then the same for descending ones). Rows: part (0 the
 	 * sequence, 1 a found key, 2 a scan's entry), index (1-based key position, or the scan's index), key, value,
@@ -198,7 +211,10 @@ final class PostgresSql {
 	 */
 	final String beginSnapshot = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
 
-	/** Snapshots: a keyspace's sequence, and whether its last batch committed without its flush. */
+	/**
+	 * Snapshots: a keyspace's sequence, whether its last batch committed without its flush, and then the WAL
+	 * positions ({@link #WAL_POSITIONS}, read after the snapshot: this is the transaction's first query).
+	 */
 	final String keyspaceSequence;
 
 	/** Snapshots: values of keys (tombstones are none). Parameters: keyspace id, keys. */
@@ -412,13 +428,14 @@ final class PostgresSql {
 					(shape & 4) != 0);
 		}
 		this.readOneKey = """
-				SELECT 0 AS part, (async_seq = seq)::int AS n, NULL::bytea AS key, NULL::bytea AS value, seq FROM %s
+				SELECT 0 AS part, (async_seq = seq)::int AS n, NULL::bytea AS key, NULL::bytea AS value, seq, %s FROM %s
 				WHERE id = ?
 				UNION ALL
-				SELECT 1, 1, NULL::bytea, e.value, NULL::bigint FROM %s e
-				WHERE e.keyspace_id = ? AND e.key = ? AND e.value IS NOT NULL""".formatted(this.keyspaceTable,
-				this.entryTable);
-		this.keyspaceSequence = "SELECT seq, async_seq = seq FROM %s WHERE id = ?".formatted(this.keyspaceTable);
+				SELECT 1, 1, NULL::bytea, e.value, NULL::bigint, NULL::int8, NULL::int8 FROM %s e
+				WHERE e.keyspace_id = ? AND e.key = ? AND e.value IS NOT NULL""".formatted(WAL_POSITIONS,
+				this.keyspaceTable, this.entryTable);
+		this.keyspaceSequence = "SELECT seq, async_seq = seq, %s FROM %s WHERE id = ?".formatted(WAL_POSITIONS,
+				this.keyspaceTable);
 		this.snapshotGet = """
 				SELECT key, value FROM %s
 				WHERE keyspace_id = ? AND key = ANY(?) AND value IS NOT NULL""".formatted(this.entryTable);
@@ -476,14 +493,14 @@ final class PostgresSql {
 	private static String readPlan(String keyspaceTable, String entryTable, boolean gets, boolean ascending,
 			boolean descending) {
 		StringBuilder sql = new StringBuilder("""
-				SELECT 0 AS part, (async_seq = seq)::int AS n, NULL::bytea AS key, NULL::bytea AS value, seq FROM %s
+				SELECT 0 AS part, (async_seq = seq)::int AS n, NULL::bytea AS key, NULL::bytea AS value, seq, %s FROM %s
 				WHERE id = ?"""
-			.formatted(keyspaceTable));
+			.formatted(WAL_POSITIONS, keyspaceTable));
 		if (gets) {
 			sql.append("""
 
 					UNION ALL
-					SELECT 1, k.n::int, NULL::bytea, e.value, NULL::bigint
+					SELECT 1, k.n::int, NULL::bytea, e.value, NULL::bigint, NULL::int8, NULL::int8
 					FROM unnest(?::bytea[]) WITH ORDINALITY AS k(key, n)
 					JOIN %s e ON e.keyspace_id = ? AND e.key = k.key AND e.value IS NOT NULL""".formatted(entryTable));
 		}
@@ -501,7 +518,7 @@ final class PostgresSql {
 		return """
 
 				UNION ALL
-				SELECT 2, s.n, x.key, x.value, NULL::bigint
+				SELECT 2, s.n, x.key, x.value, NULL::bigint, NULL::int8, NULL::int8
 				FROM unnest(?::int[], ?::bytea[], ?::bytea[], ?::int[]) AS s(n, low, high, lim)
 				CROSS JOIN LATERAL (SELECT e.key, e.value FROM %s e WHERE e.keyspace_id = ? AND e.key >= s.low
 				    AND e.key < s.high AND e.value IS NOT NULL %s LIMIT s.lim) x""".formatted(entryTable, order);

@@ -38,13 +38,13 @@ final class TestNode {
 	private AfterCommit afterCommit;
 
 	private TestNode(DataSource dataSource, PostgresSettings settings, BatchCommitter.CommitStep commitStep,
-			boolean putFunction) {
+			boolean putFunction, boolean positions) {
 		this.settings = settings;
 		this.connections = new Connections(dataSource, settings.connectWait());
 		PostgresSql sql = new PostgresSql(settings.tablePrefix(), settings.channel());
 		this.sql = sql;
 		this.keyspaces = new KeyspaceDirectory(sql);
-		this.durable = new DurableSequences(sql);
+		this.durable = new DurableSequences(sql, positions);
 		this.committer = new BatchCommitter(this.connections, settings, sql, this.nodeId, commitStep, this.durable,
 				putFunction);
 		this.reader = new PlanReader(this.connections, sql, this.durable);
@@ -72,10 +72,20 @@ final class TestNode {
 
 	static TestNode open(DataSource dataSource, PostgresSettings settings, boolean createSchema,
 			BatchCommitter.CommitStep commitStep) {
+		return open(dataSource, settings, createSchema, commitStep, true);
+	}
+
+	/**
+	 * A node whose reads and snapshots trust the WAL positions their statement returned ({@code positions}, as the
+	 * engine by default) or always flush after a batch committed without its flush (as with
+	 * {@link DurableSequences#POSITIONS_PROPERTY}{@code =false}).
+	 */
+	static TestNode open(DataSource dataSource, PostgresSettings settings, boolean createSchema,
+			BatchCommitter.CommitStep commitStep, boolean positions) {
 		// As the engine: the schema checked (or created) first; its put function, when there, serves blind puts.
 		PostgresEngine.SchemaFeatures schema = PostgresEngine.checkSchema(
 				new Connections(dataSource, settings.connectWait()), settings, createSchema);
-		return new TestNode(dataSource, settings, commitStep, schema.putFunction());
+		return new TestNode(dataSource, settings, commitStep, schema.putFunction(), positions);
 	}
 
 	/** Starts an after-commit worker (a daemon thread, idle between commits) that sends this node's hints. */

@@ -63,6 +63,11 @@ import io.levelmutex.postgres.ProbeAccess;
  * {@code --update-keys N} updates the first N keys instead (1: one hot key).
  * {@code e1o}, {@code e3o} (and {@code u3ko}, ...): the point with {@code -Dio.levelmutex.postgres.releasedOnGaps=false}
  * for its stores only (the contended route before its gap rule), the A/B of that rule in one JVM.
+ * {@code u3kf}, {@code u1kf} (an update point with the suffix {@code f}): the point with
+ * {@code -Dio.levelmutex.postgres.readFlushPositions=false} for its stores only (a read that saw a batch committed
+ * without its flush always flushes, as before the reads returned the WAL positions), the A/B of that rule; every
+ * engine point reports its read path per read phase (planned reads and their client time, reads that saw such a
+ * batch, and how many of those found the WAL flushed already or flushed).
  * Usage: {@code Pg3NodeProbe [--rounds 3] [--warmup-ms 2000] [--window-ms 4000] [--clients 256]
  * [--points e1,e3,s1,s3] [--update-keys 1000] [--out DIR]}. Owned by the main thread.
  */
@@ -92,6 +97,13 @@ public final class Pg3NodeProbe {
 	private final long windowMillis;
 
 	private int databases;
+
+	/**
+	 * Whether the next point's stores run with the reads' WAL positions off
+	 * ({@code -Dio.levelmutex.postgres.readFlushPositions=false}: a read that saw a batch committed without its
+	 * flush always flushes); the {@code f} suffix of an update point ({@code u3kf}, {@code u1kf}). Main thread.
+	 */
+	private boolean positionsOff;
 
 	private Pg3NodeProbe(PgServer server, CombineProbe combine, PrintStream report, int clients, long warmupMillis,
 			long windowMillis) {
@@ -150,7 +162,9 @@ public final class Pg3NodeProbe {
 					else if (point.startsWith("u")) {
 						boolean oldRoute = point.endsWith("o");
 						String digits = point.replaceAll("[^0-9]", "");
+						probe.positionsOff = point.endsWith("f");
 						rate = probe.engine(round, Integer.parseInt(digits), false, !point.contains("n"), oldRoute);
+						probe.positionsOff = false;
 					}
 					else {
 						report.println();
@@ -171,6 +185,10 @@ public final class Pg3NodeProbe {
 						+ ((ofRound.containsKey("u3k") || ofRound.containsKey("u1k")) ? ", updates known on / off: 3 nodes "
 								+ ratio(ofRound.get("u3k"), ofRound.get("u3n")) + ", 1 node "
 								+ ratio(ofRound.get("u1k"), ofRound.get("u1n")) : "")
+						+ ((ofRound.containsKey("u3kf") || ofRound.containsKey("u1kf")) ? ", read positions on / off: 3 nodes "
+								+ ratio(ofRound.get("u3k"), ofRound.get("u3kf")) + ", 1 node "
+								+ ratio(ofRound.get("u1k"), ofRound.get("u1kf")) + "; 3/1 on " + ratio(ofRound.get("u3k"), ofRound.get("u1k"))
+								+ ", off " + ratio(ofRound.get("u3kf"), ofRound.get("u1kf")) : "")
 						+ (ofRound.containsKey("e3o") ? ", gap rule on / off: 3 nodes " + ratio(ofRound.get("e3"), ofRound.get("e3o"))
 								+ " (e3o/e1 " + ratio(ofRound.get("e3o"), ofRound.get("e1")) + ", e3o/e1o "
 								+ ratio(ofRound.get("e3o"), ofRound.get("e1o")) + ")" : ""));
@@ -223,7 +241,8 @@ public final class Pg3NodeProbe {
 					this.timings.flushNanos.sum(), this.acquisitions.sum(), this.acquireNanos.sum(), this.usageMillis.sum(),
 					this.gapNanos.sum(), this.gaps.sum(), this.node.catchUps(), this.node.hintStatements(),
 					this.node.durableFlushes(), this.remoteEvents.sum(), this.remoteSequences.sum(),
-					this.flushedEvents.sum(), this.node.hintsCovered() };
+					this.flushedEvents.sum(), this.node.hintsCovered(), this.node.unflushedReads()[0],
+					this.node.unflushedReads()[1], this.node.reads()[0], this.node.reads()[1], stats.readPhases() };
 		}
 
 	}
@@ -231,7 +250,8 @@ public final class Pg3NodeProbe {
 	// indexes of NodeProbe.snapshot()
 	private static final int BATCHES = 0, WRITES = 1, FLUSH_NS = 2, CALLS = 3, CALL_NS = 4, FLUSHES = 5, FLUSH_STMT_NS = 6,
 			ACQ = 7, ACQ_NS = 8, USAGE_MS = 9, GAP_NS = 10, GAPS = 11, CATCH_UPS = 12, HINTS = 13, DURABLE_FLUSHES = 14,
-			REMOTE_EVENTS = 15, REMOTE_SEQS = 16, FLUSHED_EVENTS = 17, COVERED = 18, FIELDS = 19;
+			REMOTE_EVENTS = 15, REMOTE_SEQS = 16, FLUSHED_EVENTS = 17, COVERED = 18,
+			UNFLUSHED_READS = 19, FLUSHED_BY_POSITION = 20, READS = 21, READ_NS = 22, READ_PHASES = 23, FIELDS = 24;
 
 	/** Native ids of the threads that fired {@code flushed} (the cycle threads that committed). */
 	private final Set<Integer> cycleTids = ConcurrentHashMap.newKeySet();
@@ -282,6 +302,10 @@ public final class Pg3NodeProbe {
 			if (oldRoute) {
 				System.setProperty(RELEASED_ON_GAPS, "false"); // read as each store opens its keyspace
 			}
+			String positionsBefore = System.getProperty(READ_POSITIONS);
+			if (this.positionsOff) {
+				System.setProperty(READ_POSITIONS, "false"); // read as each node's engine opens
+			}
 			for (int n = 0; n < nodeCount; n++) {
 				NodeProbe node = new NodeProbe();
 				node.pool = pool(name, "node-" + n, node);
@@ -317,6 +341,7 @@ public final class Pg3NodeProbe {
 			}
 			restore(KNOWN_WRITES, knownBefore);
 			restore(RELEASED_ON_GAPS, routeBefore);
+			restore(READ_POSITIONS, positionsBefore);
 			return measure(round, name, nodes, loadBefore, ownChannels, known, oldRoute);
 		}
 		finally {
@@ -370,6 +395,8 @@ public final class Pg3NodeProbe {
 	private static final String KNOWN_WRITES = "io.levelmutex.postgres.knownWrites";
 
 	private static final String RELEASED_ON_GAPS = "io.levelmutex.postgres.releasedOnGaps";
+
+	private static final String READ_POSITIONS = "io.levelmutex.postgres.readFlushPositions";
 
 	private static void restore(String property, String before) {
 		if (before == null) {
@@ -518,7 +545,8 @@ public final class Pg3NodeProbe {
 					ownChannels ? " on channels of their own (no listener woken by hints)" : "",
 					oldRoute ? ", contended route WITHOUT the gap rule (releasedOnGaps=false)" : "",
 					update ? ", W2 update() on " + updateKeys + " keys, C=" + this.clients + ", known writes "
-							+ (known ? "ON" : "OFF") : "",
+							+ (known ? "ON" : "OFF") + (this.positionsOff ? ", read WAL positions OFF (readFlushPositions=false)"
+									: ", read WAL positions on") : "",
 					round, loadBefore, CombineProbe.load()));
 			out.println();
 			out.println(String.format(Locale.ROOT,
@@ -540,6 +568,15 @@ public final class Pg3NodeProbe {
 							+ " covered), %.3f flush statements (all), %.3f remote-change events carrying %.2f sequences",
 					sum[CATCH_UPS] / batches, sum[HINTS] / batches, sum[COVERED] / batches, sum[DURABLE_FLUSHES] / batches,
 					sum[REMOTE_EVENTS] / batches, sum[REMOTE_SEQS] / batches));
+			double reads = Math.max(1, sum[READS]);
+			out.println(String.format(Locale.ROOT,
+					"- read path (an update()'s reads are one planned read before its batch): %.3f planned reads per node"
+							+ " batch (%d in the window, client %.3f ms each, flush included; %.3f plain read phases/batch);"
+							+ " per planned read %.3f saw a batch committed without its flush and not known durable, of"
+							+ " which %.3f found the WAL flushed past it (no flush) and %.3f flushed",
+					sum[READS] / batches, sum[READS], sum[READ_NS] / 1e6 / reads, sum[READ_PHASES] / batches,
+					sum[UNFLUSHED_READS] / reads, sum[FLUSHED_BY_POSITION] / reads,
+					(sum[UNFLUSHED_READS] - sum[FLUSHED_BY_POSITION]) / reads));
 			long[] serverDelta = { server1[0] - server0[0], server1[1] - server0[1], server1[2] - server0[2] };
 			out.println(String.format(Locale.ROOT,
 					"- server processes (%d): CPU %.0f us/batch (%.2f cores), run-queue wait %.0f us/batch, %.1f switches/batch",

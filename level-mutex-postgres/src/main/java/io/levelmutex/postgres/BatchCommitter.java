@@ -111,8 +111,22 @@ final class BatchCommitter {
 	/** This node's batch ids (thread-safe). */
 	private final BatchIds batchIds;
 
+	/** This node's tombstone clean-ups, for the route (thread-safe). */
+	private final OwnCleanUps ownCleanUps;
+
 	BatchCommitter(Connections connections, PostgresSettings settings, PostgresSql sql, UUID nodeId,
 			CommitStep commitStep, DurableSequences durable, boolean putFunction) {
+		this(connections, settings, sql, nodeId, commitStep, durable, putFunction, new OwnCleanUps());
+	}
+
+	/**
+	 * A committer.
+	 * @param ownCleanUps this node's tombstone clean-ups (the cleaner's): a commit that met the keyspace's lock
+	 * held while one ran may have met that clean-up's lock ({@link CommitRoute})
+	 */
+	BatchCommitter(Connections connections, PostgresSettings settings, PostgresSql sql, UUID nodeId,
+			CommitStep commitStep, DurableSequences durable, boolean putFunction, OwnCleanUps ownCleanUps) {
+		this.ownCleanUps = ownCleanUps;
 		this.putFunction = putFunction;
 		this.connections = connections;
 		this.settings = settings;
@@ -156,6 +170,8 @@ final class BatchCommitter {
 			long knownSequence, CommitRoute route) {
 		int attempts = this.settings.transientRetries() + 1;
 		boolean released = route.released();
+		// Before the first statement: whether this node's own clean-up of the keyspace runs during the call.
+		long cleanUpMark = this.ownCleanUps.mark(keyspace.id());
 		for (int attempt = 1;; attempt++) {
 			Connection connection = this.connections
 				.open("batch " + batchId + " of keyspace '" + keyspace.name() + "'");
@@ -185,7 +201,7 @@ final class BatchCommitter {
 						CommitOutcome outcome = outcome(keyspace, batchId, batch, rows);
 						boolean flushed = rows.getBoolean(6);
 						route.replied(released, flushed, outcome.committed() ? outcome.result().sequence() : -1,
-								blind);
+								blind, !flushed && this.ownCleanUps.ranSince(keyspace.id(), cleanUpMark));
 						return durable(connection, keyspace, batchId, knownSequence, outcome, flushed);
 					}
 				}

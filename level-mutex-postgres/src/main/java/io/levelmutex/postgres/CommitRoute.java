@@ -26,6 +26,16 @@ package io.levelmutex.postgres;
  * {@code -Dio.levelmutex.postgres.releasedOnGaps=false} turns the gap rule off (the benchmarks' A/B switch; read
  * when a keyspace is opened).
  *
+ * <p>A lock held by this node's OWN tombstone clean-up ({@link TombstoneCleaner}, which follows every
+ * {@link AfterCommit#CLEAN_UP_EVERY}-th commit of the keyspace on the after-commit thread, right when the next
+ * commit starts) is not another writer: when the function met the lock held, a clean-up of the keyspace by this
+ * node ran during the call ({@link OwnCleanUps}), and the commit's sequence follows this node's previous one (no
+ * other node committed in between), the reply does not start a run. Before this rule, every clean-up that a lone
+ * writer's commit met sent its next {@value #RELEASED_RUN} commits through the procedure (about 2% of a C=1
+ * writer's commits, series AC). A lock that another node's commit held still starts the run: that commit took a
+ * sequence, so the gap shows it. {@code -Dio.levelmutex.postgres.ownCleanUpStartsRun=true} restores the rule before
+ * (any held lock starts a run; the benchmarks' A/B switch, read when a keyspace is opened).
+ *
  * <p>Owned by the keyspace's mutex cycle: its commits run one at a time, possibly on different threads (hence
  * volatile, never updated concurrently).
  */
@@ -37,8 +47,17 @@ final class CommitRoute {
 	/** The system property that turns the gap rule off (see the class comment); on by default. */
 	static final String RELEASED_ON_GAPS_PROPERTY = "io.levelmutex.postgres.releasedOnGaps";
 
+	/**
+	 * The system property that makes a lock held by this node's own clean-up start a run as any held lock does
+	 * (see the class comment); off by default.
+	 */
+	static final String OWN_CLEAN_UP_STARTS_RUN_PROPERTY = "io.levelmutex.postgres.ownCleanUpStartsRun";
+
 	/** Whether a sequence gap before a blind batch's commit starts a released run. */
 	private final boolean onGaps;
+
+	/** Whether a held lock that may have been this node's own clean-up's starts a run as well. */
+	private final boolean ownCleanUpStartsRun;
 
 	/** Commits left to send through the procedure; 0: through the function. Written by the owning cycle only. */
 	private volatile int releasedLeft;
@@ -46,9 +65,10 @@ final class CommitRoute {
 	/** This node's last committed sequence of the keyspace, or -1 if unknown. Written by the owning cycle only. */
 	private volatile long lastSequence = -1;
 
-	/** A route with the gap rule as the system property says (on unless it is {@code false}). */
+	/** A route with the gap rule and the own clean-up's rule as the system properties say. */
 	CommitRoute() {
-		this(Boolean.parseBoolean(System.getProperty(RELEASED_ON_GAPS_PROPERTY, "true")));
+		this(Boolean.parseBoolean(System.getProperty(RELEASED_ON_GAPS_PROPERTY, "true")),
+				Boolean.getBoolean(OWN_CLEAN_UP_STARTS_RUN_PROPERTY));
 	}
 
 	/**
@@ -57,7 +77,18 @@ final class CommitRoute {
 	 * previous one starts a released run (as a contended reply of the function does)
 	 */
 	CommitRoute(boolean onGaps) {
+		this(onGaps, false);
+	}
+
+	/**
+	 * A route.
+	 * @param onGaps as {@link #CommitRoute(boolean)}
+	 * @param ownCleanUpStartsRun whether a held lock that may have been this node's own clean-up's starts a run
+	 * too (the rule before; see the class comment)
+	 */
+	CommitRoute(boolean onGaps, boolean ownCleanUpStartsRun) {
 		this.onGaps = onGaps;
+		this.ownCleanUpStartsRun = ownCleanUpStartsRun;
 	}
 
 	/**
@@ -69,17 +100,29 @@ final class CommitRoute {
 	}
 
 	/**
+	 * {@link #replied(boolean, boolean, long, boolean, boolean)} of a call during which no clean-up of the keyspace
+	 * by this node ran.
+	 */
+	void replied(boolean released, boolean flushed, long sequence, boolean blind) {
+		replied(released, flushed, sequence, blind, false);
+	}
+
+	/**
 	 * A commit through the function or the procedure returned its reply.
 	 * @param released whether it went through the procedure
 	 * @param flushed what it replied: false when the function met the lock held and committed without its flush
 	 * @param sequence the sequence it committed at, or -1 if it committed nothing
 	 * @param blind whether the batch had no updates (only such a batch's gap starts a run)
+	 * @param ownCleanUp whether a clean-up of the keyspace by this node ran during the call ({@link OwnCleanUps}):
+	 * the lock it met may have been that clean-up's
 	 */
-	void replied(boolean released, boolean flushed, long sequence, boolean blind) {
-		boolean otherWriter = this.onGaps && blind && sequence > 0 && this.lastSequence > 0
-				&& sequence != this.lastSequence + 1;
+	void replied(boolean released, boolean flushed, long sequence, boolean blind, boolean ownCleanUp) {
+		boolean follows = sequence > 0 && this.lastSequence > 0 && sequence == this.lastSequence + 1;
+		boolean otherWriter = this.onGaps && blind && sequence > 0 && this.lastSequence > 0 && !follows;
+		// Met the lock of this node's own clean-up: no other node committed since this node's previous commit.
+		boolean ownLock = ownCleanUp && follows && !this.ownCleanUpStartsRun;
 		this.lastSequence = sequence;
-		if ((!released && !flushed) || otherWriter) {
+		if ((!released && !flushed && !ownLock) || otherWriter) {
 			this.releasedLeft = RELEASED_RUN;
 		}
 		else if (released) {

@@ -65,13 +65,15 @@ final class PostgresEngine implements StorageEngine {
 		this.sql = sql;
 		this.keyspaces = new KeyspaceDirectory(sql);
 		this.durable = new DurableSequences(sql);
+		OwnCleanUps ownCleanUps = new OwnCleanUps();
 		this.committer = new BatchCommitter(connections, settings, sql, this.nodeId, commitStep, this.durable,
-				schema.putFunction());
+				schema.putFunction(), ownCleanUps);
 		this.reader = new PlanReader(connections, sql, this.durable);
 		this.listener = new RemoteChangeListener(connections, settings, this.nodeId, (change) -> {
 			// Every keyspace storage watches with a sink of its own; nothing arrives here.
 		}, this.durable);
-		this.afterCommit = new AfterCommit(connections, settings, sql, new TombstoneCleaner(connections, settings, sql),
+		this.afterCommit = new AfterCommit(connections, settings, sql,
+				new TombstoneCleaner(connections, settings, sql, ownCleanUps),
 				this.listener::othersMayListen, this.listener::heardHint);
 		this.joined = (joinable && settings.joinedCommits() > 0) ? new JoinedCommitter(this.committer, connections,
 				settings, sql, this.durable, this.nodeId, commitStep, settings.joinedCommits()) : null;

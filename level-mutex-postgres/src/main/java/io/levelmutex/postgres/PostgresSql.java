@@ -169,6 +169,7 @@ final class PostgresSql {
 	final String deleteBatches;
 
 	/**
+<<<<<<< HEAD
 	 * The WAL positions a read returns with its keyspace's sequence when the keyspace's last batch committed without
 	 * its flush ({@code async_seq = seq}; NULL otherwise, and the functions are not called): the insert position, read
 	 * after the statement's snapshot (every commit record the snapshot saw lies before it), and the flush position
@@ -179,6 +180,17 @@ final class PostgresSql {
 			+ "THEN pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::int8 END AS inserted, "
 			+ "CASE WHEN async_seq = seq AND current_setting('synchronous_standby_names') = '' "
 			+ "THEN pg_wal_lsn_diff(pg_current_wal_flush_lsn(), '0/0')::int8 END AS flushed";
+=======
+	 * Clean-up in ONE statement (its own transaction, autocommit): {@link #raiseHorizon}, {@link #deleteTombstones}
+	 * and {@link #deleteBatches} as data-modifying CTEs, the deletes bounded by the horizon the UPDATE returns (so
+	 * they run after it took the keyspace's lock: the lock, then entry rows, as every commit takes them), and its
+	 * COMMIT without waiting for the WAL flush ({@code synchronous_commit} off for this transaction only; why that
+	 * is safe: {@link TombstoneCleaner}). The lock is held for the statement's execution and its COMMIT only: it is
+	 * planned before the UPDATE runs, with no round trip in between. Parameters: retention, keyspace id, keyspace
+	 * id, limit, keyspace id, limit. One row: entries deleted, then {@code synchronous_commit} as set.
+	 */
+	final String cleanUp;
+>>>>>>> pgcu
 
 	/**
 	 * Planned reads ({@link PlanReader}): one statement per shape of plan, indexed by {@link #readPlan}'s bits. Run
@@ -423,6 +435,24 @@ final class PostgresSql {
 		this.deleteBatches = """
 				DELETE FROM %1$s WHERE ctid = ANY(ARRAY(SELECT ctid FROM %1$s
 				    WHERE keyspace_id = ? AND seq <= ? LIMIT ?))""".formatted(this.batchTable);
+		this.cleanUp = """
+				WITH h AS (
+				    UPDATE %1$s SET horizon = greatest(horizon, seq - ?) WHERE id = ?
+				    RETURNING horizon, set_config('synchronous_commit', 'off', true) AS sync
+				), gone AS (
+				    DELETE FROM %2$s WHERE ctid = ANY(ARRAY(SELECT ctid FROM %2$s
+				        WHERE keyspace_id = ? AND seq <= (SELECT horizon FROM h) LIMIT ?))
+				    RETURNING keyspace_id, seq, key
+				), entries AS (
+				    DELETE FROM %3$s e USING gone g
+				    WHERE e.keyspace_id = g.keyspace_id AND e.key = g.key AND e.seq = g.seq AND e.value IS NULL
+				    RETURNING 1
+				), batches AS (
+				    DELETE FROM %4$s WHERE ctid = ANY(ARRAY(SELECT ctid FROM %4$s
+				        WHERE keyspace_id = ? AND seq <= (SELECT horizon FROM h) LIMIT ?))
+				)
+				SELECT (SELECT count(*) FROM entries), (SELECT sync FROM h)"""
+			.formatted(this.keyspaceTable, this.tombstoneTable, this.entryTable, this.batchTable);
 		for (int shape = 0; shape < this.readPlans.length; shape++) {
 			this.readPlans[shape] = readPlan(this.keyspaceTable, this.entryTable, (shape & 1) != 0, (shape & 2) != 0,
 					(shape & 4) != 0);

@@ -45,10 +45,11 @@ final class TestNode {
 		this.sql = sql;
 		this.keyspaces = new KeyspaceDirectory(sql);
 		this.durable = new DurableSequences(sql, positions);
+		OwnCleanUps ownCleanUps = new OwnCleanUps(); // as the engine: the committer knows the cleaner's clean-ups
 		this.committer = new BatchCommitter(this.connections, settings, sql, this.nodeId, commitStep, this.durable,
-				putFunction);
+				putFunction, ownCleanUps);
 		this.reader = new PlanReader(this.connections, sql, this.durable);
-		this.cleaner = new TombstoneCleaner(this.connections, settings, sql);
+		this.cleaner = new TombstoneCleaner(this.connections, settings, sql, ownCleanUps);
 		this.commitStep = commitStep;
 	}
 

@@ -51,7 +51,10 @@ import io.levelmutex.postgres.PostgresStore;
  * known writes off, {@code -Dio.levelmutex.postgres.knownWrites=false} for that mutex only: every update() reads
  * its key first, as before pgc1u; the A/B pair of the update points), {@code put-stmt} / {@code put-blocking-stmt}
  * (the put points on a schema without the put function {@code level_mutex_commit_put}: the engine's plain put-only
- * statement, as before pgput; the A/B pair of the put points).
+ * statement, as before pgput; the A/B pair of the put points), and any put / update point with the suffix
+ * {@code -cu0} (the tombstone clean-up as before pgcu: three statements, and its keyspace lock starting a released
+ * run) or {@code -cur} (pgcu's route rule only: the own clean-up's lock starts no run; the clean-up as before),
+ * the A/B points of pgcu's change (series AD).
  * Client side, every connection and statement of the probe's pools is timed by a wrapper (per statement kind,
  * the thread that ran it); server side, per operation: statements and their mean execution time, the commit
  * function's own time, WAL syncs ({@code pg_stat_wal}), JVM CPU. Usage: {@code C1LatencyProbe [rounds] [ops]
@@ -89,6 +92,22 @@ public final class C1LatencyProbe {
 	 * then only verifies it): the engine puts one key through its plain put-only statement, as before pgput.
 	 */
 	private static final String STATEMENT = "-stmt";
+
+	/**
+	 * Suffix of a point whose engine runs the tombstone clean-up as main did before pgcu (series AD): three
+	 * statements in one synchronously committed transaction, and a keyspace lock held by the node's own clean-up
+	 * starting a released run as any held lock ({@code -Dio.levelmutex.postgres.cleanUpOneStatement=false},
+	 * {@code -Dio.levelmutex.postgres.ownCleanUpStartsRun=true} for that store only): the A/B pair of pgcu's change.
+	 */
+	private static final String CLEAN_UP_BEFORE = "-cu0";
+
+	/** Suffix of a point with only the route's rule of pgcu (own clean-up's lock: no run), the clean-up as before. */
+	private static final String CLEAN_UP_ROUTE_ONLY = "-cur";
+
+	/** The engine's switches of pgcu's change (TombstoneCleaner, CommitRoute), read when a store / keyspace opens. */
+	private static final String ONE_STATEMENT = "io.levelmutex.postgres.cleanUpOneStatement";
+
+	private static final String OWN_CLEAN_UP_STARTS_RUN = "io.levelmutex.postgres.ownCleanUpStartsRun";
 
 	private static final List<String> ALL = List.of("upsert", "optimistic", "fn", "put", "put-direct", "update",
 			"update-direct", "hint", "put-blocking", "update-blocking", "get", "get-blocking", "select");
@@ -154,7 +173,12 @@ public final class C1LatencyProbe {
 				case "put", "put-direct", "update", "update-direct", "put-blocking", "update-blocking", "get",
 						"get-blocking", "update-reads", "update-blocking-reads", "put-stmt", "put-blocking-stmt" ->
 					mutex(point, database, steps);
-				default -> throw new IllegalArgumentException("unknown point " + point);
+				default -> {
+					if (point.endsWith(CLEAN_UP_BEFORE) || point.endsWith(CLEAN_UP_ROUTE_ONLY)) {
+						yield cleanUpSwitched(point, database, steps);
+					}
+					throw new IllegalArgumentException("unknown point " + point);
+				}
 			};
 			// the pools are closed: their backends flushed their WAL statistics as they exited
 			int warm = Math.max(100, this.ops / 5);
@@ -245,7 +269,37 @@ public final class C1LatencyProbe {
 		}
 	}
 
+	/** A mutex point ending in {@link #CLEAN_UP_BEFORE} or {@link #CLEAN_UP_ROUTE_ONLY}: its store opens switched. */
+	private String cleanUpSwitched(String point, FreshDatabase database, Steps steps) throws Exception {
+		boolean before = point.endsWith(CLEAN_UP_BEFORE);
+		String oneStatement = System.getProperty(ONE_STATEMENT);
+		String startsRun = System.getProperty(OWN_CLEAN_UP_STARTS_RUN);
+		System.setProperty(ONE_STATEMENT, "false");
+		System.setProperty(OWN_CLEAN_UP_STARTS_RUN, String.valueOf(before));
+		try {
+			return mutex(point.substring(0, point.lastIndexOf('-')), point, database, steps);
+		}
+		finally {
+			restore(ONE_STATEMENT, oneStatement);
+			restore(OWN_CLEAN_UP_STARTS_RUN, startsRun);
+		}
+	}
+
+	private static void restore(String property, String value) {
+		if (value == null) {
+			System.clearProperty(property);
+		}
+		else {
+			System.setProperty(property, value);
+		}
+	}
+
 	private String mutex(String point, FreshDatabase database, Steps steps) throws Exception {
+		return mutex(point, point, database, steps);
+	}
+
+	/** A mutex point; {@code label} names it in the output (the point with its suffix). */
+	private String mutex(String point, String label, FreshDatabase database, Steps steps) throws Exception {
 		boolean direct = point.endsWith("-direct");
 		// "-reads": the same point with the engine's known writes off (every update() reads: main before pgc1u)
 		boolean reads = point.endsWith(READS);
@@ -302,7 +356,7 @@ public final class C1LatencyProbe {
 					case "get" -> () -> mutex.get(key()).join();
 					default -> () -> blocking.get(key()); // get-blocking
 				};
-				return measure(point, database, steps, op, mutex);
+				return measure(label, database, steps, op, mutex);
 			}
 			finally {
 				store.close();

@@ -169,7 +169,6 @@ final class PostgresSql {
 	final String deleteBatches;
 
 	/**
-<<<<<<< HEAD
 	 * The WAL positions a read returns with its keyspace's sequence when the keyspace's last batch committed without
 	 * its flush ({@code async_seq = seq}; NULL otherwise, and the functions are not called): the insert position, read
 	 * after the statement's snapshot (every commit record the snapshot saw lies before it), and the flush position
@@ -180,7 +179,8 @@ final class PostgresSql {
 			+ "THEN pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::int8 END AS inserted, "
 			+ "CASE WHEN async_seq = seq AND current_setting('synchronous_standby_names') = '' "
 			+ "THEN pg_wal_lsn_diff(pg_current_wal_flush_lsn(), '0/0')::int8 END AS flushed";
-=======
+
+	/**
 	 * Clean-up in ONE statement (its own transaction, autocommit): {@link #raiseHorizon}, {@link #deleteTombstones}
 	 * and {@link #deleteBatches} as data-modifying CTEs, the deletes bounded by the horizon the UPDATE returns (so
 	 * they run after it took the keyspace's lock: the lock, then entry rows, as every commit takes them), and its
@@ -190,7 +190,6 @@ final class PostgresSql {
 	 * id, limit, keyspace id, limit. One row: entries deleted, then {@code synchronous_commit} as set.
 	 */
 	final String cleanUp;
->>>>>>> pgcu
 
 	/**
 	 * Planned reads ({@link PlanReader}): one statement per shape of plan, indexed by {@link #readPlan}'s bits. Run

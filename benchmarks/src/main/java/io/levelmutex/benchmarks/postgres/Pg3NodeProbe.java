@@ -63,6 +63,10 @@ import io.levelmutex.postgres.ProbeAccess;
  * {@code --update-keys N} updates the first N keys instead (1: one hot key).
  * {@code e1o}, {@code e3o} (and {@code u3ko}, ...): the point with {@code -Dio.levelmutex.postgres.releasedOnGaps=false}
  * for its stores only (the contended route before its gap rule), the A/B of that rule in one JVM.
+ * {@code e1w}, {@code e3w}: the point with {@code -Dio.levelmutex.postgres.drainNotifications=false} and
+ * {@code -Dio.levelmutex.postgres.hintWorkerSleeps=false} for its stores only (each listener reads every
+ * notification as it arrives, and a commit wakes the hint worker within its spacing: the rules before), the A/B;
+ * every engine point reports the listeners' wake-ups, notification reads and notifications heard per node batch.
  * Usage: {@code Pg3NodeProbe [--rounds 3] [--warmup-ms 2000] [--window-ms 4000] [--clients 256]
  * [--points e1,e3,s1,s3] [--update-keys 1000] [--out DIR]}. Owned by the main thread.
  */
@@ -92,6 +96,12 @@ public final class Pg3NodeProbe {
 	private final long windowMillis;
 
 	private int databases;
+
+	/**
+	 * Whether the next engine point's listeners read notifications as they arrive ({@code e1w}, {@code e3w}:
+	 * {@code -Dio.levelmutex.postgres.drainNotifications=false} for its stores only); main thread.
+	 */
+	private boolean eagerListener;
 
 	private Pg3NodeProbe(PgServer server, CombineProbe combine, PrintStream report, int clients, long warmupMillis,
 			long windowMillis) {
@@ -144,8 +154,10 @@ public final class Pg3NodeProbe {
 					if (point.startsWith("e")) {
 						boolean ownChannels = point.endsWith("c");
 						boolean oldRoute = point.endsWith("o");
-						rate = probe.engine(round, Integer.parseInt(point.substring(1, (ownChannels || oldRoute)
-								? point.length() - 1 : point.length())), ownChannels, null, oldRoute);
+						probe.eagerListener = point.endsWith("w");
+						rate = probe.engine(round, Integer.parseInt(point.replaceAll("[^0-9]", "")), ownChannels, null,
+								oldRoute);
+						probe.eagerListener = false;
 					}
 					else if (point.startsWith("u")) {
 						boolean oldRoute = point.endsWith("o");
@@ -171,6 +183,9 @@ public final class Pg3NodeProbe {
 						+ ((ofRound.containsKey("u3k") || ofRound.containsKey("u1k")) ? ", updates known on / off: 3 nodes "
 								+ ratio(ofRound.get("u3k"), ofRound.get("u3n")) + ", 1 node "
 								+ ratio(ofRound.get("u1k"), ofRound.get("u1n")) : "")
+						+ (ofRound.containsKey("e3w") ? ", listener drain on / off: 3 nodes "
+								+ ratio(ofRound.get("e3"), ofRound.get("e3w")) + " (e3w/e1 " + ratio(ofRound.get("e3w"),
+										ofRound.get("e1")) + ")" : "")
 						+ (ofRound.containsKey("e3o") ? ", gap rule on / off: 3 nodes " + ratio(ofRound.get("e3"), ofRound.get("e3o"))
 								+ " (e3o/e1 " + ratio(ofRound.get("e3o"), ofRound.get("e1")) + ", e3o/e1o "
 								+ ratio(ofRound.get("e3o"), ofRound.get("e1o")) + ")" : ""));
@@ -223,7 +238,8 @@ public final class Pg3NodeProbe {
 					this.timings.flushNanos.sum(), this.acquisitions.sum(), this.acquireNanos.sum(), this.usageMillis.sum(),
 					this.gapNanos.sum(), this.gaps.sum(), this.node.catchUps(), this.node.hintStatements(),
 					this.node.durableFlushes(), this.remoteEvents.sum(), this.remoteSequences.sum(),
-					this.flushedEvents.sum(), this.node.hintsCovered() };
+					this.flushedEvents.sum(), this.node.hintsCovered(), this.node.notificationsHeard(),
+					this.node.notificationReads(), this.node.listenerWakeUps(), this.node.hintWorkerWakeUps() };
 		}
 
 	}
@@ -231,7 +247,8 @@ public final class Pg3NodeProbe {
 	// indexes of NodeProbe.snapshot()
 	private static final int BATCHES = 0, WRITES = 1, FLUSH_NS = 2, CALLS = 3, CALL_NS = 4, FLUSHES = 5, FLUSH_STMT_NS = 6,
 			ACQ = 7, ACQ_NS = 8, USAGE_MS = 9, GAP_NS = 10, GAPS = 11, CATCH_UPS = 12, HINTS = 13, DURABLE_FLUSHES = 14,
-			REMOTE_EVENTS = 15, REMOTE_SEQS = 16, FLUSHED_EVENTS = 17, COVERED = 18, FIELDS = 19;
+			REMOTE_EVENTS = 15, REMOTE_SEQS = 16, FLUSHED_EVENTS = 17, COVERED = 18, HEARD = 19, READS = 20, WAKE_UPS = 21,
+			HINT_WAKE_UPS = 22, FIELDS = 23;
 
 	/** Native ids of the threads that fired {@code flushed} (the cycle threads that committed). */
 	private final Set<Integer> cycleTids = ConcurrentHashMap.newKeySet();
@@ -282,6 +299,12 @@ public final class Pg3NodeProbe {
 			if (oldRoute) {
 				System.setProperty(RELEASED_ON_GAPS, "false"); // read as each store opens its keyspace
 			}
+			String drainBefore = System.getProperty(DRAIN);
+			String sleepsBefore = System.getProperty(SLEEPS);
+			if (this.eagerListener) {
+				System.setProperty(DRAIN, "false"); // read as each store's engine makes its listener
+				System.setProperty(SLEEPS, "false"); // and its after-commit worker
+			}
 			for (int n = 0; n < nodeCount; n++) {
 				NodeProbe node = new NodeProbe();
 				node.pool = pool(name, "node-" + n, node);
@@ -317,6 +340,8 @@ public final class Pg3NodeProbe {
 			}
 			restore(KNOWN_WRITES, knownBefore);
 			restore(RELEASED_ON_GAPS, routeBefore);
+			restore(DRAIN, drainBefore);
+			restore(SLEEPS, sleepsBefore);
 			return measure(round, name, nodes, loadBefore, ownChannels, known, oldRoute);
 		}
 		finally {
@@ -370,6 +395,10 @@ public final class Pg3NodeProbe {
 	private static final String KNOWN_WRITES = "io.levelmutex.postgres.knownWrites";
 
 	private static final String RELEASED_ON_GAPS = "io.levelmutex.postgres.releasedOnGaps";
+
+	private static final String DRAIN = "io.levelmutex.postgres.drainNotifications";
+
+	private static final String SLEEPS = "io.levelmutex.postgres.hintWorkerSleeps";
 
 	private static void restore(String property, String before) {
 		if (before == null) {
@@ -516,7 +545,10 @@ public final class Pg3NodeProbe {
 			out.println();
 			out.println(String.format(Locale.ROOT, "### engine, %d node(s)%s%s%s, round %d (load %s -> %s)", n,
 					ownChannels ? " on channels of their own (no listener woken by hints)" : "",
-					oldRoute ? ", contended route WITHOUT the gap rule (releasedOnGaps=false)" : "",
+					(oldRoute ? ", contended route WITHOUT the gap rule (releasedOnGaps=false)" : "")
+							+ (this.eagerListener ? ", listener and hint worker woken by every notification / commit (drainNotifications=false,"
+									+ " hintWorkerSleeps=false)"
+									: ""),
 					update ? ", W2 update() on " + updateKeys + " keys, C=" + this.clients + ", known writes "
 							+ (known ? "ON" : "OFF") : "",
 					round, loadBefore, CombineProbe.load()));
@@ -537,9 +569,12 @@ public final class Pg3NodeProbe {
 					sum[USAGE_MS] / (double) Math.max(1, sum[ACQ])));
 			out.println(String.format(Locale.ROOT,
 					"- listener and hints per node batch: %.3f catch-ups, %.3f hint statements (%.3f keyspace hints left out,"
-							+ " covered), %.3f flush statements (all), %.3f remote-change events carrying %.2f sequences",
+							+ " covered), %.3f flush statements (all), %.3f remote-change events carrying %.2f sequences;"
+							+ " listener %.3f wake-ups, %.3f notification reads, %.3f notifications heard; hint worker woken"
+							+ " by %.3f commits",
 					sum[CATCH_UPS] / batches, sum[HINTS] / batches, sum[COVERED] / batches, sum[DURABLE_FLUSHES] / batches,
-					sum[REMOTE_EVENTS] / batches, sum[REMOTE_SEQS] / batches));
+					sum[REMOTE_EVENTS] / batches, sum[REMOTE_SEQS] / batches, sum[WAKE_UPS] / batches,
+					sum[READS] / batches, sum[HEARD] / batches, sum[HINT_WAKE_UPS] / batches));
 			long[] serverDelta = { server1[0] - server0[0], server1[1] - server0[1], server1[2] - server0[2] };
 			out.println(String.format(Locale.ROOT,
 					"- server processes (%d): CPU %.0f us/batch (%.2f cores), run-queue wait %.0f us/batch, %.1f switches/batch",

@@ -59,6 +59,26 @@ public final class ProbeAccess {
 			return this.engine.listener().catchUps();
 		}
 
+		/** Notifications the listener read, any payload. */
+		public long notificationsHeard() {
+			return this.engine.listener().notificationsHeard();
+		}
+
+		/** The listener's reads that returned notifications. */
+		public long notificationReads() {
+			return this.engine.listener().notificationReads();
+		}
+
+		/** Returns from the listener's waits (for notifications or for the catch-up spacing). */
+		public long listenerWakeUps() {
+			return this.engine.listener().wakeUps();
+		}
+
+		/** Times a commit woke the after-commit worker. */
+		public long hintWorkerWakeUps() {
+			return this.engine.afterCommit().wakeUps();
+		}
+
 		/** Hint statements ({@code pg_notify}) the after-commit worker sent. */
 		public long hintStatements() {
 			return this.engine.afterCommit().hintStatements();

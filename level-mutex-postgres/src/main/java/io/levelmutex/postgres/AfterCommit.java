@@ -38,7 +38,9 @@ import io.levelmutex.StorageException;
  * ({@code othersMayListen}: the engine's listener counts the other listeners at every poll, and says yes on any
  * doubt); a node that starts listening meanwhile learns of the commits made before it was counted by its own
  * polling. Clean-ups that fail are left to the next multiple. A commit wakes the worker only if the worker is
- * waiting for work (one already awake takes the commit's hint with the others).
+ * waiting for work (one already awake takes the commit's hint with the others); within the hint spacing after a
+ * statement the worker sleeps it out instead, and the commits meanwhile do not wake it (one wake-up per hint
+ * statement under a steady stream of commits, not two); a clean-up does.
  *
  * <p>Thread-safe; {@link #close()} stops the thread (pending work is dropped).
  */
@@ -81,6 +83,18 @@ final class AfterCommit implements AutoCloseable {
 
 	/** Commits recorded for a hint; guarded by this object's lock for writes, read by tests. */
 	private volatile long hintsRecorded;
+
+	/** Notifications of the worker by commits; guarded by this object's lock for writes, read by tests. */
+	private volatile long wakeUps;
+
+	/**
+	 * Whether the worker sleeps through the hint spacing after a statement, so that commits meanwhile do not wake
+	 * it ({@value #SLEEPS_PROPERTY}, read when the worker is made: true unless "false", the benchmarks' A/B switch).
+	 */
+	private final boolean sleeps;
+
+	/** The A/B switch of {@link #sleeps}. */
+	static final String SLEEPS_PROPERTY = "io.levelmutex.postgres.hintWorkerSleeps";
 
 	/** Hint statements sent; written by the worker thread, read by tests. */
 	private volatile long hintStatements;
@@ -132,6 +146,7 @@ final class AfterCommit implements AutoCloseable {
 	AfterCommit(Connections connections, PostgresSettings settings, PostgresSql sql, TombstoneCleaner cleaner,
 			BooleanSupplier othersMayListen, IntToLongFunction heardHint, Duration hintSpacing, LongSupplier clock) {
 		this.heardHint = heardHint;
+		this.sleeps = !"false".equalsIgnoreCase(System.getProperty(SLEEPS_PROPERTY));
 		this.hintSpacingNanos = hintSpacing.toNanos();
 		this.clock = clock;
 		this.connections = connections;
@@ -169,14 +184,19 @@ final class AfterCommit implements AutoCloseable {
 			if (cleanUp) {
 				this.cleanUps.put(keyspace.id(), keyspace);
 			}
-			if (this.waiting) {
+			if (this.waiting || cleanUp) {
 				notify();
+				this.wakeUps++;
 			}
 		}
 	}
 
 	long hintsRecorded() {
 		return this.hintsRecorded;
+	}
+
+	long wakeUps() {
+		return this.wakeUps;
 	}
 
 	long hintStatements() {
@@ -193,6 +213,19 @@ final class AfterCommit implements AutoCloseable {
 			List<PostgresKeyspace> cleanUpsNow;
 			synchronized (this) {
 				while (!this.closed && this.hints.isEmpty() && this.cleanUps.isEmpty()) {
+					long spacingLeft = this.hinted
+							? this.hintSpacingNanos - (this.clock.getAsLong() - this.lastHintAt) : 0;
+					if (this.sleeps && spacingLeft > 0) {
+						// No hint may go before the spacing passes: commits meanwhile join the next statement without
+						// waking the worker (a clean-up and close() do).
+						try {
+							TimeUnit.NANOSECONDS.timedWait(this, spacingLeft);
+						}
+						catch (InterruptedException ex) {
+							// close() interrupts; the closed flag decides.
+						}
+						continue;
+					}
 					this.waiting = true;
 					try {
 						wait();

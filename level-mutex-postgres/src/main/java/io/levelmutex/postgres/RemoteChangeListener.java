@@ -45,7 +45,9 @@ import org.postgresql.PGNotification;
  * catch-up waits for it to pass, and every notification that arrives meanwhile joins that one catch-up (the
  * spacing is at most {@link #MAX_CATCH_UP_SPACING} and a tenth of the poll interval, so delivery stays well within
  * a poll interval). Under a steady stream of other nodes' commits the listener reads at most once per spacing,
- * however many batches the stream carries.
+ * however many batches the stream carries. Within the spacing the listener's thread sleeps and leaves the
+ * notifications that arrive in its connection; one read after the spacing takes them all (a stream of notifications
+ * wakes it about once per spacing, not once per notification: measured in benchmarks/results/series-ad/pg3cpu).
  *
  * <p>Nothing is delivered before it is durable. When a watched keyspace's last batch to deliver committed without
  * waiting for its WAL flush (a contended commit) and this node does not know it durable yet, the listener does not
@@ -111,6 +113,21 @@ final class RemoteChangeListener implements AutoCloseable {
 
 	/** Notifications received on the channel, any payload; incremented by the listener thread, read by tests. */
 	private final AtomicLong notificationsHeard = new AtomicLong();
+
+	/** Reads that returned notifications (one or more); incremented by the listener thread, read by tests. */
+	private final AtomicLong notificationReads = new AtomicLong();
+
+	/** Returns from the listener's waits (for notifications or for the spacing); listener thread, read by probes. */
+	private final AtomicLong wakeUps = new AtomicLong();
+
+	/**
+	 * Whether notifications are drained once per spacing ({@link #drainedStep}) rather than read as they arrive
+	 * ({@link #eagerStep}); {@value #DRAIN_PROPERTY}, read when the listener is made (true unless "false").
+	 */
+	private final boolean drain;
+
+	/** The A/B switch of {@link #drain} (the benchmarks' comparison; no user setting). */
+	static final String DRAIN_PROPERTY = "io.levelmutex.postgres.drainNotifications";
 
 	/** {@link System#nanoTime()} of the last count of the other listeners; listener thread only. */
 	private long lastCountNanos;
@@ -193,6 +210,7 @@ final class RemoteChangeListener implements AutoCloseable {
 			Consumer<RemoteChange> callback, DurableSequences durable, Duration spacing, LongSupplier clock) {
 		this.spacingNanos = spacing.toNanos();
 		this.clock = clock;
+		this.drain = !"false".equalsIgnoreCase(System.getProperty(DRAIN_PROPERTY));
 		this.connections = connections;
 		this.settings = settings;
 		this.durable = durable;
@@ -330,6 +348,14 @@ final class RemoteChangeListener implements AutoCloseable {
 		return this.notificationsHeard.get();
 	}
 
+	long notificationReads() {
+		return this.notificationReads.get();
+	}
+
+	long wakeUps() {
+		return this.wakeUps.get();
+	}
+
 	boolean isConnected() {
 		return this.connection != null;
 	}
@@ -361,21 +387,11 @@ final class RemoteChangeListener implements AutoCloseable {
 				// Whether a notification since the last catch-up named a sequence to read; listener thread.
 				boolean hinted = false;
 				while (!this.closed) {
-					long sinceCatchUp = this.clock.getAsLong() - this.lastCatchUpAt;
-					boolean due = hinted || this.flushWait.waiting();
-					long waitNanos = (due ? this.spacingNanos : pollNanos) - sinceCatchUp;
-					PGNotification[] hints = listening.getNotifications(waitMillis(waitNanos));
-					if (hints != null) {
-						this.notificationsHeard.addAndGet(hints.length);
+					if (this.drain) {
+						hinted = drainedStep(current, listening, hinted, pollNanos);
 					}
-					if (hints != null && hints.length > 0 && !onlyOwn(hints)) {
-						hinted = true;
-					}
-					sinceCatchUp = this.clock.getAsLong() - this.lastCatchUpAt;
-					if (((hinted || this.flushWait.waiting()) && sinceCatchUp >= this.spacingNanos)
-							|| sinceCatchUp >= pollNanos) {
-						hinted = false;
-						catchUp(current);
+					else {
+						hinted = eagerStep(current, listening, hinted, pollNanos);
 					}
 					if (System.nanoTime() - this.lastCountNanos >= pollNanos) {
 						countOthers(current);
@@ -398,6 +414,74 @@ final class RemoteChangeListener implements AutoCloseable {
 				}
 			}
 		}
+	}
+
+	/**
+	 * One step of the listener's wait with notifications read as they arrive ({@code drainNotifications=false}, the
+	 * rule before the drain): every notification wakes the thread, also within the spacing, when no catch-up may
+	 * start.
+	 * @return whether a notification since the last catch-up named a sequence to read
+	 */
+	private boolean eagerStep(Connection current, PGConnection listening, boolean hinted, long pollNanos)
+			throws SQLException {
+		long sinceCatchUp = this.clock.getAsLong() - this.lastCatchUpAt;
+		boolean due = hinted || this.flushWait.waiting();
+		long waitNanos = (due ? this.spacingNanos : pollNanos) - sinceCatchUp;
+		PGNotification[] hints = listening.getNotifications(waitMillis(waitNanos));
+		this.wakeUps.incrementAndGet();
+		boolean stillHinted = hinted || heard(hints);
+		sinceCatchUp = this.clock.getAsLong() - this.lastCatchUpAt;
+		if (((stillHinted || this.flushWait.waiting()) && sinceCatchUp >= this.spacingNanos)
+				|| sinceCatchUp >= pollNanos) {
+			catchUp(current);
+			return false;
+		}
+		return stillHinted;
+	}
+
+	/**
+	 * One step of the listener's wait with notifications drained (the default): within the spacing after a
+	 * catch-up, when no catch-up may start, the thread sleeps and leaves what arrives in the connection; after it,
+	 * one read takes every notification that arrived meanwhile. So a stream of notifications wakes the thread about
+	 * once per spacing, not once per notification, and delivery is as early as before (the spacing bounded it).
+	 * A catch-up that is due already (a notification heard, or a flush waited for) starts without reading first:
+	 * what arrived stays for the next read, and a hint it names that the catch-up passed starts nothing.
+	 * @return whether a notification since the last catch-up named a sequence to read
+	 */
+	private boolean drainedStep(Connection current, PGConnection listening, boolean hinted, long pollNanos)
+			throws SQLException {
+		long sinceCatchUp = this.clock.getAsLong() - this.lastCatchUpAt;
+		if (sinceCatchUp < this.spacingNanos) {
+			// A timed wait for the spacing to pass (not synchronisation); close() interrupts it.
+			LockSupport.parkNanos(this.spacingNanos - sinceCatchUp);
+			this.wakeUps.incrementAndGet();
+			return hinted;
+		}
+		boolean stillHinted = hinted;
+		if (!stillHinted && !this.flushWait.waiting()) {
+			PGNotification[] hints = listening.getNotifications(waitMillis(pollNanos - sinceCatchUp));
+			this.wakeUps.incrementAndGet();
+			stillHinted = heard(hints);
+			sinceCatchUp = this.clock.getAsLong() - this.lastCatchUpAt;
+		}
+		if (stillHinted || this.flushWait.waiting() || sinceCatchUp >= pollNanos) {
+			catchUp(current);
+		}
+		// Not hinted, or caught up: nothing heard is left to read.
+		return false;
+	}
+
+	/**
+	 * Counts notifications read and tells whether they name a sequence to read ({@link #onlyOwn}).
+	 * @param hints what a wait returned ({@code null}: nothing arrived)
+	 */
+	private boolean heard(PGNotification @Nullable [] hints) {
+		if (hints == null || hints.length == 0) {
+			return false;
+		}
+		this.notificationsHeard.addAndGet(hints.length);
+		this.notificationReads.incrementAndGet();
+		return !onlyOwn(hints);
 	}
 
 	/** A wait for notifications: at least 1 ms (0 would wait without bound), at most a day. */

@@ -68,6 +68,10 @@ import io.levelmutex.postgres.ProbeAccess;
  * without its flush always flushes, as before the reads returned the WAL positions), the A/B of that rule; every
  * engine point reports its read path per read phase (planned reads and their client time, reads that saw such a
  * batch, and how many of those found the WAL flushed already or flushed).
+ * {@code e1w}, {@code e3w}: the point with {@code -Dio.levelmutex.postgres.drainNotifications=false} and
+ * {@code -Dio.levelmutex.postgres.hintWorkerSleeps=false} for its stores only (each listener reads every
+ * notification as it arrives, and a commit wakes the hint worker within its spacing: the rules before), the A/B;
+ * every engine point reports the listeners' wake-ups, notification reads and notifications heard per node batch.
  * Usage: {@code Pg3NodeProbe [--rounds 3] [--warmup-ms 2000] [--window-ms 4000] [--clients 256]
  * [--points e1,e3,s1,s3] [--update-keys 1000] [--out DIR]}. Owned by the main thread.
  */
@@ -104,6 +108,12 @@ public final class Pg3NodeProbe {
 	 * flush always flushes); the {@code f} suffix of an update point ({@code u3kf}, {@code u1kf}). Main thread.
 	 */
 	private boolean positionsOff;
+
+	/**
+	 * Whether the next engine point's listeners read notifications as they arrive ({@code e1w}, {@code e3w}:
+	 * {@code -Dio.levelmutex.postgres.drainNotifications=false} for its stores only); main thread.
+	 */
+	private boolean eagerListener;
 
 	private Pg3NodeProbe(PgServer server, CombineProbe combine, PrintStream report, int clients, long warmupMillis,
 			long windowMillis) {
@@ -156,8 +166,10 @@ public final class Pg3NodeProbe {
 					if (point.startsWith("e")) {
 						boolean ownChannels = point.endsWith("c");
 						boolean oldRoute = point.endsWith("o");
-						rate = probe.engine(round, Integer.parseInt(point.substring(1, (ownChannels || oldRoute)
-								? point.length() - 1 : point.length())), ownChannels, null, oldRoute);
+						probe.eagerListener = point.endsWith("w");
+						rate = probe.engine(round, Integer.parseInt(point.replaceAll("[^0-9]", "")), ownChannels, null,
+								oldRoute);
+						probe.eagerListener = false;
 					}
 					else if (point.startsWith("u")) {
 						boolean oldRoute = point.endsWith("o");
@@ -189,6 +201,9 @@ public final class Pg3NodeProbe {
 								+ ratio(ofRound.get("u3k"), ofRound.get("u3kf")) + ", 1 node "
 								+ ratio(ofRound.get("u1k"), ofRound.get("u1kf")) + "; 3/1 on " + ratio(ofRound.get("u3k"), ofRound.get("u1k"))
 								+ ", off " + ratio(ofRound.get("u3kf"), ofRound.get("u1kf")) : "")
+						+ (ofRound.containsKey("e3w") ? ", listener drain on / off: 3 nodes "
+								+ ratio(ofRound.get("e3"), ofRound.get("e3w")) + " (e3w/e1 " + ratio(ofRound.get("e3w"),
+										ofRound.get("e1")) + ")" : "")
 						+ (ofRound.containsKey("e3o") ? ", gap rule on / off: 3 nodes " + ratio(ofRound.get("e3"), ofRound.get("e3o"))
 								+ " (e3o/e1 " + ratio(ofRound.get("e3o"), ofRound.get("e1")) + ", e3o/e1o "
 								+ ratio(ofRound.get("e3o"), ofRound.get("e1o")) + ")" : ""));
@@ -242,7 +257,9 @@ public final class Pg3NodeProbe {
 					this.gapNanos.sum(), this.gaps.sum(), this.node.catchUps(), this.node.hintStatements(),
 					this.node.durableFlushes(), this.remoteEvents.sum(), this.remoteSequences.sum(),
 					this.flushedEvents.sum(), this.node.hintsCovered(), this.node.unflushedReads()[0],
-					this.node.unflushedReads()[1], this.node.reads()[0], this.node.reads()[1], stats.readPhases() };
+					this.node.unflushedReads()[1], this.node.reads()[0], this.node.reads()[1], stats.readPhases(),
+					this.node.notificationsHeard(), this.node.notificationReads(), this.node.listenerWakeUps(),
+					this.node.hintWorkerWakeUps() };
 		}
 
 	}
@@ -251,7 +268,8 @@ public final class Pg3NodeProbe {
 	private static final int BATCHES = 0, WRITES = 1, FLUSH_NS = 2, CALLS = 3, CALL_NS = 4, FLUSHES = 5, FLUSH_STMT_NS = 6,
 			ACQ = 7, ACQ_NS = 8, USAGE_MS = 9, GAP_NS = 10, GAPS = 11, CATCH_UPS = 12, HINTS = 13, DURABLE_FLUSHES = 14,
 			REMOTE_EVENTS = 15, REMOTE_SEQS = 16, FLUSHED_EVENTS = 17, COVERED = 18,
-			UNFLUSHED_READS = 19, FLUSHED_BY_POSITION = 20, READS = 21, READ_NS = 22, READ_PHASES = 23, FIELDS = 24;
+			UNFLUSHED_READS = 19, FLUSHED_BY_POSITION = 20, READS = 21, READ_NS = 22, READ_PHASES = 23, HEARD = 24,
+			NOTE_READS = 25, WAKE_UPS = 26, HINT_WAKE_UPS = 27, FIELDS = 28;
 
 	/** Native ids of the threads that fired {@code flushed} (the cycle threads that committed). */
 	private final Set<Integer> cycleTids = ConcurrentHashMap.newKeySet();
@@ -306,6 +324,12 @@ public final class Pg3NodeProbe {
 			if (this.positionsOff) {
 				System.setProperty(READ_POSITIONS, "false"); // read as each node's engine opens
 			}
+			String drainBefore = System.getProperty(DRAIN);
+			String sleepsBefore = System.getProperty(SLEEPS);
+			if (this.eagerListener) {
+				System.setProperty(DRAIN, "false"); // read as each store's engine makes its listener
+				System.setProperty(SLEEPS, "false"); // and its after-commit worker
+			}
 			for (int n = 0; n < nodeCount; n++) {
 				NodeProbe node = new NodeProbe();
 				node.pool = pool(name, "node-" + n, node);
@@ -342,6 +366,8 @@ public final class Pg3NodeProbe {
 			restore(KNOWN_WRITES, knownBefore);
 			restore(RELEASED_ON_GAPS, routeBefore);
 			restore(READ_POSITIONS, positionsBefore);
+			restore(DRAIN, drainBefore);
+			restore(SLEEPS, sleepsBefore);
 			return measure(round, name, nodes, loadBefore, ownChannels, known, oldRoute);
 		}
 		finally {
@@ -397,6 +423,9 @@ public final class Pg3NodeProbe {
 	private static final String RELEASED_ON_GAPS = "io.levelmutex.postgres.releasedOnGaps";
 
 	private static final String READ_POSITIONS = "io.levelmutex.postgres.readFlushPositions";
+	private static final String DRAIN = "io.levelmutex.postgres.drainNotifications";
+
+	private static final String SLEEPS = "io.levelmutex.postgres.hintWorkerSleeps";
 
 	private static void restore(String property, String before) {
 		if (before == null) {
@@ -543,7 +572,10 @@ public final class Pg3NodeProbe {
 			out.println();
 			out.println(String.format(Locale.ROOT, "### engine, %d node(s)%s%s%s, round %d (load %s -> %s)", n,
 					ownChannels ? " on channels of their own (no listener woken by hints)" : "",
-					oldRoute ? ", contended route WITHOUT the gap rule (releasedOnGaps=false)" : "",
+					(oldRoute ? ", contended route WITHOUT the gap rule (releasedOnGaps=false)" : "")
+							+ (this.eagerListener ? ", listener and hint worker woken by every notification / commit (drainNotifications=false,"
+									+ " hintWorkerSleeps=false)"
+									: ""),
 					update ? ", W2 update() on " + updateKeys + " keys, C=" + this.clients + ", known writes "
 							+ (known ? "ON" : "OFF") + (this.positionsOff ? ", read WAL positions OFF (readFlushPositions=false)"
 									: ", read WAL positions on") : "",
@@ -565,9 +597,12 @@ public final class Pg3NodeProbe {
 					sum[USAGE_MS] / (double) Math.max(1, sum[ACQ])));
 			out.println(String.format(Locale.ROOT,
 					"- listener and hints per node batch: %.3f catch-ups, %.3f hint statements (%.3f keyspace hints left out,"
-							+ " covered), %.3f flush statements (all), %.3f remote-change events carrying %.2f sequences",
+							+ " covered), %.3f flush statements (all), %.3f remote-change events carrying %.2f sequences;"
+							+ " listener %.3f wake-ups, %.3f notification reads, %.3f notifications heard; hint worker woken"
+							+ " by %.3f commits",
 					sum[CATCH_UPS] / batches, sum[HINTS] / batches, sum[COVERED] / batches, sum[DURABLE_FLUSHES] / batches,
-					sum[REMOTE_EVENTS] / batches, sum[REMOTE_SEQS] / batches));
+					sum[REMOTE_EVENTS] / batches, sum[REMOTE_SEQS] / batches, sum[WAKE_UPS] / batches,
+					sum[NOTE_READS] / batches, sum[HEARD] / batches, sum[HINT_WAKE_UPS] / batches));
 			double reads = Math.max(1, sum[READS]);
 			out.println(String.format(Locale.ROOT,
 					"- read path (an update()'s reads are one planned read before its batch): %.3f planned reads per node"

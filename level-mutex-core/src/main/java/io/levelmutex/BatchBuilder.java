@@ -1,6 +1,5 @@
 package io.levelmutex;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
@@ -124,28 +123,6 @@ final class BatchBuilder implements AutoCloseable {
 	 * of {@code queue} into the batch.
 	 */
 	void fill(Deque<QueuedWrite> carried, OpQueue<QueuedWrite> queue, int limit) {
-		this.plainOnly = false;
-		fillFrom(carried, queue, limit);
-	}
-
-	/**
-	 * Takes plain writes from the head of {@code queue}, up to {@code limit}, stopping at the first item that is
-	 * not one (an update or a barrier) or does not fit: a pipelined batch, built while an earlier batch is in flight.
-	 */
-	void fillPlain(OpQueue<QueuedWrite> queue, int limit) {
-		this.plainOnly = true;
-		try {
-			fillFrom(new ArrayDeque<>(0), queue, limit);
-		}
-		finally {
-			this.plainOnly = false;
-		}
-	}
-
-	/** Whether {@link #take} stops at the first item that is not a plain write; during {@link #fillPlain}. */
-	private boolean plainOnly;
-
-	private void fillFrom(Deque<QueuedWrite> carried, OpQueue<QueuedWrite> queue, int limit) {
 		this.fillCarried = carried;
 		this.fillQueue = queue;
 		this.fillLimit = limit;
@@ -168,7 +145,7 @@ final class BatchBuilder implements AutoCloseable {
 			this.items.add(item);
 		}
 		while (this.takenFromQueue < limit && (item = queue.peek()) != null) {
-			if ((this.plainOnly && !(item instanceof PlainWrite)) || !place(item)) {
+			if (!place(item)) {
 				return;
 			}
 			queue.poll();

@@ -148,13 +148,6 @@ final class MutexCore {
 	/** The system property that, set to {@code false}, keeps blocking waits from running a drain (A/B measurements). */
 	static final String JOIN_RUNS_CYCLE_PROPERTY = "io.levelmutex.joinRunsCycle";
 
-	/**
-	 * The system property that, set to {@code true} when a mutex is made, pipelines its write batches on an engine
-	 * that {@link KeyspaceStorage#handsOverCommits() hands commits over} (issue 22, W1; off by default, for the A/B
-	 * measurements): see {@link WritePhase}.
-	 */
-	static final String PIPELINE_WRITES_PROPERTY = "io.levelmutex.pipelineWrites";
-
 	private final MutexStore store;
 
 	private final MutexOptions options;
@@ -249,9 +242,6 @@ final class MutexCore {
 
 	private final CompletableFuture<Void> closeFuture;
 
-	/** Whether write batches are pipelined ({@link #PIPELINE_WRITES_PROPERTY} and the engine); immutable. */
-	private final boolean pipelinesWrites;
-
 	/** The byte-level view handed out by the store; immutable. */
 	private final CodecMutex<byte[], byte[]> bytesView;
 
@@ -290,7 +280,6 @@ final class MutexCore {
 		this.input = new InputEncoder(options.name(), this.prefix, options, this.storage.maxKeyBytes(),
 				this.storage.maxValueBytes());
 		this.tracked = new TrackedFutures(options.name());
-		this.pipelinesWrites = Boolean.getBoolean(PIPELINE_WRITES_PROPERTY) && this.storage.handsOverCommits();
 		this.writePhase = new WritePhase(this); // last: it looks at the storage and the options
 	}
 
@@ -445,20 +434,6 @@ final class MutexCore {
 	 */
 	void writesCompleted(int count) {
 		this.writesInFlight -= count;
-	}
-
-	/** Reads queued (counted) now, for a pipelined batch: none may be skipped past; any thread. */
-	int queuedReads() {
-		return this.counts.reads();
-	}
-
-	/** Write items queued (counted) now; any thread. */
-	int queuedWrites() {
-		return this.counts.writes();
-	}
-
-	boolean pipelinesWrites() {
-		return this.pipelinesWrites;
 	}
 
 	long nextBatchNumber() {

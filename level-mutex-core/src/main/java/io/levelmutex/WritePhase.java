@@ -31,28 +31,6 @@ import io.levelmutex.engine.KeyFormat;
  * {@link WriteConflictException} while the items after it go on. Whatever fails, every item
  * taken from the queue completes exactly once. One per mutex, run once per write phase (nothing
  * is carried from one run to the next); used only on the cycle thread.
- *
- * <p>Pipelined writes (issue 22, W1; off unless the system property {@code io.levelmutex.pipelineWrites} is
- * {@code true} when the mutex is made, and only on an engine that
- * {@link io.levelmutex.engine.KeyspaceStorage#handsOverCommits() hands commits over}, the embedded RocksDB engine):
- * at most {@link #MAX_IN_FLIGHT} batches of a mutex are in flight, so that the engine's thread writes one while the
- * cycle thread completes the other's items (whose callbacks issue the clients' next writes). A batch built with
- * nothing in flight is built and committed as without pipelining (any items, {@code commitAsync}). While a batch is
- * in flight, or halfway through completing a written batch's items when nothing else is in flight (so that a closed
- * loop of clients splits into two cohorts), the plain writes queued then are handed over as the next batch
- * ({@code handOver}: written by the engine's thread after every batch of the keyspace before it, so the same key in
- * two batches in flight ends as issued) unless a read is queued (then no batch is handed over until the read
- * phase ran: reads are never skipped past), the queue's head is an update or a barrier (it waits for a batch built
- * with nothing in flight: an update needs the previous batch's result), or something was carried. Batches settle
- * oldest first: events stay {@code writes} before {@code flushed}, each in batch order (the {@code writes} of the next
- * batch may now come before the {@code flushed} of the one before it), and items complete in issue order, each once.
- * A failed batch fails exactly its items; the batch handed over after it is written as if issued after the failure
- * (RocksDB: committed, unless the committer joined both into one write, which then fails both, as it already fails
- * every batch of a failed joined write). The phase ends once nothing is in flight and nothing of it is left; writes
- * issued while its batches complete may join a pipelined batch of this phase instead of waiting for the next cycle
- * (no read is queued then; a read issued after such a write runs after its batch settled and sees it, where without
- * pipelining its read phase would have come first: both are within the guarantees, which promise a read the writes
- * that completed before it and none still queued when its phase began).
  */
 final class WritePhase {
 
@@ -87,7 +65,6 @@ final class WritePhase {
 		this.core = core;
 		this.reusesBuilder = !core.storage().keepsBatchAfterCommit();
 		this.prefetches = core.storage().batchesUpdateReads();
-		this.pipelines = core.pipelinesWrites();
 	}
 
 	/** The queue of the run in progress; cycle thread. */
@@ -96,27 +73,11 @@ final class WritePhase {
 	/** Items of the run in progress not yet taken into a batch; cycle thread. */
 	private int remaining;
 
-	/**
-	 * Batches handed to the engine and not yet settled (their items not completed), oldest first: at most one, or
-	 * with pipelined writes at most {@link #MAX_IN_FLIGHT}; cycle thread.
-	 */
-	private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>(MAX_IN_FLIGHT);
+	/** The batch handed to the engine whose commit has not completed, or {@code null}; cycle thread. */
+	private @Nullable BatchBuilder pendingBatch;
 
-	/** A batch handed to the engine and its commit ({@code null}: nothing to write, e.g. only barriers). */
-	private record InFlight(BatchBuilder batch, @Nullable Commit commit) {
-	}
-
-	/** Batches of one mutex in flight at most with pipelined writes. */
-	static final int MAX_IN_FLIGHT = 2;
-
-	/** Whether batches are pipelined ({@link MutexCore#pipelinesWrites()}); immutable. */
-	private final boolean pipelines;
-
-	/**
-	 * Builders of pipelined batches not in use (pipelined batches never use {@link #reusable}, which only a batch
-	 * built with nothing in flight uses); cycle thread.
-	 */
-	private final ArrayDeque<BatchBuilder> spare = new ArrayDeque<>(MAX_IN_FLIGHT + 1);
+	/** The commit of {@link #pendingBatch}; cycle thread. */
+	private @Nullable Commit pendingCommit;
 
 	/**
 	 * Writes the first {@code count} items of {@code queue}; items queued meanwhile (by
@@ -139,54 +100,16 @@ final class WritePhase {
 	 * @return as {@link #run}
 	 */
 	@Nullable CompletionStage<?> resume() {
-		return runBatches();
-	}
-
-	/**
-	 * Settles the batches in flight whose commits completed, oldest first, hands pipelined batches over while
-	 * allowed ({@link #pipeline()}), and writes the rest of the phase.
-	 * @return as {@link #run}: the stage of the oldest batch in flight, or {@code null} once the phase ended (nothing
-	 * in flight, nothing left)
-	 */
-	private @Nullable CompletionStage<?> runBatches() {
-		for (;;) {
-			InFlight head;
-			while ((head = this.inFlight.peekFirst()) != null && isDone(head)) {
-				this.inFlight.pollFirst();
-				settleInFlight(head);
-			}
-			if (head != null) {
-				if (pipeline()) {
-					continue;
-				}
-				return java.util.Objects.requireNonNull(head.commit).stage; // not done: it has a stage
-			}
-			if (this.remaining <= 0 && this.carried.isEmpty()) {
-				break;
-			}
-			BatchBuilder batch = runBatch(this.queue, this.remaining);
-			if (this.inFlight.isEmpty() && batch.items.isEmpty()) {
-				break; // counted, but not yet in the queue: the next cycle takes it
-			}
+		BatchBuilder batch = this.pendingBatch;
+		Commit commit = this.pendingCommit;
+		this.pendingBatch = null;
+		this.pendingCommit = null;
+		if (batch == null || commit == null) {
+			return runBatches();
 		}
-		this.queue = null;
-		return null;
-	}
-
-	private static boolean isDone(InFlight inFlight) {
-		Commit commit = inFlight.commit;
-		return commit == null || commit.stage == null || commit.stage.toCompletableFuture().isDone();
-	}
-
-	/** Ends a batch whose commit completed: its outcome, events, and its items' completion, in order. */
-	private void settleInFlight(InFlight settled) {
-		Commit commit = settled.commit;
 		Throwable error = null;
 		CommitResult result = null;
 		try {
-			if (commit == null) {
-				return; // nothing was written: no events, the items complete (finally)
-			}
 			Outcome outcome = finish(commit);
 			error = outcome.error;
 			result = outcome.result;
@@ -198,78 +121,24 @@ final class WritePhase {
 					+ "' failed unexpectedly after its commit, it may or may not have been applied: " + bug, bug);
 		}
 		finally {
-			try {
-				settle(settled.batch, result, error);
-			}
-			finally {
-				if (settled.batch != this.reusable && this.reusesBuilder) {
-					this.spare.addLast(settled.batch);
-				}
-			}
+			settle(batch, result, error);
 		}
+		return runBatches();
 	}
 
-	/**
-	 * Pipelined writes: hands the plain writes queued now to the engine as the next batch, while an earlier batch is
-	 * in flight or its items are being completed, so that the engine writes it while this thread completes. Only when
-	 * fewer than {@link #MAX_IN_FLIGHT} batches are in flight, nothing was carried, no read is queued (a queued read
-	 * stops the pipelining: the phase ends once the batches in flight settled, and its read phase comes next), and
-	 * the queue's head is a plain write (an update needs the previous batch's result: it waits for a batch built with
-	 * nothing in flight). Writes issued while this phase's batches complete thus join a pipelined batch of this phase
-	 * rather than wait for the next cycle. The batch's items complete in their turn, after the batches before it.
-	 * @return whether a batch was handed over (it is in {@link #inFlight}, settled or not)
-	 */
-	private boolean pipeline() {
-		if (!this.pipelines || this.inFlight.size() >= MAX_IN_FLIGHT || !this.carried.isEmpty()) {
-			return false;
-		}
-		OpQueue<QueuedWrite> from = this.queue;
-		int writes = this.core.queuedWrites(); // first: every read counted after this was issued after these writes
-		if (from == null || writes == 0 || this.core.queuedReads() > 0 || !(from.peek() instanceof PlainWrite)) {
-			return false;
-		}
-		BatchBuilder batch = this.spare.pollFirst();
-		long number = this.core.nextBatchNumber();
-		if (batch == null) {
-			batch = new BatchBuilder(this.core, number, this.prefetches);
-		}
-		else {
-			batch.reset(number);
-		}
-		@Nullable Commit commit;
-		try {
-			try {
-				batch.fillPlain(from, writes);
+	private @Nullable CompletionStage<?> runBatches() {
+		while (this.remaining > 0 || !this.carried.isEmpty()) {
+			OpQueue<QueuedWrite> from = this.queue;
+			BatchBuilder batch = runBatch(from, this.remaining);
+			if (this.pendingCommit != null) {
+				return this.pendingCommit.stage;
 			}
-			finally {
-				try {
-					batch.close();
-				}
-				finally {
-					this.remaining = Math.max(0, this.remaining - batch.takenFromQueue);
-					this.core.writesTaken(batch.takenFromQueue);
-				}
-			}
-			if (batch.operations.isEmpty()) {
-				if (batch.items.isEmpty()) {
-					this.spare.addLast(batch);
-					return false; // counted, but not yet in the queue
-				}
-				commit = null; // items without operations (none today: only plain writes are taken)
-			}
-			else {
-				commit = start(batch.engineBatch(), batch.bytes, true);
+			if (batch.items.isEmpty()) {
+				break; // counted, but not yet in the queue: the next cycle takes it
 			}
 		}
-		catch (Throwable bug) {
-			LOG.log(System.Logger.Level.ERROR, "Pipelined batch " + number + " of mutex '" + this.core.name()
-					+ "' failed unexpectedly; its operations are failed", bug);
-			commit = new Commit(batch.engineBatch(), List.of(), 0, System.nanoTime(), null, new StorageException(
-					"Batch " + number + " of mutex '" + this.core.name() + "' failed unexpectedly, nothing of it was applied: "
-							+ bug, bug));
-		}
-		this.inFlight.addLast(new InFlight(batch, commit)); // its items complete in their turn, even if refused
-		return true;
+		this.queue = null;
+		return null;
 	}
 
 	private BatchBuilder runBatch(OpQueue<QueuedWrite> queue, int limit) {
@@ -300,10 +169,11 @@ final class WritePhase {
 				}
 			}
 			if (!batch.operations.isEmpty()) {
-				Commit commit = start(batch.engineBatch(), batch.bytes, false);
+				Commit commit = start(batch.engineBatch(), batch.bytes);
 				if (commit.stage != null && !commit.stage.toCompletableFuture().isDone()) {
-					this.inFlight.addLast(new InFlight(batch, commit));
-					handedOff = true; // runBatches (resume) completes its items
+					this.pendingBatch = batch;
+					this.pendingCommit = commit;
+					handedOff = true; // resume() completes its items
 					return batch;
 				}
 				Outcome outcome = finish(commit);
@@ -330,12 +200,8 @@ final class WritePhase {
 					// makes the JIT compile it after hundreds of batches rather than thousands (its back-edges count)
 					List<QueuedWrite> items = batch.items;
 					int count = items.size();
-					int split = splitAt(count, error);
 					try {
 						for (int i = 0; i < count; i++) {
-							if (i == split) {
-								pipeline();
-							}
 							completeItem(items.get(i), error);
 						}
 					}
@@ -354,27 +220,8 @@ final class WritePhase {
 			completeRejected(batch, result);
 		}
 		else {
-			List<QueuedWrite> items = batch.items;
-			int count = items.size();
-			int split = splitAt(count, error);
-			if (split < 0) {
-				complete(items, 0, count, error);
-			}
-			else {
-				complete(items, 0, split, error);
-				pipeline();
-				complete(items, split, count, error);
-			}
+			complete(batch.items, 0, batch.items.size(), error);
 		}
-	}
-
-	/**
-	 * Where the completion of a batch's items hands the writes they issued so far over as a pipelined batch: halfway,
-	 * when pipelining, the batch was written and nothing else is in flight (so that a closed loop of clients splits
-	 * into two cohorts, one written while the other's items complete); {@code -1} otherwise.
-	 */
-	private int splitAt(int count, @Nullable Throwable error) {
-		return this.pipelines && error == null && count >= 2 && this.inFlight.isEmpty() ? count >> 1 : -1;
 	}
 
 	/** A commit's outcome: what the engine applied, or why nothing was. */
@@ -390,8 +237,7 @@ final class WritePhase {
 			@Nullable CompletionStage<CommitResult> stage, @Nullable Throwable refused) {
 	}
 
-	/** @param pipelined whether the engine writes it on its own thread ({@link io.levelmutex.engine.KeyspaceStorage#handOver}) */
-	private Commit start(EngineBatch batch, long bytes, boolean pipelined) {
+	private Commit start(EngineBatch batch, long bytes) {
 		MutexListeners listeners = this.core.listeners();
 		List<WriteOperation> view = batch.operations();
 		if (this.reusesBuilder
@@ -419,7 +265,7 @@ final class WritePhase {
 			}
 			CompletionStage<CommitResult> stage;
 			try {
-				stage = pipelined ? this.core.storage().handOver(batch) : this.core.storage().commitAsync(batch);
+				stage = this.core.storage().commitAsync(batch);
 			}
 			catch (Throwable ex) {
 				store.guard().exit();

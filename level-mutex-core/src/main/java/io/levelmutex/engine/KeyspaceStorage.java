@@ -170,32 +170,6 @@ public interface KeyspaceStorage {
 	}
 
 	/**
-	 * Whether {@link #handOver(EngineBatch)} writes batches on a thread of the engine, in the order they were handed
-	 * over (after every batch of this keyspace handed over or committed before), and never rejects an update (the
-	 * keyspace has no other writer): then a mutex with pipelined writes switched on ({@code
-	 * io.levelmutex.pipelineWrites}) may hand a batch of plain writes over while its previous batch is still in
-	 * flight or its operations are being completed. {@code false} by default.
-	 * @return whether batches may be pipelined through {@link #handOver(EngineBatch)}
-	 */
-	default boolean handsOverCommits() {
-		return false;
-	}
-
-	/**
-	 * Commits a batch as {@link #commitAsync(EngineBatch)} does, but on a thread of the engine, never on the calling
-	 * thread, after every batch of this keyspace handed over or committed before it (the same keys: the last write
-	 * wins as issued); a batch whose write fails fails alone, as if handed over after the failure. The core hands
-	 * over at most two batches of a keyspace at a time, each holding only plain writes, and takes no snapshot of the
-	 * keyspace until every stage completed. Only called when {@link #handsOverCommits()}; the default is
-	 * {@link #commitAsync(EngineBatch)}.
-	 * @param batch the batch, at least one operation
-	 * @return the commit's outcome, as {@link #commitAsync(EngineBatch)}'s
-	 */
-	default CompletionStage<CommitResult> handOver(EngineBatch batch) {
-		return commitAsync(batch);
-	}
-
-	/**
 	 * The mutex closed: the engine stops reporting remote changes for it and releases what it holds for the
 	 * keyspace. Its data stays.
 	 */

@@ -257,17 +257,6 @@ final class GroupCommitter implements AutoCloseable {
 		}
 	}
 
-	/**
-	 * Hands a batch over to the writer threads, never writing it on the calling thread (pipelined writes: the caller
-	 * completes its previous batch's operations meanwhile); queued behind everything handed over before, so that a
-	 * keyspace's batches are written in hand-over order (the writers do not overlap: {@link #overlaps} must be off).
-	 */
-	CompletableFuture<CommitResult> handOver(RocksKeyspaceStorage storage, ColumnFamilyHandle family,
-			EngineBatch batch) {
-		this.busy.incrementAndGet();
-		return enqueue(storage, family, batch);
-	}
-
 	/** Nothing else in flight: the caller writes its batch itself, as without group commit. */
 	private CompletableFuture<CommitResult> writeHere(RocksKeyspaceStorage storage, EngineBatch batch) {
 		CompletableFuture<CommitResult> result;

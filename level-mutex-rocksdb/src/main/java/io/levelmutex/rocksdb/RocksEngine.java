@@ -132,36 +132,8 @@ final class RocksEngine implements StorageEngine {
 
 	@Override
 	public KeyspaceStorage open(Keyspace keyspace, boolean durable, RemoteChangeSink remoteChanges) {
-		GroupCommitter pipeliner = null;
-		if (Boolean.getBoolean(PIPELINE_PROPERTY) && !this.overlappingWriters) {
-			pipeliner = durable ? (this.groupCommit ? committer() : null) : fastCommitter();
-		}
 		return new RocksKeyspaceStorage(this.access, family(keyspace.columnFamily()),
-				durable ? this.durableWrites : this.fastWrites, keyspace.prefix(), durable && this.groupCommit ? committer() : null,
-				pipeliner);
-	}
-
-	/**
-	 * The system property that switches pipelined writes on for the mutexes opened while it is {@code true} (the
-	 * core's {@code io.levelmutex.pipelineWrites}, read here when a keyspace is opened): their batches may be handed
-	 * to a committer ({@link RocksKeyspaceStorage#handOver}), non-durable ones to {@link #fastCommitter()}.
-	 */
-	static final String PIPELINE_PROPERTY = "io.levelmutex.pipelineWrites";
-
-	/**
-	 * The committer of pipelined non-durable batches (unsynced writes, never mixed with the synced ones), made by the
-	 * first keyspace that needs it, closed with the engine. Guarded by {@code this}.
-	 */
-	private @Nullable GroupCommitter fastCommitter;
-
-	synchronized GroupCommitter fastCommitter() {
-		GroupCommitter made = this.fastCommitter;
-		if (made == null) {
-			made = new GroupCommitter(this.access, this.fastWrites, "level-mutex-write-" + this.path.getFileName(),
-					false);
-			this.fastCommitter = made;
-		}
-		return made;
+				durable ? this.durableWrites : this.fastWrites, keyspace.prefix(), durable && this.groupCommit ? committer() : null);
 	}
 
 	synchronized GroupCommitter committer() {
@@ -202,9 +174,6 @@ final class RocksEngine implements StorageEngine {
 	public synchronized void close() {
 		if (this.committer != null) {
 			this.committer.close(); // first: no write after the handles close
-		}
-		if (this.fastCommitter != null) {
-			this.fastCommitter.close();
 		}
 		for (ColumnFamilyHandle handle : this.families.values()) {
 			handle.close();

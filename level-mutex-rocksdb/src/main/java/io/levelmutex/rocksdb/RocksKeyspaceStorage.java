@@ -65,23 +65,10 @@ final class RocksKeyspaceStorage implements KeyspaceStorage {
 		this(access, family, writeOptions, prefix, null);
 	}
 
-	/**
-	 * The committer {@link #handOver} queues batches to (the store's committer of durable batches, or its committer of
-	 * non-durable ones), or {@code null}: pipelined writes are off ({@code io.levelmutex.pipelineWrites}) or the
-	 * committer's writers overlap (two writes of one keyspace could then reach RocksDB out of order).
-	 */
-	private final @Nullable GroupCommitter pipeliner;
-
 	RocksKeyspaceStorage(RocksAccess access, ColumnFamilyHandle family, WriteOptions writeOptions, byte[] prefix,
 			@Nullable GroupCommitter committer) {
-		this(access, family, writeOptions, prefix, committer, null);
-	}
-
-	RocksKeyspaceStorage(RocksAccess access, ColumnFamilyHandle family, WriteOptions writeOptions, byte[] prefix,
-			@Nullable GroupCommitter committer, @Nullable GroupCommitter pipeliner) {
 		this.access = access;
 		this.committer = committer;
-		this.pipeliner = pipeliner != null && !pipeliner.overlaps() ? pipeliner : null;
 		this.family = family;
 		this.writeOptions = writeOptions;
 		this.prefix = prefix;
@@ -132,25 +119,6 @@ final class RocksKeyspaceStorage implements KeyspaceStorage {
 			return KeyspaceStorage.super.commitAsync(batch);
 		}
 		return group.submit(this, this.family, batch);
-	}
-
-	@Override
-	public boolean handsOverCommits() {
-		return this.pipeliner != null;
-	}
-
-	/**
-	 * Queues the batch to {@link #pipeliner}, whose writers write one group at a time, in hand-over order, so that a
-	 * keyspace's batches reach RocksDB in order also when two are in flight (a batch {@link #commitAsync} handed to
-	 * the same committer before this one is ahead of it in the same queue; one it wrote directly returned before).
-	 */
-	@Override
-	public CompletionStage<CommitResult> handOver(EngineBatch batch) {
-		GroupCommitter group = this.pipeliner;
-		if (group == null) {
-			return commitAsync(batch);
-		}
-		return group.handOver(this, this.family, batch);
 	}
 
 	/** A batch of this keyspace was written (by the committer): the next sequence, as {@link #commit} answers. */

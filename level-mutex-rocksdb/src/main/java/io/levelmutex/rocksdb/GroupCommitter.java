@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 import org.jspecify.annotations.Nullable;
 import org.rocksdb.ColumnFamilyHandle;
@@ -29,7 +28,7 @@ import io.levelmutex.engine.EngineBatch;
  * most one batch here at a time (the core starts no other commit of a keyspace until its stage completes), so
  * neither path reorders a mutex's batches.
  *
- * <p>Gathering: at most one writer is inside RocksDB's write call at a time (unless the writers overlap, below). While it writes, the batches handed
+ * <p>Gathering: at most one writer is inside RocksDB's write call at a time. While it writes, the batches handed
  * over gather in the queue and wake no one; when its write returns, the other writer (of {@link #WRITERS}) takes
  * everything that gathered and writes it while the first completes its own group's futures (which resumes those
  * mutexes' cycles, whose next batches gather for the write after). So each write carries everything handed over
@@ -38,27 +37,6 @@ import io.levelmutex.engine.EngineBatch;
  * through its WAL one write group at a time, so it would wait behind the first (a write stuck in RocksDB holds the
  * next anyway). A cycle's direct write is not counted as a writer's: batches queued behind a stuck direct write are
  * written meanwhile (RocksDB joins the two when both are in its write call).
- *
- * <p>Lingering (off unless the {@link #LINGER_PROPERTY} system property is {@code true} when the committer is made;
- * the quiet run of series AB measured it slower at 32 x 8 and 256 x 1 than not lingering, faster at 2 x 1):
- * a writer about to take the queue waits until as many batches are queued as the last write carried plus those
- * queued when it returned, at most as long as that write took (2 ms at most), so that the two cohorts the two writers
- * otherwise settle into are written by one sync. Only while that pays ({@link LingerPolicy}: while the lingers reach
- * their target before their deadline, as in a closed loop; a load whose lingers mostly time out stops lingering).
- * The lingering writer parks outside {@link #lock}; the hand-off that queues its target (or a close) unparks it, and
- * the other writer leaves the queue alone meanwhile. It changes when a batch is written, never what or in which
- * order: the queue is still taken whole, one writer writes at a time, a close ends the wait. A lone mutex never
- * lingers: its batches are written directly (nothing else in flight).
- *
- * <p>Overlapping writers (off unless the {@link #OVERLAP_PROPERTY} system property is {@code true} when the store
- * is opened; issue 22, session 16): the store then opens RocksDB with pipelined writes
- * ({@code enable_pipelined_write}), and a writer takes the queue even while the other is inside RocksDB's write
- * call, so that RocksDB appends and syncs the second group's WAL while it inserts the first group's entries into
- * the memtable (at 32 mutexes x 8 clients the write call was in flight 0.9 of the time, about half of it the
- * memtable insert). Everything else stays: the queue is taken whole, in order; a mutex has at most one batch here;
- * each write carries its group and fails exactly it; a group's futures complete in hand-off order (two groups'
- * completions may interleave, as a writer's completions and the other's write already do). Overlapping writers do
- * not linger (a lingering writer waits while the other writes).
  *
  * <p>States (the hand-off between the cycles and the writers; every transition but {@link #busy}'s under
  * {@link #lock}, in the manner of the drain status of Caffeine's {@code BoundedLocalCache}):
@@ -69,7 +47,7 @@ import io.levelmutex.engine.EngineBatch;
  * the queue.</li>
  * <li><b>writing</b> ({@link #writing}): one writer took the whole queue and is filling the native batch or inside
  * RocksDB's write call. Batches handed over meanwhile only join the queue; the other writer waits even if batches
- * are queued (unless the writers {@link #overlaps overlap}: it then takes them and writes too).</li>
+ * are queued.</li>
  * <li><b>write returned</b>: the writer clears {@link #writing} and, if batches gathered and the other writer is
  * idle, notifies it (it goes to <b>writing</b> with them); then it completes its group's futures, in hand-off
  * order, and comes back for the queue (waiting if the other is writing).</li>
@@ -121,8 +99,7 @@ final class GroupCommitter implements AutoCloseable {
 	private final AtomicInteger busy = new AtomicInteger();
 
 	/**
-	 * Guards {@link #queue}, {@link #idle}, {@link #writing} and the linger's state, and orders {@link #closed}; close
-	 * waits on it for
+	 * Guards {@link #queue}, {@link #idle} and {@link #writing}, and orders {@link #closed}; close waits on it for
 	 * {@link #busy}.
 	 */
 	private final Object lock = new Object();
@@ -141,94 +118,18 @@ final class GroupCommitter implements AutoCloseable {
 
 	/**
 	 * Whether a writer took a group and has not yet returned from its write (the other writer then leaves the queue
-	 * to gather, unless the writers {@link #overlaps overlap}); set and cleared by that writer, guarded by {@link #lock}.
+	 * to gather); set and cleared by that writer, guarded by {@link #lock}.
 	 */
 	private boolean writing;
 
-	/**
-	 * The system property that makes a committer's writers linger ({@link #lingers}) when it is made: {@code true}
-	 * or {@code false} (the default); for the benchmarks' A/B in one JVM (issue 22), not a
-	 * supported setting.
-	 */
-	static final String LINGER_PROPERTY = "io.levelmutex.rocksdb.linger";
-
-	/**
-	 * Whether a writer about to take the queue first waits, at most as long as the last write took, until as many
-	 * batches are queued as the last write carried plus those queued when it returned: in a closed loop the mutexes
-	 * of the last write come back with their next batches, so that one synced write carries both cohorts instead of
-	 * each its own (issue 22: 32 x 8 wrote about 16 of 32 mutexes' batches per sync). Immutable.
-	 */
-	private final boolean lingers;
-
-	/**
-	 * Batches the last write carried plus those queued when it returned: how many batches a writer waits for
-	 * before it takes the queue (the mutexes of the last write come back with their next batches in a closed loop),
-	 * at most {@link #lingerNanos}; guarded by {@link #lock}.
-	 */
-	private int lingerTarget;
-
-	/** How long the last write call took (the longest a writer lingers), in ns; guarded by {@link #lock}. */
-	private long lingerNanos;
-
-	/**
-	 * The system property that makes a store's committer's writers overlap ({@link #overlaps}) and opens its RocksDB
-	 * with pipelined writes: {@code true} or {@code false} (the default), read when the store is opened; for the
-	 * benchmarks' A/B in one JVM (issue 22), not a supported setting.
-	 */
-	static final String OVERLAP_PROPERTY = "io.levelmutex.rocksdb.overlap";
-
-	/**
-	 * Whether a writer takes the queue while the other is inside RocksDB's write call (RocksDB opened with pipelined
-	 * writes: the second group's WAL sync overlaps the first group's memtable insert); then no writer lingers.
-	 * Immutable.
-	 */
-	private final boolean overlaps;
-
-	/** The longest linger. */
-	private static final long MAX_LINGER_NANOS = 2_000_000;
-
-	/** Whether lingering pays now; guarded by {@link #lock}. */
-	private final LingerPolicy policy = new LingerPolicy();
-
-	/**
-	 * The writer lingering now, parked outside {@link #lock} (at most one; the other writer leaves the queue alone
-	 * meanwhile), or {@code null}: set by that writer and cleared by it or by the hand-off that queues its target,
-	 * both under {@link #lock}; read by the lingering writer without it (volatile) to see whether it was released.
-	 */
-	private volatile @Nullable Thread lingerer;
-
-	/** Lingers begun (for tests); guarded by {@link #lock}. */
-	private int lingersBegun;
-
 	GroupCommitter(RocksAccess access, WriteOptions options, String threadName) {
-		this(access, options, threadName, false);
+		this(access, options, threadName, Math.max(1, Integer.getInteger(WRITERS_PROPERTY, WRITERS)));
 	}
 
-	/** @param overlaps whether the writers overlap ({@link #overlaps}: the store's RocksDB pipelines its writes) */
-	GroupCommitter(RocksAccess access, WriteOptions options, String threadName, boolean overlaps) {
-		this(access, options, threadName, Math.max(1, Integer.getInteger(WRITERS_PROPERTY, WRITERS)),
-				"true".equalsIgnoreCase(System.getProperty(LINGER_PROPERTY)), overlaps);
-	}
-
-	/**
-	 * @param writers writer threads, at least 1
-	 * @param lingers whether writers linger for the returning cohort ({@link #lingers})
-	 */
-	GroupCommitter(RocksAccess access, WriteOptions options, String threadName, int writers, boolean lingers) {
-		this(access, options, threadName, writers, lingers, false);
-	}
-
-	/**
-	 * @param writers writer threads, at least 1
-	 * @param lingers whether writers linger for the returning cohort ({@link #lingers}); ignored if they overlap
-	 * @param overlaps whether the writers overlap ({@link #overlaps})
-	 */
-	GroupCommitter(RocksAccess access, WriteOptions options, String threadName, int writers, boolean lingers,
-			boolean overlaps) {
+	/** @param writers writer threads, at least 1 */
+	GroupCommitter(RocksAccess access, WriteOptions options, String threadName, int writers) {
 		this.access = access;
 		this.options = options;
-		this.overlaps = overlaps;
-		this.lingers = lingers && !overlaps;
 		for (int i = 0; i < writers; i++) {
 			Thread thread = new Thread(this::run, threadName + "-" + i);
 			thread.setDaemon(true);
@@ -287,14 +188,7 @@ final class GroupCommitter implements AutoCloseable {
 				return result;
 			}
 			this.queue.add(new Pending(storage, family, batch, result));
-			Thread lingering = this.lingerer;
-			if (lingering != null) {
-				if (this.queue.size() >= this.lingerTarget) { // the target ends the linger
-					this.lingerer = null;
-					LockSupport.unpark(lingering);
-				}
-			}
-			else if (this.idle > 0 && (!this.writing || this.overlaps) && (!this.lingers || this.queue.size() == 1)) {
+			if (this.idle > 0 && !this.writing) {
 				this.lock.notify(); // while a writer writes, batches gather for its return (or the other's write)
 			}
 		}
@@ -324,10 +218,8 @@ final class GroupCommitter implements AutoCloseable {
 		for (;;) {
 			ArrayList<Pending> group;
 			boolean closing;
-			long lingerUntil = 0;
 			synchronized (this.lock) {
-				while ((this.queue.isEmpty() || (this.writing && !this.overlaps) || this.lingerer != null)
-						&& !this.closed) {
+				while ((this.queue.isEmpty() || this.writing) && !this.closed) {
 					this.idle++;
 					try {
 						this.lock.wait();
@@ -342,34 +234,12 @@ final class GroupCommitter implements AutoCloseable {
 				if (this.queue.isEmpty()) {
 					return; // closed, nothing left
 				}
-				if (this.lingers && !this.closed && this.lingerer == null && this.queue.size() < this.lingerTarget
-						&& this.policy.shouldLinger()) {
-					this.lingerer = Thread.currentThread();
-					this.lingersBegun++;
-					lingerUntil = System.nanoTime() + this.lingerNanos;
-				}
-			}
-			if (lingerUntil != 0) {
-				linger(lingerUntil);
-			}
-			synchronized (this.lock) {
-				if (lingerUntil != 0) {
-					boolean released = this.lingerer != Thread.currentThread(); // by the hand-off that queued the target
-					this.lingerer = null;
-					if (!this.closed) {
-						this.policy.lingered(released || this.queue.size() >= this.lingerTarget);
-					}
-				}
-				if (this.queue.isEmpty() || (this.writing && !this.overlaps && !this.closed)) {
-					continue; // closed and failed by the other writer, or it took the queue once this one was released
-				}
 				group = this.queue;
 				this.queue = new ArrayList<>();
 				closing = this.closed;
 				this.writing = !closing;
 			}
 			@Nullable Throwable[] errors;
-			long started = System.nanoTime();
 			try {
 				if (closing) { // the store closed: its handles may be gone (the guard lets no commit be in flight then)
 					errors = new Throwable[group.size()];
@@ -388,7 +258,7 @@ final class GroupCommitter implements AutoCloseable {
 			}
 			finally {
 				if (!closing) {
-					writeReturned(group.size(), System.nanoTime() - started);
+					writeReturned();
 				}
 			}
 			done(group.size());
@@ -397,25 +267,11 @@ final class GroupCommitter implements AutoCloseable {
 	}
 
 	/**
-	 * Parks, outside {@link #lock}, until the hand-off that queues {@link #lingerTarget} batches or a close releases
-	 * this writer ({@link #lingerer}), or the deadline passed.
-	 */
-	private void linger(long deadline) {
-		Thread self = Thread.currentThread();
-		long left;
-		while (this.lingerer == self && !this.closed && (left = deadline - System.nanoTime()) > 0) {
-			LockSupport.parkNanos(this, left);
-		}
-	}
-
-	/**
 	 * This writer's write returned (or failed): the other writer, if it waits, takes what gathered meanwhile, while
 	 * this one completes its group.
 	 */
-	private void writeReturned(int written, long nanos) {
+	private void writeReturned() {
 		synchronized (this.lock) {
-			this.lingerTarget = written + this.queue.size();
-			this.lingerNanos = Math.min(MAX_LINGER_NANOS, nanos);
 			this.writing = false;
 			if (this.idle > 0 && !this.queue.isEmpty()) {
 				this.lock.notify();
@@ -513,23 +369,6 @@ final class GroupCommitter implements AutoCloseable {
 		return this.busy.get();
 	}
 
-	/** @return whether the writers overlap inside RocksDB's write call (for tests) */
-	boolean overlaps() {
-		return this.overlaps;
-	}
-
-	/** @return whether the writers linger for the returning cohort (for tests) */
-	boolean lingers() {
-		return this.lingers;
-	}
-
-	/** @return lingers begun so far (for tests) */
-	int lingersBegun() {
-		synchronized (this.lock) {
-			return this.lingersBegun;
-		}
-	}
-
 	/** @return batches handed over and not yet taken by a writer thread (for tests) */
 	int queued() {
 		synchronized (this.lock) {
@@ -551,10 +390,6 @@ final class GroupCommitter implements AutoCloseable {
 			}
 			this.closed = true;
 			this.lock.notifyAll();
-			Thread lingering = this.lingerer;
-			if (lingering != null) {
-				LockSupport.unpark(lingering);
-			}
 		}
 		boolean interrupted = false;
 		for (Thread thread : this.threads) {

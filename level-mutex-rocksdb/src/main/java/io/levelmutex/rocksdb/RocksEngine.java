@@ -55,12 +55,6 @@ final class RocksEngine implements StorageEngine {
 
 	private final DBOptions dbOptions;
 
-	/**
-	 * Whether the committer's writers overlap inside RocksDB's write call (RocksDB opened with pipelined writes):
-	 * {@link GroupCommitter#OVERLAP_PROPERTY} when the store was opened. Immutable.
-	 */
-	private final boolean overlappingWriters;
-
 	private final WriteOptions durableWrites;
 
 	private final WriteOptions fastWrites;
@@ -88,13 +82,7 @@ final class RocksEngine implements StorageEngine {
 		this.dbOptions = new DBOptions().setCreateIfMissing(this.createIfMissing)
 			.setCreateMissingColumnFamilies(this.createIfMissing)
 			.setKeepLogFileNum(settings.keepLogFiles());
-		boolean overlap = settings.groupCommit() && Boolean.getBoolean(GroupCommitter.OVERLAP_PROPERTY);
-		if (overlap) {
-			this.dbOptions.setEnablePipelinedWrite(true); // the committer's writers overlap (issue 22's A/B switch)
-		}
 		settings.dbOptionsCustomizer().accept(this.dbOptions);
-		// a customizer that turned pipelining off leaves nothing to overlap: the second writer would wait in RocksDB
-		this.overlappingWriters = overlap && this.dbOptions.enablePipelinedWrite();
 		Set<String> names = new LinkedHashSet<>();
 		names.add(Keyspace.DEFAULT_COLUMN_FAMILY);
 		names.addAll(existingColumnFamilies(this.path));
@@ -139,8 +127,7 @@ final class RocksEngine implements StorageEngine {
 	synchronized GroupCommitter committer() {
 		GroupCommitter made = this.committer;
 		if (made == null) {
-			made = new GroupCommitter(this.access, this.durableWrites, "level-mutex-commit-" + this.path.getFileName(),
-					this.overlappingWriters);
+			made = new GroupCommitter(this.access, this.durableWrites, "level-mutex-commit-" + this.path.getFileName());
 			this.committer = made;
 		}
 		return made;

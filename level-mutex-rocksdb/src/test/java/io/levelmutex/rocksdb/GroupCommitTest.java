@@ -499,110 +499,15 @@ class GroupCommitTest {
 		}
 	}
 
-	/**
-	 * Lingering writers are off by default (issue 22: the quiet run of series AB measured them slower at 32 x 8 and
-	 * 256 x 1); {@code -Dio.levelmutex.rocksdb.linger=true} turns them on (the benchmarks' A/B).
-	 */
+	/** A store opens RocksDB without pipelined writes (RocksDB's default): its committer's writers take turns. */
 	@Test
-	void aStoresCommitterDoesNotLingerByDefaultAndTheSystemPropertyTurnsLingeringOn() throws Exception {
-		String before = System.getProperty(GroupCommitter.LINGER_PROPERTY);
-		Path path = TempStore.newDirectory();
-		try {
-			System.clearProperty(GroupCommitter.LINGER_PROPERTY);
-			try (MutexStore store = open(path, new Gate(0), 1)) {
-				store.mutex("a").put(bytes("x"), bytes("y")).join(); // the engine is up
-				assertThat(committer(store).lingers()).isFalse();
-			}
-			System.setProperty(GroupCommitter.LINGER_PROPERTY, "true");
-			try (MutexStore store = open(path, new Gate(0), 1)) {
-				store.mutex("a").put(bytes("x"), bytes("y")).join();
-				assertThat(committer(store).lingers()).isTrue();
-			}
-		}
-		finally {
-			if (before == null) {
-				System.clearProperty(GroupCommitter.LINGER_PROPERTY);
-			}
-			else {
-				System.setProperty(GroupCommitter.LINGER_PROPERTY, before);
-			}
-			TempStore.deleteRecursively(path);
-		}
-	}
-
-	/**
-	 * Overlapping writers are off by default; {@code -Dio.levelmutex.rocksdb.overlap=true} when the store is opened
-	 * turns them on and opens RocksDB with pipelined writes, unless the store's DB options customizer turns
-	 * pipelining off again (then there is nothing to overlap: a second writer would wait inside RocksDB).
-	 */
-	@Test
-	void aStoresWritersDoNotOverlapByDefaultAndThePropertyOverlapsThemOnAPipelinedRocksDB() throws Exception {
+	void aStoreOpensRocksDBWithoutPipelinedWrites() throws Exception {
 		Path path = TempStore.newDirectory();
 		try {
 			try (MutexStore store = open(path, new Gate(0), 1)) {
 				store.mutex("a").put(bytes("x"), bytes("y")).join(); // the engine is up
-				assertThat(committer(store).overlaps()).isFalse();
-				assertThat(committer(store).lingers()).isFalse();
 			}
-			try (MutexStore store = openOverlapping(path, new Gate(0), 1)) {
-				store.mutex("a").put(bytes("x"), bytes("y")).join();
-				assertThat(committer(store).overlaps()).isTrue();
-				assertThat(pipelinedWrites(path)).isTrue(); // as RocksDB recorded its options
-			}
-			String before = System.getProperty(GroupCommitter.OVERLAP_PROPERTY);
-			System.setProperty(GroupCommitter.OVERLAP_PROPERTY, "true");
-			try (MutexStore store = RocksStore.builder(path)
-				.storeOptions(StoreOptions.builder().durable(true).cycleThreads(1).build())
-				.dbOptions((db) -> db.setEnablePipelinedWrite(false))
-				.open()) {
-				store.mutex("a").put(bytes("x"), bytes("y")).join();
-				assertThat(committer(store).overlaps()).isFalse();
-			}
-			finally {
-				restore(GroupCommitter.OVERLAP_PROPERTY, before);
-			}
-		}
-		finally {
-			TempStore.deleteRecursively(path);
-		}
-	}
-
-	/**
-	 * With overlapping writers, a writer takes what is handed over while the other writer is inside RocksDB's write
-	 * call and writes it too (RocksDB pipelines the two): here a direct write and one writer's write are held in
-	 * RocksDB and a third batch still reaches RocksDB's write, on the other writer; once released, every put
-	 * completes once, in order per mutex, and is stored. (Without overlap the third waits for a writer's return:
-	 * {@link #whenAWriterIsInsideRocksDBThenTheBatchesHandedOverMeanwhileWaitAndOneSyncedWriteCarriesThemAllInIssueOrder}.)
-	 */
-	@Test
-	void whenWritersOverlapThenABatchHandedOverWhileAWriterIsInsideRocksDBIsWrittenByTheOtherWriterMeanwhile() {
-		Gate gate = new Gate(3);
-		Path path = TempStore.newDirectory();
-		try (MutexStore store = openOverlapping(path, gate, 2)) {
-			List<CompletableFuture<Void>> puts = new ArrayList<>();
-			for (int w = 0; w < 2; w++) { // a cycle's direct write, then a writer's
-				puts.add(store.mutex("blocker" + w).put(bytes("k"), bytes("v")));
-				long left = 2 - w;
-				until(() -> gate.entered.getCount() <= left);
-			}
-			Mutex<byte[], byte[]> third = store.mutex("third");
-			List<Integer> order = java.util.Collections.synchronizedList(new ArrayList<>());
-			List<CompletableFuture<Void>> thirds = new ArrayList<>();
-			for (int i = 0; i < 3; i++) {
-				int index = i;
-				thirds.add(third.put(bytes("k" + i), bytes("v" + i)).whenComplete((v, e) -> order.add(index)));
-			}
-			await(gate.entered); // the third batch is inside RocksDB's write while the other two are held there
-			assertThat(List.copyOf(gate.threads).subList(1, 3)).allMatch((name) -> name.startsWith(WRITER_THREAD))
-				.doesNotHaveDuplicates();
-			gate.release.countDown();
-			puts.forEach(CompletableFuture::join);
-			thirds.forEach(CompletableFuture::join);
-			assertThat(order).containsExactly(0, 1, 2);
-			for (int i = 0; i < 3; i++) {
-				assertThat(third.get(bytes("k" + i)).join()).map(String::new).contains("v" + i);
-			}
-			assertThat(committer(store).inFlight()).isZero();
+			assertThat(pipelinedWrites(path)).isFalse(); // as RocksDB recorded its options
 		}
 		finally {
 			TempStore.deleteRecursively(path);
@@ -618,114 +523,6 @@ class GroupCommitTest {
 				.orElseThrow();
 			return java.nio.file.Files.readAllLines(newest).stream()
 				.anyMatch((line) -> line.trim().equals("enable_pipelined_write=true"));
-		}
-	}
-
-	/** {@link #open} with {@link GroupCommitter#OVERLAP_PROPERTY} set while the store opens. */
-	private static MutexStore openOverlapping(Path path, Gate gate, int cycleThreads) {
-		String before = System.getProperty(GroupCommitter.OVERLAP_PROPERTY);
-		System.setProperty(GroupCommitter.OVERLAP_PROPERTY, "true");
-		try {
-			return open(path, gate, cycleThreads);
-		}
-		finally {
-			restore(GroupCommitter.OVERLAP_PROPERTY, before);
-		}
-	}
-
-	private static void restore(String property, @org.jspecify.annotations.Nullable String before) {
-		if (before == null) {
-			System.clearProperty(property);
-		}
-		else {
-			System.setProperty(property, before);
-		}
-	}
-
-	/**
-	 * A writer whose linger timed out (its cohort did not come back) does not linger at its next takes, and tries again
-	 * after {@link LingerPolicy#SKIPS_AFTER_MISS} of them. A direct write held in RocksDB keeps the committer busy,
-	 * so every batch is queued; each round, one writer's write of a batch A is held while B and C queue behind it, so
-	 * the take of B and C could linger for a third batch that never comes (and so could the next round's take of A
-	 * alone, for the two the last write carried): two takes per round that consult the policy.
-	 */
-	@Test
-	void aWriterWhoseLingerTimedOutTakesTheQueueAtOnceUntilItTriesAgain() throws Exception {
-		Path path = TempStore.newDirectory();
-		CountDownLatch directEntered = new CountDownLatch(1);
-		CountDownLatch directRelease = new CountDownLatch(1);
-		java.util.concurrent.atomic.AtomicReference<CountDownLatch[]> writerGate = new java.util.concurrent.atomic.AtomicReference<>();
-		try (MutexStore store = open(path, new Gate(0), 1)) {
-			store.mutex("a").put(bytes("x"), bytes("y")).join(); // the engine is up
-			ColumnFamilyHandle family = RocksStore.rocksDB(store).getDefaultColumnFamily();
-			RocksAccess access = new RocksAccess(RocksStore.rocksDB(store)) {
-				@Override
-				void write(WriteOptions options, WriteBatch batch) throws RocksDBException {
-					if (Thread.currentThread().getName().equals("direct-holder")) {
-						directEntered.countDown();
-						await(directRelease);
-					}
-					else {
-						CountDownLatch[] gate = writerGate.getAndSet(null);
-						if (gate != null) {
-							gate[0].countDown();
-							await(gate[1]);
-						}
-					}
-					super.write(options, batch);
-				}
-			};
-			try (WriteOptions synced = new WriteOptions().setSync(true);
-					GroupCommitter committer = new GroupCommitter(access, synced, "level-mutex-commit-linger", 1, true)) {
-				RocksKeyspaceStorage held = new RocksKeyspaceStorage(access, family, synced, bytes("h"), committer);
-				List<RocksKeyspaceStorage> abc = new ArrayList<>();
-				for (String name : List.of("a", "b", "c")) {
-					abc.add(new RocksKeyspaceStorage(access, family, synced, bytes(name), committer));
-				}
-				CompletableFuture<CompletableFuture<CommitResult>> direct = new CompletableFuture<>();
-				Thread holder = new Thread(() -> direct.complete(committer.submit(held, family, putBatch(1, "hh"))),
-						"direct-holder");
-				holder.start();
-				await(directEntered);
-				int[] begunAfterRound = new int[11];
-				try {
-				for (int round = 1; round <= 10; round++) {
-					CountDownLatch entered = new CountDownLatch(1);
-					CountDownLatch release = new CountDownLatch(1);
-					writerGate.set(new CountDownLatch[] { entered, release });
-					List<CompletableFuture<CommitResult>> results = new ArrayList<>();
-					results.add(committer.submit(abc.get(0), family, putBatch(round, "a" + round)));
-					await(entered); // A alone in the writer's write
-					results.add(committer.submit(abc.get(1), family, putBatch(round, "b" + round)));
-					results.add(committer.submit(abc.get(2), family, putBatch(round, "c" + round)));
-					release.countDown();
-					for (CompletableFuture<CommitResult> result : results) {
-						assertThat(result.get(WAIT.toSeconds(), TimeUnit.SECONDS).appliedOperations()).isEqualTo(1);
-					}
-					begunAfterRound[round] = committer.lingersBegun();
-				}
-				}
-				finally {
-					directRelease.countDown(); // before the committer closes: its close waits for the direct write
-				}
-				assertThat(begunAfterRound[1]).as("round 1: B and C linger for a third batch, in vain").isEqualTo(1);
-				assertThat(begunAfterRound[8]).as("rounds 2-8: 14 takes without lingering").isEqualTo(1);
-				assertThat(begunAfterRound[10]).as("round 10: after 16 takes, lingering again").isEqualTo(2);
-				directRelease.countDown();
-				holder.join();
-				assertThat(direct.join().join().appliedOperations()).isEqualTo(1);
-				for (String name : List.of("a", "b", "c")) {
-					assertThat(RocksStore.rocksDB(store).get(bytes(name + "10"))).isEqualTo(bytes("1"));
-				}
-				for (RocksKeyspaceStorage storage : abc) {
-					storage.close();
-				}
-				held.close();
-			}
-		}
-		finally {
-			directRelease.countDown();
-			TempStore.deleteRecursively(path);
 		}
 	}
 
@@ -863,35 +660,10 @@ class GroupCommitTest {
 	@ParameterizedTest(name = "seed {0}")
 	@ValueSource(longs = { 11L, 12L, 13L, 14L, 15L, 16L, 17L, 18L })
 	void seededHandOversFromManyThreadsMatchTheModel(long seed) throws Exception {
-		seededHandOvers(seed, GroupCommitter.WRITERS, false);
+		seededHandOvers(seed, GroupCommitter.WRITERS);
 	}
 
-	/**
-	 * The same model with writers that linger for the returning cohort (issue 22), with one writer and with two:
-	 * a lingering writer must not write while the other writes, must end its wait at close, and takes the queue
-	 * whole in order.
-	 */
-	@ParameterizedTest(name = "seed {0}")
-	@ValueSource(longs = { 21L, 22L, 23L, 24L })
-	void seededHandOversToLingeringWritersMatchTheModel(long seed) throws Exception {
-		seededHandOvers(seed, 1 + (int) (seed / 2 % 2), true); // 21: one writer, closed midway; 22: two; 23: two, closed; 24: one
-	}
-
-	/**
-	 * The same model with overlapping writers (issue 22, session 16) on a RocksDB opened with pipelined writes: both
-	 * writers may be inside RocksDB's write call at once, and every other rule of the model still holds.
-	 */
-	@ParameterizedTest(name = "seed {0}")
-	@ValueSource(longs = { 31L, 32L, 33L, 34L })
-	void seededHandOversToOverlappingWritersMatchTheModel(long seed) throws Exception {
-		seededHandOvers(seed, GroupCommitter.WRITERS, false, true); // odd seeds close the committer midway
-	}
-
-	private void seededHandOvers(long seed, int writerThreads, boolean lingers) throws Exception {
-		seededHandOvers(seed, writerThreads, lingers, false);
-	}
-
-	private void seededHandOvers(long seed, int writerThreads, boolean lingers, boolean overlaps) throws Exception {
+	private void seededHandOvers(long seed, int writerThreads) throws Exception {
 		Random random = new Random(seed);
 		int threadCount = 2 + random.nextInt(3);
 		int storagesPerThread = 1 + random.nextInt(6);
@@ -902,7 +674,7 @@ class GroupCommitTest {
 		AtomicInteger mostWritersInside = new AtomicInteger();
 		AtomicInteger writes = new AtomicInteger();
 		Path path = TempStore.newDirectory();
-		try (MutexStore store = overlaps ? openOverlapping(path, new Gate(0), 1) : open(path, new Gate(0), 1)) {
+		try (MutexStore store = open(path, new Gate(0), 1)) {
 			store.mutex("a").put(bytes("x"), bytes("y")).join(); // the engine is up
 			RocksDB db = RocksStore.rocksDB(store);
 			ColumnFamilyHandle family = db.getDefaultColumnFamily();
@@ -933,8 +705,7 @@ class GroupCommitTest {
 			AtomicInteger handedOver = new AtomicInteger();
 			List<RocksKeyspaceStorage> storages = new ArrayList<>();
 			try (WriteOptions synced = new WriteOptions().setSync(true)) {
-				GroupCommitter committer = new GroupCommitter(access, synced, "level-mutex-commit-seeded", writerThreads,
-						lingers, overlaps);
+				GroupCommitter committer = new GroupCommitter(access, synced, "level-mutex-commit-seeded", writerThreads);
 				for (int s = 0; s < threadCount * storagesPerThread; s++) {
 					storages.add(new RocksKeyspaceStorage(access, family, synced, bytes("s" + s), committer));
 				}
@@ -997,7 +768,7 @@ class GroupCommitTest {
 				assertThat(committer.inFlight()).isZero();
 				assertThat(outcomes).hasSize(threadCount * storagesPerThread * rounds);
 				assertThat(mostWritersInside.get()).as("writer threads inside RocksDB's write at once")
-					.isLessThanOrEqualTo(overlaps ? writerThreads : 1);
+					.isLessThanOrEqualTo(1);
 				Map<Integer, Integer> failedEntriesPerWrite = new HashMap<>();
 				int[] written = new int[storages.size()];
 				List<Outcome> ordered = new ArrayList<>(outcomes);

@@ -194,6 +194,61 @@ class OwnCleanUpRouteTest extends ClusterTestSupport {
 		}
 	}
 
+	/**
+	 * The one-statement clean-up reads its snapshot before it waits for the keyspace's lock: a commit that writes a
+	 * tombstoned key again and commits while the clean-up waits is not in that snapshot. The clean-up must still keep
+	 * the key's new value (its delete re-checks the entry row's newest version: value NULL and the tombstone's
+	 * sequence). The commit here is the test's own session doing what a commit of a put does to the rows under the
+	 * keyspace's lock (the entry's value and sequence, the keyspace's sequence), so that it can hold the lock while the
+	 * clean-up's statement starts. Both forms.
+	 */
+	@Test
+	void aKeyWrittenAgainWhileTheCleanUpWaitsForTheLockKeepsItsValue() throws Exception {
+		PGSimpleDataSource database = newDatabase();
+		PostgresSettings settings = fastSettings().withTombstoneRetention(1);
+		TestNode node = TestNode.open(database, settings, true);
+		PostgresSql sql = new PostgresSql(settings.tablePrefix(), settings.channel());
+		Connections connections = new Connections(database, settings.connectWait());
+		for (boolean oneStatement : new boolean[] { true, false }) {
+			String form = oneStatement ? "one statement" : "three statements";
+			PostgresKeyspace ks = node.keyspace("race-" + oneStatement);
+			TombstoneCleaner cleaner = new TombstoneCleaner(connections, settings, sql, new OwnCleanUps(), oneStatement);
+			node.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("a"), bytes("1")),
+					TestBatch.put(bytes("b"), bytes("1"))))); // 1
+			node.commit(ks, TestBatch.of(List.of(TestBatch.del(bytes("a")), TestBatch.del(bytes("b"))))); // 2
+			node.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("p"), bytes("1"))))); // 3
+			node.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("q"), bytes("1"))))); // 4: horizon 3 covers 2
+			int deleted;
+			try (Connection writer = database.getConnection()) {
+				writer.setAutoCommit(false);
+				try (PreparedStatement lock = writer.prepareStatement(
+						"SELECT seq FROM " + prefix + "keyspace WHERE id = ? FOR UPDATE")) {
+					lock.setInt(1, ks.id());
+					lock.executeQuery().close();
+				}
+				CompletableFuture<Integer> cleaning = CompletableFuture.supplyAsync(() -> cleaner.cleanUp(ks, 100));
+				await().atMost(WAIT_SECONDS, TimeUnit.SECONDS).until(() -> lockWaits(database) == 1);
+				try (PreparedStatement again = writer.prepareStatement("UPDATE " + prefix
+						+ "entry SET value = ?, seq = 5 WHERE keyspace_id = ? AND key = ?");
+						PreparedStatement sequence = writer.prepareStatement(
+								"UPDATE " + prefix + "keyspace SET seq = 5 WHERE id = ?")) {
+					again.setBytes(1, bytes("back"));
+					again.setInt(2, ks.id());
+					again.setBytes(3, bytes("a"));
+					assertThat(again.executeUpdate()).isEqualTo(1);
+					sequence.setInt(1, ks.id());
+					sequence.executeUpdate();
+				}
+				writer.commit();
+				deleted = cleaning.get(WAIT_SECONDS, TimeUnit.SECONDS);
+			}
+			assertThat(value(ks, "a")).as(form + ": written again while the clean-up waited").isEqualTo("back");
+			assertThat(deleted).as(form + ": only b's tombstone").isEqualTo(1);
+			assertThat(queryLong(database, "SELECT count(*) FROM " + prefix + "entry WHERE keyspace_id = " + ks.id()
+					+ " AND key = '\\x62'::bytea")).as(form + ": b's tombstone gone").isZero();
+		}
+	}
+
 	/** Sessions of the test's database waiting for a lock. */
 	private static long lockWaits(PGSimpleDataSource database) throws Exception {
 		return queryLong(database, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "

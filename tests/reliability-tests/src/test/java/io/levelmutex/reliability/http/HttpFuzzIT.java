@@ -67,6 +67,9 @@ class HttpFuzzIT {
 
 	static final AtomicLong VIOLATIONS = new AtomicLong();
 
+	/** Requests sent again after the first attempt got no answer (a closed connection). */
+	static final AtomicLong RESENT = new AtomicLong();
+
 	static final Map<Integer, AtomicLong> STATUSES = new ConcurrentHashMap<>();
 
 	@TempDir
@@ -94,6 +97,7 @@ class HttpFuzzIT {
 		Report.figure("badInput.http", "statuses", new java.util.TreeMap<>(STATUSES));
 		Report.figure("badInput.http", "clientErrorsWithoutCouchErrorBody", WITHOUT_ERROR_BODY.get());
 		Report.figure("badInput.http", "violations", VIOLATIONS.get());
+		Report.figure("badInput.http", "resentAfterAClosedConnection", RESENT.get());
 	}
 
 	static LongStream seeds() {
@@ -142,6 +146,19 @@ class HttpFuzzIT {
 					break;
 				}
 				continue;
+			}
+			catch (java.io.IOException ex) {
+				// No answer at all: the client wrote the request into a kept-alive connection the server had already
+				// closed (seen once in CI: "Broken pipe" on the write, then "header parser received no bytes"). Send it
+				// once more, as HTTP clients do on a stale connection; a second failure is the server's and counts.
+				RESENT.incrementAndGet();
+				try {
+					response = app.send(request.build());
+				}
+				catch (java.io.IOException again) {
+					violations.add("no answer to " + sent + where + " (sent twice): " + again);
+					continue;
+				}
 			}
 			REQUESTS.incrementAndGet();
 			STATUSES.computeIfAbsent(response.statusCode(), (status) -> new AtomicLong()).incrementAndGet();

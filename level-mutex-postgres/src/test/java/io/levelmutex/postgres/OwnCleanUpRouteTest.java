@@ -44,12 +44,7 @@ class OwnCleanUpRouteTest extends ClusterTestSupport {
 		try (Connection blocker = database.getConnection()) {
 			// A test session locks the batch-log row of sequence 1: the clean-up (horizon 1) waits for it while
 			// it holds the keyspace's lock, the next commit waits for the clean-up.
-			blocker.setAutoCommit(false);
-			try (PreparedStatement lock = blocker.prepareStatement(
-					"SELECT seq FROM " + prefix + "batch WHERE keyspace_id = ? AND seq = 1 FOR UPDATE")) {
-				lock.setInt(1, ks.id());
-				lock.executeQuery().close();
-			}
+			lockRow(blocker, "SELECT seq FROM " + prefix + "batch WHERE keyspace_id = ? AND seq = 1 FOR UPDATE", ks);
 			CompletableFuture<Integer> cleaning = CompletableFuture.supplyAsync(() -> node.cleanUp(ks, 100));
 			await().atMost(WAIT_SECONDS, TimeUnit.SECONDS).until(() -> lockWaits(database) == 1);
 			CompletableFuture<Committed> committing = CompletableFuture
@@ -88,12 +83,7 @@ class OwnCleanUpRouteTest extends ClusterTestSupport {
 		assertThat(other.commit(other.keyspace("ks"), put("o", "x"), new CommitRoute()).sequence()).isEqualTo(3);
 		Committed fourth;
 		try (Connection blocker = database.getConnection()) {
-			blocker.setAutoCommit(false);
-			try (PreparedStatement lock = blocker.prepareStatement(
-					"SELECT seq FROM " + prefix + "batch WHERE keyspace_id = ? AND seq = 1 FOR UPDATE")) {
-				lock.setInt(1, ks.id());
-				lock.executeQuery().close();
-			}
+			lockRow(blocker, "SELECT seq FROM " + prefix + "batch WHERE keyspace_id = ? AND seq = 1 FOR UPDATE", ks);
 			CompletableFuture<Integer> cleaning = CompletableFuture.supplyAsync(() -> node.cleanUp(ks, 100));
 			await().atMost(WAIT_SECONDS, TimeUnit.SECONDS).until(() -> lockWaits(database) == 1);
 			CompletableFuture<Committed> committing = CompletableFuture
@@ -220,12 +210,7 @@ class OwnCleanUpRouteTest extends ClusterTestSupport {
 			node.commit(ks, TestBatch.of(List.of(TestBatch.put(bytes("q"), bytes("1"))))); // 4: horizon 3 covers 2
 			int deleted;
 			try (Connection writer = database.getConnection()) {
-				writer.setAutoCommit(false);
-				try (PreparedStatement lock = writer.prepareStatement(
-						"SELECT seq FROM " + prefix + "keyspace WHERE id = ? FOR UPDATE")) {
-					lock.setInt(1, ks.id());
-					lock.executeQuery().close();
-				}
+				lockRow(writer, "SELECT seq FROM " + prefix + "keyspace WHERE id = ? FOR UPDATE", ks);
 				CompletableFuture<Integer> cleaning = CompletableFuture.supplyAsync(() -> cleaner.cleanUp(ks, 100));
 				await().atMost(WAIT_SECONDS, TimeUnit.SECONDS).until(() -> lockWaits(database) == 1);
 				try (PreparedStatement again = writer.prepareStatement("UPDATE " + prefix
@@ -246,6 +231,18 @@ class OwnCleanUpRouteTest extends ClusterTestSupport {
 			assertThat(deleted).as(form + ": only b's tombstone").isEqualTo(1);
 			assertThat(queryLong(database, "SELECT count(*) FROM " + prefix + "entry WHERE keyspace_id = " + ks.id()
 					+ " AND key = '\\x62'::bytea")).as(form + ": b's tombstone gone").isZero();
+		}
+	}
+
+	/**
+	 * Opens a transaction on {@code session} that holds the row lock {@code selectForUpdate} takes (its one parameter:
+	 * the keyspace's id) until the caller commits it.
+	 */
+	private static void lockRow(Connection session, String selectForUpdate, PostgresKeyspace ks) throws Exception {
+		session.setAutoCommit(false);
+		try (PreparedStatement lock = session.prepareStatement(selectForUpdate)) {
+			lock.setInt(1, ks.id());
+			lock.executeQuery().close();
 		}
 	}
 

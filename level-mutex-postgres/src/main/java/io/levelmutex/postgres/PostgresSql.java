@@ -305,6 +305,38 @@ final class PostgresSql {
 	final String putFunctionExists;
 
 	/**
+	 * The system property that turns {@link #KEEP_HEAP} off (the benchmarks' A/B switch; read when the statements
+	 * are made, i.e. when an engine opens): true unless "false".
+	 */
+	static final String KEEP_HEAP_PROPERTY = "io.levelmutex.postgres.keepHeap";
+
+	/** The session setting that marks a server session whose heap is kept ({@link #KEEP_HEAP}). */
+	static final String HEAP_KEPT_SETTING = "level_mutex.heap_kept";
+
+	/** The size of {@link #KEEP_HEAP}'s one allocation, in bytes (its trim threshold is twice that). */
+	static final int KEEP_HEAP_BYTES = 4 * 1024 * 1024;
+
+	/**
+	 * An expression of value 0 that, the first time it is evaluated in a server session (the session setting
+	 * {@value #HEAP_KEPT_SETTING} unset), allocates and frees one {@value #KEEP_HEAP_BYTES}-byte value and marks
+	 * the session; afterwards it costs one lookup of that setting. Why: glibc's malloc gives the top of its heap
+	 * back to the kernel ({@code brk}) whenever more than its trim threshold (128 KB by default) lies free there,
+	 * and a commit statement's executor memory crossed it on about every batch: each commit then shrank the heap
+	 * at its end (a TLB flush on every CPU) and grew it again, page by page, in the next one (measured:
+	 * ~1.1 brk calls and ~10 page faults per node batch, 5-8% of the server's CPU per batch at 3 nodes, series
+	 * AE pg3srv). Freeing a memory-mapped block (one above the mmap threshold, 128 KB) raises glibc's thresholds
+	 * for the rest of the process (the mmap threshold to the block's size, the trim threshold to twice that), so
+	 * the backend keeps up to 2 x {@value #KEEP_HEAP_BYTES} bytes of freed heap instead of returning and
+	 * re-faulting it. Elsewhere (another allocator, fixed thresholds) it is one 4 MB allocation per session. A
+	 * transaction that rolls back undoes the mark: the next commit allocates once more (harmless). The size is
+	 * computed with a volatile term: a constant {@code repeat} would be folded when the statement is planned, and
+	 * a CALL's arguments are planned on every call (measured: 2,000 page faults per batch that way).
+	 */
+	static final String KEEP_HEAP = "CASE WHEN current_setting('" + HEAP_KEPT_SETTING + "', true) IS NULL "
+			+ "THEN 0 * length(set_config('" + HEAP_KEPT_SETTING + "', length(repeat('x', (" + KEEP_HEAP_BYTES
+			+ " + 0 * random())::int))::text, false)) ELSE 0 END";
+
+	/**
 	 * The statements for tables named with {@code prefix}, listening on the default channel.
 	 * @param prefix the table prefix (a validated identifier)
 	 */
@@ -318,7 +350,19 @@ final class PostgresSql {
 	 * @param channel the notification channel (a validated identifier)
 	 */
 	PostgresSql(String prefix, String channel) {
+		this(prefix, channel, !"false".equals(System.getProperty(KEEP_HEAP_PROPERTY)));
+	}
+
+	/**
+	 * The statements for tables named with {@code prefix}, listening on {@code channel}.
+	 * @param prefix the table prefix (a validated identifier)
+	 * @param channel the notification channel (a validated identifier)
+	 * @param keepHeap whether the batch commits ({@link #commit}, {@link #commitBlind}, {@link #commitReleased},
+	 * {@link #commitReleasedBlind}) add {@link #KEEP_HEAP} to their keyspace id argument
+	 */
+	PostgresSql(String prefix, String channel, boolean keepHeap) {
 		this.prefix = prefix;
+		String keyspaceArgument = keepHeap ? "(?::int + " + KEEP_HEAP + ")" : "?";
 		this.keyspaceTable = prefix + "keyspace";
 		this.entryTable = prefix + "entry";
 		this.batchTable = prefix + "batch";
@@ -327,22 +371,22 @@ final class PostgresSql {
 		this.notifyCommits = "SELECT pg_notify(?, '%s:' || t.keyspace_id || ':' || t.seq) ".formatted(prefix)
 				+ "FROM unnest(?::int[], ?::bigint[]) AS t(keyspace_id, seq)";
 		this.commit = """
-				SELECT seq, applied_ops, rejected_unit, rejected_reason, rejected_key, flushed FROM %scommit(?, ?, ?,
+				SELECT seq, applied_ops, rejected_unit, rejected_reason, rejected_key, flushed FROM %scommit(%s, ?, ?,
 				    ?::bytea[], ?::bytea[], ?::int[], ?::bigint[], ?::int[], ?::boolean[], ?::bytea[],
-				    ?::int[], ?::bytea[], ?::bytea[], ?::boolean[])""".formatted(prefix);
+				    ?::int[], ?::bytea[], ?::bytea[], ?::boolean[])""".formatted(prefix, keyspaceArgument);
 		this.commitBlind = """
-				SELECT seq, applied_ops, rejected_unit, rejected_reason, rejected_key, flushed FROM %scommit(?, ?, ?,
+				SELECT seq, applied_ops, rejected_unit, rejected_reason, rejected_key, flushed FROM %scommit(%s, ?, ?,
 				    ?::bytea[], ?::bytea[], '{}'::int[], '{}'::bigint[], '{}'::int[], '{}'::boolean[], '{}'::bytea[],
-				    '{}'::int[], '{}'::bytea[], '{}'::bytea[], '{}'::boolean[])""".formatted(prefix);
+				    '{}'::int[], '{}'::bytea[], '{}'::bytea[], '{}'::boolean[])""".formatted(prefix, keyspaceArgument);
 		this.commitReleased = """
-				CALL %scommit_released(?, ?, ?,
+				CALL %scommit_released(%s, ?, ?,
 				    ?::bytea[], ?::bytea[], ?::int[], ?::bigint[], ?::int[], ?::boolean[], ?::bytea[],
-				    ?::int[], ?::bytea[], ?::bytea[], ?::boolean[], NULL, NULL, NULL, NULL, NULL, NULL)""".formatted(prefix);
+				    ?::int[], ?::bytea[], ?::bytea[], ?::boolean[], NULL, NULL, NULL, NULL, NULL, NULL)""".formatted(prefix, keyspaceArgument);
 		this.commitReleasedBlind = """
-				CALL %scommit_released(?, ?, ?,
+				CALL %scommit_released(%s, ?, ?,
 				    ?::bytea[], ?::bytea[], '{}'::int[], '{}'::bigint[], '{}'::int[], '{}'::boolean[], '{}'::bytea[],
 				    '{}'::int[], '{}'::bytea[], '{}'::bytea[], '{}'::boolean[], NULL, NULL, NULL, NULL, NULL, NULL)"""
-			.formatted(prefix);
+			.formatted(prefix, keyspaceArgument);
 		this.commitJoined = """
 				CALL %scommit_joined(?, ?::int[], ?::uuid[], ?::int[], ?::int[], ?::int[], ?::int[],
 				    ?::bytea[], ?::bytea[], ?::int[], ?::bigint[], ?::int[], ?::boolean[], ?::bytea[],

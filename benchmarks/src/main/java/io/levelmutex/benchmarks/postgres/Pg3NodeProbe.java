@@ -68,6 +68,11 @@ import io.levelmutex.postgres.ProbeAccess;
  * without its flush always flushes, as before the reads returned the WAL positions), the A/B of that rule; every
  * engine point reports its read path per read phase (planned reads and their client time, reads that saw such a
  * batch, and how many of those found the WAL flushed already or flushed).
+ * {@code e1h}, {@code e3h}: the point with {@code -Dio.levelmutex.postgres.keepHeap=false} for its stores only (the
+ * batch commits without their heap keeping: each backend's glibc heap trimmed and re-grown around its commits as
+ * before), the A/B of that change; every engine point reports the server processes' minor page faults per batch and
+ * their CPU by role. {@code -Dpg3.perfDir=DIR}: {@code perf record -g} of the server's processes over each window
+ * (files {@code eN[o|w|h]-rR.data}).
  * {@code e1w}, {@code e3w}: the point with {@code -Dio.levelmutex.postgres.drainNotifications=false} and
  * {@code -Dio.levelmutex.postgres.hintWorkerSleeps=false} for its stores only (each listener reads every
  * notification as it arrives, and a commit wakes the hint worker within its spacing: the rules before), the A/B;
@@ -114,6 +119,15 @@ public final class Pg3NodeProbe {
 	 * {@code -Dio.levelmutex.postgres.drainNotifications=false} for its stores only); main thread.
 	 */
 	private boolean eagerListener;
+
+	/**
+	 * Whether the next engine point's stores run without the commits' heap keeping
+	 * ({@code -Dio.levelmutex.postgres.keepHeap=false}; the {@code h} suffix: {@code e1h}, {@code e3h}); main thread.
+	 */
+	private boolean heapOff;
+
+	/** A label the next point's perf file carries after its name (a switch's suffix); main thread. */
+	private String pointSuffix = "";
 
 	private Pg3NodeProbe(PgServer server, CombineProbe combine, PrintStream report, int clients, long warmupMillis,
 			long windowMillis) {
@@ -167,9 +181,13 @@ public final class Pg3NodeProbe {
 						boolean ownChannels = point.endsWith("c");
 						boolean oldRoute = point.endsWith("o");
 						probe.eagerListener = point.endsWith("w");
+						probe.heapOff = point.endsWith("h");
+						probe.pointSuffix = probe.heapOff ? "h" : "";
 						rate = probe.engine(round, Integer.parseInt(point.replaceAll("[^0-9]", "")), ownChannels, null,
 								oldRoute);
 						probe.eagerListener = false;
+						probe.heapOff = false;
+						probe.pointSuffix = "";
 					}
 					else if (point.startsWith("u")) {
 						boolean oldRoute = point.endsWith("o");
@@ -201,6 +219,9 @@ public final class Pg3NodeProbe {
 								+ ratio(ofRound.get("u3k"), ofRound.get("u3kf")) + ", 1 node "
 								+ ratio(ofRound.get("u1k"), ofRound.get("u1kf")) + "; 3/1 on " + ratio(ofRound.get("u3k"), ofRound.get("u1k"))
 								+ ", off " + ratio(ofRound.get("u3kf"), ofRound.get("u1kf")) : "")
+						+ (ofRound.containsKey("e3h") ? ", keep heap on / off: 3 nodes " + ratio(ofRound.get("e3"), ofRound.get("e3h"))
+								+ ", 1 node " + ratio(ofRound.get("e1"), ofRound.get("e1h")) + " (3/1 on " + ratio(ofRound.get("e3"),
+										ofRound.get("e1")) + ", off " + ratio(ofRound.get("e3h"), ofRound.get("e1h")) + ")" : "")
 						+ (ofRound.containsKey("e3w") ? ", listener drain on / off: 3 nodes "
 								+ ratio(ofRound.get("e3"), ofRound.get("e3w")) + " (e3w/e1 " + ratio(ofRound.get("e3w"),
 										ofRound.get("e1")) + ")" : "")
@@ -324,6 +345,10 @@ public final class Pg3NodeProbe {
 			if (this.positionsOff) {
 				System.setProperty(READ_POSITIONS, "false"); // read as each node's engine opens
 			}
+			String heapBefore = System.getProperty(KEEP_HEAP);
+			if (this.heapOff) {
+				System.setProperty(KEEP_HEAP, "false"); // read as each node's engine makes its statements
+			}
 			String drainBefore = System.getProperty(DRAIN);
 			String sleepsBefore = System.getProperty(SLEEPS);
 			if (this.eagerListener) {
@@ -367,6 +392,7 @@ public final class Pg3NodeProbe {
 			restore(RELEASED_ON_GAPS, routeBefore);
 			restore(READ_POSITIONS, positionsBefore);
 			restore(DRAIN, drainBefore);
+			restore(KEEP_HEAP, heapBefore);
 			restore(SLEEPS, sleepsBefore);
 			return measure(round, name, nodes, loadBefore, ownChannels, known, oldRoute);
 		}
@@ -423,6 +449,8 @@ public final class Pg3NodeProbe {
 	private static final String RELEASED_ON_GAPS = "io.levelmutex.postgres.releasedOnGaps";
 
 	private static final String READ_POSITIONS = "io.levelmutex.postgres.readFlushPositions";
+	private static final String KEEP_HEAP = "io.levelmutex.postgres.keepHeap";
+
 	private static final String DRAIN = "io.levelmutex.postgres.drainNotifications";
 
 	private static final String SLEEPS = "io.levelmutex.postgres.hintWorkerSleeps";
@@ -529,6 +557,7 @@ public final class Pg3NodeProbe {
 			}
 			Map<String, long[]> threads0 = threads(this.cycleTids);
 			long[] server0 = processes(serverPids);
+			long faults0 = minorFaults(serverPids);
 			List<long[]> nodes0 = new ArrayList<>();
 			for (NodeProbe node : nodes) {
 				nodes0.add(node.snapshot());
@@ -537,14 +566,23 @@ public final class Pg3NodeProbe {
 			long latency0 = clients.latencyNanos.sum();
 			long[] mutex0 = mutexCounters(nodes);
 			WalStats wal0 = WalStats.read(stats);
+			Map<Integer, String> roles0 = roles(stats);
+			Map<Integer, long[]> perBackend0 = perProcess(roles0.keySet());
 			WaitEventSampler sampler = new WaitEventSampler(this.server, 10);
 			sampler.start();
+			Process perf = startPerf(round, nodes.size(), oldRoute, serverPids);
 			long start = System.nanoTime();
 			Thread.sleep(this.windowMillis);
 			long elapsed = System.nanoTime() - start;
+			if (perf != null && !perf.waitFor(60, TimeUnit.SECONDS)) {
+				perf.destroy();
+			}
+			Map<Integer, long[]> perBackend1 = perProcess(roles0.keySet());
+			Map<Integer, String> roles1 = roles(stats);
 			String waits = sampler.stop();
 			WalStats wal = WalStats.read(stats).minus(wal0);
 			long[] server1 = processes(serverPids);
+			long faults1 = minorFaults(serverPids);
 			Map<String, long[]> threads1 = threads(this.cycleTids);
 			List<long[]> nodes1 = new ArrayList<>();
 			for (NodeProbe node : nodes) {
@@ -573,6 +611,7 @@ public final class Pg3NodeProbe {
 			out.println(String.format(Locale.ROOT, "### engine, %d node(s)%s%s%s, round %d (load %s -> %s)", n,
 					ownChannels ? " on channels of their own (no listener woken by hints)" : "",
 					(oldRoute ? ", contended route WITHOUT the gap rule (releasedOnGaps=false)" : "")
+							+ (this.heapOff ? ", heap keeping OFF (keepHeap=false)" : "")
 							+ (this.eagerListener ? ", listener and hint worker woken by every notification / commit (drainNotifications=false,"
 									+ " hintWorkerSleeps=false)"
 									: ""),
@@ -614,9 +653,13 @@ public final class Pg3NodeProbe {
 					(sum[UNFLUSHED_READS] - sum[FLUSHED_BY_POSITION]) / reads));
 			long[] serverDelta = { server1[0] - server0[0], server1[1] - server0[1], server1[2] - server0[2] };
 			out.println(String.format(Locale.ROOT,
-					"- server processes (%d): CPU %.0f us/batch (%.2f cores), run-queue wait %.0f us/batch, %.1f switches/batch",
+					"- server processes (%d): CPU %.0f us/batch (%.2f cores), run-queue wait %.0f us/batch, %.1f switches/batch,"
+							+ " %.1f minor page faults/batch",
 					serverPids.size(), serverDelta[0] / 1e3 / batches, serverDelta[0] / (double) elapsed,
-					serverDelta[1] / 1e3 / batches, serverDelta[2] / batches));
+					serverDelta[1] / 1e3 / batches, serverDelta[2] / batches, (faults1 - faults0) / batches));
+			out.println("- server CPU by backend role (us per node batch, switches per batch; role from pg_stat_activity at"
+					+ " the window's end: backend_type, the listener's application_name, or the last statement): "
+					+ byRole(roles0, roles1, perBackend0, perBackend1, batches));
 			out.println(String.format(Locale.ROOT, "- WAL: %.0f syncs/s, %.2f syncs per node batch, mean sync %.2f ms;"
 					+ " per row %.2f records, %.0f bytes (insert position: %.0f), %.4f full-page images",
 					wal.syncsPerSecond(), wal.syncsPerSecond() * seconds / batches, wal.meanSyncMillis(),
@@ -741,6 +784,127 @@ public final class Pg3NodeProbe {
 			}
 		}
 		return pids;
+	}
+
+	/**
+	 * The server's processes (but this connection) by role: a background process by its backend_type, the
+	 * engine's listener by its application_name, a client backend by its last statement (commit function,
+	 * released procedure, flush, hint, catch-up, read, other).
+	 */
+	private static Map<Integer, String> roles(Connection connection) throws SQLException {
+		Map<Integer, String> roles = new TreeMap<>();
+		try (Statement statement = connection.createStatement();
+				ResultSet rows = statement.executeQuery("SELECT pid, coalesce(backend_type, ''), coalesce(application_name, ''),"
+						+ " coalesce(query, '') FROM pg_stat_activity WHERE pid <> pg_backend_pid()")) {
+			while (rows.next()) {
+				String type = rows.getString(2);
+				String application = rows.getString(3);
+				String query = rows.getString(4);
+				String role;
+				if (!"client backend".equals(type)) {
+					role = type.replace(' ', '_');
+				}
+				else if (application.contains("listener")) {
+					role = "listener";
+				}
+				else if (query.contains("pg_notify")) {
+					role = "hint-worker";
+				}
+				else if (query.contains("commit_released") || query.contains("commit_joined")) {
+					role = "committer(procedure)";
+				}
+				else if (query.contains("synchronous_commit")) {
+					role = "committer(flush)";
+				}
+				else if (query.contains("commit")) {
+					role = "committer(function)";
+				}
+				else if (query.isEmpty()) {
+					role = "idle-new";
+				}
+				else {
+					String q = query.replaceAll("\\s+", " ");
+					role = "other:" + q.substring(0, Math.min(28, q.length()));
+				}
+				roles.put(rows.getInt(1), role);
+			}
+		}
+		return roles;
+	}
+
+	/** Minor page faults of the processes ({@code /proc/PID/stat} field 10), those gone left out. */
+	private static long minorFaults(List<Integer> pids) {
+		long sum = 0;
+		for (int pid : pids) {
+			try {
+				String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+				String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+				sum += Long.parseLong(fields[7]); // field 10 of the line: the 8th after the name
+			}
+			catch (IOException | RuntimeException ex) {
+				// gone
+			}
+		}
+		return sum;
+	}
+
+	private static Map<Integer, long[]> perProcess(Set<Integer> pids) {
+		Map<Integer, long[]> result = new TreeMap<>();
+		for (int pid : pids) {
+			result.put(pid, schedstat(Path.of("/proc/" + pid)));
+		}
+		return result;
+	}
+
+	private static String byRole(Map<Integer, String> roles0, Map<Integer, String> roles1, Map<Integer, long[]> before,
+			Map<Integer, long[]> after, double batches) {
+		Map<String, long[]> sums = new TreeMap<>();
+		before.forEach((pid, b) -> {
+			long[] a = after.get(pid);
+			if (a == null || a[0] == 0) {
+				return;
+			}
+			String role = roles1.getOrDefault(pid, roles0.get(pid));
+			long[] sum = sums.computeIfAbsent(role, (r) -> new long[3]);
+			sum[0] += a[0] - b[0];
+			sum[1] += a[2] - b[2];
+			sum[2]++;
+		});
+		StringBuilder out = new StringBuilder();
+		sums.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue()[0], x.getValue()[0])).forEach((e) -> out
+				.append(String.format(Locale.ROOT, "%s%s x%d %.0f us (%.1f sw)", out.length() == 0 ? "" : "; ", e.getKey(),
+						e.getValue()[2], e.getValue()[0] / 1e3 / batches, e.getValue()[1] / batches)));
+		return out.toString();
+	}
+
+	/**
+	 * With {@code -Dpg3.perfDir=DIR}: {@code perf record -g} of the server's processes over the window, into
+	 * {@code DIR/eN-rR.data}; null without it or when perf does not start.
+	 */
+	private Process startPerf(int round, int nodeCount, boolean oldRoute, List<Integer> pids) {
+		String dir = System.getProperty("pg3.perfDir");
+		if (dir == null || pids.isEmpty()) {
+			return null;
+		}
+		StringBuilder list = new StringBuilder();
+		for (int pid : pids) {
+			list.append(list.length() == 0 ? "" : ",").append(pid);
+		}
+		String label = "e" + nodeCount + (oldRoute ? "o" : "") + (this.eagerListener ? "w" : "") + this.pointSuffix
+				+ "-r" + round;
+		try {
+			Files.createDirectories(Path.of(dir));
+			return new ProcessBuilder("perf", "record", "-g", "-F", System.getProperty("pg3.perfHz", "1999"), "-q", "-o",
+					Path.of(dir, label + ".data").toString(), "-p", list.toString(), "--", "sleep",
+					String.format(Locale.ROOT, "%.3f", this.windowMillis / 1e3))
+				.redirectErrorStream(true)
+				.redirectOutput(Path.of(dir, label + ".log").toFile())
+				.start();
+		}
+		catch (IOException ex) {
+			this.report.println("- perf did not start: " + ex.getMessage());
+			return null;
+		}
 	}
 
 	/** CPU ns, run-queue wait ns, context switches of the processes (schedstat), those gone left out. */

@@ -173,6 +173,7 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 	public CommitResult commit(EngineBatch batch) {
 		this.known.committing(); // what is known next depends on this commit's outcome
 		CommitOutcome outcome;
+		this.listener.committing(this.watch); // settled below: committed, not committed or failed
 		try {
 			outcome = this.committer.commit(this.keyspace, this.committer.newBatchId(), batch, this.knownSequence,
 					this.route);
@@ -191,6 +192,7 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 	 */
 	private void failedCommit(Throwable failure) {
 		this.known.failed();
+		this.listener.failed(this.watch);
 		if (failure instanceof StorageUnavailableException || failure instanceof CommitOutcomeUnknownException) {
 			this.health.unreachable();
 		}
@@ -208,7 +210,15 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 			return KeyspaceStorage.super.commitAsync(batch);
 		}
 		this.known.committing(); // what is known next depends on this commit's outcome
-		CompletableFuture<CommitOutcome> stage = joiner.submit(this.keyspace, batch, this.knownSequence, this.route);
+		this.listener.committing(this.watch); // settled by completed (or failed below)
+		CompletableFuture<CommitOutcome> stage;
+		try {
+			stage = joiner.submit(this.keyspace, batch, this.knownSequence, this.route);
+		}
+		catch (RuntimeException | Error ex) {
+			this.listener.failed(this.watch);
+			throw ex;
+		}
 		return stage.handle((outcome, failure) -> completed(batch, outcome, failure));
 	}
 
@@ -233,10 +243,11 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 		if (outcome.committed()) {
 			this.health.committed(this.keyspace.name(), result.sequence());
 			// the listener learns the sequence is this node's before the hint of it can wake the listener
-			this.listener.committed(this.keyspace, result.sequence());
+			this.listener.committed(this.watch, result.sequence());
 			this.afterCommit.committed(this.keyspace, result.sequence());
 		}
 		else {
+			this.listener.notCommitted(this.watch);
 			this.health.reached();
 		}
 		return result;

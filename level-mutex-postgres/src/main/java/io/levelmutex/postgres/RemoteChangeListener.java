@@ -49,6 +49,19 @@ import org.postgresql.PGNotification;
  * notifications that arrive in its connection; one read after the spacing takes them all (a stream of notifications
  * wakes it about once per spacing, not once per notification: measured in benchmarks/results/series-ad/pg3cpu).
  *
+ * <p>Own commit replies cover other nodes' sequences ({@value #COVER_PROPERTY}, on unless "false"): a keyspace's
+ * sequence is gapless (a commit at S means every sequence below S committed), and each keyspace storage tells its
+ * registration when a commit begins ({@link #committing}) and how it settled ({@link #committed(Watched, long)},
+ * {@link #notCommitted}, {@link #failed}). Once no commit of the registration is in flight, every own sequence up to
+ * the highest one told is known ({@link Watched#covered}), so every other sequence up to it is another node's: a
+ * hint naming one is delivered without a statement, up to what this node knows durable (its own flushed commits
+ * raise that; an own commit that returned before its flush covers nothing until its flush is known). A catch-up due
+ * for a hint beyond it waits, at most one spacing after the hint was read and only while this node commits to that
+ * keyspace (a commit in flight or one told within the spacing), for the next own reply to cover it; a node that does
+ * not commit catches up as before. A failed commit (its outcome perhaps unknown: it may commit later, at any
+ * sequence) or an own sequence not remembered ({@link #MAX_OWN}) ends the rule for that registration: the batch log
+ * tells, as before. A read whose notifications needed no catch-up starts the spacing as a catch-up does.
+ *
  * <p>Nothing is delivered before it is durable. When a watched keyspace's last batch to deliver committed without
  * waiting for its WAL flush (a contended commit) and this node does not know it durable yet, the listener does not
  * write WAL of its own at first: the catch-up's statement also read the server's WAL insert position after its

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 
 import io.levelmutex.CommitOutcomeUnknownException;
+import io.levelmutex.InvalidInputException;
 import io.levelmutex.StorageUnavailableException;
 import io.levelmutex.engine.CommitResult;
 import io.levelmutex.engine.EngineBatch;
@@ -192,9 +193,22 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 	 */
 	private void failedCommit(Throwable failure) {
 		this.known.failed();
-		this.listener.failed(this.watch);
+		settleFailed(failure);
 		if (failure instanceof StorageUnavailableException || failure instanceof CommitOutcomeUnknownException) {
 			this.health.unreachable();
+		}
+	}
+
+	/**
+	 * Tells the listener how a failed commit settled: not applied when the failure says so (unavailable: nothing
+	 * applied; invalid input: refused before any SQL was sent), otherwise failed (perhaps committed).
+	 */
+	private void settleFailed(Throwable failure) {
+		if (failure instanceof StorageUnavailableException || failure instanceof InvalidInputException) {
+			this.listener.notCommitted(this.watch);
+		}
+		else {
+			this.listener.failed(this.watch);
 		}
 	}
 
@@ -216,7 +230,7 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 			stage = joiner.submit(this.keyspace, batch, this.knownSequence, this.route);
 		}
 		catch (RuntimeException | Error ex) {
-			this.listener.failed(this.watch);
+			settleFailed(ex);
 			throw ex;
 		}
 		return stage.handle((outcome, failure) -> completed(batch, outcome, failure));

@@ -69,6 +69,16 @@ public final class ProbeAccess {
 			return this.engine.listener().notificationReads();
 		}
 
+		/** The listener's deliveries that own commits covered (no statement). */
+		public long coveredDeliveries() {
+			return this.engine.listener().coveredDeliveries();
+		}
+
+		/** The listener's waits for an own commit to cover a hint. */
+		public long coverWaits() {
+			return this.engine.listener().coverWaits();
+		}
+
 		/** Returns from the listener's waits (for notifications or for the catch-up spacing). */
 		public long listenerWakeUps() {
 			return this.engine.listener().wakeUps();

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 
 import io.levelmutex.CommitOutcomeUnknownException;
+import io.levelmutex.InvalidInputException;
 import io.levelmutex.StorageUnavailableException;
 import io.levelmutex.engine.CommitResult;
 import io.levelmutex.engine.EngineBatch;
@@ -173,6 +174,7 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 	public CommitResult commit(EngineBatch batch) {
 		this.known.committing(); // what is known next depends on this commit's outcome
 		CommitOutcome outcome;
+		this.listener.committing(this.watch); // settled below: committed, not committed or failed
 		try {
 			outcome = this.committer.commit(this.keyspace, this.committer.newBatchId(), batch, this.knownSequence,
 					this.route);
@@ -191,8 +193,22 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 	 */
 	private void failedCommit(Throwable failure) {
 		this.known.failed();
+		settleFailed(failure);
 		if (failure instanceof StorageUnavailableException || failure instanceof CommitOutcomeUnknownException) {
 			this.health.unreachable();
+		}
+	}
+
+	/**
+	 * Tells the listener how a failed commit settled: not applied when the failure says so (unavailable: nothing
+	 * applied; invalid input: refused before any SQL was sent), otherwise failed (perhaps committed).
+	 */
+	private void settleFailed(Throwable failure) {
+		if (failure instanceof StorageUnavailableException || failure instanceof InvalidInputException) {
+			this.listener.notCommitted(this.watch);
+		}
+		else {
+			this.listener.failed(this.watch);
 		}
 	}
 
@@ -208,7 +224,15 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 			return KeyspaceStorage.super.commitAsync(batch);
 		}
 		this.known.committing(); // what is known next depends on this commit's outcome
-		CompletableFuture<CommitOutcome> stage = joiner.submit(this.keyspace, batch, this.knownSequence, this.route);
+		this.listener.committing(this.watch); // settled by completed (or failed below)
+		CompletableFuture<CommitOutcome> stage;
+		try {
+			stage = joiner.submit(this.keyspace, batch, this.knownSequence, this.route);
+		}
+		catch (RuntimeException | Error ex) {
+			settleFailed(ex);
+			throw ex;
+		}
 		return stage.handle((outcome, failure) -> completed(batch, outcome, failure));
 	}
 
@@ -233,10 +257,11 @@ final class PostgresKeyspaceStorage implements KeyspaceStorage {
 		if (outcome.committed()) {
 			this.health.committed(this.keyspace.name(), result.sequence());
 			// the listener learns the sequence is this node's before the hint of it can wake the listener
-			this.listener.committed(this.keyspace, result.sequence());
+			this.listener.committed(this.watch, result.sequence());
 			this.afterCommit.committed(this.keyspace, result.sequence());
 		}
 		else {
+			this.listener.notCommitted(this.watch);
 			this.health.reached();
 		}
 		return result;

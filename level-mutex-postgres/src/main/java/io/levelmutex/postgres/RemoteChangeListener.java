@@ -49,6 +49,19 @@ import org.postgresql.PGNotification;
  * notifications that arrive in its connection; one read after the spacing takes them all (a stream of notifications
  * wakes it about once per spacing, not once per notification: measured in benchmarks/results/series-ad/pg3cpu).
  *
+ * <p>Own commit replies cover other nodes' sequences ({@value #COVER_PROPERTY}, on unless "false"): a keyspace's
+ * sequence is gapless (a commit at S means every sequence below S committed), and each keyspace storage tells its
+ * registration when a commit begins ({@link #committing}) and how it settled ({@link #committed(Watched, long)},
+ * {@link #notCommitted}, {@link #failed}). Once no commit of the registration is in flight, every own sequence up to
+ * the highest one told is known ({@link Watched#covered}), so every other sequence up to it is another node's: a
+ * hint naming one is delivered without a statement, up to what this node knows durable (its own flushed commits
+ * raise that; an own commit that returned before its flush covers nothing until its flush is known). A catch-up due
+ * for a hint beyond it waits, at most one spacing after the hint was read and only while this node commits to that
+ * keyspace (a commit in flight or one told within the spacing), for the next own reply to cover it; a node that does
+ * not commit catches up as before. A failed commit (its outcome perhaps unknown: it may commit later, at any
+ * sequence) or an own sequence not remembered ({@link #MAX_OWN}) ends the rule for that registration: the batch log
+ * tells, as before. A read whose notifications needed no catch-up starts the spacing as a catch-up does.
+ *
  * <p>Nothing is delivered before it is durable. When a watched keyspace's last batch to deliver committed without
  * waiting for its WAL flush (a contended commit) and this node does not know it durable yet, the listener does not
  * write WAL of its own at first: the catch-up's statement also read the server's WAL insert position after its
@@ -129,6 +142,44 @@ final class RemoteChangeListener implements AutoCloseable {
 	/** The A/B switch of {@link #drain} (the benchmarks' comparison; no user setting). */
 	static final String DRAIN_PROPERTY = "io.levelmutex.postgres.drainNotifications";
 
+	/**
+	 * Whether this node's own commit replies cover other nodes' sequences ({@link #deliverCovered}): a hint naming a
+	 * sequence at or below {@link Watched#covered} (and durable) is delivered without a catch-up statement, and a
+	 * catch-up due for a hint beyond it waits up to a spacing for an own commit to cover it while the node commits
+	 * to that keyspace; {@value #COVER_PROPERTY}, read when the listener is made (true unless "false").
+	 */
+	private final boolean ownRepliesCover;
+
+	/** The A/B switch of {@link #ownRepliesCover} (the benchmarks' comparison; no user setting). */
+	static final String COVER_PROPERTY = "io.levelmutex.postgres.ownRepliesCoverCatchUps";
+
+	/** Deliveries without a statement ({@link #deliverCovered}); incremented by the listener thread, read by tests. */
+	private final AtomicLong coveredDeliveries = new AtomicLong();
+
+	/** Waits of the listener for an own commit to cover a hint; listener thread, read by tests and probes. */
+	private final AtomicLong coverWaits = new AtomicLong();
+
+	/** Whether the listener thread waits for an own commit to cover a hint (a commit then unparks it). */
+	private volatile boolean awaitingCover;
+
+	/**
+	 * {@link #clock} when a hint beyond what own commits covered was first read since the last catch-up; a catch-up
+	 * for it waits for a cover until one spacing after it. Listener thread only.
+	 */
+	private long uncoveredSince = NOT_UNCOVERED;
+
+	/** {@link #uncoveredSince} while no hint waits for a cover. */
+	private static final long NOT_UNCOVERED = Long.MIN_VALUE;
+
+	/** Whether a notification since the last catch-up was not a hint (it cannot be covered). Listener thread only. */
+	private boolean otherNotice;
+
+	/**
+	 * {@link #clock} at the last read whose notifications own commits covered (no catch-up followed): the drained
+	 * listener sleeps a spacing after it as after a catch-up. Listener thread only.
+	 */
+	private long restFrom;
+
 	/** {@link System#nanoTime()} of the last count of the other listeners; listener thread only. */
 	private long lastCountNanos;
 
@@ -181,10 +232,49 @@ final class RemoteChangeListener implements AutoCloseable {
 		 */
 		final ConcurrentSkipListSet<Long> own = new ConcurrentSkipListSet<>();
 
+		/** Guards {@link #inFlight}, {@link #toldMax}, {@link #coverable} and the raising of {@link #covered}. */
+		private final Object commits = new Object();
+
+		/** This registration's storage's commits begun and not settled yet; under {@link #commits}. */
+		private int inFlight;
+
+		/** The highest own sequence told ({@link RemoteChangeListener#committed(Watched, long)}); under {@link #commits}. */
+		private long toldMax;
+
+		/**
+		 * False once a commit of this registration failed (its outcome perhaps unknown: it may commit later at any
+		 * sequence) or an own sequence was not remembered ({@link #MAX_OWN}): {@link #covered} never rises again for
+		 * this registration (the batch log tells, as without the rule). Under {@link #commits}.
+		 */
+		private boolean coverable = true;
+
+		/**
+		 * Every commit of this registration's storage whose sequence is at or below this one was told to the
+		 * listener (it is in {@link #own} or at or below {@link #seen}): by the keyspace's gapless sequence, every
+		 * other sequence up to it is another node's commit. Raised to {@link #toldMax} when no commit is in flight
+		 * (under {@link #commits}, after the sequence was added to {@link #own}); read by the listener thread.
+		 */
+		volatile long covered;
+
+		/** The listener's clock when a commit was last told or begun; written by committing threads, read by the listener. */
+		volatile long lastCommitAt = Long.MIN_VALUE;
+
 		Watched(PostgresKeyspace keyspace, long seen, Consumer<RemoteChange> sink) {
 			this.keyspace = keyspace;
 			this.seen = seen;
 			this.sink = sink;
+			this.covered = seen;
+		}
+
+		/** Whether a commit is in flight, or one was told within {@code nanos} before {@code now}. */
+		boolean committing(long now, long nanos) {
+			synchronized (this.commits) {
+				if (this.inFlight > 0) {
+					return true;
+				}
+			}
+			long last = this.lastCommitAt;
+			return last != Long.MIN_VALUE && now - last < nanos;
 		}
 
 		/** Its sink is never called again once this returns (waits for a call under way). */
@@ -211,6 +301,7 @@ final class RemoteChangeListener implements AutoCloseable {
 		this.spacingNanos = spacing.toNanos();
 		this.clock = clock;
 		this.drain = !"false".equalsIgnoreCase(System.getProperty(DRAIN_PROPERTY));
+		this.ownRepliesCover = !"false".equalsIgnoreCase(System.getProperty(COVER_PROPERTY));
 		this.connections = connections;
 		this.settings = settings;
 		this.durable = durable;
@@ -268,20 +359,73 @@ final class RemoteChangeListener implements AutoCloseable {
 	}
 
 	/**
+	 * Tells the listener that the registration's storage begins a commit (before it is sent): until it is settled
+	 * ({@link #committed(Watched, long)}, {@link #notCommitted}, {@link #failed}) no own reply covers other nodes'
+	 * sequences ({@link Watched#covered}), since this commit's sequence may be below them. Any thread.
+	 * @param watch the storage's registration
+	 */
+	void committing(Watched watch) {
+		synchronized (watch.commits) {
+			watch.inFlight++;
+		}
+		watch.lastCommitAt = this.clock.getAsLong();
+	}
+
+	/**
 	 * Tells the listener that this node committed a sequence of a keyspace (before the hint of it is sent), so that
-	 * the listener needs no statement to recognise it as its own. Not told (a commit whose reply was lost) is
-	 * fine: the batch log tells.
-	 * @param keyspace the keyspace
+	 * the listener needs no statement to recognise it as its own, and settles the commit {@link #committing} began.
+	 * Not told (a commit whose reply was lost) is fine: the batch log tells.
+	 * @param watch the committing storage's registration
 	 * @param sequence the committed batch's sequence
 	 */
-	void committed(PostgresKeyspace keyspace, long sequence) {
-		Watched watched = this.watched.get(keyspace.id());
-		if (watched == null || sequence <= watched.seen) {
-			return;
+	void committed(Watched watch, long sequence) {
+		boolean remembered = true;
+		if (sequence > watch.seen) {
+			Long lowest = watch.own.ceiling(Long.MIN_VALUE);
+			if (lowest == null || sequence - lowest < MAX_OWN) {
+				watch.own.add(sequence);
+			}
+			else {
+				remembered = false;
+			}
 		}
-		Long lowest = watched.own.ceiling(Long.MIN_VALUE);
-		if (lowest == null || sequence - lowest < MAX_OWN) {
-			watched.own.add(sequence);
+		watch.lastCommitAt = this.clock.getAsLong();
+		settle(watch, sequence, !remembered);
+	}
+
+	/**
+	 * Settles a commit {@link #committing} began that is known not applied (rejected: no sequence taken). Any thread.
+	 * @param watch the storage's registration
+	 */
+	void notCommitted(Watched watch) {
+		settle(watch, -1, false);
+	}
+
+	/**
+	 * Settles a commit {@link #committing} began that failed: its outcome may be unknown (it may commit later, at any
+	 * sequence), so own replies cover nothing more for this registration; the batch log tells. Any thread.
+	 * @param watch the storage's registration
+	 */
+	void failed(Watched watch) {
+		settle(watch, -1, true);
+	}
+
+	private void settle(Watched watch, long sequence, boolean uncoverable) {
+		boolean raised = false;
+		synchronized (watch.commits) {
+			watch.inFlight--;
+			if (uncoverable || watch.inFlight < 0) {
+				watch.coverable = false;
+			}
+			watch.toldMax = Math.max(watch.toldMax, sequence);
+			if (watch.coverable && watch.inFlight == 0 && watch.toldMax > watch.covered) {
+				watch.covered = watch.toldMax;
+				raised = true;
+			}
+		}
+		if (raised && this.awaitingCover) {
+			// The listener waits for a cover (at most a spacing): this one may be it.
+			LockSupport.unpark(this.thread);
 		}
 	}
 
@@ -354,6 +498,16 @@ final class RemoteChangeListener implements AutoCloseable {
 
 	long wakeUps() {
 		return this.wakeUps.get();
+	}
+
+	/** Deliveries that own commits covered (no statement). */
+	long coveredDeliveries() {
+		return this.coveredDeliveries.get();
+	}
+
+	/** Waits of the listener for an own commit to cover a hint (each at most until a spacing after the hint). */
+	long coverWaits() {
+		return this.coverWaits.get();
 	}
 
 	boolean isConnected() {
@@ -450,10 +604,12 @@ final class RemoteChangeListener implements AutoCloseable {
 	 */
 	private boolean drainedStep(Connection current, PGConnection listening, boolean hinted, long pollNanos)
 			throws SQLException {
-		long sinceCatchUp = this.clock.getAsLong() - this.lastCatchUpAt;
-		if (sinceCatchUp < this.spacingNanos) {
+		long now = this.clock.getAsLong();
+		long sinceCatchUp = now - this.lastCatchUpAt;
+		long sinceRest = now - this.restFrom;
+		if (sinceCatchUp < this.spacingNanos || sinceRest < this.spacingNanos) {
 			// A timed wait for the spacing to pass (not synchronisation); close() interrupts it.
-			LockSupport.parkNanos(this.spacingNanos - sinceCatchUp);
+			LockSupport.parkNanos(this.spacingNanos - Math.min(sinceCatchUp, sinceRest));
 			this.wakeUps.incrementAndGet();
 			return hinted;
 		}
@@ -462,13 +618,126 @@ final class RemoteChangeListener implements AutoCloseable {
 			PGNotification[] hints = listening.getNotifications(waitMillis(pollNanos - sinceCatchUp));
 			this.wakeUps.incrementAndGet();
 			stillHinted = heard(hints);
-			sinceCatchUp = this.clock.getAsLong() - this.lastCatchUpAt;
+			long read = this.clock.getAsLong();
+			sinceCatchUp = read - this.lastCatchUpAt;
+			if (this.ownRepliesCover && !stillHinted && hints != null && hints.length > 0) {
+				// Own commits covered what the read named (or it was own): no catch-up, but the next read waits the
+				// spacing all the same, so that a stream of covered hints wakes the thread once per spacing.
+				this.restFrom = read;
+			}
+		}
+		if (stillHinted && this.ownRepliesCover && !this.otherNotice && !this.flushWait.waiting()
+				&& sinceCatchUp < pollNanos) {
+			Cover cover = awaitCover();
+			if (cover == Cover.COVERED) {
+				return false;
+			}
+			if (cover == Cover.WAITING) {
+				return true;
+			}
 		}
 		if (stillHinted || this.flushWait.waiting() || sinceCatchUp >= pollNanos) {
 			catchUp(current);
 		}
 		// Not hinted, or caught up: nothing heard is left to read.
 		return false;
+	}
+
+	/** What {@link #awaitCover} found. */
+	private enum Cover {
+
+		/** Own commits covered every hinted sequence: delivered, no statement. */
+		COVERED,
+
+		/** The listener waited for a cover (or was woken): step again. */
+		WAITING,
+
+		/** No cover is expected within the spacing: catch up. */
+		NONE
+
+	}
+
+	/**
+	 * A catch-up is due for a hint beyond what own commits covered: delivers what they cover now, and if a hinted
+	 * sequence is still beyond it while this node commits to that keyspace (a commit in flight, or one told within
+	 * the spacing), waits for the next own commit to cover it, at most until one spacing after the hint was first
+	 * found uncovered (a commit that raises {@link Watched#covered} wakes the thread; close() interrupts it).
+	 */
+	private Cover awaitCover() {
+		if (!uncovered()) {
+			this.uncoveredSince = NOT_UNCOVERED;
+			return Cover.COVERED;
+		}
+		long now = this.clock.getAsLong();
+		if (this.uncoveredSince == NOT_UNCOVERED) {
+			this.uncoveredSince = now;
+		}
+		long left = this.uncoveredSince + this.spacingNanos - now;
+		if (left <= 0 || !committingToUncovered(now)) {
+			return Cover.NONE;
+		}
+		this.awaitingCover = true;
+		try {
+			// Checked again after the flag is set: a cover raised before it would not unpark the thread.
+			if (!uncovered()) {
+				this.uncoveredSince = NOT_UNCOVERED;
+				return Cover.COVERED;
+			}
+			// A timed wait for an own commit (not synchronisation): the commit unparks the thread.
+			this.coverWaits.incrementAndGet();
+			LockSupport.parkNanos(left);
+			this.wakeUps.incrementAndGet();
+		}
+		finally {
+			this.awaitingCover = false;
+		}
+		return Cover.WAITING;
+	}
+
+	/**
+	 * Delivers, for every watched keyspace, what own commits cover ({@link #deliverCovered}) and tells whether a hint
+	 * heard names a sequence still beyond it. Listener thread only.
+	 */
+	private boolean uncovered() {
+		boolean uncovered = false;
+		for (Watched watched : this.watched.values()) {
+			if (deliverCovered(watched) < heardHint(watched.keyspace.id())) {
+				uncovered = true;
+			}
+		}
+		return uncovered;
+	}
+
+	/** Whether this node commits to a keyspace with a hinted sequence not covered yet (so a cover may come soon). */
+	private boolean committingToUncovered(long now) {
+		for (Watched watched : this.watched.values()) {
+			if (watched.seen < heardHint(watched.keyspace.id()) && watched.committing(now, this.spacingNanos)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Delivers the keyspace's sequences after {@link Watched#seen} that this node's own commit replies cover
+	 * ({@link Watched#covered}: every own commit up to it was told, so by the gapless sequence every other sequence
+	 * up to it is another node's) and that are known durable, without a statement. Listener thread only.
+	 * @return the registration's {@link Watched#seen} afterwards
+	 */
+	private long deliverCovered(Watched watched) {
+		long seen = skipOwn(watched);
+		if (!this.ownRepliesCover || this.watched.get(watched.keyspace.id()) != watched) {
+			return seen;
+		}
+		// covered first: every own sequence up to it was added to own before it was raised
+		long to = Math.min(watched.covered, this.durable.durable(watched.keyspace.id()));
+		if (to <= seen) {
+			return seen;
+		}
+		Long[] own = watched.own.subSet(seen, false, to, true).toArray(new Long[0]);
+		this.coveredDeliveries.incrementAndGet();
+		deliver(watched, to, own);
+		return watched.seen;
 	}
 
 	/**
@@ -538,6 +807,9 @@ final class RemoteChangeListener implements AutoCloseable {
 	private void catchUp(Connection current) throws SQLException {
 		this.catchUps.incrementAndGet();
 		this.lastCatchUpAt = this.clock.getAsLong();
+		this.restFrom = this.lastCatchUpAt;
+		this.uncoveredSince = NOT_UNCOVERED;
+		this.otherNotice = false;
 		if (this.watched.isEmpty()) {
 			try (Statement statement = current.createStatement()) {
 				// Keeps the connection's liveness (and so health) known while nothing is watched.
@@ -631,6 +903,7 @@ final class RemoteChangeListener implements AutoCloseable {
 		for (PGNotification notification : hints) {
 			HintPayload hint = HintPayload.parse(notification.getParameter());
 			if (hint == null) {
+				this.otherNotice = true;
 				return false;
 			}
 			if (!hint.prefix().equals(this.settings.tablePrefix())) {
@@ -641,7 +914,7 @@ final class RemoteChangeListener implements AutoCloseable {
 			long sequence = hint.sequence();
 			this.heardHints.merge(id, sequence, Math::max);
 			Watched watched = this.watched.get(id);
-			if (watched != null && skipOwn(watched) < sequence) {
+			if (watched != null && deliverCovered(watched) < sequence) {
 				onlyOwn = false;
 			}
 		}

@@ -150,6 +150,23 @@ final class TestNode {
 		return listener;
 	}
 
+	/**
+	 * A listener with its own catch-up spacing, clock and durable sequences (not this node's: what this node's own
+	 * commits make durable is not known to it).
+	 */
+	RemoteChangeListener listen(Consumer<RemoteChange> callback, Duration spacing, LongSupplier clock,
+			DurableSequences durable) {
+		RemoteChangeListener listener = new RemoteChangeListener(this.connections, this.settings, this.nodeId,
+				callback, durable, spacing, clock);
+		listener.start();
+		return listener;
+	}
+
+	/** The statements of this node's tables (tests that make their own durable sequences). */
+	PostgresSql sql() {
+		return this.sql;
+	}
+
 	int cleanUp(PostgresKeyspace keyspace, int maxRows) {
 		return this.cleaner.cleanUp(keyspace, maxRows);
 	}

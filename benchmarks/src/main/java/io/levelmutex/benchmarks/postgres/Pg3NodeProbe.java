@@ -77,6 +77,9 @@ import io.levelmutex.postgres.ProbeAccess;
  * {@code -Dio.levelmutex.postgres.hintWorkerSleeps=false} for its stores only (each listener reads every
  * notification as it arrives, and a commit wakes the hint worker within its spacing: the rules before), the A/B;
  * every engine point reports the listeners' wake-ups, notification reads and notifications heard per node batch.
+ * {@code e1r}, {@code e3r}: the point with {@code -Dio.levelmutex.postgres.ownRepliesCoverCatchUps=false} for its
+ * stores only (every hint beyond the last own sequence takes a catch-up statement: the rule before), the A/B; every
+ * engine point reports the listeners' deliveries covered by own commits (no statement) and waits for such a cover.
  * Usage: {@code Pg3NodeProbe [--rounds 3] [--warmup-ms 2000] [--window-ms 4000] [--clients 256]
  * [--points e1,e3,s1,s3] [--update-keys 1000] [--out DIR]}. Owned by the main thread.
  */
@@ -128,6 +131,8 @@ public final class Pg3NodeProbe {
 
 	/** A label the next point's perf file carries after its name (a switch's suffix); main thread. */
 	private String pointSuffix = "";
+	/** Whether the next engine point's listeners run with own replies covering nothing ({@code e3r}); main thread. */
+	private boolean coverOff;
 
 	private Pg3NodeProbe(PgServer server, CombineProbe combine, PrintStream report, int clients, long warmupMillis,
 			long windowMillis) {
@@ -182,11 +187,13 @@ public final class Pg3NodeProbe {
 						boolean oldRoute = point.endsWith("o");
 						probe.eagerListener = point.endsWith("w");
 						probe.heapOff = point.endsWith("h");
-						probe.pointSuffix = probe.heapOff ? "h" : "";
+						probe.coverOff = point.endsWith("r");
+						probe.pointSuffix = probe.heapOff ? "h" : probe.coverOff ? "r" : "";
 						rate = probe.engine(round, Integer.parseInt(point.replaceAll("[^0-9]", "")), ownChannels, null,
 								oldRoute);
 						probe.eagerListener = false;
 						probe.heapOff = false;
+						probe.coverOff = false;
 						probe.pointSuffix = "";
 					}
 					else if (point.startsWith("u")) {
@@ -224,6 +231,9 @@ public final class Pg3NodeProbe {
 										ofRound.get("e1")) + ", off " + ratio(ofRound.get("e3h"), ofRound.get("e1h")) + ")" : "")
 						+ (ofRound.containsKey("e3w") ? ", listener drain on / off: 3 nodes "
 								+ ratio(ofRound.get("e3"), ofRound.get("e3w")) + " (e3w/e1 " + ratio(ofRound.get("e3w"),
+										ofRound.get("e1")) + ")" : "")
+						+ (ofRound.containsKey("e3r") ? ", own replies cover on / off: 3 nodes "
+								+ ratio(ofRound.get("e3"), ofRound.get("e3r")) + " (e3r/e1 " + ratio(ofRound.get("e3r"),
 										ofRound.get("e1")) + ")" : "")
 						+ (ofRound.containsKey("e3o") ? ", gap rule on / off: 3 nodes " + ratio(ofRound.get("e3"), ofRound.get("e3o"))
 								+ " (e3o/e1 " + ratio(ofRound.get("e3o"), ofRound.get("e1")) + ", e3o/e1o "
@@ -280,7 +290,7 @@ public final class Pg3NodeProbe {
 					this.flushedEvents.sum(), this.node.hintsCovered(), this.node.unflushedReads()[0],
 					this.node.unflushedReads()[1], this.node.reads()[0], this.node.reads()[1], stats.readPhases(),
 					this.node.notificationsHeard(), this.node.notificationReads(), this.node.listenerWakeUps(),
-					this.node.hintWorkerWakeUps() };
+					this.node.hintWorkerWakeUps(), this.node.coveredDeliveries(), this.node.coverWaits() };
 		}
 
 	}
@@ -290,7 +300,8 @@ public final class Pg3NodeProbe {
 			ACQ = 7, ACQ_NS = 8, USAGE_MS = 9, GAP_NS = 10, GAPS = 11, CATCH_UPS = 12, HINTS = 13, DURABLE_FLUSHES = 14,
 			REMOTE_EVENTS = 15, REMOTE_SEQS = 16, FLUSHED_EVENTS = 17, COVERED = 18,
 			UNFLUSHED_READS = 19, FLUSHED_BY_POSITION = 20, READS = 21, READ_NS = 22, READ_PHASES = 23, HEARD = 24,
-			NOTE_READS = 25, WAKE_UPS = 26, HINT_WAKE_UPS = 27, FIELDS = 28;
+			NOTE_READS = 25, WAKE_UPS = 26, HINT_WAKE_UPS = 27, COVERED_DELIVERIES = 28, COVER_WAITS = 29,
+			FIELDS = 30;
 
 	/** Native ids of the threads that fired {@code flushed} (the cycle threads that committed). */
 	private final Set<Integer> cycleTids = ConcurrentHashMap.newKeySet();
@@ -350,6 +361,10 @@ public final class Pg3NodeProbe {
 				System.setProperty(KEEP_HEAP, "false"); // read as each node's engine makes its statements
 			}
 			String drainBefore = System.getProperty(DRAIN);
+			String coverBefore = System.getProperty(COVER);
+			if (this.coverOff) {
+				System.setProperty(COVER, "false"); // read as each store's engine makes its listener
+			}
 			String sleepsBefore = System.getProperty(SLEEPS);
 			if (this.eagerListener) {
 				System.setProperty(DRAIN, "false"); // read as each store's engine makes its listener
@@ -393,6 +408,7 @@ public final class Pg3NodeProbe {
 			restore(READ_POSITIONS, positionsBefore);
 			restore(DRAIN, drainBefore);
 			restore(KEEP_HEAP, heapBefore);
+			restore(COVER, coverBefore);
 			restore(SLEEPS, sleepsBefore);
 			return measure(round, name, nodes, loadBefore, ownChannels, known, oldRoute);
 		}
@@ -454,6 +470,8 @@ public final class Pg3NodeProbe {
 	private static final String DRAIN = "io.levelmutex.postgres.drainNotifications";
 
 	private static final String SLEEPS = "io.levelmutex.postgres.hintWorkerSleeps";
+
+	private static final String COVER = "io.levelmutex.postgres.ownRepliesCoverCatchUps";
 
 	private static void restore(String property, String before) {
 		if (before == null) {
@@ -614,7 +632,8 @@ public final class Pg3NodeProbe {
 							+ (this.heapOff ? ", heap keeping OFF (keepHeap=false)" : "")
 							+ (this.eagerListener ? ", listener and hint worker woken by every notification / commit (drainNotifications=false,"
 									+ " hintWorkerSleeps=false)"
-									: ""),
+									: "")
+							+ (this.coverOff ? ", own replies cover no catch-up (ownRepliesCoverCatchUps=false)" : ""),
 					update ? ", W2 update() on " + updateKeys + " keys, C=" + this.clients + ", known writes "
 							+ (known ? "ON" : "OFF") + (this.positionsOff ? ", read WAL positions OFF (readFlushPositions=false)"
 									: ", read WAL positions on") : "",
@@ -642,6 +661,9 @@ public final class Pg3NodeProbe {
 					sum[CATCH_UPS] / batches, sum[HINTS] / batches, sum[COVERED] / batches, sum[DURABLE_FLUSHES] / batches,
 					sum[REMOTE_EVENTS] / batches, sum[REMOTE_SEQS] / batches, sum[WAKE_UPS] / batches,
 					sum[NOTE_READS] / batches, sum[HEARD] / batches, sum[HINT_WAKE_UPS] / batches));
+			out.println(String.format(Locale.ROOT,
+					"- own replies cover: %.3f deliveries without a statement, %.3f waits for a cover, per node batch",
+					sum[COVERED_DELIVERIES] / batches, sum[COVER_WAITS] / batches));
 			double reads = Math.max(1, sum[READS]);
 			out.println(String.format(Locale.ROOT,
 					"- read path (an update()'s reads are one planned read before its batch): %.3f planned reads per node"

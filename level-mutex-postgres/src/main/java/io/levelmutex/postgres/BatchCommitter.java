@@ -174,7 +174,7 @@ final class BatchCommitter {
 		long cleanUpMark = this.ownCleanUps.mark(keyspace.id());
 		for (int attempt = 1;; attempt++) {
 			Connection connection = this.connections
-				.open("batch " + batchId + " of keyspace '" + keyspace.name() + "'");
+				.open(() -> "batch " + batchId + " of keyspace '" + keyspace.name() + "'");
 			boolean sent = false;
 			try {
 				connection.setAutoCommit(true);

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
@@ -24,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * timeout (a pool's connection timeout, a driver's connect timeout). When the DataSource is a HikariCP pool, the
  * connection is asked for on the caller's thread, so the common case costs what the pool costs (no thread
  * hand-off): with {@code getConnection()} when the pool's own longest wait ({@link PoolWaitBound}) fits in what is
- * left of the wait, otherwise with the pool's timed acquisition for what is left ({@link PoolWaitBound#timedConnection}).
+ * left of the wait, otherwise with the pool's timed acquisition for what is left ({@link PoolWaitBound#connection}).
  * Otherwise (another DataSource, a suspendable or closed pool, too little left)
  * each {@code getConnection()} runs on a helper thread while the caller waits at most until its deadline; a connection that arrives after the caller
  * gave up is closed at once (so it goes back to the pool), and a helper still waiting is interrupted (which ends
@@ -71,6 +72,18 @@ final class Connections {
 	 * @throws PostgresUnavailableException if none could be had in time, or the thread was interrupted
 	 */
 	Connection open(String purpose) {
+		return open(() -> purpose, this.wait, "connectWait");
+	}
+
+	/**
+	 * A connection, within the configured wait ({@code connectWait}), its purpose described only if a failure's
+	 * message needs it (a commit's purpose names its batch id and keyspace: built per commit, it cost a string
+	 * per put that nothing read).
+	 * @param purpose what it is for, for the failure's message
+	 * @return an open connection; the caller closes it
+	 * @throws PostgresUnavailableException if none could be had in time, or the thread was interrupted
+	 */
+	Connection open(Supplier<String> purpose) {
 		return open(purpose, this.wait, "connectWait");
 	}
 
@@ -82,10 +95,10 @@ final class Connections {
 	 * @throws PostgresUnavailableException if none could be had in time, or the thread was interrupted
 	 */
 	Connection open(String purpose, Duration within) {
-		return open(purpose, within, "allowed");
+		return open(() -> purpose, within, "allowed");
 	}
 
-	private Connection open(String purpose, Duration within, String limitName) {
+	private Connection open(Supplier<String> purpose, Duration within, String limitName) {
 		long start = System.nanoTime();
 		long deadline = start + within.toNanos();
 		long backoff = TimeUnit.MILLISECONDS.toNanos(10);
@@ -109,7 +122,7 @@ final class Connections {
 				last = ex;
 				if (!SqlFailures.connectMayRecover(ex)) {
 					String reason = SqlFailures.refusedForGood(ex);
-					throw new PostgresUnavailableException("No PostgreSQL connection for " + purpose + ": "
+					throw new PostgresUnavailableException("No PostgreSQL connection for " + purpose.get() + ": "
 							+ ((reason != null) ? reason : "the DataSource failed with an error that waiting does not cure")
 							+ ", so it was not retried (waited " + millisSince(start) + " ms of " + limitName + " "
 							+ within.toMillis() + " ms): " + SqlFailures.describeConnectFailure(ex), ex);
@@ -121,7 +134,7 @@ final class Connections {
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 				throw new PostgresUnavailableException("Interrupted while waiting for a PostgreSQL connection for "
-						+ purpose + " (waited " + millisSince(start) + " ms)", last);
+						+ purpose.get() + " (waited " + millisSince(start) + " ms)", last);
 			}
 			long left = deadline - System.nanoTime();
 			if (left <= 0) {
@@ -132,12 +145,12 @@ final class Connections {
 			backoff = Math.min(backoff * 2, TimeUnit.MILLISECONDS.toNanos(500));
 			if (Thread.currentThread().isInterrupted()) {
 				throw new PostgresUnavailableException("Interrupted while waiting for a PostgreSQL connection for "
-						+ purpose + " (waited " + millisSince(start) + " ms)", last);
+						+ purpose.get() + " (waited " + millisSince(start) + " ms)", last);
 			}
 		}
 		String why = (last != null) ? "tried again while the server refused or could not be reached; last failure: "
 				+ SqlFailures.describeConnectFailure(last) : "the DataSource returned no connection in time";
-		throw new PostgresUnavailableException("No PostgreSQL connection for " + purpose + ": waited "
+		throw new PostgresUnavailableException("No PostgreSQL connection for " + purpose.get() + ": waited "
 				+ millisSince(start) + " ms (" + limitName + " " + within.toMillis() + " ms); " + why, last);
 	}
 
@@ -151,13 +164,9 @@ final class Connections {
 		PoolWaitBound bound = this.poolBound;
 		if (bound != null) {
 			try {
-				long poolWait = bound.maxWaitNanos();
-				if (poolWait >= 0 && poolWait <= deadline - System.nanoTime()) {
-					return this.dataSource.getConnection();
-				}
-				Connection timed = bound.timedConnection(deadline - System.nanoTime());
-				if (timed != null) {
-					return timed;
+				Connection direct = bound.connection(deadline - System.nanoTime());
+				if (direct != null) {
+					return direct;
 				}
 			}
 			catch (SQLException ex) {

@@ -48,8 +48,14 @@ final class KnownWrites {
 	/** Whether anything is kept ({@code false}: {@link #answer} always answers {@code null}). */
 	private final boolean enabled;
 
-	/** The chain's values in write order (a value, or {@code null} for a deleted key); guarded by this. */
-	private final LinkedHashMap<ByteBuffer, byte @Nullable []> values = new LinkedHashMap<>();
+	/**
+	 * What {@link #values} holds for a deleted key: this very array (compared by identity; a put's value is always
+	 * a copy, never it), so that a missing key and a deleted one differ in one look-up.
+	 */
+	private static final byte[] DELETED = new byte[0];
+
+	/** The chain's values in write order (a value, or {@link #DELETED} for a deleted key); guarded by this. */
+	private final LinkedHashMap<ByteBuffer, byte[]> values = new LinkedHashMap<>();
 
 	/** The bytes {@link #values} holds, counted as {@link #cost}; guarded by this. */
 	private long bytes;
@@ -92,17 +98,18 @@ final class KnownWrites {
 		for (int i = 0; i < batch.size(); i++) { // in order: the last operation on a key wins
 			WriteOperation operation = batch.operations().get(i);
 			byte[] key = batch.storedKeys().get(i);
-			byte[] value = (operation.type() == WriteOperation.Type.PUT) ? operation.value().clone() : null;
+			byte[] value = (operation.type() == WriteOperation.Type.PUT) ? operation.value().clone() : DELETED;
 			ByteBuffer held = ByteBuffer.wrap(key.clone());
-			if (this.values.containsKey(held)) {
-				this.bytes -= cost(key, this.values.remove(held)); // written again: now the most recent
+			byte[] previous = this.values.remove(held); // written again: now the most recent
+			if (previous != null) {
+				this.bytes -= cost(key, previous);
 			}
 			this.values.put(held, value);
 			this.bytes += cost(key, value);
 		}
-		Iterator<Map.Entry<ByteBuffer, byte @Nullable []>> eldest = this.values.entrySet().iterator();
+		Iterator<Map.Entry<ByteBuffer, byte[]>> eldest = this.values.entrySet().iterator();
 		while (this.bytes > MAX_BYTES && eldest.hasNext()) {
-			Map.Entry<ByteBuffer, byte @Nullable []> entry = eldest.next();
+			Map.Entry<ByteBuffer, byte[]> entry = eldest.next();
 			this.bytes -= cost(entry.getKey().array(), entry.getValue());
 			eldest.remove();
 		}
@@ -128,12 +135,11 @@ final class KnownWrites {
 		}
 		List<byte @Nullable []> answers = new ArrayList<>(plan.keys().size());
 		for (byte[] key : plan.keys()) {
-			ByteBuffer wanted = ByteBuffer.wrap(key);
-			if (!this.values.containsKey(wanted)) {
+			byte[] value = this.values.get(ByteBuffer.wrap(key));
+			if (value == null) {
 				return null;
 			}
-			byte[] value = this.values.get(wanted);
-			answers.add((value != null) ? value.clone() : null);
+			answers.add((value != DELETED) ? value.clone() : null);
 		}
 		return new ReadResult(this.sequence, answers, List.of());
 	}
@@ -154,8 +160,8 @@ final class KnownWrites {
 		this.sequence = -1;
 	}
 
-	private static long cost(byte[] key, byte @Nullable [] value) {
-		return ENTRY_OVERHEAD + key.length + ((value != null) ? value.length : 0);
+	private static long cost(byte[] key, byte[] value) {
+		return ENTRY_OVERHEAD + key.length + value.length; // DELETED: no value bytes
 	}
 
 	@Override

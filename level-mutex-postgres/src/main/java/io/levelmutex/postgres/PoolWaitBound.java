@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * {@code allowPoolSuspension}) or while a pool that was never started starts (its
  * {@code initializationFailTimeout}): those give no bound. When its own wait does not fit (Spring Boot's default
  * {@code connectionTimeout} is 30 s, {@code connectWait} 10 s), the running pool is asked for a connection within a
- * shorter timeout ({@link #timedConnection}: HikariCP's public {@code HikariPool.getConnection(long)}, the call its
+ * shorter timeout ({@link #connection}: HikariCP's public {@code HikariPool.getConnection(long)}, the call its
  * DataSource makes with {@code connectionTimeout}), still on the caller's thread. Only a DataSource that IS a
  * HikariCP pool counts: a wrapper around one may wait for more than the pool. Thread-safe: the pool's settings are
  * read on every call (they can be changed at runtime through its MXBean); the timed call's method is looked up once
@@ -76,46 +76,45 @@ final class PoolWaitBound {
 	}
 
 	/**
-	 * The longest the pool's {@code getConnection()} can wait now.
-	 * @return nanoseconds, or -1 if its wait has no bound now (suspendable, not started, unreadable)
-	 */
-	long maxWaitNanos() {
-		try {
-			if (this.poolStarted.invoke(this.pool) == null || (Boolean) this.allowPoolSuspension.invoke(this.pool)) {
-				return -1;
-			}
-			long millis = (Long) this.connectionTimeout.invoke(this.pool)
-					+ (Long) this.validationTimeout.invoke(this.pool);
-			return (millis < 0) ? -1 : TimeUnit.MILLISECONDS.toNanos(millis);
-		}
-		catch (ReflectiveOperationException | RuntimeException ex) {
-			return -1;
-		}
-	}
-
-	/**
-	 * A connection from the running pool within a timeout shorter than its own, on the calling thread: HikariCP's
-	 * timed acquisition waits at most the timeout for a connection plus at most its {@code validationTimeout} for
-	 * the liveness check of the one it borrowed, so the timeout asked is what is left minus that validation bound.
+	 * A connection from the pool on the calling thread, if its wait can be bounded by {@code leftNanos}: the
+	 * pool's {@code getConnection()} when its own longest wait (connection timeout plus validation timeout) fits,
+	 * otherwise its timed acquisition, which waits at most the timeout asked for a connection plus at most its
+	 * {@code validationTimeout} for the liveness check of the one it borrowed, so the timeout asked is what is left
+	 * minus that validation bound. Each of the pool's settings is read once per call (series AE c1put: this was
+	 * nine reflective calls per borrow, the settings read twice, when the timed acquisition served it).
 	 * @param leftNanos the longest the call may wait
-	 * @return the connection (the caller closes it), or {@code null} if the pool cannot be asked so (closed, not
-	 * started, suspendable, less left than its validation bound, another HikariCP API): then nothing was borrowed
-	 * @throws SQLException the pool's failure (its timeout, a lost server; interrupted: the flag is set)
+	 * @return the connection (the caller closes it), or {@code null} if the pool cannot be asked so (not started,
+	 * suspendable, closed while its own wait does not fit, less left than its validation bound, unreadable,
+	 * another HikariCP API): then nothing was borrowed
+	 * @throws SQLException the pool's failure (its timeout, a lost server, a closed pool; interrupted: the flag is
+	 * set)
 	 */
-	@Nullable Connection timedConnection(long leftNanos) throws SQLException {
+	@Nullable Connection connection(long leftNanos) throws SQLException {
 		Object running;
-		long timeoutMillis;
+		long validationMillis;
+		long connectionMillis;
 		try {
-			if ((Boolean) this.closed.invoke(this.pool) || (Boolean) this.allowPoolSuspension.invoke(this.pool)) {
-				return null; // a closed pool fails at once through its DataSource; a suspended one may never answer
-			}
 			running = this.poolStarted.invoke(this.pool);
-			timeoutMillis = TimeUnit.NANOSECONDS.toMillis(leftNanos) - (Long) this.validationTimeout.invoke(this.pool);
+			if (running == null || (Boolean) this.allowPoolSuspension.invoke(this.pool)) {
+				return null; // a pool not started may wait for its start; a suspended one may never answer
+			}
+			validationMillis = (Long) this.validationTimeout.invoke(this.pool);
+			connectionMillis = (Long) this.connectionTimeout.invoke(this.pool);
 		}
 		catch (ReflectiveOperationException | RuntimeException ex) {
 			return null;
 		}
-		if (running == null || timeoutMillis < 1) {
+		long ownMillis = connectionMillis + validationMillis;
+		if (ownMillis >= 0 && TimeUnit.MILLISECONDS.toNanos(ownMillis) <= leftNanos) {
+			return this.pool.getConnection();
+		}
+		long timeoutMillis = TimeUnit.NANOSECONDS.toMillis(leftNanos) - validationMillis;
+		try {
+			if ((Boolean) this.closed.invoke(this.pool) || timeoutMillis < 1) {
+				return null; // a closed pool fails at once through its DataSource
+			}
+		}
+		catch (ReflectiveOperationException | RuntimeException ex) {
 			return null;
 		}
 		Method timed = this.timedGetConnection;

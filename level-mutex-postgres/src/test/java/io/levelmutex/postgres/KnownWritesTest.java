@@ -41,6 +41,18 @@ class KnownWritesTest {
 	}
 
 	@Test
+	void anEmptyValueIsKnownAsEmptyAndADeletedKeyAsNoValueWhicheverCameFirst() {
+		KnownWrites known = new KnownWrites(true);
+		commit(known, 5, batch(put("a", ""), del("b")));
+		assertThat(texts(known.answer(plan("a", "b"), 5))).containsExactly("", null);
+		commit(known, 6, batch(del("a"), put("b", "")));
+		assertThat(texts(known.answer(plan("b", "a"), 6))).containsExactly("", null);
+		commit(known, 7, batch(put("a", ""), put("a", "1"), del("a"), put("c", "")));
+		assertThat(texts(known.answer(plan("a", "b", "c"), 7))).containsExactly(null, "", "");
+		assertThat(known.size()).isEqualTo(3);
+	}
+
+	@Test
 	void whenAnotherWritersBatchCameBetweenThenOnlyTheNewCommitsWritesAreKnown() {
 		KnownWrites known = new KnownWrites(true);
 		commit(known, 5, batch(put("a", "1")));

@@ -32,7 +32,8 @@ import io.levelmutex.postgres.PostgresStore;
  * thread name with numbers folded. Points, alternated in rotated order every round, each on a fresh database with
  * 1,000 preloaded keys and a plain HikariCP pool of 8: {@code upsert} (autocommit single-row upsert),
  * {@code optimistic} (JPA-style read then versioned update, one transaction), {@code put} and {@code update}
- * (the mutex). Usage: {@code C1CpuProbe [rounds] [ops] [points,...]}. Owned by the main thread.
+ * (the mutex, future + join()), {@code put-blocking} (the put through {@code Mutex.blocking()}: its cycle runs on the
+ * caller). Usage: {@code C1CpuProbe [rounds] [ops] [points,...]}. Owned by the main thread.
  */
 public final class C1CpuProbe {
 
@@ -88,6 +89,10 @@ public final class C1CpuProbe {
 					pending.add(mutex.put(keyAt(i), C1LatencyProbe.withRevision(0)));
 				}
 				CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+				if (point.equals("put-blocking")) { // a lone writer's put through Mutex.blocking(): its cycle on the caller
+					io.levelmutex.BlockingMutex<byte[], byte[]> blocking = mutex.blocking();
+					return measure(point, () -> blocking.put(key(), value()));
+				}
 				return measure(point, point.equals("put") ? () -> mutex.put(key(), value()).join() : () -> {
 					byte[] key = key();
 					mutex.update((context) -> {

@@ -47,7 +47,7 @@ final class RocksKeyspaceStorage implements KeyspaceStorage {
 
 	/**
 	 * The native batch a commit fills entry by entry refills (serialized batches off, see {@link SerializedBatch},
-	 * or a batch over 2 GiB; otherwise a commit writes a batch made from its bytes in one call), cleared after each,
+	 * a batch under {@link SerializedBatch#MIN_OPERATIONS} or over 2 GiB; otherwise a commit writes a batch made from its bytes in one call), cleared after each,
 	 * so that its buffer is allocated once and keeps its capacity instead of growing from empty per commit; owned by
 	 * the commit that set {@link #batchInUse}, closed by whichever of {@link #close()} and that commit ends last.
 	 * Guarded by {@code this}.
@@ -153,7 +153,8 @@ final class RocksKeyspaceStorage implements KeyspaceStorage {
 
 	@Override
 	public CommitResult commit(EngineBatch batch) {
-		byte[] serializedBatch = this.serialized ? SerializedBatch.of(this.familyId, batch) : null;
+		byte[] serializedBatch = (this.serialized && batch.size() >= SerializedBatch.MIN_OPERATIONS)
+				? SerializedBatch.of(this.familyId, batch) : null;
 		WriteBatch writeBatch = (serializedBatch != null) ? new WriteBatch(serializedBatch) : acquireBatch();
 		try {
 			if (serializedBatch == null) {

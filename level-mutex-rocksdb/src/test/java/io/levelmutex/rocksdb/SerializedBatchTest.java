@@ -199,8 +199,10 @@ class SerializedBatchTest {
 					restore(before);
 				}
 				assertThat(storage.serializesBatches()).isEqualTo(serialized);
-				storage.commit(new EngineBatch(1, List.of(put("p/a", "1"), put("p/b", "2"), put("p/c", "3")),
-						List.of(bytes("p/a"), bytes("p/b"), bytes("p/c")), List.of()));
+				// the first batch is serialized (when on), the second, under MIN_OPERATIONS, filled entry by entry
+				storage.commit(new EngineBatch(1,
+						List.of(put("p/a", "1"), put("p/b", "2"), put("p/c", "3"), put("p/d", "5"), del("p/d")),
+						List.of(bytes("p/a"), bytes("p/b"), bytes("p/c"), bytes("p/d"), bytes("p/d")), List.of()));
 				storage.commit(new EngineBatch(2, List.of(del("p/a"), put("p/c", "4")),
 						List.of(bytes("p/a"), bytes("p/c")), List.of()));
 				storage.close();
@@ -208,10 +210,47 @@ class SerializedBatchTest {
 					assertThat(db.get(handles.get(1), read, bytes("p/a"))).isNull();
 					assertThat(text(db.get(handles.get(1), read, bytes("p/b")))).isEqualTo("2");
 					assertThat(text(db.get(handles.get(1), read, bytes("p/c")))).isEqualTo("4");
+					assertThat(db.get(handles.get(1), read, bytes("p/d"))).isNull(); // put then deleted in one batch
 					assertThat(db.get(handles.get(0), read, bytes("p/b"))).isNull(); // nothing in the default family
 				}
 				handles.forEach(ColumnFamilyHandle::close);
 			}
+		}
+	}
+
+	@Test
+	void whenTheWriteOfASerializedBatchFailsThenNothingOfItIsAppliedAndTheNextCommitWritesOnlyItsOwn() throws Exception {
+		java.util.concurrent.atomic.AtomicBoolean fail = new java.util.concurrent.atomic.AtomicBoolean(true);
+		List<Integer> written = new ArrayList<>();
+		try (org.rocksdb.Options options = new org.rocksdb.Options().setCreateIfMissing(true);
+				WriteOptions writeOptions = new WriteOptions();
+				RocksDB db = RocksDB.open(options, this.directory.resolve("fail").toString())) {
+			RocksAccess access = new RocksAccess(db) {
+				@Override
+				void write(WriteOptions options, WriteBatch batch) throws org.rocksdb.RocksDBException {
+					written.add(batch.count());
+					if (fail.get()) {
+						throw new org.rocksdb.RocksDBException("injected write fault");
+					}
+					super.write(options, batch);
+				}
+			};
+			RocksKeyspaceStorage storage = new RocksKeyspaceStorage(access, db.getDefaultColumnFamily(), writeOptions,
+					bytes("p/"));
+			assertThat(storage.serializesBatches()).isTrue();
+			List<WriteOperation> lost = List.of(put("p/a", "x"), put("p/b", "x"), put("p/c", "x"), put("p/d", "x"));
+			assertThatThrownBy(() -> storage.commit(new EngineBatch(1, lost,
+					List.of(bytes("p/a"), bytes("p/b"), bytes("p/c"), bytes("p/d")), List.of())))
+				.isInstanceOf(io.levelmutex.StorageException.class)
+				.hasMessageContaining("injected write fault");
+			fail.set(false);
+			storage.commit(new EngineBatch(2, List.of(put("p/e", "1"), put("p/f", "2"), put("p/g", "3"), del("p/a")),
+					List.of(bytes("p/e"), bytes("p/f"), bytes("p/g"), bytes("p/a")), List.of()));
+			storage.close();
+			assertThat(written).containsExactly(4, 4);
+			assertThat(db.get(bytes("p/b"))).isNull();
+			assertThat(text(db.get(bytes("p/e")))).isEqualTo("1");
+			assertThat(text(db.get(bytes("p/g")))).isEqualTo("3");
 		}
 	}
 

@@ -93,7 +93,7 @@ final class GroupCommitter implements AutoCloseable {
 
 	/**
 	 * Whether a group's batches are joined in RocksDB's serialized format and enter the native side in one call
-	 * ({@link SerializedBatch}; off only through its property, read when this committer was made).
+	 * ({@link SerializedBatch}; on only through its property, read when this committer was made).
 	 */
 	private final boolean serialized;
 
@@ -430,6 +430,11 @@ final class GroupCommitter implements AutoCloseable {
 				batch.delete(pending.family, storedKeys.get(i));
 			}
 		}
+	}
+
+	/** @return whether groups are joined in the serialized format (for tests) */
+	boolean serializes() {
+		return this.serialized;
 	}
 
 	/** @return batches handed over and not yet done: written directly, queued or being written (for tests) */

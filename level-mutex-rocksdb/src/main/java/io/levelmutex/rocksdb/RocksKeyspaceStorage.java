@@ -63,7 +63,7 @@ final class RocksKeyspaceStorage implements KeyspaceStorage {
 	/** The column family's id (0: the default family), for {@link SerializedBatch}. */
 	private final int familyId;
 
-	/** Whether commits fill the native batch from {@link SerializedBatch} (unless its property turned it off). */
+	/** Whether commits fill the native batch from {@link SerializedBatch} (its property turned it on). */
 	private final boolean serialized;
 
 	/** The store's committer of durable batches, or {@code null}: not durable, commits write here. */
@@ -145,7 +145,7 @@ final class RocksKeyspaceStorage implements KeyspaceStorage {
 
 	/**
 	 * Whether commits fill the native batch in one call from RocksDB's serialized format ({@link SerializedBatch};
-	 * off only through its property, read when this storage was made).
+	 * on only through its property, read when this storage was made).
 	 */
 	boolean serializesBatches() {
 		return this.serialized;

@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * added one by one (seeded random batches: puts and deletes, empty values, key and value lengths whose varint takes
  * 1-3 bytes, the default family and another one), RocksDB reads a family id over 127 back from it, a batch it
  * cannot encode throws before anything is written, and a storage writes the same data with the serialized fill on
- * and off.
+ * and off (off unless its property is set; {@link SerializedGroupCommitTest} runs the committer's tests with it on).
  */
 class SerializedBatchTest {
 
@@ -178,6 +178,20 @@ class SerializedBatchTest {
 	}
 
 	@Test
+	void whenThePropertyIsNotSetThenTheFillIsEntryByEntry() throws Exception {
+		String before = System.getProperty(SerializedBatch.PROPERTY);
+		System.clearProperty(SerializedBatch.PROPERTY);
+		try {
+			assertThat(SerializedBatch.enabled()).isFalse();
+			System.setProperty(SerializedBatch.PROPERTY, "true");
+			assertThat(SerializedBatch.enabled()).isTrue();
+		}
+		finally {
+			restore(before);
+		}
+	}
+
+	@Test
 	void whenTheSerializedFillIsOnOrOffThenAStorageWritesTheSameData() throws Exception {
 		for (boolean serialized : new boolean[] { true, false }) {
 			Path path = this.directory.resolve("db-" + serialized);
@@ -235,8 +249,15 @@ class SerializedBatchTest {
 					super.write(options, batch);
 				}
 			};
-			RocksKeyspaceStorage storage = new RocksKeyspaceStorage(access, db.getDefaultColumnFamily(), writeOptions,
-					bytes("p/"));
+			String before = System.getProperty(SerializedBatch.PROPERTY);
+			System.setProperty(SerializedBatch.PROPERTY, "true");
+			RocksKeyspaceStorage storage;
+			try {
+				storage = new RocksKeyspaceStorage(access, db.getDefaultColumnFamily(), writeOptions, bytes("p/"));
+			}
+			finally {
+				restore(before);
+			}
 			assertThat(storage.serializesBatches()).isTrue();
 			List<WriteOperation> lost = List.of(put("p/a", "x"), put("p/b", "x"), put("p/c", "x"), put("p/d", "x"));
 			assertThatThrownBy(() -> storage.commit(new EngineBatch(1, lost,

@@ -81,7 +81,7 @@ SQL
     PRUNE=-
     if [ -s "$D/perf-r$r-${L}-${R}.data" ]; then
       PRUNE=$(perf report -i "$D/perf-r$r-${L}-${R}.data" --children --sort symbol --stdio 2>/dev/null \
-        | awk '/heap_page_prune_opt/ && $1 ~ /%/ {print $1; exit}' || true)
+        | grep -m1 -E '^ +[0-9.]+% +[0-9.]+% .*heap_page_prune_opt' | awk '{print $1}' || true)
       [ -n "$PRUNE" ] || PRUNE=0%
     fi
     python3 - "$v" "$r" "$S0" "$S1" "$C0" "$C1" "$T0" "$T1" "$Q" "$SIZE0" "$SIZE1" "$PRUNE" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY' | tee -a "$OUT/ffsql.md"

@@ -25,6 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import com.zaxxer.hikari.HikariConfig;
@@ -41,6 +43,7 @@ import io.levelmutex.RemoteChangeEvent;
 import io.levelmutex.WriteBatchEvent;
 import io.levelmutex.codec.Codecs;
 import io.levelmutex.postgres.ProbeAccess;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where three nodes on ONE keyspace lose against one node (issue 19, item 4): the engine's blind puts at C=256 on
@@ -80,6 +83,11 @@ import io.levelmutex.postgres.ProbeAccess;
  * {@code e1r}, {@code e3r}: the point with {@code -Dio.levelmutex.postgres.ownRepliesCoverCatchUps=false} for its
  * stores only (every hint beyond the last own sequence takes a catch-up statement: the rule before), the A/B; every
  * engine point reports the listeners' deliveries covered by own commits (no statement) and waits for such a cover.
+ * {@code e1f80}, {@code e3f100} ({@code eNfFF}): the point with the entry table's fillfactor set to FF on its copy
+ * ({@code ALTER TABLE ... SET (fillfactor = FF)}, {@code VACUUM FULL}: the preloaded pages rewritten at it) before
+ * its stores open, the A/B of a fillfactor (compare with {@code eNf100}, rewritten the same way); {@code e1f70-100}:
+ * rewritten at 70, then run at 100 (PostgreSQL's pruning threshold follows the table's fillfactor); such a point
+ * reports the table's pages before and after and its updates, HOT updates and autovacuum runs over the point.
  * Usage: {@code Pg3NodeProbe [--rounds 3] [--warmup-ms 2000] [--window-ms 4000] [--clients 256]
  * [--points e1,e3,s1,s3] [--update-keys 1000] [--out DIR]}. Owned by the main thread.
  */
@@ -131,6 +139,22 @@ public final class Pg3NodeProbe {
 
 	/** A label the next point's perf file carries after its name (a switch's suffix); main thread. */
 	private String pointSuffix = "";
+	/** An engine point with the entry table's fillfactor set: {@code e1f80}, {@code e3f100} (node count, fillfactor). */
+	private static final Pattern FILL_POINT = Pattern.compile("(e[0-9]+)f([0-9]+)(?:-([0-9]+))?");
+
+	/**
+	 * The entry table's fillfactor for the next engine point ({@code eNfFF}: {@code ALTER TABLE ... SET (fillfactor
+	 * = FF)} and {@code VACUUM FULL} on the point's copy before its stores open, so the preloaded pages are
+	 * rewritten at it); null: the template's table as it is. Main thread.
+	 */
+	private @Nullable Integer fillfactor;
+
+	/**
+	 * The fillfactor the next {@code eNfFF-RR} point's table runs with after the rewrite at FF (RR: PostgreSQL's
+	 * pruning threshold and later inserts follow it); null: FF. Main thread.
+	 */
+	private @Nullable Integer runFillfactor;
+
 	/** Whether the next engine point's listeners run with own replies covering nothing ({@code e3r}); main thread. */
 	private boolean coverOff;
 
@@ -183,14 +207,22 @@ public final class Pg3NodeProbe {
 				for (String point : order) {
 					double rate;
 					if (point.startsWith("e")) {
+						Matcher fill = FILL_POINT.matcher(point);
+						probe.fillfactor = fill.matches() ? Integer.valueOf(fill.group(2)) : null;
+						probe.runFillfactor = fill.matches() && fill.group(3) != null ? Integer.valueOf(fill.group(3)) : null;
+						String engineName = fill.matches() ? fill.group(1) : point;
 						boolean ownChannels = point.endsWith("c");
 						boolean oldRoute = point.endsWith("o");
 						probe.eagerListener = point.endsWith("w");
 						probe.heapOff = point.endsWith("h");
 						probe.coverOff = point.endsWith("r");
-						probe.pointSuffix = probe.heapOff ? "h" : probe.coverOff ? "r" : "";
-						rate = probe.engine(round, Integer.parseInt(point.replaceAll("[^0-9]", "")), ownChannels, null,
+						probe.pointSuffix = probe.heapOff ? "h" : probe.coverOff ? "r"
+								: probe.fillfactor != null ? "f" + probe.fillfactor
+										+ (probe.runFillfactor != null ? "-" + probe.runFillfactor : "") : "";
+						rate = probe.engine(round, Integer.parseInt(engineName.replaceAll("[^0-9]", "")), ownChannels, null,
 								oldRoute);
+						probe.fillfactor = null;
+						probe.runFillfactor = null;
 						probe.eagerListener = false;
 						probe.heapOff = false;
 						probe.coverOff = false;
@@ -238,6 +270,20 @@ public final class Pg3NodeProbe {
 						+ (ofRound.containsKey("e3o") ? ", gap rule on / off: 3 nodes " + ratio(ofRound.get("e3"), ofRound.get("e3o"))
 								+ " (e3o/e1 " + ratio(ofRound.get("e3o"), ofRound.get("e1")) + ", e3o/e1o "
 								+ ratio(ofRound.get("e3o"), ofRound.get("e1o")) + ")" : ""));
+				StringBuilder fills = new StringBuilder();
+				for (String point : order) {
+					Matcher fill = FILL_POINT.matcher(point);
+					if (fill.matches() && fill.group(1).equals("e1")) {
+						String three = "e3" + point.substring(2);
+						fills.append(fills.length() == 0 ? "" : "; ").append("fillfactor ").append(point.substring(3))
+								.append(": 3/1 ").append(ratio(ofRound.get(three), ofRound.get(point))).append(", 1 node / e1f100 ")
+								.append(ratio(ofRound.get(point), ofRound.get("e1f100"))).append(", 3 nodes / e3f100 ")
+								.append(ratio(ofRound.get(three), ofRound.get("e3f100")));
+					}
+				}
+				if (fills.length() > 0) {
+					report.println("round " + round + " " + fills);
+				}
 			}
 			report.println();
 			report.println("rows/s per point over the rounds: " + rates);
@@ -344,6 +390,17 @@ public final class Pg3NodeProbe {
 					throw new IllegalStateException("template without keyspace bench-0");
 				}
 			}
+			if (this.fillfactor != null) {
+				try (Connection connection = this.server.connect(name); Statement statement = connection.createStatement()) {
+					statement.execute("ALTER TABLE level_mutex_entry SET (fillfactor = " + this.fillfactor + ")");
+					statement.execute("VACUUM FULL level_mutex_entry");
+					statement.execute("ANALYZE level_mutex_entry");
+					if (this.runFillfactor != null) {
+						statement.execute("ALTER TABLE level_mutex_entry SET (fillfactor = " + this.runFillfactor + ")");
+					}
+				}
+			}
+			long[] table0 = this.fillfactor != null ? entryTable(name) : null;
 			String knownBefore = System.getProperty(KNOWN_WRITES);
 			String routeBefore = System.getProperty(RELEASED_ON_GAPS);
 			if (known != null) {
@@ -410,7 +467,25 @@ public final class Pg3NodeProbe {
 			restore(KEEP_HEAP, heapBefore);
 			restore(COVER, coverBefore);
 			restore(SLEEPS, sleepsBefore);
-			return measure(round, name, nodes, loadBefore, ownChannels, known, oldRoute);
+			if (this.fillfactor != null) { // again: a schema script the stores ran on opening may have set its own
+				try (Connection connection = this.server.connect(name); Statement statement = connection.createStatement()) {
+					statement.execute("ALTER TABLE level_mutex_entry SET (fillfactor = "
+							+ (this.runFillfactor != null ? this.runFillfactor : this.fillfactor) + ")");
+				}
+			}
+			double rate = measure(round, name, nodes, loadBefore, ownChannels, known, oldRoute);
+			if (table0 != null) {
+				Thread.sleep(1100); // the backends' table statistics reach the shared counters at most once a second
+				long[] table1 = entryTable(name);
+				long updates = table1[0] - table0[0];
+				long hot = table1[1] - table0[1];
+				this.report.println(String.format(Locale.ROOT,
+						"entry table (fillfactor %d, then %d): %d pages before the point, %d after; over the point (warm-up, window, "
+								+ "to 1 s after) %d updates, %d HOT (%.3f), %d inserts, %d autovacuums",
+						this.fillfactor, this.runFillfactor != null ? this.runFillfactor : this.fillfactor, table0[3], table1[3], updates, hot, updates == 0 ? 0.0 : (double) hot / updates,
+						table1[2] - table0[2], table1[4] - table0[4]));
+			}
+			return rate;
 		}
 		finally {
 			for (NodeProbe node : nodes) {
@@ -427,6 +502,20 @@ public final class Pg3NodeProbe {
 				}
 			}
 			this.server.dropDatabase(name);
+		}
+	}
+
+	/** The entry table's updates, HOT updates, inserts, pages and autovacuum runs in a point's database. */
+	private long[] entryTable(String database) throws SQLException {
+		try (Connection connection = this.server.connect(database); Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery("SELECT n_tup_upd, n_tup_hot_upd, n_tup_ins,"
+						+ " pg_relation_size(relid) / current_setting('block_size')::bigint, autovacuum_count"
+						+ " FROM pg_stat_user_tables WHERE relname = 'level_mutex_entry'")) {
+			if (!result.next()) {
+				throw new IllegalStateException("no entry table in " + database);
+			}
+			return new long[] { result.getLong(1), result.getLong(2), result.getLong(3), result.getLong(4),
+					result.getLong(5) };
 		}
 	}
 

@@ -57,8 +57,7 @@ import io.levelmutex.engine.EngineBatch;
  * </ul>
  *
  * <p>Atomicity: each mutex's batch is all or nothing, as the whole joined write is. A batch whose operations cannot
- * be added to the native batch is left out of the joined serialized bytes ({@link SerializedBatch}), or, filled
- * entry by entry, rolled back to the save point before it, and fails alone; if the shared write
+ * be added to the native batch is rolled back to the save point before it and fails alone; if the shared write
  * fails, exactly the batches in it fail, with the write's error; a failed direct write fails exactly its own
  * batch. Only durable batches come here: non-durable ones
  * are written by their cycle (a memtable insert, nothing to wait for), so synced and unsynced batches never mix.
@@ -90,12 +89,6 @@ final class GroupCommitter implements AutoCloseable {
 	static final String WRITERS_PROPERTY = "io.levelmutex.rocksdb.committerWriters";
 
 	private final List<Thread> threads = new ArrayList<>();
-
-	/**
-	 * Whether a group's batches are joined in RocksDB's serialized format and enter the native side in one call
-	 * ({@link SerializedBatch}; on only through its property, read when this committer was made).
-	 */
-	private final boolean serialized;
 
 	/**
 	 * Batches handed over and not yet done: written directly, queued, or in a writer's write. Shared by every
@@ -137,7 +130,6 @@ final class GroupCommitter implements AutoCloseable {
 	GroupCommitter(RocksAccess access, WriteOptions options, String threadName, int writers) {
 		this.access = access;
 		this.options = options;
-		this.serialized = SerializedBatch.enabled();
 		for (int i = 0; i < writers; i++) {
 			Thread thread = new Thread(this::run, threadName + "-" + i);
 			thread.setDaemon(true);
@@ -308,18 +300,10 @@ final class GroupCommitter implements AutoCloseable {
 	}
 
 	/**
-	 * Fills the joined batch and writes it once: from the serialized bytes of every batch of the group in one
-	 * native call, or (serialized batches off, or the group over 2 GiB) entry by entry, each batch behind a save
-	 * point.
+	 * Fills the joined batch and writes it once.
 	 * @return per batch of the group, why it failed, or {@code null} if it was written
 	 */
 	private @Nullable Throwable[] write(WriteBatch batch, List<Pending> group) {
-		if (this.serialized) {
-			@Nullable Throwable @Nullable [] errors = writeSerialized(group);
-			if (errors != null) {
-				return errors;
-			}
-		}
 		int size = group.size();
 		@Nullable Throwable[] errors = new Throwable[size];
 		int accepted = 0;
@@ -362,58 +346,6 @@ final class GroupCommitter implements AutoCloseable {
 		}
 	}
 
-	/**
-	 * Joins the group's batches in RocksDB's serialized format ({@link SerializedBatch}) and writes them once: one
-	 * native call fills the whole joined batch. A batch that cannot be encoded (a missing key or value) is left out
-	 * and fails alone, as a refused put rolled back to its save point does in {@link #write}.
-	 * @return per batch of the group, why it failed, or {@code null} if it was written; {@code null} (nothing
-	 * written) if the joined bytes would be over {@link SerializedBatch#MAX_BYTES}: then the group is filled per
-	 * entry
-	 */
-	private @Nullable Throwable @Nullable [] writeSerialized(List<Pending> group) {
-		int size = group.size();
-		@Nullable Throwable[] errors = new Throwable[size];
-		long total = SerializedBatch.HEADER;
-		int count = 0;
-		for (int g = 0; g < size; g++) {
-			Pending pending = group.get(g);
-			try {
-				long records = SerializedBatch.recordsSize(pending.storage.familyId(), pending.batch);
-				if (records < 0 || (total += records) > SerializedBatch.MAX_BYTES) {
-					return null;
-				}
-				count += pending.batch.operations().size();
-			}
-			catch (RuntimeException ex) {
-				errors[g] = writeFailure(ex);
-			}
-		}
-		if (count == 0) {
-			return errors; // nothing could be encoded (or nothing to write)
-		}
-		byte[] bytes = new byte[(int) total];
-		int at = SerializedBatch.HEADER;
-		for (int g = 0; g < size; g++) {
-			if (errors[g] == null) {
-				Pending pending = group.get(g);
-				at = SerializedBatch.writeRecords(bytes, at, pending.storage.familyId(), pending.batch);
-			}
-		}
-		SerializedBatch.writeCount(bytes, count);
-		try (WriteBatch joined = new WriteBatch(bytes)) {
-			this.access.write(this.options, joined);
-		}
-		catch (RocksDBException | RuntimeException ex) {
-			StorageException failure = writeFailure(ex);
-			for (int g = 0; g < size; g++) {
-				if (errors[g] == null) {
-					errors[g] = failure;
-				}
-			}
-		}
-		return errors;
-	}
-
 	private static StorageException writeFailure(Exception ex) {
 		return new StorageException("RocksDB write failed: " + ex.getMessage(), ex);
 	}
@@ -430,11 +362,6 @@ final class GroupCommitter implements AutoCloseable {
 				batch.delete(pending.family, storedKeys.get(i));
 			}
 		}
-	}
-
-	/** @return whether groups are joined in the serialized format (for tests) */
-	boolean serializes() {
-		return this.serialized;
 	}
 
 	/** @return batches handed over and not yet done: written directly, queued or being written (for tests) */

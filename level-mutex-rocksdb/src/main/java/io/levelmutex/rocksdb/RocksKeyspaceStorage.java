@@ -46,11 +46,9 @@ final class RocksKeyspaceStorage implements KeyspaceStorage {
 	private volatile long sequence;
 
 	/**
-	 * The native batch a commit fills entry by entry refills (serialized batches off, see {@link SerializedBatch},
-	 * a batch under {@link SerializedBatch#MIN_OPERATIONS} or over 2 GiB; otherwise a commit writes a batch made from its bytes in one call), cleared after each,
-	 * so that its buffer is allocated once and keeps its capacity instead of growing from empty per commit; owned by
-	 * the commit that set {@link #batchInUse}, closed by whichever of {@link #close()} and that commit ends last.
-	 * Guarded by {@code this}.
+	 * The native batch every commit refills (cleared after each), so that its buffer is allocated once and keeps
+	 * its capacity instead of growing from empty per commit; owned by the commit that set {@link #batchInUse},
+	 * closed by whichever of {@link #close()} and that commit ends last. Guarded by {@code this}.
 	 */
 	private final WriteBatch reusable = new WriteBatch();
 
@@ -59,12 +57,6 @@ final class RocksKeyspaceStorage implements KeyspaceStorage {
 
 	/** Whether {@link #close()} ran; guarded by {@code this}. */
 	private boolean closed;
-
-	/** The column family's id (0: the default family), for {@link SerializedBatch}. */
-	private final int familyId;
-
-	/** Whether commits fill the native batch from {@link SerializedBatch} (its property turned it on). */
-	private final boolean serialized;
 
 	/** The store's committer of durable batches, or {@code null}: not durable, commits write here. */
 	private final @Nullable GroupCommitter committer;
@@ -81,8 +73,6 @@ final class RocksKeyspaceStorage implements KeyspaceStorage {
 		this.writeOptions = writeOptions;
 		this.prefix = prefix;
 		this.durable = writeOptions.sync();
-		this.familyId = family.getID();
-		this.serialized = SerializedBatch.enabled();
 	}
 
 	@Override
@@ -138,27 +128,21 @@ final class RocksKeyspaceStorage implements KeyspaceStorage {
 		return CommitResult.applied(committed, operations);
 	}
 
-	/** The column family's id, as the serialized batch format names it (0: the default family). */
-	int familyId() {
-		return this.familyId;
-	}
-
-	/**
-	 * Whether commits fill the native batch in one call from RocksDB's serialized format ({@link SerializedBatch};
-	 * on only through its property, read when this storage was made).
-	 */
-	boolean serializesBatches() {
-		return this.serialized;
-	}
-
 	@Override
 	public CommitResult commit(EngineBatch batch) {
-		byte[] serializedBatch = (this.serialized && batch.size() >= SerializedBatch.MIN_OPERATIONS)
-				? SerializedBatch.of(this.familyId, batch) : null;
-		WriteBatch writeBatch = (serializedBatch != null) ? new WriteBatch(serializedBatch) : acquireBatch();
+		WriteBatch writeBatch = acquireBatch();
 		try {
-			if (serializedBatch == null) {
-				fill(writeBatch, batch);
+			List<WriteOperation> operations = batch.operations();
+			List<byte[]> storedKeys = batch.storedKeys();
+			for (int i = 0, n = operations.size(); i < n; i++) { // indexed: no iterator per batch
+				WriteOperation op = operations.get(i);
+				byte[] key = storedKeys.get(i);
+				if (op.type() == WriteOperation.Type.PUT) {
+					writeBatch.put(this.family, key, op.value());
+				}
+				else {
+					writeBatch.delete(this.family, key);
+				}
 			}
 			if (this.durable) {
 				// waits for the disk: the store's cycle pool runs another mutex's cycle meanwhile, whose
@@ -176,32 +160,11 @@ final class RocksKeyspaceStorage implements KeyspaceStorage {
 			throw new StorageException("RocksDB write failed: " + ex.getMessage(), ex);
 		}
 		finally {
-			if (serializedBatch != null) {
-				writeBatch.close();
-			}
-			else {
-				releaseBatch(writeBatch);
-			}
+			releaseBatch(writeBatch);
 		}
 		long committed = this.sequence + 1;
 		this.sequence = committed;
 		return CommitResult.applied(committed, batch.size());
-	}
-
-	/** Adds a batch's operations to a native batch one by one (the fill without {@link SerializedBatch}). */
-	private void fill(WriteBatch writeBatch, EngineBatch batch) throws RocksDBException {
-		List<WriteOperation> operations = batch.operations();
-		List<byte[]> storedKeys = batch.storedKeys();
-		for (int i = 0, n = operations.size(); i < n; i++) { // indexed: no iterator per batch
-			WriteOperation op = operations.get(i);
-			byte[] key = storedKeys.get(i);
-			if (op.type() == WriteOperation.Type.PUT) {
-				writeBatch.put(this.family, key, op.value());
-			}
-			else {
-				writeBatch.delete(this.family, key);
-			}
-		}
 	}
 
 	/** The reusable batch, empty; a fresh one if this storage is closed (or, against its contract, in use). */

@@ -3,6 +3,7 @@ package io.levelmutex.postgres;
 import io.levelmutex.postgres.test.PostgresCluster;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -15,6 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInfo;
 import org.postgresql.ds.PGSimpleDataSource;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * Base of the storage tests: a fresh set of tables (own prefix) per test, on a private cluster. Classes that
@@ -138,6 +141,32 @@ abstract class ClusterTestSupport {
 		dataSource.setUser("postgres");
 		dataSource.setConnectTimeout(5);
 		return dataSource;
+	}
+
+	/**
+	 * A hint of the current test's tables, as a node sends it ({@link HintPayload}).
+	 * @return {@code <prefix>:<keyspace id>:<sequence>}
+	 */
+	static String hint(PostgresKeyspace keyspace, long sequence) {
+		return prefix + ":" + keyspace.id() + ":" + sequence;
+	}
+
+	/** Sends one notification on the default channel from {@code notifier} (in its own transaction if autocommit). */
+	static void notify(Connection notifier, String payload) throws SQLException {
+		try (PreparedStatement notify = notifier.prepareStatement("SELECT pg_notify('level_mutex', ?)")) {
+			notify.setString(1, payload);
+			notify.executeQuery().close();
+		}
+	}
+
+	/**
+	 * Waits (60 s at most: a failure signal, never waited when the listener works) until the listener is connected
+	 * and ran its first catch-up.
+	 * @return its catch-ups so far
+	 */
+	static long awaitFirstCatchUp(RemoteChangeListener listener) {
+		await().atMost(Duration.ofSeconds(60)).until(() -> listener.isConnected() && listener.catchUps() >= 1);
+		return listener.catchUps();
 	}
 
 	/**

@@ -52,8 +52,7 @@ class DrainedNotificationsTest extends ClusterTestSupport {
 				statement.execute("LISTEN level_mutex");
 			}
 			listener.watch(ks, 0);
-			await().atMost(Duration.ofSeconds(WAIT_SECONDS)).until(() -> listener.isConnected() && listener.catchUps() >= 1);
-			long catchUps = listener.catchUps();
+			long catchUps = awaitFirstCatchUp(listener);
 			long heard = listener.notificationsHeard();
 			long reads = listener.notificationReads();
 
@@ -103,20 +102,19 @@ class DrainedNotificationsTest extends ClusterTestSupport {
 				RemoteChangeListener listener = listening.listen(changes::add, SPACING, clock::get)) {
 			notifier.setAutoCommit(true);
 			listener.watch(ks, 0);
-			await().atMost(Duration.ofSeconds(WAIT_SECONDS)).until(() -> listener.isConnected() && listener.catchUps() >= 1);
-			long catchUps = listener.catchUps();
+			long catchUps = awaitFirstCatchUp(listener);
 			clock.addAndGet(SPACING.toNanos()); // the spacing has passed: the listener waits for notifications
 
 			writer.commit(ks, put("k", "v1"));
-			notify(notifier, prefix + ":" + ks.id() + ":1");
+			notify(notifier, hint(ks, 1));
 			await().atMost(Duration.ofSeconds(WAIT_SECONDS)).until(() -> changes.size() == 1);
 			assertThat(changes).containsExactly(new RemoteChange("later", 1, 1));
 			assertThat(listener.catchUps() - catchUps).isEqualTo(1);
 
 			writer.commit(ks, put("k", "v2"));
 			writer.commit(ks, put("k", "v3"));
-			notify(notifier, prefix + ":" + ks.id() + ":2");
-			notify(notifier, prefix + ":" + ks.id() + ":3");
+			notify(notifier, hint(ks, 2));
+			notify(notifier, hint(ks, 3));
 			long heard = listener.notificationsHeard();
 			// The clock stands still: within the spacing again, nothing is read or caught up.
 			assertThat(listener.catchUps() - catchUps).isEqualTo(1);
@@ -125,13 +123,6 @@ class DrainedNotificationsTest extends ClusterTestSupport {
 			assertThat(changes).containsExactly(new RemoteChange("later", 1, 1), new RemoteChange("later", 2, 3));
 			assertThat(listener.catchUps() - catchUps).isEqualTo(2);
 			assertThat(listener.notificationsHeard()).isGreaterThan(heard);
-		}
-	}
-
-	private static void notify(Connection notifier, String payload) throws Exception {
-		try (PreparedStatement notify = notifier.prepareStatement("SELECT pg_notify('level_mutex', ?)")) {
-			notify.setString(1, payload);
-			notify.executeQuery().close();
 		}
 	}
 

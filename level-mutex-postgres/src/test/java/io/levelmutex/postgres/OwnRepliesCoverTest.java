@@ -1,7 +1,6 @@
 package io.levelmutex.postgres;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -49,15 +48,14 @@ class OwnRepliesCoverTest extends ClusterTestSupport {
 				RemoteChangeListener listener = mine.listen(changes::add, SPACING, clock::get)) {
 			notifier.setAutoCommit(true);
 			RemoteChangeListener.Watched watch = listener.watch(ks, 0);
-			await().atMost(Duration.ofSeconds(WAIT_SECONDS)).until(() -> listener.isConnected() && listener.catchUps() >= 1);
-			long catchUps = listener.catchUps();
+			long catchUps = awaitFirstCatchUp(listener);
 
 			assertThat(other.commit(ks, put("k", "o1")).sequence()).isEqualTo(1);
 			assertThat(other.commit(ks, put("k", "o2")).sequence()).isEqualTo(2);
 			ownCommit(listener, watch, mine, ks, true);
 			assertThat(other.commit(ks, put("k", "o4")).sequence()).isEqualTo(4);
 			clock.addAndGet(SPACING.toNanos()); // the spacing passed: the next notification is read at once
-			notify(notifier, ks, 2);
+			notify(notifier, hint(ks, 2));
 			await().atMost(Duration.ofSeconds(WAIT_SECONDS)).until(() -> !changes.isEmpty());
 			assertThat(changes).as("1..2, covered by the own commit 3").containsExactly(new RemoteChange("covered", 1, 2));
 			assertThat(listener.catchUps() - catchUps).as("no catch-up statement").isZero();
@@ -66,7 +64,7 @@ class OwnRepliesCoverTest extends ClusterTestSupport {
 			// 4 is beyond the own commit 3: a catch-up reads it (this node commits nothing more, so none waits), once
 			// the spacing after the read passed.
 			clock.addAndGet(SPACING.toNanos());
-			notify(notifier, ks, 4);
+			notify(notifier, hint(ks, 4));
 			await().atMost(Duration.ofSeconds(WAIT_SECONDS)).until(() -> changes.size() == 2);
 			assertThat(changes).containsExactly(new RemoteChange("covered", 1, 2), new RemoteChange("covered", 4, 4));
 			assertThat(listener.catchUps() - catchUps).isEqualTo(1);
@@ -85,8 +83,7 @@ class OwnRepliesCoverTest extends ClusterTestSupport {
 				RemoteChangeListener listener = mine.listen(changes::add, SPACING, clock::get)) {
 			notifier.setAutoCommit(true);
 			RemoteChangeListener.Watched watch = listener.watch(ks, 0);
-			await().atMost(Duration.ofSeconds(WAIT_SECONDS)).until(() -> listener.isConnected() && listener.catchUps() >= 1);
-			long catchUps = listener.catchUps();
+			long catchUps = awaitFirstCatchUp(listener);
 
 			other.commit(ks, put("k", "o1"));
 			// committed, but its storage learned no outcome (a lost reply): the listener is told it failed
@@ -96,7 +93,7 @@ class OwnRepliesCoverTest extends ClusterTestSupport {
 			other.commit(ks, put("k", "o3"));
 			ownCommit(listener, watch, mine, ks, true);
 			clock.addAndGet(SPACING.toNanos());
-			notify(notifier, ks, 3);
+			notify(notifier, hint(ks, 3));
 			await().atMost(Duration.ofSeconds(WAIT_SECONDS)).until(() -> RemoteChangeTest.sequences(changes).size() >= 2);
 			assertThat(changes).as("the batch log tells that 2 is this node's")
 				.containsExactly(new RemoteChange("unknown", 1, 1), new RemoteChange("unknown", 3, 3));
@@ -117,15 +114,14 @@ class OwnRepliesCoverTest extends ClusterTestSupport {
 				RemoteChangeListener listener = mine.listen(changes::add, SPACING, clock::get)) {
 			notifier.setAutoCommit(true);
 			RemoteChangeListener.Watched watch = listener.watch(ks, 0);
-			await().atMost(Duration.ofSeconds(WAIT_SECONDS)).until(() -> listener.isConnected() && listener.catchUps() >= 1);
-			long catchUps = listener.catchUps();
+			long catchUps = awaitFirstCatchUp(listener);
 
 			listener.committing(watch); // its reply comes after the next own commit's
 			assertThat(mine.commit(ks, put("k", "m1")).sequence()).isEqualTo(1);
 			other.commit(ks, put("k", "o2"));
 			ownCommit(listener, watch, mine, ks, true);
 			clock.addAndGet(SPACING.toNanos() * 2);
-			notify(notifier, ks, 2);
+			notify(notifier, hint(ks, 2));
 			if (!"false".equals(System.getProperty(RemoteChangeListener.COVER_PROPERTY))) {
 				// a commit is in flight: the due catch-up waits (up to a spacing) for an own reply to cover 2
 				await().atMost(Duration.ofSeconds(WAIT_SECONDS))
@@ -155,14 +151,13 @@ class OwnRepliesCoverTest extends ClusterTestSupport {
 				RemoteChangeListener listener = mine.listen(changes::add, SPACING, clock::get, durable)) {
 			notifier.setAutoCommit(true);
 			RemoteChangeListener.Watched watch = listener.watch(ks, 0);
-			await().atMost(Duration.ofSeconds(WAIT_SECONDS)).until(() -> listener.isConnected() && listener.catchUps() >= 1);
-			long catchUps = listener.catchUps();
+			long catchUps = awaitFirstCatchUp(listener);
 
 			other.commit(ks, put("k", "o1"));
 			ownCommit(listener, watch, mine, ks, true);
 			assertThat(durable.durable(ks.id())).isZero();
 			clock.addAndGet(SPACING.toNanos() * 2);
-			notify(notifier, ks, 1);
+			notify(notifier, hint(ks, 1));
 			await().atMost(Duration.ofSeconds(WAIT_SECONDS)).until(() -> !changes.isEmpty());
 			assertThat(changes).containsExactly(new RemoteChange("durable", 1, 1));
 			assertThat(listener.catchUps() - catchUps).as("covered, but not known durable: read").isEqualTo(1);
@@ -201,7 +196,7 @@ class OwnRepliesCoverTest extends ClusterTestSupport {
 				RemoteChangeListener listener = mine.listen(sink, SPACING, clock::get)) {
 			notifier.setAutoCommit(true);
 			RemoteChangeListener.Watched watch = listener.watch(ks, 0);
-			await().atMost(Duration.ofSeconds(WAIT_SECONDS)).until(() -> listener.isConnected() && listener.catchUps() >= 1);
+			awaitFirstCatchUp(listener);
 			long head = 0;
 			for (int step = 0; step < 80; step++) {
 				int op = random.nextInt(100);
@@ -236,7 +231,7 @@ class OwnRepliesCoverTest extends ClusterTestSupport {
 				}
 				else if (op < 88) {
 					if (head > 0) {
-						notify(notifier, ks, 1 + random.nextInt((int) head));
+						notify(notifier, hint(ks, 1 + random.nextInt((int) head)));
 					}
 				}
 				else {
@@ -268,13 +263,6 @@ class OwnRepliesCoverTest extends ClusterTestSupport {
 			listener.committed(watch, sequence);
 		}
 		return sequence;
-	}
-
-	private static void notify(Connection notifier, PostgresKeyspace ks, long sequence) throws Exception {
-		try (PreparedStatement notify = notifier.prepareStatement("SELECT pg_notify('level_mutex', ?)")) {
-			notify.setString(1, prefix + ":" + ks.id() + ":" + sequence);
-			notify.executeQuery().close();
-		}
 	}
 
 }
